@@ -1,0 +1,22 @@
+"""Development and demo: works with zero environment variables (SQLite and keys under var/)."""
+
+from django.core.management.utils import get_random_secret_key
+
+from .base import *  # noqa: F403
+from .base import PARCOURS_BLIND_INDEX_KEY, PARCOURS_FIELD_KEYS, PARCOURS_KEY_DIR, VAR_DIR, env
+from .keys import ensure_local_keys
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+_secret_file = VAR_DIR / "secret_key"
+if not _secret_file.exists():
+    _secret_file.write_text(get_random_secret_key())
+    _secret_file.chmod(0o600)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=_secret_file.read_text().strip())
+
+if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
+    PARCOURS_FIELD_KEYS, PARCOURS_BLIND_INDEX_KEY = ensure_local_keys(PARCOURS_KEY_DIR)
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

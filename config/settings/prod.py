@@ -1,0 +1,23 @@
+"""Production: no default for any secret; refuses to start without them."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS")
+PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY")
+if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
+    raise RuntimeError("PARCOURS_FIELD_KEYS et PARCOURS_BLIND_INDEX_KEY sont obligatoires en production.")
+
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -1,0 +1,34 @@
+"""Tests: SQLite by default; PostgreSQL when CI=true (throw-away test database) or DATABASE_URL is set."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+if env.bool("CI", default=False) and "DATABASE_URL" not in os.environ:
+    DATABASES = {"default": env.db_url_config("postgres://postgres@127.0.0.1:5432/parcours")}
+elif "DATABASE_URL" in os.environ:
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    DATABASES = {"default": env.db_url_config("sqlite:///" + str(BASE_DIR / "var" / "test.sqlite3"))}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DATABASES["default"]["TEST"] = {"NAME": "test_parcours"} if "postgres" in DATABASES["default"]["ENGINE"] else {}
+
+# Fixed test keys (Fernet keys are urlsafe base64 of 32 bytes).
+PARCOURS_FIELD_KEYS = ["4pH1u9cWkKJm0QpJ3m1b6J1j9d0Q1yq8kq1bW3cH0hY="]
+PARCOURS_BLIND_INDEX_KEY = "r3bYlV6m1o5zv1vHnq8m0a2cXG8Tq6o1b0d9x7w5s4E="
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(BASE_DIR / "var" / "test-private"), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True

@@ -1,0 +1,219 @@
+"""Tenant, organisations, users and memberships, audit events and dated rule settings."""
+
+from __future__ import annotations
+
+import uuid
+
+import pgtrigger
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .roles import ASSOCIATION_ROLES, Role
+
+
+class BaseModel(models.Model):
+    """Timestamps and a public opaque id for URLs (no sequential id ever leaves the server)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Departement(BaseModel):
+    """The tenant: every domain table carries its département."""
+
+    code = models.CharField("code", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class OrganisationKind(models.TextChoices):
+    PREFECTURE = "prefecture", "Préfecture"
+    ASSOCIATION = "association", "Association"
+    MISSION_LOCALE = "mission_locale", "Mission locale"
+    CHILD_WELFARE = "child_welfare", "Aide sociale à l'enfance"
+    POLICE = "police", "Police nationale"
+    GENDARMERIE = "gendarmerie", "Gendarmerie nationale"
+    JUSTICE = "justice", "Justice"
+    HEALTH = "health", "Santé"
+    IMMIGRATION = "immigration", "Service des étrangers"
+    NATIONAL = "national", "Administration centrale"
+    OTHER = "other", "Autre"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_departement(self, departement):
+        return self.filter(departement=departement)
+
+
+class Organisation(BaseModel):
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="organisations")
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField("nom", max_length=200)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    email = models.EmailField("courriel de contact", blank=True)
+    active = models.BooleanField("active", default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "name"], name="organisation_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_association(self) -> bool:
+        return self.kind == OrganisationKind.ASSOCIATION
+
+
+class User(AbstractUser):
+    """A local account. Identity of staff, not of accompanied people."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "utilisateur"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True, organisation__active=True, user__is_active=True)
+
+
+class Membership(BaseModel):
+    """A user acts for one organisation with one role."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("rôle", max_length=30, choices=Role.choices)
+    active = models.BooleanField("active", default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        verbose_name = "rattachement"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.get_role_display()}"
+
+    @property
+    def departement(self) -> Departement:
+        return self.organisation.departement
+
+    def clean(self):
+        if self.role in ASSOCIATION_ROLES and self.organisation_id and not self.organisation.is_association:
+            raise ValidationError({"role": "Ce rôle est réservé aux membres d'une association."})
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Consultation"
+    SEARCH = "search", "Recherche"
+    DOWNLOAD = "download", "Téléchargement"
+    CREATE = "create", "Création"
+    UPDATE = "update", "Modification"
+    TRANSITION = "transition", "Changement d'état"
+    SHARE = "share", "Partage"
+    LOGIN = "login", "Connexion"
+    KEY_ROTATION = "key_rotation", "Rotation des clés"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)
+class AuditEvent(models.Model):
+    """Append-only record of who read or changed what. Never holds an identity, only opaque ids."""
+
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
+    role = models.CharField("rôle", max_length=30, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    action = models.CharField("action", max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField("type d'objet", max_length=50, blank=True)
+    object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True, db_index=True)
+    detail = models.CharField("détail", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "événement d'audit"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Un événement d'audit ne peut pas être modifié.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Un événement d'audit ne peut pas être supprimé.")
+
+
+class RuleSetting(models.Model):
+    """A rule whose value is still to be confirmed against the text: dated, sourced, editable.
+
+    `rules.py` modules hold the default values; rows here override them from their effective date.
+    """
+
+    key = models.CharField("règle", max_length=60)
+    effective_from = models.DateField("en vigueur à partir du")
+    value = models.JSONField("valeur")
+    source = models.CharField("source", max_length=300)
+    confirmed = models.BooleanField("vérifiée sur le texte", default=False)
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        verbose_name = "règle datée"
+        constraints = [models.UniqueConstraint(fields=["key", "effective_from"], name="rulesetting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} au {self.effective_from:%d/%m/%Y}"
+
+
+class Alert(BaseModel):
+    """An alert to the secretariat (e.g. access to a sensitive person's file). No identity in the text."""
+
+    class Kind(models.TextChoices):
+        SENSITIVE_ACCESS = "sensitive_access", "Accès à un dossier sensible"
+        SHARED_AFTER_WITHDRAWAL = "shared_after_withdrawal", "Partage antérieur à un retrait de consentement"
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField("type", max_length=40, choices=Kind.choices)
+    message = models.CharField("message", max_length=300)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    acknowledged_at = models.DateTimeField("traitée le", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "alerte"
+        indexes = [models.Index(fields=["departement", "acknowledged_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
+                name="alert_ack_has_user",
+            )
+        ]

@@ -1,0 +1,56 @@
+"""The permission matrix, as code: which role may perform which action.
+
+Views, templates (through `abilities`), the board and the authorisation-matrix test all read this one
+table. Default deny. Object scoping (which person, which pathway) lives in each app's selectors.
+"""
+
+from __future__ import annotations
+
+from .access import Actor
+from .roles import Role
+
+S, SG = Role.SECRETARIAT, Role.SIGNATORY
+AW, AM = Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER
+CM, PA, IM = Role.COMMISSION_MEMBER, Role.PARTNER_ADVISOR, Role.IMMIGRATION
+NA, AD = Role.NATIONAL_ANALYST, Role.ADMIN
+ASSO = {AW, AM}
+
+MATRIX: dict[str, frozenset[str]] = {
+    # "À traiter" board: every role has one (possibly empty).
+    "board.view": frozenset(set(Role)),
+    # People (identity, situation, consent, notes).
+    "people.list": frozenset({S, AW, AM, PA}),
+    "people.view": frozenset({S, AW, AM, PA}),
+    "people.edit": frozenset(ASSO),
+    "people.notes": frozenset(ASSO),
+    "people.consent": frozenset(ASSO),
+    "people.share": frozenset(ASSO),
+    # Pathways and requests.
+    "pathways.list": frozenset({S, SG, AW, AM}),
+    "pathways.view": frozenset({S, SG, AW, AM}),
+    "requests.edit": frozenset(ASSO),
+    "requests.submit": frozenset(ASSO),
+    "requests.check": frozenset({S}),
+    "requests.opinion": frozenset({S}),
+    "requests.decide": frozenset({S, SG}),
+    "pathways.end": frozenset({S}),
+    "rights.edit": frozenset({S, AW, AM}),
+    "documents.download": frozenset({S, SG, AW, AM}),
+    # Residence permits: the immigration service sees only what it needs.
+    "permits.list": frozenset({IM}),
+    "permits.edit": frozenset({IM, S}),
+    # Secretariat's own tools.
+    "alerts.acknowledge": frozenset({S}),
+    "audit.view": frozenset({S}),
+    # Administration: users and organisations, never a person's file.
+    "admin.manage": frozenset({AD}),
+}
+
+
+def can(actor: Actor | None, permission: str) -> bool:
+    if actor is None:
+        return False
+    roles = MATRIX.get(permission)
+    if roles is None:
+        raise KeyError(f"Permission inconnue : {permission}")
+    return actor.role in roles

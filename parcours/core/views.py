@@ -1,0 +1,237 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView, TemplateView, View
+
+from . import audit, services
+from .access import SESSION_KEY
+from .forms import (
+    ChooseMembershipForm,
+    LoginForm,
+    MembershipForm,
+    OrganisationForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from .models import Alert, AuditEvent, Organisation, User
+from .views_base import ActorRequiredMixin, paginate, sort_param
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(SESSION_KEY, None)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+class ChooseMembershipView(FormView):
+    template_name = "core/choose_membership.html"
+    form_class = ChooseMembershipForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        self.request.session[SESSION_KEY] = str(form.cleaned_data["membership"].public_id)
+        target = self.request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            target = reverse("home")
+        return redirect(target or reverse("home"))
+
+
+# --- Administration: organisations, users and memberships of the administrator's département ---
+
+
+class OrganisationListView(ActorRequiredMixin, TemplateView):
+    permission = "admin.manage"
+    template_name = "core/organisation_list.html"
+
+    def get_context_data(self, **kwargs):
+        sort_key, order = sort_param(self.request, {"nom": "name", "type": "kind"}, "nom")
+        qs = Organisation.objects.in_departement(self.actor.departement).annotate(n_members=Count("memberships"))
+        kind = self.request.GET.get("type", "")
+        if kind:
+            qs = qs.filter(kind=kind)
+        return {
+            "nav": "organisations",
+            "page": paginate(self.request, qs.order_by(order)),
+            "sort": sort_key,
+            "kinds": Organisation._meta.get_field("kind").choices,
+            "kind": kind,
+        }
+
+
+class OrganisationFormView(ActorRequiredMixin, FormView):
+    permission = "admin.manage"
+    template_name = "core/form_page.html"
+    form_class = OrganisationForm
+
+    def get_object(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(
+                Organisation, public_id=self.kwargs["pk"], departement=self.actor.departement
+            )
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        obj = self.get_object()
+        return super().get_context_data(
+            nav="organisations",
+            title=f"Modifier {obj}" if obj else "Nouvelle organisation",
+            back_url=reverse("core:organisations"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        services.save_organisation(actor=self.actor, form=form)
+        messages.success(self.request, "Organisation enregistrée.")
+        return redirect("core:organisations")
+
+
+class UserListView(ActorRequiredMixin, TemplateView):
+    permission = "admin.manage"
+    template_name = "core/user_list.html"
+
+    def get_context_data(self, **kwargs):
+        sort_key, order = sort_param(
+            self.request, {"nom": "last_name", "identifiant": "username", "actif": "is_active"}, "nom"
+        )
+        qs = User.objects.filter(memberships__organisation__departement=self.actor.departement).distinct()
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            qs = qs.filter(last_name__icontains=query) | qs.filter(username__icontains=query)
+        qs = qs.prefetch_related("memberships__organisation").order_by(order)
+        return {"nav": "users", "page": paginate(self.request, qs), "sort": sort_key, "q": query}
+
+
+class UserCreateView(ActorRequiredMixin, FormView):
+    permission = "admin.manage"
+    template_name = "core/user_create.html"
+    form_class = UserCreateForm
+
+    def get_form(self, form_class=None):
+        self.membership_form = MembershipForm(
+            self.request.POST or None, departement=self.actor.departement, prefix="m"
+        )
+        return super().get_form(form_class)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(nav="users", membership_form=self.membership_form, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid() and self.membership_form.is_valid():
+            user = services.create_user(actor=self.actor, form=form, membership_form=self.membership_form)
+            messages.success(request, "Compte créé.")
+            return redirect("core:user_detail", pk=user.public_id)
+        return self.form_invalid(form)
+
+
+class UserDetailView(ActorRequiredMixin, FormView):
+    permission = "admin.manage"
+    template_name = "core/user_detail.html"
+    form_class = UserUpdateForm
+
+    def get_user(self):
+        return get_object_or_404(
+            User.objects.filter(memberships__organisation__departement=self.actor.departement).distinct(),
+            public_id=self.kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_user()}
+
+    def get_context_data(self, **kwargs):
+        target = self.get_user()
+        return super().get_context_data(
+            nav="users",
+            target=target,
+            memberships=target.memberships.select_related("organisation"),
+            membership_form=MembershipForm(departement=self.actor.departement, prefix="m"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        services.save_user(actor=self.actor, form=form)
+        messages.success(self.request, "Compte modifié.")
+        return redirect("core:user_detail", pk=self.kwargs["pk"])
+
+
+class MembershipAddView(ActorRequiredMixin, View):
+    permission = "admin.manage"
+
+    def post(self, request, pk):
+        target = get_object_or_404(
+            User.objects.filter(memberships__organisation__departement=self.actor.departement).distinct(),
+            public_id=pk,
+        )
+        form = MembershipForm(request.POST, departement=self.actor.departement, prefix="m")
+        form.instance.user = target
+        if form.is_valid():
+            services.add_membership(actor=self.actor, form=form)
+            messages.success(request, "Rattachement ajouté.")
+        else:
+            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+            messages.error(request, f"Rattachement non ajouté : {errors}")
+        return redirect("core:user_detail", pk=pk)
+
+
+class MembershipToggleView(ActorRequiredMixin, View):
+    permission = "admin.manage"
+
+    def post(self, request, pk):
+        membership = services.toggle_membership(actor=self.actor, membership_public_id=pk)
+        state = "réactivé" if membership.active else "désactivé"
+        messages.success(request, f"Rattachement {state}.")
+        return redirect("core:user_detail", pk=membership.user.public_id)
+
+
+# --- Secretariat tools ---
+
+
+class AuditListView(ActorRequiredMixin, TemplateView):
+    permission = "audit.view"
+    template_name = "core/audit_list.html"
+
+    def get_context_data(self, **kwargs):
+        qs = AuditEvent.objects.filter(departement=self.actor.departement).select_related(
+            "user", "organisation"
+        )
+        action = self.request.GET.get("action", "")
+        if action:
+            qs = qs.filter(action=action)
+        object_id = self.request.GET.get("objet", "").strip()
+        if object_id:
+            qs = qs.filter(object_id=object_id)
+        audit.record(self.actor, "view", detail="journal d'audit")
+        return {
+            "nav": "audit",
+            "page": paginate(self.request, qs, per_page=50),
+            "actions": AuditEvent._meta.get_field("action").choices,
+            "action": action,
+            "objet": object_id,
+        }
+
+
+class AlertAcknowledgeView(ActorRequiredMixin, View):
+    permission = "alerts.acknowledge"
+
+    def post(self, request, pk):
+        alert = get_object_or_404(Alert, public_id=pk, departement=self.actor.departement)
+        services.acknowledge_alert(actor=self.actor, alert=alert)
+        messages.success(request, "Alerte marquée comme traitée.")
+        return redirect("home")

@@ -1,0 +1,16 @@
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from parcours.core.views_base import ActorRequiredMixin
+
+from .selectors import board_for
+
+
+class BoardView(ActorRequiredMixin, TemplateView):
+    permission = "board.view"
+    template_name = "deadlines/board.html"
+
+    def get_context_data(self, **kwargs):
+        sections = board_for(self.actor, timezone.localdate())
+        return {"nav": "home", "sections": sections, "total": sum(len(s.items) for s in sections),
+                "today": timezone.localdate()}

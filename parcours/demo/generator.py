@@ -1,0 +1,332 @@
+"""A synthetic demo département ("99 — Département de démonstration"), built through the real services.
+
+Every person is invented. The workflow runs over about three years so that every state appears:
+drafts, incomplete, submitted, ready, postponed, reviewed, authorised with renewals, refused, ended.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.approvals.models import Agrement
+from parcours.core.access import Actor
+from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
+from parcours.core.roles import Role
+from parcours.pathways import services as psp
+from parcours.pathways.models import Afis, DocumentKind, EndReason, Opinion, Outcome, PathwayEvent, PlanObjective, RightKind
+from parcours.people import services as people
+from parcours.people.models import (
+    AdministrativeStatus,
+    ConsentPurpose,
+    HealthCoverage,
+    Housing,
+    NationalityGroup,
+    Person,
+    Resources,
+    Sex,
+)
+
+DEMO_PASSWORD = "Demo-Parcours-2026!"  # noqa: S105 - demo accounts only, printed at start
+DEMO_CODE = "99"
+
+# Invented names (synthetic people only).
+FIRST_NAMES = ["Ilona", "Maïssa", "Ornella", "Zaïna", "Célestine", "Amandine", "Prisca", "Loveth", "Esther",
+               "Nadège", "Ioana", "Florica", "Joy", "Blessing", "Kenza", "Sabrina", "Tiphaine", "Rachida",
+               "Mireille", "Yasmina", "Léna", "Noémie", "Adaeze", "Ewa", "Sandro", "Kévin"]
+LAST_NAMES = ["Arvelin", "Bosquet-Lamiral", "Corvanne", "Dunestre", "Estrabou", "Fontarel", "Guivrac",
+              "Halbranne", "Iserte", "Jourdanel", "Kervolan", "Lemarquis-Ody", "Morvelle", "Nantelle",
+              "Orsival", "Pradinel", "Quercelle", "Rousteau", "Saint-Arvel", "Trémoual", "Ulvenne",
+              "Varossel", "Wintrebert", "Yzernay", "Zabrelle", "D'Ormessac"]
+NATIONALITIES = [("française", NationalityGroup.FRENCH), ("roumaine", NationalityGroup.EU),
+                 ("bulgare", NationalityGroup.EU), ("nigériane", NationalityGroup.NON_EU),
+                 ("chinoise", NationalityGroup.NON_EU), ("camerounaise", NationalityGroup.NON_EU),
+                 ("brésilienne", NationalityGroup.NON_EU), ("ivoirienne", NationalityGroup.NON_EU)]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+ORGANISATIONS = [
+    ("Préfecture de démonstration — DDFE", OrganisationKind.PREFECTURE),
+    ("Préfecture de démonstration — Cabinet du préfet", OrganisationKind.PREFECTURE),
+    ("Préfecture de démonstration — Service des étrangers", OrganisationKind.IMMIGRATION),
+    ("Association L'Escale", OrganisationKind.ASSOCIATION),
+    ("Association Horizons Solidaires", OrganisationKind.ASSOCIATION),
+    ("Association Nouvelle Rive (agrément expiré)", OrganisationKind.ASSOCIATION),
+    ("Mission locale du Val de Démo", OrganisationKind.MISSION_LOCALE),
+    ("Aide sociale à l'enfance — Conseil départemental", OrganisationKind.CHILD_WELFARE),
+    ("Direction départementale de la police nationale", OrganisationKind.POLICE),
+    ("Groupement de gendarmerie départementale", OrganisationKind.GENDARMERIE),
+    ("Tribunal judiciaire de Démoville", OrganisationKind.JUSTICE),
+    ("Centre hospitalier de Démoville — PASS", OrganisationKind.HEALTH),
+    ("Service des droits des femmes et de l'égalité (SDFE)", OrganisationKind.NATIONAL),
+]
+
+# (username, first name, last name, organisation index, role)
+ACCOUNTS = [
+    ("ddfe", "Claire", "Secrétariat", 0, Role.SECRETARIAT),
+    ("prefet", "Paul", "Signataire", 1, Role.SIGNATORY),
+    ("etrangers", "Sonia", "Étrangers", 2, Role.IMMIGRATION),
+    ("escale", "Inès", "Intervenante", 3, Role.ASSOCIATION_WORKER),
+    ("escale.resp", "Marc", "Responsable", 3, Role.ASSOCIATION_MANAGER),
+    ("horizons", "Lucie", "Travailleuse-Sociale", 4, Role.ASSOCIATION_WORKER),
+    ("mission.locale", "Hugo", "Conseiller", 6, Role.PARTNER_ADVISOR),
+    ("membre", "Anne", "Membre", 10, Role.COMMISSION_MEMBER),
+    ("analyste", "Yann", "Analyste", 12, Role.NATIONAL_ANALYST),
+    ("admin", "Alex", "Administrateur", 0, Role.ADMIN),
+]
+
+
+@contextmanager
+def dated(day: date):
+    """Give the timeline events written inside the block the simulated date instead of now."""
+    marker = timezone.now() - timedelta(seconds=1)
+    yield
+    PathwayEvent.objects.filter(at__gte=marker).update(
+        at=timezone.make_aware(datetime.combine(day, time(10, random.randint(0, 59))))  # noqa: DTZ001
+    )
+
+
+class DemoBuilder:
+    def __init__(self, today: date, seed: int = 2016):
+        self.today = today
+        self.rng = random.Random(seed)
+        random.seed(seed)
+        self.n = 0
+
+    def build(self) -> Departement:
+        departement = Departement.objects.create(code=DEMO_CODE, name="Département de démonstration")
+        orgs = [Organisation.objects.create(departement=departement, name=n, kind=k,
+                                            email=f"contact{i}@demo.invalid") for i, (n, k) in enumerate(ORGANISATIONS)]
+        self.orgs = orgs
+        self.actors: dict[str, Actor] = {}
+        for username, first, last, org_index, role in ACCOUNTS:
+            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first,
+                                            last_name=last, email=f"{username}@demo.invalid")
+            membership = Membership.objects.create(user=user, organisation=orgs[org_index], role=role)
+            self.actors[username] = Actor(user, membership)
+        # A DDFE who is also the administrator acts for either role: shows the membership picker.
+        Membership.objects.create(user=self.actors["escale.resp"].user, organisation=orgs[4], role=Role.ASSOCIATION_MANAGER)
+        start = self.today - timedelta(days=3 * 365)
+        Agrement.objects.create(organisation=orgs[3], reference="ARR-99-2021-014", valid_from=start - timedelta(days=200),
+                                valid_until=self.today + timedelta(days=400))
+        Agrement.objects.create(organisation=orgs[4], reference="ARR-99-2022-031", valid_from=start,
+                                valid_until=self.today + timedelta(days=700))
+        Agrement.objects.create(organisation=orgs[5], reference="ARR-99-2020-002", valid_from=start - timedelta(days=900),
+                                valid_until=self.today - timedelta(days=30))
+        self.secretariat, self.prefect = self.actors["ddfe"], self.actors["prefet"]
+        self.build_pathways(start)
+        return departement
+
+    # --- people and pathways ---
+
+    def new_person(self, actor: Actor, day: date, *, minor_free=True, sensitive=False) -> Person:
+        self.n += 1
+        nationality, group = self.rng.choice(NATIONALITIES)
+        birth = date(self.rng.randint(1975, 2004), self.rng.randint(1, 12), self.rng.randint(1, 28))
+        person = Person(
+            last_name=LAST_NAMES[self.n % len(LAST_NAMES)],
+            first_name=FIRST_NAMES[(self.n * 7) % len(FIRST_NAMES)],
+            birth_date=birth,
+            sex=Sex.MALE if self.n % 13 == 0 else Sex.FEMALE,
+            nationality=nationality, nationality_group=group,
+            languages="français" if group == NationalityGroup.FRENCH else f"{nationality[:-1]}, anglais",
+            phone=f"06 00 00 {self.n:02d} {self.n * 3 % 100:02d}",
+            housing=self.rng.choice(Housing.values), resources=self.rng.choice(Resources.values),
+            health_coverage=self.rng.choice(HealthCoverage.values),
+            administrative_status=(AdministrativeStatus.FRENCH_EU if group in (NationalityGroup.FRENCH, NationalityGroup.EU)
+                                   else self.rng.choice([AdministrativeStatus.UNDOCUMENTED, AdministrativeStatus.ASYLUM])),
+            children=self.rng.choice([0, 0, 0, 1, 1, 2]),
+            is_sensitive=sensitive,
+        )
+        people.create_person(actor=actor, person=person, accompaniment_consent_on=day)
+        Person.objects.filter(pk=person.pk).update(created_at=timezone.make_aware(datetime.combine(day, time(9))))  # noqa: DTZ001
+        for k in range(self.rng.randint(1, 4)):
+            people.add_note(actor=actor, person=person, day=min(day + timedelta(days=14 * k), self.today),
+                            kind="interview", text="Entretien de suivi : point sur l'hébergement et les démarches.")
+        if self.n % 5 == 0:
+            people.add_alias(actor=actor, person=person, kind="usual", name=f"Nina {self.n}")
+        return person
+
+    def prepare_request(self, actor: Actor, pathway, day: date, *, complete=True):
+        request = pathway.requests.open().first()
+        rights = [RightKind.AFIS, RightKind.HOUSING, RightKind.HEALTH, RightKind.TRAINING]
+        if pathway.person.is_foreign_national:
+            rights.append(RightKind.RESIDENCE_PERMIT)
+        request.rights_requested = rights
+        request.association_opinion = "Engagement constant depuis l'accueil ; projet réaliste et soutenu par l'équipe."
+        request.actions_carried_out = "Hébergement stabilisé, suivi médical engagé, cours de français suivis." if request.kind == "renewal" else ""
+        request.person_commitment, request.commitment_date = True, day
+        request.prostitution_stopped = True
+        request.save()
+        if not request.objectives.exists():
+            for domain, text in [(PlanObjective.Domain.HOUSING, "Accéder à un hébergement stable"),
+                                 (PlanObjective.Domain.HEALTH, "Ouvrir les droits à l'assurance maladie"),
+                                 (PlanObjective.Domain.TRAINING, "Suivre une formation linguistique")]:
+                PlanObjective.objects.create(request=request, domain=domain, objective=text,
+                                             actions="Orientation vers le partenaire compétent", target_date=day + timedelta(days=150))
+        kinds = psp.REQUIRED_DOCUMENTS_INITIAL if request.kind == "initial" else psp.REQUIRED_DOCUMENTS_RENEWAL
+        if not complete:
+            kinds = kinds[:2]
+        for kind in kinds:
+            psp.add_document(actor=actor, request=request, kind=kind,
+                             uploaded=SimpleUploadedFile("piece.pdf", PDF_BYTES, content_type="application/pdf"))
+        return request
+
+    def run_request(self, actor: Actor, pathway, day: date, *, until: str, opinion=Opinion.FAVOURABLE,
+                    decision="authorised", incomplete_first=False):
+        """Drive the current request from draft to `until` (submitted, incomplete, ready, postponed, reviewed, decided)."""
+        request = self.prepare_request(actor, pathway, day)
+        if not people.has_active_consent(pathway.person, ConsentPurpose.PSP_REQUEST):
+            people.record_consent(actor=actor, person=pathway.person, purpose=ConsentPurpose.PSP_REQUEST, given_on=day)
+        with dated(day):
+            psp.submit_request(actor=actor, request=request, today=day)
+        if until == "submitted":
+            return request
+        day += timedelta(days=7)
+        if incomplete_first or until == "incomplete":
+            with dated(day):
+                psp.return_incomplete(actor=self.secretariat, request=request,
+                                      missing=["Justificatif de domicile ou de domiciliation"], comment="Merci de compléter.")
+            if until == "incomplete":
+                return request
+            day += timedelta(days=10)
+            with dated(day):
+                psp.submit_request(actor=actor, request=request, today=day)
+            day += timedelta(days=5)
+        with dated(day):
+            psp.mark_ready(actor=self.secretariat, request=request)
+        if until == "ready":
+            return request
+        day = min(day + timedelta(days=21), self.today)
+        if until == "postponed":
+            with dated(day):
+                psp.record_opinion(actor=self.secretariat, request=request, opinion=Opinion.POSTPONED, day=day,
+                                   motive="Compléments attendus sur le projet d'hébergement.")
+            return request
+        with dated(day):
+            psp.record_opinion(actor=self.secretariat, request=request, opinion=opinion, day=day,
+                               motive="Projet cohérent, engagement constaté." if opinion == Opinion.FAVOURABLE
+                               else "Engagement insuffisamment établi à ce stade.")
+        if until == "reviewed":
+            return request
+        day = min(day + timedelta(days=self.rng.randint(20, 90)), self.today)
+        reference = "" if until == "decided_no_ref" else f"PSP-99-{day.year}-{self.n:03d}"
+        with dated(day):
+            psp.record_decision(actor=self.prefect, request=request, decision=decision, day=day, reference=reference)
+        return request
+
+    def build_pathways(self, start: date):
+        escale, horizons = self.actors["escale"], self.actors["horizons"]
+        rng = self.rng
+        # Persons only accompanied (no PSP), one sensitive, one shared with the Mission locale.
+        for k in range(6):
+            actor = escale if k % 2 else horizons
+            person = self.new_person(actor, self.today - timedelta(days=rng.randint(10, 600)), sensitive=(k == 0))
+            if k == 1:
+                people.record_consent(actor=actor, person=person, purpose=ConsentPurpose.SHARING,
+                                      partner=self.orgs[6], given_on=self.today - timedelta(days=5))
+                people.share_with_partner(actor=actor, person=person, partner=self.orgs[6],
+                                          reason="Orientation vers une formation qualifiante")
+        scenarios = (
+            ["draft"] * 2 + ["submitted"] * 2 + ["incomplete"] * 2 + ["ready"] * 2 + ["postponed"]
+            + ["reviewed"] * 2 + ["decided_no_ref"] + ["refused"] * 2
+            + ["active1"] * 4 + ["active_ending"] * 3 + ["active2"] * 2 + ["renewing"] * 2 + ["capped"]
+            + ["completed"] * 4 + ["withdrawn", "contact_lost", "ended_by_prefect", "withdrawn_before"]
+        )
+        for index, scenario in enumerate(scenarios):
+            actor = escale if index % 3 else horizons
+            self.play(actor, scenario, start)
+
+    def play(self, actor: Actor, scenario: str, start: date):
+        rng, today = self.rng, self.today
+        recent = today - timedelta(days=rng.randint(20, 60))
+        if scenario in {"draft", "submitted", "incomplete", "ready", "postponed", "reviewed", "decided_no_ref", "withdrawn_before"}:
+            day = recent - timedelta(days=60)
+        elif scenario == "active_ending":
+            day = today - timedelta(days=6 * 30 + rng.randint(-40, -10) + 80)
+        elif scenario in ("active1",):
+            day = today - timedelta(days=rng.randint(100, 150))
+        elif scenario in ("active2", "renewing"):
+            day = today - timedelta(days=rng.randint(300, 360))
+        elif scenario == "capped":
+            day = today - timedelta(days=800)
+        else:
+            day = start + timedelta(days=rng.randint(0, 300))
+        person = self.new_person(actor, day - timedelta(days=30), sensitive=(scenario == "renewing" and self.n % 2 == 0))
+        with dated(day):
+            pathway = psp.start_pathway(actor=actor, person=person)
+        if scenario == "draft":
+            self.prepare_request(actor, pathway, day, complete=False)
+            return
+        if scenario == "withdrawn_before":
+            self.run_request(actor, pathway, day, until="submitted")
+            with dated(day + timedelta(days=20)):
+                psp.end_pathway(actor=self.secretariat, pathway=pathway, reason=EndReason.WITHDRAWN, day=day + timedelta(days=20),
+                                motive="La personne a quitté le département.")
+            return
+        if scenario in {"submitted", "incomplete", "ready", "postponed", "reviewed", "decided_no_ref"}:
+            self.run_request(actor, pathway, day, until=scenario, incomplete_first=(scenario == "ready"))
+            return
+        if scenario == "refused":
+            self.run_request(actor, pathway, day, until="decided", opinion=Opinion.UNFAVOURABLE, decision="refused")
+            return
+        request = self.run_request(actor, pathway, day, until="decided", incomplete_first=rng.random() < 0.3)
+        self.grant_rights(pathway, request.decision_date)
+        renewals = {"active1": 0, "active_ending": 0, "active2": 1, "renewing": 1, "capped": 3,
+                    "completed": rng.randint(1, 3), "withdrawn": 1, "contact_lost": 0, "ended_by_prefect": 1}[scenario]
+        for _ in range(renewals):
+            last = pathway.periods.order_by("-number").first()
+            renew_day = last.end - timedelta(days=45)
+            if renew_day > today - timedelta(days=130):
+                break
+            with dated(renew_day):
+                psp.start_renewal(actor=actor, pathway=pathway)
+            self.run_request(actor, pathway, renew_day, until="decided")
+        if scenario == "renewing":
+            last = pathway.periods.order_by("-number").first()
+            with dated(today - timedelta(days=3)):
+                psp.start_renewal(actor=actor, pathway=pathway)
+            self.run_request(actor, pathway, min(today - timedelta(days=3), last.end), until="submitted")
+        ends = {"completed": EndReason.COMPLETED, "withdrawn": EndReason.WITHDRAWN,
+                "contact_lost": EndReason.CONTACT_LOST, "ended_by_prefect": EndReason.ENDED_BY_PREFECT}
+        if scenario in ends:
+            last = pathway.periods.order_by("-number").first()
+            end_day = min(last.end, today - timedelta(days=5))
+            if scenario != "completed":
+                end_day = min(end_day, last.start + timedelta(days=rng.randint(30, 150)))
+            with dated(end_day):
+                psp.end_pathway(actor=self.secretariat, pathway=pathway, reason=ends[scenario], day=end_day,
+                                outcome=rng.choice(Outcome.values) if scenario == "completed" else "",
+                                motive="Fin enregistrée après échange avec l'association.")
+
+    def grant_rights(self, pathway, decision_day: date):
+        afis = Afis.objects.filter(pathway=pathway).first()
+        person = pathway.person
+        if afis and (decision_day.year - person.birth_date.year) > 18:
+            with dated(decision_day):
+                psp.grant_afis(actor=self.secretariat, afis=afis, granted_on=decision_day, start=decision_day,
+                               paying_body="MSA — caisse de démonstration", dependent_children=person.children)
+        permit = getattr(pathway, "residence_permit", None) if hasattr(pathway, "residence_permit") else None
+        if permit is not None:
+            permit.status = permit.Status.ISSUED
+            permit.issued_on = decision_day + timedelta(days=20)
+            permit.expires_on = permit.issued_on + timedelta(days=182 if self.rng.random() < 0.6 else 150)
+            permit.reference = f"APS-{self.n:05d}"
+            permit.save()
+
+
+@transaction.atomic
+def build_demo(today: date | None = None) -> Departement | None:
+    """Build the demo département once; returns None if it already exists."""
+    if Departement.objects.filter(code=DEMO_CODE).exists():
+        return None
+    return DemoBuilder(today or timezone.localdate()).build()
+
+
+__all__ = ["build_demo", "DEMO_PASSWORD", "ACCOUNTS", "Decimal"]

@@ -1,0 +1,181 @@
+from django import forms
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from parcours.core.forms import DsfrModelForm
+from parcours.people.forms import DATE_WIDGET, not_in_future
+
+from .models import (
+    Decision,
+    DocumentKind,
+    EndReason,
+    Opinion,
+    Outcome,
+    PlanObjective,
+    Request,
+    RequestKind,
+    ResidencePermit,
+    RightKind,
+    RightStep,
+)
+
+
+class RequestForm(DsfrModelForm):
+    rights_requested = forms.MultipleChoiceField(
+        label="Droits demandés", choices=RightKind.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Request
+        fields = [
+            "rights_requested", "association_opinion", "actions_carried_out", "person_commitment",
+            "commitment_date", "prostitution_stopped",
+        ]
+        widgets = {
+            "association_opinion": forms.Textarea(attrs={"rows": 4}),
+            "actions_carried_out": forms.Textarea(attrs={"rows": 4}),
+            "commitment_date": DATE_WIDGET,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == RequestKind.INITIAL:
+            del self.fields["actions_carried_out"]
+        else:
+            del self.fields["prostitution_stopped"]
+
+    def clean_commitment_date(self):
+        value = self.cleaned_data["commitment_date"]
+        not_in_future(value, "La date de l'engagement")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("person_commitment") and not cleaned.get("commitment_date"):
+            self.add_error("commitment_date", "Indiquez la date à laquelle la personne s'est engagée.")
+        return cleaned
+
+
+class ObjectiveForm(DsfrModelForm):
+    class Meta:
+        model = PlanObjective
+        fields = ["domain", "objective", "actions", "target_date"]
+        widgets = {
+            "objective": forms.TextInput, "actions": forms.Textarea(attrs={"rows": 2}), "target_date": DATE_WIDGET,
+        }
+
+
+class DocumentForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label="Type de pièce", choices=DocumentKind.choices)
+    file = forms.FileField(
+        label="Fichier", help_text="PDF, PNG ou JPEG ; 10 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+        error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
+    )
+
+
+class ReturnIncompleteForm(DsfrBaseForm):
+    missing = forms.MultipleChoiceField(
+        label="Pièces ou informations manquantes", widget=forms.CheckboxSelectMultiple, required=False,
+        choices=[(label, label) for _, label in DocumentKind.choices]
+        + [(x, x) for x in (
+            "Projet d'accompagnement à préciser", "Engagement de la personne à signer",
+            "Avis motivé de l'association à compléter",
+        )],
+    )
+    other = forms.CharField(label="Autre élément manquant", required=False, max_length=200)
+    comment = forms.CharField(label="Commentaire pour l'association", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        items = list(cleaned.get("missing") or [])
+        if cleaned.get("other", "").strip():
+            items.append(cleaned["other"].strip())
+        if not items:
+            raise forms.ValidationError("Indiquez au moins une pièce ou information manquante.")
+        cleaned["items"] = items
+        return cleaned
+
+
+class OpinionForm(DsfrBaseForm):
+    opinion = forms.ChoiceField(label="Avis de la commission", choices=Opinion.choices, widget=forms.RadioSelect)
+    day = forms.DateField(label="Date de la séance", widget=DATE_WIDGET)
+    motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(DsfrBaseForm):
+    decision = forms.ChoiceField(label="Décision du préfet", choices=Decision.choices, widget=forms.RadioSelect)
+    day = forms.DateField(label="Date de la décision", widget=DATE_WIDGET)
+    reference = forms.CharField(
+        label="Référence de la décision", required=False, max_length=100,
+        help_text="Peut être ajoutée plus tard ; la décision apparaît alors dans « À traiter ».",
+    )
+    period_start = forms.DateField(
+        label="Début de la période (autorisation)", required=False, widget=DATE_WIDGET,
+        help_text="Par défaut : la date de la décision, ou le lendemain de la fin de la période précédente.",
+    )
+    motive = forms.CharField(label="Motif ou observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferenceForm(DsfrBaseForm):
+    reference = forms.CharField(label="Référence de la décision", max_length=100)
+
+
+class EndForm(DsfrBaseForm):
+    reason = forms.ChoiceField(label="Motif de fin", choices=EndReason.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label="Situation à la sortie (parcours achevé)", choices=[("", "—"), *Outcome.choices], required=False)
+    day = forms.DateField(label="Date de fin", widget=DATE_WIDGET, initial=timezone.localdate)
+    motive = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AfisGrantForm(DsfrBaseForm):
+    granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
+    start = forms.DateField(label="Début du versement", widget=DATE_WIDGET)
+    dependent_children = forms.IntegerField(label="Enfants à charge", min_value=0, max_value=20)
+    paying_body = forms.CharField(label="Organisme payeur", max_length=150, initial="MSA — caisse de mutualité sociale agricole")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("granted_on") and cleaned.get("start") and cleaned["start"] < cleaned["granted_on"].replace(day=1):
+            self.add_error("start", "Le versement ne peut pas commencer avant le mois de l'attribution.")
+        return cleaned
+
+
+class AfisStopForm(DsfrBaseForm):
+    day = forms.DateField(label="Arrêt au", widget=DATE_WIDGET)
+    motive = forms.CharField(label="Motif", max_length=300)
+
+
+class PermitForm(DsfrModelForm):
+    class Meta:
+        model = ResidencePermit
+        fields = ["status", "requested_on", "issued_on", "expires_on", "renewed_on", "reference"]
+        widgets = {
+            "requested_on": DATE_WIDGET, "issued_on": DATE_WIDGET, "expires_on": DATE_WIDGET,
+            "renewed_on": DATE_WIDGET, "reference": forms.TextInput,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
+        if cleaned.get("status") == ResidencePermit.Status.ISSUED and not (issued and expires):
+            self.add_error("expires_on", "Un titre délivré a une date de délivrance et une date d'expiration.")
+        if issued and expires and expires <= issued:
+            self.add_error("expires_on", "La date d'expiration doit suivre la date de délivrance.")
+        if issued and cleaned.get("requested_on") and issued < cleaned["requested_on"]:
+            self.add_error("issued_on", "Le titre ne peut pas être délivré avant d'être demandé.")
+        return cleaned
+
+
+class RightStepForm(DsfrModelForm):
+    class Meta:
+        model = RightStep
+        fields = ["domain", "description", "status", "started_on", "due_on", "completed_on"]
+        widgets = {"started_on": DATE_WIDGET, "due_on": DATE_WIDGET, "completed_on": DATE_WIDGET}
+
+    def clean(self):
+        cleaned = super().clean()
+        started, completed = cleaned.get("started_on"), cleaned.get("completed_on")
+        if started and completed and completed < started:
+            self.add_error("completed_on", "La démarche ne peut pas aboutir avant d'avoir commencé.")
+        return cleaned

@@ -1,0 +1,418 @@
+"""The PSP: pathway, requests (initial and renewal), documents, periods, rights and the timeline."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import FSMField, transition
+
+from parcours.core.crypto import EncryptedTextField
+from parcours.core.models import BaseModel, Departement, Organisation, User
+from parcours.people.models import Person
+
+
+class PathwayState(models.TextChoices):
+    IN_INSTRUCTION = "in_instruction", "Demande en cours"
+    ACTIVE = "active", "Autorisé, en cours"
+    REFUSED = "refused", "Refusé"
+    ENDED = "ended", "Terminé"
+
+
+class EndReason(models.TextChoices):
+    COMPLETED = "completed", "Parcours achevé"
+    WITHDRAWN = "withdrawn", "Retrait de la personne"
+    ENDED_BY_PREFECT = "ended_by_prefect", "Fin décidée par le préfet après avis de la commission"
+    NOT_RENEWED = "not_renewed", "Non renouvelé"
+    CONTACT_LOST = "contact_lost", "Perte de contact"
+
+
+class Outcome(models.TextChoices):
+    EMPLOYMENT = "employment", "Emploi"
+    TRAINING = "training", "Formation"
+    HOUSING = "housing", "Logement"
+    RETURN_HOME = "return_home", "Retour choisi dans le pays d'origine"
+    OTHER = "other", "Autre"
+
+
+OPEN_PATHWAY_STATES = (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE)
+
+
+class PathwayQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_PATHWAY_STATES)
+
+
+class Pathway(BaseModel):
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="pathways")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pathways")
+    association = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="pathways")
+    state = FSMField("état", max_length=20, choices=PathwayState.choices, default=PathwayState.IN_INSTRUCTION)
+    end_reason = models.CharField("motif de fin", max_length=20, choices=EndReason.choices, blank=True)
+    outcome = models.CharField("situation à la sortie", max_length=20, choices=Outcome.choices, blank=True)
+    ended_on = models.DateField("terminé le", null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = PathwayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "parcours de sortie"
+        verbose_name_plural = "parcours de sortie"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(state__in=["in_instruction", "active"]), name="one_open_pathway_per_person"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="ended") | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
+                name="ended_pathway_has_reason_and_date",
+            ),
+            models.CheckConstraint(condition=Q(outcome="") | Q(end_reason="completed"), name="outcome_only_if_completed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PSP {self.person.pseudonym}"
+
+    @property
+    def last_period(self):
+        """The latest period (uses the prefetched periods when present)."""
+        periods = list(self.periods.all())
+        return max(periods, key=lambda p: p.number) if periods else None
+
+    @transition(field=state, source=PathwayState.IN_INSTRUCTION, target=PathwayState.ACTIVE)
+    def authorise(self):
+        """The prefect authorised the first request."""
+
+    @transition(field=state, source=PathwayState.IN_INSTRUCTION, target=PathwayState.REFUSED)
+    def refuse(self):
+        """The prefect refused the first request."""
+
+    @transition(field=state, source=OPEN_PATHWAY_STATES, target=PathwayState.ENDED)
+    def end(self, *, reason, outcome, day):
+        self.end_reason, self.outcome, self.ended_on = reason, outcome or "", day
+
+
+class RequestKind(models.TextChoices):
+    INITIAL = "initial", "Demande d'engagement"
+    RENEWAL = "renewal", "Demande de renouvellement"
+
+
+class RequestState(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    SUBMITTED = "submitted", "Transmise, à vérifier"
+    INCOMPLETE = "incomplete", "Incomplète, à compléter"
+    READY = "ready", "Prête pour la commission"
+    POSTPONED = "postponed", "Ajournée par la commission"
+    REVIEWED = "reviewed", "Avis rendu, en attente de décision"
+    AUTHORISED = "authorised", "Autorisée"
+    REFUSED = "refused", "Refusée"
+    ABANDONED = "abandoned", "Abandonnée"
+
+
+OPEN_REQUEST_STATES = (
+    RequestState.DRAFT,
+    RequestState.SUBMITTED,
+    RequestState.INCOMPLETE,
+    RequestState.READY,
+    RequestState.POSTPONED,
+    RequestState.REVIEWED,
+)
+EDITABLE_REQUEST_STATES = (RequestState.DRAFT, RequestState.INCOMPLETE)
+
+
+class Opinion(models.TextChoices):
+    FAVOURABLE = "favourable", "Favorable"
+    UNFAVOURABLE = "unfavourable", "Défavorable"
+    POSTPONED = "postponed", "Ajourné"
+
+
+class Decision(models.TextChoices):
+    AUTHORISED = "authorised", "Autorisation"
+    REFUSED = "refused", "Refus"
+
+
+class RightKind(models.TextChoices):
+    AFIS = "afis", "Aide financière à l'insertion sociale et professionnelle (AFIS)"
+    RESIDENCE_PERMIT = "residence_permit", "Autorisation provisoire de séjour"
+    HOUSING = "housing", "Hébergement ou logement"
+    HEALTH = "health", "Accès aux soins et couverture maladie"
+    TRAINING = "training", "Formation"
+    EMPLOYMENT = "employment", "Insertion professionnelle"
+
+
+class RequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_REQUEST_STATES)
+
+
+class Request(BaseModel):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField("type", max_length=10, choices=RequestKind.choices, default=RequestKind.INITIAL)
+    state = FSMField("état", max_length=20, choices=RequestState.choices, default=RequestState.DRAFT)
+
+    rights_requested = models.JSONField("droits demandés", default=list, blank=True)
+    association_opinion = EncryptedTextField("avis motivé de l'association", blank=True)
+    actions_carried_out = EncryptedTextField("actions menées et engagements tenus (renouvellement)", blank=True)
+    person_commitment = models.BooleanField("la personne s'engage dans le parcours", default=False)
+    commitment_date = models.DateField("date de l'engagement", null=True, blank=True)
+    prostitution_stopped = models.BooleanField(
+        "la personne atteste sur l'honneur avoir cessé l'activité prostitutionnelle", default=False
+    )
+
+    submitted_on = models.DateField("transmise le", null=True, blank=True)
+    missing_items = models.JSONField("pièces ou informations manquantes", default=list, blank=True)
+    check_comment = models.TextField("commentaire du secrétariat", blank=True)
+
+    opinion = models.CharField("avis de la commission", max_length=15, choices=Opinion.choices, blank=True)
+    opinion_date = models.DateField("date de l'avis", null=True, blank=True)
+    opinion_motive = models.TextField("motif de l'avis", blank=True)
+
+    decision = models.CharField("décision du préfet", max_length=12, choices=Decision.choices, blank=True)
+    decision_date = models.DateField("date de la décision", null=True, blank=True)
+    decision_reference = models.CharField("référence de la décision", max_length=100, blank=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "demande"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway"],
+                condition=Q(state__in=["draft", "submitted", "incomplete", "ready", "postponed", "reviewed"]),
+                name="one_open_request_per_pathway",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | (Q(decision_date__isnull=False) & Q(opinion__in=["favourable", "unfavourable"])),
+                name="decision_needs_opinion_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True) | Q(opinion_date__isnull=True) | Q(decision_date__gte=F("opinion_date")),
+                name="decision_after_opinion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.pathway.person.pseudonym}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_REQUEST_STATES
+
+    def rights_labels(self) -> list[str]:
+        labels = dict(RightKind.choices)
+        return [labels.get(r, r) for r in self.rights_requested]
+
+    @transition(field=state, source=EDITABLE_REQUEST_STATES, target=RequestState.SUBMITTED)
+    def submit(self, *, day):
+        self.submitted_on = day
+
+    @transition(field=state, source=RequestState.SUBMITTED, target=RequestState.INCOMPLETE)
+    def return_incomplete(self, *, missing, comment):
+        self.missing_items, self.check_comment = list(missing), comment
+
+    @transition(field=state, source=RequestState.SUBMITTED, target=RequestState.READY)
+    def mark_ready(self):
+        self.missing_items, self.check_comment = [], ""
+
+    @transition(
+        field=state,
+        source=(RequestState.READY, RequestState.POSTPONED),
+        target=RequestState.REVIEWED,
+        conditions=[lambda r: r.opinion in (Opinion.FAVOURABLE, Opinion.UNFAVOURABLE)],
+    )
+    def give_opinion(self):
+        """A favourable or unfavourable opinion: the request waits for the prefect."""
+
+    @transition(
+        field=state,
+        source=(RequestState.READY, RequestState.POSTPONED),
+        target=RequestState.POSTPONED,
+        conditions=[lambda r: r.opinion == Opinion.POSTPONED],
+    )
+    def postpone(self):
+        """The commission postponed its opinion: the request goes back to a later meeting."""
+
+    @transition(field=state, source=RequestState.REVIEWED, target=RequestState.AUTHORISED)
+    def authorise(self):
+        pass
+
+    @transition(field=state, source=RequestState.REVIEWED, target=RequestState.REFUSED)
+    def refuse(self):
+        pass
+
+    @transition(field=state, source=OPEN_REQUEST_STATES, target=RequestState.ABANDONED)
+    def abandon(self):
+        pass
+
+
+class PlanObjective(BaseModel):
+    """One objective of the accompaniment plan (joint follow-up document, R. 121-12-12 CASF)."""
+
+    class Domain(models.TextChoices):
+        HOUSING = "housing", "Hébergement, logement"
+        HEALTH = "health", "Santé"
+        TRAINING = "training", "Formation"
+        EMPLOYMENT = "employment", "Emploi"
+        ADMIN_LEGAL = "admin_legal", "Démarches administratives et juridiques"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="objectives")
+    domain = models.CharField("domaine", max_length=20, choices=Domain.choices)
+    objective = EncryptedTextField("objectif")
+    actions = EncryptedTextField("actions prévues", blank=True)
+    target_date = models.DateField("échéance", null=True, blank=True)
+
+    class Meta:
+        ordering = ["domain", "created_at"]
+        verbose_name = "objectif"
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", "Copie d'une pièce d'identité"
+    SITUATION = "situation", "Justificatifs de la situation administrative, familiale et sociale"
+    AGREMENT = "agrement", "Copie de l'agrément de l'association"
+    SWORN_STATEMENT = "sworn_statement", "Déclaration sur l'honneur d'arrêt de la prostitution"
+    FOLLOW_UP = "follow_up", "Document de suivi signé par la personne"
+    OTHER = "other", "Autre pièce"
+
+
+def document_path(instance, filename):
+    # Opaque storage name: never the person's name, never the uploaded file name.
+    return f"documents/{instance.request.pathway.departement.code}/{uuid.uuid4().hex}"
+
+
+class RequestDocument(BaseModel):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("type de pièce", max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = EncryptedTextField("nom du fichier")
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        verbose_name = "pièce justificative"
+
+
+class Period(BaseModel):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="periods")
+    request = models.OneToOneField(Request, on_delete=models.PROTECT, related_name="period")
+    number = models.PositiveSmallIntegerField("numéro")
+    start = models.DateField("début")
+    end = models.DateField("fin")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "période d'autorisation"
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "number"], name="period_unique_number"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="period_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Période {self.number} : {self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+class PathwayEvent(models.Model):
+    """The timeline: every transition with who, when and why."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    at = models.DateTimeField("date")
+    name = models.CharField(max_length=40)
+    label = models.CharField("événement", max_length=200)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=30)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    motive = models.TextField("motif", blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "événement du parcours"
+
+
+# --- Rights ---
+
+
+class Afis(BaseModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Demandée"
+        GRANTED = "granted", "Accordée"
+        REFUSED = "refused", "Refusée"
+        STOPPED = "stopped", "Arrêtée"
+
+    pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="afis")
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_on = models.DateField("demandée le")
+    granted_on = models.DateField("accordée le", null=True, blank=True)
+    dependent_children = models.PositiveSmallIntegerField("enfants à charge", default=0)
+    monthly_amount = models.DecimalField("montant mensuel (€)", max_digits=8, decimal_places=2, null=True, blank=True)
+    paying_body = models.CharField("organisme payeur", max_length=150, blank=True)
+    start = models.DateField("début du versement", null=True, blank=True)
+    end = models.DateField("fin du versement", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "AFIS"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")), name="afis_dates_ordered"
+            ),
+        ]
+
+
+class ResidencePermit(BaseModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Demandée"
+        ISSUED = "issued", "Délivrée"
+        REFUSED = "refused", "Refusée"
+
+    pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="residence_permit")
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_on = models.DateField("demandée le")
+    issued_on = models.DateField("délivrée le", null=True, blank=True)
+    expires_on = models.DateField("expire le", null=True, blank=True)
+    renewed_on = models.DateField("dernier renouvellement le", null=True, blank=True)
+    reference = EncryptedTextField("numéro du titre", blank=True)
+
+    class Meta:
+        verbose_name = "autorisation provisoire de séjour"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                name="permit_dates_ordered",
+            ),
+        ]
+
+
+class RightStep(BaseModel):
+    """A step towards housing, health, training or employment."""
+
+    class Domain(models.TextChoices):
+        ACCOMMODATION = "accommodation", "Hébergement"
+        HOUSING = "housing", "Logement"
+        HEALTH = "health", "Santé"
+        TRAINING = "training", "Formation"
+        EMPLOYMENT = "employment", "Emploi"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Prévue"
+        IN_PROGRESS = "in_progress", "En cours"
+        OBTAINED = "obtained", "Obtenue"
+        REFUSED = "refused", "Refusée"
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="right_steps")
+    domain = models.CharField("domaine", max_length=20, choices=Domain.choices)
+    description = models.CharField("démarche", max_length=200)
+    status = models.CharField("état", max_length=15, choices=Status.choices, default=Status.PLANNED)
+    started_on = models.DateField("commencée le", null=True, blank=True)
+    due_on = models.DateField("échéance", null=True, blank=True)
+    completed_on = models.DateField("aboutie le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["domain", "created_at"]
+        verbose_name = "démarche"

@@ -1,0 +1,26 @@
+"""What an actor may do on one pathway: templates show buttons from `abilities`, services check the same."""
+
+from __future__ import annotations
+
+from parcours.core.access import Actor
+from parcours.core.policies import can
+
+from .models import Pathway, PathwayState, Request, RequestState
+from .services import renewal_blocker
+
+
+def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[str, bool]:
+    own = actor.is_association and pathway.association_id == actor.organisation.pk
+    state = request.state if request else None
+    return {
+        "edit_request": own and can(actor, "requests.edit") and bool(request and request.is_editable),
+        "submit": own and can(actor, "requests.submit") and bool(request and request.is_editable),
+        "check": can(actor, "requests.check") and state == RequestState.SUBMITTED,
+        "opinion": can(actor, "requests.opinion") and state in (RequestState.READY, RequestState.POSTPONED),
+        "decide": can(actor, "requests.decide") and state == RequestState.REVIEWED,
+        "renew": own and can(actor, "requests.edit") and renewal_blocker(pathway) is None,
+        "end": can(actor, "pathways.end") and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
+        "rights": can(actor, "rights.edit") and (own or actor.is_secretariat) and pathway.state == PathwayState.ACTIVE,
+        "permit": can(actor, "permits.edit") and pathway.state == PathwayState.ACTIVE,
+        "documents": can(actor, "documents.download"),
+    }

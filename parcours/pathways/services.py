@@ -1,0 +1,473 @@
+"""Every write of the PSP workflow. Each service checks the actor's right, runs the state machine,
+records the transition on the timeline and writes an audit event, in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from parcours.approvals.models import has_valid_agrement
+from parcours.core import audit
+from parcours.core.access import Actor
+from parcours.core.policies import can
+from parcours.people.models import ConsentPurpose, Person
+from parcours.people.services import has_active_consent
+
+from . import rules
+from .models import (
+    Afis,
+    Decision,
+    DocumentKind,
+    Opinion,
+    Pathway,
+    PathwayEvent,
+    PathwayState,
+    Period,
+    PlanObjective,
+    Request,
+    RequestDocument,
+    RequestKind,
+    RequestState,
+    ResidencePermit,
+    RightKind,
+    RightStep,
+)
+from .settings_store import current_afis_amount
+
+# Documents a request needs before the association may send it (Annexe 6 of the circulaire of
+# 31 January 2017; R. 121-12-12 CASF for the joint follow-up document).
+REQUIRED_DOCUMENTS_INITIAL = (
+    DocumentKind.IDENTITY,
+    DocumentKind.SITUATION,
+    DocumentKind.AGREMENT,
+    DocumentKind.SWORN_STATEMENT,
+    DocumentKind.FOLLOW_UP,
+)
+REQUIRED_DOCUMENTS_RENEWAL = (DocumentKind.FOLLOW_UP,)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not can(actor, permission):
+        raise PermissionDenied
+
+
+def _log(actor: Actor, pathway: Pathway, name: str, label: str, *, request=None, from_state="", to_state="", motive=""):
+    PathwayEvent.objects.create(
+        pathway=pathway, request=request, at=timezone.now(), name=name, label=label,
+        from_state=from_state, to_state=to_state, user=actor.user, role=actor.role,
+        organisation=actor.organisation, motive=motive,
+    )
+    audit.record(actor, "transition", request or pathway, detail=name)
+
+
+def _transition(actor: Actor, obj, method: str, label: str, *, pathway: Pathway, request=None, motive="", **kwargs):
+    bound = getattr(obj, method)
+    if not can_proceed(bound):
+        raise ValidationError(
+            f"Action impossible : « {label} » n'est pas permis quand l'état est « {obj.get_state_display()} »."
+        )
+    before = obj.state
+    try:
+        bound(**kwargs)
+    except TransitionNotAllowed as exc:  # a guard refused
+        raise ValidationError(f"Action impossible : « {label} ».") from exc
+    obj.save()
+    _log(actor, pathway, method, label, request=request, from_state=before, to_state=obj.state, motive=motive)
+
+
+def _own_association(actor: Actor, pathway: Pathway) -> None:
+    if not (actor.is_association and pathway.association_id == actor.organisation.pk):
+        raise PermissionDenied
+
+
+# --- Association: building the request ---
+
+
+@transaction.atomic
+def start_pathway(*, actor: Actor, person: Person) -> Pathway:
+    _require(actor, "requests.edit")
+    if person.organisation_id != actor.organisation.pk:
+        raise PermissionDenied
+    if person.pathways.open().exists():
+        raise ValidationError("Cette personne a déjà un parcours de sortie en cours ou en demande.")
+    pathway = Pathway.objects.create(
+        departement=person.departement, person=person, association=actor.organisation, created_by=actor.user
+    )
+    request = Request.objects.create(pathway=pathway, kind=RequestKind.INITIAL)
+    _log(actor, pathway, "start", "Demande d'engagement commencée", request=request, to_state=request.state)
+    return pathway
+
+
+@transaction.atomic
+def update_request(*, actor: Actor, request: Request, form) -> Request:
+    _require(actor, "requests.edit")
+    _own_association(actor, request.pathway)
+    if not request.is_editable:
+        raise ValidationError("La demande a été transmise : elle ne peut plus être modifiée.")
+    form.save()
+    audit.record(actor, "update", request, detail="contenu de la demande")
+    return request
+
+
+@transaction.atomic
+def add_objective(*, actor: Actor, request: Request, objective: PlanObjective) -> PlanObjective:
+    _require(actor, "requests.edit")
+    _own_association(actor, request.pathway)
+    if not request.is_editable:
+        raise ValidationError("La demande a été transmise : elle ne peut plus être modifiée.")
+    objective.request = request
+    objective.save()
+    audit.record(actor, "update", request, detail="objectif ajouté")
+    return objective
+
+
+@transaction.atomic
+def remove_objective(*, actor: Actor, objective: PlanObjective) -> None:
+    _require(actor, "requests.edit")
+    _own_association(actor, objective.request.pathway)
+    if not objective.request.is_editable:
+        raise ValidationError("La demande a été transmise : elle ne peut plus être modifiée.")
+    audit.record(actor, "update", objective.request, detail="objectif retiré")
+    objective.delete()
+
+
+ACCEPTED_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for signature, content_type in ACCEPTED_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def validate_upload(uploaded) -> str:
+    """Check size and real type (magic bytes, not the name). Returns the content type."""
+    if uploaded.size == 0:
+        raise ValidationError({"file": "Le fichier est vide."})
+    if uploaded.size > settings.PARCOURS_UPLOAD_MAX_BYTES:
+        limit = settings.PARCOURS_UPLOAD_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"file": f"Le fichier dépasse la taille maximale de {limit} Mo."})
+    uploaded.seek(0)
+    content_type = sniff_content_type(uploaded.read(16))
+    uploaded.seek(0)
+    if content_type is None:
+        raise ValidationError({"file": "Type de fichier refusé : seuls les PDF, PNG et JPEG sont acceptés."})
+    return content_type
+
+
+@transaction.atomic
+def add_document(*, actor: Actor, request: Request, kind: str, uploaded) -> RequestDocument:
+    _require(actor, "requests.edit")
+    _own_association(actor, request.pathway)
+    if not request.is_editable:
+        raise ValidationError("La demande a été transmise : aucune pièce ne peut plus être ajoutée.")
+    content_type = validate_upload(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    document = RequestDocument(
+        request=request, kind=kind, original_name=uploaded.name[:200], content_type=content_type,
+        size=uploaded.size, sha256=digest.hexdigest(), uploaded_by=actor.user,
+    )
+    document.file.save("upload", uploaded, save=False)
+    document.save()
+    audit.record(actor, "create", document, detail=f"pièce {kind}")
+    return document
+
+
+@transaction.atomic
+def remove_document(*, actor: Actor, document: RequestDocument) -> None:
+    _require(actor, "requests.edit")
+    _own_association(actor, document.request.pathway)
+    if not document.request.is_editable:
+        raise ValidationError("La demande a été transmise : ses pièces ne peuvent plus être retirées.")
+    audit.record(actor, "update", document.request, detail="pièce retirée")
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def missing_for_submission(request: Request) -> list[str]:
+    """What the association must still provide before sending the request (French, one line each)."""
+    missing: list[str] = []
+    required = REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
+    present = set(request.documents.values_list("kind", flat=True))
+    labels = dict(DocumentKind.choices)
+    missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
+    if not request.objectives.exists():
+        missing.append("Le projet d'accompagnement ne contient aucun objectif.")
+    if not request.rights_requested:
+        missing.append("Aucun droit demandé n'est indiqué.")
+    if not request.person_commitment or not request.commitment_date:
+        missing.append("L'engagement de la personne (et sa date) n'est pas enregistré.")
+    if request.kind == RequestKind.INITIAL and not request.prostitution_stopped:
+        missing.append("L'attestation d'arrêt de l'activité prostitutionnelle n'est pas cochée.")
+    if not request.association_opinion.strip():
+        missing.append("L'avis motivé de l'association est vide.")
+    if request.kind == RequestKind.RENEWAL and not request.actions_carried_out.strip():
+        missing.append("Le bilan des actions menées et des engagements tenus est vide.")
+    return missing
+
+
+@transaction.atomic
+def submit_request(*, actor: Actor, request: Request, today: date | None = None) -> Request:
+    _require(actor, "requests.submit")
+    _own_association(actor, request.pathway)
+    today = today or timezone.localdate()
+    if not has_valid_agrement(actor.organisation, today):
+        raise ValidationError(
+            "Votre association ne détient pas d'agrément valide à ce jour : elle ne peut pas transmettre de "
+            "demande de parcours de sortie (art. L. 121-9 et R. 121-12-2 CASF)."
+        )
+    if not has_active_consent(request.pathway.person, ConsentPurpose.PSP_REQUEST):
+        raise ValidationError(
+            "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli (ou a été retiré)."
+        )
+    missing = missing_for_submission(request)
+    if missing:
+        raise ValidationError(missing)
+    resubmission = request.state == RequestState.INCOMPLETE
+    _transition(
+        actor, request, "submit", "Demande complétée et transmise" if resubmission else "Demande transmise au secrétariat",
+        pathway=request.pathway, request=request, day=today,
+    )
+    return request
+
+
+# --- Secretariat: instruction, opinion, decision ---
+
+
+@transaction.atomic
+def return_incomplete(*, actor: Actor, request: Request, missing: list[str], comment: str = "") -> Request:
+    _require(actor, "requests.check")
+    if not missing:
+        raise ValidationError({"missing": "Indiquez au moins une pièce ou information manquante."})
+    _transition(actor, request, "return_incomplete", "Demande renvoyée à l'association pour complément",
+                pathway=request.pathway, request=request, motive="; ".join([*missing, comment]).strip("; "),
+                missing=missing, comment=comment)
+    return request
+
+
+@transaction.atomic
+def mark_ready(*, actor: Actor, request: Request) -> Request:
+    _require(actor, "requests.check")
+    _transition(actor, request, "mark_ready", "Demande complète, prête pour la commission",
+                pathway=request.pathway, request=request)
+    return request
+
+
+@transaction.atomic
+def record_opinion(*, actor: Actor, request: Request, opinion: str, day: date, motive: str) -> Request:
+    _require(actor, "requests.opinion")
+    if request.submitted_on and day < request.submitted_on:
+        raise ValidationError({"day": "L'avis ne peut pas précéder la transmission de la demande."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de l'avis ne peut pas être dans le futur."})
+    if not motive.strip():
+        raise ValidationError({"motive": "Le motif de l'avis est obligatoire."})
+    request.opinion, request.opinion_date, request.opinion_motive = opinion, day, motive
+    method = "postpone" if opinion == Opinion.POSTPONED else "give_opinion"
+    label = f"Avis de la commission : {Opinion(opinion).label.lower()}"
+    _transition(actor, request, method, label, pathway=request.pathway, request=request, motive=motive)
+    return request
+
+
+def _periods(pathway: Pathway) -> list[tuple[date, date]]:
+    return list(pathway.periods.values_list("start", "end"))
+
+
+def proposed_period(request: Request, decision_date: date) -> tuple[date, date] | None:
+    try:
+        return rules.next_period(_periods(request.pathway), decision_date)
+    except rules.RuleError:
+        return None
+
+
+@transaction.atomic
+def record_decision(
+    *, actor: Actor, request: Request, decision: str, day: date, reference: str = "",
+    period_start: date | None = None, motive: str = "",
+) -> Request:
+    """The prefect's decision. An authorisation opens the next period (6 months, no overlap, 24 months cap)."""
+    _require(actor, "requests.decide")
+    if request.state != RequestState.REVIEWED:
+        raise ValidationError("La décision ne peut être enregistrée qu'après un avis favorable ou défavorable de la commission.")
+    if request.opinion_date and day < request.opinion_date:
+        raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de la décision ne peut pas être dans le futur."})
+    pathway = request.pathway
+    request.decision, request.decision_date, request.decision_reference = decision, day, reference.strip()
+    if decision == Decision.AUTHORISED:
+        try:
+            start, end = rules.next_period(_periods(pathway), day, period_start)
+        except rules.RuleError as exc:
+            raise ValidationError({"period_start": str(exc)}) from exc
+        _transition(actor, request, "authorise", "Décision du préfet : autorisation", pathway=pathway, request=request, motive=motive)
+        number = pathway.periods.count() + 1
+        period = Period.objects.create(pathway=pathway, request=request, number=number, start=start, end=end)
+        _log(actor, pathway, "period", f"Période {number} ouverte du {start:%d/%m/%Y} au {end:%d/%m/%Y}", request=request)
+        if pathway.state == PathwayState.IN_INSTRUCTION:
+            _transition(actor, pathway, "authorise", "Parcours autorisé", pathway=pathway)
+        _open_rights(actor, request, period)
+    else:
+        _transition(actor, request, "refuse", "Décision du préfet : refus", pathway=pathway, request=request, motive=motive)
+        if pathway.state == PathwayState.IN_INSTRUCTION:
+            _transition(actor, pathway, "refuse", "Parcours refusé", pathway=pathway, motive=motive)
+    return request
+
+
+def _open_rights(actor: Actor, request: Request, period: Period) -> None:
+    """Create the tracking of the rights the request asked for, on the first authorisation."""
+    pathway = request.pathway
+    asked = set(request.rights_requested)
+    if RightKind.AFIS in asked and not hasattr(pathway, "afis"):
+        Afis.objects.create(
+            pathway=pathway, requested_on=request.submitted_on or period.start,
+            dependent_children=pathway.person.children,
+        )
+    if RightKind.RESIDENCE_PERMIT in asked and pathway.person.is_foreign_national and not hasattr(pathway, "residence_permit"):
+        ResidencePermit.objects.create(pathway=pathway, requested_on=period.start)
+    domains = {RightKind.HOUSING: "housing", RightKind.HEALTH: "health", RightKind.TRAINING: "training", RightKind.EMPLOYMENT: "employment"}
+    for right, domain in domains.items():
+        if right in asked and not pathway.right_steps.filter(domain=domain).exists():
+            RightStep.objects.create(
+                pathway=pathway, domain=domain, description=f"{RightKind(right).label} : démarche à engager",
+                started_on=period.start,
+            )
+
+
+@transaction.atomic
+def set_decision_reference(*, actor: Actor, request: Request, reference: str) -> Request:
+    _require(actor, "requests.decide")
+    if not request.decision:
+        raise ValidationError("Aucune décision n'est enregistrée pour cette demande.")
+    if not reference.strip():
+        raise ValidationError({"reference": "La référence de la décision est obligatoire."})
+    request.decision_reference = reference.strip()
+    request.save(update_fields=["decision_reference", "updated_at"])
+    _log(actor, request.pathway, "reference", f"Référence de la décision enregistrée : {request.decision_reference}", request=request)
+    return request
+
+
+# --- Renewal and end ---
+
+
+def renewal_blocker(pathway: Pathway) -> str | None:
+    """Why a renewal cannot be started now, in French; None if it can."""
+    if pathway.state != PathwayState.ACTIVE:
+        return "Seul un parcours autorisé et en cours peut être renouvelé."
+    if pathway.requests.open().exists():
+        return "Une demande est déjà en cours pour ce parcours."
+    if not rules.can_renew(_periods(pathway)):
+        return (
+            f"Le parcours a atteint la durée maximale de {rules.MAX_PATHWAY_MONTHS} mois : "
+            "il ne peut plus être renouvelé."
+        )
+    return None
+
+
+@transaction.atomic
+def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
+    _require(actor, "requests.edit")
+    _own_association(actor, pathway)
+    blocker = renewal_blocker(pathway)
+    if blocker:
+        raise ValidationError(blocker)
+    previous = pathway.requests.filter(state=RequestState.AUTHORISED).order_by("-decision_date").first()
+    request = Request.objects.create(
+        pathway=pathway, kind=RequestKind.RENEWAL,
+        rights_requested=previous.rights_requested if previous else [],
+    )
+    _log(actor, pathway, "start_renewal", "Demande de renouvellement commencée", request=request, to_state=request.state)
+    return request
+
+
+@transaction.atomic
+def end_pathway(*, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = "") -> Pathway:
+    _require(actor, "pathways.end")
+    from .models import EndReason
+
+    if reason == EndReason.COMPLETED and not outcome:
+        raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})
+    if reason != EndReason.COMPLETED:
+        outcome = ""
+    first = pathway.periods.order_by("start").first()
+    if first and day < first.start:
+        raise ValidationError({"day": "La fin ne peut pas précéder le début du parcours."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
+    for request in pathway.requests.open():
+        _transition(actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request)
+    _transition(actor, pathway, "end", f"Fin du parcours : {EndReason(reason).label.lower()}", pathway=pathway,
+                motive=motive, reason=reason, outcome=outcome, day=day)
+    return pathway
+
+
+# --- Rights ---
+
+
+@transaction.atomic
+def grant_afis(*, actor: Actor, afis: Afis, granted_on: date, start: date, paying_body: str, dependent_children: int) -> Afis:
+    """Record the AFIS grant; the monthly amount is computed from the dated scale in force at the start."""
+    _require(actor, "rights.edit")
+    person = afis.pathway.person
+    if rules.age_on(person.birth_date, start) < rules.AFIS_MIN_AGE:
+        raise ValidationError({"start": f"L'AFIS est réservée aux personnes de plus de {rules.AFIS_MIN_AGE} ans (art. D. 121-12-14 CASF)."})
+    period = afis.pathway.periods.order_by("-number").first()
+    if period is None or not (afis.pathway.periods.filter(start__lte=start, end__gte=start).exists()):
+        raise ValidationError({"start": "Le versement doit commencer pendant une période d'autorisation du parcours."})
+    try:
+        amount = current_afis_amount(start, dependent_children)
+    except rules.RuleError as exc:
+        raise ValidationError({"start": str(exc)}) from exc
+    afis.status = Afis.Status.GRANTED
+    afis.granted_on, afis.start, afis.end = granted_on, start, period.end
+    afis.paying_body, afis.dependent_children, afis.monthly_amount = paying_body, dependent_children, amount
+    afis.save()
+    _log(actor, afis.pathway, "afis_granted", f"AFIS accordée : {amount} € par mois à partir du {start:%d/%m/%Y}")
+    return afis
+
+
+@transaction.atomic
+def stop_afis(*, actor: Actor, afis: Afis, day: date, motive: str) -> Afis:
+    _require(actor, "rights.edit")
+    if afis.status != Afis.Status.GRANTED:
+        raise ValidationError("Seule une AFIS accordée peut être arrêtée.")
+    if afis.start and day < afis.start:
+        raise ValidationError({"day": "L'arrêt ne peut pas précéder le début du versement."})
+    afis.status, afis.end = Afis.Status.STOPPED, day
+    afis.save()
+    _log(actor, afis.pathway, "afis_stopped", f"AFIS arrêtée au {day:%d/%m/%Y}", motive=motive)
+    return afis
+
+
+@transaction.atomic
+def update_permit(*, actor: Actor, permit: ResidencePermit, form) -> ResidencePermit:
+    _require(actor, "permits.edit")
+    permit = form.save()
+    _log(actor, permit.pathway, "permit", f"Titre de séjour : {permit.get_status_display().lower()}"
+         + (f", expire le {permit.expires_on:%d/%m/%Y}" if permit.expires_on else ""))
+    return permit
+
+
+@transaction.atomic
+def save_right_step(*, actor: Actor, pathway: Pathway, form) -> RightStep:
+    _require(actor, "rights.edit")
+    step = form.save(commit=False)
+    step.pathway = pathway
+    step.save()
+    _log(actor, pathway, "right_step", f"Démarche « {step.description} » : {step.get_status_display().lower()}")
+    return step

@@ -1,0 +1,422 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from parcours.core import audit
+from parcours.core.views_base import ActorRequiredMixin, paginate, sort_param
+from parcours.people.selectors import get_person_or_404
+
+from . import rules, services
+from .forms import (
+    AfisGrantForm,
+    AfisStopForm,
+    DecisionForm,
+    DocumentForm,
+    EndForm,
+    ObjectiveForm,
+    OpinionForm,
+    PermitForm,
+    ReferenceForm,
+    RequestForm,
+    ReturnIncompleteForm,
+    RightStepForm,
+)
+from .models import Afis, PathwayState, RequestDocument, RequestState
+from .policies import abilities
+from .selectors import get_pathway_or_404, get_permit_or_404, listable_pathways, permits_visible_to
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class PathwayListView(ActorRequiredMixin, TemplateView):
+    permission = "pathways.list"
+    template_name = "pathways/pathway_list.html"
+
+    def get_context_data(self, **kwargs):
+        qs = listable_pathways(self.actor).select_related("person", "association").prefetch_related("periods")
+        state = self.request.GET.get("etat", "")
+        if state in PathwayState.values:
+            qs = qs.filter(state=state)
+        request_state = self.request.GET.get("demande", "")
+        if request_state in RequestState.values:
+            qs = qs.filter(requests__state=request_state).distinct()
+        sort_key, order = sort_param(
+            self.request, {"code": "person__pseudonym", "creation": "created_at", "maj": "updated_at", "etat": "state"}, "-maj"
+        )
+        page = paginate(self.request, qs.order_by(order))
+        for pathway in page:
+            audit.record(self.actor, "view", pathway.person, detail="liste des parcours")
+        return {
+            "nav": "pathways", "page": page, "sort": sort_key, "states": PathwayState.choices,
+            "request_states": RequestState.choices, "state": state, "request_state": request_state,
+        }
+
+
+class StartPathwayView(ActorRequiredMixin, View):
+    permission = "requests.edit"
+
+    def post(self, request, pk):
+        person = get_person_or_404(self.actor, pk, detail="demande de parcours")
+        try:
+            pathway = services.start_pathway(actor=self.actor, person=person)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("people:detail", pk=pk)
+        messages.success(request, "Demande de parcours de sortie commencée : complétez-la puis transmettez-la.")
+        return redirect("pathways:detail", pk=pathway.public_id)
+
+
+def detail_context(actor, pathway, **forms):
+    request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at").first()
+    today = timezone.localdate()
+    can_do = abilities(actor, pathway, request_obj)
+    context = {
+        "nav": "pathways",
+        "pathway": pathway,
+        "person": pathway.person,
+        "current": request_obj,
+        "requests": pathway.requests.order_by("created_at"),
+        "periods": pathway.periods.all(),
+        "events": pathway.events.select_related("user", "organisation", "request"),
+        "can": can_do,
+        "rules": rules,
+        "months_used": rules.months_used(list(pathway.periods.values_list("start", "end"))),
+        "renewal_blocker": services.renewal_blocker(pathway),
+        "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
+        "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
+        "right_steps": pathway.right_steps.all(),
+    }
+    if request_obj is not None:
+        context["objectives"] = request_obj.objectives.all()
+        context["documents"] = request_obj.documents.select_related("uploaded_by")
+        if request_obj.is_editable:
+            context["missing_now"] = services.missing_for_submission(request_obj)
+        if can_do["decide"]:
+            context["proposed_period"] = services.proposed_period(request_obj, today)
+    defaults = {
+        "objective_form": ObjectiveForm() if can_do["edit_request"] else None,
+        "document_form": DocumentForm() if can_do["edit_request"] else None,
+        "incomplete_form": ReturnIncompleteForm() if can_do["check"] else None,
+        "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
+        "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
+        "reference_form": ReferenceForm(),
+        "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
+        "afis_form": AfisGrantForm(initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}),
+        "afis_stop_form": AfisStopForm(initial={"day": today}),
+        "step_form": RightStepForm() if can_do["rights"] else None,
+    }
+    defaults.update(forms)
+    context.update(defaults)
+    return context
+
+
+class PathwayDetailView(ActorRequiredMixin, TemplateView):
+    permission = "pathways.view"
+    template_name = "pathways/pathway_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return detail_context(self.actor, get_pathway_or_404(self.actor, self.kwargs["pk"]))
+
+
+class PathwayActionView(ActorRequiredMixin, View):
+    """A POST on the dossier page: on error, the page comes back with the form's errors next to the fields."""
+
+    form_class = None
+    form_name = ""
+    success_message = ""
+    anchor = ""
+
+    def get_form(self):
+        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+
+    def post(self, request, pk, **kwargs):
+        pathway = get_pathway_or_404(self.actor, pk, detail=self.success_message)
+        self.pathway = pathway
+        form = self.get_form()
+        if form is None or form.is_valid():
+            try:
+                self.perform(pathway, form)
+            except ValidationError as exc:
+                if form is None:
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(reverse("pathways:detail", args=[pk]) + self.anchor)
+                apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(reverse("pathways:detail", args=[pk]) + self.anchor)
+        context = detail_context(self.actor, pathway, **{self.form_name: form})
+        context["focus_form"] = self.form_name
+        return render(request, "pathways/pathway_detail.html", context)
+
+    def current_request(self):
+        current = self.pathway.requests.open().first()
+        if current is None:
+            raise ValidationError("Aucune demande n'est en cours pour ce parcours.")
+        return current
+
+
+class ObjectiveAddView(PathwayActionView):
+    permission = "requests.edit"
+    form_class, form_name, anchor = ObjectiveForm, "objective_form", "#plan"
+    success_message = "Objectif ajouté au projet d'accompagnement."
+
+    def get_form(self):
+        return ObjectiveForm(self.request.POST)
+
+    def perform(self, pathway, form):
+        services.add_objective(actor=self.actor, request=self.current_request(), objective=form.save(commit=False))
+
+
+class ObjectiveRemoveView(PathwayActionView):
+    permission = "requests.edit"
+    anchor = "#plan"
+    success_message = "Objectif retiré."
+
+    def perform(self, pathway, form):
+        objective = self.current_request().objectives.filter(public_id=self.kwargs["objective"]).first()
+        if objective is None:
+            raise Http404
+        services.remove_objective(actor=self.actor, objective=objective)
+
+
+class DocumentAddView(PathwayActionView):
+    permission = "requests.edit"
+    form_class, form_name, anchor = DocumentForm, "document_form", "#pieces"
+    success_message = "Pièce ajoutée."
+
+    def perform(self, pathway, form):
+        services.add_document(actor=self.actor, request=self.current_request(), kind=form.cleaned_data["kind"],
+                              uploaded=form.cleaned_data["file"])
+
+
+class DocumentRemoveView(PathwayActionView):
+    permission = "requests.edit"
+    anchor = "#pieces"
+    success_message = "Pièce retirée."
+
+    def perform(self, pathway, form):
+        document = RequestDocument.objects.filter(request__pathway=pathway, public_id=self.kwargs["document"]).first()
+        if document is None:
+            raise Http404
+        services.remove_document(actor=self.actor, document=document)
+
+
+class DocumentDownloadView(ActorRequiredMixin, View):
+    permission = "documents.download"
+
+    def get(self, request, pk, document):
+        pathway = get_pathway_or_404(self.actor, pk, detail="téléchargement d'une pièce")
+        doc = RequestDocument.objects.filter(request__pathway=pathway, public_id=document).first()
+        if doc is None:
+            raise Http404
+        audit.record(self.actor, "download", doc, detail=f"pièce {doc.kind}")
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
+        response = FileResponse(doc.file.open("rb"), content_type=doc.content_type, as_attachment=True,
+                                filename=f"{pathway.person.pseudonym}-{doc.kind}.{extension}")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class SubmitView(PathwayActionView):
+    permission = "requests.submit"
+    anchor = "#demande"
+    success_message = "Demande transmise au secrétariat de la commission."
+
+    def perform(self, pathway, form):
+        services.submit_request(actor=self.actor, request=self.current_request())
+
+
+class ReturnIncompleteView(PathwayActionView):
+    permission = "requests.check"
+    form_class, form_name, anchor = ReturnIncompleteForm, "incomplete_form", "#demande"
+    success_message = "Demande renvoyée à l'association avec la liste des éléments manquants."
+
+    def perform(self, pathway, form):
+        services.return_incomplete(actor=self.actor, request=self.current_request(),
+                                   missing=form.cleaned_data["items"], comment=form.cleaned_data["comment"])
+
+
+class MarkReadyView(PathwayActionView):
+    permission = "requests.check"
+    anchor = "#demande"
+    success_message = "Demande déclarée complète et prête pour la commission."
+
+    def perform(self, pathway, form):
+        services.mark_ready(actor=self.actor, request=self.current_request())
+
+
+class OpinionView(PathwayActionView):
+    permission = "requests.opinion"
+    form_class, form_name, anchor = OpinionForm, "opinion_form", "#demande"
+    success_message = "Avis de la commission enregistré."
+
+    def perform(self, pathway, form):
+        services.record_opinion(actor=self.actor, request=self.current_request(), opinion=form.cleaned_data["opinion"],
+                                day=form.cleaned_data["day"], motive=form.cleaned_data["motive"])
+
+
+class DecisionView(PathwayActionView):
+    permission = "requests.decide"
+    form_class, form_name, anchor = DecisionForm, "decision_form", "#demande"
+    success_message = "Décision du préfet enregistrée."
+
+    def perform(self, pathway, form):
+        data = form.cleaned_data
+        services.record_decision(actor=self.actor, request=self.current_request(), decision=data["decision"],
+                                 day=data["day"], reference=data["reference"], period_start=data["period_start"],
+                                 motive=data["motive"])
+
+
+class ReferenceView(PathwayActionView):
+    permission = "requests.decide"
+    form_class, form_name, anchor = ReferenceForm, "reference_form", "#demandes"
+    success_message = "Référence de la décision enregistrée."
+
+    def perform(self, pathway, form):
+        request_obj = pathway.requests.filter(public_id=self.kwargs["request"]).first()
+        if request_obj is None:
+            raise Http404
+        services.set_decision_reference(actor=self.actor, request=request_obj, reference=form.cleaned_data["reference"])
+
+
+class RenewalView(PathwayActionView):
+    permission = "requests.edit"
+    anchor = "#demande"
+    success_message = "Demande de renouvellement commencée : complétez-la puis transmettez-la."
+
+    def perform(self, pathway, form):
+        services.start_renewal(actor=self.actor, pathway=pathway)
+
+
+class EndView(PathwayActionView):
+    permission = "pathways.end"
+    form_class, form_name, anchor = EndForm, "end_form", "#fin"
+    success_message = "Fin du parcours enregistrée."
+
+    def perform(self, pathway, form):
+        data = form.cleaned_data
+        services.end_pathway(actor=self.actor, pathway=pathway, reason=data["reason"], day=data["day"],
+                             outcome=data["outcome"], motive=data["motive"])
+
+
+class AfisGrantView(PathwayActionView):
+    permission = "rights.edit"
+    form_class, form_name, anchor = AfisGrantForm, "afis_form", "#droits"
+    success_message = "AFIS accordée : montant calculé selon le barème en vigueur."
+
+    def perform(self, pathway, form):
+        afis = Afis.objects.filter(pathway=pathway).first()
+        if afis is None:
+            raise ValidationError("L'AFIS n'a pas été demandée pour ce parcours.")
+        services.grant_afis(actor=self.actor, afis=afis, **form.cleaned_data)
+
+
+class AfisStopView(PathwayActionView):
+    permission = "rights.edit"
+    form_class, form_name, anchor = AfisStopForm, "afis_stop_form", "#droits"
+    success_message = "Arrêt de l'AFIS enregistré."
+
+    def perform(self, pathway, form):
+        afis = Afis.objects.filter(pathway=pathway).first()
+        if afis is None:
+            raise ValidationError("L'AFIS n'a pas été demandée pour ce parcours.")
+        services.stop_afis(actor=self.actor, afis=afis, day=form.cleaned_data["day"], motive=form.cleaned_data["motive"])
+
+
+class RightStepAddView(PathwayActionView):
+    permission = "rights.edit"
+    form_class, form_name, anchor = RightStepForm, "step_form", "#droits"
+    success_message = "Démarche enregistrée."
+
+    def get_form(self):
+        return RightStepForm(self.request.POST)
+
+    def perform(self, pathway, form):
+        if not abilities(self.actor, pathway, None)["rights"]:
+            raise ValidationError("Les démarches ne peuvent être suivies que pendant un parcours autorisé.")
+        services.save_right_step(actor=self.actor, pathway=pathway, form=form)
+
+
+class RequestEditView(ActorRequiredMixin, FormView):
+    permission = "requests.edit"
+    template_name = "core/form_page.html"
+    form_class = RequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_request(self):
+        if not hasattr(self, "_request_obj"):
+            pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], detail="modification de la demande")
+            current = pathway.requests.open().first()
+            if current is None or not abilities(self.actor, pathway, current)["edit_request"]:
+                raise Http404
+            self._request_obj = current
+        return self._request_obj
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_request()}
+
+    def get_context_data(self, **kwargs):
+        req = self.get_request()
+        return super().get_context_data(
+            nav="pathways", title=f"{req.get_kind_display()} — {req.pathway.person.pseudonym}",
+            back_url=reverse("pathways:detail", args=[self.kwargs["pk"]]), **kwargs,
+        )
+
+    def form_valid(self, form):
+        services.update_request(actor=self.actor, request=self.get_request(), form=form)
+        messages.success(self.request, "Demande enregistrée.")
+        return redirect(reverse("pathways:detail", args=[self.kwargs["pk"]]) + "#demande")
+
+
+class PermitListView(ActorRequiredMixin, TemplateView):
+    permission = "permits.list"
+    template_name = "pathways/permit_list.html"
+
+    def get_context_data(self, **kwargs):
+        sort_key, order = sort_param(self.request, {"expiration": "expires_on", "demande": "requested_on", "etat": "status"}, "expiration")
+        qs = permits_visible_to(self.actor).prefetch_related("pathway__periods").order_by(order)
+        status = self.request.GET.get("etat", "")
+        if status:
+            qs = qs.filter(status=status)
+        page = paginate(self.request, qs)
+        for permit in page:
+            audit.record(self.actor, "view", permit.pathway.person, detail="liste des titres de séjour")
+        return {"nav": "permits", "page": page, "sort": sort_key, "status": status,
+                "statuses": permits_visible_to(self.actor).model.Status.choices}
+
+
+class PermitEditView(ActorRequiredMixin, FormView):
+    permission = "permits.edit"
+    template_name = "pathways/permit_form.html"
+    form_class = PermitForm
+
+    def get_permit(self):
+        if not hasattr(self, "_permit"):
+            self._permit = get_permit_or_404(self.actor, self.kwargs["pk"])
+        return self._permit
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_permit()}
+
+    def get_context_data(self, **kwargs):
+        permit = self.get_permit()
+        back = reverse("pathways:permits") if self.actor.role == "immigration" else reverse("pathways:detail", args=[permit.pathway.public_id])
+        return super().get_context_data(nav="permits", permit=permit, person=permit.pathway.person,
+                                        periods=permit.pathway.periods.all(), back_url=back, **kwargs)
+
+    def form_valid(self, form):
+        services.update_permit(actor=self.actor, permit=self.get_permit(), form=form)
+        messages.success(self.request, "Titre de séjour mis à jour.")
+        return redirect(self.get_context_data()["back_url"])

@@ -1,0 +1,137 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from parcours.core.forms import DsfrModelForm
+from parcours.core.models import Organisation, OrganisationKind
+
+from .models import ConsentPurpose, FollowUpNote, Person, PersonAlias
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def not_in_future(value: date | None, label: str = "La date") -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{label} ne peut pas être dans le futur.")
+
+
+class PersonForm(DsfrModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "last_name", "first_name", "usual_name", "birth_date", "sex", "nationality", "nationality_group",
+            "languages", "phone", "email", "address", "housing", "resources", "health_coverage",
+            "administrative_status", "children", "situation_notes", "is_sensitive",
+        ]
+        widgets = {
+            "last_name": forms.TextInput, "first_name": forms.TextInput, "usual_name": forms.TextInput,
+            "nationality": forms.TextInput, "languages": forms.TextInput, "phone": forms.TextInput,
+            "email": forms.EmailInput, "address": forms.Textarea(attrs={"rows": 2}),
+            "situation_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        not_in_future(value, "La date de naissance")
+        if value and value.year < 1900:
+            raise forms.ValidationError("La date de naissance n'est pas plausible.")
+        return value
+
+    def clean_last_name(self):
+        value = self.cleaned_data["last_name"].strip()
+        if not any(c.isalpha() for c in value):
+            raise forms.ValidationError("Le nom doit contenir au moins une lettre.")
+        return value
+
+    def clean_children(self):
+        value = self.cleaned_data["children"]
+        if value is not None and value > 20:
+            raise forms.ValidationError("Le nombre d'enfants à charge n'est pas plausible.")
+        return value
+
+
+class PersonCreateForm(PersonForm):
+    accompaniment_consent_on = forms.DateField(
+        label="Consentement à l'accompagnement recueilli le",
+        widget=DATE_WIDGET,
+        help_text="La personne accepte d'être accompagnée par l'association et que ses données soient "
+        "enregistrées dans Parcours.",
+    )
+
+    def clean_accompaniment_consent_on(self):
+        value = self.cleaned_data["accompaniment_consent_on"]
+        not_in_future(value, "La date du consentement")
+        return value
+
+
+class PersonSearchForm(DsfrBaseForm):
+    nom = forms.CharField(label="Nom (ou alias)", required=False, max_length=100)
+    naissance = forms.DateField(label="Date de naissance", required=False, widget=DATE_WIDGET)
+
+
+class AliasForm(DsfrModelForm):
+    class Meta:
+        model = PersonAlias
+        fields = ["kind", "name"]
+        widgets = {"name": forms.TextInput}
+
+
+class NoteForm(DsfrModelForm):
+    class Meta:
+        model = FollowUpNote
+        fields = ["date", "kind", "text"]
+        widgets = {"date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        not_in_future(value, "La date de l'entretien")
+        return value
+
+
+class ConsentForm(DsfrBaseForm):
+    purpose = forms.ChoiceField(label="Finalité", choices=ConsentPurpose.choices)
+    partner = forms.ModelChoiceField(
+        label="Partenaire (pour un partage)", queryset=Organisation.objects.none(), required=False,
+        to_field_name="public_id",
+    )
+    given_on = forms.DateField(label="Recueilli le", widget=DATE_WIDGET)
+
+    def __init__(self, *args, departement, own_organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = (
+            Organisation.objects.in_departement(departement).filter(active=True).exclude(pk=own_organisation.pk)
+            .exclude(kind__in=[OrganisationKind.NATIONAL])
+        )
+
+    def clean_given_on(self):
+        value = self.cleaned_data["given_on"]
+        not_in_future(value, "La date du consentement")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("purpose") == ConsentPurpose.SHARING and not cleaned.get("partner"):
+            self.add_error("partner", "Choisissez le partenaire avec qui la personne accepte le partage.")
+        return cleaned
+
+
+class WithdrawConsentForm(DsfrBaseForm):
+    withdrawn_on = forms.DateField(label="Retiré le", widget=DATE_WIDGET)
+
+    def clean_withdrawn_on(self):
+        value = self.cleaned_data["withdrawn_on"]
+        not_in_future(value, "La date du retrait")
+        return value
+
+
+class ShareForm(DsfrBaseForm):
+    partner = forms.ModelChoiceField(label="Partenaire", queryset=Organisation.objects.none(), to_field_name="public_id")
+    reason = forms.CharField(label="Objet du partage", max_length=200)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Organisation.objects.filter(
+            pk__in=person.consents.active().filter(purpose=ConsentPurpose.SHARING).values("partner")
+        )

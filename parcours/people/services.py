@@ -1,0 +1,148 @@
+"""Writes about a person: atomic, audited, consent-aware."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.core import audit
+from parcours.core.access import Actor
+from parcours.core.crypto import blind_index
+from parcours.core.models import Alert, Organisation
+from parcours.core.services import raise_alert
+
+from .models import Consent, ConsentPurpose, FollowUpNote, Person, PersonAlias, Share
+
+
+def _require_association(actor: Actor, person: Person | None = None) -> None:
+    if not actor.is_association:
+        raise PermissionDenied
+    if person is not None and person.organisation_id != actor.organisation.pk:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_person(*, actor: Actor, person: Person, accompaniment_consent_on: date) -> Person:
+    """Create a person accompanied by the actor's association, with their consent to the accompaniment."""
+    _require_association(actor)
+    person.departement = actor.departement
+    person.organisation = actor.organisation
+    person.created_by = actor.user
+    person.refresh_indexes()
+    person.save()
+    Consent.objects.create(
+        person=person,
+        purpose=ConsentPurpose.ACCOMPANIMENT,
+        given_on=accompaniment_consent_on,
+        recorded_by=actor.user,
+    )
+    audit.record(actor, "create", person, detail="personne")
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: Actor, person: Person) -> Person:
+    _require_association(actor, person)
+    person.refresh_indexes()
+    person.save()
+    audit.record(actor, "update", person, detail="identité et situation")
+    return person
+
+
+@transaction.atomic
+def add_alias(*, actor: Actor, person: Person, kind: str, name: str) -> PersonAlias:
+    _require_association(actor, person)
+    alias = PersonAlias.objects.create(person=person, kind=kind, name=name, name_bidx=blind_index(name))
+    audit.record(actor, "update", person, detail="alias ajouté")
+    return alias
+
+
+@transaction.atomic
+def add_note(*, actor: Actor, person: Person, day: date, kind: str, text: str) -> FollowUpNote:
+    _require_association(actor, person)
+    if not has_active_consent(person, ConsentPurpose.ACCOMPANIMENT):
+        raise ValidationError("La personne a retiré son consentement à l'accompagnement : aucune note ne peut être ajoutée.")
+    note = FollowUpNote.objects.create(
+        person=person, organisation=actor.organisation, author=actor.user, date=day, kind=kind, text=text
+    )
+    audit.record(actor, "create", note, detail="note de suivi")
+    return note
+
+
+def has_active_consent(person: Person, purpose: str, partner: Organisation | None = None) -> bool:
+    qs = person.consents.active().filter(purpose=purpose)
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    return qs.exists()
+
+
+@transaction.atomic
+def record_consent(
+    *, actor: Actor, person: Person, purpose: str, given_on: date, partner: Organisation | None = None
+) -> Consent:
+    _require_association(actor, person)
+    if purpose == ConsentPurpose.SHARING and partner is None:
+        raise ValidationError({"partner": "Choisissez le partenaire avec qui la personne accepte le partage."})
+    if purpose != ConsentPurpose.SHARING:
+        partner = None
+    if has_active_consent(person, purpose, partner):
+        raise ValidationError("Ce consentement est déjà recueilli et n'a pas été retiré.")
+    consent = Consent.objects.create(
+        person=person, purpose=purpose, partner=partner, given_on=given_on, recorded_by=actor.user
+    )
+    audit.record(actor, "create", consent, detail=f"consentement {purpose}")
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, actor: Actor, consent: Consent, withdrawn_on: date) -> Consent:
+    """Withdraw a consent: no further sharing for that purpose; what was already shared is flagged."""
+    _require_association(actor, consent.person)
+    if consent.withdrawn_on is not None:
+        raise ValidationError("Ce consentement a déjà été retiré.")
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": "Le retrait ne peut pas précéder le recueil du consentement."})
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_by = actor.user
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])
+    for share in consent.shares.active():
+        share.revoked_at = timezone.now()
+        share.flagged_after_withdrawal = True
+        share.save(update_fields=["revoked_at", "flagged_after_withdrawal", "updated_at"])
+        raise_alert(
+            departement=consent.person.departement,
+            kind=Alert.Kind.SHARED_AFTER_WITHDRAWAL,
+            message=f"Consentement retiré : le dossier {consent.person.pseudonym} avait été partagé avec "
+            f"{share.partner}. Demandez-lui d'effacer ce qu'il a reçu.",
+            obj=consent.person,
+        )
+    audit.record(actor, "update", consent, detail="consentement retiré")
+    return consent
+
+
+@transaction.atomic
+def share_with_partner(*, actor: Actor, person: Person, partner: Organisation, reason: str) -> Share:
+    _require_association(actor, person)
+    consent = person.consents.active().filter(purpose=ConsentPurpose.SHARING, partner=partner).first()
+    if consent is None:
+        raise ValidationError(
+            {"partner": "La personne n'a pas consenti au partage avec ce partenaire, ou a retiré son consentement."}
+        )
+    if person.shares.active().filter(partner=partner).exists():
+        raise ValidationError({"partner": "Le dossier est déjà partagé avec ce partenaire."})
+    share = Share.objects.create(person=person, partner=partner, consent=consent, shared_by=actor.user, reason=reason)
+    audit.record(actor, "share", person, detail=f"partage avec {partner.public_id}")
+    return share
+
+
+@transaction.atomic
+def end_share(*, actor: Actor, share: Share) -> Share:
+    _require_association(actor, share.person)
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(actor, "share", share.person, detail=f"fin du partage avec {share.partner.public_id}")
+    return share

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.PersonListView.as_view(), name="list"),
+    path("nouvelle/", views.PersonCreateView.as_view(), name="create"),
+    path("<uuid:pk>/", views.PersonDetailView.as_view(), name="detail"),
+    path("<uuid:pk>/modifier/", views.PersonEditView.as_view(), name="edit"),
+    path("<uuid:pk>/notes/", views.NoteAddView.as_view(), name="note_add"),
+    path("<uuid:pk>/alias/", views.AliasAddView.as_view(), name="alias_add"),
+    path("<uuid:pk>/consentements/", views.ConsentAddView.as_view(), name="consent_add"),
+    path("<uuid:pk>/partages/", views.ShareAddView.as_view(), name="share_add"),
+    path("consentements/<uuid:pk>/retrait/", views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
+    path("partages/<uuid:pk>/fin/", views.ShareEndView.as_view(), name="share_end"),
+]

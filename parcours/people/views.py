@@ -1,0 +1,239 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from parcours.core import audit
+from parcours.core.policies import can
+from parcours.core.views_base import ActorRequiredMixin, paginate, sort_param
+from parcours.pathways.models import Pathway
+
+from . import services
+from .forms import AliasForm, ConsentForm, NoteForm, PersonCreateForm, PersonForm, PersonSearchForm, ShareForm, WithdrawConsentForm
+from .models import Consent, ConsentPurpose, Share
+from .selectors import get_person_or_404, searchable_people
+
+
+def add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class PersonListView(ActorRequiredMixin, TemplateView):
+    permission = "people.list"
+    template_name = "people/person_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = PersonSearchForm(self.request.GET or None)
+        qs = searchable_people(self.actor).select_related("organisation")
+        searched = False
+        if form.is_valid():
+            nom, naissance = form.cleaned_data["nom"].strip(), form.cleaned_data["naissance"]
+            if nom or naissance:
+                qs = qs.search(last_name=nom, birth_date=naissance)
+                searched = True
+                audit.record(self.actor, "search", detail="recherche par nom et/ou date de naissance")
+        sort_key, order = sort_param(
+            self.request, {"code": "pseudonym", "creation": "created_at", "maj": "updated_at"}, "-maj"
+        )
+        qs = qs.annotate(
+            has_open_pathway=Exists(Pathway.objects.open().filter(person=OuterRef("pk")))
+        ).order_by(order)
+        page = paginate(self.request, qs)
+        for person in page:
+            audit.record(self.actor, "view", person, detail="liste des personnes")
+        return {"nav": "people", "form": form, "page": page, "sort": sort_key, "searched": searched}
+
+
+class PersonCreateView(ActorRequiredMixin, FormView):
+    permission = "people.edit"
+    template_name = "core/form_page.html"
+    form_class = PersonCreateForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav="people", title="Nouvelle personne accompagnée", back_url=reverse("people:list"), **kwargs
+        )
+
+    def form_valid(self, form):
+        person = services.create_person(
+            actor=self.actor, person=form.save(commit=False),
+            accompaniment_consent_on=form.cleaned_data["accompaniment_consent_on"],
+        )
+        messages.success(self.request, f"Personne enregistrée sous le code {person.pseudonym}.")
+        return redirect("people:detail", pk=person.public_id)
+
+
+class PersonDetailView(ActorRequiredMixin, TemplateView):
+    permission = "people.view"
+    template_name = "people/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        person = get_person_or_404(self.actor, self.kwargs["pk"])
+        is_own = self.actor.is_association and person.organisation_id == self.actor.organisation.pk
+        context = {
+            "nav": "people",
+            "person": person,
+            "is_own": is_own,
+            "aliases": person.aliases.all(),
+            "pathways": person.pathways.all() if can(self.actor, "pathways.view") else [],
+            "can_start_pathway": is_own and not person.pathways.open().exists(),
+        }
+        if is_own:
+            context.update(
+                notes=person.notes.select_related("author"),
+                consents=person.consents.select_related("partner"),
+                shares=person.shares.select_related("partner"),
+                note_form=NoteForm(initial={"date": timezone.localdate()}),
+                alias_form=AliasForm(),
+                consent_form=ConsentForm(departement=self.actor.departement, own_organisation=self.actor.organisation),
+                share_form=ShareForm(person=person),
+                withdraw_form=WithdrawConsentForm(initial={"withdrawn_on": timezone.localdate()}),
+            )
+        elif self.actor.is_secretariat:
+            context.update(consents=person.consents.select_related("partner"), shares=person.shares.select_related("partner"))
+        return context
+
+
+class PersonEditView(ActorRequiredMixin, FormView):
+    permission = "people.edit"
+    template_name = "core/form_page.html"
+    form_class = PersonForm
+
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_person(self):
+        if not hasattr(self, "_person"):
+            self._person = get_person_or_404(self.actor, self.kwargs["pk"], detail="modification de la fiche")
+        return self._person
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_person()}
+
+    def get_context_data(self, **kwargs):
+        person = self.get_person()
+        return super().get_context_data(
+            nav="people", title=f"Modifier la fiche {person.pseudonym}",
+            back_url=reverse("people:detail", args=[person.public_id]), **kwargs,
+        )
+
+    def form_valid(self, form):
+        person = services.update_person(actor=self.actor, person=form.save(commit=False))
+        messages.success(self.request, "Fiche mise à jour.")
+        return redirect("people:detail", pk=person.public_id)
+
+
+class PersonActionView(ActorRequiredMixin, View):
+    """Base for the small POST forms of the person page; errors come back as messages, nothing changes."""
+
+    form_class = None
+    success_message = ""
+
+    def get_form(self, person):
+        return self.form_class(self.request.POST)
+
+    def post(self, request, pk):
+        person = get_person_or_404(self.actor, pk, detail=self.success_message)
+        form = self.get_form(person)
+        if form.is_valid():
+            try:
+                self.perform(person, form)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, self.success_message)
+        else:
+            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+            messages.error(request, f"Rien n'a été enregistré : {errors}")
+        return redirect(reverse("people:detail", args=[pk]) + self.anchor)
+
+
+class NoteAddView(PersonActionView):
+    permission = "people.notes"
+    form_class = NoteForm
+    success_message = "Note de suivi ajoutée."
+    anchor = "#notes"
+
+    def perform(self, person, form):
+        services.add_note(actor=self.actor, person=person, day=form.cleaned_data["date"],
+                          kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+
+
+class AliasAddView(PersonActionView):
+    permission = "people.edit"
+    form_class = AliasForm
+    success_message = "Alias ajouté."
+    anchor = "#identite"
+
+    def perform(self, person, form):
+        services.add_alias(actor=self.actor, person=person, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"])
+
+
+class ConsentAddView(PersonActionView):
+    permission = "people.consent"
+    success_message = "Consentement enregistré."
+    anchor = "#consentements"
+
+    def get_form(self, person):
+        return ConsentForm(self.request.POST, departement=self.actor.departement, own_organisation=self.actor.organisation)
+
+    def perform(self, person, form):
+        services.record_consent(actor=self.actor, person=person, purpose=form.cleaned_data["purpose"],
+                                given_on=form.cleaned_data["given_on"], partner=form.cleaned_data["partner"])
+
+
+class ShareAddView(PersonActionView):
+    permission = "people.share"
+    success_message = "Dossier partagé."
+    anchor = "#consentements"
+
+    def get_form(self, person):
+        return ShareForm(self.request.POST, person=person)
+
+    def perform(self, person, form):
+        services.share_with_partner(actor=self.actor, person=person, partner=form.cleaned_data["partner"],
+                                    reason=form.cleaned_data["reason"])
+
+
+class ConsentWithdrawView(ActorRequiredMixin, View):
+    permission = "people.consent"
+
+    def post(self, request, pk):
+        consent = get_object_or_404(Consent.objects.select_related("person"), public_id=pk)
+        person = get_person_or_404(self.actor, consent.person.public_id, detail="retrait de consentement")
+        form = WithdrawConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_consent(actor=self.actor, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                flagged = consent.shares.filter(flagged_after_withdrawal=True).count()
+                msg = "Consentement retiré."
+                if flagged:
+                    msg += f" {flagged} partage(s) antérieur(s) signalé(s) : le secrétariat est prévenu."
+                messages.success(request, msg)
+        else:
+            messages.error(request, "Rien n'a été enregistré : " + " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(reverse("people:detail", args=[person.public_id]) + "#consentements")
+
+
+class ShareEndView(ActorRequiredMixin, View):
+    permission = "people.share"
+
+    def post(self, request, pk):
+        share = get_object_or_404(Share.objects.select_related("person"), public_id=pk)
+        person = get_person_or_404(self.actor, share.person.public_id, detail="fin de partage")
+        services.end_share(actor=self.actor, share=share)
+        messages.success(request, "Partage terminé.")
+        return redirect(reverse("people:detail", args=[person.public_id]) + "#consentements")
+
+
+__all__ = ["ConsentPurpose"]
