@@ -1,0 +1,140 @@
+"""Shared fixtures: a département with one organisation and one actor per role, and a ready-made PSP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from parcours.core.access import SESSION_KEY
+from parcours.core.models import OrganisationKind
+from parcours.core.roles import Role
+from parcours.pathways import services as psp
+from parcours.pathways.models import PlanObjective, RightKind
+from parcours.people.models import ConsentPurpose
+
+from .factories import (
+    AgrementFactory,
+    ConsentFactory,
+    DepartementFactory,
+    OrganisationFactory,
+    PersonFactory,
+    make_actor,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name="piece.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+    }
+
+
+@pytest.fixture
+def departement(db):
+    return DepartementFactory()
+
+
+@pytest.fixture
+def association(departement):
+    org = OrganisationFactory(departement=departement, kind=OrganisationKind.ASSOCIATION, name="Association L'Escale fictive")
+    AgrementFactory(organisation=org)
+    return org
+
+
+@pytest.fixture
+def other_association(departement):
+    org = OrganisationFactory(departement=departement, kind=OrganisationKind.ASSOCIATION, name="Association Autre Rive fictive")
+    AgrementFactory(organisation=org)
+    return org
+
+
+@pytest.fixture
+def actors(departement, association):
+    """One actor per role in the same département; association roles in `association`."""
+    prefecture = OrganisationFactory(departement=departement, kind=OrganisationKind.PREFECTURE, name="Préfecture fictive")
+    result = {}
+    for role in Role:
+        if role in (Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER):
+            result[role.value] = make_actor(role, association)
+        elif role in (Role.SECRETARIAT, Role.SIGNATORY, Role.ADMIN):
+            result[role.value] = make_actor(role, prefecture)
+        else:
+            result[role.value] = make_actor(role, departement=departement)
+    return result
+
+
+def client_for(actor) -> Client:
+    client = Client()
+    client.force_login(actor.user)
+    session = client.session
+    session[SESSION_KEY] = str(actor.membership.public_id)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def clients(actors):
+    return {role: client_for(actor) for role, actor in actors.items()}
+
+
+@pytest.fixture
+def person(association, actors):
+    return PersonFactory(organisation=association, created_by=actors["association_worker"].user)
+
+
+def complete_request(actor, pathway, *, day=None):
+    """Fill the open request of `pathway` so that it can be submitted."""
+    day = day or timezone.localdate()
+    request = pathway.requests.open().first()
+    request.rights_requested = [RightKind.AFIS, RightKind.RESIDENCE_PERMIT, RightKind.HOUSING]
+    request.association_opinion = "Projet solide."
+    request.actions_carried_out = "Actions menées." if request.kind == "renewal" else ""
+    request.person_commitment, request.commitment_date, request.prostitution_stopped = True, day, True
+    request.save()
+    PlanObjective.objects.create(request=request, domain="housing", objective="Hébergement stable")
+    kinds = psp.REQUIRED_DOCUMENTS_INITIAL if request.kind == "initial" else psp.REQUIRED_DOCUMENTS_RENEWAL
+    for kind in kinds:
+        psp.add_document(actor=actor, request=request, kind=kind, uploaded=pdf_upload())
+    if not pathway.person.consents.active().filter(purpose=ConsentPurpose.PSP_REQUEST).exists():
+        ConsentFactory(person=pathway.person, purpose=ConsentPurpose.PSP_REQUEST)
+    return request
+
+
+def drive_to_decision(actors, pathway, *, decision="authorised", day=None):
+    """Submit, check, give a favourable opinion and record the decision on the open request."""
+    asso, sec = actors["association_worker"], actors["secretariat"]
+    day = day or timezone.localdate()
+    request = complete_request(asso, pathway, day=day)
+    psp.submit_request(actor=asso, request=request, today=day)
+    psp.mark_ready(actor=sec, request=request)
+    opinion = "favourable" if decision == "authorised" else "unfavourable"
+    psp.record_opinion(actor=sec, request=request, opinion=opinion, day=day, motive="Motif de test")
+    psp.record_decision(actor=actors["signatory"], request=request, decision=decision, day=day, reference="REF-1")
+    request.refresh_from_db()
+    return request
+
+
+@pytest.fixture
+def pathway(actors, person):
+    return psp.start_pathway(actor=actors["association_worker"], person=person)
+
+
+@pytest.fixture
+def active_pathway(actors, person):
+    pathway = psp.start_pathway(actor=actors["association_worker"], person=person)
+    drive_to_decision(actors, pathway, day=timezone.localdate() - timedelta(days=10))
+    pathway.refresh_from_db()
+    return pathway

@@ -1,0 +1,146 @@
+"""factory-boy factories: synthetic people only (invented names)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from parcours.approvals.models import Agrement
+from parcours.core.access import Actor
+from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
+from parcours.core.roles import Role
+from parcours.people.models import (
+    AdministrativeStatus,
+    Consent,
+    ConsentPurpose,
+    HealthCoverage,
+    Housing,
+    NationalityGroup,
+    Person,
+    Resources,
+    Sex,
+)
+
+PASSWORD = "Mot-de-passe-de-test-2026"
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Departement
+        django_get_or_create = ("code",)
+
+    code = "99"
+    name = "Département de démonstration"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    departement = factory.SubFactory(DepartementFactory)
+    kind = OrganisationKind.ASSOCIATION
+    name = factory.Sequence(lambda n: f"Organisation fictive {n}")
+
+    class Params:
+        prefecture = factory.Trait(kind=OrganisationKind.PREFECTURE)
+        approved = factory.Trait(
+            agrement=factory.RelatedFactory("tests.factories.AgrementFactory", factory_related_name="organisation")
+        )
+
+
+class AgrementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agrement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"ARR-TEST-{n:04d}")
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365 * 2))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    first_name = "Agent"
+    last_name = factory.Sequence(lambda n: f"Testeur{n}")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.ASSOCIATION_WORKER
+
+
+def make_actor(role: str, organisation: Organisation | None = None, **org_kwargs) -> Actor:
+    """An actor with a fresh user and membership; an organisation of the matching kind by default."""
+    if organisation is None:
+        kind = {
+            Role.SECRETARIAT: OrganisationKind.PREFECTURE, Role.SIGNATORY: OrganisationKind.PREFECTURE,
+            Role.ADMIN: OrganisationKind.PREFECTURE, Role.IMMIGRATION: OrganisationKind.IMMIGRATION,
+            Role.PARTNER_ADVISOR: OrganisationKind.MISSION_LOCALE, Role.COMMISSION_MEMBER: OrganisationKind.JUSTICE,
+            Role.NATIONAL_ANALYST: OrganisationKind.NATIONAL,
+        }.get(role, OrganisationKind.ASSOCIATION)
+        organisation = OrganisationFactory(kind=kind, **org_kwargs)
+    membership = MembershipFactory(organisation=organisation, role=role)
+    return Actor(user=membership.user, membership=membership)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    departement = factory.SelfAttribute("organisation.departement")
+    organisation = factory.SubFactory(OrganisationFactory)
+    last_name = factory.Sequence(lambda n: f"Zorvalenne{n}")
+    first_name = factory.Iterator(["Ilona", "Ornella", "Prisca", "Maïssa"])
+    birth_date = date(1995, 3, 14)
+    sex = Sex.FEMALE
+    nationality = "nigériane"
+    nationality_group = NationalityGroup.NON_EU
+    phone = "06 00 00 00 00"
+    address = "1 rue Imaginaire, 99000 Démoville"
+    housing = Housing.EMERGENCY
+    resources = Resources.NONE
+    health_coverage = HealthCoverage.AME
+    administrative_status = AdministrativeStatus.UNDOCUMENTED
+    children = 1
+    created_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        person = model_class(*args, **kwargs)
+        person.refresh_indexes()
+        person.save()
+        Consent.objects.create(person=person, purpose=ConsentPurpose.ACCOMPANIMENT,
+                               given_on=timezone.localdate() - timedelta(days=30), recorded_by=person.created_by)
+        return person
+
+    class Params:
+        french = factory.Trait(nationality="française", nationality_group=NationalityGroup.FRENCH,
+                               administrative_status=AdministrativeStatus.FRENCH_EU)
+        sensitive = factory.Trait(is_sensitive=True)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    person = factory.SubFactory(PersonFactory)
+    purpose = ConsentPurpose.PSP_REQUEST
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
+    recorded_by = factory.SelfAttribute("person.created_by")
