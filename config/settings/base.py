@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.forms",
     "dsfr",
     "widget_tweaks",
-    "django_filters",
     "pgtrigger",
     "axes",
     "parcours.core",
