@@ -20,7 +20,7 @@ from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
-from parcours.pathways.models import Afis, DocumentKind, EndReason, Opinion, Outcome, PathwayEvent, PlanObjective, RightKind
+from parcours.pathways.models import Afis, DocumentKind, Pathway, Request, EndReason, Opinion, Outcome, PathwayEvent, PlanObjective, RightKind
 from parcours.people import services as people
 from parcours.people.models import (
     AdministrativeStatus,
@@ -87,9 +87,10 @@ def dated(day: date):
     """Give the timeline events written inside the block the simulated date instead of now."""
     marker = timezone.now() - timedelta(seconds=1)
     yield
-    PathwayEvent.objects.filter(at__gte=marker).update(
-        at=timezone.make_aware(datetime.combine(day, time(10, random.randint(0, 59))))  # noqa: DTZ001
-    )
+    moment = timezone.make_aware(datetime.combine(day, time(10, random.randint(0, 59))))  # noqa: DTZ001
+    PathwayEvent.objects.filter(at__gte=marker).update(at=moment)
+    Request.objects.filter(created_at__gte=marker).update(created_at=moment)
+    Pathway.objects.filter(created_at__gte=marker).update(created_at=moment)
 
 
 class DemoBuilder:
