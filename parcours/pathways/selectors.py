@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from parcours.core.access import Actor
@@ -37,7 +38,7 @@ def listable_pathways(actor: Actor | None):
 def get_pathway_or_404(actor: Actor, public_id, *, detail: str = "dossier du parcours") -> Pathway:
     try:
         pathway = pathways_visible_to(actor).select_related("person", "association").get(public_id=public_id)
-    except (Pathway.DoesNotExist, ValueError) as exc:
+    except (Pathway.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     note_access(actor, pathway.person, detail=detail)
     return pathway
@@ -56,7 +57,7 @@ def permits_visible_to(actor: Actor | None):
 def get_permit_or_404(actor: Actor, public_id) -> ResidencePermit:
     try:
         permit = permits_visible_to(actor).get(public_id=public_id)
-    except (ResidencePermit.DoesNotExist, ValueError) as exc:
+    except (ResidencePermit.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     note_access(actor, permit.pathway.person, detail="titre de séjour")
     return permit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from parcours.core import audit
@@ -54,7 +55,7 @@ def note_access(actor: Actor, person: Person, *, action: str = "view", detail: s
 def get_person_or_404(actor: Actor, public_id, *, detail: str = "fiche personne") -> Person:
     try:
         person = people_visible_to(actor).select_related("organisation", "departement").get(public_id=public_id)
-    except (Person.DoesNotExist, ValueError) as exc:
+    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     note_access(actor, person, detail=detail)
     return person
