@@ -1,0 +1,160 @@
+"""The audit trail: every read of a person is recorded, nothing can rewrite it, and it holds no identity."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+
+from parcours.core import audit
+from parcours.core.models import AuditAction, AuditEvent
+from parcours.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_viewing_a_person_page_writes_an_audit_event(clients, actors, person):
+    worker = actors["association_worker"]
+    before = AuditEvent.objects.count()
+
+    response = clients["association_worker"].get(f"/personnes/{person.public_id}/")
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(person.public_id)).get()
+    assert AuditEvent.objects.count() == before + 1
+    assert event.user == worker.user
+    assert event.role == "association_worker"
+    assert event.organisation == worker.organisation
+    assert event.departement == worker.departement
+    assert event.object_type == "people.person"
+
+
+def test_secretariat_view_is_recorded_with_its_own_role(clients, actors, person):
+    clients["secretariat"].get(f"/personnes/{person.public_id}/")
+    event = AuditEvent.objects.get(action=AuditAction.VIEW, object_id=str(person.public_id))
+    assert (event.user, event.role, event.organisation) == (
+        actors["secretariat"].user,
+        "secretariat",
+        actors["secretariat"].organisation,
+    )
+
+
+def test_a_refused_access_to_another_association_s_person_leaves_no_view_event(
+    clients, other_association, actors
+):
+    from tests.factories import PersonFactory
+
+    stranger = PersonFactory(organisation=other_association, created_by=actors["secretariat"].user)
+    response = clients["association_worker"].get(f"/personnes/{stranger.public_id}/")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(object_id=str(stranger.public_id)).exists()
+
+
+# --- Append-only ---
+
+
+@pytest.fixture
+def event(actors, person):
+    return audit.record(actors["association_worker"], "view", person, detail="fiche personne")
+
+
+def test_model_refuses_to_update_an_existing_event(event):
+    event.detail = "réécrit"
+    with pytest.raises(ValidationError):
+        event.save()
+    assert AuditEvent.objects.get(pk=event.pk).detail == "fiche personne"
+
+
+def test_model_refuses_to_delete_an_event(event):
+    with pytest.raises(ValidationError):
+        event.delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE core_auditevent SET detail = 'réécrit' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ],
+)
+def test_database_refuses_raw_update_and_delete(event, sql):
+    """Enforced by the database itself: SQLite triggers (migration 0002) or pgtrigger on PostgreSQL."""
+    with pytest.raises(DatabaseError):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).detail == "fiche personne"
+
+
+def test_queryset_bulk_update_and_delete_are_refused_by_the_database(event):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(detail="réécrit")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).detail == "fiche personne"
+
+
+def test_inserting_remains_possible_after_a_refused_rewrite(actors, person, event):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    audit.record(actors["secretariat"], "view", person)
+    assert AuditEvent.objects.count() >= 2
+
+
+# --- No identity in the audit trail nor in the logs ---
+
+NAME, FIRST_NAME, ALIAS = "Vantablanc", "Ismérie", "Corvinelle"
+
+
+def test_no_identity_reaches_audit_rows_or_logs(clients, actors, caplog):
+    caplog.set_level(logging.DEBUG)
+    worker = clients["association_worker"]
+    response = worker.post(
+        "/personnes/nouvelle/",
+        {
+            "last_name": NAME,
+            "first_name": FIRST_NAME,
+            "usual_name": "",
+            "birth_date": "1991-06-02",
+            "sex": "F",
+            "nationality": "sildavienne",
+            "nationality_group": "non_eu",
+            "languages": "",
+            "phone": "06 19 28 37 46",
+            "email": "",
+            "address": "",
+            "housing": "emergency",
+            "resources": "none",
+            "health_coverage": "ame",
+            "administrative_status": "undocumented",
+            "children": "0",
+            "situation_notes": "",
+            "accompaniment_consent_on": "2024-05-01",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Person.objects.get()
+    assert person.last_name == NAME
+    worker.post(f"/personnes/{person.public_id}/alias/", {"kind": "alias", "name": ALIAS})
+    assert person.aliases.get().name == ALIAS
+
+    for client, url, params in [
+        (worker, f"/personnes/{person.public_id}/", {}),
+        (worker, "/personnes/", {"nom": NAME, "naissance": "1991-06-02"}),
+        (worker, "/personnes/", {"nom": ALIAS}),
+        (clients["secretariat"], "/personnes/", {"nom": NAME.lower()}),
+        (clients["secretariat"], f"/personnes/{person.public_id}/", {}),
+    ]:
+        response = client.get(url, params)
+        assert response.status_code == 200
+        assert person.pseudonym in response.content.decode()
+
+    rows = [" ".join(str(v) for v in row) for row in AuditEvent.objects.values_list()]
+    assert any(str(person.public_id) in row for row in rows)
+    assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 3
+    log_text = caplog.text + " ".join(str(r.args) for r in caplog.records)
+    for needle in (NAME, FIRST_NAME, ALIAS, "06 19 28 37 46", "1991-06-02", "sildavienne"):
+        assert not any(needle.lower() in row.lower() for row in rows), needle
+        assert needle.lower() not in log_text.lower(), needle
