@@ -57,6 +57,8 @@ def blind_index(value: str | date | None, *, key: str | None = None) -> str:
     if value in (None, ""):
         return ""
     text = value.isoformat() if isinstance(value, date) else normalise_name(str(value))
+    if not text:  # nothing searchable (no letter): no index, so it matches nothing
+        return ""
     secret = (key or settings.PARCOURS_BLIND_INDEX_KEY).encode()
     return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
