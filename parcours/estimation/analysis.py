@@ -223,6 +223,14 @@ def analyse(
         removed_txt = [f"« {r.name} » ({r.reason})" for r in removed]
 
     models = MSEModels(table, confidence=confidence)
+    code_main = models.checkident(())
+    if code_main:
+        raise EstimationError(
+            "Estimation impossible : même le modèle d'indépendance des listes n'a pas d'estimation finie ("
+            + IDENT_LABELS_FR[code_main]
+            + "). Les recoupements entre listes sont insuffisants ou trop particuliers.",
+            "no_finite_estimate",
+        )
     sw = models.stepwise(pthresh)
     fit = sw.fit
     if not (math.isfinite(fit.estimate) and math.isfinite(fit.log_dark_figure_se)):

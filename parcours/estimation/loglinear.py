@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from statistics import NormalDist
 
@@ -275,7 +275,7 @@ class MSEModels:
         self._main = np.hstack([np.ones((len(self.y), 1)), zf])
         self._pair_col = {(i, j): zf[:, i] * zf[:, j] for i, j in stepwise_pairs(self.t)}
         self._ident_cache: dict[frozenset[Term], int] = {}
-        self._fit_cache: dict[tuple[Term, ...], ModelFit] = {}
+        self._fit_cache: dict[frozenset[Term], ModelFit] = {}
         #: always solve the Fienberg-Rinaldo LP instead of the exact algebraic shortcuts
         self.use_lp = False
 
@@ -333,8 +333,12 @@ class MSEModels:
         terms = tuple(_norm_term(t) for t in terms)
         if len(set(terms)) != len(terms):
             raise EstimationError("Terme d'interaction répété dans le modèle.", "bad_term")
-        cached = self._fit_cache.get(terms)
+        key = frozenset(terms)
+        cached = self._fit_cache.get(key)
         if cached is not None:
+            if cached.terms != terms:  # same model, terms listed in another order
+                empty = set(cached.empty_terms)
+                cached = replace(cached, terms=terms, empty_terms=tuple(t for t in terms if t in empty))
             return cached
         if check:
             code = self.checkident(terms)
@@ -343,7 +347,9 @@ class MSEModels:
                     "Modèle " + _model_label(self, terms) + " : " + IDENT_LABELS_FR[code] + ".",
                     f"checkident_{code}",
                 )
-        keep, x, _fitted, empty = self.design(terms)
+        # columns in a canonical order, so that the figures do not depend on the term order
+        keep, x, _fitted, _ = self.design(sorted(terms))
+        empty = [t for t in terms if self.is_empty(t)]
         y = self.y[keep]
         try:
             g = poisson_glm(x, y)
@@ -353,7 +359,7 @@ class MSEModels:
                 "checkident_2",
             ) from exc
         fit = self._make_fit(terms, tuple(empty), keep, y, g)
-        self._fit_cache[terms] = fit
+        self._fit_cache[key] = fit
         return fit
 
     def _make_fit(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .loglinear import ModelFit, MSEModels, StepwiseResult, Term, model_space, stepwise_pairs
+from .loglinear import ModelFit, MSEModels, StepwiseResult, Term, all_pairs, model_space, stepwise_pairs
 
 #: Lists up to this number: every two-list model is examined.
 FULL_ENUMERATION_MAX_LISTS = 4
@@ -139,7 +139,7 @@ def sensitivity(models: MSEModels, stepwise: StepwiseResult) -> SensitivityResul
         )
         candidates = [*path_terms, ()]
         candidates += [(p,) for p in stepwise_pairs(t)]
-        candidates.append(tuple(stepwise_pairs(t)))
+        candidates.append(tuple(all_pairs(t)))
     seen: set[frozenset[Term]] = set()
     out: list[ModelSummary] = []
     for terms in candidates:

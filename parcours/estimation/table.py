@@ -506,9 +506,21 @@ def remove_noninformative_lists(table: CaptureTable) -> tuple[CaptureTable, list
     """Drop lists that carry no information, as SparseMSE's ``removenoninformativelists``.
 
     Removed, in this order: a list identical to an earlier list (same people), a list that
-    contains nobody, a list that contains every observed person.  Raises
-    :class:`EstimationError` if fewer than two lists remain.
+    contains nobody, a list that contains every observed person.  People left on no list by a
+    removal are dropped from the table (they belong to the dark figure of the other lists).
+    Unlike SparseMSE, the cleaning is repeated until nothing changes, since a removal can make
+    another list non-informative.  Raises :class:`EstimationError` if fewer than two lists
+    remain.
     """
+    all_removed: list[RemovedList] = []
+    while True:
+        table, removed = _remove_once(table, all_removed)
+        if not removed:
+            return table, all_removed
+        all_removed.extend(removed)
+
+
+def _remove_once(table: CaptureTable, before: list[RemovedList]) -> tuple[CaptureTable, list[RemovedList]]:
     removed: list[RemovedList] = []
     keep: list[int] = []
     pats = table.patterns.astype(np.int64)
@@ -546,7 +558,7 @@ def remove_noninformative_lists(table: CaptureTable) -> tuple[CaptureTable, list
     if len(keep2) < 2:
         raise EstimationError(
             "Après retrait des listes non informatives ("
-            + "; ".join(f"« {r.name} » {r.reason}" for r in removed)
+            + "; ".join(f"« {r.name} » {r.reason}" for r in [*before, *removed])
             + "), il reste moins de deux listes : estimation impossible.",
             "too_few_informative_lists",
         )

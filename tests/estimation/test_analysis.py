@@ -1,0 +1,237 @@
+"""Top-level ``analyse``: result content, sensitivity range, verdicts and properties."""
+
+from __future__ import annotations
+
+import json
+import math
+from itertools import product
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from parcours.estimation import (
+    AnalysisResult,
+    EstimationError,
+    MSEModels,
+    analyse,
+    table_from_mapping,
+    table_from_rows,
+)
+from parcours.estimation.loglinear import all_pairs
+from parcours.estimation.sensitivity import VERDICT_CAUTION, VERDICT_INCONCLUSIVE, VERDICT_SOLID
+
+from ._refdata import DATASETS, MSE_DIR, load, needs_data, ref, rel
+
+
+@needs_data
+@pytest.mark.parametrize("name", DATASETS)
+def test_analyse_reference_tables(name: str) -> None:
+    r = analyse(load(name))
+    s = ref(name)["sparsemse"]
+    assert isinstance(r, AnalysisResult)
+    assert rel(r.estimate, s["stepwise"]["estimate"]) < 1e-6
+    assert rel(r.ci_low, s["stepwise"]["ci95"][0]) < 1e-4
+    assert rel(r.ci_high, s["stepwise"]["ci95"][1]) < 1e-4
+    assert r.model == s["stepwise"]["two_way_terms"]
+    assert r.n_observed == ref(name)["n_observed"]
+    assert r.dark_figure == pytest.approx(r.estimate - r.n_observed)
+    assert r.main_effects is not None
+    assert rel(r.main_effects.estimate, s["main_effects"]["estimate"]) < 1e-6
+    assert r.all_two_way_checkident == s["all_two_way"]["checkident_ierr"]
+    assert r.verdict in (VERDICT_SOLID, VERDICT_CAUTION, VERDICT_INCONCLUSIVE)
+    lo, hi = r.sensitivity_range
+    assert lo <= r.estimate <= hi
+    assert lo <= r.main_effects.estimate <= hi
+    if r.all_two_way is not None:
+        assert lo <= r.all_two_way.estimate <= hi
+    d = r.to_dict()
+    text = json.dumps(d, allow_nan=False, ensure_ascii=False)
+    for key in ("estimate", "ci_low", "ci_high", "model", "method"):
+        assert key in d
+    assert json.loads(text)["estimate"] == pytest.approx(r.estimate)
+    assert "Estimation" in r.summary_fr()
+
+
+@needs_data
+def test_analyse_accepts_a_path() -> None:
+    r = analyse(MSE_DIR / "uk_2013_5lists.csv")
+    assert round(r.estimate) == 11313
+    assert r.source == "uk_2013_5lists.csv"
+
+
+@needs_data
+def test_sensitivity_scope() -> None:
+    four = analyse(load("australia_4lists"))
+    assert four.sensitivity.n_models_examined == 64
+    assert "64" in four.sensitivity.scope
+    six = analyse(load("uk_2013_6lists"))
+    path = {frozenset(f.terms) for f in MSEModels(load("uk_2013_6lists")).stepwise().path}
+    expected = len(path | {frozenset()} | {frozenset([p]) for p in all_pairs(6)} | {frozenset(all_pairs(6))})
+    assert six.sensitivity.n_models_examined == expected
+    assert sum(m.on_stepwise_path for m in six.sensitivity.models) == len(path)
+
+
+@needs_data
+def test_verdicts_on_reference_tables() -> None:
+    aus = analyse(load("australia_4lists"))
+    assert aus.verdict == VERDICT_INCONCLUSIVE
+    assert any("Fourchette trop large" in w for w in aus.warnings)
+    art = analyse(load("artificial_3lists"))
+    assert art.verdict == VERDICT_INCONCLUSIVE
+    assert any("Trop peu de recoupements" in w for w in art.warnings)
+    assert any("ne se croisent jamais (A:C, B:C)" in w for w in art.warnings)
+    assert any("estimation finie" in w for w in art.warnings)
+    assert art.all_two_way is None and art.all_two_way_checkident == 2
+    ned = analyse(load("netherlands_5lists"))
+    assert any("disjointes les paires K:R" in w for w in ned.warnings)
+    assert ned.verdict == VERDICT_INCONCLUSIVE
+    hare = analyse(load("rcapture_hare_6occasions"))
+    assert hare.verdict != VERDICT_INCONCLUSIVE
+
+
+@needs_data
+def test_analyse_with_bootstrap_reports_bca_interval() -> None:
+    r = analyse(load("kosovo_4lists"), bootstrap=30, seed=11)
+    assert r.bootstrap is not None
+    assert (r.ci_low, r.ci_high) == (r.bootstrap.ci_low, r.bootstrap.ci_high)
+    assert r.normal_ci != (r.ci_low, r.ci_high)
+    assert "bootstrap" in r.interval_method
+    again = analyse(load("kosovo_4lists"), bootstrap=30, seed=11)
+    assert (again.ci_low, again.ci_high) == (r.ci_low, r.ci_high)
+    assert r.to_dict()["bootstrap"]["n_boot"] == 30
+
+
+@needs_data
+def test_check_all_models_option() -> None:
+    r = analyse(load("artificial_3lists"), check_all_models=True)
+    assert r.check_all is not None
+    assert r.to_dict()["checkallmodels"]["models_without_mle"] == ["A:B", "A:B+A:C", "A:B+B:C"]
+
+
+def test_two_lists() -> None:
+    t = table_from_mapping(["CAF", "Police"], {(1, 0): 80, (0, 1): 60, (1, 1): 20})
+    r = analyse(t)
+    assert r.estimate == pytest.approx(400)
+    assert set(r.two_lists) == {"lincoln_petersen", "chapman"}
+    assert r.model == []
+
+
+def test_noninformative_list_removed_with_warning() -> None:
+    t = table_from_rows(
+        ["A", "B", "C", "Tous"],
+        [[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 1, 1], [1, 1, 0, 1], [0, 1, 1, 1], [1, 0, 1, 1]],
+        [30, 25, 20, 6, 5, 4],
+    )
+    r = analyse(t)
+    assert r.lists == ("A", "B", "C")
+    assert any("Tous" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"confidence": 1.5}, "bad_confidence"),
+        ({"pthresh": -1}, "bad_pthresh"),
+        ({"bootstrap": -3}, "bad_bootstrap"),
+    ],
+)
+def test_bad_parameters(kwargs: dict, code: str) -> None:
+    t = table_from_mapping(["A", "B"], {(1, 0): 8, (0, 1): 6, (1, 1): 3})
+    with pytest.raises(EstimationError) as exc:
+        analyse(t, **kwargs)
+    assert exc.value.code == code
+
+
+@needs_data
+@pytest.mark.parametrize(
+    "name", ["uk_2013_5lists", "kosovo_4lists", "rcapture_lesbian_4lists", "western_us_5lists"]
+)
+def test_stepwise_invariant_under_list_permutation(name: str) -> None:
+    table = load(name)
+    base = MSEModels(table).stepwise().fit
+    t = table.n_lists
+    for order in (list(reversed(range(t))), [*range(1, t), 0]):
+        fit = MSEModels(table.permuted(order)).stepwise().fit
+        assert rel(fit.estimate, base.estimate) < 1e-9
+        names = {frozenset(n.split(":")) for n in fit.term_names}
+        assert names == {frozenset(n.split(":")) for n in base.term_names}
+
+
+# ---------------------------------------------------------------------------- properties
+
+cells3 = list(product([0, 1], repeat=3))[1:]
+cells4 = list(product([0, 1], repeat=4))[1:]
+
+
+@st.composite
+def random_tables(draw: st.DrawFn) -> tuple[list[str], dict]:
+    t = draw(st.sampled_from([3, 4]))
+    cells = cells3 if t == 3 else cells4
+    counts = draw(st.lists(st.integers(0, 60), min_size=len(cells), max_size=len(cells)))
+    names = ["A", "B", "C", "D"][:t]
+    return names, {c: n for c, n in zip(cells, counts, strict=True) if n > 0}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_tables())
+def test_property_estimate_at_least_observed(data: tuple[list[str], dict]) -> None:
+    names, mapping = data
+    try:
+        table = table_from_mapping(names, mapping)
+        r = analyse(table, reference_models=False)
+    except EstimationError as exc:
+        assert str(exc)  # a French message, never a crash
+        return
+    assert math.isfinite(r.estimate)
+    assert r.estimate >= r.n_observed
+    assert r.ci_low <= r.estimate * (1 + 1e-12)
+    assert r.estimate <= r.ci_high * (1 + 1e-12)
+    assert r.sensitivity.min_estimate <= r.estimate <= r.sensitivity.max_estimate
+
+
+@settings(max_examples=30, deadline=None)
+@given(random_tables(), st.randoms(use_true_random=False))
+def test_property_fixed_models_invariant_under_permutation(data: tuple[list[str], dict], rnd) -> None:
+    names, mapping = data
+    try:
+        table = table_from_mapping(names, mapping)
+    except EstimationError:
+        return
+    order = list(range(len(names)))
+    rnd.shuffle(order)
+    perm = table.permuted(order)
+    a, b = MSEModels(table), MSEModels(perm)
+    assume(a.checkident([]) == 0)
+    assert b.checkident([]) == 0
+    assert rel(b.main_effects().estimate, a.main_effects().estimate) < 1e-7
+    code = a.checkident(all_pairs(len(names)))
+    assert b.checkident(all_pairs(len(names))) == code
+    if code == 0:
+        assert rel(b.all_two_way().estimate, a.all_two_way().estimate) < 1e-7
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_tables(), st.integers(0, 63))
+def test_property_mle_shortcut_agrees_with_lp(data: tuple[list[str], dict], mask: int) -> None:
+    """The algebraic existence test equals the Fienberg-Rinaldo LP on arbitrary models."""
+    names, mapping = data
+    try:
+        table = table_from_mapping(names, mapping)
+    except EstimationError:
+        return
+    pairs = all_pairs(len(names))
+    terms = [p for k, p in enumerate(pairs) if mask >> k & 1]
+    fast, slow = MSEModels(table), MSEModels(table)
+    slow.use_lp = True
+    assert fast.checkident(terms) == slow.checkident(terms)
+
+
+def test_counts_are_integers_in_result() -> None:
+    t = table_from_mapping(
+        ["A", "B", "C"], {(1, 0, 0): 40, (0, 1, 0): 30, (0, 0, 1): 20, (1, 1, 0): 6, (1, 0, 1): 4}
+    )
+    r = analyse(t)
+    assert isinstance(r.n_observed, int)
+    assert np.isfinite(r.estimate)
