@@ -112,7 +112,7 @@ def main() -> int:
     print(f"import parcours.estimation: {t_import * 1000:.0f} ms (numpy; scipy is imported lazily)\n")
     hdr = (
         f"{'table':28s} {'t':>2s} {'n':>6s} {'N stepwise':>11s} {'95% CI (normal)':>19s} "
-        f"{'cold ms':>8s} {'warm ms':>8s} {'analyse ms':>10s} {'+boot s':>8s} {'BCa CI':>19s}"
+        f"{'cold ms':>8s} {'warm ms':>8s} {'analyse ms':>10s} {'boot s':>8s} {'BCa CI':>19s}"
     )
     print(hdr)
     print("-" * len(hdr))

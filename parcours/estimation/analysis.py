@@ -32,7 +32,7 @@ from .loglinear import (
     all_pairs,
     stepwise_pairs,
 )
-from .rcapture import ClosedpFit, closedp
+from .rcapture import BicSelection, ClosedpFit, bic_selection, closedp
 from .sensitivity import SensitivityResult, assess, fmt_int, sensitivity
 from .table import CaptureTable, read_table, remove_noninformative_lists
 
@@ -72,6 +72,7 @@ class AnalysisResult:
     rcapture: dict[str, ClosedpFit] = field(default_factory=dict, repr=False)
     two_lists: dict[str, ClosedFormEstimate] = field(default_factory=dict, repr=False)
     check_all: CheckAllResult | None = field(default=None, repr=False)
+    bic: BicSelection | None = field(default=None, repr=False)
     source: str | None = None
     pthresh: float = DEFAULT_PTHRESH
 
@@ -159,6 +160,13 @@ class AnalysisResult:
                 k: vars(v) | {"removed_eta": list(v.removed_eta)} for k, v in self.rcapture.items()
             }
             d["two_lists"] = {k: v.to_dict() for k, v in self.two_lists.items()}
+            if self.bic is not None:
+                d["bic_selection"] = {
+                    "n_models": self.bic.n_models,
+                    "best": self.bic.best.to_dict() if self.bic.best else None,
+                    "best_any": self.bic.best_any.to_dict() if self.bic.best_any else None,
+                    "top5": [m.to_dict() for m in self.bic.valid[:5]],
+                }
             if self.check_all is not None:
                 d["checkallmodels"] = {
                     "enumerated": self.check_all.enumerated,
@@ -191,6 +199,7 @@ def analyse(
     remove_noninformative: bool = True,
     reference_models: bool = True,
     check_all_models: bool = False,
+    bic: bool | None = None,
 ) -> AnalysisResult:
     """Estimate the total population from a capture-history table.
 
@@ -205,6 +214,8 @@ def analyse(
         reference_models: also compute Chao's lower bound, Rcapture's M0/Mt/Mh Chao/Mth Chao,
             and the all-two-way model.
         check_all_models: run SparseMSE's ``checkallmodels`` (exhaustive, can be slow).
+        bic: rank every two-way model by BIC (Rcapture ``closedpMS.t``); default: up to
+            5 lists.  From 5 lists on, the best model by BIC joins the sensitivity range.
 
     Raises:
         EstimationError: invalid table or impossible estimation (French message).
@@ -251,7 +262,9 @@ def analyse(
             ci_low, ci_high = boot.ci_low, boot.ci_high
             interval_method = f"bootstrap BCa ({bootstrap} réplications, graine {seed})"
 
-    sens = sensitivity(models, sw)
+    bic_sel = bic_selection(models) if (bic if bic is not None else table.n_lists <= 5) else None
+    extra = [bic_sel.best.term_indices] if bic_sel is not None and bic_sel.best is not None else []
+    sens = sensitivity(models, sw, extra)
     nonover = [models.name(p) for p in stepwise_pairs(table.n_lists) if models.is_empty(p)]
     multi = int(table.counts[table.patterns.sum(axis=1) >= 2].sum())
     gof = _gof_pvalue(fit)
@@ -266,6 +279,9 @@ def analyse(
         empty_terms_selected=fit.empty_term_names,
         gof_pvalue=gof,
         removed_lists=removed_txt,
+        bic_best=(bic_sel.best.label, bic_sel.best.abundance)
+        if bic_sel is not None and bic_sel.best
+        else None,
     )
     if boot is not None and boot.n_failed:
         warnings.append(
@@ -313,6 +329,7 @@ def analyse(
         rcapture=rc,
         two_lists=two,
         check_all=ca,
+        bic=bic_sel,
         source=table.source,
         pthresh=pthresh,
     )

@@ -164,6 +164,12 @@ def _print_text(result: object, out: TextIO, details: bool) -> None:
     mh = r.rcapture.get("Mh Chao (LB)")
     if mh is not None:
         out.write(f"  Hétérogénéité, borne de Chao log-linéaire (Rcapture Mh Chao) : {_fmt(mh.abundance)}\n")
+    if r.bic is not None and r.bic.best is not None:
+        b = r.bic.best
+        out.write(
+            f"  Meilleur modèle selon le BIC ({_fmt(r.bic.n_models)} modèles, Rcapture) : {b.label} → "
+            f"{_fmt(b.abundance)}\n"
+        )
     for k, v in r.two_lists.items():
         label = "Lincoln-Petersen" if k == "lincoln_petersen" else "Chapman"
         out.write(f"  {label} : {_fmt(v.estimate)} ({_fmt(v.ci_low)} – {_fmt(v.ci_high)})\n")

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 
 _EPS = float(np.finfo(float).eps)
-_LGAMMA = np.frompyfunc(math.lgamma, 1, 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,23 +55,38 @@ class SingularDesignError(ArithmeticError):
     """The design matrix is not of full column rank."""
 
 
-def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
-    pos = y > 0
-    r = 2.0 * mu  # y = 0: 2 * mu
-    r[pos] = 2.0 * (y[pos] * np.log(y[pos] / mu[pos]) - (y[pos] - mu[pos]))
-    return float(r.sum())
+def _deviance(y: np.ndarray, mu: np.ndarray, pos: np.ndarray) -> float:
+    """``sum(2 * (y log(y / mu) - (y - mu)))`` with ``y log y = 0`` for ``y = 0`` (R's poisson)."""
+    ratio = np.where(pos, y / mu, 1.0)
+    return float(2.0 * np.sum(y * np.log(ratio) - (y - mu)))
 
 
 def _poisson_aic(y: np.ndarray, mu: np.ndarray) -> float:
-    lg = np.array(_LGAMMA(y + 1.0), dtype=float) if y.size else np.zeros(0)
+    from scipy.special import gammaln
+
     with np.errstate(divide="ignore", invalid="ignore"):
         ylogmu = np.where(y > 0, y * np.log(mu), 0.0)
-    return float(-2.0 * np.sum(ylogmu - mu - lg))
+    return float(-2.0 * np.sum(ylogmu - mu - gammaln(y + 1.0)))
 
 
-def _back_substitute(r: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Solve the (upper-triangular) system ``r x = b``."""
-    return np.linalg.solve(r, b)
+def _qr_solve(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares solution of ``a x = b`` by Householder QR (LAPACK ``dgeqrf``).
+
+    Returns the solution and the ``p x p`` top block of the factorisation, whose upper
+    triangle is ``R``.
+    """
+    from scipy.linalg.lapack import dgeqrf, dormqr, dtrtrs
+
+    p = a.shape[1]
+    qr, tau, _, info = dgeqrf(a)
+    if info:  # pragma: no cover
+        raise np.linalg.LinAlgError("QR decomposition failed")
+    c, _, info = dormqr("L", "T", qr, tau, b[:, None], max(64, p))
+    r = qr[:p, :p]  # upper triangle = R (the strict lower part holds Householder vectors)
+    x, info = dtrtrs(r, c[:p])
+    if info:
+        raise SingularDesignError("singular triangular factor")
+    return x[:, 0], r
 
 
 def poisson_glm(
@@ -90,7 +104,8 @@ def poisson_glm(
         y: ``(n,)`` non-negative counts.
         epsilon: relative deviance-change convergence threshold (R: 1e-8).
         maxit: maximum number of iterations (R: 25).
-        check_rank: raise :class:`SingularDesignError` if ``x`` is rank deficient.
+        check_rank: raise :class:`SingularDesignError` if ``x`` is rank deficient (skip it
+            when the caller has already checked the rank).
 
     Returns:
         A :class:`PoissonFit`; ``converged`` is False when ``maxit`` was reached (R warns).
@@ -100,9 +115,11 @@ def poisson_glm(
     n, p = x.shape
     if check_rank and np.linalg.matrix_rank(x) < p:
         raise SingularDesignError("design matrix not of full column rank")
+    pos = y > 0
     mu = y + 0.1
     eta = np.log(mu)
-    dev_old = _deviance(y, mu)
+    dev_old = _deviance(y, mu, pos)
+    dev = dev_old
     converged = False
     coef = np.zeros(p)
     r = np.eye(p)
@@ -110,26 +127,30 @@ def poisson_glm(
     for it in range(1, maxit + 1):  # noqa: B007 - `it` is reported
         mu_eta = np.maximum(np.exp(eta), _EPS)
         z = eta + (y - mu) / mu_eta
-        w = np.sqrt(mu_eta * mu_eta / mu)
-        q, r = np.linalg.qr(x * w[:, None])
-        coef_new = _back_substitute(r, q.T @ (z * w))
+        w = mu_eta / np.sqrt(mu)  # sqrt(mu_eta^2 / variance(mu))
+        coef_new, r = _qr_solve(x * w[:, None], z * w)
         eta_new = x @ coef_new
         mu_new = np.maximum(np.exp(eta_new), _EPS)
-        dev = _deviance(y, mu_new)
+        dev = _deviance(y, mu_new, pos)
         # R halves the step while the deviance is not finite (never seen with Poisson/log).
         halvings = 0
         while not math.isfinite(dev) and halvings < 30:
             coef_new = (coef_new + coef) / 2.0
             eta_new = x @ coef_new
             mu_new = np.maximum(np.exp(eta_new), _EPS)
-            dev = _deviance(y, mu_new)
+            dev = _deviance(y, mu_new, pos)
             halvings += 1
         coef, eta, mu = coef_new, eta_new, mu_new
         if abs(dev - dev_old) / (abs(dev) + 0.1) < epsilon:
             converged = True
             break
         dev_old = dev
-    rinv = _back_substitute_matrix(r)
+    from scipy.linalg.lapack import dtrtri
+
+    rinv, info = dtrtri(r)
+    if info:
+        raise SingularDesignError("singular triangular factor")
+    rinv = np.triu(rinv)
     cov = rinv @ rinv.T
     return PoissonFit(
         coef=coef,
@@ -142,9 +163,3 @@ def poisson_glm(
         rank=p,
         n_obs=n,
     )
-
-
-def _back_substitute_matrix(r: np.ndarray) -> np.ndarray:
-    """Inverse of an upper-triangular matrix."""
-    p = r.shape[0]
-    return np.linalg.solve(r, np.eye(p)) if p else np.zeros((0, 0))

@@ -351,8 +351,9 @@ class MSEModels:
         keep, x, _fitted, _ = self.design(sorted(terms))
         empty = [t for t in terms if self.is_empty(t)]
         y = self.y[keep]
+        known = self._ident_cache.get(key)
         try:
-            g = poisson_glm(x, y)
+            g = poisson_glm(x, y, check_rank=known is None or bool(known & 2))
         except SingularDesignError as exc:
             raise EstimationError(
                 "Modèle " + _model_label(self, terms) + " : " + IDENT_LABELS_FR[IDENT_NOT_IDENTIFIABLE] + ".",

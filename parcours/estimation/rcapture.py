@@ -30,12 +30,14 @@ References:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import EstimationError
 from .glm import PoissonFit, SingularDesignError, poisson_glm
+from .loglinear import MSEModels, model_space
 from .table import CaptureTable, cell_matrix
 
 #: Model names, as printed by Rcapture's ``closedp.t``.
@@ -243,3 +245,92 @@ def profile_interval(
     else:
         hi, found = float("inf"), False
     return ProfileInterval(model, n_max, float(lo), float(hi), found)
+
+
+@dataclass(frozen=True)
+class BicModel:
+    """One two-way model ranked by :func:`bic_selection`."""
+
+    label: str
+    terms: tuple[str, ...]
+    abundance: float
+    bic: float
+    aic: float
+    checkident: int
+    #: the terms as pairs of list indices
+    term_indices: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "model": self.label,
+            "terms": list(self.terms),
+            "estimate": self.abundance,
+            "bic": self.bic,
+            "aic": self.aic,
+            "checkident": self.checkident,
+        }
+
+
+@dataclass(frozen=True)
+class BicSelection:
+    """Rcapture ``closedpMS.t(maxorder = 2)``: every two-way model ranked by BIC.
+
+    Unlike Rcapture, models whose MLE does not exist or which are not identifiable are set
+    aside (``valid`` only holds models with ``checkident == 0``).
+    """
+
+    n_models: int
+    valid: tuple[BicModel, ...]
+    #: best model by BIC among all models, MLE or not (what Rcapture reports)
+    best_any: BicModel | None
+
+    @property
+    def best(self) -> BicModel | None:
+        return self.valid[0] if self.valid else None
+
+
+def rcapture_label(t: int, terms: Sequence[tuple[int, int]]) -> str:
+    """Rcapture's model notation, e.g. ``[12,15,3,4]`` (1-based pairs, then free lists)."""
+    pairs = sorted(terms)
+    used = {i for p in pairs for i in p}
+    parts = [f"{i + 1}{j + 1}" for i, j in pairs] + [str(i + 1) for i in range(t) if i not in used]
+    return "[" + ",".join(parts) + "]"
+
+
+def bic_selection(models: MSEModels, max_lists: int = 5) -> BicSelection | None:
+    """Rank every model (main effects + any set of two-list terms) by BIC, as Rcapture.
+
+    ``BIC = AIC + p (log n - 2)`` where ``AIC`` is SparseMSE's adjusted AIC and ``p`` counts
+    every parameter, those of empty-overlap terms included (Rcapture fits them as large
+    negative coefficients, which gives the same deviance).  Returns ``None`` beyond
+    ``max_lists`` lists (``2^(t(t-1)/2)`` models).
+    """
+    t = models.t
+    if t > max_lists:
+        return None
+    logn = math.log(models.n_observed)
+    ranked: list[BicModel] = []
+    best_any: BicModel | None = None
+    n_models = 0
+    for terms in model_space(t):
+        n_models += 1
+        code = models.checkident(terms)
+        if code & 2:  # rank deficient: not comparable
+            continue
+        f = models.fit(terms)
+        p = 1 + t + len(terms)
+        m = BicModel(
+            rcapture_label(t, terms),
+            tuple(models.name(x) for x in terms),
+            f.estimate,
+            f.aic + p * (logn - 2.0),
+            f.aic,
+            code,
+            tuple(terms),
+        )
+        if best_any is None or m.bic < best_any.bic:
+            best_any = m
+        if code == 0:
+            ranked.append(m)
+    ranked.sort(key=lambda m: m.bic)
+    return BicSelection(n_models, tuple(ranked), best_any)

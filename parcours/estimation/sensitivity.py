@@ -9,7 +9,8 @@ shown with the range of the estimates of the plausible models.
 
 * ``t <= 4`` lists: every subset of the two-list terms (8 models for 3 lists, 64 for 4);
 * ``t >= 5`` lists (1 024 models for 5 lists, 32 768 for 6): the models of the stepwise path,
-  the main-effects model, each single two-list model and the all-two-way model.
+  the main-effects model, each single two-list model and the all-two-way model; for 5 lists
+  the analysis also adds the best model by BIC among the 1 024 (Rcapture's ``closedpMS.t``).
 
 Only models whose maximum likelihood estimate exists and which are identifiable
 (:meth:`~parcours.estimation.loglinear.MSEModels.checkident` code 0) are kept: the others
@@ -20,6 +21,7 @@ estimates.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .loglinear import ModelFit, MSEModels, StepwiseResult, Term, all_pairs, model_space, stepwise_pairs
@@ -34,6 +36,8 @@ CI_RATIO_LIMIT = 4.0
 #: estimated total / observed above which the estimate is mostly extrapolation.
 DARK_RATIO_WARN = 5.0
 DARK_RATIO_LIMIT = 10.0
+#: ratio between the stepwise and the BIC-best estimates above which a warning is given.
+BIC_RATIO_WARN = 1.5
 #: people on two lists or more below which the overlaps carry too little information.
 MIN_OVERLAP_CASES = 10
 MIN_OVERLAP_CASES_LIMIT = 5
@@ -123,8 +127,14 @@ def _summary(models: MSEModels, terms: tuple[Term, ...], path: set[frozenset[Ter
     return ModelSummary(names, 0, f.estimate, f.ci_low, f.ci_high, f.aic, f.deviance, f.df_residual, on_path)
 
 
-def sensitivity(models: MSEModels, stepwise: StepwiseResult) -> SensitivityResult:
-    """Range of the estimates over the plausible two-list models (see module docstring)."""
+def sensitivity(
+    models: MSEModels, stepwise: StepwiseResult, extra: Sequence[tuple[Term, ...]] = ()
+) -> SensitivityResult:
+    """Range of the estimates over the plausible two-list models (see module docstring).
+
+    ``extra`` adds models to the reduced set used from five lists on (the analysis adds the
+    best model by BIC when it ranked all the models).
+    """
     t = models.t
     path_terms = [f.terms for f in stepwise.path]
     path = {frozenset(p) for p in path_terms}
@@ -140,6 +150,7 @@ def sensitivity(models: MSEModels, stepwise: StepwiseResult) -> SensitivityResul
         candidates = [*path_terms, ()]
         candidates += [(p,) for p in stepwise_pairs(t)]
         candidates.append(tuple(all_pairs(t)))
+        candidates += [tuple(e) for e in extra]
     seen: set[frozenset[Term]] = set()
     out: list[ModelSummary] = []
     for terms in candidates:
@@ -192,6 +203,7 @@ def assess(
     empty_terms_selected: list[str],
     gof_pvalue: float | None,
     removed_lists: list[str],
+    bic_best: tuple[str, float] | None = None,
 ) -> tuple[str, list[str]]:
     """Verdict (``solide`` / ``à interpréter avec prudence`` / ``non concluant``) and warnings."""
     level = 0
@@ -268,6 +280,16 @@ def assess(
             "domine, l'estimation est sensible aux hypothèses du modèle.",
             1,
         )
+    if bic_best is not None:
+        label, value = bic_best
+        r = max(value, estimate) / min(value, estimate)
+        if r > BIC_RATIO_WARN:
+            warn(
+                f"Le meilleur modèle selon le critère BIC ({label}) donne {fmt_int(value)}, contre "
+                f"{fmt_int(estimate)} pour la sélection pas à pas : deux méthodes de choix du modèle "
+                "aussi défendables l'une que l'autre aboutissent à des chiffres différents.",
+                1,
+            )
     if gof_pvalue is not None and gof_pvalue < 0.05:
         warn(
             "Le modèle retenu s'ajuste mal aux données (test du rapport de vraisemblance, "

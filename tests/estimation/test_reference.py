@@ -8,7 +8,7 @@ import pytest
 
 from parcours.estimation import MSEModels
 from parcours.estimation.loglinear import all_pairs
-from parcours.estimation.rcapture import CLOSEDP_MODELS, closedp, profile_interval
+from parcours.estimation.rcapture import CLOSEDP_MODELS, bic_selection, closedp, profile_interval
 
 from ._refdata import DATASETS, load, needs_data, ref, rel
 
@@ -150,3 +150,29 @@ def test_published_uk_figure() -> None:
     fit = MSEModels(load("uk_2013_5lists")).stepwise().fit
     assert round(fit.estimate) == 11313
     assert math.isclose(fit.estimate, 11312.99, abs_tol=0.01)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_rcapture_bic_selection(name: str) -> None:
+    """Rcapture ``closedpMS.t(maxorder = 2)``: same BIC ranking and BIC-best model (t <= 5)."""
+    r = ref(name)["rcapture"]["bic_selection"]
+    if "skipped" in r:
+        pytest.skip("Rcapture's BIC selection was not computed beyond 5 lists")
+    sel = bic_selection(MSEModels(load(name)))
+    assert sel is not None and sel.n_models == r["n_models"]
+    # Rcapture does not check the existence of the MLE: its best model may have none
+    assert sel.best_any is not None and sel.best_any.label == r["best_bic_model"]
+    assert rel(sel.best_any.bic, r["top5_bic"][0]["BIC"]) < 1e-8
+    ours = {m.label: m for m in sel.valid}
+    for row in r["top5_bic"]:
+        if row["model"] in ours:
+            m = ours[row["model"]]
+            assert rel(m.abundance, row["abundance"]) < 1e-6
+            assert abs(m.bic - row["BIC"]) < 1e-6
+            assert abs(m.aic - row["AIC"]) < 1e-6
+    if name == "artificial_3lists":
+        assert sel.best_any.checkident == 1  # [12,3]: no MLE (Rcapture gives 1.4e13)
+        assert sel.best is not None and sel.best.label == "[1,2,3]"
+    else:
+        assert sel.best is not None and sel.best.label == r["best_bic_model"]
+        assert rel(sel.best.abundance, r["best_bic_abundance"]) < 1e-6
