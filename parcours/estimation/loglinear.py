@@ -68,7 +68,7 @@ def all_pairs(t: int) -> list[Term]:
 
 def _norm_term(term: Sequence[int]) -> Term:
     i, j = int(term[0]), int(term[1])
-    if i == j:
+    if i == j or min(i, j) < 0:
         raise EstimationError("Un terme d'interaction doit porter sur deux listes différentes.", "bad_term")
     return (i, j) if i < j else (j, i)
 
@@ -283,12 +283,27 @@ class MSEModels:
     def name(self, term: Term) -> str:
         return self.table.pair_name(*term)
 
+    def terms_from_names(self, names: Iterable[str]) -> list[Term]:
+        """``["LA:NG", "NG:GP"]`` -> ``[(0, 1), (1, 4)]`` (French error for an unknown name)."""
+        index = {n: i for i, n in enumerate(self.table.lists)}
+        out: list[Term] = []
+        for name in names:
+            parts = str(name).split(":")
+            if len(parts) != 2 or parts[0] not in index or parts[1] not in index:
+                raise EstimationError(
+                    f"Terme « {name} » invalide : il faut deux noms de listes séparés par « : ».", "bad_term"
+                )
+            out.append(_norm_term((index[parts[0]], index[parts[1]])))
+        return out
+
     def is_empty(self, term: Term) -> bool:
         return self.overlap[term] == 0
 
     def design(self, terms: Iterable[Term]) -> tuple[np.ndarray, np.ndarray, list[Term], list[Term]]:
         """Rows kept, design matrix on kept rows, fitted (non-empty) terms, empty terms."""
         terms = [_norm_term(t) for t in terms]
+        if any(j >= self.t for _, j in terms):
+            raise EstimationError("Terme d'interaction portant sur une liste inexistante.", "bad_term")
         keep = np.ones(len(self.y), dtype=bool)
         fitted, empty = [], []
         for term in terms:

@@ -235,3 +235,19 @@ def test_counts_are_integers_in_result() -> None:
     r = analyse(t)
     assert isinstance(r.n_observed, int)
     assert np.isfinite(r.estimate)
+
+
+@needs_data
+def test_fixed_model_by_names_and_bad_terms() -> None:
+    m = MSEModels(load("uk_2013_5lists"))
+    terms = m.terms_from_names(["LA:NG", "NG:GP", "PFNCA:GP", "LA:PFNCA", "GO:GP", "NG:GO"])
+    assert m.fit(terms, check=True).estimate == pytest.approx(11312.9902894352, rel=1e-9)
+    for bad in (["LA"], ["LA:XX"], ["LA:LA"]):
+        with pytest.raises(EstimationError):
+            m.terms_from_names(bad)
+    with pytest.raises(EstimationError):
+        m.fit([(0, 9)])
+    art = MSEModels(load("artificial_3lists"))
+    with pytest.raises(EstimationError) as exc:
+        art.fit(art.terms_from_names(["A:B"]), check=True)
+    assert exc.value.code == "checkident_1"
