@@ -129,7 +129,7 @@ class ModelFit:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "terms": self.term_names,
+            "terms": self.reported_term_names,
             "empty_overlap_terms": self.empty_term_names,
             "estimate": self.estimate,
             "ci_low": self.ci_low,

@@ -150,7 +150,9 @@ def sensitivity(
         candidates = [*path_terms, ()]
         candidates += [(p,) for p in stepwise_pairs(t)]
         candidates.append(tuple(all_pairs(t)))
-        candidates += [tuple(e) for e in extra]
+        if extra:
+            scope = scope.replace(" et toutes", ", toutes") + " et le meilleur modèle selon le BIC"
+            candidates += [tuple(e) for e in extra]
     seen: set[frozenset[Term]] = set()
     out: list[ModelSummary] = []
     for terms in candidates:
