@@ -96,6 +96,8 @@ def poisson_glm(
     epsilon: float = 1e-8,
     maxit: int = 25,
     check_rank: bool = True,
+    mustart: np.ndarray | None = None,
+    covariance: bool = True,
 ) -> PoissonFit:
     """Fit ``log E[y] = x @ beta`` by IRLS exactly as R's ``glm.fit`` does.
 
@@ -106,6 +108,8 @@ def poisson_glm(
         maxit: maximum number of iterations (R: 25).
         check_rank: raise :class:`SingularDesignError` if ``x`` is rank deficient (skip it
             when the caller has already checked the rank).
+        mustart: starting fitted values (R's ``mustart``); default ``y + 0.1`` as R.
+        covariance: compute ``cov_unscaled`` (otherwise a matrix of NaN is returned).
 
     Returns:
         A :class:`PoissonFit`; ``converged`` is False when ``maxit`` was reached (R warns).
@@ -116,7 +120,7 @@ def poisson_glm(
     if check_rank and np.linalg.matrix_rank(x) < p:
         raise SingularDesignError("design matrix not of full column rank")
     pos = y > 0
-    mu = y + 0.1
+    mu = y + 0.1 if mustart is None else np.maximum(np.asarray(mustart, dtype=float), _EPS)
     eta = np.log(mu)
     dev_old = _deviance(y, mu, pos)
     dev = dev_old
@@ -145,13 +149,16 @@ def poisson_glm(
             converged = True
             break
         dev_old = dev
-    from scipy.linalg.lapack import dtrtri
+    if covariance:
+        from scipy.linalg.lapack import dtrtri
 
-    rinv, info = dtrtri(r)
-    if info:
-        raise SingularDesignError("singular triangular factor")
-    rinv = np.triu(rinv)
-    cov = rinv @ rinv.T
+        rinv, info = dtrtri(r)
+        if info:
+            raise SingularDesignError("singular triangular factor")
+        rinv = np.triu(rinv)
+        cov = rinv @ rinv.T
+    else:
+        cov = np.full((p, p), np.nan)
     return PoissonFit(
         coef=coef,
         eta=eta,

@@ -304,6 +304,11 @@ def bic_selection(models: MSEModels, max_lists: int = 5) -> BicSelection | None:
     every parameter, those of empty-overlap terms included (Rcapture fits them as large
     negative coefficients, which gives the same deviance).  Returns ``None`` beyond
     ``max_lists`` lists (``2^(t(t-1)/2)`` models).
+
+    For speed, each model is first fitted from the fitted values of the same model without
+    its last term (R's ``mustart``): the IRLS converges to the same maximum in fewer
+    iterations.  The models reported (the five best and the best overall) are then refitted
+    from R's default start, so their figures are exactly those of :meth:`MSEModels.fit`.
     """
     t = models.t
     if t > max_lists:
@@ -312,25 +317,53 @@ def bic_selection(models: MSEModels, max_lists: int = 5) -> BicSelection | None:
     ranked: list[BicModel] = []
     best_any: BicModel | None = None
     n_models = 0
+    fitted_mu: dict[tuple[tuple[int, int], ...], np.ndarray] = {}
     for terms in model_space(t):
         n_models += 1
         code = models.checkident(terms)
         if code & 2:  # rank deficient: not comparable
             continue
-        f = models.fit(terms)
-        p = 1 + t + len(terms)
-        m = BicModel(
-            rcapture_label(t, terms),
-            tuple(models.name(x) for x in terms),
-            f.estimate,
-            f.aic + p * (logn - 2.0),
-            f.aic,
-            code,
-            tuple(terms),
-        )
+        estimate, aic, mu_full = _quick_fit(models, terms, fitted_mu.get(terms[:-1]) if terms else None)
+        fitted_mu[terms] = mu_full
+        m = _bic_model(models, terms, code, estimate, aic, logn)
         if best_any is None or m.bic < best_any.bic:
             best_any = m
         if code == 0:
             ranked.append(m)
     ranked.sort(key=lambda m: m.bic)
-    return BicSelection(n_models, tuple(ranked), best_any)
+
+    def exact(m: BicModel) -> BicModel:
+        f = models.fit(m.term_indices)
+        return _bic_model(models, m.term_indices, m.checkident, f.estimate, f.aic, logn)
+
+    top = [exact(m) for m in ranked[:5]]
+    return BicSelection(n_models, (*top, *ranked[5:]), exact(best_any) if best_any else None)
+
+
+def _bic_model(
+    models: MSEModels, terms: tuple[tuple[int, int], ...], code: int, estimate: float, aic: float, logn: float
+) -> BicModel:
+    p = 1 + models.t + len(terms)
+    return BicModel(
+        rcapture_label(models.t, terms),
+        tuple(models.name(x) for x in terms),
+        estimate,
+        aic + p * (logn - 2.0),
+        aic,
+        code,
+        tuple(terms),
+    )
+
+
+def _quick_fit(
+    models: MSEModels, terms: tuple[tuple[int, int], ...], start: np.ndarray | None
+) -> tuple[float, float, np.ndarray]:
+    """Estimate, adjusted AIC and fitted values (on all cells) of a model, warm-started."""
+    keep, x, _, empty = models.design(sorted(terms))
+    y = models.y[keep]
+    g = poisson_glm(x, y, check_rank=False, mustart=None if start is None else start[keep], covariance=False)
+    mu_full = np.zeros(len(models.y))
+    mu_full[keep] = g.mu
+    b0 = float(g.coef[0])
+    estimate = float(y.sum()) + (math.exp(b0) if b0 < 709 else float("inf"))
+    return estimate, g.aic(y) + 2.0 * len(empty), mu_full
