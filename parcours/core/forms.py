@@ -15,6 +15,11 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No autofocus: keyboard and screen-reader users start at the skip link, as on every other page.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
 
 class ChooseMembershipForm(DsfrBaseForm):
     membership = forms.ModelChoiceField(
