@@ -6,17 +6,28 @@ from .access import Actor
 from .models import AuditAction, AuditEvent
 
 
-def record(actor: Actor | None, action: str, obj=None, *, detail: str = "") -> AuditEvent:
-    """Write an audit event. `obj` is referred to by its type and opaque public id only."""
-    object_type = obj._meta.label_lower if obj is not None else ""
-    object_id = str(getattr(obj, "public_id", "") or "") if obj is not None else ""
-    return AuditEvent.objects.create(
+def _event(actor: Actor | None, action: str, obj, detail: str) -> AuditEvent:
+    """An unsaved event; `obj` is referred to by its type and opaque public id only."""
+    return AuditEvent(
         departement=actor.departement if actor else None,
         user=actor.user if actor else None,
         role=actor.role if actor else "",
         organisation=actor.organisation if actor else None,
         action=AuditAction(action),
-        object_type=object_type,
-        object_id=object_id,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", "") or "") if obj is not None else "",
         detail=detail[:200],
     )
+
+
+def record(actor: Actor | None, action: str, obj=None, *, detail: str = "") -> AuditEvent:
+    """Write one audit event."""
+    event = _event(actor, action, obj, detail)
+    event.save()
+    return event
+
+
+def record_many(actor: Actor | None, action: str, objs, *, detail: str = "") -> list[AuditEvent]:
+    """One event per object in a single INSERT: list pages audit every row they show, at constant cost."""
+    events = [_event(actor, action, obj, detail) for obj in objs]
+    return AuditEvent.objects.bulk_create(events) if events else []

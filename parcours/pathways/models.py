@@ -309,7 +309,7 @@ class Period(BaseModel):
         verbose_name = "période d'autorisation"
         constraints = [
             models.UniqueConstraint(fields=["pathway", "number"], name="period_unique_number"),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="period_end_after_start"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_end_not_before_start"),
         ]
 
     def __str__(self) -> str:

@@ -255,7 +255,7 @@ def return_incomplete(*, actor: Actor, request: Request, missing: list[str], com
     if not missing:
         raise ValidationError({"missing": "Indiquez au moins une pièce ou information manquante."})
     _transition(actor, request, "return_incomplete", "Demande renvoyée à l'association pour complément",
-                pathway=request.pathway, request=request, motive="; ".join([*missing, comment]).strip("; "),
+                pathway=request.pathway, request=request, motive=" ; ".join(x for x in [*missing, comment.strip()] if x),
                 missing=missing, comment=comment)
     return request
 
@@ -322,6 +322,11 @@ def record_decision(
         if pathway.state == PathwayState.IN_INSTRUCTION:
             _transition(actor, pathway, "authorise", "Parcours autorisé", pathway=pathway)
         _open_rights(actor, request, period)
+        afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
+        if afis is not None and (afis.end is None or afis.end < period.end):
+            afis.end = period.end
+            afis.save(update_fields=["end", "updated_at"])
+            _log(actor, pathway, "afis_extended", f"AFIS prolongée jusqu'au {period.end:%d/%m/%Y} avec la nouvelle période")
     else:
         _transition(actor, request, "refuse", "Décision du préfet : refus", pathway=pathway, request=request, motive=motive)
         if pathway.state == PathwayState.IN_INSTRUCTION:
@@ -413,7 +418,26 @@ def end_pathway(*, actor: Actor, pathway: Pathway, reason: str, day: date, outco
         _transition(actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request)
     _transition(actor, pathway, "end", f"Fin du parcours : {EndReason(reason).label.lower()}", pathway=pathway,
                 motive=motive, reason=reason, outcome=outcome, day=day)
+    _close_periods_and_rights(actor, pathway, day)
     return pathway
+
+
+def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None:
+    """The authorisation ends with the pathway: later periods are cancelled, the running one is cut,
+    and the AFIS stops on the same day."""
+    for period in pathway.periods.filter(end__gt=day).order_by("number"):
+        if period.start > day:
+            _log(actor, pathway, "period_cancelled", f"Période {period.number} annulée : le parcours a pris fin avant son début")
+            period.delete()
+        else:
+            period.end = day
+            period.save(update_fields=["end", "updated_at"])
+            _log(actor, pathway, "period_closed", f"Période {period.number} close le {day:%d/%m/%Y} avec le parcours")
+    afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
+    if afis is not None:
+        afis.status, afis.end = Afis.Status.STOPPED, max(day, afis.start) if afis.start else day
+        afis.save(update_fields=["status", "end", "updated_at"])
+        _log(actor, pathway, "afis_stopped", f"AFIS arrêtée le {afis.end:%d/%m/%Y} avec la fin du parcours")
 
 
 # --- Rights ---
@@ -437,7 +461,8 @@ def grant_afis(*, actor: Actor, afis: Afis, granted_on: date, start: date, payin
     afis.granted_on, afis.start, afis.end = granted_on, start, period.end
     afis.paying_body, afis.dependent_children, afis.monthly_amount = paying_body, dependent_children, amount
     afis.save()
-    _log(actor, afis.pathway, "afis_granted", f"AFIS accordée : {amount} € par mois à partir du {start:%d/%m/%Y}")
+    _log(actor, afis.pathway, "afis_granted",
+         f"AFIS accordée : {str(amount).replace('.', ',')} € par mois à partir du {start:%d/%m/%Y}")
     return afis
 
 

@@ -54,8 +54,7 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
             self.request, {"code": "person__pseudonym", "creation": "created_at", "maj": "updated_at", "etat": "state"}, "-maj"
         )
         page = paginate(self.request, qs.order_by(order))
-        for pathway in page:
-            audit.record(self.actor, "view", pathway.person, detail="liste des parcours")
+        audit.record_many(self.actor, "view", [p.person for p in page], detail="liste des parcours")
         return {
             "nav": "pathways", "page": page, "sort": sort_key, "states": PathwayState.choices,
             "request_states": RequestState.choices, "state": state, "request_state": request_state,
@@ -147,7 +146,8 @@ class PathwayActionView(ActorRequiredMixin, View):
             try:
                 self.perform(pathway, form)
             except ValidationError as exc:
-                if form is None:
+                if form is None or not hasattr(exc, "error_dict"):
+                    # Not about a field (the state of the dossier forbids it): a message, form shown or not.
                     messages.error(request, " ".join(exc.messages))
                     return redirect(reverse("pathways:detail", args=[pk]) + self.anchor)
                 apply_errors(form, exc)
@@ -283,7 +283,7 @@ class ReferenceView(PathwayActionView):
     success_message = "Référence de la décision enregistrée."
 
     def perform(self, pathway, form):
-        request_obj = pathway.requests.filter(public_id=self.kwargs["request"]).first()
+        request_obj = pathway.requests.filter(public_id=self.kwargs["request_id"]).first()
         if request_obj is None:
             raise Http404
         services.set_decision_reference(actor=self.actor, request=request_obj, reference=form.cleaned_data["reference"])
@@ -388,11 +388,11 @@ class PermitListView(ActorRequiredMixin, TemplateView):
         sort_key, order = sort_param(self.request, {"expiration": "expires_on", "demande": "requested_on", "etat": "status"}, "expiration")
         qs = permits_visible_to(self.actor).prefetch_related("pathway__periods").order_by(order)
         status = self.request.GET.get("etat", "")
-        if status:
+        if status in qs.model.Status.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(status=status)
         page = paginate(self.request, qs)
-        for permit in page:
-            audit.record(self.actor, "view", permit.pathway.person, detail="liste des titres de séjour")
+        audit.record_many(self.actor, "view", [permit.pathway.person for permit in page],
+                          detail="liste des titres de séjour")
         return {"nav": "permits", "page": page, "sort": sort_key, "status": status,
                 "statuses": permits_visible_to(self.actor).model.Status.choices}
 

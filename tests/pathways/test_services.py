@@ -14,6 +14,7 @@ from parcours.approvals.models import Agrement
 from parcours.pathways import rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
+    Afis,
     DocumentKind,
     EndReason,
     Outcome,
@@ -126,7 +127,7 @@ def test_full_path_from_draft_to_authorisation(actors, clients, pathway):
     ]
     assert events[3].label == "Demande complétée et transmise"
     by_name = {e.name: e for e in events}
-    assert by_name["return_incomplete"].motive == "Copie du passeport illisible; Merci"
+    assert by_name["return_incomplete"].motive == "Copie du passeport illisible ; Merci"
     assert by_name["postpone"].motive == "Audition à prévoir"
     assert (by_name["return_incomplete"].user, by_name["return_incomplete"].role) == (sec.user, "secretariat")
     assert (events[-1].user, events[-1].role, events[-1].organisation) == (
@@ -443,8 +444,31 @@ def test_completed_end_records_outcome_and_date(actors, active_pathway):
         active_pathway.outcome,
         active_pathway.ended_on,
     ) == (PathwayState.ENDED, EndReason.COMPLETED, Outcome.EMPLOYMENT, today())
-    last = active_pathway.events.last()
-    assert last.name == "end" and last.motive == "CDI signé" and last.user == actors["secretariat"].user
+    last = active_pathway.events.get(name="end")
+    assert last.motive == "CDI signé" and last.user == actors["secretariat"].user
+    period = active_pathway.periods.get()
+    assert period.end == today(), "the running period is cut on the day the pathway ends"
+    assert active_pathway.events.filter(name="period_closed").exists()
+
+
+def test_ending_cancels_a_later_period_and_stops_the_afis(actors, active_pathway):
+    afis = active_pathway.afis
+    first = active_pathway.periods.get()
+    psp.grant_afis(actor=actors["secretariat"], afis=afis, granted_on=first.start, start=first.start,
+                   paying_body="MSA", dependent_children=0)
+    psp.start_renewal(actor=actors["association_worker"], pathway=active_pathway)
+    renewal = complete_request(actors["association_worker"], active_pathway)
+    psp.submit_request(actor=actors["association_worker"], request=renewal)
+    psp.mark_ready(actor=actors["secretariat"], request=renewal)
+    psp.record_opinion(actor=actors["secretariat"], request=renewal, opinion="favourable", day=today(), motive="ok")
+    psp.record_decision(actor=actors["signatory"], request=renewal, decision="authorised", day=today())
+    second = active_pathway.periods.get(number=2)
+    afis.refresh_from_db()
+    assert afis.end == second.end, "the AFIS follows the renewed period"
+    psp.end_pathway(actor=actors["secretariat"], pathway=active_pathway, reason=EndReason.WITHDRAWN, day=today())
+    assert list(active_pathway.periods.values_list("number", "end")) == [(1, today())]
+    afis.refresh_from_db()
+    assert (afis.status, afis.end) == (Afis.Status.STOPPED, today())
 
 
 def test_other_end_reasons_drop_the_outcome(actors, active_pathway):
