@@ -20,6 +20,14 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         # No autofocus: keyboard and screen-reader users start at the skip link, as on every other page.
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
+    def clean_username(self):
+        # AuthenticationForm sets max_length without its validator: an over-long name would reach django-axes,
+        # whose failure record (varchar 255) then fails on PostgreSQL with a 500. No account has such a name.
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
 
 class ChooseMembershipForm(DsfrBaseForm):
     membership = forms.ModelChoiceField(
@@ -42,6 +50,14 @@ class OrganisationForm(DsfrModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "address", "email", "active"]
+
+    def clean_name(self):
+        # The (département, name) constraint is not checked by the ModelForm (département is not a field).
+        name = self.cleaned_data["name"].strip()
+        same = Organisation.objects.filter(departement_id=self.instance.departement_id, name=name)
+        if self.instance.departement_id and same.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Une organisation porte déjà ce nom dans le département.")
+        return name
 
 
 class UserCreateForm(SetPasswordMixin, DsfrModelForm):
@@ -83,3 +99,13 @@ class MembershipForm(DsfrModelForm):
     def __init__(self, *args, departement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.in_departement(departement)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The (user, organisation, role) constraint is not checked by the ModelForm (user is not a field).
+        same = Membership.objects.filter(
+            user_id=self.instance.user_id, organisation=cleaned.get("organisation"), role=cleaned.get("role")
+        )
+        if self.instance.user_id and same.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Ce compte a déjà ce rôle dans cette organisation.")
+        return cleaned

@@ -16,7 +16,7 @@ from .forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from .models import Alert, AuditEvent, Organisation, User
+from .models import Alert, AuditAction, AuditEvent, Organisation, OrganisationKind, User
 from .views_base import ActorRequiredMixin, paginate, sort_param
 
 
@@ -61,7 +61,7 @@ class OrganisationListView(ActorRequiredMixin, TemplateView):
         sort_key, order = sort_param(self.request, {"nom": "name", "type": "kind"}, "nom")
         qs = Organisation.objects.in_departement(self.actor.departement).annotate(n_members=Count("memberships"))
         kind = self.request.GET.get("type", "")
-        if kind:
+        if kind in OrganisationKind.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(kind=kind)
         return {
             "nav": "organisations",
@@ -85,7 +85,8 @@ class OrganisationFormView(ActorRequiredMixin, FormView):
         return None
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object()}
+        instance = self.get_object() or Organisation(departement=self.actor.departement)
+        return {**super().get_form_kwargs(), "instance": instance}
 
     def get_context_data(self, **kwargs):
         obj = self.get_object()
@@ -111,7 +112,7 @@ class UserListView(ActorRequiredMixin, TemplateView):
             self.request, {"nom": "last_name", "identifiant": "username", "actif": "is_active"}, "nom"
         )
         qs = User.objects.filter(memberships__organisation__departement=self.actor.departement).distinct()
-        query = self.request.GET.get("q", "").strip()
+        query = self.request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL bytes
         if query:
             qs = qs.filter(last_name__icontains=query) | qs.filter(username__icontains=query)
         qs = qs.prefetch_related("memberships__organisation").order_by(order)
@@ -130,6 +131,8 @@ class UserCreateView(ActorRequiredMixin, FormView):
         return super().get_form(form_class)
 
     def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            kwargs["form"] = self.get_form()  # builds self.membership_form too (GET answered 500)
         return super().get_context_data(nav="users", membership_form=self.membership_form, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -212,9 +215,9 @@ class AuditListView(ActorRequiredMixin, TemplateView):
             "user", "organisation"
         )
         action = self.request.GET.get("action", "")
-        if action:
+        if action in AuditAction.values:
             qs = qs.filter(action=action)
-        object_id = self.request.GET.get("objet", "").strip()
+        object_id = self.request.GET.get("objet", "").replace("\x00", "").strip()  # NUL: PostgreSQL error
         if object_id:
             qs = qs.filter(object_id=object_id)
         audit.record(self.actor, "view", detail="journal d'audit")

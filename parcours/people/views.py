@@ -46,8 +46,7 @@ class PersonListView(ActorRequiredMixin, TemplateView):
             has_open_pathway=Exists(Pathway.objects.open().filter(person=OuterRef("pk")))
         ).order_by(order)
         page = paginate(self.request, qs)
-        for person in page:
-            audit.record(self.actor, "view", person, detail="liste des personnes")
+        audit.record_many(self.actor, "view", page, detail="liste des personnes")
         return {"nav": "people", "form": form, "page": page, "sort": sort_key, "searched": searched}
 
 
