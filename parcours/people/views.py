@@ -26,28 +26,40 @@ def add_form_errors(form, exc: ValidationError) -> None:
 
 
 class PersonListView(ActorRequiredMixin, TemplateView):
+    """The people the actor may see; the search by name or birth date is POSTed so that no identity
+    element ever appears in a URL (browser history, proxy and server logs)."""
+
     permission = "people.list"
     template_name = "people/person_list.html"
+    search_limit = 50  # a search is for finding one person: beyond this, ask for a narrower one
+
+    def post(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(**kwargs))
 
     def get_context_data(self, **kwargs):
-        form = PersonSearchForm(self.request.GET or None)
+        form = PersonSearchForm(self.request.POST if self.request.method == "POST" else None)
         qs = searchable_people(self.actor).select_related("organisation")
-        searched = False
-        if form.is_valid():
-            nom, naissance = form.cleaned_data["nom"].strip(), form.cleaned_data["naissance"]
-            if nom or naissance:
-                qs = qs.search(last_name=nom, birth_date=naissance)
-                searched = True
-                audit.record(self.actor, "search", detail="recherche par nom et/ou date de naissance")
         sort_key, order = sort_param(
             self.request, {"code": "pseudonym", "creation": "created_at", "maj": "updated_at"}, "-maj"
         )
-        qs = qs.annotate(
-            has_open_pathway=Exists(Pathway.objects.open().filter(person=OuterRef("pk")))
-        ).order_by(order)
-        page = paginate(self.request, qs)
+        qs = qs.annotate(has_open_pathway=Exists(Pathway.objects.open().filter(person=OuterRef("pk"))))
+        context = {"nav": "people", "form": form, "sort": sort_key, "searched": False, "truncated": False}
+        if form.is_bound:
+            if not form.is_valid():
+                context["page"] = []
+                return context
+            nom, naissance = form.cleaned_data["nom"].strip(), form.cleaned_data["naissance"]
+            if nom or naissance:
+                audit.record(self.actor, "search", detail="recherche par nom et/ou date de naissance")
+                results = list(qs.search(last_name=nom, birth_date=naissance).order_by("pseudonym")[: self.search_limit + 1])
+                context.update(searched=True, truncated=len(results) > self.search_limit)
+                context["page"] = results[: self.search_limit]
+                audit.record_many(self.actor, "view", context["page"], detail="résultats de recherche de personnes")
+                return context
+        page = paginate(self.request, qs.order_by(order))
         audit.record_many(self.actor, "view", page, detail="liste des personnes")
-        return {"nav": "people", "form": form, "page": page, "sort": sort_key, "searched": searched}
+        context["page"] = page
+        return context
 
 
 class PersonCreateView(ActorRequiredMixin, FormView):

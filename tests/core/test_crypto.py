@@ -179,7 +179,7 @@ def test_search_by_alias_finds_the_person_once(actors, breton):
 
 
 def test_search_through_the_list_page_finds_by_normalised_name(clients, breton, person):
-    response = clients["association_worker"].get("/personnes/", {"nom": "le gall dupre"})
+    response = clients["association_worker"].post("/personnes/", {"nom": "le gall dupre"})
     assert response.status_code == 200
     content = response.content.decode()
     assert breton.pseudonym in content

@@ -96,7 +96,7 @@ def test_roles_without_need_to_know_list_nobody(actors, sensitive, ordinary, rol
 def test_list_pages_hide_the_sensitive_file(clients, sensitive, ordinary):
     people_page = clients["partner_advisor"].get("/personnes/").content.decode()
     assert ordinary.pseudonym in people_page and sensitive.pseudonym not in people_page
-    search_page = clients["partner_advisor"].get("/personnes/", {"nom": "Nocturnelle"}).content.decode()
+    search_page = clients["partner_advisor"].post("/personnes/", {"nom": "Nocturnelle"}).content.decode()
     assert sensitive.pseudonym not in search_page
     pathways_page = clients["signatory"].get("/parcours/").content.decode()
     assert ordinary.pseudonym in pathways_page and sensitive.pseudonym not in pathways_page

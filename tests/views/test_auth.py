@@ -157,7 +157,7 @@ def test_logout_form_is_in_the_page(client, worker):
 
 def test_search_of_people_is_never_in_the_audit_as_plain_text(client, worker, person):
     login(client, worker.username)
-    client.get(reverse("people:list"), {"nom": person.last_name})
+    client.post(reverse("people:list"), {"nom": person.last_name})
     details = " ".join(AuditEvent.objects.values_list("detail", flat=True))
     assert person.last_name not in details
 

@@ -1204,8 +1204,11 @@ def test_status_codes_are_never_500_for_garbage_posts(clients, w):
         ("admin", reverse("core:membership_add", args=[w.worker.user.public_id])),
         ("association_worker", reverse("people:create")),
         ("association_worker", reverse("people:edit", args=[w.person.public_id])),
+        ("secretariat", reverse("people:list")),
     ]
     junk = {
+        "nom": "\x00" + "x" * 500,
+        "naissance": "1990-02-31",
         "day": "\x00",
         "date": "0000-00-00",
         "kind": ["a", "b"],

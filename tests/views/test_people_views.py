@@ -185,15 +185,15 @@ def test_search_by_last_name_and_birth_date(clients, association, actors):
     url = reverse("people:list")
     client = clients["secretariat"]
 
-    response = client.get(url, {"nom": target.last_name, "naissance": target.birth_date.isoformat()})
+    response = client.post(url, {"nom": target.last_name, "naissance": target.birth_date.isoformat()})
     assert response.status_code == 200
     assert codes(response) == [target.pseudonym]
 
     # Case and accents of the typed name do not matter; the birth date alone finds both (same date).
-    assert codes(client.get(url, {"nom": target.last_name.upper()})) == [target.pseudonym]
-    assert set(codes(client.get(url, {"naissance": "1995-03-14"}))) == {target.pseudonym, other.pseudonym}
+    assert codes(client.post(url, {"nom": target.last_name.upper()})) == [target.pseudonym]
+    assert set(codes(client.post(url, {"naissance": "1995-03-14"}))) == {target.pseudonym, other.pseudonym}
     # A wrong birth date finds nobody.
-    empty = client.get(url, {"nom": target.last_name, "naissance": "1990-01-01"})
+    empty = client.post(url, {"nom": target.last_name, "naissance": "1990-01-01"})
     assert codes(empty) == []
     assert "Aucune personne ne correspond à cette recherche." in empty.content.decode()
     assert AuditEvent.objects.filter(action="search", role="secretariat").count() == 4
@@ -203,14 +203,39 @@ def test_search_finds_the_alias(clients, actors, person):
     people_services.add_alias(
         actor=actors["association_worker"], person=person, kind="alias", name="Princesse Kayla"
     )
-    response = clients["association_worker"].get(reverse("people:list"), {"nom": "princesse kayla"})
+    response = clients["association_worker"].post(reverse("people:list"), {"nom": "princesse kayla"})
     assert codes(response) == [person.pseudonym]
 
 
-def test_search_with_a_bad_date_is_not_an_error(clients, person):
-    response = clients["association_worker"].get(reverse("people:list"), {"naissance": "31/02/x"})
+def test_search_with_a_bad_date_says_so_next_to_the_field(clients, person):
+    response = clients["association_worker"].post(reverse("people:list"), {"naissance": "31/02/x"})
     assert response.status_code == 200
-    assert person.pseudonym in codes(response)  # the invalid search is ignored, the list is shown
+    assert "Saisissez une date valide." in response.content.decode()
+    assert codes(response) == []  # nothing is searched with a date that does not exist
+
+
+def test_the_search_never_puts_a_name_in_a_url(clients, thirty_people):
+    person = thirty_people[0]
+    client = clients["secretariat"]
+    page = client.get(reverse("people:list")).content.decode()
+    assert '<form method="post" role="search"' in page
+    # A name typed in the address bar (or an old bookmark) searches nothing: the full list is shown.
+    response = client.get(reverse("people:list"), {"nom": person.last_name})
+    assert len(codes(response)) > 1
+    assert not AuditEvent.objects.filter(action="search").exists()
+    found = client.post(reverse("people:list"), {"nom": person.last_name}).content.decode()
+    assert person.pseudonym in found
+    assert all(person.last_name not in href for href in re.findall(r'(?:href|action)="([^"]*)"', found))
+
+
+def test_a_broad_search_is_capped_and_says_so(clients, association, actors, monkeypatch):
+    from parcours.people.views import PersonListView
+
+    monkeypatch.setattr(PersonListView, "search_limit", 2)
+    make_people(association, actors, 3)  # same birth date
+    response = clients["secretariat"].post(reverse("people:list"), {"naissance": "1995-03-14"})
+    assert len(codes(response)) == 2
+    assert "seules les 2 premières sont affichées" in response.content.decode()
 
 
 def test_sensitive_person_hidden_from_partner_lists(clients, actors, association):
@@ -279,11 +304,11 @@ def test_list_is_sortable_and_ignores_unknown_keys(clients, thirty_people):
     assert codes(injection) == codes(default)
 
 
-def test_sort_keeps_the_search_in_the_links(clients, thirty_people):
+def test_search_results_show_no_pagination_links_carrying_the_search(clients, thirty_people):
     person = thirty_people[0]
-    response = clients["secretariat"].get(reverse("people:list"), {"nom": person.last_name, "tri": "code"})
+    response = clients["secretariat"].post(reverse("people:list"), {"nom": person.last_name})
     assert codes(response) == [person.pseudonym]
-    assert f"nom={person.last_name}" in response.content.decode()
+    assert "nom=" not in response.content.decode()
 
 
 # --- Query budgets ----------------------------------------------------------------------------------------
