@@ -22,8 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "dsfr",  # before django.forms: its widget templates (DSFR checkbox and radio groups, error lists) win
     "django.forms",
-    "dsfr",
     "widget_tweaks",
     "pgtrigger",
     "axes",

@@ -1,8 +1,23 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
-from dsfr.forms import DsfrBaseForm
+from dsfr.forms import DsfrBaseForm as _DsfrBaseForm
 
 from .models import Membership, Organisation, User
+
+
+class DsfrBaseForm(_DsfrBaseForm):
+    """A form rendered with the DSFR field templates.
+
+    Several forms share a page (a person's file, a pathway): their fields get ids named after the form
+    (`id_alias_kind`, `id_note_kind`), so that every label points at its own field.
+    """
+
+    def __init__(self, *args, **kwargs):
+        name = type(self).__name__.removesuffix("Form")
+        kwargs.setdefault("auto_id", "id_" + re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_%s")
+        super().__init__(*args, **kwargs)
 
 
 class DsfrModelForm(DsfrBaseForm, forms.ModelForm):

@@ -1,8 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
-from dsfr.forms import DsfrBaseForm
 
-from parcours.core.forms import DsfrModelForm
+from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.people.forms import DATE_WIDGET, not_in_future
 
 from .models import (
@@ -24,6 +24,7 @@ class RequestForm(DsfrModelForm):
     rights_requested = forms.MultipleChoiceField(
         label="Droits demandés", choices=RightKind.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    use_required_attribute = False  # a draft may be saved incomplete
 
     class Meta:
         model = Request
@@ -43,6 +44,19 @@ class RequestForm(DsfrModelForm):
             del self.fields["actions_carried_out"]
         else:
             del self.fields["prostitution_stopped"]
+        # Every field is needed to submit (see services.missing_for_submission), none to save a draft: the
+        # fields are shown as required (no "(Optionnel)" marker) and cleaned as optional.
+        for field in self.fields.values():
+            field.required = True
+
+    def _clean_fields(self):
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super()._clean_fields()
+        finally:
+            for field in self.fields.values():
+                field.required = True
 
     def clean_commitment_date(self):
         value = self.cleaned_data["commitment_date"]
@@ -68,10 +82,15 @@ class ObjectiveForm(DsfrModelForm):
 class DocumentForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type de pièce", choices=DocumentKind.choices)
     file = forms.FileField(
-        label="Fichier", help_text="PDF, PNG ou JPEG ; 10 Mo au plus.",
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+        label="Fichier",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg", "class": "fr-upload"}),
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.PARCOURS_UPLOAD_MAX_BYTES // (1024 * 1024)
+        self["file"].help_text = self.fields["file"].help_text = f"PDF, PNG ou JPEG ; {limit} Mo au plus."
 
 
 class ReturnIncompleteForm(DsfrBaseForm):

@@ -352,9 +352,6 @@ class RequestEditView(ActorRequiredMixin, FormView):
     template_name = "core/form_page.html"
     form_class = RequestForm
 
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
     def get_request(self):
         if not hasattr(self, "_request_obj"):
             pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], detail="modification de la demande")
@@ -371,6 +368,8 @@ class RequestEditView(ActorRequiredMixin, FormView):
         req = self.get_request()
         return super().get_context_data(
             nav="pathways", title=f"{req.get_kind_display()} — {req.pathway.person.pseudonym}",
+            intro="La demande peut être enregistrée incomplète et reprise plus tard. Toutes les rubriques sont "
+            "nécessaires pour la transmettre au secrétariat : la page du parcours liste ce qui manque encore.",
             back_url=reverse("pathways:detail", args=[self.kwargs["pk"]]), **kwargs,
         )
 

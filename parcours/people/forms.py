@@ -2,9 +2,8 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
-from dsfr.forms import DsfrBaseForm
 
-from parcours.core.forms import DsfrModelForm
+from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.core.models import Organisation, OrganisationKind
 
 from .models import ConsentPurpose, FollowUpNote, Person, PersonAlias
@@ -31,6 +30,15 @@ class PersonForm(DsfrModelForm):
             "email": forms.EmailInput, "address": forms.Textarea(attrs={"rows": 2}),
             "situation_notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    fieldsets = [
+        ("Identité", ["last_name", "first_name", "usual_name", "birth_date", "sex", "nationality",
+                      "nationality_group", "languages"]),
+        ("Contact", ["phone", "email", "address"]),
+        ("Situation", ["housing", "resources", "health_coverage", "administrative_status", "children",
+                       "situation_notes"]),
+        ("Protection", ["is_sensitive"]),
+    ]
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
@@ -59,6 +67,8 @@ class PersonCreateForm(PersonForm):
         help_text="La personne accepte d'être accompagnée par l'association et que ses données soient "
         "enregistrées dans Parcours.",
     )
+
+    fieldsets = [*PersonForm.fieldsets, ("Consentement", ["accompaniment_consent_on"])]
 
     def clean_accompaniment_consent_on(self):
         value = self.cleaned_data["accompaniment_consent_on"]

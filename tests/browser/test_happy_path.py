@@ -54,6 +54,13 @@ def log_in(page: Page, username: str) -> None:
     expect(page.get_by_role("heading", level=1, name="À traiter")).to_be_visible()
 
 
+def choose(scope, label: str) -> None:
+    """Choose a DSFR radio button as a user does, by clicking its label (the input itself is hidden)."""
+    radio = scope.get_by_role("radio", name=label, exact=True)
+    scope.locator(f'label[for="{radio.get_attribute("id")}"]').click()
+    expect(radio).to_be_checked()
+
+
 def tick(scope, label: str) -> None:
     """Check a DSFR checkbox as a user does, through its label (the label draws the box over the input)."""
     scope.locator("label").filter(has_text=label).check()
@@ -92,7 +99,7 @@ def mark_ready_and_favourable(page: Page) -> None:
     page.get_by_test_id("mark-ready").click()
     expect(page.get_by_test_id("request-state")).to_have_text("Prête pour la commission")
     opinion = form_of(page, "record-opinion")
-    opinion.get_by_role("radio", name="Favorable", exact=True).check()
+    choose(opinion, "Favorable")
     opinion.get_by_label("Motif", exact=True).fill("Engagement constant ; projet d'insertion réaliste.")
     opinion.get_by_test_id("record-opinion").click()
     expect(page.get_by_test_id("request-state")).to_have_text("Avis rendu, en attente de décision")
@@ -101,7 +108,7 @@ def mark_ready_and_favourable(page: Page) -> None:
 def record_authorisation(page: Page, reference: str) -> None:
     """The prefect's decision, recorded by the secretariat: authorisation, with its reference."""
     decision = form_of(page, "record-decision")
-    decision.get_by_role("radio", name="Autorisation", exact=True).check()
+    choose(decision, "Autorisation")
     decision.get_by_label("Référence de la décision").fill(reference)
     decision.get_by_test_id("record-decision").click()
     expect(page.get_by_test_id("request-state")).to_have_text("Autorisée")
@@ -163,8 +170,8 @@ def test_psp_happy_path(web, psp_world, screenshot):
     pathway_url = asso.url.split("#")[0]
 
     asso.get_by_test_id("edit-request").click()
-    asso.get_by_role("checkbox", name=re.compile(r"\(AFIS\)")).check()
-    asso.get_by_role("checkbox", name="Hébergement ou logement").check()
+    tick(asso, "(AFIS)")
+    tick(asso, "Hébergement ou logement")
     asso.get_by_label("Avis motivé de l'association").fill(
         "Mme suit l'accompagnement depuis six mois ; elle a cessé l'activité et souhaite se former."
     )
@@ -200,7 +207,7 @@ def test_psp_happy_path(web, psp_world, screenshot):
     expect(sec.get_by_test_id("request-state")).to_have_text("Transmise, à vérifier")
     check_page(sec)
     incomplete = form_of(sec, "return-incomplete")
-    incomplete.get_by_label(FOLLOW_UP).check()
+    tick(incomplete, FOLLOW_UP)
     incomplete.get_by_label("Commentaire pour l'association").fill("Le document de suivi n'est pas signé.")
     incomplete.get_by_test_id("return-incomplete").click()
     expect(sec.get_by_test_id("request-state")).to_have_text("Incomplète, à compléter")
@@ -295,7 +302,7 @@ def test_psp_happy_path(web, psp_world, screenshot):
 
     # --- The secretariat ends the pathway: completed, into employment ---------------------------------
     end = form_of(sec, "end-pathway")
-    end.get_by_role("radio", name="Parcours achevé", exact=True).check()
+    choose(end, "Parcours achevé")
     end.get_by_label("Situation à la sortie").select_option(label="Emploi")
     end.get_by_test_id("end-pathway").click()
     expect(sec.get_by_test_id("pathway-state")).to_have_text("Terminé")

@@ -70,9 +70,14 @@ def test_pathway_workflow_over_http(clients, person):
     assert "Le projet d'accompagnement ne contient aucun objectif." in text(response)
     assert pathway.requests.get().state == RequestState.DRAFT
 
-    # Edit the request.
+    # Edit the request: a draft may be saved half-filled (nothing is marked optional, all is needed to send).
     edit_url = reverse("pathways:request_edit", args=[pathway.public_id])
-    assert asso.get(edit_url).status_code == 200
+    form_page = text(asso.get(edit_url))
+    assert "Toutes les rubriques sont nécessaires pour la transmettre" in form_page
+    assert "(Optionnel)" not in form_page
+    response = asso.post(edit_url, {"association_opinion": "Premier jet."}, follow=True)
+    assert "Demande enregistrée." in text(response)
+    assert pathway.requests.get().association_opinion == "Premier jet."
     response = asso.post(
         edit_url,
         {

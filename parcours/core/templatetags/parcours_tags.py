@@ -28,3 +28,9 @@ def sort_header(context, key, label):
         next_key, aria, arrow = key, "none", ""
     href = url_replace(context, tri=next_key, page="")
     return format_html('<th scope="col" aria-sort="{}"><a href="{}">{}{}</a></th>', aria, href, label, arrow)
+
+
+@register.filter
+def field_group(form, name):
+    """`{{ form|field_group:"name" }}`: the DSFR field group of one field of `form`."""
+    return form[name].as_field_group()
