@@ -22,6 +22,7 @@ class BoardItem:
     url: str
     due: date | None = None
     extra: str = ""
+    due_label: str = ""  # what the date is ("transmise le", "fin le"): a bare date means nothing to a reader
 
 
 @dataclass
@@ -42,6 +43,7 @@ def _request_items(actor: Actor, states, *, order="updated_at") -> list[BoardIte
             label=f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association})",
             url=reverse("pathways:detail", args=[r.pathway.public_id]),
             due=r.submitted_on,
+            due_label="transmise le",
             extra=r.get_state_display(),
         )
         for r in qs[:200]
@@ -66,6 +68,7 @@ def _periods_ending(actor: Actor, today: date, horizon: date) -> list[BoardItem]
             label=f"{p.person.pseudonym} — période se terminant sans demande de renouvellement ({p.association})",
             url=reverse("pathways:detail", args=[p.public_id]),
             due=p.last_end,
+            due_label="fin le",
         )
         for p in qs
     ]
@@ -82,7 +85,7 @@ def _periods_over(actor: Actor, today: date) -> list[BoardItem]:
     )
     return [
         BoardItem(label=f"{p.person.pseudonym} — dernière période échue : renouveler ou clore le parcours",
-                  url=reverse("pathways:detail", args=[p.public_id]), due=p.last_end)
+                  url=reverse("pathways:detail", args=[p.public_id]), due=p.last_end, due_label="échue le")
         for p in qs
     ]
 
@@ -105,6 +108,7 @@ def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardIte
             + ("expirée" if t.expires_on < today else "à renouveler"),
             url=reverse(url_name, args=[t.public_id if actor.role == Role.IMMIGRATION else t.pathway.public_id]),
             due=t.expires_on,
+            due_label="expirée le" if t.expires_on < today else "expire le",
         )
         for t in qs
     ]
@@ -118,8 +122,9 @@ def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
         .order_by("decision_date")
     )
     return [
-        BoardItem(label=f"{r.pathway.person.pseudonym} — {r.get_decision_display().lower()} du {r.decision_date:%d/%m/%Y} sans référence",
-                  url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#demandes", due=r.decision_date)
+        BoardItem(label=f"{r.pathway.person.pseudonym} — {r.get_decision_display().lower()} sans référence",
+                  url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#demandes", due=r.decision_date,
+                  due_label="décidée le")
         for r in qs
     ]
 
@@ -133,7 +138,7 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
         alerts = Alert.objects.filter(departement=actor.departement, acknowledged_at__isnull=True)[:100]
         sections += [
             BoardSection("alerts", "Alertes", [
-                BoardItem(label=a.message, url=reverse("core:alert_ack", args=[a.public_id]), due=a.created_at.date(), extra="alert")
+                BoardItem(label=a.message, url=reverse("core:alert_ack", args=[a.public_id]), due=a.created_at.date(), due_label="le", extra="alert")
                 for a in alerts
             ]),
             BoardSection("to_check", "Demandes à vérifier (complétude)", _request_items(actor, [RequestState.SUBMITTED], order="submitted_on")),
@@ -162,8 +167,9 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
         to_issue = permits_visible_to(actor).filter(status="requested", pathway__state=PathwayState.ACTIVE).order_by("requested_on")
         sections += [
             BoardSection("to_issue", "Autorisations provisoires de séjour à délivrer", [
-                BoardItem(label=f"{t.pathway.person.pseudonym} — demandée le {t.requested_on:%d/%m/%Y}",
-                          url=reverse("pathways:permit_edit", args=[t.public_id]), due=t.requested_on)
+                BoardItem(label=f"{t.pathway.person.pseudonym} — autorisation provisoire de séjour",
+                          url=reverse("pathways:permit_edit", args=[t.public_id]), due=t.requested_on,
+                          due_label="demandée le")
                 for t in to_issue
             ]),
             BoardSection("permits", f"Titres expirant dans les {days} jours", _permits_expiring(actor, today, horizon)),

@@ -467,6 +467,12 @@ def test_board_of_the_secretariat(clients, board_world):
     assert sections_with(sections, w["permit_valid"]) == set()
     page = text(clients["secretariat"].get(reverse("home")))
     assert "Périodes se terminant dans les 60 jours sans demande de renouvellement" in page
+    # Every date says what it is.
+    expires = (timezone.localdate() + timedelta(days=20)).strftime("%d/%m/%Y")
+    assert f"{w['permit_expiring'].pseudonym} — autorisation provisoire de séjour à renouveler</a> — expire le {expires}" in page
+    ends = Pathway.objects.get(person=w["ending"]).periods.get().end
+    assert f"— fin le {ends:%d/%m/%Y}" in page
+    assert f"— transmise le {timezone.localdate():%d/%m/%Y}" in page
 
 
 def test_board_of_the_association(clients, board_world):
