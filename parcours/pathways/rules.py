@@ -66,8 +66,20 @@ def add_months(day: date, months: int) -> date:
 
 
 def period_end(start: date) -> date:
-    """Last day of a period that starts on `start`: 6 months, inclusive."""
-    return add_months(start, PERIOD_MONTHS) - timedelta(days=1)
+    """Last day of a period that starts on `start`: 6 months, inclusive, counted from date to date.
+
+    The period ends the day before the same day of the month 6 months later (15 March → 14 September). When
+    that month has no such day (31 August → "31 February"), it ends on the last day of that month (28 or 29
+    February): a period is never shorter than 6 months. This follows the computation of terms in months of
+    art. 641 of the code de procédure civile (and art. 2229 of the code civil); the decree says nothing more
+    precise. To confirm with the prefecture's legal service (docs/regles.md).
+    """
+    month_index = start.month - 1 + PERIOD_MONTHS
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if start.day > last_day:
+        return date(year, month, last_day)
+    return date(year, month, start.day) - timedelta(days=1)
 
 
 def months_used(periods: list[tuple[date, date]]) -> int:

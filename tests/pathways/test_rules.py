@@ -33,13 +33,16 @@ def test_first_period_starts_on_the_decision_and_lasts_six_months():
 @pytest.mark.parametrize(
     ("start", "six_months_later", "end"),
     [
-        (date(2024, 8, 31), date(2025, 2, 28), date(2025, 2, 27)),  # no 31 February: last day of February
-        (date(2023, 8, 31), date(2024, 2, 29), date(2024, 2, 28)),  # leap year
-        (date(2024, 8, 29), date(2025, 2, 28), date(2025, 2, 27)),
-        (date(2024, 3, 31), date(2024, 9, 30), date(2024, 9, 29)),
+        # No 31 February: the period runs to the last day of February, never less than 6 months.
+        (date(2024, 8, 31), date(2025, 2, 28), date(2025, 2, 28)),
+        (date(2023, 8, 31), date(2024, 2, 29), date(2024, 2, 29)),  # leap year
+        (date(2024, 8, 29), date(2025, 2, 28), date(2025, 2, 28)),  # no 29 February in 2025
+        (date(2023, 8, 29), date(2024, 2, 29), date(2024, 2, 28)),  # 29 February exists in 2024
+        (date(2024, 3, 31), date(2024, 9, 30), date(2024, 9, 30)),
         (date(2024, 9, 1), date(2025, 3, 1), date(2025, 2, 28)),
         (date(2023, 9, 1), date(2024, 3, 1), date(2024, 2, 29)),
-        (date(2024, 12, 31), date(2025, 6, 30), date(2025, 6, 29)),
+        (date(2024, 12, 31), date(2025, 6, 30), date(2025, 6, 30)),
+        (date(2024, 12, 30), date(2025, 6, 30), date(2025, 6, 29)),
     ],
 )
 def test_month_end_cases(start, six_months_later, end):
@@ -121,7 +124,9 @@ def test_consecutive_periods_never_overlap_and_never_exceed_24_months(first_deci
             break
         assert start >= decision
         assert end == period_end(start)
-        assert start < end < add_months(start, rules.PERIOD_MONTHS)  # each period is at most 6 months
+        six_months_later = add_months(start, rules.PERIOD_MONTHS)
+        # Each period is 6 months, date to date: never shorter, at most one day longer at a month's end.
+        assert six_months_later - timedelta(days=1) <= end <= six_months_later
         if periods:
             assert start > periods[-1][1]  # no overlap
             if decision <= periods[-1][1]:
