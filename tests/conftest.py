@@ -37,8 +37,10 @@ def pdf_upload(name="piece.pdf", content=PDF):
 def _media_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
     }
 
 
@@ -49,14 +51,18 @@ def departement(db):
 
 @pytest.fixture
 def association(departement):
-    org = OrganisationFactory(departement=departement, kind=OrganisationKind.ASSOCIATION, name="Association L'Escale fictive")
+    org = OrganisationFactory(
+        departement=departement, kind=OrganisationKind.ASSOCIATION, name="Association L'Escale fictive"
+    )
     AgrementFactory(organisation=org)
     return org
 
 
 @pytest.fixture
 def other_association(departement):
-    org = OrganisationFactory(departement=departement, kind=OrganisationKind.ASSOCIATION, name="Association Autre Rive fictive")
+    org = OrganisationFactory(
+        departement=departement, kind=OrganisationKind.ASSOCIATION, name="Association Autre Rive fictive"
+    )
     AgrementFactory(organisation=org)
     return org
 
@@ -64,7 +70,9 @@ def other_association(departement):
 @pytest.fixture
 def actors(departement, association):
     """One actor per role in the same département; association roles in `association`."""
-    prefecture = OrganisationFactory(departement=departement, kind=OrganisationKind.PREFECTURE, name="Préfecture fictive")
+    prefecture = OrganisationFactory(
+        departement=departement, kind=OrganisationKind.PREFECTURE, name="Préfecture fictive"
+    )
     result = {}
     for role in Role:
         if role in (Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER):
@@ -122,7 +130,9 @@ def drive_to_decision(actors, pathway, *, decision="authorised", day=None):
     psp.mark_ready(actor=sec, request=request)
     opinion = "favourable" if decision == "authorised" else "unfavourable"
     psp.record_opinion(actor=sec, request=request, opinion=opinion, day=day, motive="Motif de test")
-    psp.record_decision(actor=actors["signatory"], request=request, decision=decision, day=day, reference="REF-1")
+    psp.record_decision(
+        actor=actors["signatory"], request=request, decision=decision, day=day, reference="REF-1"
+    )
     request.refresh_from_db()
     return request
 

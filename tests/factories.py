@@ -46,7 +46,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Params:
         prefecture = factory.Trait(kind=OrganisationKind.PREFECTURE)
         approved = factory.Trait(
-            agrement=factory.RelatedFactory("tests.factories.AgrementFactory", factory_related_name="organisation")
+            agrement=factory.RelatedFactory(
+                "tests.factories.AgrementFactory", factory_related_name="organisation"
+            )
         )
 
 
@@ -90,9 +92,12 @@ def make_actor(role: str, organisation: Organisation | None = None, **org_kwargs
     """An actor with a fresh user and membership; an organisation of the matching kind by default."""
     if organisation is None:
         kind = {
-            Role.SECRETARIAT: OrganisationKind.PREFECTURE, Role.SIGNATORY: OrganisationKind.PREFECTURE,
-            Role.ADMIN: OrganisationKind.PREFECTURE, Role.IMMIGRATION: OrganisationKind.IMMIGRATION,
-            Role.PARTNER_ADVISOR: OrganisationKind.MISSION_LOCALE, Role.COMMISSION_MEMBER: OrganisationKind.JUSTICE,
+            Role.SECRETARIAT: OrganisationKind.PREFECTURE,
+            Role.SIGNATORY: OrganisationKind.PREFECTURE,
+            Role.ADMIN: OrganisationKind.PREFECTURE,
+            Role.IMMIGRATION: OrganisationKind.IMMIGRATION,
+            Role.PARTNER_ADVISOR: OrganisationKind.MISSION_LOCALE,
+            Role.COMMISSION_MEMBER: OrganisationKind.JUSTICE,
             Role.NATIONAL_ANALYST: OrganisationKind.NATIONAL,
         }.get(role, OrganisationKind.ASSOCIATION)
         organisation = OrganisationFactory(kind=kind, **org_kwargs)
@@ -126,13 +131,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
         person = model_class(*args, **kwargs)
         person.refresh_indexes()
         person.save()
-        Consent.objects.create(person=person, purpose=ConsentPurpose.ACCOMPANIMENT,
-                               given_on=timezone.localdate() - timedelta(days=30), recorded_by=person.created_by)
+        Consent.objects.create(
+            person=person,
+            purpose=ConsentPurpose.ACCOMPANIMENT,
+            given_on=timezone.localdate() - timedelta(days=30),
+            recorded_by=person.created_by,
+        )
         return person
 
     class Params:
-        french = factory.Trait(nationality="française", nationality_group=NationalityGroup.FRENCH,
-                               administrative_status=AdministrativeStatus.FRENCH_EU)
+        french = factory.Trait(
+            nationality="française",
+            nationality_group=NationalityGroup.FRENCH,
+            administrative_status=AdministrativeStatus.FRENCH_EU,
+        )
         sensitive = factory.Trait(is_sensitive=True)
 
 

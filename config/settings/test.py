@@ -16,7 +16,9 @@ elif "DATABASE_URL" in os.environ:
 else:
     DATABASES = {"default": env.db_url_config("sqlite:///" + str(BASE_DIR / "var" / "test.sqlite3"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["TEST"] = {"NAME": "test_parcours"} if "postgres" in DATABASES["default"]["ENGINE"] else {}
+DATABASES["default"]["TEST"] = (
+    {"NAME": "test_parcours"} if "postgres" in DATABASES["default"]["ENGINE"] else {}
+)
 
 # Fixed test keys (Fernet keys are urlsafe base64 of 32 bytes).
 PARCOURS_FIELD_KEYS = ["4pH1u9cWkKJm0QpJ3m1b6J1j9d0Q1yq8kq1bW3cH0hY="]

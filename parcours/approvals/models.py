@@ -28,7 +28,9 @@ class Agrement(BaseModel):
         ordering = ["-valid_from"]
         verbose_name = "agrément"
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gt=F("valid_from")), name="agrement_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("valid_from")), name="agrement_dates_ordered"
+            ),
         ]
 
     def __str__(self) -> str:

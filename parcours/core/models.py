@@ -162,6 +162,9 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
         verbose_name = "événement d'audit"
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError("Un événement d'audit ne peut pas être modifié.")
@@ -217,3 +220,6 @@ class Alert(BaseModel):
                 name="alert_ack_has_user",
             )
         ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

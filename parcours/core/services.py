@@ -57,7 +57,9 @@ def toggle_membership(*, actor: Actor, membership_public_id) -> Membership:
     )
     membership.active = not membership.active
     membership.save(update_fields=["active", "updated_at"])
-    audit.record(actor, "update", membership, detail="rattachement activé" if membership.active else "désactivé")
+    audit.record(
+        actor, "update", membership, detail="rattachement activé" if membership.active else "désactivé"
+    )
     return membership
 
 

@@ -10,8 +10,16 @@ urlpatterns = [
     path("admin/utilisateurs/", views.UserListView.as_view(), name="users"),
     path("admin/utilisateurs/nouveau/", views.UserCreateView.as_view(), name="user_create"),
     path("admin/utilisateurs/<uuid:pk>/", views.UserDetailView.as_view(), name="user_detail"),
-    path("admin/utilisateurs/<uuid:pk>/rattachements/", views.MembershipAddView.as_view(), name="membership_add"),
-    path("admin/rattachements/<uuid:pk>/bascule/", views.MembershipToggleView.as_view(), name="membership_toggle"),
+    path(
+        "admin/utilisateurs/<uuid:pk>/rattachements/",
+        views.MembershipAddView.as_view(),
+        name="membership_add",
+    ),
+    path(
+        "admin/rattachements/<uuid:pk>/bascule/",
+        views.MembershipToggleView.as_view(),
+        name="membership_toggle",
+    ),
     path("audit/", views.AuditListView.as_view(), name="audit"),
     path("alertes/<uuid:pk>/traitee/", views.AlertAcknowledgeView.as_view(), name="alert_ack"),
 ]

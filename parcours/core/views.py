@@ -59,7 +59,9 @@ class OrganisationListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sort_key, order = sort_param(self.request, {"nom": "name", "type": "kind"}, "nom")
-        qs = Organisation.objects.in_departement(self.actor.departement).annotate(n_members=Count("memberships"))
+        qs = Organisation.objects.in_departement(self.actor.departement).annotate(
+            n_members=Count("memberships")
+        )
         kind = self.request.GET.get("type", "")
         if kind in OrganisationKind.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(kind=kind)

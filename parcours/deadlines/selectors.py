@@ -12,7 +12,14 @@ from django.urls import reverse
 from parcours.core.access import Actor
 from parcours.core.models import Alert
 from parcours.core.roles import Role
-from parcours.pathways.models import Pathway, PathwayState, Request, RequestKind, RequestState, ResidencePermit
+from parcours.pathways.models import (
+    Pathway,
+    PathwayState,
+    Request,
+    RequestKind,
+    RequestState,
+    ResidencePermit,
+)
 from parcours.pathways.selectors import pathways_visible_to, permits_visible_to
 
 
@@ -52,7 +59,8 @@ def _request_items(actor: Actor, states, *, order="updated_at") -> list[BoardIte
 
 def _periods_ending(actor: Actor, today: date, horizon: date) -> list[BoardItem]:
     open_renewal = Request.objects.filter(
-        pathway=OuterRef("pk"), kind=RequestKind.RENEWAL,
+        pathway=OuterRef("pk"),
+        kind=RequestKind.RENEWAL,
         state__in=[s for s in RequestState.values if s not in ("authorised", "refused", "abandoned")],
     )
     qs = (
@@ -65,7 +73,8 @@ def _periods_ending(actor: Actor, today: date, horizon: date) -> list[BoardItem]
     )
     return [
         BoardItem(
-            label=f"{p.person.pseudonym} — période se terminant sans demande de renouvellement ({p.association})",
+            label=f"{p.person.pseudonym} — période se terminant sans demande de renouvellement "
+            f"({p.association})",
             url=reverse("pathways:detail", args=[p.public_id]),
             due=p.last_end,
             due_label="fin le",
@@ -84,8 +93,12 @@ def _periods_over(actor: Actor, today: date) -> list[BoardItem]:
         .order_by("last_end")
     )
     return [
-        BoardItem(label=f"{p.person.pseudonym} — dernière période échue : renouveler ou clore le parcours",
-                  url=reverse("pathways:detail", args=[p.public_id]), due=p.last_end, due_label="échue le")
+        BoardItem(
+            label=f"{p.person.pseudonym} — dernière période échue : renouveler ou clore le parcours",
+            url=reverse("pathways:detail", args=[p.public_id]),
+            due=p.last_end,
+            due_label="échue le",
+        )
         for p in qs
     ]
 
@@ -96,8 +109,9 @@ def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardIte
     else:
         base = ResidencePermit.objects.filter(pathway__in=pathways_visible_to(actor))
     qs = (
-        base.filter(pathway__state=PathwayState.ACTIVE, status=ResidencePermit.Status.ISSUED,
-                    expires_on__lte=horizon)
+        base.filter(
+            pathway__state=PathwayState.ACTIVE, status=ResidencePermit.Status.ISSUED, expires_on__lte=horizon
+        )
         .select_related("pathway__person")
         .order_by("expires_on")
     )
@@ -106,7 +120,9 @@ def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardIte
         BoardItem(
             label=f"{t.pathway.person.pseudonym} — autorisation provisoire de séjour "
             + ("expirée" if t.expires_on < today else "à renouveler"),
-            url=reverse(url_name, args=[t.public_id if actor.role == Role.IMMIGRATION else t.pathway.public_id]),
+            url=reverse(
+                url_name, args=[t.public_id if actor.role == Role.IMMIGRATION else t.pathway.public_id]
+            ),
             due=t.expires_on,
             due_label="expirée le" if t.expires_on < today else "expire le",
         )
@@ -122,9 +138,12 @@ def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
         .order_by("decision_date")
     )
     return [
-        BoardItem(label=f"{r.pathway.person.pseudonym} — {r.get_decision_display().lower()} sans référence",
-                  url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#demandes", due=r.decision_date,
-                  due_label="décidée le")
+        BoardItem(
+            label=f"{r.pathway.person.pseudonym} — {r.get_decision_display().lower()} sans référence",
+            url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#demandes",
+            due=r.decision_date,
+            due_label="décidée le",
+        )
         for r in qs
     ]
 
@@ -137,42 +156,108 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
     if role == Role.SECRETARIAT:
         alerts = Alert.objects.filter(departement=actor.departement, acknowledged_at__isnull=True)[:100]
         sections += [
-            BoardSection("alerts", "Alertes", [
-                BoardItem(label=a.message, url=reverse("core:alert_ack", args=[a.public_id]), due=a.created_at.date(), due_label="le", extra="alert")
-                for a in alerts
-            ]),
-            BoardSection("to_check", "Demandes à vérifier (complétude)", _request_items(actor, [RequestState.SUBMITTED], order="submitted_on")),
-            BoardSection("to_review", "Demandes prêtes : avis de la commission à enregistrer",
-                         _request_items(actor, [RequestState.READY, RequestState.POSTPONED], order="submitted_on")),
-            BoardSection("to_decide", "Avis rendus : décision du préfet à enregistrer", _request_items(actor, [RequestState.REVIEWED], order="opinion_date")),
-            BoardSection("no_reference", "Décisions en attente de référence", _decisions_without_reference(actor)),
-            BoardSection("periods_ending", f"Périodes se terminant dans les {days} jours sans demande de renouvellement", _periods_ending(actor, today, horizon)),
+            BoardSection(
+                "alerts",
+                "Alertes",
+                [
+                    BoardItem(
+                        label=a.message,
+                        url=reverse("core:alert_ack", args=[a.public_id]),
+                        due=a.created_at.date(),
+                        due_label="le",
+                        extra="alert",
+                    )
+                    for a in alerts
+                ],
+            ),
+            BoardSection(
+                "to_check",
+                "Demandes à vérifier (complétude)",
+                _request_items(actor, [RequestState.SUBMITTED], order="submitted_on"),
+            ),
+            BoardSection(
+                "to_review",
+                "Demandes prêtes : avis de la commission à enregistrer",
+                _request_items(actor, [RequestState.READY, RequestState.POSTPONED], order="submitted_on"),
+            ),
+            BoardSection(
+                "to_decide",
+                "Avis rendus : décision du préfet à enregistrer",
+                _request_items(actor, [RequestState.REVIEWED], order="opinion_date"),
+            ),
+            BoardSection(
+                "no_reference", "Décisions en attente de référence", _decisions_without_reference(actor)
+            ),
+            BoardSection(
+                "periods_ending",
+                f"Périodes se terminant dans les {days} jours sans demande de renouvellement",
+                _periods_ending(actor, today, horizon),
+            ),
             BoardSection("periods_over", "Périodes échues sans suite", _periods_over(actor, today)),
-            BoardSection("permits", f"Titres de séjour expirant dans les {days} jours", _permits_expiring(actor, today, horizon)),
-            BoardSection("incomplete", "Demandes incomplètes en attente de l'association", _request_items(actor, [RequestState.INCOMPLETE])),
+            BoardSection(
+                "permits",
+                f"Titres de séjour expirant dans les {days} jours",
+                _permits_expiring(actor, today, horizon),
+            ),
+            BoardSection(
+                "incomplete",
+                "Demandes incomplètes en attente de l'association",
+                _request_items(actor, [RequestState.INCOMPLETE]),
+            ),
         ]
     elif actor.is_association:
         sections += [
-            BoardSection("incomplete", "Demandes incomplètes à compléter", _request_items(actor, [RequestState.INCOMPLETE])),
+            BoardSection(
+                "incomplete",
+                "Demandes incomplètes à compléter",
+                _request_items(actor, [RequestState.INCOMPLETE]),
+            ),
             BoardSection("drafts", "Demandes en préparation", _request_items(actor, [RequestState.DRAFT])),
-            BoardSection("periods_ending", f"Périodes se terminant dans les {days} jours : préparer le renouvellement", _periods_ending(actor, today, horizon)),
-            BoardSection("permits", f"Titres de séjour expirant dans les {days} jours", _permits_expiring(actor, today, horizon)),
+            BoardSection(
+                "periods_ending",
+                f"Périodes se terminant dans les {days} jours : préparer le renouvellement",
+                _periods_ending(actor, today, horizon),
+            ),
+            BoardSection(
+                "permits",
+                f"Titres de séjour expirant dans les {days} jours",
+                _permits_expiring(actor, today, horizon),
+            ),
         ]
     elif role == Role.SIGNATORY:
         sections += [
-            BoardSection("to_decide", "Décisions à prendre", _request_items(actor, [RequestState.REVIEWED], order="opinion_date")),
-            BoardSection("no_reference", "Décisions en attente de référence", _decisions_without_reference(actor)),
+            BoardSection(
+                "to_decide",
+                "Décisions à prendre",
+                _request_items(actor, [RequestState.REVIEWED], order="opinion_date"),
+            ),
+            BoardSection(
+                "no_reference", "Décisions en attente de référence", _decisions_without_reference(actor)
+            ),
         ]
     elif role == Role.IMMIGRATION:
-        to_issue = permits_visible_to(actor).filter(status="requested", pathway__state=PathwayState.ACTIVE).order_by("requested_on")
+        to_issue = (
+            permits_visible_to(actor)
+            .filter(status="requested", pathway__state=PathwayState.ACTIVE)
+            .order_by("requested_on")
+        )
         sections += [
-            BoardSection("to_issue", "Autorisations provisoires de séjour à délivrer", [
-                BoardItem(label=f"{t.pathway.person.pseudonym} — autorisation provisoire de séjour",
-                          url=reverse("pathways:permit_edit", args=[t.public_id]), due=t.requested_on,
-                          due_label="demandée le")
-                for t in to_issue
-            ]),
-            BoardSection("permits", f"Titres expirant dans les {days} jours", _permits_expiring(actor, today, horizon)),
+            BoardSection(
+                "to_issue",
+                "Autorisations provisoires de séjour à délivrer",
+                [
+                    BoardItem(
+                        label=f"{t.pathway.person.pseudonym} — autorisation provisoire de séjour",
+                        url=reverse("pathways:permit_edit", args=[t.public_id]),
+                        due=t.requested_on,
+                        due_label="demandée le",
+                    )
+                    for t in to_issue
+                ],
+            ),
+            BoardSection(
+                "permits", f"Titres expirant dans les {days} jours", _permits_expiring(actor, today, horizon)
+            ),
         ]
     return sections
 

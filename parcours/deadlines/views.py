@@ -12,5 +12,9 @@ class BoardView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sections = board_for(self.actor, timezone.localdate())
-        return {"nav": "home", "sections": sections, "total": sum(len(s.items) for s in sections),
-                "today": timezone.localdate()}
+        return {
+            "nav": "home",
+            "sections": sections,
+            "total": sum(len(s.items) for s in sections),
+            "today": timezone.localdate(),
+        }

@@ -20,7 +20,17 @@ from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
-from parcours.pathways.models import Afis, DocumentKind, Pathway, Request, EndReason, Opinion, Outcome, PathwayEvent, PlanObjective, RightKind
+from parcours.pathways.models import (
+    Afis,
+    EndReason,
+    Opinion,
+    Outcome,
+    Pathway,
+    PathwayEvent,
+    PlanObjective,
+    Request,
+    RightKind,
+)
 from parcours.people import services as people
 from parcours.people.models import (
     AdministrativeStatus,
@@ -37,19 +47,77 @@ DEMO_PASSWORD = "Demo-Parcours-2026!"  # noqa: S105 - demo accounts only, printe
 DEMO_CODE = "99"
 
 # Invented names (synthetic people only).
-FIRST_NAMES = ["Ilona", "Maïssa", "Ornella", "Zaïna", "Célestine", "Amandine", "Prisca", "Loveth", "Esther",
-               "Nadège", "Ioana", "Florica", "Joy", "Blessing", "Kenza", "Sabrina", "Tiphaine", "Rachida",
-               "Mireille", "Yasmina", "Léna", "Noémie", "Adaeze", "Ewa", "Sandro", "Kévin"]
-LAST_NAMES = ["Arvelin", "Bosquet-Lamiral", "Corvanne", "Dunestre", "Estrabou", "Fontarel", "Guivrac",
-              "Halbranne", "Iserte", "Jourdanel", "Kervolan", "Lemarquis-Ody", "Morvelle", "Nantelle",
-              "Orsival", "Pradinel", "Quercelle", "Rousteau", "Saint-Arvel", "Trémoual", "Ulvenne",
-              "Varossel", "Wintrebert", "Yzernay", "Zabrelle", "D'Ormessac"]
-NATIONALITIES = [("française", NationalityGroup.FRENCH), ("roumaine", NationalityGroup.EU),
-                 ("bulgare", NationalityGroup.EU), ("nigériane", NationalityGroup.NON_EU),
-                 ("chinoise", NationalityGroup.NON_EU), ("camerounaise", NationalityGroup.NON_EU),
-                 ("brésilienne", NationalityGroup.NON_EU), ("ivoirienne", NationalityGroup.NON_EU)]
+FIRST_NAMES = [
+    "Ilona",
+    "Maïssa",
+    "Ornella",
+    "Zaïna",
+    "Célestine",
+    "Amandine",
+    "Prisca",
+    "Loveth",
+    "Esther",
+    "Nadège",
+    "Ioana",
+    "Florica",
+    "Joy",
+    "Blessing",
+    "Kenza",
+    "Sabrina",
+    "Tiphaine",
+    "Rachida",
+    "Mireille",
+    "Yasmina",
+    "Léna",
+    "Noémie",
+    "Adaeze",
+    "Ewa",
+    "Sandro",
+    "Kévin",
+]
+LAST_NAMES = [
+    "Arvelin",
+    "Bosquet-Lamiral",
+    "Corvanne",
+    "Dunestre",
+    "Estrabou",
+    "Fontarel",
+    "Guivrac",
+    "Halbranne",
+    "Iserte",
+    "Jourdanel",
+    "Kervolan",
+    "Lemarquis-Ody",
+    "Morvelle",
+    "Nantelle",
+    "Orsival",
+    "Pradinel",
+    "Quercelle",
+    "Rousteau",
+    "Saint-Arvel",
+    "Trémoual",
+    "Ulvenne",
+    "Varossel",
+    "Wintrebert",
+    "Yzernay",
+    "Zabrelle",
+    "D'Ormessac",
+]
+NATIONALITIES = [
+    ("française", NationalityGroup.FRENCH),
+    ("roumaine", NationalityGroup.EU),
+    ("bulgare", NationalityGroup.EU),
+    ("nigériane", NationalityGroup.NON_EU),
+    ("chinoise", NationalityGroup.NON_EU),
+    ("camerounaise", NationalityGroup.NON_EU),
+    ("brésilienne", NationalityGroup.NON_EU),
+    ("ivoirienne", NationalityGroup.NON_EU),
+]
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 ORGANISATIONS = [
     ("Préfecture de démonstration — DDFE", OrganisationKind.PREFECTURE),
@@ -102,24 +170,47 @@ class DemoBuilder:
 
     def build(self) -> Departement:
         departement = Departement.objects.create(code=DEMO_CODE, name="Département de démonstration")
-        orgs = [Organisation.objects.create(departement=departement, name=n, kind=k,
-                                            email=f"contact{i}@demo.invalid") for i, (n, k) in enumerate(ORGANISATIONS)]
+        orgs = [
+            Organisation.objects.create(
+                departement=departement, name=n, kind=k, email=f"contact{i}@demo.invalid"
+            )
+            for i, (n, k) in enumerate(ORGANISATIONS)
+        ]
         self.orgs = orgs
         self.actors: dict[str, Actor] = {}
         for username, first, last, org_index, role in ACCOUNTS:
-            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first,
-                                            last_name=last, email=f"{username}@demo.invalid")
+            user = User.objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.invalid",
+            )
             membership = Membership.objects.create(user=user, organisation=orgs[org_index], role=role)
             self.actors[username] = Actor(user, membership)
         # A DDFE who is also the administrator acts for either role: shows the membership picker.
-        Membership.objects.create(user=self.actors["escale.resp"].user, organisation=orgs[4], role=Role.ASSOCIATION_MANAGER)
+        Membership.objects.create(
+            user=self.actors["escale.resp"].user, organisation=orgs[4], role=Role.ASSOCIATION_MANAGER
+        )
         start = self.today - timedelta(days=3 * 365)
-        Agrement.objects.create(organisation=orgs[3], reference="ARR-99-2021-014", valid_from=start - timedelta(days=200),
-                                valid_until=self.today + timedelta(days=400))
-        Agrement.objects.create(organisation=orgs[4], reference="ARR-99-2022-031", valid_from=start,
-                                valid_until=self.today + timedelta(days=700))
-        Agrement.objects.create(organisation=orgs[5], reference="ARR-99-2020-002", valid_from=start - timedelta(days=900),
-                                valid_until=self.today - timedelta(days=30))
+        Agrement.objects.create(
+            organisation=orgs[3],
+            reference="ARR-99-2021-014",
+            valid_from=start - timedelta(days=200),
+            valid_until=self.today + timedelta(days=400),
+        )
+        Agrement.objects.create(
+            organisation=orgs[4],
+            reference="ARR-99-2022-031",
+            valid_from=start,
+            valid_until=self.today + timedelta(days=700),
+        )
+        Agrement.objects.create(
+            organisation=orgs[5],
+            reference="ARR-99-2020-002",
+            valid_from=start - timedelta(days=900),
+            valid_until=self.today - timedelta(days=30),
+        )
         self.secretariat, self.prefect = self.actors["ddfe"], self.actors["prefet"]
         self.build_pathways(start)
         return departement
@@ -135,21 +226,33 @@ class DemoBuilder:
             first_name=FIRST_NAMES[(self.n * 7) % len(FIRST_NAMES)],
             birth_date=birth,
             sex=Sex.MALE if self.n % 13 == 0 else Sex.FEMALE,
-            nationality=nationality, nationality_group=group,
+            nationality=nationality,
+            nationality_group=group,
             languages="français" if group == NationalityGroup.FRENCH else f"{nationality[:-1]}, anglais",
             phone=f"06 00 00 {self.n:02d} {self.n * 3 % 100:02d}",
-            housing=self.rng.choice(Housing.values), resources=self.rng.choice(Resources.values),
+            housing=self.rng.choice(Housing.values),
+            resources=self.rng.choice(Resources.values),
             health_coverage=self.rng.choice(HealthCoverage.values),
-            administrative_status=(AdministrativeStatus.FRENCH_EU if group in (NationalityGroup.FRENCH, NationalityGroup.EU)
-                                   else self.rng.choice([AdministrativeStatus.UNDOCUMENTED, AdministrativeStatus.ASYLUM])),
+            administrative_status=(
+                AdministrativeStatus.FRENCH_EU
+                if group in (NationalityGroup.FRENCH, NationalityGroup.EU)
+                else self.rng.choice([AdministrativeStatus.UNDOCUMENTED, AdministrativeStatus.ASYLUM])
+            ),
             children=self.rng.choice([0, 0, 0, 1, 1, 2]),
             is_sensitive=sensitive,
         )
         people.create_person(actor=actor, person=person, accompaniment_consent_on=day)
-        Person.objects.filter(pk=person.pk).update(created_at=timezone.make_aware(datetime.combine(day, time(9))))  # noqa: DTZ001
+        Person.objects.filter(pk=person.pk).update(
+            created_at=timezone.make_aware(datetime.combine(day, time(9)))
+        )  # noqa: DTZ001
         for k in range(self.rng.randint(1, 4)):
-            people.add_note(actor=actor, person=person, day=min(day + timedelta(days=14 * k), self.today),
-                            kind="interview", text="Entretien de suivi : point sur l'hébergement et les démarches.")
+            people.add_note(
+                actor=actor,
+                person=person,
+                day=min(day + timedelta(days=14 * k), self.today),
+                kind="interview",
+                text="Entretien de suivi : point sur l'hébergement et les démarches.",
+            )
         if self.n % 5 == 0:
             people.add_alias(actor=actor, person=person, kind="usual", name=f"Nina {self.n}")
         return person
@@ -160,31 +263,64 @@ class DemoBuilder:
         if pathway.person.is_foreign_national:
             rights.append(RightKind.RESIDENCE_PERMIT)
         request.rights_requested = rights
-        request.association_opinion = "Engagement constant depuis l'accueil ; projet réaliste et soutenu par l'équipe."
-        request.actions_carried_out = "Hébergement stabilisé, suivi médical engagé, cours de français suivis." if request.kind == "renewal" else ""
+        request.association_opinion = (
+            "Engagement constant depuis l'accueil ; projet réaliste et soutenu par l'équipe."
+        )
+        request.actions_carried_out = (
+            "Hébergement stabilisé, suivi médical engagé, cours de français suivis."
+            if request.kind == "renewal"
+            else ""
+        )
         request.person_commitment, request.commitment_date = True, day
         request.prostitution_stopped = True
         request.save()
         if not request.objectives.exists():
-            for domain, text in [(PlanObjective.Domain.HOUSING, "Accéder à un hébergement stable"),
-                                 (PlanObjective.Domain.HEALTH, "Ouvrir les droits à l'assurance maladie"),
-                                 (PlanObjective.Domain.TRAINING, "Suivre une formation linguistique")]:
-                PlanObjective.objects.create(request=request, domain=domain, objective=text,
-                                             actions="Orientation vers le partenaire compétent", target_date=day + timedelta(days=150))
-        kinds = psp.REQUIRED_DOCUMENTS_INITIAL if request.kind == "initial" else psp.REQUIRED_DOCUMENTS_RENEWAL
+            for domain, text in [
+                (PlanObjective.Domain.HOUSING, "Accéder à un hébergement stable"),
+                (PlanObjective.Domain.HEALTH, "Ouvrir les droits à l'assurance maladie"),
+                (PlanObjective.Domain.TRAINING, "Suivre une formation linguistique"),
+            ]:
+                PlanObjective.objects.create(
+                    request=request,
+                    domain=domain,
+                    objective=text,
+                    actions="Orientation vers le partenaire compétent",
+                    target_date=day + timedelta(days=150),
+                )
+        kinds = (
+            psp.REQUIRED_DOCUMENTS_INITIAL if request.kind == "initial" else psp.REQUIRED_DOCUMENTS_RENEWAL
+        )
         if not complete:
             kinds = kinds[:2]
         for kind in kinds:
-            psp.add_document(actor=actor, request=request, kind=kind,
-                             uploaded=SimpleUploadedFile("piece.pdf", PDF_BYTES, content_type="application/pdf"))
+            psp.add_document(
+                actor=actor,
+                request=request,
+                kind=kind,
+                uploaded=SimpleUploadedFile("piece.pdf", PDF_BYTES, content_type="application/pdf"),
+            )
         return request
 
-    def run_request(self, actor: Actor, pathway, day: date, *, until: str, opinion=Opinion.FAVOURABLE,
-                    decision="authorised", incomplete_first=False):
-        """Drive the current request from draft to `until` (submitted, incomplete, ready, postponed, reviewed, decided)."""
+    def run_request(
+        self,
+        actor: Actor,
+        pathway,
+        day: date,
+        *,
+        until: str,
+        opinion=Opinion.FAVOURABLE,
+        decision="authorised",
+        incomplete_first=False,
+    ):
+        """Drive the current request from draft to `until`.
+
+        `until`: submitted, incomplete, ready, postponed, reviewed or decided.
+        """
         request = self.prepare_request(actor, pathway, day)
         if not people.has_active_consent(pathway.person, ConsentPurpose.PSP_REQUEST):
-            people.record_consent(actor=actor, person=pathway.person, purpose=ConsentPurpose.PSP_REQUEST, given_on=day)
+            people.record_consent(
+                actor=actor, person=pathway.person, purpose=ConsentPurpose.PSP_REQUEST, given_on=day
+            )
         with dated(day):
             psp.submit_request(actor=actor, request=request, today=day)
         if until == "submitted":
@@ -192,8 +328,12 @@ class DemoBuilder:
         day += timedelta(days=7)
         if incomplete_first or until == "incomplete":
             with dated(day):
-                psp.return_incomplete(actor=self.secretariat, request=request,
-                                      missing=["Justificatif de domicile ou de domiciliation"], comment="Merci de compléter.")
+                psp.return_incomplete(
+                    actor=self.secretariat,
+                    request=request,
+                    missing=["Justificatif de domicile ou de domiciliation"],
+                    comment="Merci de compléter.",
+                )
             if until == "incomplete":
                 return request
             day += timedelta(days=10)
@@ -207,19 +347,32 @@ class DemoBuilder:
         day = min(day + timedelta(days=21), self.today)
         if until == "postponed":
             with dated(day):
-                psp.record_opinion(actor=self.secretariat, request=request, opinion=Opinion.POSTPONED, day=day,
-                                   motive="Compléments attendus sur le projet d'hébergement.")
+                psp.record_opinion(
+                    actor=self.secretariat,
+                    request=request,
+                    opinion=Opinion.POSTPONED,
+                    day=day,
+                    motive="Compléments attendus sur le projet d'hébergement.",
+                )
             return request
         with dated(day):
-            psp.record_opinion(actor=self.secretariat, request=request, opinion=opinion, day=day,
-                               motive="Projet cohérent, engagement constaté." if opinion == Opinion.FAVOURABLE
-                               else "Engagement insuffisamment établi à ce stade.")
+            psp.record_opinion(
+                actor=self.secretariat,
+                request=request,
+                opinion=opinion,
+                day=day,
+                motive="Projet cohérent, engagement constaté."
+                if opinion == Opinion.FAVOURABLE
+                else "Engagement insuffisamment établi à ce stade.",
+            )
         if until == "reviewed":
             return request
         day = min(day + timedelta(days=self.rng.randint(20, 90)), self.today)
         reference = "" if until == "decided_no_ref" else f"PSP-99-{day.year}-{self.n:03d}"
         with dated(day):
-            psp.record_decision(actor=self.prefect, request=request, decision=decision, day=day, reference=reference)
+            psp.record_decision(
+                actor=self.prefect, request=request, decision=decision, day=day, reference=reference
+            )
         return request
 
     def build_pathways(self, start: date):
@@ -228,17 +381,39 @@ class DemoBuilder:
         # Persons only accompanied (no PSP), one sensitive, one shared with the Mission locale.
         for k in range(6):
             actor = escale if k % 2 else horizons
-            person = self.new_person(actor, self.today - timedelta(days=rng.randint(10, 600)), sensitive=(k == 0))
+            person = self.new_person(
+                actor, self.today - timedelta(days=rng.randint(10, 600)), sensitive=(k == 0)
+            )
             if k == 1:
-                people.record_consent(actor=actor, person=person, purpose=ConsentPurpose.SHARING,
-                                      partner=self.orgs[6], given_on=self.today - timedelta(days=5))
-                people.share_with_partner(actor=actor, person=person, partner=self.orgs[6],
-                                          reason="Orientation vers une formation qualifiante")
+                people.record_consent(
+                    actor=actor,
+                    person=person,
+                    purpose=ConsentPurpose.SHARING,
+                    partner=self.orgs[6],
+                    given_on=self.today - timedelta(days=5),
+                )
+                people.share_with_partner(
+                    actor=actor,
+                    person=person,
+                    partner=self.orgs[6],
+                    reason="Orientation vers une formation qualifiante",
+                )
         scenarios = (
-            ["draft"] * 2 + ["submitted"] * 2 + ["incomplete"] * 2 + ["ready"] * 2 + ["postponed"]
-            + ["reviewed"] * 2 + ["decided_no_ref"] + ["refused"] * 2
-            + ["active1"] * 4 + ["active_ending"] * 3 + ["active2"] * 2 + ["renewing"] * 2 + ["capped"]
-            + ["completed"] * 4 + ["withdrawn", "contact_lost", "ended_by_prefect", "withdrawn_before"]
+            ["draft"] * 2
+            + ["submitted"] * 2
+            + ["incomplete"] * 2
+            + ["ready"] * 2
+            + ["postponed"]
+            + ["reviewed"] * 2
+            + ["decided_no_ref"]
+            + ["refused"] * 2
+            + ["active1"] * 4
+            + ["active_ending"] * 3
+            + ["active2"] * 2
+            + ["renewing"] * 2
+            + ["capped"]
+            + ["completed"] * 4
+            + ["withdrawn", "contact_lost", "ended_by_prefect", "withdrawn_before"]
         )
         for index, scenario in enumerate(scenarios):
             actor = escale if index % 3 else horizons
@@ -247,7 +422,16 @@ class DemoBuilder:
     def play(self, actor: Actor, scenario: str, start: date):
         rng, today = self.rng, self.today
         recent = today - timedelta(days=rng.randint(20, 60))
-        if scenario in {"draft", "submitted", "incomplete", "ready", "postponed", "reviewed", "decided_no_ref", "withdrawn_before"}:
+        if scenario in {
+            "draft",
+            "submitted",
+            "incomplete",
+            "ready",
+            "postponed",
+            "reviewed",
+            "decided_no_ref",
+            "withdrawn_before",
+        }:
             day = recent - timedelta(days=60)
         elif scenario == "active_ending":
             day = today - timedelta(days=6 * 30 + rng.randint(-40, -10) + 80)
@@ -259,7 +443,9 @@ class DemoBuilder:
             day = today - timedelta(days=800)
         else:
             day = start + timedelta(days=rng.randint(0, 300))
-        person = self.new_person(actor, day - timedelta(days=30), sensitive=(scenario == "renewing" and self.n % 2 == 0))
+        person = self.new_person(
+            actor, day - timedelta(days=30), sensitive=(scenario == "renewing" and self.n % 2 == 0)
+        )
         with dated(day):
             pathway = psp.start_pathway(actor=actor, person=person)
         if scenario == "draft":
@@ -268,19 +454,35 @@ class DemoBuilder:
         if scenario == "withdrawn_before":
             self.run_request(actor, pathway, day, until="submitted")
             with dated(day + timedelta(days=20)):
-                psp.end_pathway(actor=self.secretariat, pathway=pathway, reason=EndReason.WITHDRAWN, day=day + timedelta(days=20),
-                                motive="La personne a quitté le département.")
+                psp.end_pathway(
+                    actor=self.secretariat,
+                    pathway=pathway,
+                    reason=EndReason.WITHDRAWN,
+                    day=day + timedelta(days=20),
+                    motive="La personne a quitté le département.",
+                )
             return
         if scenario in {"submitted", "incomplete", "ready", "postponed", "reviewed", "decided_no_ref"}:
             self.run_request(actor, pathway, day, until=scenario, incomplete_first=(scenario == "ready"))
             return
         if scenario == "refused":
-            self.run_request(actor, pathway, day, until="decided", opinion=Opinion.UNFAVOURABLE, decision="refused")
+            self.run_request(
+                actor, pathway, day, until="decided", opinion=Opinion.UNFAVOURABLE, decision="refused"
+            )
             return
         request = self.run_request(actor, pathway, day, until="decided", incomplete_first=rng.random() < 0.3)
         self.grant_rights(pathway, request.decision_date)
-        renewals = {"active1": 0, "active_ending": 0, "active2": 1, "renewing": 1, "capped": 3,
-                    "completed": rng.randint(1, 3), "withdrawn": 1, "contact_lost": 0, "ended_by_prefect": 1}[scenario]
+        renewals = {
+            "active1": 0,
+            "active_ending": 0,
+            "active2": 1,
+            "renewing": 1,
+            "capped": 3,
+            "completed": rng.randint(1, 3),
+            "withdrawn": 1,
+            "contact_lost": 0,
+            "ended_by_prefect": 1,
+        }[scenario]
         for _ in range(renewals):
             last = pathway.periods.order_by("-number").first()
             renew_day = last.end - timedelta(days=45)
@@ -294,25 +496,40 @@ class DemoBuilder:
             with dated(today - timedelta(days=3)):
                 psp.start_renewal(actor=actor, pathway=pathway)
             self.run_request(actor, pathway, min(today - timedelta(days=3), last.end), until="submitted")
-        ends = {"completed": EndReason.COMPLETED, "withdrawn": EndReason.WITHDRAWN,
-                "contact_lost": EndReason.CONTACT_LOST, "ended_by_prefect": EndReason.ENDED_BY_PREFECT}
+        ends = {
+            "completed": EndReason.COMPLETED,
+            "withdrawn": EndReason.WITHDRAWN,
+            "contact_lost": EndReason.CONTACT_LOST,
+            "ended_by_prefect": EndReason.ENDED_BY_PREFECT,
+        }
         if scenario in ends:
             last = pathway.periods.order_by("-number").first()
             end_day = min(last.end, today - timedelta(days=5))
             if scenario != "completed":
                 end_day = min(end_day, last.start + timedelta(days=rng.randint(30, 150)))
             with dated(end_day):
-                psp.end_pathway(actor=self.secretariat, pathway=pathway, reason=ends[scenario], day=end_day,
-                                outcome=rng.choice(Outcome.values) if scenario == "completed" else "",
-                                motive="Fin enregistrée après échange avec l'association.")
+                psp.end_pathway(
+                    actor=self.secretariat,
+                    pathway=pathway,
+                    reason=ends[scenario],
+                    day=end_day,
+                    outcome=rng.choice(Outcome.values) if scenario == "completed" else "",
+                    motive="Fin enregistrée après échange avec l'association.",
+                )
 
     def grant_rights(self, pathway, decision_day: date):
         afis = Afis.objects.filter(pathway=pathway).first()
         person = pathway.person
         if afis and (decision_day.year - person.birth_date.year) > 18:
             with dated(decision_day):
-                psp.grant_afis(actor=self.secretariat, afis=afis, granted_on=decision_day, start=decision_day,
-                               paying_body="MSA — caisse de démonstration", dependent_children=person.children)
+                psp.grant_afis(
+                    actor=self.secretariat,
+                    afis=afis,
+                    granted_on=decision_day,
+                    start=decision_day,
+                    paying_body="MSA — caisse de démonstration",
+                    dependent_children=person.children,
+                )
         permit = getattr(pathway, "residence_permit", None) if hasattr(pathway, "residence_permit") else None
         if permit is not None:
             permit.status = permit.Status.ISSUED

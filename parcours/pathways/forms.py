@@ -22,15 +22,22 @@ from .models import (
 
 class RequestForm(DsfrModelForm):
     rights_requested = forms.MultipleChoiceField(
-        label="Droits demandés", choices=RightKind.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label="Droits demandés",
+        choices=RightKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     use_required_attribute = False  # a draft may be saved incomplete
 
     class Meta:
         model = Request
         fields = [
-            "rights_requested", "association_opinion", "actions_carried_out", "person_commitment",
-            "commitment_date", "prostitution_stopped",
+            "rights_requested",
+            "association_opinion",
+            "actions_carried_out",
+            "person_commitment",
+            "commitment_date",
+            "prostitution_stopped",
         ]
         widgets = {
             "association_opinion": forms.Textarea(attrs={"rows": 4}),
@@ -75,7 +82,9 @@ class ObjectiveForm(DsfrModelForm):
         model = PlanObjective
         fields = ["domain", "objective", "actions", "target_date"]
         widgets = {
-            "objective": forms.TextInput, "actions": forms.Textarea(attrs={"rows": 2}), "target_date": DATE_WIDGET,
+            "objective": forms.TextInput,
+            "actions": forms.Textarea(attrs={"rows": 2}),
+            "target_date": DATE_WIDGET,
         }
 
 
@@ -83,7 +92,9 @@ class DocumentForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type de pièce", choices=DocumentKind.choices)
     file = forms.FileField(
         label="Fichier",
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg", "class": "fr-upload"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg", "class": "fr-upload"}
+        ),
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
     )
 
@@ -95,15 +106,23 @@ class DocumentForm(DsfrBaseForm):
 
 class ReturnIncompleteForm(DsfrBaseForm):
     missing = forms.MultipleChoiceField(
-        label="Pièces ou informations manquantes", widget=forms.CheckboxSelectMultiple, required=False,
+        label="Pièces ou informations manquantes",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         choices=[(label, label) for _, label in DocumentKind.choices]
-        + [(x, x) for x in (
-            "Projet d'accompagnement à préciser", "Engagement de la personne à signer",
-            "Avis motivé de l'association à compléter",
-        )],
+        + [
+            (x, x)
+            for x in (
+                "Projet d'accompagnement à préciser",
+                "Engagement de la personne à signer",
+                "Avis motivé de l'association à compléter",
+            )
+        ],
     )
     other = forms.CharField(label="Autre élément manquant", required=False, max_length=200)
-    comment = forms.CharField(label="Commentaire pour l'association", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="Commentaire pour l'association", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -117,23 +136,33 @@ class ReturnIncompleteForm(DsfrBaseForm):
 
 
 class OpinionForm(DsfrBaseForm):
-    opinion = forms.ChoiceField(label="Avis de la commission", choices=Opinion.choices, widget=forms.RadioSelect)
+    opinion = forms.ChoiceField(
+        label="Avis de la commission", choices=Opinion.choices, widget=forms.RadioSelect
+    )
     day = forms.DateField(label="Date de la séance", widget=DATE_WIDGET)
     motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(DsfrBaseForm):
-    decision = forms.ChoiceField(label="Décision du préfet", choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label="Décision du préfet", choices=Decision.choices, widget=forms.RadioSelect
+    )
     day = forms.DateField(label="Date de la décision", widget=DATE_WIDGET)
     reference = forms.CharField(
-        label="Référence de la décision", required=False, max_length=100,
+        label="Référence de la décision",
+        required=False,
+        max_length=100,
         help_text="Peut être ajoutée plus tard ; la décision apparaît alors dans « À traiter ».",
     )
     period_start = forms.DateField(
-        label="Début de la période (autorisation)", required=False, widget=DATE_WIDGET,
+        label="Début de la période (autorisation)",
+        required=False,
+        widget=DATE_WIDGET,
         help_text="Par défaut : la date de la décision, ou le lendemain de la fin de la période précédente.",
     )
-    motive = forms.CharField(label="Motif ou observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    motive = forms.CharField(
+        label="Motif ou observations", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReferenceForm(DsfrBaseForm):
@@ -142,7 +171,9 @@ class ReferenceForm(DsfrBaseForm):
 
 class EndForm(DsfrBaseForm):
     reason = forms.ChoiceField(label="Motif de fin", choices=EndReason.choices, widget=forms.RadioSelect)
-    outcome = forms.ChoiceField(label="Situation à la sortie (parcours achevé)", choices=[("", "—"), *Outcome.choices], required=False)
+    outcome = forms.ChoiceField(
+        label="Situation à la sortie (parcours achevé)", choices=[("", "—"), *Outcome.choices], required=False
+    )
     day = forms.DateField(label="Date de fin", widget=DATE_WIDGET, initial=timezone.localdate)
     motive = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -151,11 +182,17 @@ class AfisGrantForm(DsfrBaseForm):
     granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
     start = forms.DateField(label="Début du versement", widget=DATE_WIDGET)
     dependent_children = forms.IntegerField(label="Enfants à charge", min_value=0, max_value=20)
-    paying_body = forms.CharField(label="Organisme payeur", max_length=150, initial="MSA — caisse de mutualité sociale agricole")
+    paying_body = forms.CharField(
+        label="Organisme payeur", max_length=150, initial="MSA — caisse de mutualité sociale agricole"
+    )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("granted_on") and cleaned.get("start") and cleaned["start"] < cleaned["granted_on"].replace(day=1):
+        if (
+            cleaned.get("granted_on")
+            and cleaned.get("start")
+            and cleaned["start"] < cleaned["granted_on"].replace(day=1)
+        ):
             self.add_error("start", "Le versement ne peut pas commencer avant le mois de l'attribution.")
         return cleaned
 
@@ -170,15 +207,20 @@ class PermitForm(DsfrModelForm):
         model = ResidencePermit
         fields = ["status", "requested_on", "issued_on", "expires_on", "renewed_on", "reference"]
         widgets = {
-            "requested_on": DATE_WIDGET, "issued_on": DATE_WIDGET, "expires_on": DATE_WIDGET,
-            "renewed_on": DATE_WIDGET, "reference": forms.TextInput,
+            "requested_on": DATE_WIDGET,
+            "issued_on": DATE_WIDGET,
+            "expires_on": DATE_WIDGET,
+            "renewed_on": DATE_WIDGET,
+            "reference": forms.TextInput,
         }
 
     def clean(self):
         cleaned = super().clean()
         issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")
         if cleaned.get("status") == ResidencePermit.Status.ISSUED and not (issued and expires):
-            self.add_error("expires_on", "Un titre délivré a une date de délivrance et une date d'expiration.")
+            self.add_error(
+                "expires_on", "Un titre délivré a une date de délivrance et une date d'expiration."
+            )
         if issued and expires and expires <= issued:
             self.add_error("expires_on", "La date d'expiration doit suivre la date de délivrance.")
         if issued and cleaned.get("requested_on") and issued < cleaned["requested_on"]:

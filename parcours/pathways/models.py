@@ -62,13 +62,17 @@ class Pathway(BaseModel):
         verbose_name_plural = "parcours de sortie"
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(state__in=["in_instruction", "active"]), name="one_open_pathway_per_person"
+                fields=["person"],
+                condition=Q(state__in=["in_instruction", "active"]),
+                name="one_open_pathway_per_person",
             ),
             models.CheckConstraint(
                 condition=~Q(state="ended") | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
                 name="ended_pathway_has_reason_and_date",
             ),
-            models.CheckConstraint(condition=Q(outcome="") | Q(end_reason="completed"), name="outcome_only_if_completed"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(end_reason="completed"), name="outcome_only_if_completed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,7 +157,9 @@ class Request(BaseModel):
 
     rights_requested = models.JSONField("droits demandés", default=list, blank=True)
     association_opinion = EncryptedTextField("avis motivé de l'association", blank=True)
-    actions_carried_out = EncryptedTextField("actions menées et engagements tenus (renouvellement)", blank=True)
+    actions_carried_out = EncryptedTextField(
+        "actions menées et engagements tenus (renouvellement)", blank=True
+    )
     person_commitment = models.BooleanField("la personne s'engage dans le parcours", default=False)
     commitment_date = models.DateField("date de l'engagement", null=True, blank=True)
     prostitution_stopped = models.BooleanField(
@@ -184,11 +190,14 @@ class Request(BaseModel):
                 name="one_open_request_per_pathway",
             ),
             models.CheckConstraint(
-                condition=Q(decision="") | (Q(decision_date__isnull=False) & Q(opinion__in=["favourable", "unfavourable"])),
+                condition=Q(decision="")
+                | (Q(decision_date__isnull=False) & Q(opinion__in=["favourable", "unfavourable"])),
                 name="decision_needs_opinion_and_date",
             ),
             models.CheckConstraint(
-                condition=Q(decision_date__isnull=True) | Q(opinion_date__isnull=True) | Q(decision_date__gte=F("opinion_date")),
+                condition=Q(decision_date__isnull=True)
+                | Q(opinion_date__isnull=True)
+                | Q(decision_date__gte=F("opinion_date")),
                 name="decision_after_opinion",
             ),
         ]
@@ -320,7 +329,9 @@ class PathwayEvent(models.Model):
     """The timeline: every transition with who, when and why."""
 
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="events")
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     at = models.DateTimeField("date")
     name = models.CharField(max_length=40)
     label = models.CharField("événement", max_length=200)
@@ -334,6 +345,9 @@ class PathwayEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = "événement du parcours"
+
+    def __str__(self) -> str:
+        return self.label
 
 
 # --- Rights ---
@@ -351,7 +365,9 @@ class Afis(BaseModel):
     requested_on = models.DateField("demandée le")
     granted_on = models.DateField("accordée le", null=True, blank=True)
     dependent_children = models.PositiveSmallIntegerField("enfants à charge", default=0)
-    monthly_amount = models.DecimalField("montant mensuel (€)", max_digits=8, decimal_places=2, null=True, blank=True)
+    monthly_amount = models.DecimalField(
+        "montant mensuel (€)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
     paying_body = models.CharField("organisme payeur", max_length=150, blank=True)
     start = models.DateField("début du versement", null=True, blank=True)
     end = models.DateField("fin du versement", null=True, blank=True)
@@ -360,7 +376,8 @@ class Afis(BaseModel):
         verbose_name = "AFIS"
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")), name="afis_dates_ordered"
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="afis_dates_ordered",
             ),
         ]
 
@@ -383,7 +400,9 @@ class ResidencePermit(BaseModel):
         verbose_name = "autorisation provisoire de séjour"
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                condition=Q(expires_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(expires_on__gt=F("issued_on")),
                 name="permit_dates_ordered",
             ),
         ]

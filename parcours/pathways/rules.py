@@ -100,7 +100,8 @@ def next_period(
     if not can_renew(periods):
         raise RuleError(
             f"Le parcours a déjà atteint la durée maximale de {MAX_PATHWAY_MONTHS} mois "
-            f"({MAX_PERIODS} périodes de {PERIOD_MONTHS} mois) : aucune nouvelle période ne peut être ouverte."
+            f"({MAX_PERIODS} périodes de {PERIOD_MONTHS} mois) : "
+            "aucune nouvelle période ne peut être ouverte."
         )
     earliest = decision_date
     if periods:
@@ -128,7 +129,9 @@ def afis_scale_on(day: date, overrides: list[AfisScale] | None = None) -> AfisSc
     return applicable[-1]
 
 
-def afis_monthly_amount(day: date, dependent_children: int, overrides: list[AfisScale] | None = None) -> Decimal:
+def afis_monthly_amount(
+    day: date, dependent_children: int, overrides: list[AfisScale] | None = None
+) -> Decimal:
     """Monthly AFIS for a person with `dependent_children`, on the scale in force on `day`."""
     if dependent_children < 0:
         raise RuleError("Le nombre d'enfants à charge ne peut pas être négatif.")

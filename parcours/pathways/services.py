@@ -57,20 +57,41 @@ def _require(actor: Actor, permission: str) -> None:
         raise PermissionDenied
 
 
-def _log(actor: Actor, pathway: Pathway, name: str, label: str, *, request=None, from_state="", to_state="", motive=""):
+def _log(
+    actor: Actor,
+    pathway: Pathway,
+    name: str,
+    label: str,
+    *,
+    request=None,
+    from_state="",
+    to_state="",
+    motive="",
+):
     PathwayEvent.objects.create(
-        pathway=pathway, request=request, at=timezone.now(), name=name, label=label,
-        from_state=from_state, to_state=to_state, user=actor.user, role=actor.role,
-        organisation=actor.organisation, motive=motive,
+        pathway=pathway,
+        request=request,
+        at=timezone.now(),
+        name=name,
+        label=label,
+        from_state=from_state,
+        to_state=to_state,
+        user=actor.user,
+        role=actor.role,
+        organisation=actor.organisation,
+        motive=motive,
     )
     audit.record(actor, "transition", request or pathway, detail=name)
 
 
-def _transition(actor: Actor, obj, method: str, label: str, *, pathway: Pathway, request=None, motive="", **kwargs):
+def _transition(
+    actor: Actor, obj, method: str, label: str, *, pathway: Pathway, request=None, motive="", **kwargs
+):
     bound = getattr(obj, method)
     if not can_proceed(bound):
         raise ValidationError(
-            f"Action impossible : « {label} » n'est pas permis quand l'état est « {obj.get_state_display()} »."
+            f"Action impossible : « {label} » n'est pas permis "
+            f"quand l'état est « {obj.get_state_display()} »."
         )
     before = obj.state
     try:
@@ -178,8 +199,13 @@ def add_document(*, actor: Actor, request: Request, kind: str, uploaded) -> Requ
         digest.update(chunk)
     uploaded.seek(0)
     document = RequestDocument(
-        request=request, kind=kind, original_name=uploaded.name[:200], content_type=content_type,
-        size=uploaded.size, sha256=digest.hexdigest(), uploaded_by=actor.user,
+        request=request,
+        kind=kind,
+        original_name=uploaded.name[:200],
+        content_type=content_type,
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor.user,
     )
     document.file.save("upload", uploaded, save=False)
     document.save()
@@ -202,7 +228,9 @@ def remove_document(*, actor: Actor, document: RequestDocument) -> None:
 def missing_for_submission(request: Request) -> list[str]:
     """What the association must still provide before sending the request (French, one line each)."""
     missing: list[str] = []
-    required = REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
+    required = (
+        REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
+    )
     present = set(request.documents.values_list("kind", flat=True))
     labels = dict(DocumentKind.choices)
     missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
@@ -233,15 +261,21 @@ def submit_request(*, actor: Actor, request: Request, today: date | None = None)
         )
     if not has_active_consent(request.pathway.person, ConsentPurpose.PSP_REQUEST):
         raise ValidationError(
-            "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli (ou a été retiré)."
+            "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli "
+            "(ou a été retiré)."
         )
     missing = missing_for_submission(request)
     if missing:
         raise ValidationError(missing)
     resubmission = request.state == RequestState.INCOMPLETE
     _transition(
-        actor, request, "submit", "Demande complétée et transmise" if resubmission else "Demande transmise au secrétariat",
-        pathway=request.pathway, request=request, day=today,
+        actor,
+        request,
+        "submit",
+        "Demande complétée et transmise" if resubmission else "Demande transmise au secrétariat",
+        pathway=request.pathway,
+        request=request,
+        day=today,
     )
     return request
 
@@ -254,17 +288,31 @@ def return_incomplete(*, actor: Actor, request: Request, missing: list[str], com
     _require(actor, "requests.check")
     if not missing:
         raise ValidationError({"missing": "Indiquez au moins une pièce ou information manquante."})
-    _transition(actor, request, "return_incomplete", "Demande renvoyée à l'association pour complément",
-                pathway=request.pathway, request=request, motive=" ; ".join(x for x in [*missing, comment.strip()] if x),
-                missing=missing, comment=comment)
+    _transition(
+        actor,
+        request,
+        "return_incomplete",
+        "Demande renvoyée à l'association pour complément",
+        pathway=request.pathway,
+        request=request,
+        motive=" ; ".join(x for x in [*missing, comment.strip()] if x),
+        missing=missing,
+        comment=comment,
+    )
     return request
 
 
 @transaction.atomic
 def mark_ready(*, actor: Actor, request: Request) -> Request:
     _require(actor, "requests.check")
-    _transition(actor, request, "mark_ready", "Demande complète, prête pour la commission",
-                pathway=request.pathway, request=request)
+    _transition(
+        actor,
+        request,
+        "mark_ready",
+        "Demande complète, prête pour la commission",
+        pathway=request.pathway,
+        request=request,
+    )
     return request
 
 
@@ -297,13 +345,21 @@ def proposed_period(request: Request, decision_date: date) -> tuple[date, date] 
 
 @transaction.atomic
 def record_decision(
-    *, actor: Actor, request: Request, decision: str, day: date, reference: str = "",
-    period_start: date | None = None, motive: str = "",
+    *,
+    actor: Actor,
+    request: Request,
+    decision: str,
+    day: date,
+    reference: str = "",
+    period_start: date | None = None,
+    motive: str = "",
 ) -> Request:
-    """The prefect's decision. An authorisation opens the next period (6 months, no overlap, 24 months cap)."""
+    """The prefect's decision. An authorisation opens the next period (rules.next_period: no overlap, cap)."""
     _require(actor, "requests.decide")
     if request.state != RequestState.REVIEWED:
-        raise ValidationError("La décision ne peut être enregistrée qu'après un avis favorable ou défavorable de la commission.")
+        raise ValidationError(
+            "La décision ne peut être enregistrée qu'après un avis favorable ou défavorable de la commission."
+        )
     if request.opinion_date and day < request.opinion_date:
         raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
     if day > timezone.localdate():
@@ -315,10 +371,24 @@ def record_decision(
             start, end = rules.next_period(_periods(pathway), day, period_start)
         except rules.RuleError as exc:
             raise ValidationError({"period_start": str(exc)}) from exc
-        _transition(actor, request, "authorise", "Décision du préfet : autorisation", pathway=pathway, request=request, motive=motive)
+        _transition(
+            actor,
+            request,
+            "authorise",
+            "Décision du préfet : autorisation",
+            pathway=pathway,
+            request=request,
+            motive=motive,
+        )
         number = pathway.periods.count() + 1
         period = Period.objects.create(pathway=pathway, request=request, number=number, start=start, end=end)
-        _log(actor, pathway, "period", f"Période {number} ouverte du {start:%d/%m/%Y} au {end:%d/%m/%Y}", request=request)
+        _log(
+            actor,
+            pathway,
+            "period",
+            f"Période {number} ouverte du {start:%d/%m/%Y} au {end:%d/%m/%Y}",
+            request=request,
+        )
         if pathway.state == PathwayState.IN_INSTRUCTION:
             _transition(actor, pathway, "authorise", "Parcours autorisé", pathway=pathway)
         _open_rights(actor, request, period)
@@ -326,9 +396,22 @@ def record_decision(
         if afis is not None and (afis.end is None or afis.end < period.end):
             afis.end = period.end
             afis.save(update_fields=["end", "updated_at"])
-            _log(actor, pathway, "afis_extended", f"AFIS prolongée jusqu'au {period.end:%d/%m/%Y} avec la nouvelle période")
+            _log(
+                actor,
+                pathway,
+                "afis_extended",
+                f"AFIS prolongée jusqu'au {period.end:%d/%m/%Y} avec la nouvelle période",
+            )
     else:
-        _transition(actor, request, "refuse", "Décision du préfet : refus", pathway=pathway, request=request, motive=motive)
+        _transition(
+            actor,
+            request,
+            "refuse",
+            "Décision du préfet : refus",
+            pathway=pathway,
+            request=request,
+            motive=motive,
+        )
         if pathway.state == PathwayState.IN_INSTRUCTION:
             _transition(actor, pathway, "refuse", "Parcours refusé", pathway=pathway, motive=motive)
     return request
@@ -340,16 +423,28 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
     asked = set(request.rights_requested)
     if RightKind.AFIS in asked and not hasattr(pathway, "afis"):
         Afis.objects.create(
-            pathway=pathway, requested_on=request.submitted_on or period.start,
+            pathway=pathway,
+            requested_on=request.submitted_on or period.start,
             dependent_children=pathway.person.children,
         )
-    if RightKind.RESIDENCE_PERMIT in asked and pathway.person.is_foreign_national and not hasattr(pathway, "residence_permit"):
+    if (
+        RightKind.RESIDENCE_PERMIT in asked
+        and pathway.person.is_foreign_national
+        and not hasattr(pathway, "residence_permit")
+    ):
         ResidencePermit.objects.create(pathway=pathway, requested_on=period.start)
-    domains = {RightKind.HOUSING: "housing", RightKind.HEALTH: "health", RightKind.TRAINING: "training", RightKind.EMPLOYMENT: "employment"}
+    domains = {
+        RightKind.HOUSING: "housing",
+        RightKind.HEALTH: "health",
+        RightKind.TRAINING: "training",
+        RightKind.EMPLOYMENT: "employment",
+    }
     for right, domain in domains.items():
         if right in asked and not pathway.right_steps.filter(domain=domain).exists():
             RightStep.objects.create(
-                pathway=pathway, domain=domain, description=f"{RightKind(right).label} : démarche à engager",
+                pathway=pathway,
+                domain=domain,
+                description=f"{RightKind(right).label} : démarche à engager",
                 started_on=period.start,
             )
 
@@ -363,7 +458,13 @@ def set_decision_reference(*, actor: Actor, request: Request, reference: str) ->
         raise ValidationError({"reference": "La référence de la décision est obligatoire."})
     request.decision_reference = reference.strip()
     request.save(update_fields=["decision_reference", "updated_at"])
-    _log(actor, request.pathway, "reference", f"Référence de la décision enregistrée : {request.decision_reference}", request=request)
+    _log(
+        actor,
+        request.pathway,
+        "reference",
+        f"Référence de la décision enregistrée : {request.decision_reference}",
+        request=request,
+    )
     return request
 
 
@@ -393,15 +494,25 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
         raise ValidationError(blocker)
     previous = pathway.requests.filter(state=RequestState.AUTHORISED).order_by("-decision_date").first()
     request = Request.objects.create(
-        pathway=pathway, kind=RequestKind.RENEWAL,
+        pathway=pathway,
+        kind=RequestKind.RENEWAL,
         rights_requested=previous.rights_requested if previous else [],
     )
-    _log(actor, pathway, "start_renewal", "Demande de renouvellement commencée", request=request, to_state=request.state)
+    _log(
+        actor,
+        pathway,
+        "start_renewal",
+        "Demande de renouvellement commencée",
+        request=request,
+        to_state=request.state,
+    )
     return request
 
 
 @transaction.atomic
-def end_pathway(*, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = "") -> Pathway:
+def end_pathway(
+    *, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = ""
+) -> Pathway:
     _require(actor, "pathways.end")
     from .models import EndReason
 
@@ -415,9 +526,20 @@ def end_pathway(*, actor: Actor, pathway: Pathway, reason: str, day: date, outco
     if day > timezone.localdate():
         raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
     for request in pathway.requests.open():
-        _transition(actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request)
-    _transition(actor, pathway, "end", f"Fin du parcours : {EndReason(reason).label.lower()}", pathway=pathway,
-                motive=motive, reason=reason, outcome=outcome, day=day)
+        _transition(
+            actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request
+        )
+    _transition(
+        actor,
+        pathway,
+        "end",
+        f"Fin du parcours : {EndReason(reason).label.lower()}",
+        pathway=pathway,
+        motive=motive,
+        reason=reason,
+        outcome=outcome,
+        day=day,
+    )
     _close_periods_and_rights(actor, pathway, day)
     return pathway
 
@@ -427,12 +549,22 @@ def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None
     and the AFIS stops on the same day."""
     for period in pathway.periods.filter(end__gt=day).order_by("number"):
         if period.start > day:
-            _log(actor, pathway, "period_cancelled", f"Période {period.number} annulée : le parcours a pris fin avant son début")
+            _log(
+                actor,
+                pathway,
+                "period_cancelled",
+                f"Période {period.number} annulée : le parcours a pris fin avant son début",
+            )
             period.delete()
         else:
             period.end = day
             period.save(update_fields=["end", "updated_at"])
-            _log(actor, pathway, "period_closed", f"Période {period.number} close le {day:%d/%m/%Y} avec le parcours")
+            _log(
+                actor,
+                pathway,
+                "period_closed",
+                f"Période {period.number} close le {day:%d/%m/%Y} avec le parcours",
+            )
     afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
     if afis is not None:
         afis.status, afis.end = Afis.Status.STOPPED, max(day, afis.start) if afis.start else day
@@ -444,15 +576,24 @@ def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None
 
 
 @transaction.atomic
-def grant_afis(*, actor: Actor, afis: Afis, granted_on: date, start: date, paying_body: str, dependent_children: int) -> Afis:
+def grant_afis(
+    *, actor: Actor, afis: Afis, granted_on: date, start: date, paying_body: str, dependent_children: int
+) -> Afis:
     """Record the AFIS grant; the monthly amount is computed from the dated scale in force at the start."""
     _require(actor, "rights.edit")
     person = afis.pathway.person
     if rules.age_on(person.birth_date, start) < rules.AFIS_MIN_AGE:
-        raise ValidationError({"start": f"L'AFIS est réservée aux personnes de plus de {rules.AFIS_MIN_AGE} ans (art. D. 121-12-14 CASF)."})
+        raise ValidationError(
+            {
+                "start": f"L'AFIS est réservée aux personnes de plus de {rules.AFIS_MIN_AGE} ans "
+                "(art. D. 121-12-14 CASF)."
+            }
+        )
     period = afis.pathway.periods.order_by("-number").first()
     if period is None or not (afis.pathway.periods.filter(start__lte=start, end__gte=start).exists()):
-        raise ValidationError({"start": "Le versement doit commencer pendant une période d'autorisation du parcours."})
+        raise ValidationError(
+            {"start": "Le versement doit commencer pendant une période d'autorisation du parcours."}
+        )
     try:
         amount = current_afis_amount(start, dependent_children)
     except rules.RuleError as exc:
@@ -461,8 +602,12 @@ def grant_afis(*, actor: Actor, afis: Afis, granted_on: date, start: date, payin
     afis.granted_on, afis.start, afis.end = granted_on, start, period.end
     afis.paying_body, afis.dependent_children, afis.monthly_amount = paying_body, dependent_children, amount
     afis.save()
-    _log(actor, afis.pathway, "afis_granted",
-         f"AFIS accordée : {str(amount).replace('.', ',')} € par mois à partir du {start:%d/%m/%Y}")
+    _log(
+        actor,
+        afis.pathway,
+        "afis_granted",
+        f"AFIS accordée : {str(amount).replace('.', ',')} € par mois à partir du {start:%d/%m/%Y}",
+    )
     return afis
 
 
@@ -483,8 +628,13 @@ def stop_afis(*, actor: Actor, afis: Afis, day: date, motive: str) -> Afis:
 def update_permit(*, actor: Actor, permit: ResidencePermit, form) -> ResidencePermit:
     _require(actor, "permits.edit")
     permit = form.save()
-    _log(actor, permit.pathway, "permit", f"Titre de séjour : {permit.get_status_display().lower()}"
-         + (f", expire le {permit.expires_on:%d/%m/%Y}" if permit.expires_on else ""))
+    _log(
+        actor,
+        permit.pathway,
+        "permit",
+        f"Titre de séjour : {permit.get_status_display().lower()}"
+        + (f", expire le {permit.expires_on:%d/%m/%Y}" if permit.expires_on else ""),
+    )
     return permit
 
 
@@ -494,5 +644,7 @@ def save_right_step(*, actor: Actor, pathway: Pathway, form) -> RightStep:
     step = form.save(commit=False)
     step.pathway = pathway
     step.save()
-    _log(actor, pathway, "right_step", f"Démarche « {step.description} » : {step.get_status_display().lower()}")
+    _log(
+        actor, pathway, "right_step", f"Démarche « {step.description} » : {step.get_status_display().lower()}"
+    )
     return step

@@ -12,7 +12,12 @@ from .rules import AFIS_SCALE_SETTING, AfisScale, afis_monthly_amount
 
 def afis_overrides() -> list[AfisScale]:
     return [
-        AfisScale(row.effective_from, Decimal(str(row.value["base"])), Decimal(str(row.value["per_child"])), row.source)
+        AfisScale(
+            row.effective_from,
+            Decimal(str(row.value["base"])),
+            Decimal(str(row.value["per_child"])),
+            row.source,
+        )
         for row in RuleSetting.objects.filter(key=AFIS_SCALE_SETTING)
     ]
 

@@ -51,13 +51,20 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
         if request_state in RequestState.values:
             qs = qs.filter(requests__state=request_state).distinct()
         sort_key, order = sort_param(
-            self.request, {"code": "person__pseudonym", "creation": "created_at", "maj": "updated_at", "etat": "state"}, "-maj"
+            self.request,
+            {"code": "person__pseudonym", "creation": "created_at", "maj": "updated_at", "etat": "state"},
+            "-maj",
         )
         page = paginate(self.request, qs.order_by(order))
         audit.record_many(self.actor, "view", [p.person for p in page], detail="liste des parcours")
         return {
-            "nav": "pathways", "page": page, "sort": sort_key, "states": PathwayState.choices,
-            "request_states": RequestState.choices, "state": state, "request_state": request_state,
+            "nav": "pathways",
+            "page": page,
+            "sort": sort_key,
+            "states": PathwayState.choices,
+            "request_states": RequestState.choices,
+            "state": state,
+            "request_state": request_state,
         }
 
 
@@ -71,7 +78,9 @@ class StartPathwayView(ActorRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("people:detail", pk=pk)
-        messages.success(request, "Demande de parcours de sortie commencée : complétez-la puis transmettez-la.")
+        messages.success(
+            request, "Demande de parcours de sortie commencée : complétez-la puis transmettez-la."
+        )
         return redirect("pathways:detail", pk=pathway.public_id)
 
 
@@ -110,7 +119,9 @@ def detail_context(actor, pathway, **forms):
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
         "reference_form": ReferenceForm(),
         "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
-        "afis_form": AfisGrantForm(initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}),
+        "afis_form": AfisGrantForm(
+            initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
+        ),
         "afis_stop_form": AfisStopForm(initial={"day": today}),
         "step_form": RightStepForm() if can_do["rights"] else None,
     }
@@ -174,7 +185,9 @@ class ObjectiveAddView(PathwayActionView):
         return ObjectiveForm(self.request.POST)
 
     def perform(self, pathway, form):
-        services.add_objective(actor=self.actor, request=self.current_request(), objective=form.save(commit=False))
+        services.add_objective(
+            actor=self.actor, request=self.current_request(), objective=form.save(commit=False)
+        )
 
 
 class ObjectiveRemoveView(PathwayActionView):
@@ -195,8 +208,12 @@ class DocumentAddView(PathwayActionView):
     success_message = "Pièce ajoutée."
 
     def perform(self, pathway, form):
-        services.add_document(actor=self.actor, request=self.current_request(), kind=form.cleaned_data["kind"],
-                              uploaded=form.cleaned_data["file"])
+        services.add_document(
+            actor=self.actor,
+            request=self.current_request(),
+            kind=form.cleaned_data["kind"],
+            uploaded=form.cleaned_data["file"],
+        )
 
 
 class DocumentRemoveView(PathwayActionView):
@@ -205,7 +222,9 @@ class DocumentRemoveView(PathwayActionView):
     success_message = "Pièce retirée."
 
     def perform(self, pathway, form):
-        document = RequestDocument.objects.filter(request__pathway=pathway, public_id=self.kwargs["document"]).first()
+        document = RequestDocument.objects.filter(
+            request__pathway=pathway, public_id=self.kwargs["document"]
+        ).first()
         if document is None:
             raise Http404
         services.remove_document(actor=self.actor, document=document)
@@ -221,8 +240,12 @@ class DocumentDownloadView(ActorRequiredMixin, View):
             raise Http404
         audit.record(self.actor, "download", doc, detail=f"pièce {doc.kind}")
         extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
-        response = FileResponse(doc.file.open("rb"), content_type=doc.content_type, as_attachment=True,
-                                filename=f"{pathway.person.pseudonym}-{doc.kind}.{extension}")
+        response = FileResponse(
+            doc.file.open("rb"),
+            content_type=doc.content_type,
+            as_attachment=True,
+            filename=f"{pathway.person.pseudonym}-{doc.kind}.{extension}",
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -242,8 +265,12 @@ class ReturnIncompleteView(PathwayActionView):
     success_message = "Demande renvoyée à l'association avec la liste des éléments manquants."
 
     def perform(self, pathway, form):
-        services.return_incomplete(actor=self.actor, request=self.current_request(),
-                                   missing=form.cleaned_data["items"], comment=form.cleaned_data["comment"])
+        services.return_incomplete(
+            actor=self.actor,
+            request=self.current_request(),
+            missing=form.cleaned_data["items"],
+            comment=form.cleaned_data["comment"],
+        )
 
 
 class MarkReadyView(PathwayActionView):
@@ -261,8 +288,13 @@ class OpinionView(PathwayActionView):
     success_message = "Avis de la commission enregistré."
 
     def perform(self, pathway, form):
-        services.record_opinion(actor=self.actor, request=self.current_request(), opinion=form.cleaned_data["opinion"],
-                                day=form.cleaned_data["day"], motive=form.cleaned_data["motive"])
+        services.record_opinion(
+            actor=self.actor,
+            request=self.current_request(),
+            opinion=form.cleaned_data["opinion"],
+            day=form.cleaned_data["day"],
+            motive=form.cleaned_data["motive"],
+        )
 
 
 class DecisionView(PathwayActionView):
@@ -272,9 +304,15 @@ class DecisionView(PathwayActionView):
 
     def perform(self, pathway, form):
         data = form.cleaned_data
-        services.record_decision(actor=self.actor, request=self.current_request(), decision=data["decision"],
-                                 day=data["day"], reference=data["reference"], period_start=data["period_start"],
-                                 motive=data["motive"])
+        services.record_decision(
+            actor=self.actor,
+            request=self.current_request(),
+            decision=data["decision"],
+            day=data["day"],
+            reference=data["reference"],
+            period_start=data["period_start"],
+            motive=data["motive"],
+        )
 
 
 class ReferenceView(PathwayActionView):
@@ -286,7 +324,9 @@ class ReferenceView(PathwayActionView):
         request_obj = pathway.requests.filter(public_id=self.kwargs["request_id"]).first()
         if request_obj is None:
             raise Http404
-        services.set_decision_reference(actor=self.actor, request=request_obj, reference=form.cleaned_data["reference"])
+        services.set_decision_reference(
+            actor=self.actor, request=request_obj, reference=form.cleaned_data["reference"]
+        )
 
 
 class RenewalView(PathwayActionView):
@@ -305,8 +345,14 @@ class EndView(PathwayActionView):
 
     def perform(self, pathway, form):
         data = form.cleaned_data
-        services.end_pathway(actor=self.actor, pathway=pathway, reason=data["reason"], day=data["day"],
-                             outcome=data["outcome"], motive=data["motive"])
+        services.end_pathway(
+            actor=self.actor,
+            pathway=pathway,
+            reason=data["reason"],
+            day=data["day"],
+            outcome=data["outcome"],
+            motive=data["motive"],
+        )
 
 
 class AfisGrantView(PathwayActionView):
@@ -330,7 +376,9 @@ class AfisStopView(PathwayActionView):
         afis = Afis.objects.filter(pathway=pathway).first()
         if afis is None:
             raise ValidationError("L'AFIS n'a pas été demandée pour ce parcours.")
-        services.stop_afis(actor=self.actor, afis=afis, day=form.cleaned_data["day"], motive=form.cleaned_data["motive"])
+        services.stop_afis(
+            actor=self.actor, afis=afis, day=form.cleaned_data["day"], motive=form.cleaned_data["motive"]
+        )
 
 
 class RightStepAddView(PathwayActionView):
@@ -345,6 +393,12 @@ class RightStepAddView(PathwayActionView):
         if not abilities(self.actor, pathway, None)["rights"]:
             raise ValidationError("Les démarches ne peuvent être suivies que pendant un parcours autorisé.")
         services.save_right_step(actor=self.actor, pathway=pathway, form=form)
+
+
+REQUEST_FORM_INTRO = (
+    "La demande peut être enregistrée incomplète et reprise plus tard. Toutes les rubriques sont "
+    "nécessaires pour la transmettre au secrétariat : la page du parcours liste ce qui manque encore."
+)
 
 
 class RequestEditView(ActorRequiredMixin, FormView):
@@ -367,10 +421,11 @@ class RequestEditView(ActorRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         req = self.get_request()
         return super().get_context_data(
-            nav="pathways", title=f"{req.get_kind_display()} — {req.pathway.person.pseudonym}",
-            intro="La demande peut être enregistrée incomplète et reprise plus tard. Toutes les rubriques sont "
-            "nécessaires pour la transmettre au secrétariat : la page du parcours liste ce qui manque encore.",
-            back_url=reverse("pathways:detail", args=[self.kwargs["pk"]]), **kwargs,
+            nav="pathways",
+            title=f"{req.get_kind_display()} — {req.pathway.person.pseudonym}",
+            intro=REQUEST_FORM_INTRO,
+            back_url=reverse("pathways:detail", args=[self.kwargs["pk"]]),
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -384,16 +439,29 @@ class PermitListView(ActorRequiredMixin, TemplateView):
     template_name = "pathways/permit_list.html"
 
     def get_context_data(self, **kwargs):
-        sort_key, order = sort_param(self.request, {"expiration": "expires_on", "demande": "requested_on", "etat": "status"}, "expiration")
+        sort_key, order = sort_param(
+            self.request,
+            {"expiration": "expires_on", "demande": "requested_on", "etat": "status"},
+            "expiration",
+        )
         qs = permits_visible_to(self.actor).prefetch_related("pathway__periods").order_by(order)
         status = self.request.GET.get("etat", "")
         if status in qs.model.Status.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(status=status)
         page = paginate(self.request, qs)
-        audit.record_many(self.actor, "view", [permit.pathway.person for permit in page],
-                          detail="liste des titres de séjour")
-        return {"nav": "permits", "page": page, "sort": sort_key, "status": status,
-                "statuses": permits_visible_to(self.actor).model.Status.choices}
+        audit.record_many(
+            self.actor,
+            "view",
+            [permit.pathway.person for permit in page],
+            detail="liste des titres de séjour",
+        )
+        return {
+            "nav": "permits",
+            "page": page,
+            "sort": sort_key,
+            "status": status,
+            "statuses": permits_visible_to(self.actor).model.Status.choices,
+        }
 
 
 class PermitEditView(ActorRequiredMixin, FormView):
@@ -411,9 +479,19 @@ class PermitEditView(ActorRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         permit = self.get_permit()
-        back = reverse("pathways:permits") if self.actor.role == "immigration" else reverse("pathways:detail", args=[permit.pathway.public_id])
-        return super().get_context_data(nav="permits", permit=permit, person=permit.pathway.person,
-                                        periods=permit.pathway.periods.all(), back_url=back, **kwargs)
+        back = (
+            reverse("pathways:permits")
+            if self.actor.role == "immigration"
+            else reverse("pathways:detail", args=[permit.pathway.public_id])
+        )
+        return super().get_context_data(
+            nav="permits",
+            permit=permit,
+            person=permit.pathway.person,
+            periods=permit.pathway.periods.all(),
+            back_url=back,
+            **kwargs,
+        )
 
     def form_valid(self, form):
         services.update_permit(actor=self.actor, permit=self.get_permit(), form=form)

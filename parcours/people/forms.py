@@ -20,23 +20,63 @@ class PersonForm(DsfrModelForm):
     class Meta:
         model = Person
         fields = [
-            "last_name", "first_name", "usual_name", "birth_date", "sex", "nationality", "nationality_group",
-            "languages", "phone", "email", "address", "housing", "resources", "health_coverage",
-            "administrative_status", "children", "situation_notes", "is_sensitive",
+            "last_name",
+            "first_name",
+            "usual_name",
+            "birth_date",
+            "sex",
+            "nationality",
+            "nationality_group",
+            "languages",
+            "phone",
+            "email",
+            "address",
+            "housing",
+            "resources",
+            "health_coverage",
+            "administrative_status",
+            "children",
+            "situation_notes",
+            "is_sensitive",
         ]
         widgets = {
-            "last_name": forms.TextInput, "first_name": forms.TextInput, "usual_name": forms.TextInput,
-            "nationality": forms.TextInput, "languages": forms.TextInput, "phone": forms.TextInput,
-            "email": forms.EmailInput, "address": forms.Textarea(attrs={"rows": 2}),
+            "last_name": forms.TextInput,
+            "first_name": forms.TextInput,
+            "usual_name": forms.TextInput,
+            "nationality": forms.TextInput,
+            "languages": forms.TextInput,
+            "phone": forms.TextInput,
+            "email": forms.EmailInput,
+            "address": forms.Textarea(attrs={"rows": 2}),
             "situation_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     fieldsets = [
-        ("Identité", ["last_name", "first_name", "usual_name", "birth_date", "sex", "nationality",
-                      "nationality_group", "languages"]),
+        (
+            "Identité",
+            [
+                "last_name",
+                "first_name",
+                "usual_name",
+                "birth_date",
+                "sex",
+                "nationality",
+                "nationality_group",
+                "languages",
+            ],
+        ),
         ("Contact", ["phone", "email", "address"]),
-        ("Situation", ["housing", "resources", "health_coverage", "administrative_status", "children",
-                       "situation_notes"]),
+        (
+            "Situation",
+            [
+                "housing",
+                "resources",
+                "health_coverage",
+                "administrative_status",
+                "children",
+                "situation_notes",
+            ],
+        ),
         ("Protection", ["is_sensitive"]),
     ]
 
@@ -103,7 +143,9 @@ class NoteForm(DsfrModelForm):
 class ConsentForm(DsfrBaseForm):
     purpose = forms.ChoiceField(label="Finalité", choices=ConsentPurpose.choices)
     partner = forms.ModelChoiceField(
-        label="Partenaire (pour un partage)", queryset=Organisation.objects.none(), required=False,
+        label="Partenaire (pour un partage)",
+        queryset=Organisation.objects.none(),
+        required=False,
         to_field_name="public_id",
     )
     given_on = forms.DateField(label="Recueilli le", widget=DATE_WIDGET)
@@ -111,7 +153,9 @@ class ConsentForm(DsfrBaseForm):
     def __init__(self, *args, departement, own_organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = (
-            Organisation.objects.in_departement(departement).filter(active=True).exclude(pk=own_organisation.pk)
+            Organisation.objects.in_departement(departement)
+            .filter(active=True)
+            .exclude(pk=own_organisation.pk)
             .exclude(kind__in=[OrganisationKind.NATIONAL])
         )
 
@@ -137,7 +181,9 @@ class WithdrawConsentForm(DsfrBaseForm):
 
 
 class ShareForm(DsfrBaseForm):
-    partner = forms.ModelChoiceField(label="Partenaire", queryset=Organisation.objects.none(), to_field_name="public_id")
+    partner = forms.ModelChoiceField(
+        label="Partenaire", queryset=Organisation.objects.none(), to_field_name="public_id"
+    )
     reason = forms.CharField(label="Objet du partage", max_length=200)
 
     def __init__(self, *args, person, **kwargs):

@@ -96,7 +96,9 @@ class Person(BaseModel):
     # Situation: coded, for follow-up and statistics.
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField("année de naissance", editable=False)
-    nationality_group = models.CharField("groupe de nationalité", max_length=10, choices=NationalityGroup.choices)
+    nationality_group = models.CharField(
+        "groupe de nationalité", max_length=10, choices=NationalityGroup.choices
+    )
     housing = models.CharField("hébergement", max_length=20, choices=Housing.choices)
     resources = models.CharField("ressources", max_length=20, choices=Resources.choices)
     health_coverage = models.CharField("couverture maladie", max_length=20, choices=HealthCoverage.choices)
@@ -172,7 +174,12 @@ class Consent(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField("finalité", max_length=20, choices=ConsentPurpose.choices)
     partner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="partenaire"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="partenaire",
     )
     given_on = models.DateField("recueilli le")
     withdrawn_on = models.DateField("retiré le", null=True, blank=True)
@@ -186,7 +193,8 @@ class Consent(BaseModel):
         verbose_name = "consentement"
         constraints = [
             models.CheckConstraint(
-                condition=Q(purpose="sharing", partner__isnull=False) | (~Q(purpose="sharing") & Q(partner__isnull=True)),
+                condition=Q(purpose="sharing", partner__isnull=False)
+                | (~Q(purpose="sharing") & Q(partner__isnull=True)),
                 name="consent_partner_iff_sharing",
             ),
             models.CheckConstraint(

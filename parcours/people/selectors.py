@@ -47,14 +47,17 @@ def note_access(actor: Actor, person: Person, *, action: str = "view", detail: s
         raise_alert(
             departement=person.departement,
             kind=Alert.Kind.SENSITIVE_ACCESS,
-            message=f"Accès au dossier sensible {person.pseudonym} par {actor.user} ({actor.organisation}) : {detail or action}",
+            message=f"Accès au dossier sensible {person.pseudonym} par {actor.user} ({actor.organisation}) : "
+            f"{detail or action}",
             obj=person,
         )
 
 
 def get_person_or_404(actor: Actor, public_id, *, detail: str = "fiche personne") -> Person:
     try:
-        person = people_visible_to(actor).select_related("organisation", "departement").get(public_id=public_id)
+        person = (
+            people_visible_to(actor).select_related("organisation", "departement").get(public_id=public_id)
+        )
     except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
     note_access(actor, person, detail=detail)

@@ -64,7 +64,9 @@ def add_alias(*, actor: Actor, person: Person, kind: str, name: str) -> PersonAl
 def add_note(*, actor: Actor, person: Person, day: date, kind: str, text: str) -> FollowUpNote:
     _require_association(actor, person)
     if not has_active_consent(person, ConsentPurpose.ACCOMPANIMENT):
-        raise ValidationError("La personne a retiré son consentement à l'accompagnement : aucune note ne peut être ajoutée.")
+        raise ValidationError(
+            "La personne a retiré son consentement à l'accompagnement : aucune note ne peut être ajoutée."
+        )
     note = FollowUpNote.objects.create(
         person=person, organisation=actor.organisation, author=actor.user, date=day, kind=kind, text=text
     )
@@ -85,7 +87,9 @@ def record_consent(
 ) -> Consent:
     _require_association(actor, person)
     if purpose == ConsentPurpose.SHARING and partner is None:
-        raise ValidationError({"partner": "Choisissez le partenaire avec qui la personne accepte le partage."})
+        raise ValidationError(
+            {"partner": "Choisissez le partenaire avec qui la personne accepte le partage."}
+        )
     if purpose != ConsentPurpose.SHARING:
         partner = None
     if has_active_consent(person, purpose, partner):
@@ -129,11 +133,16 @@ def share_with_partner(*, actor: Actor, person: Person, partner: Organisation, r
     consent = person.consents.active().filter(purpose=ConsentPurpose.SHARING, partner=partner).first()
     if consent is None:
         raise ValidationError(
-            {"partner": "La personne n'a pas consenti au partage avec ce partenaire, ou a retiré son consentement."}
+            {
+                "partner": "La personne n'a pas consenti au partage avec ce partenaire, "
+                "ou a retiré son consentement."
+            }
         )
     if person.shares.active().filter(partner=partner).exists():
         raise ValidationError({"partner": "Le dossier est déjà partagé avec ce partenaire."})
-    share = Share.objects.create(person=person, partner=partner, consent=consent, shared_by=actor.user, reason=reason)
+    share = Share.objects.create(
+        person=person, partner=partner, consent=consent, shared_by=actor.user, reason=reason
+    )
     audit.record(actor, "share", person, detail=f"partage avec {partner.public_id}")
     return share
 

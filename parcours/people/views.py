@@ -12,7 +12,16 @@ from parcours.core.views_base import ActorRequiredMixin, paginate, sort_param
 from parcours.pathways.models import Pathway
 
 from . import services
-from .forms import AliasForm, ConsentForm, NoteForm, PersonCreateForm, PersonForm, PersonSearchForm, ShareForm, WithdrawConsentForm
+from .forms import (
+    AliasForm,
+    ConsentForm,
+    NoteForm,
+    PersonCreateForm,
+    PersonForm,
+    PersonSearchForm,
+    ShareForm,
+    WithdrawConsentForm,
+)
 from .models import Consent, ConsentPurpose, Share
 from .selectors import get_person_or_404, searchable_people
 
@@ -51,10 +60,16 @@ class PersonListView(ActorRequiredMixin, TemplateView):
             nom, naissance = form.cleaned_data["nom"].strip(), form.cleaned_data["naissance"]
             if nom or naissance:
                 audit.record(self.actor, "search", detail="recherche par nom et/ou date de naissance")
-                results = list(qs.search(last_name=nom, birth_date=naissance).order_by("pseudonym")[: self.search_limit + 1])
+                results = list(
+                    qs.search(last_name=nom, birth_date=naissance).order_by("pseudonym")[
+                        : self.search_limit + 1
+                    ]
+                )
                 context.update(searched=True, truncated=len(results) > self.search_limit)
                 context["page"] = results[: self.search_limit]
-                audit.record_many(self.actor, "view", context["page"], detail="résultats de recherche de personnes")
+                audit.record_many(
+                    self.actor, "view", context["page"], detail="résultats de recherche de personnes"
+                )
                 return context
         page = paginate(self.request, qs.order_by(order))
         audit.record_many(self.actor, "view", page, detail="liste des personnes")
@@ -74,7 +89,8 @@ class PersonCreateView(ActorRequiredMixin, FormView):
 
     def form_valid(self, form):
         person = services.create_person(
-            actor=self.actor, person=form.save(commit=False),
+            actor=self.actor,
+            person=form.save(commit=False),
             accompaniment_consent_on=form.cleaned_data["accompaniment_consent_on"],
         )
         messages.success(self.request, f"Personne enregistrée sous le code {person.pseudonym}.")
@@ -103,12 +119,17 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
                 shares=person.shares.select_related("partner"),
                 note_form=NoteForm(initial={"date": timezone.localdate()}),
                 alias_form=AliasForm(),
-                consent_form=ConsentForm(departement=self.actor.departement, own_organisation=self.actor.organisation),
+                consent_form=ConsentForm(
+                    departement=self.actor.departement, own_organisation=self.actor.organisation
+                ),
                 share_form=ShareForm(person=person),
                 withdraw_form=WithdrawConsentForm(initial={"withdrawn_on": timezone.localdate()}),
             )
         elif self.actor.is_secretariat:
-            context.update(consents=person.consents.select_related("partner"), shares=person.shares.select_related("partner"))
+            context.update(
+                consents=person.consents.select_related("partner"),
+                shares=person.shares.select_related("partner"),
+            )
         return context
 
 
@@ -131,8 +152,10 @@ class PersonEditView(ActorRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         person = self.get_person()
         return super().get_context_data(
-            nav="people", title=f"Modifier la fiche {person.pseudonym}",
-            back_url=reverse("people:detail", args=[person.public_id]), **kwargs,
+            nav="people",
+            title=f"Modifier la fiche {person.pseudonym}",
+            back_url=reverse("people:detail", args=[person.public_id]),
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -173,8 +196,13 @@ class NoteAddView(PersonActionView):
     anchor = "#notes"
 
     def perform(self, person, form):
-        services.add_note(actor=self.actor, person=person, day=form.cleaned_data["date"],
-                          kind=form.cleaned_data["kind"], text=form.cleaned_data["text"])
+        services.add_note(
+            actor=self.actor,
+            person=person,
+            day=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        )
 
 
 class AliasAddView(PersonActionView):
@@ -184,7 +212,9 @@ class AliasAddView(PersonActionView):
     anchor = "#identite"
 
     def perform(self, person, form):
-        services.add_alias(actor=self.actor, person=person, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"])
+        services.add_alias(
+            actor=self.actor, person=person, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
+        )
 
 
 class ConsentAddView(PersonActionView):
@@ -193,11 +223,18 @@ class ConsentAddView(PersonActionView):
     anchor = "#consentements"
 
     def get_form(self, person):
-        return ConsentForm(self.request.POST, departement=self.actor.departement, own_organisation=self.actor.organisation)
+        return ConsentForm(
+            self.request.POST, departement=self.actor.departement, own_organisation=self.actor.organisation
+        )
 
     def perform(self, person, form):
-        services.record_consent(actor=self.actor, person=person, purpose=form.cleaned_data["purpose"],
-                                given_on=form.cleaned_data["given_on"], partner=form.cleaned_data["partner"])
+        services.record_consent(
+            actor=self.actor,
+            person=person,
+            purpose=form.cleaned_data["purpose"],
+            given_on=form.cleaned_data["given_on"],
+            partner=form.cleaned_data["partner"],
+        )
 
 
 class ShareAddView(PersonActionView):
@@ -209,8 +246,12 @@ class ShareAddView(PersonActionView):
         return ShareForm(self.request.POST, person=person)
 
     def perform(self, person, form):
-        services.share_with_partner(actor=self.actor, person=person, partner=form.cleaned_data["partner"],
-                                    reason=form.cleaned_data["reason"])
+        services.share_with_partner(
+            actor=self.actor,
+            person=person,
+            partner=form.cleaned_data["partner"],
+            reason=form.cleaned_data["reason"],
+        )
 
 
 class ConsentWithdrawView(ActorRequiredMixin, View):
@@ -222,7 +263,9 @@ class ConsentWithdrawView(ActorRequiredMixin, View):
         form = WithdrawConsentForm(request.POST)
         if form.is_valid():
             try:
-                services.withdraw_consent(actor=self.actor, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"])
+                services.withdraw_consent(
+                    actor=self.actor, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+                )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -232,7 +275,10 @@ class ConsentWithdrawView(ActorRequiredMixin, View):
                     msg += f" {flagged} partage(s) antérieur(s) signalé(s) : le secrétariat est prévenu."
                 messages.success(request, msg)
         else:
-            messages.error(request, "Rien n'a été enregistré : " + " ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(
+                request,
+                "Rien n'a été enregistré : " + " ".join(e for errs in form.errors.values() for e in errs),
+            )
         return redirect(reverse("people:detail", args=[person.public_id]) + "#consentements")
 
 

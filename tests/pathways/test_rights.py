@@ -83,7 +83,9 @@ def test_afis_grant_computes_the_amount_from_the_scale_in_force_at_the_start(
     assert afis.monthly_amount == Decimal(amount)
     assert afis.end == pathway.periods.get().end
     event = pathway.events.get(name="afis_granted")
-    assert f"{Decimal(amount)} €".replace(".", ",") in event.label and event.user == actors["secretariat"].user
+    assert (
+        f"{Decimal(amount)} €".replace(".", ",") in event.label and event.user == actors["secretariat"].user
+    )
 
 
 def test_afis_grant_uses_a_newer_dated_setting(actors, active_pathway):

@@ -454,18 +454,28 @@ def test_completed_end_records_outcome_and_date(actors, active_pathway):
 def test_ending_cancels_a_later_period_and_stops_the_afis(actors, active_pathway):
     afis = active_pathway.afis
     first = active_pathway.periods.get()
-    psp.grant_afis(actor=actors["secretariat"], afis=afis, granted_on=first.start, start=first.start,
-                   paying_body="MSA", dependent_children=0)
+    psp.grant_afis(
+        actor=actors["secretariat"],
+        afis=afis,
+        granted_on=first.start,
+        start=first.start,
+        paying_body="MSA",
+        dependent_children=0,
+    )
     psp.start_renewal(actor=actors["association_worker"], pathway=active_pathway)
     renewal = complete_request(actors["association_worker"], active_pathway)
     psp.submit_request(actor=actors["association_worker"], request=renewal)
     psp.mark_ready(actor=actors["secretariat"], request=renewal)
-    psp.record_opinion(actor=actors["secretariat"], request=renewal, opinion="favourable", day=today(), motive="ok")
+    psp.record_opinion(
+        actor=actors["secretariat"], request=renewal, opinion="favourable", day=today(), motive="ok"
+    )
     psp.record_decision(actor=actors["signatory"], request=renewal, decision="authorised", day=today())
     second = active_pathway.periods.get(number=2)
     afis.refresh_from_db()
     assert afis.end == second.end, "the AFIS follows the renewed period"
-    psp.end_pathway(actor=actors["secretariat"], pathway=active_pathway, reason=EndReason.WITHDRAWN, day=today())
+    psp.end_pathway(
+        actor=actors["secretariat"], pathway=active_pathway, reason=EndReason.WITHDRAWN, day=today()
+    )
     assert list(active_pathway.periods.values_list("number", "end")) == [(1, today())]
     afis.refresh_from_db()
     assert (afis.status, afis.end) == (Afis.Status.STOPPED, today())

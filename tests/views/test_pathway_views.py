@@ -469,7 +469,8 @@ def test_board_of_the_secretariat(clients, board_world):
     assert "Périodes se terminant dans les 60 jours sans demande de renouvellement" in page
     # Every date says what it is.
     expires = (timezone.localdate() + timedelta(days=20)).strftime("%d/%m/%Y")
-    assert f"{w['permit_expiring'].pseudonym} — autorisation provisoire de séjour à renouveler</a> — expire le {expires}" in page
+    permit_label = f"{w['permit_expiring'].pseudonym} — autorisation provisoire de séjour à renouveler"
+    assert f"{permit_label}</a> — expire le {expires}" in page
     ends = Pathway.objects.get(person=w["ending"]).periods.get().end
     assert f"— fin le {ends:%d/%m/%Y}" in page
     assert f"— transmise le {timezone.localdate():%d/%m/%Y}" in page

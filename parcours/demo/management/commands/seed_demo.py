@@ -12,6 +12,6 @@ class Command(BaseCommand):
             self.stdout.write("Le département de démonstration existe déjà.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Département de démonstration créé : {departement}"))
-        self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
         for username, _first, _last, _org, role in ACCOUNTS:
             self.stdout.write(f"  {username:<16} {role.label}")
