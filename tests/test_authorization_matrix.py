@@ -12,8 +12,6 @@ Objects are built per test (function scope): an action that succeeds cannot leak
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.contrib.messages import constants, get_messages
@@ -25,49 +23,31 @@ from parcours.pathways.models import DocumentKind
 from parcours.people.models import ConsentPurpose
 from tests.conftest import client_for, pdf_upload
 from tests.factories import DepartementFactory, OrganisationFactory, make_actor
+from tests.matrix_rows.base import (  # noqa: F401 (used by the rows below)
+    AD,
+    AM,
+    ANONYMOUS,
+    AW,
+    CM,
+    GET,
+    IM,
+    LOGIN_PATH,
+    NA,
+    PA,
+    POST,
+    ROLE_COLUMNS,
+    SG,
+    Row,
+    S,
+    _date,
+    _none,
+    _person,
+    all_app_rows,
+)
 from tests.views.helpers import World, assert_unchanged, db_snapshot, fast_static
 
 pytestmark = pytest.mark.django_db
 
-S, SG, AW, AM = Role.SECRETARIAT, Role.SIGNATORY, Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER
-CM, PA, IM, NA, AD = (
-    Role.COMMISSION_MEMBER,
-    Role.PARTNER_ADVISOR,
-    Role.IMMIGRATION,
-    Role.NATIONAL_ANALYST,
-    Role.ADMIN,
-)
-ROLE_COLUMNS = (S, SG, AW, AM, CM, PA, IM, NA, AD)
-ANONYMOUS = "anonymous"
-
-# Login page, where an anonymous visitor is sent for every other URL.
-LOGIN_PATH = "/compte/connexion/"
-
-
-def _none(w):
-    return {}, None
-
-
-def _person(w):
-    return {"pk": w.person.public_id}, None
-
-
-def _date(d):
-    return d.isoformat()
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    build: Callable[[World], tuple[dict, dict | None]]
-    statuses: tuple[int, ...]  # one per ROLE_COLUMNS
-    anonymous: int  # 302 (to the login page) everywhere but on the login page itself
-
-    def status_for(self, role: str) -> int:
-        return self.anonymous if role == ANONYMOUS else self.statuses[ROLE_COLUMNS.index(role)]
-
-
-GET, POST = "GET", "POST"
 
 # fmt: off
 #                                                                         S    SG   AW   AM   CM   PA   IM   NA   AD    anon
@@ -179,6 +159,7 @@ EXPECTED: dict[str, Row] = {
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),
 }
 # fmt: on
+EXPECTED.update(all_app_rows())
 
 
 # --- The resolver ---------------------------------------------------------------------------------------

@@ -47,6 +47,14 @@ MATRIX: dict[str, frozenset[str]] = {
 }
 
 
+def register(permissions: dict[str, set[str] | frozenset[str]]) -> None:
+    """Add an app's permissions to the matrix (called from its AppConfig.ready). A name is defined once."""
+    clash = set(permissions) & set(MATRIX)
+    if clash:
+        raise ValueError(f"Permissions déjà définies : {sorted(clash)}")
+    MATRIX.update({name: frozenset(roles) for name, roles in permissions.items()})
+
+
 def can(actor: Actor | None, permission: str) -> bool:
     if actor is None:
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -13,7 +14,6 @@ from parcours.core.access import Actor
 from parcours.core.models import Alert
 from parcours.core.roles import Role
 from parcours.pathways.models import (
-    Pathway,
     PathwayState,
     Request,
     RequestKind,
@@ -148,6 +148,21 @@ def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
     ]
 
 
+BoardProvider = Callable[[Actor, date], list[BoardSection]]
+_PROVIDERS: list[BoardProvider] = []
+
+
+def register_board_provider(provider: BoardProvider) -> BoardProvider:
+    """Let another app add sections to the board (called from its AppConfig.ready; usable as a decorator).
+
+    The provider receives the actor and today's date and returns the sections for the actor's role (an empty
+    list when the role has nothing to do there); it must scope its querysets to the actor itself.
+    """
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
 def board_for(actor: Actor, today: date) -> list[BoardSection]:
     horizon = today + timedelta(days=settings.PARCOURS_BOARD_HORIZON_DAYS)
     days = settings.PARCOURS_BOARD_HORIZON_DAYS
@@ -259,7 +274,9 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
                 "permits", f"Titres expirant dans les {days} jours", _permits_expiring(actor, today, horizon)
             ),
         ]
+    for provider in _PROVIDERS:
+        sections += provider(actor, today)
     return sections
 
 
-__all__ = ["board_for", "Pathway"]
+__all__ = ["BoardItem", "BoardSection", "board_for", "register_board_provider"]
