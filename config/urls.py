@@ -12,4 +12,7 @@ urlpatterns = [
     path("", include("parcours.core.urls")),
     path("personnes/", include("parcours.people.urls")),
     path("parcours/", include("parcours.pathways.urls")),
+    path("commission/", include("parcours.commission.urls")),
+    path("agrements/", include("parcours.approvals.urls")),
+    path("documents/", include("parcours.documents.urls")),
 ]

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.pathways",
     "parcours.deadlines",
+    "parcours.documents",
+    "parcours.commission",
     "parcours.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Views (thin: parse, call a service, render)."""

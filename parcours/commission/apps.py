@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommissionConfig(AppConfig):
+    name = "parcours.commission"
+    label = "commission"
+    verbose_name = "Commission départementale"
