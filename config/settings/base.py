@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "parcours.pathways",
     "parcours.deadlines",
     "parcours.documents",
+    "parcours.outbox",
     "parcours.commission",
     "parcours.demo",
 ]
