@@ -1,0 +1,263 @@
+"""The commission départementale: composition (arrêté, seats, mandates), meetings, agendas, attendance,
+recusals, opinions and the prefect's decisions that follow them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from parcours.core.models import BaseModel, Departement, Organisation
+
+from .rules import COLLEGE_OF, ENFORCEMENT_CATEGORIES, NOT_ON_INDIVIDUAL_FILES, SeatCategory
+
+# --- Composition ---
+
+
+class Arrete(BaseModel):
+    """The prefectoral arrêté that sets the commission's composition."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="commission_arretes")
+    reference = models.CharField("référence de l'arrêté", max_length=100)
+    signed_on = models.DateField("signé le")
+    mandate_start = models.DateField("début des mandats")
+    mandate_end = models.DateField("fin des mandats")
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = "arrêté de composition"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mandate_end__gt=F("mandate_start")), name="arrete_mandate_ordered"
+            ),
+            models.UniqueConstraint(fields=["departement", "reference"], name="arrete_reference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Arrêté {self.reference} du {self.signed_on:%d/%m/%Y}"
+
+
+class Seat(BaseModel):
+    """A seat of the commission, as the arrêté lists it (category of R. 121-12-7 CASF)."""
+
+    arrete = models.ForeignKey(Arrete, on_delete=models.CASCADE, related_name="seats")
+    category = models.CharField("catégorie", max_length=30, choices=SeatCategory.choices)
+    label = models.CharField("intitulé du siège", max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme",
+    )
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "siège"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def college(self) -> str:
+        return COLLEGE_OF[SeatCategory(self.category)]
+
+    def get_college_display(self) -> str:
+        return COLLEGE_OF[SeatCategory(self.category)].label
+
+    @property
+    def is_enforcement(self) -> bool:
+        return self.category in ENFORCEMENT_CATEGORIES
+
+    @property
+    def sits_on_individual_files(self) -> bool:
+        return self.category not in NOT_ON_INDIVIDUAL_FILES
+
+
+class MandateQuerySet(models.QuerySet):
+    def current(self, day):
+        return self.filter(start__lte=day, end__gte=day, ended_on__isnull=True)
+
+
+class Mandate(BaseModel):
+    """A member's mandate on a seat, as titular or substitute."""
+
+    class Kind(models.TextChoices):
+        TITULAR = "titular", "Titulaire"
+        SUBSTITUTE = "substitute", "Suppléant·e"
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="mandates")
+    kind = models.CharField("qualité", max_length=12, choices=Kind.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mandates", verbose_name="membre"
+    )
+    start = models.DateField("début du mandat")
+    end = models.DateField("fin du mandat")
+    ended_on = models.DateField("fin anticipée le", null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seat__order", "kind", "start"]
+        verbose_name = "mandat"
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="mandate_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.get_full_name()} — {self.get_kind_display().lower()}, {self.seat}"
+
+
+# --- Meetings ---
+
+
+class MeetingKind(models.TextChoices):
+    PLENARY = "plenary", "Séance plénière"
+    RESTRICTED = "restricted", "Formation restreinte (demandes individuelles)"
+
+
+class MeetingState(models.TextChoices):
+    SCHEDULED = "scheduled", "Programmée"
+    CONVENED = "convened", "Convocations envoyées"
+    HELD = "held", "Tenue"
+    CLOSED = "closed", "Close (procès-verbal figé)"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED, MeetingState.HELD])
+
+
+class Meeting(BaseModel):
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField("formation", max_length=12, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField("date et heure")
+    place = models.CharField("lieu", max_length=200, blank=True)
+    video_link = models.URLField("lien de visioconférence", blank=True)
+    state = models.CharField(
+        "état", max_length=12, choices=MeetingState.choices, default=MeetingState.SCHEDULED
+    )
+    convened_at = models.DateTimeField("convocations envoyées le", null=True, blank=True)
+    held_on = models.DateField("tenue le", null=True, blank=True)
+    chaired_by = models.CharField("présidée par", max_length=200, blank=True)
+    notes = models.TextField("observations", blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = "séance"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_link=""), name="meeting_has_place_or_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.starts_at:%d/%m/%Y}"
+
+
+class AgendaItem(BaseModel):
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Demande de parcours de sortie"
+        AGREMENT = "agrement", "Demande d'agrément"
+        FREE = "free", "Point libre"
+
+    class Opinion(models.TextChoices):
+        FAVOURABLE = "favourable", "Favorable"
+        UNFAVOURABLE = "unfavourable", "Défavorable"
+        POSTPONED = "postponed", "Ajourné"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    title = models.CharField("intitulé", max_length=200, blank=True)
+    description = models.TextField("présentation", blank=True)
+    request = models.ForeignKey(
+        "pathways.Request", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
+    # The agrément application (approvals app) is referred to by its public id until that model lands.
+    application_id = models.UUIDField("demande d'agrément", null=True, blank=True)
+    opinion = models.CharField("avis", max_length=15, choices=Opinion.choices, blank=True)
+    motive = models.TextField("motif", blank=True)
+    opinion_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "point de l'ordre du jour"
+        constraints = [
+            # A request is on one agenda at a time; a postponed item frees it for the next meeting.
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=~Q(opinion="postponed") & Q(request__isnull=False),
+                name="agenda_request_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="request") & Q(request__isnull=False))
+                | (Q(kind="agrement") & Q(application_id__isnull=False) & Q(request__isnull=True))
+                | (Q(kind="free") & Q(request__isnull=True) & Q(application_id__isnull=True) & ~Q(title="")),
+                name="agenda_item_kind_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+
+class Convocation(BaseModel):
+    """A member convened to a meeting, and their answer."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", "Sans réponse"
+        PRESENT = "present", "Sera présent·e"
+        SUBSTITUTE = "substitute", "Se fait remplacer par son suppléant"
+        ABSENT = "absent", "Excusé·e"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="convocations")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="convocations")
+    answer = models.CharField("réponse", max_length=12, choices=Answer.choices, default=Answer.PENDING)
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+    present = models.BooleanField("présent·e à la séance", null=True, blank=True)
+
+    class Meta:
+        ordering = ["mandate__seat__order", "mandate__kind"]
+        verbose_name = "convocation"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "mandate"], name="convocation_once_per_mandate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Convocation — {self.mandate}"
+
+
+class Recusal(BaseModel):
+    """A declared conflict of interest: the member does not see the item's summary nor take part in it."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="recusals")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="recusals")
+    reason = models.CharField("motif", max_length=200)
+    automatic = models.BooleanField("de droit", default=False)
+
+    class Meta:
+        verbose_name = "déport"
+        constraints = [models.UniqueConstraint(fields=["item", "mandate"], name="recusal_once")]
+
+    def __str__(self) -> str:
+        return f"Déport — {self.mandate}"
+
+
+class DecisionSequence(models.Model):
+    """The per-département yearly numbering of the prefect's decisions (2026-0001, 2026-0002...)."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["departement", "year"], name="decision_sequence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.departement.code} {self.year} : {self.last_number}"

@@ -1,0 +1,138 @@
+"""The commission's rules: composition, mandates, quorum, the member portal. Each with its source.
+
+Rules DOMAIN.md marks "to confirm" are also dated settings (`core.RuleSetting`): the values here are the
+defaults, a row with a later effective date overrides them without a code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from django.db import models
+
+# Members are appointed by prefectoral arrêté for 3 years, renewable.
+# Source: art. R. 121-12-7 CASF (décret n° 2016-1467 du 28 octobre 2016).
+MANDATE_YEARS = 3
+
+# A mandate ending within this many days is on the secretariat's board (issue: "within 90 days").
+MANDATE_WARNING_DAYS = 90
+
+# At least two meetings a year. Source: décret du 30 décembre 2025 (number to confirm, DOMAIN.md).
+MIN_MEETINGS_PER_YEAR = 2
+
+# Members see the agenda and the pseudonymised summaries from the convocation until this many days after
+# the meeting, and nothing afterwards. A choice of the service (need-to-know), not a legal figure.
+PORTAL_DAYS_AFTER_MEETING = 15
+
+# A meeting can only be convened this many days ahead at least, so that members can prepare.
+# Décret n° 2006-665, art. 9: convocation "cinq jours au moins avant la date de la réunion", sauf urgence
+# (its application to the commission is to confirm, as for the quorum below).
+CONVOCATION_NOTICE_DAYS = 5
+
+
+class College(models.TextChoices):
+    STATE = "state", "Services de l'État"
+    MAGISTRATES = "magistrates", "Magistrats"
+    LOCAL_AUTHORITIES = "local_authorities", "Collectivités territoriales"
+    HEALTH = "health", "Professionnels de santé"
+    ASSOCIATIONS = "associations", "Associations"
+    CHILD_PROTECTION = "child_protection", "Protection de l'enfance"
+
+
+class SeatCategory(models.TextChoices):
+    """The categories of members listed by art. R. 121-12-7 CASF, and those added in December 2025."""
+
+    MAGISTRATE = "magistrate", "1° Magistrat de l'ordre judiciaire"
+    SOCIAL_COHESION = "social_cohesion", "2° Directeur départemental chargé de la cohésion sociale (DDETS)"
+    PUBLIC_SECURITY = "public_security", "3° Directeur départemental de la sécurité publique"
+    JUDICIAL_POLICE = "judicial_police", "4° Directeur de la police judiciaire"
+    GENDARMERIE = "gendarmerie", "5° Commandant du groupement de gendarmerie"
+    FOREIGNERS = "foreigners", "6° Chef du service des étrangers de la préfecture"
+    LABOUR = "labour", "7° Directeur départemental du travail (DDETS)"
+    EDUCATION = "education", "8° Directeur académique des services de l'éducation nationale"
+    DOCTOR = "doctor", "9° Médecin désigné par l'ordre des médecins"
+    LOCAL_AUTHORITY = "local_authority", "10° Représentant des collectivités territoriales"
+    ASSOCIATION = "association", "11° Représentant d'une association agréée"
+    DEPARTMENT_PRESIDENT = (
+        "department_president",
+        "Président du conseil départemental (décret de décembre 2025)",
+    )
+    CHILD_PROTECTION = "child_protection", "Organisme de protection de l'enfance (décret de décembre 2025)"
+
+
+COLLEGE_OF = {
+    SeatCategory.MAGISTRATE: College.MAGISTRATES,
+    SeatCategory.SOCIAL_COHESION: College.STATE,
+    SeatCategory.PUBLIC_SECURITY: College.STATE,
+    SeatCategory.JUDICIAL_POLICE: College.STATE,
+    SeatCategory.GENDARMERIE: College.STATE,
+    SeatCategory.FOREIGNERS: College.STATE,
+    SeatCategory.LABOUR: College.STATE,
+    SeatCategory.EDUCATION: College.STATE,
+    SeatCategory.DOCTOR: College.HEALTH,
+    SeatCategory.LOCAL_AUTHORITY: College.LOCAL_AUTHORITIES,
+    SeatCategory.ASSOCIATION: College.ASSOCIATIONS,
+    SeatCategory.DEPARTMENT_PRESIDENT: College.LOCAL_AUTHORITIES,
+    SeatCategory.CHILD_PROTECTION: College.CHILD_PROTECTION,
+}
+
+# Police, gendarmerie and justice: a person in a PSP is not required to file a complaint, so these members
+# never see the social follow-up, the address or the health section of a summary (the care/justice wall).
+ENFORCEMENT_CATEGORIES = frozenset(
+    {
+        SeatCategory.MAGISTRATE,
+        SeatCategory.PUBLIC_SECURITY,
+        SeatCategory.JUDICIAL_POLICE,
+        SeatCategory.GENDARMERIE,
+    }
+)
+
+# The president of the conseil départemental and child-protection bodies do not sit on individual PSP files
+# (décret du 30 décembre 2025, DOMAIN.md): they are not convened to restricted meetings.
+NOT_ON_INDIVIDUAL_FILES = frozenset({SeatCategory.DEPARTMENT_PRESIDENT, SeatCategory.CHILD_PROTECTION})
+
+
+# Quorum. Whether décret n° 2006-665 (commissions administratives à caractère consultatif) applies is to
+# confirm (DOMAIN.md): its art. 14 requires half of the members present or represented. Dated setting.
+QUORUM_SETTING = "commission_quorum"
+
+
+@dataclass(frozen=True)
+class QuorumRule:
+    effective_from: date
+    applies: bool
+    fraction: Fraction  # share of the seats that must be filled (titular or substitute present)
+    source: str
+
+
+QUORUM_DEFAULTS = (
+    QuorumRule(
+        date(2016, 10, 30),
+        True,
+        Fraction(1, 2),
+        "Décret n° 2006-665 du 7 juin 2006, art. 14 (application à la commission à confirmer)",
+    ),
+)
+
+
+def quorum_rule(day: date, overrides: list[QuorumRule] | tuple = ()) -> QuorumRule:
+    candidates = [r for r in (*QUORUM_DEFAULTS, *overrides) if r.effective_from <= day]
+    return max(candidates, key=lambda r: r.effective_from)
+
+
+def quorum_reached(seats_filled: int, seats_total: int, rule: QuorumRule) -> bool:
+    if not rule.applies:
+        return True
+    if seats_total == 0:
+        return False
+    return Fraction(seats_filled, seats_total) >= rule.fraction
+
+
+def seats_needed(seats_total: int, rule: QuorumRule) -> int:
+    """The smallest number of filled seats that reaches the quorum."""
+    if not rule.applies:
+        return 0
+    needed = rule.fraction * seats_total
+    return int(needed) if needed.denominator == 1 else int(needed) + 1

@@ -1,0 +1,172 @@
+"""Scoped reads of the commission app."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from parcours.core.access import Actor
+from parcours.core.models import RuleSetting
+from parcours.pathways.models import Request, RequestState
+
+from . import rules
+from .models import AgendaItem, Arrete, Convocation, Mandate, Meeting, MeetingKind, MeetingState
+
+
+def _get_or_404(qs, public_id):
+    try:
+        return qs.get(public_id=public_id)
+    except (qs.model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+# --- Composition ---
+
+
+def arretes_of(actor: Actor):
+    return Arrete.objects.filter(departement=actor.departement)
+
+
+def get_arrete_or_404(actor: Actor, public_id) -> Arrete:
+    return _get_or_404(arretes_of(actor), public_id)
+
+
+def current_mandates(departement, day: date):
+    return (
+        Mandate.objects.current(day)
+        .filter(seat__arrete__departement=departement)
+        .select_related("seat", "member", "seat__organisation")
+    )
+
+
+def get_mandate_or_404(actor: Actor, public_id) -> Mandate:
+    return _get_or_404(Mandate.objects.filter(seat__arrete__departement=actor.departement), public_id)
+
+
+def mandates_ending(departement, today: date, horizon_days: int = rules.MANDATE_WARNING_DAYS):
+    """Mandates running today and ending within the horizon, with no successor appointed on the same seat."""
+    successor = Mandate.objects.filter(
+        seat=OuterRef("seat"), kind=OuterRef("kind"), start__gt=OuterRef("end"), ended_on__isnull=True
+    )
+    return (
+        current_mandates(departement, today)
+        .filter(end__lte=today + timedelta(days=horizon_days))
+        .annotate(has_successor=Exists(successor))
+        .filter(has_successor=False)
+        .order_by("end")
+    )
+
+
+# --- Meetings ---
+
+
+def meetings_of(actor: Actor):
+    return Meeting.objects.filter(departement=actor.departement)
+
+
+def get_meeting_or_404(actor: Actor, public_id) -> Meeting:
+    return _get_or_404(meetings_of(actor), public_id)
+
+
+def get_item_or_404(actor: Actor, meeting: Meeting, public_id) -> AgendaItem:
+    return _get_or_404(meeting.items.select_related("request__pathway__person"), public_id)
+
+
+def request_pool(departement):
+    """Requests ready for the commission, or postponed, that are not on an agenda yet."""
+    on_agenda = AgendaItem.objects.filter(request=OuterRef("pk")).exclude(
+        opinion=AgendaItem.Opinion.POSTPONED
+    )
+    return (
+        Request.objects.filter(
+            pathway__departement=departement, state__in=[RequestState.READY, RequestState.POSTPONED]
+        )
+        .annotate(on_agenda=Exists(on_agenda))
+        .filter(on_agenda=False)
+        .select_related("pathway__person", "pathway__association")
+        .order_by("submitted_on")
+    )
+
+
+def counted_seats(meeting: Meeting) -> set[int]:
+    """Seats that count for the quorum: seats with a member in office on the day of the meeting."""
+    day = meeting.starts_at.date()
+    seats = set()
+    for mandate in current_mandates(meeting.departement, day):
+        if meeting.kind == MeetingKind.RESTRICTED and not mandate.seat.sits_on_individual_files:
+            continue
+        seats.add(mandate.seat_id)
+    return seats
+
+
+def quorum_rule_for(day: date) -> rules.QuorumRule:
+    from fractions import Fraction
+
+    overrides = [
+        rules.QuorumRule(
+            row.effective_from, bool(row.value["applies"]), Fraction(row.value["fraction"]), row.source
+        )
+        for row in RuleSetting.objects.filter(key=rules.QUORUM_SETTING)
+    ]
+    return rules.quorum_rule(day, overrides)
+
+
+def quorum_status(meeting: Meeting) -> dict:
+    seats = counted_seats(meeting)
+    filled = set(
+        meeting.convocations.filter(present=True, mandate__seat_id__in=seats).values_list(
+            "mandate__seat_id", flat=True
+        )
+    )
+    rule = quorum_rule_for(meeting.starts_at.date())
+    return {
+        "filled": len(filled),
+        "total": len(seats),
+        "needed": rules.seats_needed(len(seats), rule),
+        "reached": rules.quorum_reached(len(filled), len(seats), rule),
+        "applies": rule.applies,
+        "source": rule.source,
+    }
+
+
+# --- The member portal ---
+
+
+def portal_window(meeting: Meeting) -> tuple:
+    """From the convocation to a set number of days after the meeting."""
+    return meeting.convened_at, meeting.starts_at + timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING)
+
+
+def member_convocations(actor: Actor, now=None):
+    """The convocations of the signed-in member whose meetings are within the portal window."""
+    now = now or timezone.now()
+    if actor is None or actor.role != "commission_member":
+        return Convocation.objects.none()
+    return (
+        Convocation.objects.filter(
+            mandate__member=actor.user,
+            meeting__departement=actor.departement,
+            meeting__state__in=[MeetingState.CONVENED, MeetingState.HELD, MeetingState.CLOSED],
+            meeting__convened_at__lte=now,
+            meeting__starts_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING),
+        )
+        .select_related("meeting", "mandate__seat")
+        .order_by("meeting__starts_at")
+    )
+
+
+def get_member_convocation_or_404(actor: Actor, meeting_public_id) -> Convocation:
+    convocation = member_convocations(actor).filter(meeting__public_id=meeting_public_id).first()
+    if convocation is None:
+        raise Http404
+    return convocation
+
+
+def visible_items(convocation: Convocation):
+    """The agenda items a convened member may open: all but those they recused themselves from."""
+    recused = Q(recusals__mandate=convocation.mandate)
+    return convocation.meeting.items.exclude(recused)

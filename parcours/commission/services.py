@@ -1,0 +1,436 @@
+"""Every write of the commission app: composition, meetings, agendas, convocations, attendance, recusals,
+opinions. Keyword-only arguments, the actor first; each call is atomic and audited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from parcours.core import audit
+from parcours.core.access import Actor
+from parcours.core.policies import can
+from parcours.pathways import services as psp
+from parcours.pathways.models import Request, RequestKind, RequestState
+
+from . import rules
+from .models import (
+    AgendaItem,
+    Arrete,
+    Convocation,
+    Mandate,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+    Recusal,
+    Seat,
+)
+from .selectors import (
+    current_mandates,
+    quorum_status,
+    request_pool,
+)
+
+
+def _require(actor: Actor, permission: str = "commission.manage") -> None:
+    if not can(actor, permission):
+        raise PermissionDenied
+
+
+def _same_departement(actor: Actor, departement_id: int) -> None:
+    if departement_id != actor.departement.pk:
+        raise PermissionDenied
+
+
+# --- Composition ---
+
+
+@transaction.atomic
+def create_arrete(
+    *, actor: Actor, reference: str, signed_on: date, mandate_start: date, mandate_end: date | None = None
+):
+    _require(actor)
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"reference": "Indiquez la référence de l'arrêté."})
+    mandate_end = mandate_end or _years_later(mandate_start, rules.MANDATE_YEARS)
+    if mandate_end <= mandate_start:
+        raise ValidationError({"mandate_end": "La fin des mandats doit suivre leur début."})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": "La date de signature ne peut pas être dans le futur."})
+    if Arrete.objects.filter(departement=actor.departement, reference=reference).exists():
+        raise ValidationError({"reference": "Un arrêté porte déjà cette référence."})
+    arrete = Arrete.objects.create(
+        departement=actor.departement,
+        reference=reference,
+        signed_on=signed_on,
+        mandate_start=mandate_start,
+        mandate_end=mandate_end,
+    )
+    audit.record(actor, "create", arrete, detail="arrêté de composition")
+    return arrete
+
+
+def _years_later(day: date, years: int) -> date:
+    """The day before the same date `years` later (3 years from 1 March 2026: 28 February 2029)."""
+    try:
+        same = day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        same = day.replace(year=day.year + years, day=28) + timedelta(days=1)
+    return same - timedelta(days=1)
+
+
+@transaction.atomic
+def add_seat(*, actor: Actor, arrete: Arrete, category: str, label: str, organisation=None) -> Seat:
+    _require(actor)
+    _same_departement(actor, arrete.departement_id)
+    if organisation is not None and organisation.departement_id != actor.departement.pk:
+        raise ValidationError({"organisation": "Cet organisme n'est pas du département."})
+    order = (arrete.seats.aggregate(m=Max("order"))["m"] or 0) + 1
+    seat = Seat.objects.create(
+        arrete=arrete, category=category, label=label.strip(), organisation=organisation, order=order
+    )
+    audit.record(actor, "create", seat, detail="siège de la commission")
+    return seat
+
+
+@transaction.atomic
+def appoint(
+    *, actor: Actor, seat: Seat, member, kind: str, start: date | None = None, end: date | None = None
+) -> Mandate:
+    """Appoint a member (an account with the commission-member role in the département) to a seat."""
+    _require(actor)
+    _same_departement(actor, seat.arrete.departement_id)
+    start = start or seat.arrete.mandate_start
+    end = end or seat.arrete.mandate_end
+    if end <= start:
+        raise ValidationError({"end": "La fin du mandat doit suivre son début."})
+    if not member.memberships.filter(
+        active=True, role="commission_member", organisation__departement=actor.departement
+    ).exists():
+        raise ValidationError(
+            {"member": "Ce compte n'a pas de rattachement « membre de la commission » dans le département."}
+        )
+    overlapping = seat.mandates.filter(kind=kind, ended_on__isnull=True, start__lte=end, end__gte=start)
+    if overlapping.exists():
+        raise ValidationError(
+            {"kind": f"Le siège a déjà un·e {Mandate.Kind(kind).label.lower()} sur cette période."}
+        )
+    mandate = Mandate.objects.create(seat=seat, member=member, kind=kind, start=start, end=end)
+    audit.record(actor, "create", mandate, detail="mandat")
+    return mandate
+
+
+@transaction.atomic
+def end_mandate(*, actor: Actor, mandate: Mandate, day: date) -> Mandate:
+    _require(actor)
+    _same_departement(actor, mandate.seat.arrete.departement_id)
+    if mandate.ended_on:
+        raise ValidationError("Ce mandat a déjà pris fin.")
+    if not mandate.start <= day <= mandate.end:
+        raise ValidationError({"day": "La fin anticipée doit tomber pendant le mandat."})
+    mandate.ended_on = day
+    mandate.save(update_fields=["ended_on", "updated_at"])
+    audit.record(actor, "update", mandate, detail="fin anticipée du mandat")
+    return mandate
+
+
+# --- Meetings ---
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    actor: Actor,
+    kind: str,
+    starts_at: datetime,
+    place: str = "",
+    video_link: str = "",
+    chaired_by: str = "",
+) -> Meeting:
+    _require(actor)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "Une séance ne peut pas être programmée dans le passé."})
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": "Indiquez un lieu ou un lien de visioconférence."})
+    meeting = Meeting.objects.create(
+        departement=actor.departement,
+        kind=kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        video_link=video_link.strip(),
+        chaired_by=chaired_by.strip(),
+    )
+    audit.record(actor, "create", meeting, detail="séance programmée")
+    return meeting
+
+
+def _editable_agenda(meeting: Meeting) -> None:
+    if meeting.state not in (MeetingState.SCHEDULED, MeetingState.CONVENED):
+        raise ValidationError("L'ordre du jour d'une séance tenue, close ou annulée ne peut plus changer.")
+
+
+def _next_order(meeting: Meeting) -> int:
+    return (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> AgendaItem:
+    """Put a request that is ready (or was postponed) on the agenda of a restricted meeting."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    _editable_agenda(meeting)
+    if meeting.kind != MeetingKind.RESTRICTED:
+        raise ValidationError(
+            "Les demandes individuelles sont examinées en formation restreinte : "
+            "programmez une séance restreinte."
+        )
+    if request.pathway.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if request.state not in (RequestState.READY, RequestState.POSTPONED):
+        raise ValidationError(
+            f"Seule une demande prête pour la commission (ou ajournée) peut être inscrite ; "
+            f"celle-ci est « {request.get_state_display()} »."
+        )
+    if not request_pool(actor.departement).filter(pk=request.pk).exists():
+        raise ValidationError("Cette demande est déjà inscrite à l'ordre du jour d'une autre séance.")
+    kind_label = "Renouvellement" if request.kind == RequestKind.RENEWAL else "Demande d'engagement"
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.REQUEST,
+        request=request,
+        order=_next_order(meeting),
+        title=f"{kind_label} — {request.pathway.person.pseudonym}",
+    )
+    _recuse_presenting_association(item)
+    audit.record(actor, "update", meeting, detail="demande inscrite à l'ordre du jour")
+    return item
+
+
+@transaction.atomic
+def add_free_item(*, actor: Actor, meeting: Meeting, title: str, description: str = "") -> AgendaItem:
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    _editable_agenda(meeting)
+    if not title.strip():
+        raise ValidationError({"title": "Indiquez l'intitulé du point."})
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.FREE,
+        title=title.strip(),
+        description=description.strip(),
+        order=_next_order(meeting),
+    )
+    audit.record(actor, "update", meeting, detail="point libre inscrit à l'ordre du jour")
+    return item
+
+
+@transaction.atomic
+def remove_item(*, actor: Actor, item: AgendaItem) -> None:
+    _require(actor)
+    _same_departement(actor, item.meeting.departement_id)
+    _editable_agenda(item.meeting)
+    meeting = item.meeting
+    item.delete()
+    audit.record(actor, "update", meeting, detail="point retiré de l'ordre du jour")
+
+
+@transaction.atomic
+def move_item(*, actor: Actor, item: AgendaItem, up: bool) -> None:
+    _require(actor)
+    _same_departement(actor, item.meeting.departement_id)
+    _editable_agenda(item.meeting)
+    items = list(item.meeting.items.all())
+    index = items.index(item)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, each in enumerate(items, start=1):
+            if each.order != position:
+                each.order = position
+                each.save(update_fields=["order", "updated_at"])
+
+
+def _recuse_presenting_association(item: AgendaItem) -> None:
+    """The association presents the case but its representative may not deliberate on it (DOMAIN.md)."""
+    association = item.request.pathway.association
+    mandates = Mandate.objects.current(item.meeting.starts_at.date()).filter(
+        seat__arrete__departement=item.meeting.departement, seat__organisation=association
+    )
+    for mandate in mandates:
+        Recusal.objects.get_or_create(
+            item=item,
+            mandate=mandate,
+            defaults={"reason": "Association qui accompagne la personne", "automatic": True},
+        )
+
+
+# --- Convocations and answers ---
+
+
+@transaction.atomic
+def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Convocation]:
+    """Convene the titular members (or the substitute of a seat without titular) and freeze the agenda list.
+
+    Restricted meetings leave out the seats that do not sit on individual files. The e-mails are sent by
+    `notify_convocations` once the transaction commits.
+    """
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state != MeetingState.SCHEDULED:
+        raise ValidationError("Les convocations de cette séance ont déjà été envoyées.")
+    if not meeting.items.exists():
+        raise ValidationError("L'ordre du jour est vide : inscrivez au moins un point avant de convoquer.")
+    notice = timedelta(days=rules.CONVOCATION_NOTICE_DAYS)
+    if not urgent and meeting.starts_at - timezone.now() < notice:
+        raise ValidationError(
+            f"La convocation doit parvenir {rules.CONVOCATION_NOTICE_DAYS} jours au moins avant la séance "
+            "(sauf urgence, à cocher)."
+        )
+    day = meeting.starts_at.date()
+    convocations = []
+    by_seat: dict[int, dict[str, Mandate]] = {}
+    for mandate in current_mandates(meeting.departement, day):
+        if meeting.kind == MeetingKind.RESTRICTED and not mandate.seat.sits_on_individual_files:
+            continue
+        by_seat.setdefault(mandate.seat_id, {})[mandate.kind] = mandate
+    if not by_seat:
+        raise ValidationError(
+            "Aucun membre n'a de mandat en cours à la date de la séance : complétez la composition."
+        )
+    for mandates in by_seat.values():
+        mandate = mandates.get(Mandate.Kind.TITULAR) or mandates[Mandate.Kind.SUBSTITUTE]
+        convocations.append(Convocation.objects.create(meeting=meeting, mandate=mandate))
+    meeting.state = MeetingState.CONVENED
+    meeting.convened_at = timezone.now()
+    meeting.save(update_fields=["state", "convened_at", "updated_at"])
+    audit.record(actor, "update", meeting, detail=f"{len(convocations)} membres convoqués")
+    return convocations
+
+
+@transaction.atomic
+def answer_convocation(*, actor: Actor, convocation: Convocation, answer: str) -> Convocation:
+    """The member confirms, sends their substitute (who is then convened) or apologises."""
+    _require(actor, "commission.portal")
+    if convocation.mandate.member_id != actor.user.pk:
+        raise PermissionDenied
+    if convocation.meeting.state != MeetingState.CONVENED:
+        raise ValidationError("La séance n'attend plus de réponse.")
+    if answer not in Convocation.Answer.values or answer == Convocation.Answer.PENDING:
+        raise ValidationError({"answer": "Choisissez une réponse."})
+    substitute = None
+    if answer == Convocation.Answer.SUBSTITUTE:
+        if convocation.mandate.kind != Mandate.Kind.TITULAR:
+            raise ValidationError({"answer": "Seul·e un·e titulaire peut se faire remplacer."})
+        substitute = (
+            Mandate.objects.current(convocation.meeting.starts_at.date())
+            .filter(seat=convocation.mandate.seat, kind=Mandate.Kind.SUBSTITUTE)
+            .first()
+        )
+        if substitute is None:
+            raise ValidationError({"answer": "Ce siège n'a pas de suppléant·e en fonction : excusez-vous."})
+    convocation.answer = answer
+    convocation.answered_at = timezone.now()
+    convocation.save(update_fields=["answer", "answered_at", "updated_at"])
+    if substitute is not None:
+        Convocation.objects.get_or_create(meeting=convocation.meeting, mandate=substitute)
+        for recusal in Recusal.objects.filter(item__meeting=convocation.meeting, mandate=convocation.mandate):
+            Recusal.objects.get_or_create(
+                item=recusal.item, mandate=substitute, defaults={"reason": recusal.reason, "automatic": True}
+            )
+    audit.record(actor, "update", convocation, detail=f"réponse à la convocation : {answer}")
+    return convocation
+
+
+# --- During the meeting ---
+
+
+@transaction.atomic
+def record_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) -> dict:
+    """Mark who is present (convocation ids); the meeting is then held. Returns the quorum status."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state not in (MeetingState.CONVENED, MeetingState.HELD):
+        raise ValidationError("La présence se relève pour une séance convoquée.")
+    if meeting.starts_at.date() > timezone.localdate():
+        raise ValidationError("La séance n'a pas encore eu lieu.")
+    convocations = list(meeting.convocations.all())
+    unknown = set(present_ids) - {c.pk for c in convocations}
+    if unknown:
+        raise ValidationError("Un membre coché n'est pas convoqué à cette séance.")
+    for convocation in convocations:
+        convocation.present = convocation.pk in present_ids
+        convocation.save(update_fields=["present", "updated_at"])
+    meeting.state = MeetingState.HELD
+    meeting.held_on = meeting.starts_at.date()
+    meeting.save(update_fields=["state", "held_on", "updated_at"])
+    status = quorum_status(meeting)
+    audit.record(actor, "update", meeting, detail="présences relevées")
+    return status
+
+
+@transaction.atomic
+def declare_recusal(*, actor: Actor, item: AgendaItem, mandate: Mandate, reason: str) -> Recusal:
+    _require(actor)
+    _same_departement(actor, item.meeting.departement_id)
+    if item.opinion:
+        raise ValidationError("L'avis sur ce point est déjà rendu.")
+    if not item.meeting.convocations.filter(mandate=mandate).exists():
+        raise ValidationError({"mandate": "Ce membre n'est pas convoqué à la séance."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez le motif du déport."})
+    recusal, created = Recusal.objects.get_or_create(
+        item=item, mandate=mandate, defaults={"reason": reason.strip()}
+    )
+    if not created:
+        raise ValidationError({"mandate": "Ce membre s'est déjà déporté sur ce point."})
+    audit.record(actor, "create", recusal, detail="déport déclaré")
+    return recusal
+
+
+@transaction.atomic
+def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive: str) -> AgendaItem:
+    """The commission's opinion on an item; for a PSP request it moves the request's state machine too."""
+    _require(actor)
+    meeting = item.meeting
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Relevez d'abord les présences : l'avis se donne en séance.")
+    status = quorum_status(meeting)
+    if not status["reached"]:
+        raise ValidationError(
+            f"Le quorum n'est pas atteint ({status['filled']} sièges pourvus sur {status['total']}, "
+            f"{status['needed']} requis) : la commission ne peut pas rendre d'avis."
+        )
+    if item.kind == AgendaItem.Kind.FREE:
+        raise ValidationError("Un point libre n'appelle pas d'avis.")
+    if item.opinion:
+        raise ValidationError("L'avis sur ce point est déjà enregistré.")
+    if opinion not in AgendaItem.Opinion.values:
+        raise ValidationError({"opinion": "Choisissez l'avis de la commission."})
+    if not motive.strip():
+        raise ValidationError({"motive": "Le motif de l'avis est obligatoire."})
+    day = meeting.held_on or meeting.starts_at.date()
+    if item.kind == AgendaItem.Kind.REQUEST:
+        psp.record_opinion(actor=actor, request=item.request, opinion=opinion, day=day, motive=motive.strip())
+    item.opinion, item.motive, item.opinion_recorded_at = opinion, motive.strip(), timezone.now()
+    item.save(update_fields=["opinion", "motive", "opinion_recorded_at", "updated_at"])
+    audit.record(actor, "update", item, detail=f"avis {opinion}")
+    return item
+
+
+@transaction.atomic
+def cancel_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """Cancel a meeting that has not been held: its requests go back to the pool."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state not in (MeetingState.SCHEDULED, MeetingState.CONVENED):
+        raise ValidationError("Seule une séance qui n'a pas encore eu lieu peut être annulée.")
+    meeting.items.filter(kind=AgendaItem.Kind.REQUEST).delete()
+    meeting.state = MeetingState.CANCELLED
+    meeting.save(update_fields=["state", "updated_at"])
+    audit.record(actor, "update", meeting, detail="séance annulée")
+    return meeting
