@@ -1,1 +1,0 @@
-"""Views (thin: parse, call a service, render)."""
