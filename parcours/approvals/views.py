@@ -1,1 +1,395 @@
 """Views (thin: parse, call a service, render)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from parcours.core import audit
+from parcours.core.views_base import ActorRequiredMixin
+
+from . import rules, services
+from .forms import (
+    ApplicationDocumentForm,
+    ApplicationInfoForm,
+    DecisionForm,
+    OpinionForm,
+    ReturnIncompleteForm,
+    WithdrawForm,
+)
+from .models import Agrement, AgrementStatus, ApplicationDocument
+from .policies import abilities
+from .selectors import (
+    _parse_uuid,
+    agrement_status,
+    associations_of,
+    get_application_or_404,
+    get_association_or_404,
+)
+from .settings_store import commission_opinion_required
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+STATUS_BADGES = {
+    AgrementStatus.VALID: "success",
+    AgrementStatus.EXPIRING: "warning",
+    AgrementStatus.FUTURE: "info",
+    AgrementStatus.EXPIRED: "error",
+    AgrementStatus.WITHDRAWN: "error",
+    AgrementStatus.NONE: "new",
+}
+
+
+def organisation_context(organisation, today):
+    status, current = agrement_status(organisation, today)
+    return {
+        "organisation": organisation,
+        "status": status,
+        "status_label": AgrementStatus(status).label,
+        "status_badge": STATUS_BADGES[status],
+        "current_agrement": current,
+        "agrements": Agrement.objects.filter(organisation=organisation).order_by("-valid_from"),
+        "applications": organisation.agrement_applications.order_by("-created_at"),
+        "rules": rules,
+        "today": today,
+    }
+
+
+class AssociationListView(ActorRequiredMixin, TemplateView):
+    permission = "approvals.list"
+    template_name = "approvals/association_list.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        rows = []
+        wanted = self.request.GET.get("statut", "")
+        for org in associations_of(self.actor.departement):
+            status, agrement = agrement_status(org, today)
+            if wanted in AgrementStatus.values and status != wanted:
+                continue
+            rows.append(
+                {
+                    "org": org,
+                    "status": AgrementStatus(status).label,
+                    "badge": STATUS_BADGES[status],
+                    "agrement": agrement,
+                    "open": org.agrement_applications.open().first(),
+                }
+            )
+        audit.record(self.actor, "view", None, detail="liste des agréments")
+        return {
+            "nav": "approvals",
+            "rows": rows,
+            "statuses": AgrementStatus.choices,
+            "wanted": wanted,
+            "rules": rules,
+        }
+
+
+class AssociationDetailView(ActorRequiredMixin, TemplateView):
+    permission = "approvals.list"
+    template_name = "approvals/association_detail.html"
+
+    def get_context_data(self, **kwargs):
+        org = get_association_or_404(self.actor, self.kwargs["pk"])
+        audit.record(self.actor, "view", org, detail="agréments de l'association")
+        context = organisation_context(org, timezone.localdate())
+        context.update(nav="approvals", withdraw_form=kwargs.get("withdraw_form") or WithdrawForm())
+        return context
+
+
+class OwnAgrementView(ActorRequiredMixin, TemplateView):
+    permission = "approvals.own"
+    template_name = "approvals/own.html"
+
+    def get_context_data(self, **kwargs):
+        org = self.actor.organisation
+        audit.record(self.actor, "view", org, detail="agrément de l'association")
+        context = organisation_context(org, timezone.localdate())
+        context["nav"] = "approvals_own"
+        context["open_application"] = org.agrement_applications.open().first()
+        return context
+
+
+class StartApplicationView(ActorRequiredMixin, View):
+    permission = "approvals.prepare"
+
+    def post(self, request):
+        try:
+            application = services.start_application(actor=self.actor)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("approvals:own")
+        messages.success(request, "Demande d'agrément commencée : complétez le dossier puis déposez-le.")
+        return redirect("approvals:application", pk=application.public_id)
+
+
+def application_context(actor, application, **forms):
+    today = timezone.localdate()
+    can_do = abilities(actor, application, today)
+    context = {
+        "nav": "approvals" if not actor.is_association else "approvals_own",
+        "application": application,
+        "organisation": application.organisation,
+        "documents": application.documents.all(),
+        "events": application.events.select_related("user"),
+        "can": can_do,
+        "rules": rules,
+        "today": today,
+        "completeness_deadline": application.completeness_deadline,
+        "complete_on": application.effective_complete_on(today),
+        "tacit_on": application.tacit_approval_on(today),
+        "opinion_required": commission_opinion_required(today),
+    }
+    if application.is_editable:
+        context["missing_now"] = services.missing_for_submission(application, today)
+    defaults = {
+        "info_form": ApplicationInfoForm(
+            initial={
+                "declared_on": application.declared_on,
+                "staff_count": application.staff_count,
+                "qualifications": application.qualifications,
+                "premises": application.premises,
+            }
+        )
+        if can_do["edit"]
+        else None,
+        "document_form": ApplicationDocumentForm() if can_do["edit"] else None,
+        "incomplete_form": ReturnIncompleteForm() if can_do["return_incomplete"] else None,
+        "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
+        "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
+        "withdraw_form": WithdrawForm(initial={"day": today}) if can_do["withdraw"] else None,
+    }
+    for name, default in defaults.items():
+        context[name] = forms.get(name, default)
+    return context
+
+
+class ApplicationDetailView(ActorRequiredMixin, TemplateView):
+    permission = "approvals.view"
+    template_name = "approvals/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        application = get_application_or_404(self.actor, self.kwargs["pk"])
+        return application_context(self.actor, application)
+
+
+class ApplicationActionView(ActorRequiredMixin, View):
+    """A POST on the application page: on error, the page comes back with the form's errors."""
+
+    form_class = None
+    form_name = ""
+    success_message = ""
+    anchor = ""
+
+    def get_form(self):
+        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+
+    def post(self, request, pk, **kwargs):
+        application = get_application_or_404(self.actor, pk)
+        url = reverse("approvals:application", args=[application.public_id]) + self.anchor
+        form = self.get_form()
+        if form is None or form.is_valid():
+            try:
+                self.perform(application, form)
+            except ValidationError as exc:
+                if form is None or not hasattr(exc, "error_dict"):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(url)
+                apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(url)
+        application.refresh_from_db()
+        context = application_context(self.actor, application, **{self.form_name: form})
+        context["focus_form"] = self.form_name
+        return render(request, "approvals/application_detail.html", context)
+
+
+class InfoView(ApplicationActionView):
+    permission = "approvals.prepare"
+    form_class, form_name, anchor = ApplicationInfoForm, "info_form", "#dossier"
+    success_message = "Informations du dossier enregistrées."
+
+    def perform(self, application, form):
+        data = form.cleaned_data
+        services.update_application(
+            actor=self.actor,
+            application=application,
+            declared_on=data["declared_on"],
+            staff_count=data["staff_count"],
+            qualifications=data["qualifications"],
+            premises=data["premises"],
+        )
+
+
+class DocumentAddView(ApplicationActionView):
+    permission = "approvals.prepare"
+    form_class, form_name, anchor = ApplicationDocumentForm, "document_form", "#pieces"
+    success_message = "Pièce ajoutée."
+
+    def perform(self, application, form):
+        services.add_document(
+            actor=self.actor,
+            application=application,
+            kind=form.cleaned_data["kind"],
+            uploaded=form.cleaned_data["file"],
+        )
+
+
+def _document_or_404(application, document_id) -> ApplicationDocument:
+    key = _parse_uuid(document_id)
+    document = application.documents.filter(public_id=key).first() if key else None
+    if document is None:
+        raise Http404
+    return document
+
+
+class DocumentRemoveView(ApplicationActionView):
+    permission = "approvals.prepare"
+    anchor = "#pieces"
+    success_message = "Pièce retirée."
+
+    def perform(self, application, form):
+        services.remove_document(
+            actor=self.actor, document=_document_or_404(application, self.kwargs["document"])
+        )
+
+
+class DocumentDownloadView(ActorRequiredMixin, View):
+    permission = "approvals.download"
+
+    def get(self, request, pk, document):
+        application = get_application_or_404(self.actor, pk)
+        doc = _document_or_404(application, document)
+        audit.record(self.actor, "download", doc, detail=f"pièce d'agrément {doc.kind}")
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
+        response = FileResponse(
+            doc.file.open("rb"),
+            content_type=doc.content_type,
+            as_attachment=True,
+            filename=f"agrement-{doc.kind}.{extension}",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class SubmitView(ApplicationActionView):
+    permission = "approvals.submit"
+    anchor = "#instruction"
+    success_message = "Dossier de demande d'agrément déposé à la préfecture."
+
+    def perform(self, application, form):
+        services.submit_application(actor=self.actor, application=application)
+
+
+class ReturnIncompleteView(ApplicationActionView):
+    permission = "approvals.check"
+    form_class, form_name, anchor = ReturnIncompleteForm, "incomplete_form", "#instruction"
+    success_message = "Dossier renvoyé à l'association avec la liste des pièces manquantes."
+
+    def perform(self, application, form):
+        services.return_incomplete(
+            actor=self.actor,
+            application=application,
+            missing=form.cleaned_data["items"],
+            comment=form.cleaned_data["comment"],
+        )
+
+
+class MarkCompleteView(ApplicationActionView):
+    permission = "approvals.check"
+    anchor = "#instruction"
+    success_message = "Dossier déclaré complet."
+
+    def perform(self, application, form):
+        services.mark_complete(actor=self.actor, application=application)
+
+
+class OpinionView(ApplicationActionView):
+    permission = "approvals.opinion"
+    form_class, form_name, anchor = OpinionForm, "opinion_form", "#instruction"
+    success_message = "Avis de la commission enregistré."
+
+    def perform(self, application, form):
+        data = form.cleaned_data
+        services.record_commission_opinion(
+            actor=self.actor,
+            application=application,
+            opinion=data["opinion"],
+            day=data["day"],
+            motive=data["motive"],
+        )
+
+
+class DecisionView(ApplicationActionView):
+    permission = "approvals.decide"
+    form_class, form_name, anchor = DecisionForm, "decision_form", "#instruction"
+    success_message = "Décision enregistrée."
+
+    def perform(self, application, form):
+        data = form.cleaned_data
+        services.decide(
+            actor=self.actor,
+            application=application,
+            decision=data["decision"],
+            day=data["day"],
+            reference=data["reference"],
+            motive=data["motive"],
+        )
+
+
+class TacitView(ApplicationActionView):
+    permission = "approvals.check"
+    anchor = "#instruction"
+    success_message = "Agrément tacite enregistré."
+
+    def perform(self, application, form):
+        services.record_tacit_approval(actor=self.actor, application=application)
+
+
+class WithdrawView(ActorRequiredMixin, View):
+    permission = "approvals.withdraw"
+
+    def post(self, request, pk):
+        key = _parse_uuid(pk)
+        agrement = (
+            Agrement.objects.filter(public_id=key, organisation__departement=self.actor.departement)
+            .select_related("organisation")
+            .first()
+            if key
+            else None
+        )
+        if agrement is None:
+            raise Http404
+        url = reverse("approvals:association", args=[agrement.organisation.public_id])
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.withdraw_agrement(
+                    actor=self.actor,
+                    agrement=agrement,
+                    day=form.cleaned_data["day"],
+                    motive=form.cleaned_data["motive"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, "Agrément retiré.")
+            return redirect(url)
+        errors = [
+            f"{form.fields[f].label if f in form.fields else ''} : {' '.join(e)}"
+            for f, e in form.errors.items()
+        ]
+        messages.error(request, "Retrait non enregistré. " + " ".join(errors))
+        return redirect(url)

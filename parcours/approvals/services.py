@@ -1,0 +1,494 @@
+"""Every write of the agrément procedure: application, instruction, the two clocks, decision, withdrawal.
+
+Keyword-only arguments, the actor first. Refusals raise ValidationError with a French message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from parcours.core import audit
+from parcours.core.access import Actor
+from parcours.core.models import Organisation, OrganisationKind
+from parcours.core.policies import can
+from parcours.pathways.services import validate_upload
+
+from . import rules
+from .models import (
+    Agrement,
+    AgrementApplication,
+    AgrementEvent,
+    ApplicationDecision,
+    ApplicationDocument,
+    ApplicationKind,
+    ApplicationState,
+    CommissionOpinion,
+)
+from .settings_store import commission_opinion_required
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not can(actor, permission):
+        raise PermissionDenied
+
+
+def _own(actor: Actor, application: AgrementApplication) -> None:
+    if not (actor.is_association and application.organisation_id == actor.organisation.pk):
+        raise PermissionDenied
+
+
+def _in_departement(actor: Actor, application: AgrementApplication) -> None:
+    if application.departement_id != actor.departement.pk:
+        raise PermissionDenied
+
+
+def _log(actor, application, name, label, *, agrement=None, day=None, from_state="", to_state="", motive=""):
+    organisation = application.organisation if application else agrement.organisation
+    AgrementEvent.objects.create(
+        organisation=organisation,
+        application=application,
+        agrement=agrement or (application.agrement if application else None),
+        at=timezone.now(),
+        day=day,
+        name=name,
+        label=label,
+        from_state=from_state,
+        to_state=to_state,
+        user=actor.user,
+        role=actor.role,
+        motive=motive,
+    )
+    audit.record(actor, "transition", application or agrement, detail=name)
+
+
+def _transition(actor, application, method, label, *, day=None, motive="", agrement=None):
+    bound = getattr(application, method)
+    if not can_proceed(bound):
+        raise ValidationError(
+            f"Action impossible : « {label} » n'est pas permis "
+            f"quand l'état est « {application.get_state_display()} »."
+        )
+    before = application.state
+    try:
+        bound()
+    except TransitionNotAllowed as exc:
+        raise ValidationError(f"Action impossible : « {label} ».") from exc
+    application.save()
+    _log(
+        actor,
+        application,
+        method,
+        label,
+        agrement=agrement,
+        day=day,
+        from_state=before,
+        to_state=application.state,
+        motive=motive,
+    )
+
+
+def _check_day(day: date | None, today: date, *, label: str, not_before: date | None = None, after_label=""):
+    if day is None:
+        raise ValidationError({"day": f"{label} est obligatoire."})
+    if day > today:
+        raise ValidationError({"day": f"{label} ne peut pas être dans le futur."})
+    if not_before and day < not_before:
+        raise ValidationError({"day": f"{label} ne peut pas précéder {after_label} ({not_before:%d/%m/%Y})."})
+
+
+# --- The association: preparing and sending the file ---
+
+
+@transaction.atomic
+def start_application(*, actor: Actor, today: date | None = None) -> AgrementApplication:
+    """A first application, or a renewal when the association already held an agrément."""
+    _require(actor, "approvals.prepare")
+    organisation: Organisation = actor.organisation
+    if organisation.kind != OrganisationKind.ASSOCIATION:
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    open_application = organisation.agrement_applications.open().first()
+    if open_application:
+        raise ValidationError(
+            "Une demande d'agrément est déjà en cours pour votre association : complétez-la ou attendez sa "
+            "décision."
+        )
+    previous = (
+        Agrement.objects.filter(organisation=organisation, withdrawn_on__isnull=True, valid_from__lte=today)
+        .order_by("-valid_until")
+        .first()
+    )
+    kind = ApplicationKind.RENEWAL if previous else ApplicationKind.FIRST
+    last = organisation.agrement_applications.exclude(declared_on=None).order_by("-created_at").first()
+    application = AgrementApplication.objects.create(
+        departement=organisation.departement,
+        organisation=organisation,
+        kind=kind,
+        created_by=actor.user,
+        previous=previous,
+        declared_on=last.declared_on if last else None,
+    )
+    _log(
+        actor,
+        application,
+        "start",
+        "Demande de renouvellement commencée" if previous else "Demande d'agrément commencée",
+        to_state=application.state,
+    )
+    return application
+
+
+@transaction.atomic
+def update_application(
+    *,
+    actor: Actor,
+    application: AgrementApplication,
+    declared_on: date | None,
+    staff_count: int | None,
+    qualifications: str,
+    premises: str,
+    today: date | None = None,
+) -> AgrementApplication:
+    _require(actor, "approvals.prepare")
+    _own(actor, application)
+    if not application.is_editable:
+        raise ValidationError("La demande a été déposée : elle ne peut plus être modifiée.")
+    today = today or timezone.localdate()
+    if declared_on and declared_on > today:
+        raise ValidationError({"declared_on": "La date de déclaration ne peut pas être dans le futur."})
+    if staff_count is not None and staff_count < 0:
+        raise ValidationError({"staff_count": "Le nombre de personnels ne peut pas être négatif."})
+    application.declared_on = declared_on
+    application.staff_count = staff_count
+    application.qualifications = qualifications.strip()
+    application.premises = premises.strip()
+    application.save()
+    audit.record(actor, "update", application, detail="contenu du dossier d'agrément")
+    return application
+
+
+@transaction.atomic
+def add_document(
+    *, actor: Actor, application: AgrementApplication, kind: str, uploaded
+) -> ApplicationDocument:
+    """Same checks as a PSP request's documents (pathways.services.validate_upload): real type, size cap."""
+    _require(actor, "approvals.prepare")
+    _own(actor, application)
+    if not application.is_editable:
+        raise ValidationError("La demande a été déposée : aucune pièce ne peut plus être ajoutée.")
+    if kind not in rules.DOCUMENT_LABELS:
+        raise ValidationError({"kind": "Type de pièce inconnu."})
+    content_type = validate_upload(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    document = ApplicationDocument(
+        application=application,
+        kind=kind,
+        original_name=(uploaded.name or "")[:200],
+        content_type=content_type,
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor.user,
+    )
+    document.file.save("upload", uploaded, save=False)
+    document.save()
+    audit.record(actor, "create", document, detail=f"pièce {kind}")
+    return document
+
+
+@transaction.atomic
+def remove_document(*, actor: Actor, document: ApplicationDocument) -> None:
+    _require(actor, "approvals.prepare")
+    _own(actor, document.application)
+    if not document.application.is_editable:
+        raise ValidationError("La demande a été déposée : ses pièces ne peuvent plus être retirées.")
+    audit.record(actor, "update", document.application, detail="pièce retirée")
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def missing_for_submission(application: AgrementApplication, today: date) -> list[str]:
+    missing: list[str] = []
+    present = set(application.documents.values_list("kind", flat=True))
+    missing += [
+        f"Pièce manquante : {rules.DOCUMENT_LABELS[k]}" for k in rules.REQUIRED_DOCUMENTS if k not in present
+    ]
+    if application.declared_on is None:
+        missing.append("La date de déclaration de l'association n'est pas indiquée.")
+    elif not rules.declared_long_enough(application.declared_on, today):
+        missing.append(
+            f"L'association doit être déclarée depuis au moins {rules.MIN_DECLARATION_YEARS} ans "
+            "(art. R. 121-12-2 CASF)."
+        )
+    if application.staff_count is None:
+        missing.append("Le nombre de personnels n'est pas indiqué.")
+    if not application.qualifications.strip():
+        missing.append("Les qualifications des personnels ne sont pas décrites.")
+    if not application.premises.strip():
+        missing.append("Les locaux ne sont pas décrits.")
+    return missing
+
+
+@transaction.atomic
+def submit_application(
+    *, actor: Actor, application: AgrementApplication, today: date | None = None
+) -> AgrementApplication:
+    _require(actor, "approvals.submit")
+    _own(actor, application)
+    today = today or timezone.localdate()
+    missing = missing_for_submission(application, today)
+    if missing:
+        raise ValidationError(missing)
+    resubmission = application.state == ApplicationState.INCOMPLETE
+    if application.submitted_on is None:
+        application.submitted_on = today
+    # The completeness clock runs from the receipt of the file (again from the completed file).
+    application.received_on = today
+    application.missing_items = []
+    _transition(
+        actor,
+        application,
+        "submit",
+        "Dossier complété et déposé de nouveau" if resubmission else "Dossier déposé à la préfecture",
+        day=today,
+    )
+    return application
+
+
+# --- The secretariat: instruction ---
+
+
+@transaction.atomic
+def return_incomplete(
+    *,
+    actor: Actor,
+    application: AgrementApplication,
+    missing: list[str],
+    comment: str = "",
+    today: date | None = None,
+) -> AgrementApplication:
+    _require(actor, "approvals.check")
+    _in_departement(actor, application)
+    today = today or timezone.localdate()
+    items = [m.strip() for m in missing if m and m.strip()]
+    if not items:
+        raise ValidationError({"missing": "Indiquez au moins un élément manquant."})
+    deadline = application.completeness_deadline
+    if application.state == ApplicationState.SUBMITTED and deadline and today >= deadline:
+        raise ValidationError(
+            f"Le délai de {rules.COMPLETENESS_DEADLINE_MONTHS} mois est écoulé : le dossier est réputé "
+            f"complet depuis le {deadline:%d/%m/%Y} (art. R. 121-12-3 CASF). Déclarez-le complet."
+        )
+    application.missing_items = items
+    application.check_comment = comment.strip()
+    _transition(
+        actor,
+        application,
+        "return_incomplete",
+        "Dossier incomplet : pièces demandées à l'association",
+        day=today,
+        motive="; ".join(items) + (f" — {comment.strip()}" if comment.strip() else ""),
+    )
+    return application
+
+
+@transaction.atomic
+def mark_complete(
+    *, actor: Actor, application: AgrementApplication, today: date | None = None
+) -> AgrementApplication:
+    """Declare the file complete; when the commission's opinion is required, it then waits for it."""
+    _require(actor, "approvals.check")
+    _in_departement(actor, application)
+    today = today or timezone.localdate()
+    deadline = application.completeness_deadline
+    # Deemed complete at the deadline if the secretariat declares it later: that date starts the 4 months.
+    application.complete_on = min(today, deadline) if deadline else today
+    _transition(actor, application, "mark_complete", "Dossier déclaré complet", day=application.complete_on)
+    if commission_opinion_required(today):
+        _transition(
+            actor,
+            application,
+            "send_to_commission",
+            "Dossier transmis pour avis à la commission départementale",
+            day=today,
+        )
+    return application
+
+
+@transaction.atomic
+def record_commission_opinion(
+    *, actor: Actor, application: AgrementApplication, opinion: str, day: date, motive: str
+) -> AgrementApplication:
+    """The commission's opinion: favourable or unfavourable (the file then waits for the decision), or
+    postponed (it keeps waiting for the commission)."""
+    _require(actor, "approvals.opinion")
+    _in_departement(actor, application)
+    if opinion not in CommissionOpinion.values:
+        raise ValidationError({"opinion": "Avis inconnu."})
+    if not (motive or "").strip():
+        raise ValidationError({"motive": "Le motif de l'avis est obligatoire."})
+    today = timezone.localdate()
+    _check_day(
+        day, today, label="La date de l'avis", not_before=application.complete_on, after_label="la complétude"
+    )
+    if application.state != ApplicationState.AWAITING_OPINION:
+        raise ValidationError(
+            "Action impossible : le dossier n'attend pas l'avis de la commission "
+            f"(état : « {application.get_state_display()} »)."
+        )
+    application.opinion, application.opinion_date, application.opinion_motive = opinion, day, motive.strip()
+    label = f"Avis de la commission : {CommissionOpinion(opinion).label.lower()}"
+    method = "postpone" if opinion == CommissionOpinion.POSTPONED else "review"
+    _transition(actor, application, method, label, day=day, motive=motive.strip())
+    return application
+
+
+def _grant(actor, application, *, start: date, reference: str, tacit: bool, day: date, motive: str = ""):
+    previous = application.previous
+    if previous and previous.withdrawn_on is None and previous.valid_until >= start:
+        # A renewal decided before the previous agrément ends: the new one follows it without gap or overlap.
+        start = previous.valid_until + timedelta(days=1)
+    agrement = Agrement.objects.create(
+        organisation=application.organisation,
+        reference=reference,
+        valid_from=start,
+        valid_until=rules.agrement_end(start),
+        tacit=tacit,
+    )
+    application.agrement = agrement
+    label = (
+        f"Agrément tacite acquis (silence de {rules.TACIT_APPROVAL_MONTHS} mois) — valable jusqu'au "
+        f"{agrement.valid_until:%d/%m/%Y}"
+        if tacit
+        else f"Agrément accordé — arrêté {reference}, valable jusqu'au {agrement.valid_until:%d/%m/%Y}"
+    )
+    _transition(actor, application, "grant", label, day=day, motive=motive, agrement=agrement)
+    return agrement
+
+
+@transaction.atomic
+def decide(
+    *,
+    actor: Actor,
+    application: AgrementApplication,
+    decision: str,
+    day: date,
+    reference: str = "",
+    motive: str = "",
+) -> AgrementApplication:
+    """The prefect's decision (or recorded by the secretariat): granted for 3 years from `day`, or refused."""
+    _require(actor, "approvals.decide")
+    _in_departement(actor, application)
+    today = timezone.localdate()
+    if decision not in ApplicationDecision.values:
+        raise ValidationError({"decision": "Décision inconnue."})
+    if application.received_on is None:
+        raise ValidationError("Action impossible : la demande n'a pas été déposée.")
+    _check_day(
+        day, today, label="La date de la décision", not_before=application.received_on, after_label="le dépôt"
+    )
+    if application.opinion_date and day < application.opinion_date:
+        raise ValidationError(
+            {
+                "day": "La date de la décision ne peut pas précéder l'avis de la commission "
+                f"({application.opinion_date:%d/%m/%Y})."
+            }
+        )
+    state = application.state
+    decidable = state == ApplicationState.REVIEWED or (
+        state == ApplicationState.COMPLETE and not commission_opinion_required(today)
+    )
+    if not decidable:
+        raise ValidationError(
+            "Action impossible : le dossier n'est pas prêt pour la décision "
+            f"(état : « {application.get_state_display()} »)."
+        )
+    reference, motive = (reference or "").strip(), (motive or "").strip()
+    application.decision, application.decided_on = decision, day
+    application.decision_reference, application.decision_motive = reference, motive
+    if decision == ApplicationDecision.GRANTED:
+        if not reference:
+            raise ValidationError({"reference": "La référence de l'arrêté d'agrément est obligatoire."})
+        _grant(actor, application, start=day, reference=reference, tacit=False, day=day, motive=motive)
+    else:
+        if not motive:
+            raise ValidationError({"motive": "Le motif du refus est obligatoire."})
+        tacit_on = (
+            application.tacit_approval_on(day)
+            if False
+            else rules.tacit_approval_date(application.complete_on)
+        )
+        if day >= tacit_on:
+            raise ValidationError(
+                {
+                    "day": f"L'agrément tacite est acquis depuis le {tacit_on:%d/%m/%Y} : un refus n'est "
+                    "plus possible, seul un retrait motivé l'est."
+                }
+            )
+        _transition(actor, application, "refuse", "Agrément refusé", day=day, motive=motive)
+    return application
+
+
+@transaction.atomic
+def record_tacit_approval(
+    *, actor: Actor, application: AgrementApplication, today: date | None = None
+) -> AgrementApplication:
+    """Record the agrément acquired by 4 months of silence after the complete file (R. 121-12-3 CASF)."""
+    _require(actor, "approvals.check")
+    _in_departement(actor, application)
+    today = today or timezone.localdate()
+    tacit_on = application.tacit_approval_on(today)
+    if tacit_on is None or tacit_on > today:
+        raise ValidationError(
+            "L'agrément tacite n'est pas acquis : le délai de "
+            f"{rules.TACIT_APPROVAL_MONTHS} mois après le dossier complet n'est pas écoulé."
+        )
+    if application.complete_on is None:
+        application.complete_on = application.effective_complete_on(today)
+    application.decision, application.decided_on = ApplicationDecision.GRANTED, tacit_on
+    application.decision_reference = f"Agrément tacite du {tacit_on:%d/%m/%Y}"
+    _grant(
+        actor, application, start=tacit_on, reference=application.decision_reference, tacit=True, day=tacit_on
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_agrement(*, actor: Actor, agrement: Agrement, day: date, motive: str) -> Agrement:
+    """Withdraw an agrément whose conditions are no longer met: from `day`, no PSP request can be sent."""
+    _require(actor, "approvals.withdraw")
+    if agrement.organisation.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if agrement.withdrawn_on:
+        raise ValidationError("Cet agrément a déjà été retiré.")
+    motive = (motive or "").strip()
+    if not motive:
+        raise ValidationError({"motive": "Le motif du retrait est obligatoire."})
+    today = timezone.localdate()
+    _check_day(
+        day,
+        today,
+        label="La date du retrait",
+        not_before=agrement.valid_from,
+        after_label="le début de l'agrément",
+    )
+    if day > agrement.valid_until:
+        raise ValidationError({"day": "L'agrément avait déjà expiré à cette date."})
+    agrement.withdrawn_on, agrement.withdrawal_motive = day, motive
+    agrement.save()
+    application = getattr(agrement, "application", None)
+    label = f"Agrément retiré à compter du {day:%d/%m/%Y}"
+    if application is not None and application.state == ApplicationState.GRANTED:
+        _transition(actor, application, "withdraw", label, day=day, motive=motive, agrement=agrement)
+    else:
+        _log(actor, application, "withdraw", label, agrement=agrement, day=day, motive=motive)
+    return agrement

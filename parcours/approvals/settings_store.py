@@ -1,0 +1,24 @@
+"""Dated rule settings (core.RuleSetting) for the agrément rules still to confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parcours.core.models import RuleSetting
+
+from .rules import COMMISSION_OPINION_REQUIRED, COMMISSION_OPINION_SETTING
+
+
+def commission_opinion_required(day: date) -> bool:
+    """Whether the commission's opinion is asked before the decision, as set on `day`."""
+    row = (
+        RuleSetting.objects.filter(key=COMMISSION_OPINION_SETTING, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None:
+        return COMMISSION_OPINION_REQUIRED
+    value = row.value
+    if isinstance(value, dict):
+        value = value.get("required", COMMISSION_OPINION_REQUIRED)
+    return bool(value)
