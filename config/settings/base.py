@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "pgtrigger",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "parcours.core",
     "parcours.approvals",
     "parcours.people",
@@ -145,6 +147,12 @@ PARCOURS_KEY_DIR = Path(env("PARCOURS_KEY_DIR", default=str(VAR_DIR / "keys")))
 
 # Board horizon: periods ending and permits expiring within this many days appear on "À traiter".
 PARCOURS_BOARD_HORIZON_DAYS = env.int("PARCOURS_BOARD_HORIZON_DAYS", default=60)
+
+# Background tasks (django-tasks): the database backend, run by `manage.py db_worker` (docs/taches.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# E-mails: sender, and where the outbox's files go in development.
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="parcours@localhost")
+EMAIL_FILE_PATH = VAR_DIR / "courriels"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -26,6 +26,11 @@ PARCOURS_BLIND_INDEX_KEY = "r3bYlV6m1o5zv1vHnq8m0a2cXG8Tq6o1b0d9x7w5s4E="
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run at once, in the test's thread (the outbox tests also use the database backend explicitly).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

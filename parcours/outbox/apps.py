@@ -5,3 +5,6 @@ class OutboxConfig(AppConfig):
     name = "parcours.outbox"
     label = "outbox"
     verbose_name = "Courriels sortants"
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401 (registers the permissions)
