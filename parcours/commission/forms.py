@@ -1,0 +1,148 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from parcours.core.forms import DsfrBaseForm
+from parcours.core.models import Organisation, User
+from parcours.people.forms import DATE_WIDGET
+
+from .models import AgendaItem, Convocation, Mandate, MeetingKind
+from .rules import SeatCategory
+
+
+class ArreteForm(DsfrBaseForm):
+    reference = forms.CharField(label="Référence de l'arrêté", max_length=100)
+    signed_on = forms.DateField(label="Signé le", widget=DATE_WIDGET)
+    mandate_start = forms.DateField(label="Début des mandats", widget=DATE_WIDGET)
+    mandate_end = forms.DateField(
+        label="Fin des mandats",
+        widget=DATE_WIDGET,
+        required=False,
+        help_text="Par défaut, 3 ans après le début.",
+    )
+
+
+class SeatForm(DsfrBaseForm):
+    category = forms.ChoiceField(label="Catégorie (art. R. 121-12-7 CASF)", choices=SeatCategory.choices)
+    label = forms.CharField(label="Intitulé du siège", max_length=200)
+    organisation = forms.ModelChoiceField(
+        label="Organisme", queryset=Organisation.objects.none(), required=False, to_field_name="public_id"
+    )
+
+    def __init__(self, *args, departement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.in_departement(departement).filter(
+            active=True
+        )
+
+
+class AppointForm(DsfrBaseForm):
+    member = forms.ModelChoiceField(label="Membre", queryset=User.objects.none(), to_field_name="public_id")
+    kind = forms.ChoiceField(label="Qualité", choices=Mandate.Kind.choices, widget=forms.RadioSelect)
+    start = forms.DateField(label="Début du mandat", widget=DATE_WIDGET, required=False)
+    end = forms.DateField(label="Fin du mandat", widget=DATE_WIDGET, required=False)
+
+    def __init__(self, *args, departement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            User.objects.filter(
+                memberships__role="commission_member",
+                memberships__active=True,
+                memberships__organisation__departement=departement,
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["member"].label_from_instance = lambda u: f"{u.get_full_name()} ({u.username})"
+
+
+class MandateEndForm(DsfrBaseForm):
+    day = forms.DateField(label="Fin anticipée le", widget=DATE_WIDGET)
+
+
+class MeetingForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label="Formation", choices=MeetingKind.choices, widget=forms.RadioSelect)
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    time = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label="Lieu", max_length=200, required=False)
+    video_link = forms.URLField(
+        label="Lien de visioconférence", required=False, assume_scheme="https", max_length=200
+    )
+    chaired_by = forms.CharField(label="Présidée par", max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("day") and cleaned.get("time"):
+            cleaned["starts_at"] = timezone.make_aware(datetime.combine(cleaned["day"], cleaned["time"]))
+        return cleaned
+
+
+class AddRequestForm(DsfrBaseForm):
+    request = forms.ChoiceField(label="Demande prête pour la commission")
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool = {str(r.public_id): r for r in pool}
+        self.fields["request"].choices = [
+            (
+                key,
+                f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association}), "
+                f"{r.get_state_display().lower()}",
+            )
+            for key, r in self.pool.items()
+        ]
+
+    def clean_request(self):
+        return self.pool[self.cleaned_data["request"]]
+
+
+class FreeItemForm(DsfrBaseForm):
+    title = forms.CharField(label="Intitulé du point", max_length=200)
+    description = forms.CharField(
+        label="Présentation", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ConveneForm(DsfrBaseForm):
+    urgent = forms.BooleanField(label="Urgence : convoquer moins de 5 jours avant la séance", required=False)
+
+
+class AttendanceForm(DsfrBaseForm):
+    present = forms.MultipleChoiceField(
+        label="Membres présents", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, convocations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_key = {str(c.public_id): c for c in convocations}
+        self.fields["present"].choices = [
+            (key, f"{c.mandate.member.get_full_name()} — {c.mandate.seat} ({c.mandate.get_kind_display()})")
+            for key, c in self.by_key.items()
+        ]
+        self.fields["present"].initial = [key for key, c in self.by_key.items() if c.present]
+
+    def clean_present(self):
+        return {self.by_key[key].pk for key in self.cleaned_data["present"]}
+
+
+class RecusalForm(DsfrBaseForm):
+    mandate = forms.ChoiceField(label="Membre qui se déporte")
+    reason = forms.CharField(label="Motif", max_length=200)
+
+    def __init__(self, *args, convocations: list[Convocation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_key = {str(c.mandate.public_id): c.mandate for c in convocations}
+        self.fields["mandate"].choices = [
+            (key, f"{m.member.get_full_name()} — {m.seat}") for key, m in self.by_key.items()
+        ]
+
+    def clean_mandate(self):
+        return self.by_key[self.cleaned_data["mandate"]]
+
+
+class OpinionForm(DsfrBaseForm):
+    opinion = forms.ChoiceField(
+        label="Avis de la commission", choices=AgendaItem.Opinion.choices, widget=forms.RadioSelect
+    )
+    motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))

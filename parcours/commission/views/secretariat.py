@@ -1,0 +1,449 @@
+"""The secretariat's pages: composition, meetings, agendas, convocations, attendance, opinions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from parcours.core import audit
+from parcours.core.views_base import ActorRequiredMixin, paginate
+
+from .. import services
+from ..forms import (
+    AddRequestForm,
+    AppointForm,
+    ArreteForm,
+    AttendanceForm,
+    ConveneForm,
+    FreeItemForm,
+    MandateEndForm,
+    MeetingForm,
+    OpinionForm,
+    RecusalForm,
+    SeatForm,
+)
+from ..models import AgendaItem, Mandate, MeetingKind, MeetingState, Recusal, Seat
+from ..selectors import (
+    arretes_of,
+    get_arrete_or_404,
+    get_item_or_404,
+    get_mandate_or_404,
+    get_meeting_or_404,
+    mandates_ending,
+    meetings_of,
+    quorum_status,
+    request_pool,
+)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class CommissionHomeView(ActorRequiredMixin, TemplateView):
+    permission = "commission.manage"
+    template_name = "commission/secretariat_home.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        meetings = meetings_of(self.actor).annotate(n_items=Count("items"))
+        return {
+            "nav": "commission",
+            "arretes": arretes_of(self.actor).annotate(n_seats=Count("seats")),
+            "upcoming": meetings.filter(starts_at__date__gte=today)
+            .exclude(state=MeetingState.CANCELLED)
+            .order_by("starts_at"),
+            "recent": meetings.filter(starts_at__date__lt=today).order_by("-starts_at")[:10],
+            "pool_size": request_pool(self.actor.departement).count(),
+            "ending": mandates_ending(self.actor.departement, today),
+            "held_this_year": meetings.filter(
+                starts_at__year=today.year, state__in=[MeetingState.HELD, MeetingState.CLOSED]
+            ).count(),
+        }
+
+
+# --- Composition ---
+
+
+class ArreteCreateView(ActorRequiredMixin, FormView):
+    permission = "commission.manage"
+    template_name = "core/form_page.html"
+    form_class = ArreteForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav="commission",
+            title="Nouvel arrêté de composition",
+            back_url=reverse("commission:home"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            arrete = services.create_arrete(actor=self.actor, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Arrêté enregistré : ajoutez les sièges et les membres.")
+        return redirect("commission:arrete_detail", pk=arrete.public_id)
+
+
+def arrete_context(actor, arrete, **forms):
+    today = timezone.localdate()
+    seats = arrete.seats.select_related("organisation").prefetch_related(
+        Prefetch("mandates", queryset=Mandate.objects.select_related("member").order_by("kind", "start"))
+    )
+    context = {
+        "nav": "commission",
+        "arrete": arrete,
+        "seats": seats,
+        "today": today,
+        "seat_form": SeatForm(departement=actor.departement),
+        "appoint_form": AppointForm(departement=actor.departement),
+        "end_form": MandateEndForm(initial={"day": today}),
+    }
+    context.update(forms)
+    return context
+
+
+class ArreteDetailView(ActorRequiredMixin, TemplateView):
+    permission = "commission.manage"
+    template_name = "commission/secretariat_arrete.html"
+
+    def get_context_data(self, **kwargs):
+        return arrete_context(self.actor, get_arrete_or_404(self.actor, self.kwargs["pk"]))
+
+
+class ArreteActionView(ActorRequiredMixin, View):
+    """A POST on the composition page; errors come back next to the fields."""
+
+    form_name = ""
+    success_message = ""
+
+    def post(self, request, **kwargs):
+        arrete = self.get_arrete()
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(reverse("commission:arrete_detail", args=[arrete.public_id]) + self.anchor())
+        context = arrete_context(self.actor, arrete, **{self.form_name: form})
+        context["failed_seat"] = getattr(self, "seat", None)
+        return render(request, "commission/secretariat_arrete.html", context, status=200)
+
+    def anchor(self) -> str:
+        return ""
+
+
+class SeatAddView(ArreteActionView):
+    permission = "commission.manage"
+    form_name = "seat_form"
+    success_message = "Siège ajouté."
+
+    def get_arrete(self):
+        self.arrete = get_arrete_or_404(self.actor, self.kwargs["pk"])
+        return self.arrete
+
+    def get_form(self):
+        return SeatForm(self.request.POST, departement=self.actor.departement)
+
+    def perform(self, form):
+        services.add_seat(actor=self.actor, arrete=self.arrete, **form.cleaned_data)
+
+
+class AppointView(ArreteActionView):
+    permission = "commission.manage"
+    form_name = "appoint_form"
+    success_message = "Membre nommé·e."
+
+    def get_arrete(self):
+        try:
+            self.seat = Seat.objects.select_related("arrete").get(
+                public_id=self.kwargs["pk"], arrete__departement=self.actor.departement
+            )
+        except (Seat.DoesNotExist, ValueError, ValidationError) as exc:
+            raise Http404 from exc
+        return self.seat.arrete
+
+    def get_form(self):
+        return AppointForm(self.request.POST, departement=self.actor.departement)
+
+    def perform(self, form):
+        services.appoint(actor=self.actor, seat=self.seat, **form.cleaned_data)
+
+    def anchor(self):
+        return f"#siege-{self.seat.public_id}"
+
+
+class MandateEndView(ArreteActionView):
+    permission = "commission.manage"
+    form_name = "end_form"
+    success_message = "Fin anticipée du mandat enregistrée."
+
+    def get_arrete(self):
+        self.mandate = get_mandate_or_404(self.actor, self.kwargs["pk"])
+        return self.mandate.seat.arrete
+
+    def get_form(self):
+        return MandateEndForm(self.request.POST)
+
+    def perform(self, form):
+        services.end_mandate(actor=self.actor, mandate=self.mandate, day=form.cleaned_data["day"])
+
+
+# --- Meetings ---
+
+
+class MeetingListView(ActorRequiredMixin, TemplateView):
+    permission = "commission.manage"
+    template_name = "commission/secretariat_meetings.html"
+
+    def get_context_data(self, **kwargs):
+        qs = meetings_of(self.actor).annotate(n_items=Count("items")).order_by("-starts_at")
+        state = self.request.GET.get("etat", "")
+        if state in MeetingState.values:
+            qs = qs.filter(state=state)
+        return {
+            "nav": "commission",
+            "page": paginate(self.request, qs),
+            "states": MeetingState.choices,
+            "state": state,
+        }
+
+
+class MeetingCreateView(ActorRequiredMixin, FormView):
+    permission = "commission.manage"
+    template_name = "core/form_page.html"
+    form_class = MeetingForm
+
+    def get_initial(self):
+        return {"kind": MeetingKind.RESTRICTED, "time": "14:00"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav="commission", title="Programmer une séance", back_url=reverse("commission:home"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.schedule_meeting(
+                actor=self.actor,
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                place=data["place"],
+                video_link=data["video_link"],
+                chaired_by=data["chaired_by"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "starts_at" in exc.error_dict:
+                exc = ValidationError({"day": exc.error_dict["starts_at"]})
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Séance programmée : composez son ordre du jour.")
+        return redirect("commission:meeting_detail", pk=meeting.public_id)
+
+
+def meeting_context(actor, meeting, **forms):
+    items = list(
+        meeting.items.select_related(
+            "request__pathway__person", "request__pathway__association"
+        ).prefetch_related(
+            Prefetch("recusals", queryset=Recusal.objects.select_related("mandate__member", "mandate__seat"))
+        )
+    )
+    convocations = list(meeting.convocations.select_related("mandate__member", "mandate__seat"))
+    editable = meeting.state in (MeetingState.SCHEDULED, MeetingState.CONVENED)
+    held = meeting.state == MeetingState.HELD
+    pool = (
+        list(request_pool(actor.departement)) if editable and meeting.kind == MeetingKind.RESTRICTED else []
+    )
+    context = {
+        "nav": "commission",
+        "meeting": meeting,
+        "items": items,
+        "convocations": convocations,
+        "editable": editable,
+        "held": held,
+        "can_convene": meeting.state == MeetingState.SCHEDULED,
+        "can_record_attendance": meeting.state in (MeetingState.CONVENED, MeetingState.HELD)
+        and meeting.starts_at.date() <= timezone.localdate(),
+        "quorum": quorum_status(meeting) if meeting.state != MeetingState.SCHEDULED else None,
+        "pool": pool,
+        "add_request_form": AddRequestForm(pool=pool) if pool else None,
+        "free_item_form": FreeItemForm(),
+        "convene_form": ConveneForm(),
+        "attendance_form": AttendanceForm(convocations=convocations),
+        "recusal_form": RecusalForm(convocations=convocations),
+        "opinion_form": OpinionForm(),
+        "failed_item": None,
+    }
+    context.update(forms)
+    return context
+
+
+class MeetingDetailView(ActorRequiredMixin, TemplateView):
+    permission = "commission.manage"
+    template_name = "commission/secretariat_meeting.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = get_meeting_or_404(self.actor, self.kwargs["pk"])
+        audit.record(self.actor, "view", meeting, detail="séance de la commission")
+        return meeting_context(self.actor, meeting)
+
+
+class MeetingActionView(ActorRequiredMixin, View):
+    """A POST on the meeting page: field errors come back next to the fields, other refusals as a message."""
+
+    permission = "commission.manage"
+    form_name = ""
+    success_message = ""
+    anchor = ""
+
+    def get_form(self):
+        return None
+
+    def post(self, request, pk, **kwargs):
+        self.meeting = get_meeting_or_404(self.actor, pk)
+        self.item = get_item_or_404(self.actor, self.meeting, kwargs["item"]) if "item" in kwargs else None
+        form = self.get_form()
+        target = reverse("commission:meeting_detail", args=[pk]) + self.anchor
+        if form is None or form.is_valid():
+            try:
+                message = self.perform(form)
+            except ValidationError as exc:
+                if form is None or not hasattr(exc, "error_dict"):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(target)
+                apply_errors(form, exc)
+            else:
+                messages.success(request, message or self.success_message)
+                return redirect(target)
+        context = meeting_context(self.actor, self.meeting, **{self.form_name: form})
+        context["failed_item"] = self.item
+        return render(request, "commission/secretariat_meeting.html", context)
+
+
+class AddRequestItemView(MeetingActionView):
+    form_name, anchor = "add_request_form", "#ordre-du-jour"
+    success_message = "Demande inscrite à l'ordre du jour."
+
+    def get_form(self):
+        return AddRequestForm(self.request.POST, pool=request_pool(self.actor.departement))
+
+    def perform(self, form):
+        services.add_request_item(
+            actor=self.actor, meeting=self.meeting, request=form.cleaned_data["request"]
+        )
+
+
+class AddFreeItemView(MeetingActionView):
+    form_name, anchor = "free_item_form", "#ordre-du-jour"
+    success_message = "Point inscrit à l'ordre du jour."
+
+    def get_form(self):
+        return FreeItemForm(self.request.POST)
+
+    def perform(self, form):
+        services.add_free_item(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
+
+
+class RemoveItemView(MeetingActionView):
+    anchor = "#ordre-du-jour"
+    success_message = "Point retiré de l'ordre du jour."
+
+    def perform(self, form):
+        services.remove_item(actor=self.actor, item=self.item)
+
+
+class MoveItemView(MeetingActionView):
+    anchor = "#ordre-du-jour"
+    success_message = "Ordre du jour réorganisé."
+
+    def perform(self, form):
+        services.move_item(actor=self.actor, item=self.item, up=self.request.POST.get("sens") != "bas")
+
+
+class ConveneView(MeetingActionView):
+    form_name, anchor = "convene_form", "#convocations"
+
+    def get_form(self):
+        return ConveneForm(self.request.POST)
+
+    def perform(self, form):
+        convocations = services.convene(
+            actor=self.actor, meeting=self.meeting, urgent=form.cleaned_data["urgent"]
+        )
+        return f"{len(convocations)} membres convoqués."
+
+
+class AttendanceView(MeetingActionView):
+    form_name, anchor = "attendance_form", "#presences"
+
+    def get_form(self):
+        return AttendanceForm(
+            self.request.POST,
+            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
+        )
+
+    def perform(self, form):
+        status = services.record_attendance(
+            actor=self.actor, meeting=self.meeting, present_ids=form.cleaned_data["present"]
+        )
+        if status["reached"]:
+            return (
+                f"Présences enregistrées : quorum atteint ({status['filled']} sièges sur {status['total']})."
+            )
+        return (
+            f"Présences enregistrées : quorum NON atteint ({status['filled']} sièges sur {status['total']}, "
+            f"{status['needed']} requis). La commission ne peut pas rendre d'avis."
+        )
+
+
+class RecusalView(MeetingActionView):
+    form_name, anchor = "recusal_form", "#ordre-du-jour"
+    success_message = "Déport enregistré : le membre ne voit plus ce point et ne prend pas part à l'avis."
+
+    def get_form(self):
+        return RecusalForm(
+            self.request.POST,
+            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
+        )
+
+    def perform(self, form):
+        services.declare_recusal(actor=self.actor, item=self.item, **form.cleaned_data)
+
+
+class OpinionView(MeetingActionView):
+    form_name, anchor = "opinion_form", "#ordre-du-jour"
+    success_message = "Avis enregistré."
+
+    def get_form(self):
+        return OpinionForm(self.request.POST)
+
+    def perform(self, form):
+        services.record_item_opinion(actor=self.actor, item=self.item, **form.cleaned_data)
+
+
+class CancelMeetingView(MeetingActionView):
+    success_message = "Séance annulée : ses demandes reviennent parmi celles à inscrire."
+
+    def perform(self, form):
+        services.cancel_meeting(actor=self.actor, meeting=self.meeting)
+
+
+__all__ = ["AgendaItem", "Q"]

@@ -1,0 +1,68 @@
+# ruff: noqa: E501 (one aligned column per role)
+"""Matrix rows of the commission's secretariat pages (the member portal has its own module)."""
+
+from __future__ import annotations
+
+from tests.commission import matrix_world as cw
+from tests.matrix_rows.base import GET, POST, Row, _none
+
+_D = "{:%Y-%m-%d}"
+
+
+def _arrete(w):
+    return {"pk": cw.composition(w)["arrete"].public_id}, None
+
+
+def _meeting(builder, data=None, item=False):
+    def build(w):
+        meeting, it = builder(w)
+        kwargs = {"pk": meeting.public_id}
+        if item:
+            kwargs["item"] = it.public_id
+        return kwargs, (data(w, meeting, it) if callable(data) else data)
+
+    return build
+
+
+# fmt: off
+#                                                                         S    SG   AW   AM   CM   PA   IM   NA   AD    anon
+ROWS: dict[str, Row] = {
+    "commission:home": Row(GET, _none,                                  (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:arrete_create": Row(GET, _none,                         (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:arrete_detail": Row(GET, _arrete,                       (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:seat_add": Row(POST, lambda w: (_arrete(w)[0], {"category": "labour", "label": "DDETS"}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:appoint": Row(POST, lambda w: (
+        {"pk": cw.composition(w)["police"].public_id},
+        {"member": cw.composition(w)["spare"].user.public_id, "kind": "substitute"}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:mandate_end": Row(POST, lambda w: (
+        {"pk": cw.composition(w)["mandate"].public_id}, {"day": _D.format(w.today)}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:meeting_list": Row(GET, _none,                          (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:meeting_create": Row(GET, _none,                        (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:meeting_detail": Row(GET, _meeting(cw.convened_meeting),
+                                                                        (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:item_add_request": Row(POST, _meeting(
+        cw.scheduled_meeting, lambda w, m, i: {"request": w.ready_pathway.requests.open().get().public_id}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:item_add_free": Row(POST, _meeting(cw.scheduled_meeting, {"title": "Bilan des maraudes"}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:item_remove": Row(POST, _meeting(cw.scheduled_meeting, {}, item=True),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:item_move": Row(POST, _meeting(cw.scheduled_meeting, {"sens": "haut"}, item=True),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:recusal_add": Row(POST, _meeting(
+        cw.convened_meeting, lambda w, m, i: {"mandate": cw.composition(w)["mandate"].public_id, "reason": "Médecin traitant"}, item=True),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:opinion": Row(POST, _meeting(cw.held_meeting, {"opinion": "favourable", "motive": "Projet solide"}, item=True),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:convene": Row(POST, _meeting(cw.scheduled_meeting, {}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:attendance": Row(POST, _meeting(
+        cw.meeting_of_today, lambda w, m, i: {"present": [c.public_id for c in m.convocations.all()]}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:meeting_cancel": Row(POST, _meeting(cw.scheduled_meeting, {}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+}
+# fmt: on
