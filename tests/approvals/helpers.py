@@ -1,0 +1,66 @@
+"""Build agrément applications in every state, through the services (shared by tests and matrix rows)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from parcours.approvals import rules
+from parcours.approvals import services as approvals
+from tests.conftest import pdf_upload
+
+
+def fill(actor, application, *, declared_on: date | None = None, documents=rules.REQUIRED_DOCUMENTS):
+    today = timezone.localdate()
+    approvals.update_application(
+        actor=actor,
+        application=application,
+        declared_on=declared_on or today - timedelta(days=365 * 5),
+        staff_count=12,
+        qualifications="Deux éducatrices spécialisées, une conseillère en insertion.",
+        premises="Local d'accueil de jour, deux bureaux d'entretien.",
+    )
+    for kind in documents:
+        approvals.add_document(actor=actor, application=application, kind=kind, uploaded=pdf_upload())
+    return application
+
+
+def draft(manager):
+    return approvals.start_application(actor=manager)
+
+
+def ready_draft(manager):
+    return fill(manager, draft(manager))
+
+
+def submitted(manager):
+    application = ready_draft(manager)
+    return approvals.submit_application(actor=manager, application=application)
+
+
+def awaiting_opinion(manager, secretariat):
+    application = submitted(manager)
+    return approvals.mark_complete(actor=secretariat, application=application)
+
+
+def reviewed(manager, secretariat, opinion="favourable"):
+    application = awaiting_opinion(manager, secretariat)
+    return approvals.record_commission_opinion(
+        actor=secretariat,
+        application=application,
+        opinion=opinion,
+        day=timezone.localdate(),
+        motive="Association reconnue, équipe qualifiée.",
+    )
+
+
+def back_date(application, days: int):
+    """Move the file's receipt (and completeness) `days` into the past, to run the clocks."""
+    fields = {}
+    for name in ("submitted_on", "received_on", "complete_on"):
+        if getattr(application, name):
+            fields[name] = getattr(application, name) - timedelta(days=days)
+    type(application).objects.filter(pk=application.pk).update(**fields)
+    application.refresh_from_db()
+    return application
