@@ -15,4 +15,5 @@ urlpatterns = [
     path("commission/", include("parcours.commission.urls")),
     path("agrements/", include("parcours.approvals.urls")),
     path("documents/", include("parcours.documents.urls")),
+    path("courriels/", include("parcours.outbox.urls")),
 ]

@@ -1,1 +1,161 @@
-"""Views (thin: parse, call a service, render)."""
+"""Views (thin: parse, call a service, render): templates of documents, generated documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from parcours.core import audit
+from parcours.core.views_base import ActorRequiredMixin
+
+from . import registry, services
+from .models import DocumentTemplate, DocumentTemplateVersion
+from .selectors import get_document_or_404
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _departement_or_404(actor, public_id):
+    """The département named in the URL: the actor's own, or 404."""
+    if actor.departement.public_id != public_id:
+        raise Http404
+    return actor.departement
+
+
+def _kind_or_404(key: str) -> registry.DocumentKind:
+    try:
+        return registry.get(key)
+    except KeyError:
+        raise Http404 from None
+
+
+class TemplateListView(ActorRequiredMixin, View):
+    permission = "documents.templates"
+
+    def get(self, request):
+        customised = dict(
+            DocumentTemplate.objects.filter(departement=self.actor.departement).values_list(
+                "kind", "updated_at"
+            )
+        )
+        kinds = [(kind, customised.get(kind.key)) for kind in registry.all_kinds()]
+        return render(
+            request,
+            "documents/template_list.html",
+            {"kinds": kinds, "departement": self.actor.departement, "nav": "documents"},
+        )
+
+
+class TemplateEditView(ActorRequiredMixin, View):
+    permission = "documents.templates"
+
+    def _page(self, request, kind, body, errors=(), status=200):
+        history = DocumentTemplateVersion.objects.filter(
+            departement=self.actor.departement, kind=kind.key
+        ).select_related("saved_by")[:10]
+        context = {
+            "kind": kind,
+            "departement": self.actor.departement,
+            "body": body,
+            "errors": list(errors),
+            "fields": registry.available_fields(kind),
+            "history": history,
+            "nav": "documents",
+        }
+        return render(request, "documents/template_edit.html", context, status=status)
+
+    def get(self, request, departement, kind):
+        _departement_or_404(self.actor, departement)
+        found = _kind_or_404(kind)
+        return self._page(
+            request, found, services.current_body(departement=self.actor.departement, kind=kind)
+        )
+
+    def post(self, request, departement, kind):
+        _departement_or_404(self.actor, departement)
+        found = _kind_or_404(kind)
+        body = request.POST.get("body", "")
+        try:
+            if "preview" in request.POST:
+                content = services.preview_pdf(actor=self.actor, kind=kind, body=body)
+                audit.record(self.actor, "view", None, detail=f"aperçu du modèle {kind}")
+                return pdf_response(content, "apercu.pdf")
+            services.save_template(actor=self.actor, departement=self.actor.departement, kind=kind, body=body)
+        except ValidationError as error:
+            return self._page(request, found, body, error.messages)
+        messages.success(request, "Modèle enregistré.")
+        return redirect("documents:template_edit", departement=departement, kind=kind)
+
+
+class TemplateResetView(ActorRequiredMixin, View):
+    permission = "documents.templates"
+    http_method_names = ["post"]
+
+    def post(self, request, departement, kind):
+        _departement_or_404(self.actor, departement)
+        _kind_or_404(kind)
+        services.reset_template(actor=self.actor, departement=self.actor.departement, kind=kind)
+        messages.success(request, "Le modèle par défaut est rétabli.")
+        return redirect("documents:template_edit", departement=departement, kind=kind)
+
+
+class DocumentDownloadView(ActorRequiredMixin, View):
+    permission = "documents.generated"
+
+    def get(self, request, pk):
+        document = get_document_or_404(self.actor, pk)
+        try:
+            content = services.pdf_of(document)
+        except (services.TamperedDocument, ValidationError):
+            messages.error(request, "Ce document ne peut pas être téléchargé : son fichier est altéré.")
+            return redirect("documents:draft", pk=document.public_id)
+        audit.record(self.actor, "download", document, detail=f"document {document.kind}")
+        return pdf_response(content, f"document-{document.public_id}.pdf")
+
+
+class DraftView(ActorRequiredMixin, View):
+    permission = "documents.generated"
+
+    def _page(self, request, document, html, errors=()):
+        context = {"document": document, "html": html, "errors": list(errors), "nav": "documents"}
+        return render(request, "documents/draft.html", context)
+
+    def get(self, request, pk):
+        document = get_document_or_404(self.actor, pk)
+        audit.record(self.actor, "view", document, detail="document")
+        return self._page(request, document, document.html)
+
+    def post(self, request, pk):
+        document = get_document_or_404(self.actor, pk)
+        html = request.POST.get("html", "")
+        try:
+            document = services.update_draft(actor=self.actor, document=document, html=html)
+            if "preview" in request.POST:
+                return pdf_response(services.pdf_of(document), "apercu.pdf")
+        except ValidationError as error:
+            return self._page(request, document, html, error.messages)
+        messages.success(request, "Brouillon enregistré.")
+        return redirect("documents:draft", pk=document.public_id)
+
+
+class FreezeView(ActorRequiredMixin, View):
+    permission = "documents.generated"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        document = get_document_or_404(self.actor, pk)
+        try:
+            services.freeze(actor=self.actor, document=document)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("documents:draft", pk=document.public_id)
+        messages.success(request, "Document figé : il ne peut plus être modifié.")
+        return redirect("documents:draft", pk=document.public_id)
