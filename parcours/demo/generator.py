@@ -19,6 +19,7 @@ from parcours.approvals.models import Agrement
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
+from parcours.demo import commission_demo
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
     Afis,
@@ -145,6 +146,8 @@ ACCOUNTS = [
     ("horizons", "Lucie", "Travailleuse-Sociale", 4, Role.ASSOCIATION_WORKER),
     ("mission.locale", "Hugo", "Conseiller", 6, Role.PARTNER_ADVISOR),
     ("membre", "Anne", "Membre", 10, Role.COMMISSION_MEMBER),
+    ("membre.police", "Victor", "Commissaire", 8, Role.COMMISSION_MEMBER),
+    ("membre.sante", "Nadia", "Médecin", 11, Role.COMMISSION_MEMBER),
     ("analyste", "Yann", "Analyste", 12, Role.NATIONAL_ANALYST),
     ("admin", "Alex", "Administrateur", 0, Role.ADMIN),
 ]
@@ -213,6 +216,7 @@ class DemoBuilder:
         )
         self.secretariat, self.prefect = self.actors["ddfe"], self.actors["prefet"]
         self.build_pathways(start)
+        commission_demo.build(self)
         return departement
 
     # --- people and pathways ---

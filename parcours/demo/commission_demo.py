@@ -1,0 +1,236 @@
+"""The demo commission: its composition, three years of meetings matching the opinions already given, and
+the next meetings (one convened, one plenary being prepared)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from parcours.commission import services as cs
+from parcours.commission.models import (
+    AgendaItem,
+    Arrete,
+    Convocation,
+    Mandate,
+    Meeting,
+    MeetingKind,
+    MeetingState,
+)
+from parcours.commission.rules import SeatCategory
+from parcours.core.access import Actor
+from parcours.core.models import Membership, Organisation, OrganisationKind, User
+from parcours.core.roles import Role
+from parcours.pathways.models import Request
+
+# (category, seat label, organisation name or index in the generator's ORGANISATIONS, titular, substitute)
+SEATS = [
+    (SeatCategory.MAGISTRATE, "Magistrat du parquet", 10, ("membre", None), ("Bastien", "Parquetier")),
+    (
+        SeatCategory.SOCIAL_COHESION,
+        "DDETS — pôle cohésion sociale",
+        "DDETS",
+        ("Hélène", "Cohésion"),
+        ("Karim", "Solidarités"),
+    ),
+    (
+        SeatCategory.PUBLIC_SECURITY,
+        "Direction départementale de la police nationale",
+        8,
+        ("membre.police", None),
+        ("Luc", "Brigadier"),
+    ),
+    (SeatCategory.GENDARMERIE, "Groupement de gendarmerie", 9, ("Armelle", "Gendarme"), ("Yves", "Adjudant")),
+    (SeatCategory.FOREIGNERS, "Service des étrangers de la préfecture", 2, ("Odile", "Titres"), None),
+    (SeatCategory.LABOUR, "DDETS — pôle travail", "DDETS", ("Raphaël", "Emploi"), None),
+    (
+        SeatCategory.EDUCATION,
+        "Direction des services départementaux de l'éducation nationale",
+        "DSDEN",
+        ("Mireille", "Académie"),
+        None,
+    ),
+    (SeatCategory.DOCTOR, "Médecin désigné par l'ordre", 11, ("membre.sante", None), ("Simon", "Praticien")),
+    (SeatCategory.LOCAL_AUTHORITY, "Ville de Démoville", "Ville de Démoville", ("Julie", "Adjointe"), None),
+    (SeatCategory.ASSOCIATION, "Association agréée (L'Escale)", 3, ("Marc", "Délégué-Escale"), None),
+    (
+        SeatCategory.ASSOCIATION,
+        "Association agréée (Horizons Solidaires)",
+        4,
+        ("Sarah", "Déléguée-Horizons"),
+        None,
+    ),
+    (
+        SeatCategory.DEPARTMENT_PRESIDENT,
+        "Président du conseil départemental",
+        7,
+        ("Gérard", "Président"),
+        None,
+    ),
+    (SeatCategory.CHILD_PROTECTION, "Aide sociale à l'enfance", 7, ("Fanny", "Protection"), None),
+]
+
+EXTRA_ORGS = {
+    "DDETS": "Direction départementale de l'emploi, du travail et des solidarités",
+    "DSDEN": "Direction des services départementaux de l'éducation nationale",
+    "Ville de Démoville": "Ville de Démoville",
+}
+
+
+def _at(day, hour=14):
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def build(builder) -> None:
+    sec = builder.secretariat
+    departement = sec.departement
+    today = builder.today
+    extra = {
+        key: Organisation.objects.create(departement=departement, name=name, kind=OrganisationKind.OTHER)
+        for key, name in EXTRA_ORGS.items()
+    }
+
+    def organisation(ref):
+        return builder.orgs[ref] if isinstance(ref, int) else extra[ref]
+
+    def member(person, org) -> User:
+        first, last = person
+        if last is None:  # a demo login of the generator's ACCOUNTS
+            return builder.actors[first].user
+        username = (
+            f"{first}.{last}".lower().replace("é", "e").replace("è", "e").replace("ë", "e").replace("ï", "i")
+        )
+        user = User.objects.create_user(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.invalid",
+            password=None,
+        )
+        Membership.objects.create(user=user, organisation=org, role=Role.COMMISSION_MEMBER)
+        return user
+
+    # The composition set by the current arrêté (mandates of three years, started 14 months ago).
+    start = today - timedelta(days=420)
+    arrete = cs.create_arrete(
+        actor=sec,
+        reference=f"ARR-99-{start.year}-117",
+        signed_on=start - timedelta(days=10),
+        mandate_start=start,
+    )
+    previous_start = start - timedelta(days=3 * 365)
+    Arrete.objects.create(
+        departement=departement,
+        reference=f"ARR-99-{previous_start.year}-042",
+        signed_on=previous_start - timedelta(days=7),
+        mandate_start=previous_start,
+        mandate_end=start - timedelta(days=1),
+    )
+    mandates = []
+    for category, label, org_ref, titular, substitute in SEATS:
+        org = organisation(org_ref)
+        seat = cs.add_seat(actor=sec, arrete=arrete, category=category, label=label, organisation=org)
+        mandates.append(
+            cs.appoint(actor=sec, seat=seat, member=member(titular, org), kind=Mandate.Kind.TITULAR)
+        )
+        if substitute:
+            mandates.append(
+                cs.appoint(actor=sec, seat=seat, member=member(substitute, org), kind=Mandate.Kind.SUBSTITUTE)
+            )
+    # A substitute leaves in six weeks: on the board (mandates ending within 90 days).
+    leaving = next(
+        m
+        for m in mandates
+        if m.kind == Mandate.Kind.SUBSTITUTE and m.seat.category == SeatCategory.GENDARMERIE
+    )
+    Mandate.objects.filter(pk=leaving.pk).update(end=today + timedelta(days=45))
+
+    _past_meetings(departement, today, mandates)
+    _next_meetings(sec, today)
+
+
+def _past_meetings(departement, today, mandates) -> None:
+    """One restricted meeting per date on which the commission gave opinions, with those items."""
+    by_day = defaultdict(list)
+    for request in (
+        Request.objects.filter(pathway__departement=departement)
+        .exclude(opinion="")
+        .select_related("pathway__person")
+        .order_by("opinion_date")
+    ):
+        by_day[request.opinion_date].append(request)
+    seated = [m for m in mandates if m.kind == Mandate.Kind.TITULAR and m.seat.sits_on_individual_files]
+    for number, (day, requests) in enumerate(sorted(by_day.items())):
+        meeting = Meeting.objects.create(
+            departement=departement,
+            kind=MeetingKind.RESTRICTED,
+            starts_at=_at(day),
+            place="Préfecture de démonstration, salle Marianne",
+            state=MeetingState.CLOSED if day < today - timedelta(days=30) else MeetingState.HELD,
+            convened_at=_at(day - timedelta(days=12), 9),
+            held_on=day,
+            chaired_by="La sous-préfète, directrice de cabinet",
+        )
+        for order, request in enumerate(requests, start=1):
+            kind = "Renouvellement" if request.kind == "renewal" else "Demande d'engagement"
+            AgendaItem.objects.create(
+                meeting=meeting,
+                kind=AgendaItem.Kind.REQUEST,
+                request=request,
+                order=order,
+                title=f"{kind} — {request.pathway.person.pseudonym}",
+                opinion=request.opinion,
+                motive=request.opinion_motive,
+                opinion_recorded_at=_at(day, 16),
+            )
+        for index, mandate in enumerate(seated):
+            if mandate.start > day:  # before the current arrêté: the previous members (not kept in the demo)
+                continue
+            Convocation.objects.create(
+                meeting=meeting,
+                mandate=mandate,
+                answer=Convocation.Answer.PRESENT,
+                answered_at=_at(day - timedelta(days=5), 11),
+                present=(index + number) % 5 != 0,
+            )
+
+
+def _next_meetings(sec: Actor, today) -> None:
+    """A restricted meeting in 12 days (convened, with the requests waiting for the commission) and a plenary
+    meeting in six weeks being prepared."""
+    from parcours.commission.selectors import request_pool
+
+    restricted = cs.schedule_meeting(
+        actor=sec,
+        kind=MeetingKind.RESTRICTED,
+        starts_at=_at(today + timedelta(days=12)),
+        place="Préfecture de démonstration, salle Marianne",
+        video_link="https://visio.demo.invalid/commission-99",
+        chaired_by="La sous-préfète, directrice de cabinet",
+    )
+    for request in request_pool(sec.departement):
+        cs.add_request_item(actor=sec, meeting=restricted, request=request)
+    cs.add_free_item(actor=sec, meeting=restricted, title="Questions diverses")
+    convocations = cs.convene(actor=sec, meeting=restricted)
+    for convocation in convocations[:4]:
+        Convocation.objects.filter(pk=convocation.pk).update(
+            answer=Convocation.Answer.PRESENT, answered_at=timezone.now()
+        )
+
+    plenary = cs.schedule_meeting(
+        actor=sec,
+        kind=MeetingKind.PLENARY,
+        starts_at=_at(today + timedelta(days=45), 10),
+        place="Préfecture de démonstration, salon d'honneur",
+        chaired_by="Le préfet",
+    )
+    for title, description in [
+        (
+            "Bilan annuel des parcours de sortie",
+            "Indicateurs de l'année, délais de décision, droits ouverts.",
+        ),
+        ("Diagnostic territorial : lancement de l'enquête auprès des structures", ""),
+        ("Stratégie départementale pluriannuelle (stratégie nationale du 2 mai 2024)", ""),
+    ]:
+        cs.add_free_item(actor=sec, meeting=plenary, title=title, description=description)

@@ -1,0 +1,47 @@
+"""The demo département, built from services: every state of the workflow, and a working commission."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from parcours.commission.models import Convocation, Meeting, MeetingState
+from parcours.commission.selectors import mandates_ending, member_convocations, request_pool
+from parcours.core.access import Actor
+from parcours.core.models import Departement, Membership
+from parcours.pathways.models import PathwayState, RequestState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Built once for the module, in a transaction rolled back at the end (audit rows cannot be deleted)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        yield Departement.objects.get(code="99")
+        transaction.set_rollback(True)
+
+
+def test_every_state_of_the_workflow_is_shown(demo):
+    from parcours.pathways.models import Pathway, Request
+
+    pathway_states = set(Pathway.objects.filter(departement=demo).values_list("state", flat=True))
+    request_states = set(Request.objects.filter(pathway__departement=demo).values_list("state", flat=True))
+    assert set(PathwayState.values) <= pathway_states
+    assert set(RequestState.values) - {RequestState.ABANDONED} <= request_states
+
+
+def test_the_commission_has_met_and_meets_again(demo):
+    meetings = Meeting.objects.filter(departement=demo)
+    assert meetings.filter(state=MeetingState.CLOSED).count() >= 4
+    upcoming = meetings.get(state=MeetingState.CONVENED)
+    assert upcoming.items.filter(kind="request").exists()
+    assert not request_pool(demo).exists(), "every request waiting for the commission is on the next agenda"
+    assert mandates_ending(demo, upcoming.starts_at.date()).exists()
+    membership = Membership.objects.get(user__username="membre.sante")
+    assert member_convocations(Actor(membership.user, membership)).filter(meeting=upcoming).exists()
+    assert Convocation.objects.filter(meeting=upcoming, answer="present").exists()
