@@ -7,6 +7,7 @@ dated settings (`core.RuleSetting`, see settings_store.py): the values here are 
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 from parcours.pathways.rules import add_months
@@ -77,10 +78,15 @@ REQUIRED_DOCUMENTS = (
 def agrement_end(start: date) -> date:
     """Last day of an agrément starting on `start`: 3 years date to date (1 March 2026 → 28 February 2029).
 
-    When the same day does not exist 3 years later (29 February), the month's last day is used first, then
-    the day before: never longer than 3 years.
+    It ends the day before the same day 3 years later; when that day does not exist (29 February), on the
+    last day of that month: never shorter than 3 years (art. 641 code de procédure civile; to confirm).
     """
-    return add_months(start, AGREMENT_VALIDITY_MONTHS) - timedelta(days=1)
+    month_index = start.month - 1 + AGREMENT_VALIDITY_MONTHS
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if start.day > last_day:
+        return date(year, month, last_day)
+    return date(year, month, start.day) - timedelta(days=1)
 
 
 def completeness_deadline(received_on: date) -> date:

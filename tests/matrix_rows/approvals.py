@@ -6,7 +6,7 @@ from __future__ import annotations
 from parcours.approvals import rules
 from tests.approvals import helpers as h
 from tests.conftest import pdf_upload
-from tests.matrix_rows.base import AM, GET, POST, S, Row, _date, _none
+from tests.matrix_rows.base import AM, GET, POST, Row, S, _date, _none
 
 
 def _app(application, data=None):
