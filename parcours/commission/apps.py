@@ -7,4 +7,7 @@ class CommissionConfig(AppConfig):
     verbose_name = "Commission départementale"
 
     def ready(self):
-        from . import policies  # noqa: F401 (registers the permissions)
+        from . import (
+            board_portal,  # noqa: F401 (the member portal's board sections)
+            policies,  # noqa: F401 (registers the permissions)
+        )

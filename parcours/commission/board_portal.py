@@ -1,0 +1,57 @@
+"""The commission member's sections of the "À traiter" board: convocations to answer, meetings ahead."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from parcours.core.access import Actor
+from parcours.core.roles import Role
+from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
+
+from .models import Convocation, MeetingState
+from .selectors import member_convocations
+
+# Meetings starting within this many days are listed with their agenda (a choice of the service).
+BOARD_MEETINGS_DAYS = 15
+
+
+def _label(convocation: Convocation) -> str:
+    meeting = convocation.meeting
+    return f"{meeting.get_kind_display()} du {meeting.starts_at:%d/%m/%Y} — {convocation.mandate.seat.label}"
+
+
+@register_board_provider
+def member_board(actor: Actor, today: date) -> list[BoardSection]:
+    if actor is None or actor.role != Role.COMMISSION_MEMBER:
+        return []
+    convocations = list(member_convocations(actor))
+    to_answer = [
+        BoardItem(
+            label=f"Répondre à la convocation : {_label(c)}",
+            url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
+            due=c.meeting.starts_at.date(),
+            due_label="séance le",
+        )
+        for c in convocations
+        if c.answer == Convocation.Answer.PENDING and c.meeting.state == MeetingState.CONVENED
+    ]
+    horizon = today + timedelta(days=BOARD_MEETINGS_DAYS)
+    upcoming = [
+        BoardItem(
+            label=f"Ordre du jour : {_label(c)}",
+            url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
+            due=c.meeting.starts_at.date(),
+            due_label="séance le",
+            extra=c.get_answer_display(),
+        )
+        for c in convocations
+        if c.meeting.state == MeetingState.CONVENED and today <= c.meeting.starts_at.date() <= horizon
+    ]
+    return [
+        BoardSection("commission_to_answer", "Convocations à la commission : répondre", to_answer),
+        BoardSection(
+            "commission_upcoming", f"Séances de la commission dans les {BOARD_MEETINGS_DAYS} jours", upcoming
+        ),
+    ]

@@ -1,0 +1,16 @@
+"""The member portal's URLs (added to the app's `urls.py`, namespace `commission`)."""
+
+from django.urls import path
+
+from .views import portal
+
+urlpatterns = [
+    path("mes-seances/", portal.PortalHomeView.as_view(), name="portal"),
+    path("mes-seances/<uuid:meeting>/", portal.PortalMeetingView.as_view(), name="portal_meeting"),
+    path("mes-seances/<uuid:meeting>/reponse/", portal.PortalAnswerView.as_view(), name="portal_answer"),
+    path(
+        "mes-seances/<uuid:meeting>/points/<uuid:item>/",
+        portal.PortalItemView.as_view(),
+        name="portal_item",
+    ),
+]
