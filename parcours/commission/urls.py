@@ -1,10 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from .views import secretariat as views
 
 app_name = "commission"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.CommissionHomeView.as_view(), name="home"),
+    path("composition/nouvel-arrete/", views.ArreteCreateView.as_view(), name="arrete_create"),
+    path("composition/<uuid:pk>/", views.ArreteDetailView.as_view(), name="arrete_detail"),
+    path("composition/<uuid:pk>/sieges/", views.SeatAddView.as_view(), name="seat_add"),
+    path("sieges/<uuid:pk>/nomination/", views.AppointView.as_view(), name="appoint"),
+    path("mandats/<uuid:pk>/fin/", views.MandateEndView.as_view(), name="mandate_end"),
+    path("seances/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("seances/nouvelle/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("seances/<uuid:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("seances/<uuid:pk>/demandes/", views.AddRequestItemView.as_view(), name="item_add_request"),
+    path("seances/<uuid:pk>/points/", views.AddFreeItemView.as_view(), name="item_add_free"),
+    path("seances/<uuid:pk>/points/<uuid:item>/retirer/", views.RemoveItemView.as_view(), name="item_remove"),
+    path("seances/<uuid:pk>/points/<uuid:item>/deplacer/", views.MoveItemView.as_view(), name="item_move"),
+    path("seances/<uuid:pk>/points/<uuid:item>/deport/", views.RecusalView.as_view(), name="recusal_add"),
+    path("seances/<uuid:pk>/points/<uuid:item>/avis/", views.OpinionView.as_view(), name="opinion"),
+    path("seances/<uuid:pk>/convocations/", views.ConveneView.as_view(), name="convene"),
+    path("seances/<uuid:pk>/presences/", views.AttendanceView.as_view(), name="attendance"),
+    path("seances/<uuid:pk>/annulation/", views.CancelMeetingView.as_view(), name="meeting_cancel"),
+]
 
 from .urls_portal import urlpatterns as portal_urls  # noqa: E402 (the member portal)
 

@@ -290,9 +290,24 @@ def meeting_context(actor, meeting, **forms):
         "attendance_form": AttendanceForm(convocations=convocations),
         "recusal_form": RecusalForm(convocations=convocations),
         "opinion_form": OpinionForm(),
-        "failed_item": None,
+        "failed_item": forms.pop("failed_item", None),
     }
     context.update(forms)
+    # One recusal and one opinion form per item, each with its own field ids; the failed one keeps its errors.
+    failed = context["failed_item"]
+    for item in items:
+        ids = f"id_{item.public_id.hex[:8]}_%s"
+        is_failed = failed is not None and failed.pk == item.pk
+        item.recusal_form = (
+            context["recusal_form"]
+            if is_failed and "recusal_form" in forms
+            else RecusalForm(convocations=convocations, auto_id="recusal_" + ids)
+        )
+        item.opinion_form = (
+            context["opinion_form"]
+            if is_failed and "opinion_form" in forms
+            else OpinionForm(auto_id="opinion_" + ids)
+        )
     return context
 
 
@@ -333,8 +348,7 @@ class MeetingActionView(ActorRequiredMixin, View):
             else:
                 messages.success(request, message or self.success_message)
                 return redirect(target)
-        context = meeting_context(self.actor, self.meeting, **{self.form_name: form})
-        context["failed_item"] = self.item
+        context = meeting_context(self.actor, self.meeting, failed_item=self.item, **{self.form_name: form})
         return render(request, "commission/secretariat_meeting.html", context)
 
 

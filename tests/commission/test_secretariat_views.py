@@ -1,0 +1,212 @@
+"""The secretariat runs a meeting over HTTP: composition, agenda, convocations, attendance, opinions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.commission.models import AgendaItem, Arrete, Convocation, Meeting, MeetingState
+from parcours.pathways.models import RequestState
+from tests.conftest import client_for
+from tests.views.helpers import assert_unchanged, db_snapshot
+
+from .conftest import ready_request
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+@pytest.fixture
+def sec(actors):
+    return client_for(actors["secretariat"])
+
+
+def test_composition_pages(sec, commission, departement):
+    page = text(sec.get(reverse("commission:arrete_detail", args=[commission.arrete.public_id])))
+    assert "Magistrat du parquet" in page and "ne voit ni suivi social ni santé" in page
+    assert "ne siège pas sur les demandes individuelles" in page  # the département's president
+    response = sec.post(
+        reverse("commission:seat_add", args=[commission.arrete.public_id]),
+        {"category": "labour", "label": "DDETS — pôle travail"},
+        follow=True,
+    )
+    assert "Siège ajouté." in text(response) and "DDETS — pôle travail" in text(response)
+
+
+def test_a_new_arrete_gets_three_year_mandates(sec):
+    start = timezone.localdate() - timedelta(days=10)
+    response = sec.post(
+        reverse("commission:arrete_create"),
+        {"reference": "ARR-2026-001", "signed_on": start.isoformat(), "mandate_start": start.isoformat()},
+    )
+    arrete = Arrete.objects.get(reference="ARR-2026-001")
+    assert response.status_code == 302
+    assert arrete.mandate_end == start.replace(year=start.year + 3) - timedelta(days=1)
+
+
+def test_appointing_twice_the_same_titular_says_why(sec, commission, departement):
+    from .conftest import member
+
+    newcomer = member(departement)
+    seat = commission.seats["doctor"]
+    before = db_snapshot()
+    response = sec.post(
+        reverse("commission:appoint", args=[seat.public_id]),
+        {"member": newcomer.user.public_id, "kind": "titular"},
+    )
+    assert response.status_code == 200
+    assert "Le siège a déjà un·e titulaire sur cette période." in text(response)
+    assert_unchanged(before)
+
+
+def test_a_whole_meeting_over_http(sec, actors, commission, pathway):
+    request = ready_request(actors, pathway)
+    day = timezone.localdate() + timedelta(days=8)
+    response = sec.post(
+        reverse("commission:meeting_create"),
+        {"kind": "restricted", "day": day.isoformat(), "time": "14:00", "place": "Préfecture, salle 2"},
+    )
+    meeting = Meeting.objects.get()
+    assert response["Location"] == reverse("commission:meeting_detail", args=[meeting.public_id])
+    detail = reverse("commission:meeting_detail", args=[meeting.public_id])
+    page = text(sec.get(detail))
+    assert pathway.person.pseudonym in page  # the request waits in the pool
+    sec.post(reverse("commission:item_add_request", args=[meeting.public_id]), {"request": request.public_id})
+    sec.post(reverse("commission:item_add_free", args=[meeting.public_id]), {"title": "Bilan des maraudes"})
+    assert list(meeting.items.values_list("kind", flat=True)) == ["request", "free"]
+    response = sec.post(reverse("commission:convene", args=[meeting.public_id]), {}, follow=True)
+    assert "4 membres convoqués." in messages(response)
+    # The association that presents the case is recused on it.
+    assert "Association qui accompagne la personne" in text(response)
+
+    convocations = {c.mandate_id: c for c in meeting.convocations.all()}
+    with time_machine.travel(meeting.starts_at + timedelta(hours=2)):
+        sec = client_for(actors["secretariat"])  # a new session: the old one expired over the week
+        present = [
+            convocations[commission.mandates[n].pk].public_id for n in ("doctor", "police", "magistrate")
+        ]
+        response = sec.post(
+            reverse("commission:attendance", args=[meeting.public_id]), {"present": present}, follow=True
+        )
+        assert "quorum atteint (3 sièges sur 4)" in " ".join(messages(response))
+        item = meeting.items.get(kind="request")
+        response = sec.post(
+            reverse("commission:opinion", args=[meeting.public_id, item.public_id]),
+            {"opinion": "favourable", "motive": "Projet construit, engagements tenus"},
+            follow=True,
+        )
+        assert "Avis enregistré." in messages(response)
+    request.refresh_from_db()
+    assert (
+        request.state == RequestState.REVIEWED
+        and request.opinion_motive == "Projet construit, engagements tenus"
+    )
+    assert meeting.items.get(kind="request").opinion == AgendaItem.Opinion.FAVOURABLE
+
+
+def test_bad_input_is_refused_and_changes_nothing(sec, actors, commission, pathway):
+    request = ready_request(actors, pathway)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    before = db_snapshot()
+    response = sec.post(
+        reverse("commission:meeting_create"),
+        {"kind": "restricted", "day": yesterday.isoformat(), "time": "14:00", "place": "Salle"},
+    )
+    assert "Une séance ne peut pas être programmée dans le passé." in text(response)
+    response = sec.post(
+        reverse("commission:meeting_create"),
+        {"kind": "restricted", "day": "2026-02-31", "time": "25:00", "place": ""},
+    )
+    assert response.status_code == 200 and "Saisissez une date valide." in text(response)
+    assert_unchanged(before)
+
+    meeting_url = reverse("commission:meeting_create")
+    in_ten = (timezone.localdate() + timedelta(days=10)).isoformat()
+    sec.post(meeting_url, {"kind": "restricted", "day": in_ten, "time": "10:00", "place": "Salle 1"})
+    sec.post(meeting_url, {"kind": "restricted", "day": in_ten, "time": "15:00", "place": "Salle 2"})
+    first, second = Meeting.objects.order_by("starts_at")
+    sec.post(reverse("commission:item_add_request", args=[first.public_id]), {"request": request.public_id})
+    before = db_snapshot()
+    # The same request on a second agenda: it is no longer offered, and a forged POST is refused.
+    response = sec.post(
+        reverse("commission:item_add_request", args=[second.public_id]), {"request": request.public_id}
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in text(response)
+    # An opinion before the meeting was held; a recusal of someone not convened; tampered ids.
+    item = first.items.get()
+    response = sec.post(
+        reverse("commission:opinion", args=[first.public_id, item.public_id]),
+        {"opinion": "favourable", "motive": "x"},
+        follow=True,
+    )
+    assert "Relevez d'abord les présences : l'avis se donne en séance." in messages(response)
+    response = sec.post(
+        reverse("commission:recusal_add", args=[first.public_id, item.public_id]),
+        {"mandate": commission.mandates["doctor"].public_id, "reason": "Lien personnel"},
+    )
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in text(
+        response
+    )  # nobody convened yet
+    assert (
+        sec.post(reverse("commission:opinion", args=[second.public_id, item.public_id]), {}).status_code
+        == 404
+    )
+    assert sec.get("/commission/seances/pas-un-uuid/").status_code == 404
+    assert_unchanged(before)
+
+
+def test_no_opinion_without_quorum_over_http(sec, actors, commission, pathway):
+    request = ready_request(actors, pathway)
+    day = (timezone.localdate() + timedelta(days=8)).isoformat()
+    sec.post(
+        reverse("commission:meeting_create"),
+        {"kind": "restricted", "day": day, "time": "09:30", "place": "Salle"},
+    )
+    meeting = Meeting.objects.get()
+    sec.post(reverse("commission:item_add_request", args=[meeting.public_id]), {"request": request.public_id})
+    sec.post(reverse("commission:convene", args=[meeting.public_id]), {})
+    item = meeting.items.get()
+    with time_machine.travel(meeting.starts_at + timedelta(hours=1)):
+        sec = client_for(actors["secretariat"])
+        one = [meeting.convocations.get(mandate=commission.mandates["doctor"]).public_id]
+        response = sec.post(
+            reverse("commission:attendance", args=[meeting.public_id]), {"present": one}, follow=True
+        )
+        assert "quorum NON atteint (1 sièges sur 4, 2 requis)" in " ".join(messages(response))
+        response = sec.post(
+            reverse("commission:opinion", args=[meeting.public_id, item.public_id]),
+            {"opinion": "favourable", "motive": "Projet solide"},
+            follow=True,
+        )
+        assert any("Le quorum n'est pas atteint" in m for m in messages(response))
+    request.refresh_from_db()
+    assert request.state == RequestState.READY
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.HELD
+    assert Convocation.objects.filter(meeting=meeting, present=True).count() == 1
+
+
+def test_meeting_page_query_budget(sec, actors, commission, pathway, django_assert_max_num_queries):
+    ready_request(actors, pathway)
+    day = (timezone.localdate() + timedelta(days=8)).isoformat()
+    sec.post(
+        reverse("commission:meeting_create"),
+        {"kind": "restricted", "day": day, "time": "09:30", "place": "Salle"},
+    )
+    meeting = Meeting.objects.get()
+    for n in range(5):
+        sec.post(reverse("commission:item_add_free", args=[meeting.public_id]), {"title": f"Point {n}"})
+    with django_assert_max_num_queries(40):
+        assert sec.get(reverse("commission:meeting_detail", args=[meeting.public_id])).status_code == 200
