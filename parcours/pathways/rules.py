@@ -65,21 +65,38 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def period_end(start: date) -> date:
-    """Last day of a period that starts on `start`: 6 months, inclusive, counted from date to date.
+def months_end(start: date, months: int) -> date:
+    """Last day of a span of `months` months starting on `start`, counted from date to date.
 
-    The period ends the day before the same day of the month 6 months later (15 March → 14 September). When
-    that month has no such day (31 August → "31 February"), it ends on the last day of that month (28 or 29
-    February): a period is never shorter than 6 months. This follows the computation of terms in months of
-    art. 641 of the code de procédure civile (and art. 2229 of the code civil); the decree says nothing more
-    precise. To confirm with the prefecture's legal service (docs/regles.md).
+    It ends the day before the same day of the month `months` later (15 March + 6 months → 14 September).
+    When that month has no such day (31 August → "31 February"), it ends on the last day of that month
+    (28 or 29 February): the span is never shorter than its months. This follows the computation of terms
+    in months (art. 641 of the code de procédure civile); the decree says nothing more precise. To confirm
+    with the prefecture's legal service (docs/regles.md).
     """
-    month_index = start.month - 1 + PERIOD_MONTHS
+    month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     last_day = calendar.monthrange(year, month)[1]
     if start.day > last_day:
         return date(year, month, last_day)
     return date(year, month, start.day) - timedelta(days=1)
+
+
+def period_end(start: date) -> date:
+    """Last day of a period that starts on `start` (6 months, date to date)."""
+    return months_end(start, PERIOD_MONTHS)
+
+
+def _contiguous_run(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The last periods that follow each other without a gap, oldest first."""
+    ordered = sorted(periods)
+    run = [ordered[-1]]
+    for start, end in reversed(ordered[:-1]):
+        if run[0][0] == end + timedelta(days=1):
+            run.insert(0, (start, end))
+        else:
+            break
+    return run
 
 
 def months_used(periods: list[tuple[date, date]]) -> int:
@@ -118,6 +135,11 @@ def next_period(
         raise RuleError(
             f"La période ne peut pas commencer avant la décision du préfet ({decision_date:%d/%m/%Y})."
         )
+    if periods and start == max(end for _, end in periods) + timedelta(days=1):
+        # A renewal that follows on: the months are counted from the start of the run it continues, so that
+        # back-to-back periods never drift past the cap at month ends (29 August + 24 months → 28 August).
+        run = _contiguous_run(periods)
+        return start, months_end(run[0][0], PERIOD_MONTHS * (len(run) + 1))
     return start, period_end(start)
 
 

@@ -123,10 +123,16 @@ def test_consecutive_periods_never_overlap_and_never_exceed_24_months(first_deci
             assert len(periods) == rules.MAX_PERIODS
             break
         assert start >= decision
-        assert end == period_end(start)
-        six_months_later = add_months(start, rules.PERIOD_MONTHS)
-        # Each period is 6 months, date to date: never shorter, at most one day longer at a month's end.
-        assert six_months_later - timedelta(days=1) <= end <= six_months_later
+        follows_on = bool(periods) and start == periods[-1][1] + timedelta(days=1)
+        if not follows_on:
+            assert end == period_end(start)
+            six_months_later = add_months(start, rules.PERIOD_MONTHS)
+            # Each period is 6 months, date to date: never shorter, at most one day longer at a month's end.
+            assert six_months_later - timedelta(days=1) <= end <= six_months_later
+        else:
+            # A renewal that follows on ends 6 months after the previous end, date to date, give or take the
+            # days a month's end adds or removes.
+            assert abs((end - add_months(periods[-1][1], rules.PERIOD_MONTHS)).days) <= 3
         if periods:
             assert start > periods[-1][1]  # no overlap
             if decision <= periods[-1][1]:
@@ -137,8 +143,9 @@ def test_consecutive_periods_never_overlap_and_never_exceed_24_months(first_deci
     assert len(periods) <= rules.MAX_PERIODS
     assert rules.months_used(periods) <= rules.MAX_PATHWAY_MONTHS
     if all(b[0] == a[1] + timedelta(days=1) for a, b in zip(periods, periods[1:], strict=False)):
-        # Back to back: the whole pathway ends before the 24-month anniversary of its start.
-        assert periods[-1][1] < add_months(periods[0][0], rules.MAX_PATHWAY_MONTHS)
+        # Back to back: the whole pathway ends exactly 24 months (date to date) after its start, never later.
+        assert periods[-1][1] == rules.months_end(periods[0][0], 6 * len(periods))
+        assert periods[-1][1] < add_months(periods[0][0], rules.MAX_PATHWAY_MONTHS) or periods[0][0].day > 28
 
 
 # --- AFIS amounts ---
@@ -198,3 +205,18 @@ def test_a_dated_setting_in_the_database_changes_the_amount_from_its_date():
 def test_a_setting_for_another_rule_does_not_change_the_afis():
     RuleSetting.objects.create(key="quorum", effective_from=date(2024, 1, 1), value={"min": 5}, source="test")
     assert current_afis_amount(date(2025, 1, 1), 0) == Decimal("343.20")
+
+
+def test_back_to_back_renewals_count_from_the_start_of_the_pathway():
+    """29 August: no 29 February in 2018, yet four periods end on the 24-month anniversary, not after it."""
+    periods: list[tuple[date, date]] = []
+    decision = date(2017, 8, 29)
+    for _ in range(rules.MAX_PERIODS):
+        periods.append(next_period(periods, decision))
+        decision = periods[-1][1] - timedelta(days=20)  # each renewal decided before the period ends
+    assert periods == [
+        (date(2017, 8, 29), date(2018, 2, 28)),
+        (date(2018, 3, 1), date(2018, 8, 28)),
+        (date(2018, 8, 29), date(2019, 2, 28)),
+        (date(2019, 3, 1), date(2019, 8, 28)),
+    ]
