@@ -16,8 +16,12 @@ elif "DATABASE_URL" in os.environ:
 else:
     DATABASES = {"default": env.db_url_config("sqlite:///" + str(BASE_DIR / "var" / "test.sqlite3"))}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PARCOURS_TEST_DB names the throw-away PostgreSQL database, so that two runs on one server do not drop
+# each other's (pytest-xdist then adds a _gw0, _gw1... suffix per worker).
 DATABASES["default"]["TEST"] = (
-    {"NAME": "test_parcours"} if "postgres" in DATABASES["default"]["ENGINE"] else {}
+    {"NAME": os.environ.get("PARCOURS_TEST_DB", "test_parcours")}
+    if "postgres" in DATABASES["default"]["ENGINE"]
+    else {}
 )
 
 # Fixed test keys (Fernet keys are urlsafe base64 of 32 bytes).
