@@ -25,7 +25,8 @@ def applications_visible_to(actor: Actor | None) -> QuerySet[AgrementApplication
     if actor is None:
         return qs.none()
     if actor.role in (Role.SECRETARIAT, Role.SIGNATORY):
-        return qs.filter(departement=actor.departement)
+        # A draft is the association's work in progress: the prefecture sees the file once it is sent.
+        return qs.filter(departement=actor.departement).exclude(state=ApplicationState.DRAFT)
     if actor.is_association:
         return qs.filter(organisation=actor.organisation)
     return qs.none()

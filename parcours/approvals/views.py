@@ -20,7 +20,7 @@ from .forms import (
     ReturnIncompleteForm,
     WithdrawForm,
 )
-from .models import Agrement, AgrementStatus, ApplicationDocument
+from .models import Agrement, AgrementStatus, ApplicationDocument, ApplicationState
 from .policies import abilities
 from .selectors import (
     _parse_uuid,
@@ -83,7 +83,7 @@ class AssociationListView(ActorRequiredMixin, TemplateView):
                     "status": AgrementStatus(status).label,
                     "badge": STATUS_BADGES[status],
                     "agrement": agrement,
-                    "open": org.agrement_applications.open().first(),
+                    "open": org.agrement_applications.open().exclude(state=ApplicationState.DRAFT).first(),
                 }
             )
         audit.record(self.actor, "view", None, detail="liste des agréments")

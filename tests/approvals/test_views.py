@@ -276,14 +276,15 @@ def test_decision_dates_out_of_order_are_refused(clients, actors):
     )
 
 
-def test_decision_before_submission_is_refused_over_http(clients, actors):
+def test_decision_on_a_draft_is_not_even_reachable(clients, actors):
     application = h.ready_draft(actors[AM])
-    refused(
-        clients[S],
+    before = db_snapshot()
+    response = clients[S].post(
         app_url(application, "approvals:decide"),
         {"decision": "granted", "day": today().isoformat(), "reference": "A"},
-        "pas été déposée",
     )
+    assert response.status_code == 404
+    assert_unchanged(before)
 
 
 def test_declaration_in_the_future_is_refused(clients, actors):
@@ -353,3 +354,12 @@ def test_signatory_board_lists_files_awaiting_decision(clients, actors):
     h.reviewed(actors[AM], actors[S])
     page = text(clients[SG].get(reverse("home")))
     assert "Demandes d'agrément en attente de décision" in page and "Association L'Escale fictive" in page
+
+
+def test_the_prefecture_does_not_see_drafts(clients, actors):
+    application = h.ready_draft(actors[AM])
+    assert clients[S].get(app_url(application)).status_code == 404
+    assert clients[SG].get(app_url(application)).status_code == 404
+    assert clients[AW].get(app_url(application)).status_code == 200
+    approvals.submit_application(actor=actors[AM], application=application)
+    assert clients[S].get(app_url(application)).status_code == 200
