@@ -529,3 +529,21 @@ def test_data_migration_turns_agrements_into_granted_applications(departement):
     assert a2.state == "withdrawn"
     assert list(a2.events.values_list("name", flat=True)) == ["grant", "withdraw"]
     assert AgrementApplication.objects.count() == 2
+    assert a1.kind == a2.kind == "first"
+
+
+def test_data_migration_links_successive_agrements_as_renewals(association):
+    migration = importlib.import_module(
+        "parcours.approvals.migrations.0004_applications_for_existing_agrements"
+    )
+    first = association.agrements.get()
+    second = AgrementFactory(
+        organisation=association,
+        reference="ARR-NEXT",
+        valid_from=first.valid_until + timedelta(days=1),
+        valid_until=first.valid_until + timedelta(days=1000),
+    )
+    migration.forwards(global_apps, None)
+    renewal = AgrementApplication.objects.get(agrement=second)
+    assert renewal.kind == "renewal" and renewal.previous == first
+    assert AgrementApplication.objects.get(agrement=first).kind == "first"

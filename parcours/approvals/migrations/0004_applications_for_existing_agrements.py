@@ -10,13 +10,20 @@ def forwards(apps, schema_editor):
     Agrement = apps.get_model("approvals", "Agrement")
     Application = apps.get_model("approvals", "AgrementApplication")
     Event = apps.get_model("approvals", "AgrementEvent")
-    for agrement in Agrement.objects.filter(application__isnull=True).select_related("organisation"):
+    pending = Agrement.objects.filter(application__isnull=True).select_related("organisation")
+    for agrement in pending.order_by("organisation_id", "valid_from", "pk"):
         organisation = agrement.organisation
+        previous = (
+            Agrement.objects.filter(organisation=organisation, valid_from__lt=agrement.valid_from)
+            .order_by("-valid_from")
+            .first()
+        )
         withdrawn = agrement.withdrawn_on is not None
         application = Application.objects.create(
             departement_id=organisation.departement_id,
             organisation=organisation,
-            kind="first",
+            kind="renewal" if previous else "first",
+            previous=previous,
             state="withdrawn" if withdrawn else "granted",
             decision="granted",
             decided_on=agrement.valid_from,
