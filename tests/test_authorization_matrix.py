@@ -11,6 +11,7 @@ Objects are built per test (function scope): an action that succeeds cannot leak
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
@@ -234,6 +235,21 @@ def test_matrix_methods_match_the_views():
 
 
 # --- Per (url, role) ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pdf(monkeypatch):
+    """The matrix checks who may reach what, not what a PDF says (tests/documents and tests/commission
+    check that with the real renderer): a one-page blank PDF stands in for WeasyPrint here."""
+    from pypdf import PdfWriter
+
+    def blank_pdf(html: str) -> bytes:
+        writer, buffer = PdfWriter(), io.BytesIO()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    monkeypatch.setattr("parcours.documents.pdf.html_to_pdf", blank_pdf)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,10 @@ class CommissionConfig(AppConfig):
 
     def ready(self):
         from . import (
+            board,  # noqa: F401 (the secretariat's and the signatory's board sections)
             board_portal,  # noqa: F401 (the member portal's board sections)
             policies,  # noqa: F401 (registers the permissions)
         )
+        from .documents import register_kinds
+
+        register_kinds()

@@ -146,3 +146,32 @@ class OpinionForm(DsfrBaseForm):
         label="Avis de la commission", choices=AgendaItem.Opinion.choices, widget=forms.RadioSelect
     )
     motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionDraftForm(DsfrBaseForm):
+    outcome = forms.ChoiceField(
+        label="Décision proposée au préfet",
+        choices=[("authorised", "Autorisation"), ("refused", "Refus")],
+        widget=forms.RadioSelect,
+    )
+    motive = forms.CharField(
+        label="Motifs (obligatoires en cas de refus)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    period_start = forms.DateField(
+        label="Début de période souhaité",
+        widget=DATE_WIDGET,
+        required=False,
+        help_text="Vide : la période commence à la signature (ou le lendemain de la période en cours).",
+    )
+
+
+class SignForm(DsfrBaseForm):
+    day = forms.DateField(label="Date de signature", widget=DATE_WIDGET)
+    signer = forms.CharField(
+        label="Signataire",
+        max_length=200,
+        required=False,
+        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ».",
+    )

@@ -132,6 +132,9 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(BaseModel):
+    convocation_document = models.ForeignKey(
+        "documents.GeneratedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField("formation", max_length=12, choices=MeetingKind.choices)
     starts_at = models.DateTimeField("date et heure")
@@ -261,3 +264,95 @@ class DecisionSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.departement.code} {self.year} : {self.last_number}"
+
+
+# --- The prefect's decisions ---
+
+
+class PrefectDecision(BaseModel):
+    """The prefect's decision on a request the commission gave its opinion on: drafted by the secretariat
+    from the editable template, then signed (number, date) by the signatory, which opens or refuses the
+    period in the PSP workflow."""
+
+    class Outcome(models.TextChoices):
+        AUTHORISED = "authorised", "Autorisation"
+        REFUSED = "refused", "Refus"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "À signer"
+        SIGNED = "signed", "Signée"
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="prefect_decisions")
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
+    request = models.OneToOneField(
+        "pathways.Request", on_delete=models.PROTECT, related_name="prefect_decision"
+    )
+    outcome = models.CharField("décision", max_length=12, choices=Outcome.choices)
+    motive = models.TextField("motifs (refus)", blank=True)
+    period_start = models.DateField("début de période demandé", null=True, blank=True)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
+    document = models.ForeignKey(
+        "documents.GeneratedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    reference = models.CharField("numéro", max_length=30, blank=True)
+    signed_on = models.DateField("signée le", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "décision préfectorale"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="decision_number_unique_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | (Q(number__isnull=False) & Q(signed_on__isnull=False)),
+                name="signed_decision_has_number_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Décision {self.reference or '(à signer)'} — {self.get_outcome_display().lower()}"
+
+
+class Letter(BaseModel):
+    """A notification letter generated from a signed decision, for one addressee."""
+
+    class Addressee(models.TextChoices):
+        PERSON = "person", "La personne (par l'association)"
+        AFIS_PAYER = "afis_payer", "L'organisme payeur de l'AFIS (MSA)"
+        IMMIGRATION = "immigration", "Le service des étrangers"
+
+    decision = models.ForeignKey(PrefectDecision, on_delete=models.PROTECT, related_name="letters")
+    addressee = models.CharField("destinataire", max_length=12, choices=Addressee.choices)
+    document = models.ForeignKey("documents.GeneratedDocument", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["addressee"]
+        verbose_name = "courrier de notification"
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "addressee"], name="letter_once_per_addressee")
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification — {self.get_addressee_display()}"
+
+
+class Minutes(BaseModel):
+    """The minutes of a meeting: a document drafted from the recorded meeting, editable until frozen."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    document = models.ForeignKey("documents.GeneratedDocument", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "procès-verbal"
+
+    def __str__(self) -> str:
+        return f"Procès-verbal — {self.meeting}"

@@ -170,3 +170,56 @@ def visible_items(convocation: Convocation):
     """The agenda items a convened member may open: all but those they recused themselves from."""
     recused = Q(recusals__mandate=convocation.mandate)
     return convocation.meeting.items.exclude(recused)
+
+
+# --- Decisions and letters ---
+
+
+def decisions_of(actor: Actor):
+    from .models import PrefectDecision
+
+    return PrefectDecision.objects.filter(departement=actor.departement).select_related(
+        "request__pathway__person", "request__pathway__association", "item__meeting", "document"
+    )
+
+
+def get_decision_or_404(actor: Actor, public_id):
+    return _get_or_404(decisions_of(actor), public_id)
+
+
+def decisions_to_prepare(departement):
+    """Items with a favourable or unfavourable opinion whose request waits for the prefect, undrafted."""
+    return (
+        AgendaItem.objects.filter(
+            meeting__departement=departement,
+            kind=AgendaItem.Kind.REQUEST,
+            opinion__in=[AgendaItem.Opinion.FAVOURABLE, AgendaItem.Opinion.UNFAVOURABLE],
+            request__state=RequestState.REVIEWED,
+            decision__isnull=True,
+        )
+        .select_related("meeting", "request__pathway__person")
+        .order_by("meeting__starts_at", "order")
+    )
+
+
+def letters_visible_to(actor: Actor):
+    """Notification letters: the prefecture sees them all; an association the letters to its people; the
+    immigration service the letters addressed to it. Nobody else."""
+    from .models import Letter
+
+    base = Letter.objects.filter(decision__departement=actor.departement).select_related(
+        "decision", "document"
+    )
+    if actor.role in ("secretariat", "signatory"):
+        return base
+    if actor.is_association:
+        return base.filter(
+            addressee=Letter.Addressee.PERSON, decision__request__pathway__association=actor.organisation
+        )
+    if actor.role == "immigration":
+        return base.filter(addressee=Letter.Addressee.IMMIGRATION)
+    return base.none()
+
+
+def get_letter_or_404(actor: Actor, public_id):
+    return _get_or_404(letters_visible_to(actor), public_id)

@@ -13,9 +13,12 @@ from django.utils import timezone
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.policies import can
+from parcours.documents import services as documents
+from parcours.outbox import services as outbox
 from parcours.pathways import services as psp
 from parcours.pathways.models import Request, RequestKind, RequestState
 
+from . import documents as doc_kinds
 from . import rules
 from .models import (
     AgendaItem,
@@ -306,9 +309,71 @@ def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Con
         convocations.append(Convocation.objects.create(meeting=meeting, mandate=mandate))
     meeting.state = MeetingState.CONVENED
     meeting.convened_at = timezone.now()
-    meeting.save(update_fields=["state", "convened_at", "updated_at"])
+    meeting.convocation_document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.CONVOCATION,
+        context=convocation_context(meeting),
+        title=f"Convocation — {meeting}",
+        related=meeting,
+        freeze=True,
+    )
+    meeting.save(update_fields=["state", "convened_at", "convocation_document", "updated_at"])
+    for convocation in convocations:
+        _send_convocation(convocation)
     audit.record(actor, "update", meeting, detail=f"{len(convocations)} membres convoqués")
     return convocations
+
+
+def _meeting_fields(meeting: Meeting) -> dict:
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "formation": meeting.get_kind_display(),
+        "date": local.date(),
+        "heure": f"{local:%H}h{local:%M}",
+        "lieu": meeting.place,
+        "lien": meeting.video_link,
+        "presidence": meeting.chaired_by,
+    }
+
+
+def convocation_context(meeting: Meeting) -> dict:
+    """What the convocation shows: the meeting and its agenda, pseudonymous codes only."""
+    return {
+        "seance": _meeting_fields(meeting),
+        "ordre_du_jour": [
+            {"intitule": item.title, "type": item.get_kind_display()} for item in meeting.items.all()
+        ],
+        "portail_jours": rules.PORTAL_DAYS_AFTER_MEETING,
+    }
+
+
+def _send_convocation(convocation: Convocation) -> None:
+    """One e-mail per convened member, the convocation attached; the key makes a resend a no-op."""
+    member = convocation.mandate.member
+    if not member.email:
+        return
+    meeting = convocation.meeting
+    local = timezone.localtime(meeting.starts_at)
+    body = (
+        f"Bonjour {member.get_full_name()},\n\n"
+        f"Vous êtes convoqué·e, au titre du siège « {convocation.mandate.seat} » "
+        f"({convocation.mandate.get_kind_display().lower()}), à la {meeting.get_kind_display().lower()} "
+        f"de la commission départementale du {local:%d/%m/%Y à %Hh%M}"
+        + (f", {meeting.place}" if meeting.place else "")
+        + ".\n\nLa convocation et l'ordre du jour sont joints. Les résumés des demandes (pseudonymisés) et "
+        "le formulaire de réponse sont dans votre espace « Mes séances » de Parcours.\n\n"
+        "Merci d'indiquer si vous serez présent·e ou si votre suppléant·e vous remplacera.\n\n"
+        "Le secrétariat de la commission"
+    )
+    outbox.queue_email(
+        departement=meeting.departement,
+        idempotency_key=f"convocation:{convocation.public_id}",
+        to=member.email,
+        subject=f"Convocation — commission départementale du {local:%d/%m/%Y}",
+        body=body,
+        attachments=[meeting.convocation_document] if meeting.convocation_document else [],
+        related=convocation,
+    )
 
 
 @transaction.atomic
@@ -336,7 +401,11 @@ def answer_convocation(*, actor: Actor, convocation: Convocation, answer: str) -
     convocation.answered_at = timezone.now()
     convocation.save(update_fields=["answer", "answered_at", "updated_at"])
     if substitute is not None:
-        Convocation.objects.get_or_create(meeting=convocation.meeting, mandate=substitute)
+        replacement, created = Convocation.objects.get_or_create(
+            meeting=convocation.meeting, mandate=substitute
+        )
+        if created:
+            _send_convocation(replacement)
         for recusal in Recusal.objects.filter(item__meeting=convocation.meeting, mandate=convocation.mandate):
             Recusal.objects.get_or_create(
                 item=recusal.item, mandate=substitute, defaults={"reason": recusal.reason, "automatic": True}
@@ -434,3 +503,291 @@ def cancel_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["state", "updated_at"])
     audit.record(actor, "update", meeting, detail="séance annulée")
     return meeting
+
+
+# --- Minutes ---
+
+
+def minutes_context(meeting: Meeting) -> dict:
+    """What the minutes record: attendance, quorum, each item with its opinion and recusals (codes only)."""
+    convocations = list(meeting.convocations.select_related("mandate__member", "mandate__seat"))
+    status = quorum_status(meeting)
+    recusals: dict[int, list[str]] = {}
+    for recusal in Recusal.objects.filter(item__meeting=meeting).select_related("mandate__member"):
+        recusals.setdefault(recusal.item_id, []).append(
+            f"{recusal.mandate.member.get_full_name()} ({recusal.reason})"
+        )
+    return {
+        "seance": _meeting_fields(meeting),
+        "presents": [
+            {
+                "nom": c.mandate.member.get_full_name(),
+                "siege": str(c.mandate.seat),
+                "qualite": c.mandate.get_kind_display(),
+            }
+            for c in convocations
+            if c.present
+        ],
+        "absents": [
+            {"nom": c.mandate.member.get_full_name(), "siege": str(c.mandate.seat)}
+            for c in convocations
+            if not c.present
+        ],
+        "quorum": {
+            "exige": status["applies"],
+            "pourvus": status["filled"],
+            "total": status["total"],
+            "requis": status["needed"],
+            "atteint": status["reached"],
+        },
+        "points": [
+            {
+                "numero": number,
+                "intitule": item.title,
+                "avis": item.get_opinion_display() if item.opinion else "",
+                "motif": item.motive,
+                "deports": " ; ".join(recusals.get(item.pk, [])),
+            }
+            for number, item in enumerate(meeting.items.all(), start=1)
+        ],
+    }
+
+
+@transaction.atomic
+def draft_minutes(*, actor: Actor, meeting: Meeting):
+    """Draft the minutes from the recorded meeting (every item with an opinion must have one first)."""
+    from .models import Minutes
+
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Le procès-verbal se rédige pour une séance tenue et pas encore close.")
+    if Minutes.objects.filter(meeting=meeting).exists():
+        raise ValidationError("Le procès-verbal de cette séance est déjà rédigé : modifiez le brouillon.")
+    waiting = meeting.items.exclude(kind=AgendaItem.Kind.FREE).filter(opinion="")
+    if waiting.exists() and quorum_status(meeting)["reached"]:
+        raise ValidationError(
+            "Des points attendent encore l'avis de la commission : "
+            + ", ".join(item.title for item in waiting)
+            + "."
+        )
+    document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.MINUTES,
+        context=minutes_context(meeting),
+        title=f"Procès-verbal — {meeting}",
+        related=meeting,
+    )
+    minutes = Minutes.objects.create(meeting=meeting, document=document)
+    audit.record(actor, "create", minutes, detail="procès-verbal rédigé")
+    return minutes
+
+
+@transaction.atomic
+def close_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """Freeze the minutes (SHA-256 stored, never changes again) and close the meeting. Items without an
+    opinion (quorum not reached) go back to the pool of the next meeting."""
+    from .models import Minutes
+
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Seule une séance tenue peut être close.")
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("document").first()
+    if minutes is None:
+        raise ValidationError("Rédigez d'abord le procès-verbal.")
+    if not minutes.document.is_frozen:
+        documents.freeze(actor=actor, document=minutes.document)
+    # Requests the commission could not examine leave this agenda.
+    meeting.items.filter(kind=AgendaItem.Kind.REQUEST, opinion="").delete()
+    meeting.state = MeetingState.CLOSED
+    meeting.save(update_fields=["state", "updated_at"])
+    audit.record(actor, "transition", meeting, detail="séance close, procès-verbal figé")
+    return meeting
+
+
+# --- The prefect's decisions ---
+
+
+def _civility(person) -> str:
+    return {"F": "Madame", "M": "Monsieur"}.get(person.sex, "")
+
+
+def decision_context(decision, *, signer: str = "") -> dict:
+    """The fields of the decision and of its letters. Holds the person's identity: prefecture documents."""
+    from parcours.pathways import rules as psp_rules
+
+    request = decision.request
+    person = request.pathway.person
+    authorised = decision.outcome == decision.Outcome.AUTHORISED
+    period = None
+    if authorised:
+        period = (
+            request.pathway.periods.filter(request=request).first() if decision.state == "signed" else None
+        )
+        if period is None:
+            day = decision.signed_on or timezone.localdate()
+            try:
+                start, end = psp_rules.next_period(
+                    list(request.pathway.periods.values_list("start", "end")), day, decision.period_start
+                )
+            except psp_rules.RuleError:
+                start = end = None
+        else:
+            start, end = period.start, period.end
+    else:
+        start = end = None
+    return {
+        "personne": {
+            "civilite": _civility(person),
+            "prenom": person.first_name,
+            "nom": person.last_name.upper(),
+            "naissance": person.birth_date,
+            "nationalite": person.nationality or person.get_nationality_group_display(),
+        },
+        "association": str(request.pathway.association),
+        "avis": {"sens": request.get_opinion_display(), "date": request.opinion_date},
+        "decision": {
+            "autorisee": authorised,
+            "numero": decision.reference,
+            "date": decision.signed_on,
+            "motif": decision.motive,
+        },
+        "demande": {"renouvellement": request.kind == RequestKind.RENEWAL},
+        "periode": {"debut": start, "fin": end},
+        "droits": request.rights_labels,
+        "signataire": signer,
+    }
+
+
+@transaction.atomic
+def draft_decision(*, actor: Actor, item: AgendaItem, outcome: str, motive: str = "", period_start=None):
+    """The secretariat drafts the prefect's decision on an item with an opinion; the signatory signs it."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.decide")
+    _same_departement(actor, item.meeting.departement_id)
+    if item.kind != AgendaItem.Kind.REQUEST:
+        raise ValidationError("Seule une demande de parcours de sortie appelle une décision du préfet.")
+    if item.opinion not in (AgendaItem.Opinion.FAVOURABLE, AgendaItem.Opinion.UNFAVOURABLE):
+        raise ValidationError(
+            "Une décision ne se prépare qu'après l'avis (favorable ou défavorable) de la commission."
+        )
+    request = item.request
+    if request.state != RequestState.REVIEWED:
+        raise ValidationError(f"La demande n'attend pas de décision (« {request.get_state_display()} »).")
+    if PrefectDecision.objects.filter(request=request).exists():
+        raise ValidationError("La décision de cette demande est déjà préparée.")
+    if outcome not in PrefectDecision.Outcome.values:
+        raise ValidationError({"outcome": "Choisissez la décision."})
+    motive = motive.strip()
+    if outcome == PrefectDecision.Outcome.REFUSED and not motive:
+        raise ValidationError({"motive": "Un refus est motivé : indiquez les motifs."})
+    decision = PrefectDecision(
+        departement=actor.departement,
+        item=item,
+        request=request,
+        outcome=outcome,
+        motive=motive,
+        period_start=period_start,
+        drafted_by=actor.user,
+    )
+    if outcome == PrefectDecision.Outcome.AUTHORISED:
+        blocker = psp.proposed_period(request, period_start or timezone.localdate())
+        if blocker is None:
+            raise ValidationError(
+                "Aucune période ne peut être ouverte : le parcours a atteint la durée maximale de 24 mois."
+            )
+    decision.document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.DECISION,
+        context=decision_context(decision),
+        title=f"Décision — parcours de sortie {request.pathway.person.pseudonym}",
+        related=request,
+    )
+    decision.save()
+    audit.record(actor, "create", decision, detail="décision préparée")
+    return decision
+
+
+def _next_number(departement, year: int) -> int:
+    from .models import DecisionSequence
+
+    sequence, _ = DecisionSequence.objects.select_for_update().get_or_create(
+        departement=departement, year=year
+    )
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+@transaction.atomic
+def sign_decision(*, actor: Actor, decision, day: date, signer: str = ""):
+    """The signatory signs: number in the département's yearly sequence, document re-rendered and frozen,
+    the PSP workflow records the decision (an authorisation opens the period), letters are generated."""
+    from .models import Letter, PrefectDecision
+
+    _require(actor, "commission.sign")
+    _same_departement(actor, decision.departement_id)
+    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state == PrefectDecision.State.SIGNED:
+        raise ValidationError("Cette décision est déjà signée.")
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de signature ne peut pas être dans le futur."})
+    if decision.request.opinion_date and day < decision.request.opinion_date:
+        raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
+    signer = signer.strip() or "Le préfet"
+    decision.year = day.year
+    decision.number = _next_number(decision.departement, day.year)
+    decision.reference = f"{day.year}-{decision.number:04d}"
+    decision.signed_on = day
+    decision.signed_by = actor.user
+    decision.state = PrefectDecision.State.SIGNED
+    # The PSP workflow first: it refuses what the law forbids (cap, overlap) before anything is frozen.
+    psp.record_decision(
+        actor=actor,
+        request=decision.request,
+        decision=decision.outcome,
+        day=day,
+        reference=decision.reference,
+        period_start=decision.period_start,
+        motive=decision.motive,
+    )
+    decision.request.refresh_from_db()
+    context = decision_context(decision, signer=signer)
+    old = decision.document
+    decision.document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.DECISION,
+        context=context,
+        title=f"Décision n° {decision.reference}",
+        related=decision.request,
+        freeze=True,
+    )
+    decision.save()
+    if old is not None and not old.is_frozen:
+        old.delete()
+    addressees = [Letter.Addressee.PERSON]
+    rights = set(decision.request.rights_requested)
+    if decision.outcome == PrefectDecision.Outcome.AUTHORISED:
+        if "afis" in rights:
+            addressees.append(Letter.Addressee.AFIS_PAYER)
+        if "residence_permit" in rights:
+            addressees.append(Letter.Addressee.IMMIGRATION)
+    kinds = {
+        Letter.Addressee.PERSON: doc_kinds.LETTER_PERSON,
+        Letter.Addressee.AFIS_PAYER: doc_kinds.LETTER_AFIS,
+        Letter.Addressee.IMMIGRATION: doc_kinds.LETTER_IMMIGRATION,
+    }
+    for addressee in addressees:
+        document = documents.create_document(
+            actor=actor,
+            kind=kinds[addressee],
+            context=context,
+            title=f"Notification n° {decision.reference} — {Letter.Addressee(addressee).label}",
+            related=decision.request,
+            freeze=True,
+        )
+        Letter.objects.create(decision=decision, addressee=addressee, document=document)
+    audit.record(actor, "transition", decision, detail=f"décision signée n° {decision.reference}")
+    return decision

@@ -23,6 +23,18 @@ urlpatterns = [
     path("seances/<uuid:pk>/convocations/", views.ConveneView.as_view(), name="convene"),
     path("seances/<uuid:pk>/presences/", views.AttendanceView.as_view(), name="attendance"),
     path("seances/<uuid:pk>/annulation/", views.CancelMeetingView.as_view(), name="meeting_cancel"),
+    path("seances/<uuid:pk>/proces-verbal/", views.MinutesDraftView.as_view(), name="minutes_draft"),
+    path("seances/<uuid:pk>/cloture/", views.MeetingCloseView.as_view(), name="meeting_close"),
+    path(
+        "seances/<uuid:pk>/points/<uuid:item>/decision/",
+        views.DecisionDraftView.as_view(),
+        name="decision_draft",
+    ),
+    path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
+    path("decisions/<uuid:pk>/", views.DecisionDetailView.as_view(), name="decision_detail"),
+    path("decisions/<uuid:pk>/signature/", views.DecisionSignView.as_view(), name="decision_sign"),
+    path("decisions/<uuid:pk>/pdf/", views.DecisionPdfView.as_view(), name="decision_pdf"),
+    path("courriers/<uuid:pk>/", views.LetterDownloadView.as_view(), name="letter_download"),
 ]
 
 from .urls_portal import urlpatterns as portal_urls  # noqa: E402 (the member portal)

@@ -85,3 +85,27 @@ def held_meeting(w):
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.HELD
     return meeting, item
+
+
+def reviewed_item(w):
+    """An item of a held meeting with a favourable opinion: the prefect's decision is to prepare."""
+    meeting, item = held_meeting(w)
+    cs.record_item_opinion(actor=w.actors[S], item=item, opinion="favourable", motive="Projet solide")
+    item.refresh_from_db()
+    return meeting, item
+
+
+def minutes_drafted(w):
+    meeting, item = reviewed_item(w)
+    cs.draft_minutes(actor=w.actors[S], meeting=meeting)
+    return meeting, item
+
+
+def drafted_decision(w):
+    _, item = reviewed_item(w)
+    return cs.draft_decision(actor=w.actors[S], item=item, outcome="authorised")
+
+
+def signed_decision(w):
+    decision = drafted_decision(w)
+    return cs.sign_decision(actor=w.actors[Role.SIGNATORY], decision=decision, day=timezone.localdate())

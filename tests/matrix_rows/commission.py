@@ -64,5 +64,23 @@ ROWS: dict[str, Row] = {
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:meeting_cancel": Row(POST, _meeting(cw.scheduled_meeting, {}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:minutes_draft": Row(POST, _meeting(cw.reviewed_item, {}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:meeting_close": Row(POST, _meeting(cw.minutes_drafted, {}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_draft": Row(POST, _meeting(cw.reviewed_item, {"outcome": "authorised"}, item=True),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_list": Row(GET, _none,                         (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_detail": Row(GET, lambda w: ({"pk": cw.drafted_decision(w).public_id}, None),
+                                                                        (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_sign": Row(POST, lambda w: (
+        {"pk": cw.drafted_decision(w).public_id}, {"day": _D.format(w.today), "signer": "Le préfet"}),
+                                                                        (403, 302, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_pdf": Row(GET, lambda w: ({"pk": cw.drafted_decision(w).public_id}, None),
+                                                                        (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
+    # The person's letter: the prefecture and the association; the immigration service gets only its own.
+    "commission:letter_download": Row(GET, lambda w: (
+        {"pk": cw.signed_decision(w).letters.get(addressee="person").public_id}, None),
+                                                                        (200, 200, 200, 200, 403, 403, 404, 403, 403), 302),
 }
 # fmt: on

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin, paginate
+from parcours.documents import services as documents_services
 
 from .. import services
 from ..forms import (
@@ -21,18 +22,23 @@ from ..forms import (
     ArreteForm,
     AttendanceForm,
     ConveneForm,
+    DecisionDraftForm,
     FreeItemForm,
     MandateEndForm,
     MeetingForm,
     OpinionForm,
     RecusalForm,
     SeatForm,
+    SignForm,
 )
-from ..models import AgendaItem, Mandate, MeetingKind, MeetingState, Recusal, Seat
+from ..models import AgendaItem, Mandate, MeetingKind, MeetingState, Minutes, PrefectDecision, Recusal, Seat
 from ..selectors import (
     arretes_of,
+    decisions_of,
     get_arrete_or_404,
+    get_decision_or_404,
     get_item_or_404,
+    get_letter_or_404,
     get_mandate_or_404,
     get_meeting_or_404,
     mandates_ending,
@@ -290,11 +296,13 @@ def meeting_context(actor, meeting, **forms):
         "attendance_form": AttendanceForm(convocations=convocations),
         "recusal_form": RecusalForm(convocations=convocations),
         "opinion_form": OpinionForm(),
+        "minutes": Minutes.objects.filter(meeting=meeting).select_related("document").first(),
         "failed_item": forms.pop("failed_item", None),
     }
     context.update(forms)
     # One recusal and one opinion form per item, each with its own field ids; the failed one keeps its errors.
     failed = context["failed_item"]
+    decisions = {d.item_id: d for d in PrefectDecision.objects.filter(item__meeting=meeting)}
     for item in items:
         ids = f"id_{item.public_id.hex[:8]}_%s"
         is_failed = failed is not None and failed.pk == item.pk
@@ -308,6 +316,17 @@ def meeting_context(actor, meeting, **forms):
             if is_failed and "opinion_form" in forms
             else OpinionForm(auto_id="opinion_" + ids)
         )
+        item.decision_form = (
+            context["decision_form"]
+            if is_failed and "decision_form" in forms
+            else DecisionDraftForm(
+                auto_id="decision_" + ids,
+                initial={
+                    "outcome": "authorised" if item.opinion == AgendaItem.Opinion.FAVOURABLE else "refused"
+                },
+            )
+        )
+        item.prefect_decision = decisions.get(item.pk)
     return context
 
 
@@ -461,3 +480,142 @@ class CancelMeetingView(MeetingActionView):
 
 
 __all__ = ["AgendaItem", "Q"]
+
+
+# --- Minutes ---
+
+
+class MinutesDraftView(MeetingActionView):
+    anchor = "#proces-verbal"
+    success_message = "Procès-verbal rédigé : relisez-le et modifiez-le si besoin avant de le figer."
+
+    def perform(self, form):
+        services.draft_minutes(actor=self.actor, meeting=self.meeting)
+
+
+class MeetingCloseView(MeetingActionView):
+    anchor = "#proces-verbal"
+    success_message = "Procès-verbal figé (empreinte SHA-256 enregistrée) et séance close."
+
+    def perform(self, form):
+        services.close_meeting(actor=self.actor, meeting=self.meeting)
+
+
+# --- The prefect's decisions ---
+
+
+class DecisionDraftView(MeetingActionView):
+    permission = "commission.decide"
+    form_name, anchor = "decision_form", "#ordre-du-jour"
+
+    def get_form(self):
+        return DecisionDraftForm(self.request.POST)
+
+    def perform(self, form):
+        decision = services.draft_decision(actor=self.actor, item=self.item, **form.cleaned_data)
+        return f"Décision préparée ({decision.get_outcome_display().lower()}) : elle attend la signature."
+
+
+class DecisionListView(ActorRequiredMixin, TemplateView):
+    permission = "commission.decisions"
+    template_name = "commission/decision_list.html"
+
+    def get_context_data(self, **kwargs):
+        qs = decisions_of(self.actor).order_by("state", "-created_at")
+        state = self.request.GET.get("etat", "")
+        if state in PrefectDecision.State.values:
+            qs = qs.filter(state=state)
+        page = paginate(self.request, qs)
+        audit.record_many(
+            self.actor, "view", [d.request.pathway.person for d in page], detail="liste des décisions"
+        )
+        return {"nav": "decisions", "page": page, "state": state, "states": PrefectDecision.State.choices}
+
+
+def decision_page_context(actor, decision, **forms):
+    context = {
+        "nav": "decisions",
+        "decision": decision,
+        "request_obj": decision.request,
+        "person": decision.request.pathway.person,
+        "letters": decision.letters.select_related("document"),
+        "sign_form": SignForm(initial={"day": timezone.localdate()}),
+        "can_sign": actor.role == "signatory" and decision.state == PrefectDecision.State.DRAFT,
+        "can_edit": actor.role == "secretariat" and decision.document and not decision.document.is_frozen,
+    }
+    context.update(forms)
+    return context
+
+
+class DecisionDetailView(ActorRequiredMixin, TemplateView):
+    permission = "commission.decisions"
+    template_name = "commission/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        decision = get_decision_or_404(self.actor, self.kwargs["pk"])
+        audit.record(self.actor, "view", decision.request.pathway.person, detail="décision préfectorale")
+        return decision_page_context(self.actor, decision)
+
+
+class DecisionSignView(ActorRequiredMixin, View):
+    permission = "commission.sign"
+
+    def post(self, request, pk):
+        decision = get_decision_or_404(self.actor, pk)
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                decision = services.sign_decision(actor=self.actor, decision=decision, **form.cleaned_data)
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("commission:decision_detail", pk=pk)
+                if "period_start" in exc.error_dict:
+                    messages.error(request, " ".join(exc.message_dict["period_start"]))
+                    return redirect("commission:decision_detail", pk=pk)
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"Décision n° {decision.reference} signée ; les notifications sont prêtes."
+                )
+                return redirect("commission:decision_detail", pk=pk)
+        return render(
+            request,
+            "commission/decision_detail.html",
+            decision_page_context(self.actor, decision, sign_form=form),
+        )
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class DecisionPdfView(ActorRequiredMixin, View):
+    permission = "commission.decisions"
+
+    def get(self, request, pk):
+        decision = get_decision_or_404(self.actor, pk)
+        if decision.document is None:
+            raise Http404
+        content = documents_services.pdf_of(decision.document)
+        audit.record(
+            self.actor, "download", decision.request.pathway.person, detail="décision préfectorale (PDF)"
+        )
+        name = f"decision-{decision.reference or 'projet'}.pdf"
+        return _pdf_response(content, name)
+
+
+class LetterDownloadView(ActorRequiredMixin, View):
+    permission = "commission.letters"
+
+    def get(self, request, pk):
+        letter = get_letter_or_404(self.actor, pk)
+        content = documents_services.pdf_of(letter.document)
+        audit.record(
+            self.actor, "download", letter.decision.request.pathway.person, detail="courrier de notification"
+        )
+        return _pdf_response(content, f"notification-{letter.decision.reference}-{letter.addressee}.pdf")

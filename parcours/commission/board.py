@@ -1,0 +1,102 @@
+"""The secretariat's and the signatory's board sections for the commission."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from parcours.core.access import Actor
+from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
+
+from . import rules
+from .models import Meeting, MeetingState, PrefectDecision
+from .selectors import decisions_to_prepare, mandates_ending
+
+
+@register_board_provider
+def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
+    if actor.role == "secretariat":
+        dep = actor.departement
+        meetings = Meeting.objects.filter(departement=dep)
+        return [
+            BoardSection(
+                "meetings_to_convene",
+                "Séances à convoquer dans les 15 jours",
+                [
+                    BoardItem(
+                        label=f"{m} — convocations à envoyer",
+                        url=reverse("commission:meeting_detail", args=[m.public_id]),
+                        due=m.starts_at.date(),
+                        due_label="séance le",
+                    )
+                    for m in meetings.filter(
+                        state=MeetingState.SCHEDULED,
+                        starts_at__date__lte=today + timedelta(days=15),
+                        starts_at__date__gte=today,
+                    ).order_by("starts_at")
+                ],
+            ),
+            BoardSection(
+                "minutes_to_write",
+                "Séances tenues : procès-verbal à rédiger et à figer",
+                [
+                    BoardItem(
+                        label=f"{m} — procès-verbal",
+                        url=reverse("commission:meeting_detail", args=[m.public_id]) + "#proces-verbal",
+                        due=m.starts_at.date(),
+                        due_label="tenue le",
+                    )
+                    for m in meetings.filter(state=MeetingState.HELD).order_by("starts_at")
+                ],
+            ),
+            BoardSection(
+                "decisions_to_prepare",
+                "Avis rendus : décision du préfet à préparer",
+                [
+                    BoardItem(
+                        label=f"{item.request.pathway.person.pseudonym} — avis "
+                        f"{item.get_opinion_display().lower()}",
+                        url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
+                        + f"#point-{item.public_id}",
+                        due=item.meeting.starts_at.date(),
+                        due_label="séance du",
+                    )
+                    for item in decisions_to_prepare(dep)
+                ],
+            ),
+            BoardSection(
+                "mandates_ending",
+                f"Mandats se terminant dans les {rules.MANDATE_WARNING_DAYS} jours",
+                [
+                    BoardItem(
+                        label=f"{m.member.get_full_name()} — {m.seat} ({m.get_kind_display().lower()})",
+                        url=reverse("commission:arrete_detail", args=[m.seat.arrete.public_id])
+                        + f"#siege-{m.seat.public_id}",
+                        due=m.end,
+                        due_label="fin le",
+                    )
+                    for m in mandates_ending(dep, today).select_related("seat__arrete")
+                ],
+            ),
+        ]
+    if actor.role == "signatory":
+        drafts = PrefectDecision.objects.filter(
+            departement=actor.departement, state=PrefectDecision.State.DRAFT
+        ).select_related("request__pathway__person", "item__meeting")
+        return [
+            BoardSection(
+                "decisions_to_sign",
+                "Décisions préparées à signer",
+                [
+                    BoardItem(
+                        label=f"{d.request.pathway.person.pseudonym} — {d.get_outcome_display().lower()}",
+                        url=reverse("commission:decision_detail", args=[d.public_id]),
+                        due=d.request.opinion_date,
+                        due_label="avis du",
+                    )
+                    for d in drafts.order_by("created_at")
+                ],
+            )
+        ]
+    return []

@@ -1,0 +1,174 @@
+"""The commission's official documents: kinds registered with the documents app, and their contexts.
+
+Contexts are plain dicts of the fields each kind declares (the editable templates may use nothing else).
+Member-facing documents (convocation, minutes) carry pseudonymous codes only, never an identity.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parcours.documents.registry import DocumentKind, register
+
+from . import rules
+
+CONVOCATION = "commission.convocation"
+MINUTES = "commission.pv"
+DECISION = "commission.decision"
+LETTER_PERSON = "commission.notification_personne"
+LETTER_AFIS = "commission.notification_afis"
+LETTER_IMMIGRATION = "commission.notification_etrangers"
+
+MEETING_FIELDS = {
+    "seance.formation": "Formation (séance plénière ou formation restreinte)",
+    "seance.date": 'Date de la séance (une date : {{ seance.date|date:"j F Y" }})',
+    "seance.heure": "Heure de la séance (ex. : 14h00)",
+    "seance.lieu": "Lieu de la séance",
+    "seance.lien": "Lien de visioconférence",
+    "seance.presidence": "Qui préside la séance",
+}
+DECISION_FIELDS = {
+    "personne.civilite": "Madame, Monsieur ou rien",
+    "personne.prenom": "Prénom de la personne",
+    "personne.nom": "Nom de naissance de la personne",
+    "personne.naissance": "Date de naissance (une date)",
+    "personne.nationalite": "Nationalité",
+    "association": "Association agréée qui accompagne la personne",
+    "avis.sens": "Sens de l'avis de la commission (Favorable, Défavorable)",
+    "avis.date": "Date de l'avis (une date)",
+    "decision.autorisee": "Vrai si la décision autorise le parcours",
+    "decision.numero": "Numéro de la décision (attribué à la signature)",
+    "decision.date": "Date de signature (une date)",
+    "decision.motif": "Motifs d'un refus",
+    "demande.renouvellement": "Vrai pour un renouvellement",
+    "periode.debut": "Début de la période autorisée (une date)",
+    "periode.fin": "Fin de la période autorisée (une date)",
+    "droits": "Liste des droits demandés",
+    "signataire": "Qualité du signataire",
+}
+
+
+def _sample_meeting() -> dict:
+    return {
+        "seance": {
+            "formation": "Formation restreinte (demandes individuelles)",
+            "date": date(2026, 3, 12),
+            "heure": "14h00",
+            "lieu": "Préfecture, salle Marianne",
+            "lien": "https://visio.exemple.invalid/commission",
+            "presidence": "La sous-préfète, directrice de cabinet",
+        }
+    }
+
+
+def _sample_convocation() -> dict:
+    return {
+        **_sample_meeting(),
+        "ordre_du_jour": [
+            {"intitule": "Demande d'engagement — 99-EXEMPL", "type": "Demande de parcours de sortie"},
+            {"intitule": "Renouvellement — 99-FICTIF", "type": "Demande de parcours de sortie"},
+            {"intitule": "Questions diverses", "type": "Point libre"},
+        ],
+        "portail_jours": rules.PORTAL_DAYS_AFTER_MEETING,
+    }
+
+
+def _sample_minutes() -> dict:
+    return {
+        **_sample_meeting(),
+        "presents": [
+            {"nom": "Exemple Membre", "siege": "Médecin désigné par l'ordre", "qualite": "Titulaire"}
+        ],
+        "absents": [{"nom": "Autre Exemple", "siege": "Groupement de gendarmerie"}],
+        "quorum": {"exige": True, "pourvus": 6, "total": 11, "requis": 6, "atteint": True},
+        "points": [
+            {
+                "numero": 1,
+                "intitule": "Demande d'engagement — 99-EXEMPL",
+                "avis": "Favorable",
+                "motif": "Projet construit avec la personne, engagements clairs.",
+                "deports": "Association qui accompagne la personne",
+            }
+        ],
+    }
+
+
+def _sample_decision() -> dict:
+    return {
+        "personne": {
+            "civilite": "Madame",
+            "prenom": "Exemplaire",
+            "nom": "FICTIVE",
+            "naissance": date(1994, 6, 12),
+            "nationalite": "Exemple",
+        },
+        "association": "Association Exemple",
+        "avis": {"sens": "Favorable", "date": date(2026, 3, 12)},
+        "decision": {"autorisee": True, "numero": "2026-0001", "date": date(2026, 3, 20), "motif": ""},
+        "demande": {"renouvellement": False},
+        "periode": {"debut": date(2026, 3, 20), "fin": date(2026, 9, 19)},
+        "droits": [
+            "Aide financière à l'insertion sociale et professionnelle (AFIS)",
+            "Hébergement ou logement",
+        ],
+        "signataire": "Pour le préfet et par délégation, le secrétaire général",
+    }
+
+
+def register_kinds() -> None:
+    register(
+        DocumentKind(
+            key=CONVOCATION,
+            label="Convocation à une séance de la commission",
+            fields={
+                **MEETING_FIELDS,
+                "ordre_du_jour": "Liste des points (chacun : point.intitule, point.type)",
+                "portail_jours": "Jours après la séance pendant lesquels les résumés restent consultables",
+            },
+            sample=_sample_convocation,
+            default_template="commission/documents/convocation.html",
+        )
+    )
+    register(
+        DocumentKind(
+            key=MINUTES,
+            label="Procès-verbal de séance",
+            fields={
+                **MEETING_FIELDS,
+                "presents": "Membres présents (chacun : m.nom, m.siege, m.qualite)",
+                "absents": "Membres excusés ou absents (chacun : m.nom, m.siege)",
+                "quorum.exige": "Vrai si un quorum est exigé",
+                "quorum.pourvus": "Sièges pourvus",
+                "quorum.total": "Sièges comptés",
+                "quorum.requis": "Sièges requis",
+                "quorum.atteint": "Vrai si le quorum est atteint",
+                "points": "Points examinés (chacun : point.numero, point.intitule, point.avis, point.motif, "
+                "point.deports)",
+            },
+            sample=_sample_minutes,
+            default_template="commission/documents/minutes.html",
+        )
+    )
+    register(
+        DocumentKind(
+            key=DECISION,
+            label="Décision préfectorale (parcours de sortie)",
+            fields=DECISION_FIELDS,
+            sample=_sample_decision,
+            default_template="commission/documents/decision.html",
+        )
+    )
+    for key, label, template in [
+        (LETTER_PERSON, "Notification à la personne (par l'association)", "letter_person.html"),
+        (LETTER_AFIS, "Notification à l'organisme payeur de l'AFIS (MSA)", "letter_afis.html"),
+        (LETTER_IMMIGRATION, "Notification au service des étrangers", "letter_immigration.html"),
+    ]:
+        register(
+            DocumentKind(
+                key=key,
+                label=label,
+                fields=DECISION_FIELDS,
+                sample=_sample_decision,
+                default_template=f"commission/documents/{template}",
+            )
+        )
