@@ -71,6 +71,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"agent{n}")
     first_name = "Agent"
     last_name = factory.Sequence(lambda n: f"Testeur{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@exemple.invalid")
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):

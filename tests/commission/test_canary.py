@@ -195,6 +195,39 @@ def test_no_canary_reaches_any_convened_member(commission, canary_meeting):
     assert AuditEvent.objects.filter(action="view", object_type="pathways.request").count() >= summaries_seen
 
 
+def pdf_document_text(document) -> str:
+    from pypdf import PdfReader
+
+    from parcours.documents.services import pdf_of
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf_of(document))).pages)
+
+
+def test_no_canary_in_what_members_receive(actors, commission, canary_meeting):
+    """The convocation e-mails and their PDF, then the minutes (sent to every member) carry codes only."""
+    from datetime import timedelta
+
+    from parcours.outbox.models import OutgoingEmail
+
+    meeting = canary_meeting
+    wanted = [(value, fold(value)) for value in canaries()]
+    emails = list(OutgoingEmail.objects.all())
+    assert len(emails) >= 5  # every convened member, the substitute included
+    texts = [e.subject + "\n" + e.body for e in emails] + [pdf_document_text(meeting.convocation_document)]
+    sec = actors["secretariat"]
+    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.refresh_from_db()
+    cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
+    for item in meeting.items.filter(kind="request"):
+        cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="Projet construit")
+    minutes = cs.draft_minutes(actor=sec, meeting=meeting)
+    texts.append(pdf_document_text(minutes.document))
+    for text in texts:
+        leaked = [value for value, folded_value in wanted if folded_value in fold(text)]
+        assert not leaked, f"Un envoi aux membres contient {leaked}"
+    assert all(item.title.split(" — ")[-1] in texts[-1] for item in meeting.items.filter(kind="request"))
+
+
 def test_the_canary_detector_works():
     """The check itself can fail: a page with a canary (accents dropped, upper case) is caught."""
     page = "<p>MESANGELINE, 23/09/1988 — canarisynthe-passeport.pdf</p>"

@@ -311,3 +311,21 @@ def test_quorum_arithmetic():
     assert rules.seats_needed(4, rule) == 2 and rules.seats_needed(5, rule) == 3
     assert rules.quorum_reached(2, 4, rule) and not rules.quorum_reached(2, 5, rule)
     assert not rules.quorum_reached(0, 0, rule)
+
+
+def test_each_convened_member_gets_one_email_with_the_convocation(sec, commission, ready):
+
+    from parcours.outbox.models import OutgoingEmail
+
+    meeting = restricted_meeting(sec)
+    cs.add_request_item(actor=sec, meeting=meeting, request=ready)
+    convocations = cs.convene(actor=sec, meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.convocation_document.is_frozen
+    emails = OutgoingEmail.objects.order_by("to")
+    assert sorted(e.to for e in emails) == sorted(c.mandate.member.email for c in convocations)
+    assert all(list(e.attachments.all()) == [meeting.convocation_document] for e in emails)
+    doctor = Convocation.objects.get(meeting=meeting, mandate=commission.mandates["doctor"])
+    cs.answer_convocation(actor=commission.members["doctor"], convocation=doctor, answer="substitute")
+    substitute_email = commission.members["doctor-sub"].user.email
+    assert OutgoingEmail.objects.filter(to=substitute_email).count() == 1
