@@ -31,9 +31,12 @@ run: install ## Prépare la base SQLite, crée le département de démonstration
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install ## Lance toute la suite de tests (SQLite ; PostgreSQL si CI=true), navigateur compris
+# --ds: the DJANGO_SETTINGS_MODULE exported above (dev) would win over pyproject's test settings.
+# One pytest-xdist worker per core (PYTEST_XDIST_AUTO_NUM_WORKERS=n to choose), each with its own test
+# database; worksteal rebalances when a long test (browser walk, demo build) holds a worker.
+test: install ## Lance toute la suite de tests en parallèle (SQLite ; PostgreSQL si CI=true), navigateur compris
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test > /dev/null
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ds=config.settings.test -n auto --dist worksteal
 
 lint: install ## Vérifie le style (ruff)
 	$(BIN)/ruff check .

@@ -1,9 +1,25 @@
-"""The test settings hash passwords with MD5 for speed: prove the real settings still use Argon2."""
+"""The suite runs on the test settings (MD5 hashing for speed, throw-away database, PostgreSQL in CI),
+and the real settings still hash passwords with Argon2."""
 
+import os
+
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+from django.db import connection
 from django.test import override_settings
 
 from config.settings import base
+
+
+def test_the_suite_runs_on_the_test_settings():
+    # `make` exports DJANGO_SETTINGS_MODULE=config.settings.dev, which would win over pyproject's setting.
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "config.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_ci_runs_on_postgresql(db):
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}:
+        assert connection.vendor == "postgresql"
 
 
 def test_production_hashes_new_passwords_with_argon2_and_accepts_pbkdf2():
