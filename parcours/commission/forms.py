@@ -175,3 +175,17 @@ class SignForm(DsfrBaseForm):
         required=False,
         help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ».",
     )
+
+
+class AddApplicationForm(DsfrBaseForm):
+    application = forms.ChoiceField(label="Demande d'agrément complète, en attente de l'avis")
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool = {str(a.public_id): a for a in pool}
+        self.fields["application"].choices = [
+            (key, f"{a.organisation} — {a.get_kind_display().lower()}") for key, a in self.pool.items()
+        ]
+
+    def clean_application(self):
+        return self.pool[self.cleaned_data["application"]]

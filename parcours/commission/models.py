@@ -182,8 +182,14 @@ class AgendaItem(BaseModel):
     request = models.ForeignKey(
         "pathways.Request", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
     )
-    # The agrément application (approvals app) is referred to by its public id until that model lands.
-    application_id = models.UUIDField("demande d'agrément", null=True, blank=True)
+    application = models.ForeignKey(
+        "approvals.AgrementApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name="demande d'agrément",
+    )
     opinion = models.CharField("avis", max_length=15, choices=Opinion.choices, blank=True)
     motive = models.TextField("motif", blank=True)
     opinion_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -198,10 +204,15 @@ class AgendaItem(BaseModel):
                 condition=~Q(opinion="postponed") & Q(request__isnull=False),
                 name="agenda_request_once",
             ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=~Q(opinion="postponed") & Q(application__isnull=False),
+                name="agenda_application_once",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="request") & Q(request__isnull=False))
-                | (Q(kind="agrement") & Q(application_id__isnull=False) & Q(request__isnull=True))
-                | (Q(kind="free") & Q(request__isnull=True) & Q(application_id__isnull=True) & ~Q(title="")),
+                | (Q(kind="agrement") & Q(application__isnull=False) & Q(request__isnull=True))
+                | (Q(kind="free") & Q(request__isnull=True) & Q(application__isnull=True) & ~Q(title="")),
                 name="agenda_item_kind_consistent",
             ),
         ]

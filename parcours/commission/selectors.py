@@ -92,6 +92,20 @@ def request_pool(departement):
     )
 
 
+def application_pool(departement):
+    """Agrément applications waiting for the commission's opinion that are not on an agenda yet."""
+    from parcours.approvals.selectors import applications_awaiting_opinion
+
+    on_agenda = AgendaItem.objects.filter(application=OuterRef("pk")).exclude(
+        opinion=AgendaItem.Opinion.POSTPONED
+    )
+    return (
+        applications_awaiting_opinion(departement)
+        .annotate(on_agenda=Exists(on_agenda))
+        .filter(on_agenda=False)
+    )
+
+
 def counted_seats(meeting: Meeting) -> set[int]:
     """Seats that count for the quorum: seats with a member in office on the day of the meeting."""
     day = meeting.starts_at.date()

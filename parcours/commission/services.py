@@ -32,6 +32,7 @@ from .models import (
     Seat,
 )
 from .selectors import (
+    application_pool,
     current_mandates,
     quorum_status,
     request_pool,
@@ -210,6 +211,39 @@ def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> Age
     )
     _recuse_presenting_association(item)
     audit.record(actor, "update", meeting, detail="demande inscrite à l'ordre du jour")
+    return item
+
+
+@transaction.atomic
+def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaItem:
+    """Put an association's agrément application, complete and awaiting the opinion, on the agenda."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    _editable_agenda(meeting)
+    if application.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if not application_pool(actor.departement).filter(pk=application.pk).exists():
+        raise ValidationError(
+            "Cette demande d'agrément n'attend pas l'avis de la commission, ou elle est déjà inscrite "
+            "à l'ordre du jour d'une autre séance."
+        )
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.AGREMENT,
+        application=application,
+        order=_next_order(meeting),
+        title=f"Agrément ({application.get_kind_display().lower()}) — {application.organisation}",
+    )
+    # The association whose agrément is examined does not deliberate on it.
+    for mandate in Mandate.objects.current(meeting.starts_at.date()).filter(
+        seat__arrete__departement=meeting.departement, seat__organisation=application.organisation
+    ):
+        Recusal.objects.get_or_create(
+            item=item,
+            mandate=mandate,
+            defaults={"reason": "Association dont l'agrément est examiné", "automatic": True},
+        )
+    audit.record(actor, "update", meeting, detail="demande d'agrément inscrite à l'ordre du jour")
     return item
 
 
@@ -485,6 +519,12 @@ def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive:
     day = meeting.held_on or meeting.starts_at.date()
     if item.kind == AgendaItem.Kind.REQUEST:
         psp.record_opinion(actor=actor, request=item.request, opinion=opinion, day=day, motive=motive.strip())
+    elif item.kind == AgendaItem.Kind.AGREMENT:
+        from parcours.approvals import services as approvals
+
+        approvals.record_commission_opinion(
+            actor=actor, application=item.application, opinion=opinion, day=day, motive=motive.strip()
+        )
     item.opinion, item.motive, item.opinion_recorded_at = opinion, motive.strip(), timezone.now()
     item.save(update_fields=["opinion", "motive", "opinion_recorded_at", "updated_at"])
     audit.record(actor, "update", item, detail=f"avis {opinion}")
@@ -498,7 +538,7 @@ def cancel_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
     _same_departement(actor, meeting.departement_id)
     if meeting.state not in (MeetingState.SCHEDULED, MeetingState.CONVENED):
         raise ValidationError("Seule une séance qui n'a pas encore eu lieu peut être annulée.")
-    meeting.items.filter(kind=AgendaItem.Kind.REQUEST).delete()
+    meeting.items.filter(kind__in=[AgendaItem.Kind.REQUEST, AgendaItem.Kind.AGREMENT]).delete()
     meeting.state = MeetingState.CANCELLED
     meeting.save(update_fields=["state", "updated_at"])
     audit.record(actor, "update", meeting, detail="séance annulée")
@@ -599,7 +639,7 @@ def close_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
     if not minutes.document.is_frozen:
         documents.freeze(actor=actor, document=minutes.document)
     # Requests the commission could not examine leave this agenda.
-    meeting.items.filter(kind=AgendaItem.Kind.REQUEST, opinion="").delete()
+    meeting.items.filter(kind__in=[AgendaItem.Kind.REQUEST, AgendaItem.Kind.AGREMENT], opinion="").delete()
     meeting.state = MeetingState.CLOSED
     meeting.save(update_fields=["state", "updated_at"])
     audit.record(actor, "transition", meeting, detail="séance close, procès-verbal figé")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("seances/<uuid:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("seances/<uuid:pk>/demandes/", views.AddRequestItemView.as_view(), name="item_add_request"),
     path("seances/<uuid:pk>/points/", views.AddFreeItemView.as_view(), name="item_add_free"),
+    path("seances/<uuid:pk>/agrements/", views.AddApplicationItemView.as_view(), name="item_add_agrement"),
     path("seances/<uuid:pk>/points/<uuid:item>/retirer/", views.RemoveItemView.as_view(), name="item_remove"),
     path("seances/<uuid:pk>/points/<uuid:item>/deplacer/", views.MoveItemView.as_view(), name="item_move"),
     path("seances/<uuid:pk>/points/<uuid:item>/deport/", views.RecusalView.as_view(), name="recusal_add"),

@@ -329,3 +329,33 @@ def test_each_convened_member_gets_one_email_with_the_convocation(sec, commissio
     cs.answer_convocation(actor=commission.members["doctor"], convocation=doctor, answer="substitute")
     substitute_email = commission.members["doctor-sub"].user.email
     assert OutgoingEmail.objects.filter(to=substitute_email).count() == 1
+
+
+def test_an_agrement_application_goes_on_the_agenda_and_gets_its_opinion(
+    sec, actors, commission, association
+):
+    from datetime import timedelta as td
+
+    from parcours.approvals.models import ApplicationState
+    from tests.approvals import helpers as approvals_helpers
+
+    application = approvals_helpers.awaiting_opinion(actors["association_manager"], sec)
+    meeting = cs.schedule_meeting(
+        actor=sec, kind=MeetingKind.PLENARY, starts_at=in_days(9), place="Salle d'honneur"
+    )
+    item = cs.add_agrement_item(actor=sec, meeting=meeting, application=application)
+    # The association whose agrément is examined does not deliberate on it.
+    assert set(item.recusals.values_list("mandate", flat=True)) == {
+        commission.mandates["association"].pk,
+        commission.mandates["association-sub"].pk,
+    }
+    other = cs.schedule_meeting(actor=sec, kind=MeetingKind.PLENARY, starts_at=in_days(20), place="Salle")
+    with pytest.raises(ValidationError, match="déjà inscrite"):
+        cs.add_agrement_item(actor=sec, meeting=other, application=application)
+    cs.convene(actor=sec, meeting=meeting)
+    with time_machine.travel(meeting.starts_at + td(hours=1)):
+        present = {c.pk for c in meeting.convocations.all()}
+        cs.record_attendance(actor=sec, meeting=meeting, present_ids=present)
+        cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="Équipe qualifiée")
+    application.refresh_from_db()
+    assert application.state == ApplicationState.REVIEWED and application.opinion_motive == "Équipe qualifiée"

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from tests.approvals.helpers import awaiting_opinion
 from tests.commission import matrix_world as cw
-from tests.matrix_rows.base import GET, POST, Row, _none
+from tests.matrix_rows.base import AM, GET, POST, Row, S, _none
 
 _D = "{:%Y-%m-%d}"
 
@@ -45,6 +46,9 @@ ROWS: dict[str, Row] = {
                                                                         (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:item_add_request": Row(POST, _meeting(
         cw.scheduled_meeting, lambda w, m, i: {"request": w.ready_pathway.requests.open().get().public_id}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:item_add_agrement": Row(POST, _meeting(cw.scheduled_meeting, lambda w, m, i: {
+        "application": awaiting_opinion(w.actors[AM], w.actors[S]).public_id}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:item_add_free": Row(POST, _meeting(cw.scheduled_meeting, {"title": "Bilan des maraudes"}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),

@@ -17,6 +17,7 @@ from parcours.documents import services as documents_services
 
 from .. import services
 from ..forms import (
+    AddApplicationForm,
     AddRequestForm,
     AppointForm,
     ArreteForm,
@@ -33,6 +34,7 @@ from ..forms import (
 )
 from ..models import AgendaItem, Mandate, MeetingKind, MeetingState, Minutes, PrefectDecision, Recusal, Seat
 from ..selectors import (
+    application_pool,
     arretes_of,
     decisions_of,
     get_arrete_or_404,
@@ -267,7 +269,7 @@ class MeetingCreateView(ActorRequiredMixin, FormView):
 def meeting_context(actor, meeting, **forms):
     items = list(
         meeting.items.select_related(
-            "request__pathway__person", "request__pathway__association"
+            "request__pathway__person", "request__pathway__association", "application__organisation"
         ).prefetch_related(
             Prefetch("recusals", queryset=Recusal.objects.select_related("mandate__member", "mandate__seat"))
         )
@@ -278,6 +280,7 @@ def meeting_context(actor, meeting, **forms):
     pool = (
         list(request_pool(actor.departement)) if editable and meeting.kind == MeetingKind.RESTRICTED else []
     )
+    applications = list(application_pool(actor.departement)) if editable else []
     context = {
         "nav": "commission",
         "meeting": meeting,
@@ -291,6 +294,7 @@ def meeting_context(actor, meeting, **forms):
         "quorum": quorum_status(meeting) if meeting.state != MeetingState.SCHEDULED else None,
         "pool": pool,
         "add_request_form": AddRequestForm(pool=pool) if pool else None,
+        "add_application_form": AddApplicationForm(pool=applications) if applications else None,
         "free_item_form": FreeItemForm(),
         "convene_form": ConveneForm(),
         "attendance_form": AttendanceForm(convocations=convocations),
@@ -381,6 +385,19 @@ class AddRequestItemView(MeetingActionView):
     def perform(self, form):
         services.add_request_item(
             actor=self.actor, meeting=self.meeting, request=form.cleaned_data["request"]
+        )
+
+
+class AddApplicationItemView(MeetingActionView):
+    form_name, anchor = "add_application_form", "#ordre-du-jour"
+    success_message = "Demande d'agrément inscrite à l'ordre du jour."
+
+    def get_form(self):
+        return AddApplicationForm(self.request.POST, pool=application_pool(self.actor.departement))
+
+    def perform(self, form):
+        services.add_agrement_item(
+            actor=self.actor, meeting=self.meeting, application=form.cleaned_data["application"]
         )
 
 
