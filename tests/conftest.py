@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from importlib import import_module
 
@@ -11,6 +12,7 @@ from django.contrib import auth
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from parcours.core.access import SESSION_KEY, Actor
 from parcours.core.models import Membership, Organisation, OrganisationKind, User
@@ -31,6 +33,13 @@ from .factories import (
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+# Hypothesis: the same number of examples everywhere (its default, 100); in CI, where the test processes and
+# PostgreSQL share two cores, no per-example deadline (200 ms by default): that is a timing assertion.
+hypothesis_settings.register_profile("ci", deadline=None)
+if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}:
+    hypothesis_settings.load_profile("ci")
 
 
 def pdf_upload(name="piece.pdf", content=PDF):
