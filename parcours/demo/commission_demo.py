@@ -147,6 +147,7 @@ def build(builder) -> None:
     Mandate.objects.filter(pk=leaving.pk).update(end=today + timedelta(days=45))
 
     _past_meetings(departement, today, mandates)
+    _decisions_to_sign(sec, departement)
     _next_meetings(sec, today)
 
 
@@ -194,6 +195,17 @@ def _past_meetings(departement, today, mandates) -> None:
                 answered_at=_at(day - timedelta(days=5), 11),
                 present=(index + number) % 5 != 0,
             )
+
+
+def _decisions_to_sign(sec: Actor, departement) -> None:
+    """The secretariat has prepared the decision of the first request awaiting the prefect: on his board."""
+    from parcours.commission.selectors import decisions_to_prepare
+
+    item = decisions_to_prepare(departement).first()
+    if item is not None:
+        outcome = "authorised" if item.opinion == AgendaItem.Opinion.FAVOURABLE else "refused"
+        motive = "" if outcome == "authorised" else "Le projet d'insertion reste à construire."
+        cs.draft_decision(actor=sec, item=item, outcome=outcome, motive=motive)
 
 
 def _next_meetings(sec: Actor, today) -> None:

@@ -98,6 +98,8 @@ def mark_ready_and_favourable(page: Page) -> None:
     """Secretariat: the request is complete, then the commission's opinion is favourable."""
     page.get_by_test_id("mark-ready").click()
     expect(page.get_by_test_id("request-state")).to_have_text("Prête pour la commission")
+    # Usually given in a meeting (tests/browser/test_meeting.py); here, an opinion given outside Parcours.
+    page.get_by_text("Enregistrer un avis rendu hors séance Parcours").click()
     opinion = form_of(page, "record-opinion")
     choose(opinion, "Favorable")
     opinion.get_by_label("Motif", exact=True).fill("Engagement constant ; projet d'insertion réaliste.")

@@ -210,3 +210,31 @@ def test_meeting_page_query_budget(sec, actors, commission, pathway, django_asse
         sec.post(reverse("commission:item_add_free", args=[meeting.public_id]), {"title": f"Point {n}"})
     with django_assert_max_num_queries(40):
         assert sec.get(reverse("commission:meeting_detail", args=[meeting.public_id])).status_code == 200
+
+
+def test_the_pathway_page_points_to_the_meeting_and_to_the_decision(sec, actors, commission, pathway):
+    from parcours.commission import services as cs
+
+    from .conftest import in_days
+
+    request = ready_request(actors, pathway)
+    meeting = cs.schedule_meeting(
+        actor=actors["secretariat"], kind="restricted", starts_at=in_days(8), place="Salle"
+    )
+    item = cs.add_request_item(actor=actors["secretariat"], meeting=meeting, request=request)
+    page = text(sec.get(reverse("pathways:detail", args=[pathway.public_id])))
+    assert "Inscrite à l'ordre du jour de la formation restreinte" in page
+    assert reverse("commission:meeting_detail", args=[meeting.public_id]) in page
+    cs.convene(actor=actors["secretariat"], meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.refresh_from_db()
+    cs.record_attendance(
+        actor=actors["secretariat"], meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()}
+    )
+    cs.record_item_opinion(actor=actors["secretariat"], item=item, opinion="favourable", motive="Oui")
+    item.refresh_from_db()
+    decision = cs.draft_decision(actor=actors["secretariat"], item=item, outcome="authorised")
+    page = text(client_for(actors["signatory"]).get(reverse("pathways:detail", args=[pathway.public_id])))
+    assert "Décision préfectorale préparée, à signer." in page
+    assert reverse("commission:decision_detail", args=[decision.public_id]) in page
+    assert 'data-testid="record-decision"' not in page  # decided through the commission, not here

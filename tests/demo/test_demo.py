@@ -45,3 +45,9 @@ def test_the_commission_has_met_and_meets_again(demo):
     membership = Membership.objects.get(user__username="membre.sante")
     assert member_convocations(Actor(membership.user, membership)).filter(meeting=upcoming).exists()
     assert Convocation.objects.filter(meeting=upcoming, answer="present").exists()
+
+
+def test_the_prefect_has_a_decision_to_sign(demo):
+    from parcours.commission.models import PrefectDecision
+
+    assert PrefectDecision.objects.filter(departement=demo, state=PrefectDecision.State.DRAFT).count() == 1
