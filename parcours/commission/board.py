@@ -11,7 +11,10 @@ from parcours.deadlines.selectors import BoardItem, BoardSection, register_board
 
 from . import rules
 from .models import Meeting, MeetingState, PrefectDecision
-from .selectors import decisions_to_prepare, mandates_ending
+from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending
+
+# Signed decisions stay on the association's board this long, for the letter to be handed over.
+LETTERS_SHOWN_DAYS = 60
 
 
 @register_board_provider
@@ -96,6 +99,29 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                         due_label="avis du",
                     )
                     for d in drafts.order_by("created_at")
+                ],
+            )
+        ]
+    if actor.is_association:
+        letters = (
+            letters_visible_to(actor)
+            .filter(decision__signed_on__gte=today - timedelta(days=LETTERS_SHOWN_DAYS))
+            .select_related("decision__request__pathway__person")
+            .order_by("-decision__signed_on")
+        )
+        return [
+            BoardSection(
+                "letters_to_hand",
+                "Décisions du préfet : courrier à remettre à la personne",
+                [
+                    BoardItem(
+                        label=f"{letter.decision.request.pathway.person.pseudonym} — décision n° "
+                        f"{letter.decision.reference} ({letter.decision.get_outcome_display().lower()})",
+                        url=reverse("commission:letter_download", args=[letter.public_id]),
+                        due=letter.decision.signed_on,
+                        due_label="signée le",
+                    )
+                    for letter in letters
                 ],
             )
         ]

@@ -252,3 +252,16 @@ def test_board_sections(actors, held):
     cs.draft_decision(actor=actors["secretariat"], item=item, outcome="authorised")
     signatory = {s.key: s for s in board_for(actors["signatory"], timezone.localdate())}
     assert len(signatory["decisions_to_sign"].items) == 1
+
+
+def test_the_association_finds_the_letter_on_its_board(actors, held):
+    from parcours.deadlines.selectors import board_for
+
+    item = favourable(actors, held)
+    decision = cs.draft_decision(actor=actors["secretariat"], item=item, outcome="authorised")
+    decision = cs.sign_decision(actor=actors["signatory"], decision=decision, day=timezone.localdate())
+    sections = {s.key: s for s in board_for(actors["association_worker"], timezone.localdate())}
+    [entry] = sections["letters_to_hand"].items
+    letter = decision.letters.get(addressee="person")
+    assert entry.url == reverse("commission:letter_download", args=[letter.public_id])
+    assert decision.reference in entry.label
