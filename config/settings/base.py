@@ -181,6 +181,7 @@ LOGGING = {
         # PDF rendering is chatty at INFO (one line per step and font).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},  # one INFO line per task: noise in `make run`
     },
 }
 STATICFILES_DIRS = [BASE_DIR / "parcours" / "static"]
