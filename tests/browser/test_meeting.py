@@ -228,6 +228,8 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     doctor.get_by_test_id("answer-convocation").click()
     expect_message(doctor, "Votre réponse à la convocation est enregistrée.")
     expect(doctor.get_by_test_id("convocation-answer")).to_have_text("Sera présent·e")
+    expect(doctor.get_by_test_id("agenda")).to_contain_text("Bilan des maraudes numériques")
+    shoot(doctor, "medecin-seance-reponse")
 
     doctor.get_by_test_id("agenda").get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
     expect(doctor.get_by_role("heading", level=1)).to_contain_text(pseudonym)
@@ -285,6 +287,14 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     expect(minutes).to_contain_text("empreinte SHA-256")
     expect(minutes.locator("code")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     expect(sec.get_by_test_id("close-meeting")).to_have_count(0)
+    # The frozen minutes go to the members: the pseudonym, never the person's name.
+    response = sec.request.get(sec.get_by_test_id("minutes-pdf").get_attribute("href"))
+    assert response.status == 200
+    minutes_text = " ".join(pdf_text(response.body()).split())
+    assert pseudonym in minutes_text
+    assert LAST_NAME.lower() not in minutes_text.lower()
+    assert "Engagement constant ; projet d'insertion réaliste." in minutes_text
+    render_pages(response.body(), "meeting-minutes-page")
     check_page(sec)
     shoot(sec, "secretariat-seance-close")
 
@@ -307,6 +317,11 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     expect_message(signatory, f"Décision n° {number} signée ; les notifications sont prêtes.")
     expect(signatory.get_by_role("heading", level=1)).to_have_text(f"Décision n° {number} — autorisation")
     expect(signatory.get_by_test_id("decision-state")).to_have_text("Signée")
+    notifications = signatory.locator("section").filter(
+        has=signatory.get_by_role("heading", level=2, name="Notifications")
+    )
+    for addressee in Letter.Addressee.labels:
+        expect(notifications.get_by_role("link", name=addressee)).to_be_visible()
     check_page(signatory)
     shoot(signatory, "signataire-decision-signee")
 
@@ -351,9 +366,10 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     letter_text = " ".join(pdf_text(response.body()).split())
     assert number in letter_text
     render_pages(response.body(), "meeting-letter-page")
-    # The letters to the immigration service are not the association's.
-    other = Letter.objects.filter(decision=letter.decision).exclude(addressee=Letter.Addressee.PERSON).first()
-    if other is not None:
+    # The letters to the AFIS payer and to the immigration service are not the association's.
+    others = Letter.objects.filter(decision=letter.decision).exclude(addressee=Letter.Addressee.PERSON)
+    assert others.count() == 2
+    for other in others:
         assert asso.request.get(reverse("commission:letter_download", args=[other.public_id])).status == 404
 
     csp = [message for message in web.console_errors if "Content Security Policy" in message]
