@@ -147,6 +147,7 @@ def build(builder) -> None:
     Mandate.objects.filter(pk=leaving.pk).update(end=today + timedelta(days=45))
 
     _past_meetings(departement, today, mandates)
+    _minutes(sec, departement)
     _decisions_to_sign(sec, departement)
     _next_meetings(sec, today)
 
@@ -195,6 +196,27 @@ def _past_meetings(departement, today, mandates) -> None:
                 answered_at=_at(day - timedelta(days=5), 11),
                 present=(index + number) % 5 != 0,
             )
+
+
+def _minutes(sec: Actor, departement) -> None:
+    """The closed meetings' minutes, frozen (the last year's: older ones were kept on paper)."""
+    from parcours.commission.models import Minutes
+    from parcours.documents import services as documents
+
+    for meeting in Meeting.objects.filter(
+        departement=departement,
+        state=MeetingState.CLOSED,
+        starts_at__gte=timezone.now() - timedelta(days=365),
+    ):
+        document = documents.create_document(
+            actor=sec,
+            kind="commission.pv",
+            context=cs.minutes_context(meeting),
+            title=f"Procès-verbal — {meeting}",
+            related=meeting,
+            freeze=True,
+        )
+        Minutes.objects.create(meeting=meeting, document=document)
 
 
 def _decisions_to_sign(sec: Actor, departement) -> None:

@@ -51,3 +51,10 @@ def test_the_prefect_has_a_decision_to_sign(demo):
     from parcours.commission.models import PrefectDecision
 
     assert PrefectDecision.objects.filter(departement=demo, state=PrefectDecision.State.DRAFT).count() == 1
+
+
+def test_recent_closed_meetings_have_frozen_minutes(demo):
+    from parcours.commission.models import Minutes
+
+    minutes = Minutes.objects.filter(meeting__departement=demo).select_related("document")
+    assert minutes.exists() and all(m.document.is_frozen for m in minutes)
