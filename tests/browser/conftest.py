@@ -186,9 +186,12 @@ def _empty_audit_log_for_flush() -> None:
         triggers.create(None, editor)
 
 
-def unfreeze_documents_for_flush() -> None:
+@pytest.fixture(autouse=True)
+def unfreeze_documents_for_flush(transactional_db):
     """On SQLite, frozen documents refuse to be deleted (trigger of documents 0002), so the flush after a
-    transactional test that froze one fails: turn them back into drafts, triggers lifted for a moment."""
+    browser test that froze one (convocation, minutes, decision) failed, and left its rows to the next
+    tests: turn them back into drafts, triggers lifted for a moment, before the flush runs."""
+    yield
     if connection.vendor != "sqlite":
         return
     triggers = importlib.import_module("parcours.documents.migrations.0002_frozen_documents_sqlite")

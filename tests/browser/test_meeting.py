@@ -39,7 +39,7 @@ from parcours.pathways.models import RightKind
 
 from ..conftest import complete_request
 from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
-from .conftest import SCREENSHOTS, unfreeze_documents_for_flush
+from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, fr_date, log_in, tick
 from .test_portal import actor_named
 
@@ -139,8 +139,7 @@ def meeting_world(psp_world):
     assert {RightKind.AFIS, RightKind.RESIDENCE_PERMIT} <= set(request.rights_requested)
     psp.submit_request(actor=worker, request=request)
     psp.mark_ready(actor=sec, request=request)
-    yield {"members": members, "person": person, "pathway": pathway}
-    unfreeze_documents_for_flush()
+    return {"members": members, "person": person, "pathway": pathway}
 
 
 def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
