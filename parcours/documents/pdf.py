@@ -47,6 +47,8 @@ def _font_faces() -> list[dict]:
 def prefet_de(departement_name: str) -> str:
     """'Préfet de …' line of the heading (elided before a vowel: « de l'Ain »)."""
     name = departement_name.strip()
+    if name.lower().startswith("département"):  # « Département de démonstration » → « du département … »
+        return "du " + name[0].lower() + name[1:]
     if name[:1].lower() in "aeiouyéèêâîôh":
         return f"de l'{name}"
     return f"de {name}"

@@ -352,13 +352,13 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     check_page(asso)
     shoot(asso, "association-parcours-autorise")
 
-    # The person's notification letter is the association's to hand over; no page of the association's
-    # offers the link (only the prefecture's decision page lists the letters), so it is fetched by URL.
+    # The person's notification letter is the association's to hand over: the pathway page (and the
+    # association's board) offer it.
     letter = Letter.objects.get(
         decision__request__pathway=meeting_world["pathway"], addressee=Letter.Addressee.PERSON
     )
     letter_url = reverse("commission:letter_download", args=[letter.public_id])
-    expect(asso.locator(f'a[href="{letter_url}"]')).to_have_count(0)
+    expect(asso.get_by_test_id("person-letter")).to_have_attribute("href", letter_url)
     response = asso.request.get(letter_url)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -265,3 +265,7 @@ def test_the_association_finds_the_letter_on_its_board(actors, held):
     letter = decision.letters.get(addressee="person")
     assert entry.url == reverse("commission:letter_download", args=[letter.public_id])
     assert decision.reference in entry.label
+    # The pathway page offers it too, to the association only.
+    page_url = reverse("pathways:detail", args=[decision.request.pathway.public_id])
+    assert entry.url in client_for(actors["association_worker"]).get(page_url).content.decode()
+    assert entry.url not in client_for(actors["secretariat"]).get(page_url).content.decode()
