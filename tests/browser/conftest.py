@@ -6,12 +6,12 @@ are skipped, except in CI (CI=true) where a missing browser is a failure.
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management.color import no_style
 from django.db import connection
 
 from parcours.core.models import OrganisationKind
@@ -167,35 +167,28 @@ def psp_world(transactional_db):
             user__last_name=last_name,
         )
         usernames[key] = username
-    yield PspWorld(
+    return PspWorld(
         departement=departement, association=association, prefecture=prefecture, usernames=usernames
     )
-    _empty_audit_log_for_flush()
-
-
-def _empty_audit_log_for_flush() -> None:
-    """On SQLite, the append-only triggers of the audit log make the flush after a transactional test fail:
-    lift them for a moment, empty the log, and put them back before the flush runs. (PostgreSQL's flush
-    truncates, which the row-level pgtrigger does not see.)"""
-    if connection.vendor != "sqlite":
-        return
-    triggers = importlib.import_module("parcours.core.migrations.0002_audit_append_only_sqlite")
-    with connection.schema_editor() as editor:
-        triggers.drop(None, editor)
-        editor.execute("DELETE FROM core_auditevent")
-        triggers.create(None, editor)
 
 
 @pytest.fixture(autouse=True)
-def unfreeze_documents_for_flush(transactional_db):
-    """On SQLite, frozen documents refuse to be deleted (trigger of documents 0002), so the flush after a
-    browser test that froze one (convocation, minutes, decision) failed, and left its rows to the next
-    tests: turn them back into drafts, triggers lifted for a moment, before the flush runs."""
+def _flushable_on_sqlite(transactional_db):
+    """After each browser test (transactional: the live server needs committed rows), empty the tables the
+    way Django's flush is about to, with SQLite's append-only triggers (audit log, frozen documents...)
+    lifted for that moment and put back from their own SQL. Otherwise the flush fails on SQLite and leaves
+    the rows to the next transactional test. PostgreSQL's flush truncates, which row triggers do not see."""
     yield
     if connection.vendor != "sqlite":
         return
-    triggers = importlib.import_module("parcours.documents.migrations.0002_frozen_documents_sqlite")
-    with connection.schema_editor() as editor:
-        triggers.drop(None, editor)
-        editor.execute("UPDATE documents_generateddocument SET state = 'draft' WHERE state = 'frozen'")
-        triggers.create(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL")
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+        finally:
+            for _, sql in triggers:
+                cursor.execute(sql)
