@@ -38,6 +38,7 @@ class DepartementFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True  # the related agrément needs no second save of the organisation
 
     departement = factory.SubFactory(DepartementFactory)
     kind = OrganisationKind.ASSOCIATION
