@@ -14,7 +14,7 @@ Measures, in one process:
    1000);
 3. the wall time of the command line on one table, interpreter start included (target < 3 s).
 
-The tables are read from ``$PARCOURS_SHARED_DIR/data/mse`` (default ``<repo>/../shared``).
+The tables are read from ``$PARCOURS_SHARED_DIR/data/mse`` (default: the copy in tests/estimation/data/mse).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-MSE_DIR = Path(os.environ.get("PARCOURS_SHARED_DIR", REPO.parent / "shared")) / "data" / "mse"
+_SHARED = os.environ.get("PARCOURS_SHARED_DIR")
+MSE_DIR = Path(_SHARED) / "data" / "mse" if _SHARED else REPO / "tests" / "estimation" / "data" / "mse"
 
 STEPWISE_TARGET_S = 2.0
 CLI_TARGET_S = 3.0

@@ -1,4 +1,6 @@
-"""Location and content of the shared reference data (``$PARCOURS_SHARED_DIR/data/mse``)."""
+"""Location and content of the reference data: ``$PARCOURS_SHARED_DIR/data/mse`` when set, else the copy
+kept in the repository (``tests/estimation/data/mse``, the 14 published tables and their reference results,
+copied from the project's shared material) so that a clean clone in CI always checks them."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 from parcours.estimation import CaptureTable, read_table
 
 REPO = Path(__file__).resolve().parents[2]
-MSE_DIR = Path(os.environ.get("PARCOURS_SHARED_DIR", REPO.parent / "shared")) / "data" / "mse"
+_SHARED = os.environ.get("PARCOURS_SHARED_DIR")
+MSE_DIR = Path(_SHARED) / "data" / "mse" if _SHARED else Path(__file__).resolve().parent / "data" / "mse"
 HAVE_DATA = (MSE_DIR / "reference.json").is_file()
 REFERENCE: dict = json.loads((MSE_DIR / "reference.json").read_text()) if HAVE_DATA else {"datasets": {}}
 DATASETS: list[str] = sorted(REFERENCE["datasets"])

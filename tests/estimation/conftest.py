@@ -1,6 +1,6 @@
 """Estimation tests: plain pytest, no Django needed.
 
-The reference tables live in ``$PARCOURS_SHARED_DIR/data/mse`` (default ``<repo>/../shared``);
+The reference tables live in ``$PARCOURS_SHARED_DIR/data/mse`` (default: tests/estimation/data/mse);
 tests needing them are skipped when the folder is absent.  The parent ``tests/conftest.py``
 imports Django, so to run these tests without the Django plugin use::
 
