@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin
+from parcours.core.views_base import ActorRequiredMixin, ObjectActionView
 
 from . import rules, services
 from .forms import (
@@ -30,15 +30,6 @@ from .selectors import (
     get_association_or_404,
 )
 from .settings_store import commission_opinion_required
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 STATUS_BADGES = {
     AgrementStatus.VALID: "success",
@@ -184,36 +175,20 @@ class ApplicationDetailView(ActorRequiredMixin, TemplateView):
         return application_context(self.actor, application)
 
 
-class ApplicationActionView(ActorRequiredMixin, View):
-    """A POST on the application page: on error, the page comes back with the form's errors."""
+class ApplicationActionView(ObjectActionView):
+    """A POST on the application page (see ObjectActionView)."""
 
-    form_class = None
-    form_name = ""
-    success_message = ""
-    anchor = ""
+    def get_object(self, pk, **kwargs):
+        return get_application_or_404(self.actor, pk)
 
-    def get_form(self):
-        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+    def page_url(self, application) -> str:
+        return reverse("approvals:application", args=[application.public_id])
 
-    def post(self, request, pk, **kwargs):
-        application = get_application_or_404(self.actor, pk)
-        url = reverse("approvals:application", args=[application.public_id]) + self.anchor
-        form = self.get_form()
-        if form is None or form.is_valid():
-            try:
-                self.perform(application, form)
-            except ValidationError as exc:
-                if form is None or not hasattr(exc, "error_dict"):
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect(url)
-                apply_errors(form, exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(url)
+    def render_page(self, application, form):
         application.refresh_from_db()
         context = application_context(self.actor, application, **{self.form_name: form})
         context["focus_form"] = self.form_name
-        return render(request, "approvals/application_detail.html", context)
+        return render(self.request, "approvals/application_detail.html", context)
 
 
 class InfoView(ApplicationActionView):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import View
 
 from .policies import can
 
@@ -38,3 +42,68 @@ def sort_param(request, allowed: dict[str, str], default: str) -> tuple[str, str
         key = default
     field = allowed[key.lstrip("-")]
     return key, ("-" + field if key.startswith("-") else field)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: next to its field when it names one, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class ObjectActionView(ActorRequiredMixin, View):
+    """A POST action on an object's page (a pathway, an application, a meeting...).
+
+    Success: a message and a redirect to the page (at `anchor`). A refusal about a field: the page comes back
+    with the error next to the field. Any other refusal (the object's state forbids it): a message and the
+    redirect. Subclasses say how to find the object, where its page is and how to render it; `perform`
+    calls the service and may return the success message.
+    """
+
+    form_class = None
+    form_name = ""
+    success_message = ""
+    anchor = ""
+
+    def get_object(self, pk, **kwargs):
+        raise NotImplementedError
+
+    def page_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def render_page(self, obj, form):
+        raise NotImplementedError
+
+    def perform(self, obj, form) -> str | None:
+        raise NotImplementedError
+
+    def get_form(self):
+        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+
+    def post(self, request, pk, **kwargs):
+        obj = self.get_object(pk, **kwargs)
+        url = self.page_url(obj) + self.anchor
+        form = self.get_form()
+        if form is None or form.is_valid():
+            try:
+                message = self.perform(obj, form)
+            except ValidationError as exc:
+                if form is None or not hasattr(exc, "error_dict"):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(url)
+                apply_errors(form, exc)
+            else:
+                messages.success(request, message or self.success_message)
+                return redirect(url)
+        return self.render_page(obj, form)
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF download: never cached (it may name a person), never sniffed as something else."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

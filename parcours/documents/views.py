@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin
+from parcours.core.views_base import ActorRequiredMixin, pdf_response
 
 from . import registry, services
 from .models import DocumentTemplate, DocumentTemplateVersion
 from .selectors import get_document_or_404
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _departement_or_404(actor, public_id):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin, paginate, sort_param
+from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, paginate, sort_param
 from parcours.people.selectors import get_person_or_404
 
 from . import rules, services
@@ -28,14 +28,6 @@ from .forms import (
 from .models import Afis, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import get_pathway_or_404, get_permit_or_404, listable_pathways, permits_visible_to
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class PathwayListView(ActorRequiredMixin, TemplateView):
@@ -138,36 +130,20 @@ class PathwayDetailView(ActorRequiredMixin, TemplateView):
         return detail_context(self.actor, get_pathway_or_404(self.actor, self.kwargs["pk"]))
 
 
-class PathwayActionView(ActorRequiredMixin, View):
-    """A POST on the dossier page: on error, the page comes back with the form's errors next to the fields."""
+class PathwayActionView(ObjectActionView):
+    """A POST on the dossier page (see ObjectActionView)."""
 
-    form_class = None
-    form_name = ""
-    success_message = ""
-    anchor = ""
+    def get_object(self, pk, **kwargs):
+        self.pathway = get_pathway_or_404(self.actor, pk, detail=self.success_message)
+        return self.pathway
 
-    def get_form(self):
-        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+    def page_url(self, pathway) -> str:
+        return reverse("pathways:detail", args=[pathway.public_id])
 
-    def post(self, request, pk, **kwargs):
-        pathway = get_pathway_or_404(self.actor, pk, detail=self.success_message)
-        self.pathway = pathway
-        form = self.get_form()
-        if form is None or form.is_valid():
-            try:
-                self.perform(pathway, form)
-            except ValidationError as exc:
-                if form is None or not hasattr(exc, "error_dict"):
-                    # Not about a field (the state of the dossier forbids it): a message, form shown or not.
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect(reverse("pathways:detail", args=[pk]) + self.anchor)
-                apply_errors(form, exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(reverse("pathways:detail", args=[pk]) + self.anchor)
+    def render_page(self, pathway, form):
         context = detail_context(self.actor, pathway, **{self.form_name: form})
         context["focus_form"] = self.form_name
-        return render(request, "pathways/pathway_detail.html", context)
+        return render(self.request, "pathways/pathway_detail.html", context)
 
     def current_request(self):
         current = self.pathway.requests.open().first()

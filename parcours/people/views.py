@@ -26,14 +26,6 @@ from .models import Consent, ConsentPurpose, Share
 from .selectors import get_person_or_404, searchable_people
 
 
-def add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class PersonListView(ActorRequiredMixin, TemplateView):
     """The people the actor may see; the search by name or birth date is POSTed so that no identity
     element ever appears in a URL (browser history, proxy and server logs)."""

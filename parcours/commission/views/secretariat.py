@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin, paginate
+from parcours.core.views_base import (
+    ActorRequiredMixin,
+    ObjectActionView,
+    apply_errors,
+    paginate,
+    pdf_response,
+)
 from parcours.documents import services as documents_services
 
 from .. import services
@@ -48,14 +54,6 @@ from ..selectors import (
     quorum_status,
     request_pool,
 )
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class CommissionHomeView(ActorRequiredMixin, TemplateView):
@@ -344,35 +342,25 @@ class MeetingDetailView(ActorRequiredMixin, TemplateView):
         return meeting_context(self.actor, meeting)
 
 
-class MeetingActionView(ActorRequiredMixin, View):
-    """A POST on the meeting page: field errors come back next to the fields, other refusals as a message."""
+class MeetingActionView(ObjectActionView):
+    """A POST on the meeting page (see ObjectActionView); `item` in the URL names an agenda item."""
 
     permission = "commission.manage"
-    form_name = ""
-    success_message = ""
-    anchor = ""
 
     def get_form(self):
         return None
 
-    def post(self, request, pk, **kwargs):
+    def get_object(self, pk, **kwargs):
         self.meeting = get_meeting_or_404(self.actor, pk)
         self.item = get_item_or_404(self.actor, self.meeting, kwargs["item"]) if "item" in kwargs else None
-        form = self.get_form()
-        target = reverse("commission:meeting_detail", args=[pk]) + self.anchor
-        if form is None or form.is_valid():
-            try:
-                message = self.perform(form)
-            except ValidationError as exc:
-                if form is None or not hasattr(exc, "error_dict"):
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect(target)
-                apply_errors(form, exc)
-            else:
-                messages.success(request, message or self.success_message)
-                return redirect(target)
-        context = meeting_context(self.actor, self.meeting, failed_item=self.item, **{self.form_name: form})
-        return render(request, "commission/secretariat_meeting.html", context)
+        return self.meeting
+
+    def page_url(self, meeting) -> str:
+        return reverse("commission:meeting_detail", args=[meeting.public_id])
+
+    def render_page(self, meeting, form):
+        context = meeting_context(self.actor, meeting, failed_item=self.item, **{self.form_name: form})
+        return render(self.request, "commission/secretariat_meeting.html", context)
 
 
 class AddRequestItemView(MeetingActionView):
@@ -382,7 +370,7 @@ class AddRequestItemView(MeetingActionView):
     def get_form(self):
         return AddRequestForm(self.request.POST, pool=request_pool(self.actor.departement))
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.add_request_item(
             actor=self.actor, meeting=self.meeting, request=form.cleaned_data["request"]
         )
@@ -395,7 +383,7 @@ class AddApplicationItemView(MeetingActionView):
     def get_form(self):
         return AddApplicationForm(self.request.POST, pool=application_pool(self.actor.departement))
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.add_agrement_item(
             actor=self.actor, meeting=self.meeting, application=form.cleaned_data["application"]
         )
@@ -408,7 +396,7 @@ class AddFreeItemView(MeetingActionView):
     def get_form(self):
         return FreeItemForm(self.request.POST)
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.add_free_item(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
 
 
@@ -416,7 +404,7 @@ class RemoveItemView(MeetingActionView):
     anchor = "#ordre-du-jour"
     success_message = "Point retiré de l'ordre du jour."
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.remove_item(actor=self.actor, item=self.item)
 
 
@@ -424,7 +412,7 @@ class MoveItemView(MeetingActionView):
     anchor = "#ordre-du-jour"
     success_message = "Ordre du jour réorganisé."
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.move_item(actor=self.actor, item=self.item, up=self.request.POST.get("sens") != "bas")
 
 
@@ -434,7 +422,7 @@ class ConveneView(MeetingActionView):
     def get_form(self):
         return ConveneForm(self.request.POST)
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         convocations = services.convene(
             actor=self.actor, meeting=self.meeting, urgent=form.cleaned_data["urgent"]
         )
@@ -450,7 +438,7 @@ class AttendanceView(MeetingActionView):
             convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
         )
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         status = services.record_attendance(
             actor=self.actor, meeting=self.meeting, present_ids=form.cleaned_data["present"]
         )
@@ -474,7 +462,7 @@ class RecusalView(MeetingActionView):
             convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
         )
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.declare_recusal(actor=self.actor, item=self.item, **form.cleaned_data)
 
 
@@ -485,18 +473,15 @@ class OpinionView(MeetingActionView):
     def get_form(self):
         return OpinionForm(self.request.POST)
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.record_item_opinion(actor=self.actor, item=self.item, **form.cleaned_data)
 
 
 class CancelMeetingView(MeetingActionView):
     success_message = "Séance annulée : ses demandes reviennent parmi celles à inscrire."
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.cancel_meeting(actor=self.actor, meeting=self.meeting)
-
-
-__all__ = ["AgendaItem", "Q"]
 
 
 # --- Minutes ---
@@ -506,7 +491,7 @@ class MinutesDraftView(MeetingActionView):
     anchor = "#proces-verbal"
     success_message = "Procès-verbal rédigé : relisez-le et modifiez-le si besoin avant de le figer."
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.draft_minutes(actor=self.actor, meeting=self.meeting)
 
 
@@ -514,7 +499,7 @@ class MeetingCloseView(MeetingActionView):
     anchor = "#proces-verbal"
     success_message = "Procès-verbal figé (empreinte SHA-256 enregistrée) et séance close."
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         services.close_meeting(actor=self.actor, meeting=self.meeting)
 
 
@@ -528,7 +513,7 @@ class DecisionDraftView(MeetingActionView):
     def get_form(self):
         return DecisionDraftForm(self.request.POST)
 
-    def perform(self, form):
+    def perform(self, meeting, form):
         decision = services.draft_decision(actor=self.actor, item=self.item, **form.cleaned_data)
         return f"Décision préparée ({decision.get_outcome_display().lower()}) : elle attend la signature."
 
@@ -603,14 +588,6 @@ class DecisionSignView(ActorRequiredMixin, View):
         )
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 class DecisionPdfView(ActorRequiredMixin, View):
     permission = "commission.decisions"
 
@@ -623,7 +600,7 @@ class DecisionPdfView(ActorRequiredMixin, View):
             self.actor, "download", decision.request.pathway.person, detail="décision préfectorale (PDF)"
         )
         name = f"decision-{decision.reference or 'projet'}.pdf"
-        return _pdf_response(content, name)
+        return pdf_response(content, name)
 
 
 class LetterDownloadView(ActorRequiredMixin, View):
@@ -635,4 +612,4 @@ class LetterDownloadView(ActorRequiredMixin, View):
         audit.record(
             self.actor, "download", letter.decision.request.pathway.person, detail="courrier de notification"
         )
-        return _pdf_response(content, f"notification-{letter.decision.reference}-{letter.addressee}.pdf")
+        return pdf_response(content, f"notification-{letter.decision.reference}-{letter.addressee}.pdf")
