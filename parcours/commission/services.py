@@ -15,6 +15,7 @@ from parcours.core.access import Actor
 from parcours.core.policies import can
 from parcours.documents import services as documents
 from parcours.outbox import services as outbox
+from parcours.pathways import rules as psp_rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import Request, RequestKind, RequestState
 
@@ -466,7 +467,8 @@ def record_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) 
         raise ValidationError("Un membre coché n'est pas convoqué à cette séance.")
     for convocation in convocations:
         convocation.present = convocation.pk in present_ids
-        convocation.save(update_fields=["present", "updated_at"])
+        convocation.updated_at = timezone.now()
+    Convocation.objects.bulk_update(convocations, ["present", "updated_at"])
     meeting.state = MeetingState.HELD
     meeting.held_on = meeting.starts_at.date()
     meeting.save(update_fields=["state", "held_on", "updated_at"])
@@ -655,28 +657,19 @@ def _civility(person) -> str:
 
 def decision_context(decision, *, signer: str = "") -> dict:
     """The fields of the decision and of its letters. Holds the person's identity: prefecture documents."""
-    from parcours.pathways import rules as psp_rules
-
     request = decision.request
     person = request.pathway.person
     authorised = decision.outcome == decision.Outcome.AUTHORISED
-    period = None
+    start = end = None
     if authorised:
-        period = (
-            request.pathway.periods.filter(request=request).first() if decision.state == "signed" else None
-        )
-        if period is None:
-            day = decision.signed_on or timezone.localdate()
-            try:
-                start, end = psp_rules.next_period(
-                    list(request.pathway.periods.values_list("start", "end")), day, decision.period_start
-                )
-            except psp_rules.RuleError:
-                start = end = None
-        else:
-            start, end = period.start, period.end
-    else:
-        start = end = None
+        opened = request.pathway.periods.filter(request=request).first()
+        if opened is not None:  # signed: the period the PSP workflow opened
+            start, end = opened.start, opened.end
+        else:  # a draft: the period a signature today would open
+            start, end = psp.proposed_period(request, timezone.localdate(), decision.period_start) or (
+                None,
+                None,
+            )
     return {
         "personne": {
             "civilite": _civility(person),
@@ -733,10 +726,10 @@ def draft_decision(*, actor: Actor, item: AgendaItem, outcome: str, motive: str 
         drafted_by=actor.user,
     )
     if outcome == PrefectDecision.Outcome.AUTHORISED:
-        blocker = psp.proposed_period(request, period_start or timezone.localdate())
-        if blocker is None:
+        if psp.proposed_period(request, timezone.localdate(), period_start) is None:
             raise ValidationError(
-                "Aucune période ne peut être ouverte : le parcours a atteint la durée maximale de 24 mois."
+                "Aucune période ne peut être ouverte : le parcours a atteint la durée maximale de "
+                f"{psp_rules.MAX_PATHWAY_MONTHS} mois."
             )
     decision.document = documents.create_document(
         actor=actor,

@@ -336,9 +336,12 @@ def _periods(pathway: Pathway) -> list[tuple[date, date]]:
     return list(pathway.periods.values_list("start", "end"))
 
 
-def proposed_period(request: Request, decision_date: date) -> tuple[date, date] | None:
+def proposed_period(
+    request: Request, decision_date: date, period_start: date | None = None
+) -> tuple[date, date] | None:
+    """The period an authorisation decided on `decision_date` would open; None past the cap."""
     try:
-        return rules.next_period(_periods(request.pathway), decision_date)
+        return rules.next_period(_periods(request.pathway), decision_date, period_start)
     except rules.RuleError:
         return None
 
