@@ -15,5 +15,6 @@ urlpatterns = [
     path("commission/", include("parcours.commission.urls")),
     path("agrements/", include("parcours.approvals.urls")),
     path("documents/", include("parcours.documents.urls")),
+    path("diagnostic/", include("parcours.diagnostic.urls")),
     path("courriels/", include("parcours.outbox.urls")),
 ]

@@ -158,3 +158,56 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     purpose = ConsentPurpose.PSP_REQUEST
     given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
     recorded_by = factory.SelfAttribute("person.created_by")
+
+
+# --- Diagnostic territorial ----------------------------------------------------------------------------
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diagnostic.Campaign"
+
+    departement = factory.SubFactory(DepartementFactory)
+    code = factory.Sequence(lambda n: f"DIAG-99-T{n:03d}")
+    title = factory.Sequence(lambda n: f"Diagnostic territorial d'essai {n}")
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+    period_end = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    state = "open"
+    opened_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        draft = factory.Trait(state="draft", opened_at=None)
+        closed = factory.Trait(state="closed", closed_at=factory.LazyFunction(timezone.now))
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "diagnostic.Participant"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda n: f"Structure fictive {n}")
+    email = factory.LazyAttribute(lambda p: f"structure{abs(hash(p.name)) % 10**6}@exemple.invalid")
+
+
+def fake_key(label: str) -> str:
+    """A well-formed linkage key standing for a synthetic person (tests only: no phrase involved)."""
+    import hashlib
+
+    return hashlib.sha256(f"personne-fictive:{label}".encode()).hexdigest()
+
+
+def key_payload(labels, *, age_band: str = "25_34", sex: str = "2", online: bool = False) -> str:
+    """The text a structure's browser posts: header then one line per (synthetic) person label."""
+    lines = ["cle,tranche_age,mineur,sexe,en_ligne"]
+    minor = "oui" if age_band == "lt18" else "non"
+    lines += [f"{fake_key(label)},{age_band},{minor},{sex},{'oui' if online else 'non'}" for label in labels]
+    return "\n".join(lines) + "\n"
+
+
+def give_key_list(participant, labels, **attributes):
+    """Store a list of keys for `participant` through the service (as the key-list page does)."""
+    from parcours.diagnostic import services
+
+    return services.store_key_list(participant, key_payload(labels, **attributes))

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parcours.documents",
     "parcours.outbox",
     "parcours.commission",
+    "parcours.diagnostic",
     "parcours.demo",
 ]
 
@@ -146,6 +147,8 @@ PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY", default="")
 PARCOURS_KEY_DIR = Path(env("PARCOURS_KEY_DIR", default=str(VAR_DIR / "keys")))
 
 # Board horizon: periods ending and permits expiring within this many days appear on "À traiter".
+# Absolute address of the application, for links in e-mails (diagnostic invitations).
+PARCOURS_PUBLIC_URL = env("PARCOURS_PUBLIC_URL", default="http://127.0.0.1:8000")
 PARCOURS_BOARD_HORIZON_DAYS = env.int("PARCOURS_BOARD_HORIZON_DAYS", default=60)
 
 # Background tasks (django-tasks): the database backend, run by `manage.py db_worker` (docs/taches.md).

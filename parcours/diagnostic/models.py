@@ -1,0 +1,160 @@
+"""Diagnostic territorial: campaigns, surveyed structures, their answers and their lists of linkage keys.
+
+No table here holds a name: a structure's list reaches the server as keyed pseudonymous keys (computed in
+the structure's browser or with `parcours-linkage-keys`) and non-identifying attributes only.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from parcours.core.models import BaseModel, Departement, Organisation, User
+
+
+class CampaignState(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    OPEN = "open", "Ouverte"
+    CLOSED = "closed", "Close"
+
+
+class Campaign(BaseModel):
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="diagnostic_campaigns"
+    )
+    code = models.CharField(
+        "code de la campagne",
+        max_length=30,
+        help_text="Sert aussi au calcul des clés : les structures le saisissent avec la phrase secrète.",
+    )
+    title = models.CharField("intitulé", max_length=200)
+    period_start = models.DateField("début de la période observée")
+    period_end = models.DateField(
+        "fin de la période observée", help_text="Les âges sont calculés à cette date (date de référence)."
+    )
+    deadline = models.DateField("date limite de réponse")
+    message = models.TextField(
+        "message aux structures",
+        blank=True,
+        max_length=2000,
+        help_text="Joint à l'invitation. N'y mettez aucune information sur une personne.",
+    )
+    state = models.CharField(
+        "état", max_length=10, choices=CampaignState.choices, default=CampaignState.DRAFT
+    )
+    opened_at = models.DateTimeField("ouverte le", null=True, blank=True)
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-period_end", "code"]
+        verbose_name = "campagne de diagnostic"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "code"], name="diagnostic_campaign_unique_code"),
+            models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="diag_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+    @property
+    def reference_date(self):
+        return self.period_end
+
+    @property
+    def accepts_answers(self) -> bool:
+        return self.state == CampaignState.OPEN
+
+
+class Participant(BaseModel):
+    """A surveyed structure: one of the département's organisations, or a structure of the free list."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diagnostic_participations",
+    )
+    name = models.CharField("structure", max_length=200)
+    email = models.EmailField("courriel de contact", blank=True)
+    invited_at = models.DateTimeField("invitée le", null=True, blank=True)
+    reminded_at = models.DateTimeField("relancée le", null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField("relances", default=0)
+    answers = models.JSONField("réponses", default=dict, blank=True)
+    answered_at = models.DateTimeField("a répondu le", null=True, blank=True)
+    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "structure interrogée"
+        verbose_name_plural = "structures interrogées"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="diag_participant_unique_name"),
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="diag_participant_unique_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class KeyList(BaseModel):
+    """A structure's list, as keys: replaced as a whole when the structure sends it again."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="key_list")
+    scheme = models.CharField("schéma de clé", max_length=10, default="LK1")
+    row_count = models.PositiveIntegerField("personnes")
+    duplicate_count = models.PositiveIntegerField("doublons écartés", default=0)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "liste de clés"
+
+    def __str__(self) -> str:
+        return f"Liste de {self.participant}"
+
+
+class AgeBand(models.TextChoices):
+    # Same bands as parcours.diagnostic.linkage.AGE_BANDS (age at the campaign's reference date).
+    LT18 = "lt18", "moins de 18 ans"
+    A18_24 = "18_24", "18 à 24 ans"
+    A25_34 = "25_34", "25 à 34 ans"
+    A35_PLUS = "35_plus", "35 ans et plus"
+
+
+class Sex(models.TextChoices):
+    # Codes of the LK1 scheme (linkage.sex_code).
+    MAN = "1", "Homme"
+    WOMAN = "2", "Femme"
+    OTHER = "9", "Autre ou non renseigné"
+
+
+class LinkageRecord(models.Model):
+    """One person of one structure's list: a keyed pseudonymous key and non-identifying attributes."""
+
+    key_list = models.ForeignKey(KeyList, on_delete=models.CASCADE, related_name="records")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("clé", max_length=64)
+    age_band = models.CharField("tranche d'âge", max_length=8, choices=AgeBand.choices)
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
+    online = models.BooleanField("repérée en ligne", default=False)
+
+    class Meta:
+        verbose_name = "clé de rapprochement"
+        constraints = [
+            models.UniqueConstraint(fields=["key_list", "key"], name="diag_record_unique_key"),
+        ]
+        indexes = [models.Index(fields=["campaign", "key"], name="diag_record_campaign_key")]
+
+    @property
+    def minor(self) -> bool:
+        return self.age_band == AgeBand.LT18

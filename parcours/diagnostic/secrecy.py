@@ -1,0 +1,50 @@
+"""Statistical secrecy for published tables (no Django import).
+
+Primary suppression hides every cell counting 1 to threshold-1 people. Secondary suppression then hides,
+in a table whose total is published, the smallest other non-zero cell whenever exactly one cell is hidden
+(otherwise total minus the others would give it back). A total below the threshold hides the whole table.
+Zero cells stay visible: "nobody" identifies no one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+HIDDEN_LABEL = "< seuil"
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    value: int | None  # None when hidden
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+    @property
+    def display(self) -> str:
+        return HIDDEN_LABEL if self.value is None else f"{self.value:,}".replace(",", "\u202f")
+
+
+def is_small(value: int, threshold: int) -> bool:
+    return 0 < value < threshold
+
+
+def suppress(cells: Mapping[str, int], threshold: int, *, total: int | None = None) -> list[Cell]:
+    """Apply primary and secondary suppression to one table (one dimension, with its total)."""
+    total = sum(cells.values()) if total is None else total
+    if is_small(total, threshold):
+        return [Cell(label, None if value else 0) for label, value in cells.items()]
+    hidden = {label for label, value in cells.items() if is_small(value, threshold)}
+    if len(hidden) == 1:
+        others = sorted((value, label) for label, value in cells.items() if label not in hidden and value > 0)
+        if others:
+            hidden.add(others[0][1])
+    return [Cell(label, None if label in hidden else value) for label, value in cells.items()]
+
+
+def published_count(value: int, threshold: int) -> Cell:
+    """A single count published alone."""
+    return Cell("", None if is_small(value, threshold) else value)

@@ -1,0 +1,473 @@
+"""Writes of the diagnostic territorial: campaigns, structures, invitations, answers and key lists.
+
+Every function validates first and raises ValidationError with a French message; nothing is changed then.
+Nothing here logs or stores a name: key lists arrive as keys only (see `parse_key_payload`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.core import audit
+from parcours.core.access import Actor
+from parcours.core.models import Organisation
+from parcours.outbox import services as outbox
+
+from . import questionnaire, rules
+from .linkage import AGE_BANDS
+from .models import AgeBand, Campaign, CampaignState, KeyList, LinkageRecord, Participant, Sex
+
+TOKEN_SALT = "parcours.diagnostic.invitation"
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,29}$")
+
+
+# --- Invitation links -------------------------------------------------------------------------------
+
+
+def invitation_token(participant: Participant) -> str:
+    """A signed, unguessable token naming the participant: nothing to store, nothing to leak."""
+    return signing.Signer(salt=TOKEN_SALT).sign(str(participant.public_id))
+
+
+def participant_from_token(token: str) -> Participant | None:
+    try:
+        public_id = signing.Signer(salt=TOKEN_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return (
+        Participant.objects.filter(public_id=public_id)
+        .select_related("campaign__departement", "organisation")
+        .first()
+    )
+
+
+def invitation_url(participant: Participant) -> str:
+    path = reverse("diagnostic:respond", args=[invitation_token(participant)])
+    return settings.PARCOURS_PUBLIC_URL.rstrip("/") + path
+
+
+# --- Campaigns --------------------------------------------------------------------------------------
+
+
+def _check_dates(period_start: date, period_end: date, deadline: date, today: date) -> None:
+    errors = {}
+    if period_start > period_end:
+        errors["period_end"] = "La fin de la période observée précède son début."
+    if deadline < today:
+        errors["deadline"] = "La date limite de réponse est déjà passée."
+    if errors:
+        raise ValidationError(errors)
+
+
+def default_code(departement, period_end: date) -> str:
+    base = f"DIAG-{departement.code}-{period_end.year}"
+    code, n = base, 2
+    while Campaign.objects.filter(departement=departement, code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+@transaction.atomic
+def create_campaign(
+    actor: Actor,
+    *,
+    title: str,
+    period_start: date,
+    period_end: date,
+    deadline: date,
+    message: str = "",
+    code: str = "",
+    today: date,
+) -> Campaign:
+    _check_dates(period_start, period_end, deadline, today)
+    code = (code or "").strip().upper() or default_code(actor.departement, period_end)
+    if not CODE_RE.match(code):
+        raise ValidationError(
+            {
+                "code": "Le code ne peut contenir que des lettres majuscules, des chiffres et des tirets (3 à 30)."
+            }
+        )
+    if Campaign.objects.filter(departement=actor.departement, code=code).exists():
+        raise ValidationError({"code": "Une campagne porte déjà ce code dans le département."})
+    campaign = Campaign.objects.create(
+        departement=actor.departement,
+        code=code,
+        title=title.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        deadline=deadline,
+        message=message.strip(),
+        created_by=actor.user,
+    )
+    audit.record(actor, "create", campaign)
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(actor: Actor, campaign: Campaign, *, today: date, **fields) -> Campaign:
+    """The title, message and deadline may change while the campaign runs; the code and the period are
+    fixed once it is open (they enter the keys and the ages)."""
+    if campaign.state == CampaignState.CLOSED:
+        raise ValidationError("Une campagne close ne se modifie plus.")
+    if campaign.state == CampaignState.OPEN:
+        fixed = {"code", "period_start", "period_end"} & {
+            name for name, value in fields.items() if value != getattr(campaign, name)
+        }
+        if fixed:
+            raise ValidationError(
+                "Le code et la période ne changent plus une fois la campagne ouverte : "
+                "les structures ont calculé leurs clés avec eux."
+            )
+    new = {
+        name: fields.get(name, getattr(campaign, name)) for name in ("period_start", "period_end", "deadline")
+    }
+    if (
+        new["deadline"] != campaign.deadline
+        or new["period_start"] != campaign.period_start
+        or (new["period_end"] != campaign.period_end)
+    ):
+        _check_dates(new["period_start"], new["period_end"], new["deadline"], today)
+    for name, value in fields.items():
+        setattr(campaign, name, value.strip() if isinstance(value, str) else value)
+    if campaign.state == CampaignState.DRAFT:
+        if not CODE_RE.match(campaign.code):
+            raise ValidationError(
+                {
+                    "code": "Le code ne peut contenir que des lettres majuscules, des chiffres "
+                    "et des tirets (3 à 30)."
+                }
+            )
+        if (
+            Campaign.objects.filter(departement=campaign.departement, code=campaign.code)
+            .exclude(pk=campaign.pk)
+            .exists()
+        ):
+            raise ValidationError({"code": "Une campagne porte déjà ce code dans le département."})
+    campaign.save()
+    audit.record(actor, "update", campaign)
+    return campaign
+
+
+def _add(actor: Actor, campaign: Campaign, **fields) -> Participant:
+    if campaign.state == CampaignState.CLOSED:
+        raise ValidationError("La campagne est close : on n'y ajoute plus de structure.")
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(campaign=campaign, **fields)
+    except IntegrityError as error:
+        raise ValidationError(f"« {fields['name']} » est déjà dans la campagne.") from error
+    audit.record(actor, "create", participant)
+    if campaign.state == CampaignState.OPEN:
+        send_invitation(participant)
+    return participant
+
+
+@transaction.atomic
+def add_organisations(actor: Actor, campaign: Campaign, organisations) -> list[Participant]:
+    added = []
+    already = set(campaign.participants.exclude(organisation=None).values_list("organisation_id", flat=True))
+    for organisation in organisations:
+        if organisation.departement_id != campaign.departement_id:
+            raise ValidationError("Cette organisation n'est pas du département.")
+        if organisation.pk in already:
+            continue
+        added.append(
+            _add(actor, campaign, organisation=organisation, name=organisation.name, email=organisation.email)
+        )
+    return added
+
+
+@transaction.atomic
+def add_structure(actor: Actor, campaign: Campaign, *, name: str, email: str = "") -> Participant:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Indiquez le nom de la structure."})
+    if Organisation.objects.filter(departement=campaign.departement, name__iexact=name).exists():
+        raise ValidationError(
+            {
+                "name": "Cette structure a un compte dans Parcours : choisissez-la dans la liste des organisations."
+            }
+        )
+    return _add(actor, campaign, name=name, email=(email or "").strip())
+
+
+@transaction.atomic
+def update_contact(actor: Actor, participant: Participant, *, email: str) -> Participant:
+    participant.email = (email or "").strip()
+    participant.save(update_fields=["email", "updated_at"])
+    audit.record(actor, "update", participant, detail="courriel de contact")
+    if participant.campaign.state == CampaignState.OPEN and participant.invited_at is None:
+        send_invitation(participant)
+    return participant
+
+
+@transaction.atomic
+def remove_participant(actor: Actor, participant: Participant) -> None:
+    if participant.has_answered or hasattr(participant, "key_list"):
+        raise ValidationError(
+            "Cette structure a déjà répondu : sa réponse compte, elle reste dans la campagne."
+        )
+    if participant.campaign.state == CampaignState.CLOSED:
+        raise ValidationError("La campagne est close.")
+    audit.record(actor, "update", participant.campaign, detail="structure retirée")
+    participant.delete()
+
+
+def _invitation_body(participant: Participant, *, reminder: bool) -> str:
+    campaign = participant.campaign
+    lines = [
+        "Bonjour,",
+        "",
+        (
+            "Nous n'avons pas encore reçu votre réponse au diagnostic territorial de la commission "
+            "départementale de lutte contre la prostitution, le proxénétisme et la traite des êtres humains."
+            if reminder
+            else "La commission départementale de lutte contre la prostitution, le proxénétisme et la traite "
+            "des êtres humains établit le diagnostic territorial du département. Votre structure est invitée "
+            "à y contribuer."
+        ),
+        "",
+        f"Campagne : {campaign.title} (code {campaign.code})",
+        f"Période observée : du {campaign.period_start:%d/%m/%Y} au {campaign.period_end:%d/%m/%Y}",
+        f"Réponse attendue avant le {campaign.deadline:%d/%m/%Y}.",
+        "",
+        "Le questionnaire ne demande que des nombres, jamais de nom. Si vous le pouvez, vous pourrez aussi "
+        "transmettre la liste des personnes que vous connaissez sous forme de clés pseudonymes, calculées "
+        "dans votre navigateur : les noms ne quittent pas votre poste. La phrase secrète de la campagne vous "
+        "est communiquée séparément par le secrétariat de la commission.",
+        "",
+        f"Pour répondre : {invitation_url(participant)}",
+        "Ce lien est propre à votre structure : ne le transférez qu'aux personnes qui répondront pour elle.",
+    ]
+    if campaign.message:
+        lines += ["", campaign.message]
+    lines += ["", "Le secrétariat de la commission"]
+    return "\n".join(lines)
+
+
+def send_invitation(participant: Participant) -> bool:
+    """Queue the invitation e-mail (once per structure); False when the structure has no e-mail."""
+    if not participant.email:
+        return False
+    outbox.queue_email(
+        departement=participant.campaign.departement,
+        idempotency_key=f"diagnostic-invitation:{participant.public_id}",
+        to=participant.email,
+        subject=f"Diagnostic territorial — {participant.campaign.title}",
+        body=_invitation_body(participant, reminder=False),
+        related=participant,
+    )
+    if participant.invited_at is None:
+        participant.invited_at = timezone.now()
+        participant.save(update_fields=["invited_at", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def open_campaign(actor: Actor, campaign: Campaign, *, today: date) -> int:
+    """Open the campaign and invite every structure that has an e-mail; returns the number invited."""
+    if campaign.state != CampaignState.DRAFT:
+        raise ValidationError("La campagne n'est pas en préparation.")
+    participants = list(campaign.participants.all())
+    if not participants:
+        raise ValidationError("Ajoutez au moins une structure avant d'ouvrir la campagne.")
+    if (campaign.deadline - today).days < rules.MIN_DAYS_TO_ANSWER:
+        raise ValidationError(
+            f"Laissez au moins {rules.MIN_DAYS_TO_ANSWER} jours aux structures pour répondre : "
+            "reportez la date limite."
+        )
+    campaign.state = CampaignState.OPEN
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["state", "opened_at", "updated_at"])
+    audit.record(actor, "transition", campaign, detail="ouverture")
+    return sum(send_invitation(p) for p in participants)
+
+
+@transaction.atomic
+def remind(actor: Actor, campaign: Campaign, *, today: date) -> int:
+    """Remind every structure that has not answered (at most once a day each); returns how many."""
+    if campaign.state != CampaignState.OPEN:
+        raise ValidationError("Seule une campagne ouverte peut faire l'objet d'une relance.")
+    count = 0
+    now = timezone.now()
+    for participant in campaign.participants.filter(answered_at=None).exclude(email=""):
+        if participant.reminded_at and timezone.localdate(participant.reminded_at) == today:
+            continue
+        outbox.queue_email(
+            departement=campaign.departement,
+            idempotency_key=f"diagnostic-reminder:{participant.public_id}:{today.isoformat()}",
+            to=participant.email,
+            subject=f"Relance — diagnostic territorial — {campaign.title}",
+            body=_invitation_body(participant, reminder=True),
+            related=participant,
+        )
+        participant.reminded_at = now
+        participant.reminder_count += 1
+        participant.invited_at = participant.invited_at or now
+        participant.save(update_fields=["reminded_at", "reminder_count", "invited_at", "updated_at"])
+        count += 1
+    audit.record(actor, "update", campaign, detail=f"relance de {count} structure(s)")
+    return count
+
+
+@transaction.atomic
+def close_campaign(actor: Actor, campaign: Campaign) -> Campaign:
+    if campaign.state != CampaignState.OPEN:
+        raise ValidationError("Seule une campagne ouverte peut être close.")
+    campaign.state = CampaignState.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["state", "closed_at", "updated_at"])
+    audit.record(actor, "transition", campaign, detail="clôture")
+    return campaign
+
+
+# --- Answers ----------------------------------------------------------------------------------------
+
+
+def _require_open(participant: Participant) -> None:
+    if not participant.campaign.accepts_answers:
+        raise ValidationError("La campagne n'est pas ouverte : les réponses ne sont plus acceptées.")
+
+
+@transaction.atomic
+def submit_answers(participant: Participant, figures: dict[str, int | None], *, user=None) -> Participant:
+    """Record (or correct) the structure's answers to the questionnaire."""
+    _require_open(participant)
+    clean: dict[str, int] = {}
+    for key in questionnaire.KEYS:
+        value = figures.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= questionnaire.MAX_COUNT:
+            raise ValidationError({key: "Indiquez un nombre entier positif ou nul."})
+        clean[key] = value
+    if "total" not in clean:
+        raise ValidationError({"total": "Indiquez le nombre de personnes connues (0 si aucune)."})
+    problems = questionnaire.problems(clean)
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for key, message in problems:
+            errors.setdefault(key, []).append(message)
+        raise ValidationError(errors)
+    participant.answers = clean
+    participant.answered_at = timezone.now()
+    participant.answered_by = user if getattr(user, "is_authenticated", False) else None
+    participant.save(update_fields=["answers", "answered_at", "answered_by", "updated_at"])
+    audit.record(None, "update", participant, detail="réponse au questionnaire")
+    return participant
+
+
+# --- Key lists --------------------------------------------------------------------------------------
+
+KEY_RE = re.compile(r"^[0-9a-f]{64}$")
+AGE_BAND_BY_LABEL = {label: code for (_, _, label), code in zip(AGE_BANDS, AgeBand.values, strict=True)}
+AGE_BAND_INPUT = AGE_BAND_BY_LABEL | {code: code for code in AgeBand.values}
+YES = {"oui", "1", "true", "vrai"}
+NO = {"non", "0", "false", "faux", ""}
+IDENTITY_COLUMNS = {"nom", "prenom", "prénom", "date_naissance", "nom_naissance", "name", "first_name"}
+PAYLOAD_COLUMNS = ("cle", "tranche_age", "sexe", "en_ligne")
+MAX_REPORTED_LINES = 5
+
+
+def parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]:
+    """Parse a keys file (the output of the browser page or of `parcours-linkage-keys`).
+
+    Returns (records, duplicates). Refuses the whole file with a French message naming line numbers
+    only (never a line's content); refuses a file that carries identity columns without reading further.
+    """
+    text = (text or "").lstrip("\ufeff")
+    if not text.strip():
+        raise ValidationError("La liste est vide.")
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [(h or "").strip().lower() for h in next(reader)]
+    if IDENTITY_COLUMNS & set(header):
+        raise ValidationError(
+            "Ce fichier contient des noms ou des dates de naissance : il n'a pas été enregistré. "
+            "Les clés doivent être calculées avant l'envoi (sur cette page ou avec parcours-linkage-keys)."
+        )
+    missing = [c for c in PAYLOAD_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(f"Colonnes manquantes dans la liste de clés : {', '.join(missing)}.")
+    position = {name: header.index(name) for name in PAYLOAD_COLUMNS}
+    records: dict[str, tuple[str, str, str, bool]] = {}
+    bad: list[int] = []
+    duplicates = 0
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            key = row[position["cle"]].strip().lower()
+            band = AGE_BAND_INPUT[row[position["tranche_age"]].strip()]
+            sex = row[position["sexe"]].strip()
+            online_raw = row[position["en_ligne"]].strip().lower()
+        except (IndexError, KeyError):
+            bad.append(number)
+            continue
+        if not KEY_RE.match(key) or sex not in Sex.values or online_raw not in YES | NO:
+            bad.append(number)
+            continue
+        if key in records:
+            duplicates += 1
+            continue
+        records[key] = (key, band, sex, online_raw in YES)
+        if len(records) > rules.MAX_LIST_ROWS:
+            raise ValidationError(
+                f"La liste dépasse {rules.MAX_LIST_ROWS} personnes : découpez-la ou contactez le secrétariat."
+            )
+    if bad:
+        shown = ", ".join(str(n) for n in bad[:MAX_REPORTED_LINES])
+        more = f" (et {len(bad) - MAX_REPORTED_LINES} autres)" if len(bad) > MAX_REPORTED_LINES else ""
+        raise ValidationError(f"Lignes illisibles : {shown}{more}. Rien n'a été enregistré.")
+    if not records:
+        raise ValidationError("La liste ne contient aucune clé.")
+    return list(records.values()), duplicates
+
+
+@transaction.atomic
+def store_key_list(participant: Participant, payload: str, *, user=None) -> KeyList:
+    """Replace the structure's list by the keys of `payload`."""
+    _require_open(participant)
+    records, duplicates = parse_key_payload(payload)
+    KeyList.objects.filter(participant=participant).delete()
+    key_list = KeyList.objects.create(
+        participant=participant,
+        row_count=len(records),
+        duplicate_count=duplicates,
+        sent_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    LinkageRecord.objects.bulk_create(
+        [
+            LinkageRecord(
+                key_list=key_list,
+                campaign=participant.campaign,
+                key=key,
+                age_band=band,
+                sex=sex,
+                online=online,
+            )
+            for key, band, sex, online in records
+        ],
+        batch_size=1000,
+    )
+    audit.record(None, "update", participant, detail=f"liste de clés : {len(records)} personne(s)")
+    return key_list
+
+
+@transaction.atomic
+def delete_key_list(participant: Participant) -> None:
+    _require_open(participant)
+    deleted, _ = KeyList.objects.filter(participant=participant).delete()
+    if deleted:
+        audit.record(None, "update", participant, detail="liste de clés retirée")

@@ -1,0 +1,7 @@
+"""(being written)"""
+
+from django.views.generic import View
+
+
+class LinkageView(View):
+    pass
