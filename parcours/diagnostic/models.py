@@ -155,6 +155,9 @@ class LinkageRecord(models.Model):
         ]
         indexes = [models.Index(fields=["campaign", "key"], name="diag_record_campaign_key")]
 
+    def __str__(self) -> str:  # never shown to users; the key itself is pseudonymous
+        return f"Clé {self.key[:8]}…"
+
     @property
     def minor(self) -> bool:
         return self.age_band == AgeBand.LT18

@@ -27,8 +27,9 @@ from . import questionnaire, rules
 from .linkage import AGE_BANDS
 from .models import AgeBand, Campaign, CampaignState, KeyList, LinkageRecord, Participant, Sex
 
-TOKEN_SALT = "parcours.diagnostic.invitation"
+TOKEN_SALT = "parcours.diagnostic.invitation"  # noqa: S105 (a signing namespace, not a secret)
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,29}$")
+CODE_HELP = "Le code ne peut contenir que des lettres majuscules, des chiffres et des tirets (3 à 30)."
 
 
 # --- Invitation links -------------------------------------------------------------------------------
@@ -92,11 +93,7 @@ def create_campaign(
     _check_dates(period_start, period_end, deadline, today)
     code = (code or "").strip().upper() or default_code(actor.departement, period_end)
     if not CODE_RE.match(code):
-        raise ValidationError(
-            {
-                "code": "Le code ne peut contenir que des lettres majuscules, des chiffres et des tirets (3 à 30)."
-            }
-        )
+        raise ValidationError({"code": CODE_HELP})
     if Campaign.objects.filter(departement=actor.departement, code=code).exists():
         raise ValidationError({"code": "Une campagne porte déjà ce code dans le département."})
     campaign = Campaign.objects.create(
@@ -141,12 +138,7 @@ def update_campaign(actor: Actor, campaign: Campaign, *, today: date, **fields) 
         setattr(campaign, name, value.strip() if isinstance(value, str) else value)
     if campaign.state == CampaignState.DRAFT:
         if not CODE_RE.match(campaign.code):
-            raise ValidationError(
-                {
-                    "code": "Le code ne peut contenir que des lettres majuscules, des chiffres "
-                    "et des tirets (3 à 30)."
-                }
-            )
+            raise ValidationError({"code": CODE_HELP})
         if (
             Campaign.objects.filter(departement=campaign.departement, code=campaign.code)
             .exclude(pk=campaign.pk)
@@ -195,7 +187,8 @@ def add_structure(actor: Actor, campaign: Campaign, *, name: str, email: str = "
     if Organisation.objects.filter(departement=campaign.departement, name__iexact=name).exists():
         raise ValidationError(
             {
-                "name": "Cette structure a un compte dans Parcours : choisissez-la dans la liste des organisations."
+                "name": "Cette structure a un compte dans Parcours : "
+                "choisissez-la dans la liste des organisations."
             }
         )
     return _add(actor, campaign, name=name, email=(email or "").strip())

@@ -1,47 +1,291 @@
-"""(being written)"""
+"""The secretariat's campaign pages: preparation, structures, invitations, reminders, answers, closing."""
 
-from django.views.generic import View
+from __future__ import annotations
 
+from datetime import date, timedelta
 
-class CampaignListView(View):
-    pass
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
 
+from parcours.core import audit
+from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, apply_errors
 
-class CampaignCreateView(View):
-    pass
-
-
-class CampaignDetailView(View):
-    pass
-
-
-class CampaignEditView(View):
-    pass
-
-
-class AddOrganisationsView(View):
-    pass
+from .. import questionnaire, services
+from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, StructureForm
+from ..models import Campaign, CampaignState, Participant
+from ..selectors import campaigns_for, survey_totals
 
 
-class AddStructureView(View):
-    pass
+def get_campaign_or_404(actor, pk) -> Campaign:
+    return get_object_or_404(Campaign, departement=actor.departement, public_id=pk)
 
 
-class ParticipantView(View):
-    pass
+def get_participant_or_404(campaign, pk) -> Participant:
+    return get_object_or_404(Participant, campaign=campaign, public_id=pk)
 
 
-class RemoveParticipantView(View):
-    pass
+class CampaignListView(ActorRequiredMixin, TemplateView):
+    permission = "diagnostic.manage"
+    template_name = "diagnostic/campaign_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {"nav": "diagnostic", "campaigns": campaigns_for(self.actor).order_by("-created_at")}
 
 
-class OpenView(View):
-    pass
+class CampaignCreateView(ActorRequiredMixin, FormView):
+    permission = "diagnostic.manage"
+    template_name = "core/form_page.html"
+    form_class = CampaignForm
+
+    def get_initial(self):
+        # By default the last full calendar year, answers within a month.
+        today = timezone.localdate()
+        return {
+            "title": f"Diagnostic territorial {today.year}",
+            "period_start": date(today.year - 1, 1, 1),
+            "period_end": date(today.year - 1, 12, 31),
+            "deadline": today + timedelta(days=30),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav="diagnostic",
+            title="Nouvelle campagne de diagnostic",
+            intro="Les structures interrogées répondent à un court questionnaire (des nombres, jamais de nom) "
+            "et peuvent transmettre leur liste sous forme de clés pseudonymes.",
+            back_url=reverse("diagnostic:list"),
+            submit_label="Créer la campagne",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            campaign = services.create_campaign(self.actor, today=timezone.localdate(), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Campagne créée : ajoutez les structures à interroger.")
+        return redirect("diagnostic:campaign", pk=campaign.public_id)
 
 
-class RemindView(View):
-    pass
+class CampaignEditView(ActorRequiredMixin, FormView):
+    permission = "diagnostic.manage"
+    template_name = "core/form_page.html"
+    form_class = CampaignForm
+
+    def get_campaign(self):
+        if not hasattr(self, "campaign"):
+            self.campaign = get_campaign_or_404(self.actor, self.kwargs["pk"])
+            if self.campaign.state == CampaignState.CLOSED:
+                raise Http404
+        return self.campaign
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.get_campaign().state != CampaignState.DRAFT:
+            for name in ("code", "period_start", "period_end"):
+                form.fields[name].disabled = True
+        return form
+
+    def get_initial(self):
+        c = self.get_campaign()
+        return {
+            "title": c.title,
+            "code": c.code,
+            "period_start": c.period_start,
+            "period_end": c.period_end,
+            "deadline": c.deadline,
+            "message": c.message,
+        }
+
+    def get_context_data(self, **kwargs):
+        campaign = self.get_campaign()
+        return super().get_context_data(
+            nav="diagnostic",
+            title=f"Modifier la campagne {campaign.code}",
+            back_url=reverse("diagnostic:campaign", args=[campaign.public_id]),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        campaign = self.get_campaign()
+        data = dict(form.cleaned_data)
+        data["code"] = (data.get("code") or "").strip().upper() or campaign.code
+        try:
+            services.update_campaign(self.actor, campaign, today=timezone.localdate(), **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Campagne modifiée.")
+        return redirect("diagnostic:campaign", pk=campaign.public_id)
 
 
-class CloseView(View):
-    pass
+def campaign_context(actor, campaign, **forms) -> dict:
+    participants = list(campaign.participants.select_related("organisation", "key_list"))
+    totals = survey_totals(campaign)
+    context = {
+        "nav": "diagnostic",
+        "campaign": campaign,
+        "participants": participants,
+        "totals": totals,
+        "answered_sentence": (
+            f"{totals.answered} structure{'s' if totals.answered > 1 else ''} sur {totals.invited} "
+            f"{'ont' if totals.answered > 1 else 'a'} répondu"
+        ),
+        "rate_pct": None if totals.response_rate is None else round(100 * totals.response_rate),
+        "headline": [
+            (q, totals.totals[q.key], totals.answered_per_question[q.key]) for q in questionnaire.HEADLINE
+        ],
+        "sections": [
+            (s, [(q, totals.totals[q.key], totals.answered_per_question[q.key]) for q in s.questions])
+            for s in questionnaire.SECTIONS
+        ],
+        "lists_received": sum(1 for p in participants if hasattr(p, "key_list")),
+        "without_email": sum(1 for p in participants if not p.email),
+        "organisations_form": AddOrganisationsForm(campaign=campaign),
+        "structure_form": StructureForm(),
+        "editable": campaign.state != CampaignState.CLOSED,
+    }
+    context.update(forms)
+    return context
+
+
+class CampaignDetailView(ActorRequiredMixin, TemplateView):
+    permission = "diagnostic.manage"
+    template_name = "diagnostic/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        campaign = get_campaign_or_404(self.actor, self.kwargs["pk"])
+        audit.record(self.actor, "view", campaign)
+        return campaign_context(self.actor, campaign)
+
+
+class CampaignActionView(ObjectActionView):
+    permission = "diagnostic.manage"
+
+    def get_object(self, pk, **kwargs):
+        return get_campaign_or_404(self.actor, pk)
+
+    def page_url(self, obj) -> str:
+        return reverse("diagnostic:campaign", args=[obj.public_id])
+
+    def render_page(self, obj, form):
+        return render(
+            self.request,
+            "diagnostic/campaign_detail.html",
+            campaign_context(self.actor, obj, **{self.form_name: form}),
+        )
+
+
+class AddOrganisationsView(CampaignActionView):
+    form_name = "organisations_form"
+    anchor = "#structures"
+
+    def get_form(self):
+        campaign = get_campaign_or_404(self.actor, self.kwargs["pk"])
+        return AddOrganisationsForm(self.request.POST, campaign=campaign)
+
+    def perform(self, obj, form):
+        added = services.add_organisations(self.actor, obj, form.cleaned_data["organisations"])
+        sent = sum(1 for p in added if p.invited_at)
+        return f"{len(added)} structure(s) ajoutée(s)" + (
+            f", {sent} invitation(s) envoyée(s)." if sent else "."
+        )
+
+
+class AddStructureView(CampaignActionView):
+    form_class = StructureForm
+    form_name = "structure_form"
+    anchor = "#structures"
+
+    def perform(self, obj, form):
+        participant = services.add_structure(self.actor, obj, **form.cleaned_data)
+        return f"« {participant.name} » ajoutée" + (" et invitée." if participant.invited_at else ".")
+
+
+class OpenView(CampaignActionView):
+    def perform(self, obj, form):
+        sent = services.open_campaign(self.actor, obj, today=timezone.localdate())
+        return f"Campagne ouverte : {sent} invitation(s) envoyée(s) par courriel."
+
+
+class RemindView(CampaignActionView):
+    def perform(self, obj, form):
+        count = services.remind(self.actor, obj, today=timezone.localdate())
+        if not count:
+            return (
+                "Aucune relance à envoyer : les structures sans réponse ont déjà été relancées aujourd'hui."
+            )
+        return f"{count} structure(s) relancée(s) par courriel."
+
+
+class CloseView(CampaignActionView):
+    success_message = "Campagne close : les réponses et les listes ne sont plus acceptées."
+
+    def perform(self, obj, form):
+        services.close_campaign(self.actor, obj)
+
+
+class ParticipantView(ActorRequiredMixin, TemplateView):
+    """A structure of the campaign: its contact, its invitation link (to pass on by hand), its answers."""
+
+    permission = "diagnostic.manage"
+    template_name = "diagnostic/participant.html"
+
+    def get_objects(self):
+        campaign = get_campaign_or_404(self.actor, self.kwargs["pk"])
+        return campaign, get_participant_or_404(campaign, self.kwargs["participant"])
+
+    def context(self, campaign, participant, form=None):
+        answers = participant.answers
+        return {
+            "nav": "diagnostic",
+            "campaign": campaign,
+            "participant": participant,
+            "invitation_url": services.invitation_url(participant),
+            "key_list": getattr(participant, "key_list", None),
+            "form": form or ContactForm(initial={"email": participant.email}),
+            "headline": [(q, answers.get(q.key)) for q in questionnaire.HEADLINE],
+            "sections": [(s, [(q, answers.get(q.key)) for q in s.questions]) for s in questionnaire.SECTIONS],
+        }
+
+    def get(self, request, *args, **kwargs):
+        campaign, participant = self.get_objects()
+        audit.record(self.actor, "view", participant)
+        return self.render_to_response(self.context(campaign, participant))
+
+    def post(self, request, *args, **kwargs):
+        campaign, participant = self.get_objects()
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            if campaign.state == CampaignState.CLOSED:
+                messages.error(request, "La campagne est close.")
+            else:
+                services.update_contact(self.actor, participant, email=form.cleaned_data["email"])
+                messages.success(
+                    request,
+                    "Courriel enregistré"
+                    + (
+                        " ; l'invitation a été envoyée."
+                        if participant.invited_at and participant.email
+                        else "."
+                    ),
+                )
+            return redirect(
+                "diagnostic:participant", pk=campaign.public_id, participant=participant.public_id
+            )
+        return self.render_to_response(self.context(campaign, participant, form))
+
+
+class RemoveParticipantView(CampaignActionView):
+    anchor = "#structures"
+    success_message = "Structure retirée de la campagne."
+
+    def perform(self, obj, form):
+        participant = get_participant_or_404(obj, self.kwargs["participant"])
+        services.remove_participant(self.actor, participant)
