@@ -1,0 +1,69 @@
+# ruff: noqa: E501 (one aligned column per role)
+"""Authorisation-matrix rows of the diagnostic territorial (parcours/diagnostic).
+
+The structure's pages (`respond`, `key_list`) are reached through its invitation link, a signed token:
+whoever holds the link answers for the structure, with or without an account (structures of the free list
+have none). They answer 200 to everyone holding the link and 404 to a forged one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from parcours.diagnostic import services
+from tests.factories import CampaignFactory, ParticipantFactory
+from tests.matrix_rows.base import GET, POST, Row, _none
+
+
+def _campaign(w, **kwargs):
+    return CampaignFactory(departement=w.departement, created_by=w.actors["secretariat"].user, **kwargs)
+
+
+def _open(w, data=None):
+    campaign = _campaign(w)
+    ParticipantFactory(campaign=campaign)
+    return {"pk": campaign.public_id}, data
+
+
+def _draft_ready(w):
+    campaign = _campaign(w, draft=True, deadline=w.today + timedelta(days=30))
+    ParticipantFactory(campaign=campaign)
+    return {"pk": campaign.public_id}, {}
+
+
+def _participant(w, data=None):
+    participant = ParticipantFactory(campaign=_campaign(w))
+    return {"pk": participant.campaign.public_id, "participant": participant.public_id}, data
+
+
+def _token(w):
+    participant = ParticipantFactory(campaign=_campaign(w))
+    return {"token": services.invitation_token(participant)}, None
+
+
+# fmt: off
+#                                                                            S    SG   AW   AM   CM   PA   IM   NA   AD    anon
+ROWS: dict[str, Row] = {
+    "diagnostic:list": Row(GET, _none,                                     (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:create": Row(GET, _none,                                   (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:campaign": Row(GET, _open,                                 (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:edit": Row(GET, _open,                                     (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:add_organisations": Row(POST, lambda w: _open(w, {"organisations": [w.association.public_id]}),
+                                                                           (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:add_structure": Row(POST, lambda w: _open(w, {"name": "Lycée fictif", "email": ""}),
+                                                                           (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:participant": Row(GET, _participant,                       (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:remove_participant": Row(POST, lambda w: _participant(w, {}),
+                                                                           (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:open": Row(POST, _draft_ready,                             (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:remind": Row(POST, lambda w: _open(w, {}),                 (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:close": Row(POST, lambda w: _open(w, {}),                  (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:linkage": Row(GET, _open,                                  (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:reports": Row(GET, _none,                                  (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
+    "diagnostic:report": Row(GET, _open,                                   (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
+    "diagnostic:report_pdf": Row(GET, _open,                               (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
+    # The invitation link is the credential (see the module's docstring).
+    "diagnostic:respond": Row(GET, _token,                                 (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
+    "diagnostic:key_list": Row(GET, _token,                                (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
+}
+# fmt: on
