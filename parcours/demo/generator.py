@@ -19,7 +19,7 @@ from parcours.approvals.models import Agrement
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
-from parcours.demo import approvals_demo, commission_demo
+from parcours.demo import approvals_demo, commission_demo, diagnostic_demo
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
     Afis,
@@ -218,6 +218,7 @@ class DemoBuilder:
         self.build_pathways(start)
         approvals_demo.build(self)
         commission_demo.build(self)
+        diagnostic_demo.build(self)
         return departement
 
     # --- people and pathways ---

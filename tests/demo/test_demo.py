@@ -58,3 +58,18 @@ def test_recent_closed_meetings_have_frozen_minutes(demo):
 
     minutes = Minutes.objects.filter(meeting__departement=demo).select_related("document")
     assert minutes.exists() and all(m.document.is_frozen for m in minutes)
+
+
+def test_demo_diagnostic_has_a_campaign_under_way_with_linked_lists(demo):
+    from parcours.diagnostic import selectors
+    from parcours.diagnostic.models import Campaign, CampaignState
+
+    current = Campaign.objects.get(state=CampaignState.OPEN)
+    assert Campaign.objects.filter(state=CampaignState.CLOSED).count() == 1
+    assert current.participants.filter(answered_at__isnull=False).count() == 6
+    assert current.participants.exclude(answered_at__isnull=False).count() == 4
+    summary = selectors.linkage_summary(current)
+    assert len(summary.lists) == 5 and 0 < summary.distinct < summary.records
+    outcome = selectors.estimate(summary)
+    assert outcome.ok, outcome.error
+    assert outcome.result.estimate > summary.distinct

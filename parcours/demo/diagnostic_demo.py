@@ -1,0 +1,140 @@
+"""The demo diagnostic territorial: a campaign under way (invitations sent, answers and lists of keys
+received from most structures) and last year's closed campaign. The people are synthetic; their keys are
+computed with the LK1 scheme and the demo phrase below, as a structure's browser would."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from parcours.diagnostic import services as ds
+from parcours.diagnostic.linkage import age_band, age_on, derive_key, linkage_key, sex_code
+from parcours.diagnostic.models import Participant
+
+# The demo's shared phrase (a real campaign's phrase is never written anywhere in Parcours).
+DEMO_PHRASE = "phrase de démonstration du diagnostic"
+
+SYLLABLES = ["ka", "lo", "mi", "ra", "zu", "ve", "no", "ti", "sa", "ber", "dal", "quin", "mor", "fel", "gra"]
+FREE_STRUCTURES = [
+    ("Lycée professionnel de Démoville", "cpe.lycee@demo.invalid"),
+    ("Centre d'information sur les droits des femmes (fictif)", "cidff@demo.invalid"),
+    ("Permanence d'accès aux droits du barreau de Démoville", ""),
+]
+# Organisation indexes of the generator's ORGANISATIONS surveyed, with how likely each sees a person.
+SURVEYED = {3: 0.30, 4: 0.22, 6: 0.10, 7: 0.08, 8: 0.18, 9: 0.06, 11: 0.15}
+
+
+def _name(rng) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def _population(rng, size: int, reference: date) -> list[dict]:
+    people = []
+    for _ in range(size):
+        age = rng.choice([16, 17, 19, 21, 23, 26, 29, 33, 38, 44, 51])
+        people.append(
+            {
+                "last": _name(rng),
+                "first": _name(rng),
+                "born": date(reference.year - age, rng.randint(1, 12), rng.randint(1, 28)),
+                "sex": rng.choices(["F", "M", "X"], weights=[85, 10, 5])[0],
+                "online": rng.random() < 0.35,
+                "visibility": rng.choice([0.5, 1.0, 1.0, 1.5, 2.0]),  # heterogeneity between people
+            }
+        )
+    return people
+
+
+def _payload(key: bytes, people: list[dict], reference: date) -> str:
+    lines = ["cle,tranche_age,mineur,sexe,en_ligne"]
+    for p in people:
+        lines.append(
+            ",".join(
+                [
+                    linkage_key(key, p["last"], p["first"], p["born"], p["sex"]),
+                    age_band(p["born"], reference),
+                    "oui" if age_on(p["born"], reference) < 18 else "non",
+                    sex_code(p["sex"]),
+                    "oui" if p["online"] else "non",
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
+def _answers(rng, seen: list[dict], reference: date) -> dict[str, int]:
+    """What a structure would declare: its own counts, a little rounded."""
+    total = len(seen) + rng.randint(0, 6)
+    minors = sum(1 for p in seen if age_band(p["born"], reference) == "moins de 18 ans")
+    women = sum(1 for p in seen if p["sex"] == "F")
+    men = sum(1 for p in seen if p["sex"] == "M")
+    online = sum(1 for p in seen if p["online"])
+    return {
+        "total": total,
+        "minors": minors,
+        "online": online,
+        "sex_female": women,
+        "sex_male": men,
+        "sex_other": len(seen) - women - men,
+        "age_lt18": minors,
+        "form_street": round(total * 0.4),
+        "form_online": online,
+        "form_apartment": round(total * 0.3),
+    }
+
+
+def _campaign(builder, *, title, period_start, period_end, deadline, size, answering, open_until):
+    rng, orgs, ddfe = builder.rng, builder.orgs, builder.secretariat
+    reference = period_end
+    campaign = ds.create_campaign(
+        ddfe,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        deadline=deadline,
+        message="Merci de répondre même si vous ne connaissez que peu de personnes.",
+        today=open_until,
+    )
+    ds.add_organisations(ddfe, campaign, [orgs[i] for i in SURVEYED])
+    for name, email in FREE_STRUCTURES:
+        ds.add_structure(ddfe, campaign, name=name, email=email)
+    ds.open_campaign(ddfe, campaign, today=open_until)
+    key = derive_key(DEMO_PHRASE, campaign.code)
+    people = _population(rng, size, reference)
+    for index, probability in SURVEYED.items():
+        participant = Participant.objects.get(campaign=campaign, organisation=orgs[index])
+        if index not in answering:
+            continue
+        seen = [p for p in people if rng.random() < min(0.95, probability * p["visibility"])]
+        ds.submit_answers(participant, _answers(rng, seen, reference))
+        if index in answering[:5]:  # five structures also send their list
+            ds.store_key_list(participant, _payload(key, seen, reference))
+    lycee = Participant.objects.get(campaign=campaign, name=FREE_STRUCTURES[0][0])
+    ds.submit_answers(lycee, {"total": 3, "minors": 3, "online": 2, "age_lt18": 3, "sex_female": 3})
+    return campaign
+
+
+def build(builder) -> None:
+    today = builder.today
+    # Last year's campaign, closed.
+    closed = _campaign(
+        builder,
+        title=f"Diagnostic territorial {today.year - 1}",
+        period_start=date(today.year - 2, 1, 1),
+        period_end=date(today.year - 2, 12, 31),
+        deadline=today + timedelta(days=30),
+        size=380,
+        answering=[3, 4, 8, 11, 6, 7, 9],
+        open_until=today,
+    )
+    ds.close_campaign(builder.secretariat, closed)
+    # This year's, under way: two structures have not answered yet.
+    _campaign(
+        builder,
+        title=f"Diagnostic territorial {today.year}",
+        period_start=date(today.year - 1, 1, 1),
+        period_end=date(today.year - 1, 12, 31),
+        deadline=today + timedelta(days=20),
+        size=420,
+        answering=[3, 4, 8, 11, 6],
+        open_until=today,
+    )
