@@ -66,7 +66,8 @@ class StructureForm(DsfrBaseForm):
     email = forms.EmailField(
         label="Courriel de contact",
         required=False,
-        help_text="Sans courriel, transmettez vous-même le lien de réponse affiché sur la page de la structure.",
+        help_text="Sans courriel, transmettez vous-même le lien de réponse affiché sur la page de la "
+        "structure.",
     )
 
 

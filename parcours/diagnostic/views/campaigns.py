@@ -56,7 +56,8 @@ class CampaignCreateView(ActorRequiredMixin, FormView):
         return super().get_context_data(
             nav="diagnostic",
             title="Nouvelle campagne de diagnostic",
-            intro="Les structures interrogées répondent à un court questionnaire (des nombres, jamais de nom) "
+            intro="Les structures interrogées répondent à un court questionnaire (des nombres, jamais de "
+            "nom) "
             "et peuvent transmettre leur liste sous forme de clés pseudonymes.",
             back_url=reverse("diagnostic:list"),
             submit_label="Créer la campagne",
@@ -125,6 +126,10 @@ class CampaignEditView(ActorRequiredMixin, FormView):
         return redirect("diagnostic:campaign", pk=campaign.public_id)
 
 
+def _lists_sentence(n: int) -> str:
+    return f"{n} liste{'s' if n > 1 else ''} de clés reçue{'s' if n > 1 else ''}"
+
+
 def campaign_context(actor, campaign, **forms) -> dict:
     participants = list(campaign.participants.select_related("organisation", "key_list"))
     totals = survey_totals(campaign)
@@ -145,7 +150,7 @@ def campaign_context(actor, campaign, **forms) -> dict:
             (s, [(q, totals.totals[q.key], totals.answered_per_question[q.key]) for q in s.questions])
             for s in questionnaire.SECTIONS
         ],
-        "lists_received": sum(1 for p in participants if hasattr(p, "key_list")),
+        "lists_sentence": _lists_sentence(sum(1 for p in participants if hasattr(p, "key_list"))),
         "without_email": sum(1 for p in participants if not p.email),
         "organisations_form": AddOrganisationsForm(campaign=campaign),
         "structure_form": StructureForm(),

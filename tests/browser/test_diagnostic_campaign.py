@@ -1,0 +1,87 @@
+"""End to end, in headless Chromium: the secretariat opens a diagnostic campaign and a structure without a
+Parcours account answers the questionnaire through its invitation link.
+
+Screenshots are saved under test-artefacts/screenshots/ with a `diagnostic-campaign-` prefix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from parcours.diagnostic.models import Campaign
+from parcours.outbox.models import OutgoingEmail
+
+from .conftest import SCREENSHOTS
+from .test_happy_path import check_page, expect_message, form_of, log_in, tick
+
+pytestmark = pytest.mark.browser
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"diagnostic-campaign-{name}.png"), full_page=True, caret="initial"
+    )
+
+
+def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server, settings):
+    settings.PARCOURS_PUBLIC_URL = live_server.url  # the links of the invitations
+    psp_world.association.email = "contact@escale.invalid"
+    psp_world.association.save()
+    ddfe = web.new_page()
+    log_in(ddfe, psp_world.usernames["secretariat"])
+    ddfe.get_by_role("link", name="Diagnostic territorial").first.click()
+    check_page(ddfe)
+    ddfe.get_by_test_id("campaign-create").click()
+    check_page(ddfe)
+    ddfe.get_by_label("Intitulé").fill("Diagnostic territorial d'essai")
+    shoot(ddfe, "01-nouvelle")
+    ddfe.get_by_test_id("submit").click()
+    expect_message(ddfe, "Campagne créée")
+    check_page(ddfe)
+
+    organisations = form_of(ddfe, "add-organisations")
+    tick(organisations, "Association L'Escale fictive")
+    organisations.get_by_test_id("add-organisations").click()
+    expect_message(ddfe, "1 structure(s) ajoutée(s)")
+    structure = form_of(ddfe, "add-structure")
+    structure.get_by_label("Nom de la structure").fill("Lycée professionnel fictif")
+    structure.get_by_label("Courriel de contact").fill("cpe@lycee.invalid")
+    structure.get_by_test_id("add-structure").click()
+    expect_message(ddfe, "« Lycée professionnel fictif » ajoutée")
+    ddfe.get_by_test_id("campaign-open").click()
+    expect_message(ddfe, "Campagne ouverte : 2 invitation(s) envoyée(s)")
+    expect(ddfe.get_by_test_id("campaign-state")).to_have_text("Ouverte")
+    shoot(ddfe, "02-ouverte")
+    assert OutgoingEmail.objects.filter(to="cpe@lycee.invalid").exists()
+
+    ddfe.get_by_role("link", name="Lycée professionnel fictif").click()
+    check_page(ddfe)
+    link = ddfe.get_by_test_id("invitation-url").input_value()
+    assert link in OutgoingEmail.objects.get(to="cpe@lycee.invalid").body
+
+    lycee = web.new_page()  # no account, no login: the link is enough
+    lycee.goto(link)
+    check_page(lycee)
+    expect(lycee.get_by_role("heading", level=1)).to_have_text("Diagnostic territorial")
+    lycee.get_by_label("Nombre de personnes connues de la structure sur la période").fill("4")
+    lycee.get_by_label("dont mineur·es").fill("3")
+    lycee.get_by_label("Femmes").fill("5")
+    lycee.get_by_test_id("survey-submit").click()
+    expect(lycee.get_by_test_id("form-errors")).to_be_visible()
+    expect(lycee.get_by_text("la somme (5) dépasse le nombre total (4)")).to_be_visible()
+    shoot(lycee, "03-reponse-erreur")
+    lycee.get_by_label("Femmes").fill("4")
+    lycee.get_by_test_id("survey-submit").click()
+    expect_message(lycee, "votre réponse est enregistrée")
+    shoot(lycee, "04-reponse-enregistree")
+
+    ddfe.get_by_role("link", name="Retour à la campagne").click()
+    expect(ddfe.get_by_test_id("response-rate")).to_contain_text(
+        "1 structure sur 2 a répondu (taux de réponse : 50 %)"
+    )
+    shoot(ddfe, "05-suivi")
+    campaign = Campaign.objects.get()
+    assert campaign.participants.get(name="Lycée professionnel fictif").answers["minors"] == 3
+    assert not web.console_errors, web.console_errors
