@@ -1,7 +1,93 @@
-"""(being written)"""
+"""A structure's list of people, sent as pseudonymous keys computed in its browser (no login: the invitation
+token names the structure).
 
+The names, first names and birth dates are read and turned into keys by `static/parcours/diagnostic_list.js`
+on the structure's computer; the identity inputs have no `name` and sit outside the form, so that only the
+`payload` of keys (header `cle,tranche_age,mineur,sexe,en_ligne`) can ever be posted. The server never echoes
+a posted payload back: a refused list is reported by its French message only.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import View
 
+from .. import rules, services
+from ..models import CampaignState, KeyList
 
+UNREADABLE = "La liste de clés est illisible : rien n'a été enregistré. Recalculez les clés sur cette page."
+
+
+# never_cache: no copy of the page in the browser's caches, and no back/forward cache either, so the rows read
+# by the script do not outlive the page.
+@method_decorator([login_not_required, never_cache], name="dispatch")
 class KeyListView(View):
-    pass
+    template_name = "diagnostic/key_list.html"
+
+    def dispatch(self, request, token, *args, **kwargs):
+        self.token = token
+        self.participant = services.participant_from_token(token)
+        if self.participant is None:
+            raise Http404
+        return super().dispatch(request, token, *args, **kwargs)
+
+    def get(self, request, token):
+        return self.render_page()
+
+    def post(self, request, token):
+        withdraw = request.POST.get("action") == "withdraw"
+        try:
+            if withdraw:
+                message = self.withdraw()
+            else:
+                key_list = services.store_key_list(
+                    self.participant, request.POST.get("payload", ""), user=request.user
+                )
+                message = sent_message(key_list)
+        except ValidationError as exc:
+            return self.render_page(errors=exc.messages)
+        except csv.Error:  # a field longer than the csv module accepts: garbage, never a 500
+            return self.render_page(errors=[UNREADABLE])
+        messages.success(request, message)
+        return redirect("diagnostic:key_list", token=token)
+
+    def withdraw(self) -> str:
+        had_list = KeyList.objects.filter(participant=self.participant).exists()
+        services.delete_key_list(self.participant)
+        if not had_list:
+            return "Aucune liste n'était transmise : il n'y avait rien à retirer."
+        return "La liste transmise a été retirée. Vous pouvez en envoyer une nouvelle."
+
+    def render_page(self, errors=None):
+        campaign = self.participant.campaign
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "title": f"Liste des personnes — {campaign.title}",
+                "participant": self.participant,
+                "campaign": campaign,
+                "token": self.token,
+                "key_list": KeyList.objects.filter(participant=self.participant).first(),
+                "accepts": campaign.accepts_answers,
+                "draft": campaign.state == CampaignState.DRAFT,
+                "max_rows": rules.MAX_LIST_ROWS,
+                "errors": errors or [],
+            },
+        )
+
+
+def sent_message(key_list: KeyList) -> str:
+    n, dup = key_list.row_count, key_list.duplicate_count
+    text = f"Liste enregistrée : {n} personne{'s' if n > 1 else ''} transmise{'s' if n > 1 else ''}"
+    if dup:
+        text += f", {dup} doublon{'s' if dup > 1 else ''} écarté{'s' if dup > 1 else ''}"
+    return text + ". Merci."

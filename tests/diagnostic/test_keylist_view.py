@@ -1,0 +1,239 @@
+"""The structure's list page, reached through its invitation token without logging in: it receives keys only,
+refuses anything carrying an identity, and never shows a name back."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from parcours.diagnostic import rules, services
+from parcours.diagnostic.models import KeyList, LinkageRecord
+
+from ..factories import CampaignFactory, ParticipantFactory, fake_key, give_key_list, key_payload
+
+pytestmark = pytest.mark.django_db
+
+CANARIES = ("Zorvalenne", "Quistrabel", "12/06/1994", "1994-06-12")
+IDENTITY_PAYLOAD = (
+    "nom;prenom;date_naissance;sexe\nZorvalenne;Ilona;12/06/1994;F\nQuistrabel;Maëlle;1994-06-12;F\n"
+)
+
+
+def url_of(participant, token=None) -> str:
+    return reverse("diagnostic:key_list", args=[token or services.invitation_token(participant)])
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def assert_no_canary(response) -> None:
+    page = text(response)
+    for canary in CANARIES:
+        assert canary not in page, canary
+
+
+class Controls(HTMLParser):
+    """Every form control of the page: (tag, attributes, inside a <form>)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = 0
+        self.controls: list[tuple[str, dict, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.depth += 1
+        elif tag in {"input", "select", "textarea", "button"}:
+            self.controls.append((tag, dict(attrs), self.depth > 0))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+def controls_of(response) -> list[tuple[str, dict, bool]]:
+    parser = Controls()
+    parser.feed(response.content.decode())
+    return parser.controls
+
+
+@pytest.fixture
+def participant():
+    return ParticipantFactory(
+        name="Accueil de jour fictif",
+        campaign=CampaignFactory(code="DIAG-99-T900", title="Diagnostic fictif"),
+    )
+
+
+def test_structure_opens_its_list_page_with_its_token_without_logging_in(client, participant):
+    campaign = participant.campaign
+    response = client.get(url_of(participant))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Accueil de jour fictif" in page
+    assert "Diagnostic fictif" in page and "DIAG-99-T900" in page
+    assert f"Date de référence des âges</dt><dd>{campaign.period_end:%d/%m/%Y}" in page
+    assert "Aucune liste transmise pour l'instant." in page
+    assert "Les noms ne quittent pas votre ordinateur" in page
+    assert "parcours-linkage-keys" in page
+    assert "<noscript>" in page
+    assert reverse("diagnostic:respond", args=[services.invitation_token(participant)]) in page
+    # The script gets the campaign through data- attributes (CSP: no inline script).
+    assert 'data-campaign-code="DIAG-99-T900"' in page
+    assert f'data-reference-date="{campaign.period_end:%Y-%m-%d}"' in page
+    assert "<script>" not in page
+
+
+def test_identity_inputs_have_no_name_and_are_outside_the_form(client, participant):
+    controls = controls_of(client.get(url_of(participant)))
+    named = {attrs["name"] for _, attrs, _ in controls if "name" in attrs}
+    assert named == {"csrfmiddlewaretoken", "payload"}
+    assert all(inside for _, attrs, inside in controls if "name" in attrs)
+    identity = [
+        attrs for _, attrs, _ in controls if attrs.get("data-field") or attrs.get("id") == "list-file"
+    ]
+    assert len(identity) == 6  # the file input, then nom, prenom, date, sexe, en_ligne of the row template
+    assert all("name" not in attrs for attrs in identity)
+    phrase = next(attrs for _, attrs, _ in controls if attrs.get("id") == "phrase")
+    assert phrase["type"] == "password" and phrase["autocomplete"] == "off" and "name" not in phrase
+    assert not next(inside for _, attrs, inside in controls if attrs.get("id") == "phrase")
+    send = next(attrs for _, attrs, _ in controls if attrs.get("id") == "send")
+    assert "disabled" in send  # nothing to send before the keys are computed
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forged_or_unknown_token_is_not_found(client, participant, method):
+    token = services.invitation_token(participant)
+    forged = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+    unknown = signing.Signer(salt=services.TOKEN_SALT).sign("00000000-0000-4000-8000-000000000000")
+    for bad in (forged, unknown, "n-importe-quoi"):
+        response = getattr(client, method)(url_of(participant, bad), {"payload": key_payload(["a"])})
+        assert response.status_code == 404, bad
+    assert not KeyList.objects.exists()
+
+
+def test_posting_keys_stores_the_list_and_the_page_says_so(client, participant):
+    response = client.post(url_of(participant), {"payload": key_payload(["a", "b", "a"], online=True)})
+    assert response.status_code == 302 and response["Location"] == url_of(participant)
+    key_list = KeyList.objects.get(participant=participant)
+    assert (key_list.row_count, key_list.duplicate_count) == (2, 1)
+    records = LinkageRecord.objects.filter(key_list=key_list)
+    assert sorted(records.values_list("key", flat=True)) == sorted([fake_key("a"), fake_key("b")])
+    assert all(r.online and r.age_band == "25_34" and r.sex == "2" for r in records)
+    page = text(client.get(url_of(participant)))
+    assert "Liste enregistrée : 2 personnes transmises, 1 doublon écarté. Merci." in page
+    assert f"2 personnes transmises le {key_list.created_at:%d/%m/%Y}" in page
+    assert "1 doublon écarté." in page
+    assert "Retirer la liste transmise" in page
+
+    client.post(url_of(participant), {"payload": key_payload(["c"], age_band="lt18")})
+    key_list = KeyList.objects.get(participant=participant)  # replaced, not added to
+    assert list(key_list.records.values_list("key", "age_band")) == [(fake_key("c"), "lt18")]
+
+
+def test_a_list_of_names_is_refused_nothing_is_stored_and_nothing_is_echoed(client, participant):
+    give_key_list(participant, ["avant"])
+    for payload in (
+        IDENTITY_PAYLOAD,
+        # keys, but with the names still there
+        "cle,tranche_age,mineur,sexe,en_ligne,nom\n" + f"{fake_key('x')},25_34,non,2,non,Zorvalenne\n",
+    ):
+        response = client.post(url_of(participant), {"payload": payload})
+        assert response.status_code == 200
+        page = text(response)
+        assert "Ce fichier contient des noms ou des dates de naissance : il n'a pas été enregistré." in page
+        assert_no_canary(response)
+        # the refused payload is not put back in the form either
+        assert (
+            '<textarea id="payload" name="payload" readonly hidden></textarea>' in response.content.decode()
+        )
+    assert list(LinkageRecord.objects.values_list("key", flat=True)) == [fake_key("avant")]
+
+
+def test_a_bad_line_is_reported_by_its_number_never_its_content(client, participant):
+    payload = key_payload(["a"]) + "Zorvalenne,25_34,non,2,non\n"
+    response = client.post(url_of(participant), {"payload": payload})
+    assert response.status_code == 200
+    assert "Lignes illisibles : 3. Rien n'a été enregistré." in text(response)
+    assert_no_canary(response)
+    assert not KeyList.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("", "La liste est vide."),
+        ("   \n\n", "La liste est vide."),
+        (
+            "cle;sexe\n" + fake_key("a") + ";2\n",
+            "Colonnes manquantes dans la liste de clés : tranche_age, en_ligne.",
+        ),
+        ("\x00\x01\x02 garbage", "Colonnes manquantes dans la liste de clés"),
+        ("x" * 200_000, "La liste de clés est illisible : rien n'a été enregistré."),
+        (
+            key_payload(f"p{i}" for i in range(rules.MAX_LIST_ROWS + 1)),
+            f"La liste dépasse {rules.MAX_LIST_ROWS} personnes",
+        ),
+    ],
+    ids=["empty", "blank", "missing-columns", "binary", "huge-field", "too-many-rows"],
+)
+def test_garbage_gets_a_french_error_and_changes_nothing(client, participant, payload, message):
+    give_key_list(participant, ["avant"])
+    response = client.post(url_of(participant), {"payload": payload})
+    assert response.status_code == 200
+    assert message in text(response)
+    assert 'data-testid="list-errors"' in response.content.decode()
+    assert list(LinkageRecord.objects.values_list("key", flat=True)) == [fake_key("avant")]
+
+
+def test_a_payload_beyond_the_request_size_limit_is_refused_in_french(client, participant, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post(url_of(participant), {"payload": key_payload(f"p{i}" for i in range(200))})
+    assert response.status_code == 400
+    assert "Requête invalide" in text(response)
+    assert not KeyList.objects.exists()
+
+
+def test_withdrawing_the_list(client, participant):
+    give_key_list(participant, ["a", "b"])
+    response = client.post(url_of(participant), {"action": "withdraw"}, follow=True)
+    assert response.redirect_chain == [(url_of(participant), 302)]
+    page = text(response)
+    assert "La liste transmise a été retirée." in page
+    assert "Aucune liste transmise pour l'instant." in page
+    assert not KeyList.objects.exists() and not LinkageRecord.objects.exists()
+    again = client.post(url_of(participant), {"action": "withdraw"}, follow=True)
+    assert "Aucune liste n'était transmise" in text(again)
+
+
+@pytest.mark.parametrize(
+    ("trait", "notice"),
+    [
+        ("closed", "Les réponses ne sont plus acceptées."),
+        ("draft", "Les réponses ne sont pas encore acceptées"),
+    ],
+)
+def test_a_campaign_not_open_shows_no_form_and_refuses_any_post(client, trait, notice):
+    participant = ParticipantFactory(campaign=CampaignFactory())
+    give_key_list(participant, ["a"])  # sent while the campaign was open
+    participant.campaign.state = trait
+    participant.campaign.save()
+    response = client.get(url_of(participant))
+    assert response.status_code == 200
+    page = text(response)
+    assert notice in page
+    assert "1 personne transmise le" in page
+    assert all("name" not in attrs for _, attrs, _ in controls_of(response) if attrs.get("type") != "hidden")
+    assert "payload" not in page and "Retirer la liste transmise" not in page
+    assert "diagnostic_list.js" not in page
+
+    for data in ({"payload": key_payload(["b"])}, {"action": "withdraw"}):
+        refused = client.post(url_of(participant), data)
+        assert refused.status_code == 200
+        assert "La campagne n'est pas ouverte : les réponses ne sont plus acceptées." in text(refused)
+    assert list(LinkageRecord.objects.values_list("key", flat=True)) == [fake_key("a")]
