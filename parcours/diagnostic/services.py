@@ -373,6 +373,14 @@ MAX_REPORTED_LINES = 5
 
 
 def parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]:
+    """See `_parse_key_payload`; a text the CSV reader cannot read (an oversized field...) is refused."""
+    try:
+        return _parse_key_payload(text)
+    except csv.Error as error:
+        raise ValidationError("La liste est illisible : un fichier CSV de clés est attendu.") from error
+
+
+def _parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]:
     """Parse a keys file (the output of the browser page or of `parcours-linkage-keys`).
 
     Returns (records, duplicates). Refuses the whole file with a French message naming line numbers

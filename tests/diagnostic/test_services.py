@@ -157,3 +157,9 @@ def test_one_list_gives_a_reason_not_an_estimate():
     give_key_list(ParticipantFactory(campaign=campaign), ["a", "b"])
     outcome = selectors.estimate(selectors.linkage_summary(campaign))
     assert not outcome.ok and "au moins 2 listes" in outcome.error
+
+
+def test_a_payload_the_csv_reader_cannot_read_is_refused_in_french():
+    participant = ParticipantFactory()
+    with pytest.raises(ValidationError, match="illisible"):
+        services.store_key_list(participant, "cle,tranche_age,sexe,en_ligne\n" + "a" * 200_000 + "\n")
