@@ -377,7 +377,7 @@ def parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]
     try:
         return _parse_key_payload(text)
     except csv.Error as error:
-        raise ValidationError("La liste est illisible : un fichier CSV de clés est attendu.") from error
+        raise ValidationError("La liste de clés est illisible : rien n'a été enregistré.") from error
 
 
 def _parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]:

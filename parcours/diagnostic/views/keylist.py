@@ -9,8 +9,6 @@ a posted payload back: a refused list is reported by its French message only.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -22,8 +20,6 @@ from django.views.generic import View
 
 from .. import rules, services
 from ..models import CampaignState, KeyList
-
-UNREADABLE = "La liste de clés est illisible : rien n'a été enregistré. Recalculez les clés sur cette page."
 
 
 # never_cache: no copy of the page in the browser's caches, and no back/forward cache either, so the rows read
@@ -54,8 +50,6 @@ class KeyListView(View):
                 message = sent_message(key_list)
         except ValidationError as exc:
             return self.render_page(errors=exc.messages)
-        except csv.Error:  # a field longer than the csv module accepts: garbage, never a 500
-            return self.render_page(errors=[UNREADABLE])
         messages.success(request, message)
         return redirect("diagnostic:key_list", token=token)
 
