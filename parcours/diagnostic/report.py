@@ -1,0 +1,418 @@
+"""The published report of a campaign: what leaves the secretariat, under statistical secrecy.
+
+`build_report(campaign, day)` reads the exact figures (selectors) and keeps only what may be published with
+the threshold in force on `day` (`rules.secrecy_threshold`):
+
+- every table goes through `secrecy.suppress` with its total (primary and secondary suppression); a count
+  published alone through `secrecy.published_count`;
+- tables tied by an exact relation are suppressed together. The people known to several structures are the
+  total of the pairwise overlaps (exactly so with two lists, or when nobody is on three lists): the overlap
+  table is suppressed with that total, and entirely hidden when that count is hidden;
+- the number of people on each list is not published, nor the capture histories: with the distinct count
+  they would give a hidden overlap back (two lists: overlap = L1 + L2 − distinct people);
+- the estimate, its interval, the range across models and Chao's bound are rounded
+  (`rules.PUBLISHED_ESTIMATE_ROUNDING`, never below the people observed), the dark figure is the rounded
+  estimate minus the people observed, the warnings quote the rounded figures and never a small count; the
+  estimate is withheld when fewer people than the threshold were observed.
+
+The number of structures and the response rate are not personal data: shown as they are.
+
+`exact_estimate` gives the same view of the estimate with exact figures, for the secretariat's screen.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from parcours.estimation import table_from_memberships
+from parcours.estimation.classic import chao_lower_bound
+from parcours.estimation.errors import EstimationError
+from parcours.estimation.sensitivity import MIN_OVERLAP_CASES, VERDICT_CAUTION, VERDICT_SOLID, fmt_int
+
+from . import charts, questionnaire, rules, selectors
+from .models import Campaign, CampaignState
+from .secrecy import HIDDEN_LABEL, Cell, published_count, suppress
+
+NNBSP = "\u202f"  # French thousands separator and space before « % »
+
+
+# --- French figures ---------------------------------------------------------------------------------
+
+
+def fr_int(value: float | int | None) -> str:
+    """12345 → « 12 345 » (narrow no-break space); an infinite value → « ∞ »."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "∞" if value > 0 else "—"
+    return f"{round(value):,}".replace(",", NNBSP)
+
+
+def fr_percent(ratio: float | None) -> str:
+    """0.625 → « 62,5 % »."""
+    if ratio is None:
+        return "—"
+    text = f"{ratio * 100:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text}{NNBSP}%"
+
+
+def round_published(value: float) -> float:
+    """An estimate as published: to the nearest multiple of PUBLISHED_ESTIMATE_ROUNDING."""
+    if not math.isfinite(value):
+        return value
+    step = rules.PUBLISHED_ESTIMATE_ROUNDING
+    return float(math.floor(value / step + 0.5) * step)
+
+
+# --- The estimate, exact or published ---------------------------------------------------------------
+
+VERDICT_BADGES = {VERDICT_SOLID: "success", VERDICT_CAUTION: "warning"}  # otherwise "non concluant": error
+
+
+@dataclass(frozen=True)
+class EstimateDisplay:
+    """What `_estimate.html` shows: formatted figures, never a lone number (interval and range go along)."""
+
+    error: str = ""  # why there is no estimate to show, in French
+    withheld: bool = False  # an estimate exists but may not be published
+    rounded_to: int | None = None  # None: exact figures (secretariat)
+    estimate: str = ""
+    ci_low: str = ""
+    ci_high: str = ""
+    confidence: str = "95"
+    range_min: str = ""
+    range_max: str = ""
+    n_models_valid: int = 0
+    n_models_examined: int = 0
+    observed: str = ""
+    dark_figure: str = ""
+    chao: tuple[str, str, str] | None = None  # estimate, low, high
+    verdict: str = ""
+    warnings: tuple[str, ...] = ()
+    model_label: str = ""
+    method: str = ""
+    interval_method: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def verdict_badge(self) -> str:
+        return VERDICT_BADGES.get(self.verdict, "error")
+
+
+def _chao(summary: selectors.LinkageSummary, result) -> tuple[float, float, float] | None:
+    """Chao's lower bound: the analysis' own, or computed from the same memberships."""
+    bound = result.chao
+    if bound is None:
+        try:
+            bound = chao_lower_bound(table_from_memberships(summary.codes, summary.memberships))
+        except (EstimationError, ValueError, ZeroDivisionError):
+            return None
+    values = (bound.estimate, bound.ci_low, bound.ci_high)
+    return values if all(math.isfinite(v) for v in values) else None
+
+
+def _display(summary, outcome, shown, warnings, *, rounded_to=None) -> EstimateDisplay:
+    result = outcome.result
+    chao = _chao(summary, result)
+    estimate = shown(result.estimate)
+    return EstimateDisplay(
+        rounded_to=rounded_to,
+        estimate=fr_int(estimate),
+        ci_low=fr_int(shown(result.ci_low)),
+        ci_high=fr_int(shown(result.ci_high)),
+        confidence=f"{result.confidence * 100:g}".replace(".", ","),
+        range_min=fr_int(shown(result.sensitivity.min_estimate)),
+        range_max=fr_int(shown(result.sensitivity.max_estimate)),
+        n_models_valid=result.sensitivity.n_models_valid,
+        n_models_examined=result.sensitivity.n_models_examined,
+        observed=fr_int(result.n_observed),
+        # Published: what the rounded estimate adds to the people observed (the two figures shown).
+        dark_figure=fr_int(result.dark_figure if rounded_to is None else estimate - result.n_observed),
+        chao=tuple(fr_int(shown(v)) for v in chao) if chao else None,
+        verdict=result.verdict,
+        warnings=tuple(warnings),
+        model_label=result.model_label,
+        method=result.method,
+        interval_method=result.interval_method,
+    )
+
+
+def exact_estimate(summary: selectors.LinkageSummary, outcome: selectors.EstimateOutcome) -> EstimateDisplay:
+    """The secretariat's view: exact figures and the analysis' own warnings."""
+    if not outcome.ok:
+        return EstimateDisplay(error=outcome.error or "Estimation impossible.")
+    return _display(summary, outcome, lambda v: v, outcome.result.warnings)
+
+
+def _estimates_quoted(result) -> list[float]:
+    """Every estimate the analysis' warnings may quote (formatted with fmt_int)."""
+    values = [
+        result.estimate,
+        result.ci_low,
+        result.ci_high,
+        *result.normal_ci,
+        result.sensitivity.min_estimate,
+        result.sensitivity.max_estimate,
+    ]
+    if result.bic is not None and result.bic.best is not None:
+        values.append(result.bic.best.abundance)
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
+def published_warnings(result, shown=round_published) -> list[str]:
+    """The analysis' warnings as they may be published: estimates rounded (`shown`), no small count quoted."""
+    rounded = {fmt_int(v): fr_int(shown(v)) for v in _estimates_quoted(result)}
+    # One pass, longest first; a figure only matches whole (not the end of « 11 234 », not « 2 » of « 2,5 »),
+    # and never a count of models.
+    pattern = re.compile(
+        r"(?<![\d,])(?<!\d )("
+        + "|".join(re.escape(text) for text in sorted(rounded, key=len, reverse=True))
+        + r")(?! ?\d)(?!,\d)(?! modèle)"
+    )
+    out = []
+    for text in result.warnings:
+        if text.startswith("Trop peu de recoupements"):
+            # The exact number of people on several lists may be below the threshold.
+            text = (
+                f"Trop peu de recoupements : moins de {MIN_OVERLAP_CASES} personnes figurent sur plusieurs "
+                "listes ; l'estimation repose sur très peu d'information."
+            )
+        elif not text.startswith("Très peu de personnes observées") and rounded:
+            text = pattern.sub(lambda m: rounded[m.group(1)], text)
+        out.append(text)
+    return out
+
+
+def published_estimate(
+    summary: selectors.LinkageSummary, outcome: selectors.EstimateOutcome, threshold: int
+) -> EstimateDisplay:
+    """The report's view: rounded, withheld below the threshold of observed people."""
+    if not outcome.ok:
+        return EstimateDisplay(error=outcome.error or "Estimation impossible.")
+    if summary.distinct < threshold:
+        return EstimateDisplay(
+            error=f"L'estimation n'est pas publiée : moins de {threshold} personnes distinctes figurent sur "
+            "les listes (secret statistique).",
+            withheld=True,
+        )
+    observed = outcome.result.n_observed
+
+    def shown(value: float) -> float:
+        # Rounded, never below the people observed (an estimate of the total cannot be).
+        return max(round_published(value), float(observed))
+
+    return _display(
+        summary,
+        outcome,
+        shown,
+        published_warnings(outcome.result, shown),
+        rounded_to=rules.PUBLISHED_ESTIMATE_ROUNDING,
+    )
+
+
+# --- The published report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    title: str
+    cells: tuple[Cell, ...]
+    total: Cell | None = None
+    total_label: str = "Total"
+    note: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return any(c.hidden for c in self.cells) or bool(self.total and self.total.hidden)
+
+
+@dataclass(frozen=True)
+class PublishedOverlap:
+    code_a: str
+    name_a: str
+    code_b: str
+    name_b: str
+    cell: Cell
+
+    @property
+    def label(self) -> str:
+        return f"{self.code_a} × {self.code_b}"
+
+
+@dataclass(frozen=True)
+class PublishedSurvey:
+    invited: int
+    answered: int
+    response_rate: str
+    headline: PublishedTable
+    sections: tuple[PublishedTable, ...]
+
+
+@dataclass(frozen=True)
+class PublishedLinkage:
+    lists: tuple[tuple[str, str], ...]  # (code, structure)
+    distinct: Cell
+    several: PublishedTable
+    overlaps: tuple[PublishedOverlap, ...]
+    overlaps_note: str
+    chart: charts.Chart | None
+    breakdowns: tuple[PublishedTable, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    campaign: Campaign
+    day: date
+    threshold: int
+    survey: PublishedSurvey
+    linkage: PublishedLinkage | None  # None: no list of keys received
+    estimate: EstimateDisplay
+    hidden_label: str = field(default=HIDDEN_LABEL)
+
+    @property
+    def threshold_is_default(self) -> bool:
+        return self.threshold == rules.SECRECY_THRESHOLD
+
+    @property
+    def provisional(self) -> bool:
+        return self.campaign.state == CampaignState.OPEN
+
+    @property
+    def any_hidden(self) -> bool:
+        tables = [self.survey.headline, *self.survey.sections]
+        if self.linkage:
+            tables += [self.linkage.several, *self.linkage.breakdowns]
+            if self.linkage.distinct.hidden or any(o.cell.hidden for o in self.linkage.overlaps):
+                return True
+        return any(t.hidden for t in tables)
+
+
+NOT_GIVEN = "Non précisé"
+
+
+def _survey(campaign: Campaign, threshold: int) -> PublishedSurvey:
+    totals = selectors.survey_totals(campaign)
+    grand_total = totals.totals["total"]
+    headline = PublishedTable(
+        "Personnes connues des structures (somme des réponses)",
+        tuple(
+            Cell(q.label, published_count(totals.totals[q.key], threshold).value)
+            for q in questionnaire.HEADLINE
+        ),
+        note="Chaque structure compte les personnes qu'elle connaît : une personne connue de plusieurs "
+        "structures est comptée plusieurs fois. Le rapprochement des listes, plus bas, la compte une fois.",
+    )
+    sections = []
+    for section in questionnaire.SECTIONS:
+        counts = {q.label: totals.totals[q.key] for q in section.questions}
+        if section.partition:
+            # The part of the total the structures did not detail is a cell of the table: the cells then add
+            # up to the published total, which secondary suppression needs.
+            counts[NOT_GIVEN] = max(0, grand_total - sum(counts.values()))
+            sections.append(
+                PublishedTable(
+                    section.title,
+                    tuple(suppress(counts, threshold, total=grand_total)),
+                    total=published_count(grand_total, threshold),
+                )
+            )
+        else:
+            sections.append(
+                PublishedTable(
+                    section.title,
+                    tuple(Cell(label, published_count(n, threshold).value) for label, n in counts.items()),
+                    note="Une personne peut relever de plusieurs formes : ces nombres ne s'additionnent pas.",
+                )
+            )
+    return PublishedSurvey(
+        invited=totals.invited,
+        answered=totals.answered,
+        response_rate=fr_percent(totals.response_rate),
+        headline=headline,
+        sections=tuple(sections),
+    )
+
+
+SINGLE = "Connues d'une seule structure"
+SEVERAL = "Connues de plusieurs structures"
+
+
+def _linkage(summary: selectors.LinkageSummary, threshold: int) -> PublishedLinkage | None:
+    if not summary.lists:
+        return None
+    distinct = published_count(summary.distinct, threshold)
+    several = PublishedTable(
+        "Personnes distinctes selon le nombre de structures qui les connaissent",
+        tuple(
+            suppress(
+                {SINGLE: summary.distinct - summary.on_several, SEVERAL: summary.on_several},
+                threshold,
+                total=summary.distinct,
+            )
+        ),
+        total=distinct,
+        total_label="Personnes distinctes",
+    )
+    several_hidden = several.cells[1].hidden
+    pair_counts = {f"{a.code} × {b.code}": n for a, b, n in summary.pairs}
+    if several_hidden:
+        pair_cells = [Cell(label, None if n else 0) for label, n in pair_counts.items()]
+        overlaps_note = (
+            "Le nombre de personnes connues de plusieurs structures étant masqué, les recoupements non nuls "
+            "le sont aussi (leur somme permettrait de le retrouver)."
+        )
+    else:
+        pair_cells = suppress(pair_counts, threshold, total=summary.on_several)
+        overlaps_note = ""
+    overlaps = tuple(
+        PublishedOverlap(a.code, a.participant.name, b.code, b.participant.name, cell)
+        for (a, b, _), cell in zip(summary.pairs, pair_cells, strict=True)
+    )
+    breakdowns = tuple(
+        PublishedTable(
+            selectors.BREAKDOWN_TITLES[key],
+            tuple(suppress(counts, threshold, total=summary.distinct)),
+            total=distinct,
+            total_label="Personnes distinctes",
+        )
+        for key, counts in summary.breakdowns.items()
+    )
+    return PublishedLinkage(
+        lists=tuple((info.code, info.participant.name) for info in summary.lists),
+        distinct=distinct,
+        several=several,
+        overlaps=overlaps,
+        overlaps_note=overlaps_note,
+        chart=charts.overlap_chart([(o.label, o.cell.value) for o in overlaps], published=True),
+        breakdowns=breakdowns,
+    )
+
+
+def build_report(
+    campaign: Campaign,
+    day: date,
+    *,
+    summary: selectors.LinkageSummary | None = None,
+    outcome: selectors.EstimateOutcome | None = None,
+) -> Report:
+    """The report of `campaign` as it may be published on `day` (threshold in force that day).
+
+    `summary` and `outcome` may be passed when already computed (they are the exact figures of
+    `selectors.linkage_summary` and `selectors.estimate` for this campaign)."""
+    threshold = rules.secrecy_threshold(day)
+    summary = summary if summary is not None else selectors.linkage_summary(campaign)
+    outcome = outcome if outcome is not None else selectors.estimate(summary)
+    return Report(
+        campaign=campaign,
+        day=day,
+        threshold=threshold,
+        survey=_survey(campaign, threshold),
+        linkage=_linkage(summary, threshold),
+        estimate=published_estimate(summary, outcome, threshold),
+    )
