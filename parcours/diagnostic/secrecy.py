@@ -1,8 +1,9 @@
 """Statistical secrecy for published tables (no Django import).
 
 Primary suppression hides every cell counting 1 to threshold-1 people. Secondary suppression then hides,
-in a table whose total is published, the smallest other non-zero cell whenever exactly one cell is hidden
-(otherwise total minus the others would give it back). A total below the threshold hides the whole table.
+in a table whose total is published, the smallest other non-zero cells until no cell is hidden alone and the
+hidden cells add up to the threshold at least (total minus the visible cells gives their sum back: "3 men
+and 2 others" must not show as "5 who are not women"). A total below the threshold hides the whole table.
 Zero cells stay visible: "nobody" identifies no one.
 """
 
@@ -38,10 +39,11 @@ def suppress(cells: Mapping[str, int], threshold: int, *, total: int | None = No
     if is_small(total, threshold):
         return [Cell(label, None if value else 0) for label, value in cells.items()]
     hidden = {label for label, value in cells.items() if is_small(value, threshold)}
-    if len(hidden) == 1:
-        others = sorted((value, label) for label, value in cells.items() if label not in hidden and value > 0)
-        if others:
-            hidden.add(others[0][1])
+    # Secondary suppression: total minus the visible cells gives the sum of the hidden ones. Hide the smallest
+    # visible non-zero cells until no cell is hidden alone and that sum is no longer a small count.
+    others = sorted((value, label) for label, value in cells.items() if label not in hidden and value > 0)
+    while hidden and others and (len(hidden) == 1 or is_small(sum(cells[h] for h in hidden), threshold)):
+        hidden.add(others.pop(0)[1])
     return [Cell(label, None if label in hidden else value) for label, value in cells.items()]
 
 

@@ -25,7 +25,17 @@ def test_a_small_cell_is_hidden_with_the_smallest_other_non_zero_cell():
 
 
 def test_two_small_cells_hide_each_other_and_nothing_more():
-    assert values(suppress({"a": 3, "b": 5, "c": 40}, 11)) == {"a": None, "b": None, "c": 40}
+    assert values(suppress({"a": 3, "b": 9, "c": 40}, 11)) == {"a": None, "b": None, "c": 40}
+
+
+def test_two_small_cells_whose_sum_is_small_take_a_third_with_them():
+    # 48 - 40 would give back "8 people in a or b".
+    assert values(suppress({"a": 3, "b": 5, "c": 40, "d": 30}, 11)) == {
+        "a": None,
+        "b": None,
+        "c": 40,
+        "d": None,
+    }
 
 
 def test_zeros_stay_visible_and_a_table_without_small_cells_is_untouched():
@@ -69,6 +79,7 @@ def test_no_published_cell_is_small_and_no_hidden_cell_is_total_minus_the_visibl
         assert len(hidden) != 1
         remainder = total - sum(c.value for c in out if not c.hidden)
         assert all(cells[c.label] < remainder for c in hidden)
+        assert not 0 < remainder < threshold  # the hidden cells' sum is not a small count either
 
 
 def summary_of(memberships: list[tuple[bool, ...]], n_lists: int) -> LinkageSummary:
@@ -139,3 +150,11 @@ def test_with_two_lists_a_small_single_list_count_hides_the_overlap_too():
     assert values(linkage.several.cells) == {SINGLE: None, SEVERAL: None}
     assert linkage.distinct.value == 204
     assert [o.cell for o in linkage.overlaps] == [Cell("L1 × L2", None)]
+
+
+def test_hidden_cells_never_add_up_to_a_small_count_that_the_total_gives_back():
+    cells = suppress({"Femmes": 40, "Hommes": 3, "Autre": 2, "Inconnu": 15}, 11)
+    shown = {c.label: c.value for c in cells}
+    assert shown["Hommes"] is None and shown["Autre"] is None
+    assert shown["Inconnu"] is None  # otherwise 60 - 40 - 15 = 5 "who are not women" would show
+    assert shown["Femmes"] == 40
