@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -32,17 +31,15 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 
 @needs_data
-def test_text_output_and_wall_time() -> None:
-    start = time.perf_counter()
+def test_text_output() -> None:
+    # The CLI's speed target (under 3 s with start-up) is measured by bench/bench_estimation.py, not here.
     p = run(str(MSE_DIR / "uk_2013_5lists.csv"))
-    elapsed = time.perf_counter() - start
     assert p.returncode == 0, p.stderr
     assert "Estimation du total : 11 313 personnes" in p.stdout
     assert "Intervalle de confiance à 95 % : 9 884 – 13 027" in p.stdout
     assert "Modèle retenu : effets principaux + LA:NG, NG:GP, PFNCA:GP, LA:PFNCA, GO:GP, NG:GO" in p.stdout
     assert "Verdict" in p.stdout
     assert p.stderr == ""
-    assert elapsed < 3.0
 
 
 @needs_data
