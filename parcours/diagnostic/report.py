@@ -162,6 +162,8 @@ def _estimates_quoted(result) -> list[float]:
     ]
     if result.bic is not None and result.bic.best is not None:
         values.append(result.bic.best.abundance)
+    if getattr(result, "chao", None) is not None:
+        values.append(result.chao.estimate)
     return [v for v in values if v is not None and math.isfinite(v)]
 
 

@@ -33,7 +33,7 @@ from .loglinear import (
     stepwise_pairs,
 )
 from .rcapture import BicSelection, ClosedpFit, bic_selection, closedp
-from .sensitivity import SensitivityResult, assess, fmt_int, sensitivity
+from .sensitivity import VERDICT_CAUTION, VERDICT_SOLID, SensitivityResult, assess, fmt_int, sensitivity
 from .table import CaptureTable, read_table, remove_noninformative_lists
 
 METHOD_STEPWISE = "SparseMSE pas à pas (Chan, Silverman et Vincent 2021)"
@@ -297,6 +297,16 @@ def analyse(
     if reference_models and atw_code == 0:
         atw = models.fit(all_pairs(table.n_lists))
     chao = chao_lower_bound(table, confidence) if reference_models else None
+    if chao is not None and math.isfinite(chao.estimate) and chao.estimate > ci_high:
+        # A lower bound above the whole interval: people are not equally easy to find (heterogeneity),
+        # which log-linear models on few lists cannot see; the estimate is most likely too low.
+        warnings.append(
+            f"La borne inférieure de Chao ({fmt_int(chao.estimate)}) dépasse l'intervalle de l'estimation : "
+            "toutes les personnes ne sont sans doute pas aussi faciles à repérer (hétérogénéité), et "
+            "l'estimation est probablement trop basse."
+        )
+        if verdict == VERDICT_SOLID:
+            verdict = VERDICT_CAUTION
     rc: dict[str, ClosedpFit] = {}
     if reference_models:
         rc = closedp(table, ("M0", "Mt", "Mh Chao (LB)", "Mth Chao (LB)"))

@@ -251,3 +251,23 @@ def test_fixed_model_by_names_and_bad_terms() -> None:
     with pytest.raises(EstimationError) as exc:
         art.fit(art.terms_from_names(["A:B"]), check=True)
     assert exc.value.code == "checkident_1"
+
+
+def test_a_chao_bound_above_the_interval_warns_and_lowers_the_verdict() -> None:
+    """Many people seen once, few seen twice (heterogeneous catchability): the independence model gives
+    365 (339-400) while Chao's lower bound is 432. The user must be told the estimate is probably too low."""
+    from parcours.estimation import table_from_rows
+
+    rows = [
+        (1, 0, 0, 60),
+        (0, 1, 0, 55),
+        (0, 0, 1, 50),
+        (1, 1, 0, 30),
+        (1, 0, 1, 28),
+        (0, 1, 1, 25),
+        (1, 1, 1, 20),
+    ]
+    r = analyse(table_from_rows(["A", "B", "C"], [row[:3] for row in rows], [row[3] for row in rows]))
+    assert r.chao.estimate > r.ci_high
+    assert any(w.startswith("La borne inférieure de Chao (432) dépasse l'intervalle") for w in r.warnings)
+    assert r.verdict == VERDICT_CAUTION
