@@ -4,6 +4,7 @@ computed with the LK1 scheme and the demo phrase below, as a structure's browser
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from parcours.diagnostic import services as ds
@@ -21,6 +22,25 @@ FREE_STRUCTURES = [
 ]
 # Organisation indexes of the generator's ORGANISATIONS surveyed, with how likely each sees a person.
 SURVEYED = {3: 0.30, 4: 0.22, 6: 0.10, 7: 0.08, 8: 0.18, 9: 0.06, 11: 0.15}
+
+
+# Questionnaire keys of the age bands (labels of linkage.AGE_BANDS) and of the nationality groups.
+BAND_QUESTIONS = {
+    "age_lt18": "moins de 18 ans",
+    "age_18_24": "18 à 24 ans",
+    "age_25_34": "25 à 34 ans",
+    "age_35_plus": "35 ans et plus",
+}
+NATIONALITIES = [
+    "nat_france",
+    "nat_eu",
+    "nat_europe_other",
+    "nat_africa",
+    "nat_americas",
+    "nat_asia",
+    "nat_unknown",
+]
+NATIONALITY_WEIGHTS = [20, 25, 10, 30, 8, 4, 3]
 
 
 def _name(rng) -> str:
@@ -68,14 +88,17 @@ def _answers(rng, seen: list[dict], reference: date) -> dict[str, int]:
     women = sum(1 for p in seen if p["sex"] == "F")
     men = sum(1 for p in seen if p["sex"] == "M")
     online = sum(1 for p in seen if p["online"])
+    bands = Counter(age_band(p["born"], reference) for p in seen)
+    nationalities = Counter(rng.choices(NATIONALITIES, weights=NATIONALITY_WEIGHTS, k=len(seen)))
     return {
+        **{key: bands[label] for key, label in BAND_QUESTIONS.items()},
+        **{key: nationalities[key] for key in NATIONALITIES},
         "total": total,
         "minors": minors,
         "online": online,
         "sex_female": women,
         "sex_male": men,
         "sex_other": len(seen) - women - men,
-        "age_lt18": minors,
         "form_street": round(total * 0.4),
         "form_online": online,
         "form_apartment": round(total * 0.3),
