@@ -174,3 +174,14 @@ def test_an_invited_organisation_finds_the_survey_on_its_board(clients, actors, 
 def test_another_departements_campaign_is_not_found(sec):
     other = CampaignFactory(departement=OrganisationFactory(departement__code="98").departement)
     assert sec.get(reverse("diagnostic:campaign", args=[other.public_id])).status_code == 404
+
+
+def test_the_secretariat_board_shows_open_campaigns_with_their_deadline_and_answers(sec, departement):
+    campaign = CampaignFactory(departement=departement, title="Diagnostic suivi au tableau")
+    ParticipantFactory(campaign=campaign)
+    services.submit_answers(ParticipantFactory(campaign=campaign), {"total": 2})
+    CampaignFactory(departement=departement, closed=True, title="Diagnostic déjà clos")
+    board = text(sec.get(reverse("home")))
+    assert "Diagnostic suivi au tableau — réponses en cours" in board
+    assert "1 réponse(s) sur 2" in board
+    assert "Diagnostic déjà clos" not in board
