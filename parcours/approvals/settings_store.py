@@ -11,11 +11,7 @@ from .rules import COMMISSION_OPINION_REQUIRED, COMMISSION_OPINION_SETTING
 
 def commission_opinion_required(day: date) -> bool:
     """Whether the commission's opinion is asked before the decision, as set on `day`."""
-    row = (
-        RuleSetting.objects.filter(key=COMMISSION_OPINION_SETTING, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    row = RuleSetting.objects.in_force(COMMISSION_OPINION_SETTING, day)
     if row is None:
         return COMMISSION_OPINION_REQUIRED
     value = row.value

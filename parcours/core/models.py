@@ -174,6 +174,12 @@ class AuditEvent(models.Model):
         raise ValidationError("Un événement d'audit ne peut pas être supprimé.")
 
 
+class RuleSettingQuerySet(models.QuerySet):
+    def in_force(self, key: str, day) -> RuleSetting | None:
+        """The row of `key` in force on `day` (the latest effective on or before it), or None."""
+        return self.filter(key=key, effective_from__lte=day).order_by("-effective_from").first()
+
+
 class RuleSetting(models.Model):
     """A rule whose value is still to be confirmed against the text: dated, sourced, editable.
 
@@ -185,6 +191,8 @@ class RuleSetting(models.Model):
     value = models.JSONField("valeur")
     source = models.CharField("source", max_length=300)
     confirmed = models.BooleanField("vérifiée sur le texte", default=False)
+
+    objects = RuleSettingQuerySet.as_manager()
 
     class Meta:
         ordering = ["key", "-effective_from"]

@@ -39,11 +39,7 @@ def secrecy_threshold(day: date) -> int:
     """The threshold in force on `day` (a RuleSetting row overrides the default from its date)."""
     from parcours.core.models import RuleSetting
 
-    row = (
-        RuleSetting.objects.filter(key=SECRECY_THRESHOLD_SETTING, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    row = RuleSetting.objects.in_force(SECRECY_THRESHOLD_SETTING, day)
     if row is None:
         return SECRECY_THRESHOLD
     value = row.value.get("threshold") if isinstance(row.value, dict) else row.value
