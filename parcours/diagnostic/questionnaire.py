@@ -92,6 +92,15 @@ LABELS = {q.key: q.label for q in ALL_QUESTIONS}
 MAX_COUNT = 100_000
 
 
+def rows(value_of) -> dict[str, list]:
+    """The questionnaire laid out for a read-only table: `headline` as (question, value) pairs, `sections`
+    as (section, [(question, value)...]); `value_of(key)` gives each question's value."""
+    return {
+        "headline": [(q, value_of(q.key)) for q in HEADLINE],
+        "sections": [(s, [(q, value_of(q.key)) for q in s.questions]) for s in SECTIONS],
+    }
+
+
 def problems(figures: dict[str, int]) -> list[tuple[str, str]]:
     """(field key, French message) for every inconsistency between the answers."""
     errors: list[tuple[str, str]] = []

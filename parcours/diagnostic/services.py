@@ -70,6 +70,16 @@ def _check_dates(period_start: date, period_end: date, deadline: date, today: da
         raise ValidationError(errors)
 
 
+def _check_code(departement, code: str, *, exclude: Campaign | None = None) -> None:
+    if not CODE_RE.match(code):
+        raise ValidationError({"code": CODE_HELP})
+    taken = Campaign.objects.filter(departement=departement, code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError({"code": "Une campagne porte déjà ce code dans le département."})
+
+
 def default_code(departement, period_end: date) -> str:
     base = f"DIAG-{departement.code}-{period_end.year}"
     code, n = base, 2
@@ -92,10 +102,7 @@ def create_campaign(
 ) -> Campaign:
     _check_dates(period_start, period_end, deadline, today)
     code = (code or "").strip().upper() or default_code(actor.departement, period_end)
-    if not CODE_RE.match(code):
-        raise ValidationError({"code": CODE_HELP})
-    if Campaign.objects.filter(departement=actor.departement, code=code).exists():
-        raise ValidationError({"code": "Une campagne porte déjà ce code dans le département."})
+    _check_code(actor.departement, code)
     campaign = Campaign.objects.create(
         departement=actor.departement,
         code=code,
@@ -125,26 +132,15 @@ def update_campaign(actor: Actor, campaign: Campaign, *, today: date, **fields) 
                 "Le code et la période ne changent plus une fois la campagne ouverte : "
                 "les structures ont calculé leurs clés avec eux."
             )
-    new = {
+    dates = {
         name: fields.get(name, getattr(campaign, name)) for name in ("period_start", "period_end", "deadline")
     }
-    if (
-        new["deadline"] != campaign.deadline
-        or new["period_start"] != campaign.period_start
-        or (new["period_end"] != campaign.period_end)
-    ):
-        _check_dates(new["period_start"], new["period_end"], new["deadline"], today)
+    if any(value != getattr(campaign, name) for name, value in dates.items()):
+        _check_dates(dates["period_start"], dates["period_end"], dates["deadline"], today)
+    if campaign.state == CampaignState.DRAFT and fields.get("code", campaign.code) != campaign.code:
+        _check_code(campaign.departement, fields["code"], exclude=campaign)
     for name, value in fields.items():
         setattr(campaign, name, value.strip() if isinstance(value, str) else value)
-    if campaign.state == CampaignState.DRAFT:
-        if not CODE_RE.match(campaign.code):
-            raise ValidationError({"code": CODE_HELP})
-        if (
-            Campaign.objects.filter(departement=campaign.departement, code=campaign.code)
-            .exclude(pk=campaign.pk)
-            .exists()
-        ):
-            raise ValidationError({"code": "Une campagne porte déjà ce code dans le département."})
     campaign.save()
     audit.record(actor, "update", campaign)
     return campaign

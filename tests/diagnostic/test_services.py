@@ -163,3 +163,15 @@ def test_a_payload_the_csv_reader_cannot_read_is_refused_in_french():
     participant = ParticipantFactory()
     with pytest.raises(ValidationError, match="illisible"):
         services.store_key_list(participant, "cle,tranche_age,sexe,en_ligne\n" + "a" * 200_000 + "\n")
+
+
+def test_a_drafts_code_may_change_but_stays_valid_and_unique(ddfe):
+    campaign = CampaignFactory(draft=True, departement=ddfe.departement, code="DIAG-99-A")
+    CampaignFactory(departement=ddfe.departement, code="DIAG-99-B")
+    with pytest.raises(ValidationError, match="lettres majuscules"):
+        services.update_campaign(ddfe, campaign, today=today(), code="x y")
+    with pytest.raises(ValidationError, match="porte déjà ce code"):
+        services.update_campaign(ddfe, campaign, today=today(), code="DIAG-99-B")
+    services.update_campaign(ddfe, campaign, today=today(), code="DIAG-99-C")
+    campaign.refresh_from_db()
+    assert campaign.code == "DIAG-99-C"

@@ -143,13 +143,7 @@ def campaign_context(actor, campaign, **forms) -> dict:
             f"{'ont' if totals.answered > 1 else 'a'} répondu"
         ),
         "rate_pct": None if totals.response_rate is None else round(100 * totals.response_rate),
-        "headline": [
-            (q, totals.totals[q.key], totals.answered_per_question[q.key]) for q in questionnaire.HEADLINE
-        ],
-        "sections": [
-            (s, [(q, totals.totals[q.key], totals.answered_per_question[q.key]) for q in s.questions])
-            for s in questionnaire.SECTIONS
-        ],
+        **questionnaire.rows(lambda key: (totals.totals[key], totals.answered_per_question[key])),
         "lists_sentence": _lists_sentence(sum(1 for p in participants if hasattr(p, "key_list"))),
         "without_email": sum(1 for p in participants if not p.email),
         "organisations_form": AddOrganisationsForm(campaign=campaign),
@@ -247,7 +241,6 @@ class ParticipantView(ActorRequiredMixin, TemplateView):
         return campaign, get_participant_or_404(campaign, self.kwargs["participant"])
 
     def context(self, campaign, participant, form=None):
-        answers = participant.answers
         return {
             "nav": "diagnostic",
             "campaign": campaign,
@@ -255,8 +248,7 @@ class ParticipantView(ActorRequiredMixin, TemplateView):
             "invitation_url": services.invitation_url(participant),
             "key_list": getattr(participant, "key_list", None),
             "form": form or ContactForm(initial={"email": participant.email}),
-            "headline": [(q, answers.get(q.key)) for q in questionnaire.HEADLINE],
-            "sections": [(s, [(q, answers.get(q.key)) for q in s.questions]) for s in questionnaire.SECTIONS],
+            **questionnaire.rows(participant.answers.get),
         }
 
     def get(self, request, *args, **kwargs):

@@ -28,8 +28,7 @@ def participant_or_404(token: str) -> Participant:
 class RespondView(View):
     template_name = "diagnostic/respond.html"
 
-    def render_page(self, request, participant, token, form, status=200):
-        answers = participant.answers
+    def render_page(self, request, participant, token, form):
         return render(
             request,
             self.template_name,
@@ -40,12 +39,8 @@ class RespondView(View):
                 "token": token,
                 "form": form,
                 "key_list": getattr(participant, "key_list", None),
-                "headline": [(q, answers.get(q.key)) for q in questionnaire.HEADLINE],
-                "sections": [
-                    (s, [(q, answers.get(q.key)) for q in s.questions]) for s in questionnaire.SECTIONS
-                ],
+                **questionnaire.rows(participant.answers.get),
             },
-            status=status,
         )
 
     def get(self, request, token):
