@@ -27,9 +27,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from parcours.estimation import table_from_memberships
-from parcours.estimation.classic import chao_lower_bound
-from parcours.estimation.errors import EstimationError
 from parcours.estimation.sensitivity import MIN_OVERLAP_CASES, VERDICT_CAUTION, VERDICT_SOLID, fmt_int
 
 from . import charts, questionnaire, rules, selectors
@@ -105,21 +102,18 @@ class EstimateDisplay:
         return VERDICT_BADGES.get(self.verdict, "error")
 
 
-def _chao(summary: selectors.LinkageSummary, result) -> tuple[float, float, float] | None:
-    """Chao's lower bound: the analysis' own, or computed from the same memberships."""
+def _chao(result) -> tuple[float, float, float] | None:
+    """Chao's lower bound of the analysis, when its figures are finite."""
     bound = result.chao
     if bound is None:
-        try:
-            bound = chao_lower_bound(table_from_memberships(summary.codes, summary.memberships))
-        except (EstimationError, ValueError, ZeroDivisionError):
-            return None
+        return None
     values = (bound.estimate, bound.ci_low, bound.ci_high)
     return values if all(math.isfinite(v) for v in values) else None
 
 
 def _display(summary, outcome, shown, warnings, *, rounded_to=None) -> EstimateDisplay:
     result = outcome.result
-    chao = _chao(summary, result)
+    chao = _chao(result)
     estimate = shown(result.estimate)
     return EstimateDisplay(
         rounded_to=rounded_to,
@@ -162,7 +156,7 @@ def _estimates_quoted(result) -> list[float]:
     ]
     if result.bic is not None and result.bic.best is not None:
         values.append(result.bic.best.abundance)
-    if getattr(result, "chao", None) is not None:
+    if result.chao is not None:
         values.append(result.chao.estimate)
     return [v for v in values if v is not None and math.isfinite(v)]
 

@@ -211,8 +211,8 @@ def analyse(
         pthresh: p-value threshold of the stepwise selection (SparseMSE: 0.02).
         confidence: level of the intervals.
         remove_noninformative: drop duplicate lists and lists containing everyone first.
-        reference_models: also compute Chao's lower bound, Rcapture's M0/Mt/Mh Chao/Mth Chao,
-            and the all-two-way model.
+        reference_models: also compute Rcapture's M0/Mt/Mh Chao/Mth Chao and the all-two-way model
+            (Chao's lower bound is always computed: a bound above the interval is warned about).
         check_all_models: run SparseMSE's ``checkallmodels`` (exhaustive, can be slow).
         bic: rank every two-way model by BIC (Rcapture ``closedpMS.t``); default: up to
             5 lists.  From 5 lists on, the best model by BIC joins the sensitivity range.
@@ -296,7 +296,7 @@ def analyse(
     atw_code = models.checkident(all_pairs(table.n_lists))
     if reference_models and atw_code == 0:
         atw = models.fit(all_pairs(table.n_lists))
-    chao = chao_lower_bound(table, confidence) if reference_models else None
+    chao = chao_lower_bound(table, confidence)  # closed form, always: it checks the estimate (below)
     if chao is not None and math.isfinite(chao.estimate) and chao.estimate > ci_high:
         # A lower bound above the whole interval: people are not equally easy to find (heterogeneity),
         # which log-linear models on few lists cannot see; the estimate is most likely too low.

@@ -229,6 +229,7 @@ def fake_result(warnings, **figures):
         normal_ci=(values["ci_low"], values["ci_high"]),
         sensitivity=sensitivity,
         bic=None,
+        chao=None,
         **values,
     )
 
