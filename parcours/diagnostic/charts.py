@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pygal
 from pygal.style import Style
 
+from .formats import fr_int
+
 # DSFR colours: bars in « bleu France 625 », opaque, so that the figure written on them in the text grey of
 # the design system stays readable (contrast above 4.5:1).
 STYLE = Style(
@@ -43,7 +45,7 @@ def fr_number(value: float | None) -> str:
     if value is None:
         return ""
     if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u202f")
+        return fr_int(value)
     return f"{value:.1f}".replace(".", ",")
 
 

@@ -30,30 +30,9 @@ from datetime import date
 from parcours.estimation.sensitivity import MIN_OVERLAP_CASES, VERDICT_CAUTION, VERDICT_SOLID, fmt_int
 
 from . import charts, questionnaire, rules, selectors
+from .formats import fr_int, fr_percent
 from .models import Campaign, CampaignState
 from .secrecy import HIDDEN_LABEL, Cell, published_count, suppress
-
-NNBSP = "\u202f"  # French thousands separator and space before « % »
-
-
-# --- French figures ---------------------------------------------------------------------------------
-
-
-def fr_int(value: float | int | None) -> str:
-    """12345 → « 12 345 » (narrow no-break space); an infinite value → « ∞ »."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "∞" if value > 0 else "—"
-    return f"{round(value):,}".replace(",", NNBSP)
-
-
-def fr_percent(ratio: float | None) -> str:
-    """0.625 → « 62,5 % »."""
-    if ratio is None:
-        return "—"
-    text = f"{ratio * 100:.1f}".replace(".", ",").removesuffix(",0")
-    return f"{text}{NNBSP}%"
 
 
 def round_published(value: float) -> float:

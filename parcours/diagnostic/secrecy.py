@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .formats import fr_int
+
 HIDDEN_LABEL = "< seuil"
 
 
@@ -26,7 +28,7 @@ class Cell:
 
     @property
     def display(self) -> str:
-        return HIDDEN_LABEL if self.value is None else f"{self.value:,}".replace(",", "\u202f")
+        return HIDDEN_LABEL if self.value is None else fr_int(self.value)
 
 
 def is_small(value: int, threshold: int) -> bool:

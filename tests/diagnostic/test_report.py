@@ -18,13 +18,8 @@ from pypdf import PdfReader
 from parcours.core.models import AuditEvent, RuleSetting
 from parcours.core.roles import Role
 from parcours.diagnostic import rules, selectors, services
-from parcours.diagnostic.report import (
-    NNBSP,
-    build_report,
-    fr_int,
-    published_warnings,
-    round_published,
-)
+from parcours.diagnostic.formats import NNBSP, fr_int
+from parcours.diagnostic.report import build_report, published_warnings, round_published
 from parcours.diagnostic.secrecy import HIDDEN_LABEL
 
 from ..conftest import client_for

@@ -12,7 +12,8 @@ from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin
 
 from .. import charts, selectors
-from ..report import exact_estimate, fr_int
+from ..formats import fr_int
+from ..report import exact_estimate
 from ..secrecy import Cell
 
 
