@@ -6,10 +6,12 @@ from .access import Actor
 from .models import AuditAction, AuditEvent
 
 
-def _event(actor: Actor | None, action: str, obj, detail: str) -> AuditEvent:
-    """An unsaved event; `obj` is referred to by its type and opaque public id only."""
+def _event(actor: Actor | None, action: str, obj, detail: str, departement=None) -> AuditEvent:
+    """An unsaved event; `obj` is referred to by its type and opaque public id only. Without an actor
+    (someone acting through an invitation link), `departement` files the event in its département's
+    journal."""
     return AuditEvent(
-        departement=actor.departement if actor else None,
+        departement=actor.departement if actor else departement,
         user=actor.user if actor else None,
         role=actor.role if actor else "",
         organisation=actor.organisation if actor else None,
@@ -20,9 +22,9 @@ def _event(actor: Actor | None, action: str, obj, detail: str) -> AuditEvent:
     )
 
 
-def record(actor: Actor | None, action: str, obj=None, *, detail: str = "") -> AuditEvent:
+def record(actor: Actor | None, action: str, obj=None, *, detail: str = "", departement=None) -> AuditEvent:
     """Write one audit event."""
-    event = _event(actor, action, obj, detail)
+    event = _event(actor, action, obj, detail, departement)
     event.save()
     return event
 

@@ -352,7 +352,13 @@ def submit_answers(participant: Participant, figures: dict[str, int | None], *, 
     participant.answered_at = timezone.now()
     participant.answered_by = user if getattr(user, "is_authenticated", False) else None
     participant.save(update_fields=["answers", "answered_at", "answered_by", "updated_at"])
-    audit.record(None, "update", participant, detail="réponse au questionnaire")
+    audit.record(
+        None,
+        "update",
+        participant,
+        detail="réponse au questionnaire",
+        departement=participant.campaign.departement,
+    )
     return participant
 
 
@@ -458,7 +464,13 @@ def store_key_list(participant: Participant, payload: str, *, user=None) -> KeyL
         ],
         batch_size=1000,
     )
-    audit.record(None, "update", participant, detail=f"liste de clés : {len(records)} personne(s)")
+    audit.record(
+        None,
+        "update",
+        participant,
+        detail=f"liste de clés : {len(records)} personne(s)",
+        departement=participant.campaign.departement,
+    )
     return key_list
 
 
@@ -467,4 +479,10 @@ def delete_key_list(participant: Participant) -> None:
     _require_open(participant)
     deleted, _ = KeyList.objects.filter(participant=participant).delete()
     if deleted:
-        audit.record(None, "update", participant, detail="liste de clés retirée")
+        audit.record(
+            None,
+            "update",
+            participant,
+            detail="liste de clés retirée",
+            departement=participant.campaign.departement,
+        )

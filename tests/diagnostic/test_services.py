@@ -175,3 +175,17 @@ def test_a_drafts_code_may_change_but_stays_valid_and_unique(ddfe):
     services.update_campaign(ddfe, campaign, today=today(), code="DIAG-99-C")
     campaign.refresh_from_db()
     assert campaign.code == "DIAG-99-C"
+
+
+def test_what_a_structure_does_through_its_link_is_in_its_departements_audit_journal():
+    from parcours.core.models import AuditEvent
+
+    participant = ParticipantFactory()
+    services.submit_answers(participant, {"total": 1})
+    give_key_list(participant, ["a"])
+    details = set(
+        AuditEvent.objects.filter(
+            departement=participant.campaign.departement, object_id=str(participant.public_id)
+        ).values_list("detail", flat=True)
+    )
+    assert details == {"réponse au questionnaire", "liste de clés : 1 personne(s)"}
