@@ -128,8 +128,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {
-        # Uploaded documents live outside the web root; they are only served by an audited view.
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Uploaded documents and frozen PDFs live outside the web root, encrypted with the field keys (files
+        # 0600, directories 0700); they are only served, decrypted, by an audited view (docs/chiffrement.md).
+        "BACKEND": "parcours.core.storage.EncryptedFileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -139,7 +140,11 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded supporting documents: size cap and accepted types (checked on content, not on name).
 PARCOURS_UPLOAD_MAX_BYTES = env.int("PARCOURS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An upload is kept in memory, never spooled in clear to a temporary file: beyond the cap the handler only
+# counts its bytes, and the service refuses it by size. Stored files are encrypted (parcours.core.storage).
+FILE_UPLOAD_HANDLERS = ["parcours.core.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Field encryption and blind indexes: keys separate from SECRET_KEY, from the environment or key files.
 PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS", default=[])

@@ -19,8 +19,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default=_secret_file.read_text().strip())
 if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
     PARCOURS_FIELD_KEYS, PARCOURS_BLIND_INDEX_KEY = ensure_local_keys(PARCOURS_KEY_DIR)
 
-# E-mails are written as files under var/courriels/ (never printed: bodies may name a person).
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+# E-mails are written as encrypted files under var/courriels/ (never printed: bodies may name a person or
+# carry a link); `manage.py read_emails` shows them decrypted.
+EMAIL_BACKEND = "parcours.outbox.backends.EncryptedFileEmailBackend"
 # Tasks run at once in the web process by default (no worker to start); PARCOURS_TASKS_BACKEND=database
 # queues them in the database for `manage.py db_worker`, as in production.
 if env("PARCOURS_TASKS_BACKEND", default="immediate") == "immediate":

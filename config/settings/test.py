@@ -37,7 +37,7 @@ TASKS = {
 }
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "parcours.core.storage.EncryptedFileSystemStorage",
         "OPTIONS": {"location": str(BASE_DIR / "var" / "test-private"), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django_fsm import FSMField, transition
 
+from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation, User
 
 from . import rules
@@ -252,7 +253,7 @@ class ApplicationDocument(BaseModel):
     application = models.ForeignKey(AgrementApplication, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("type de pièce", max_length=20, choices=list(rules.DOCUMENT_LABELS.items()))
     file = models.FileField(upload_to=application_document_path, max_length=200)
-    original_name = models.CharField("nom du fichier", max_length=200)
+    original_name = EncryptedTextField("nom du fichier")  # a file name may name someone
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField("taille (octets)")
     sha256 = models.CharField(max_length=64)

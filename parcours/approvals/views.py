@@ -1,5 +1,7 @@
 """Views (thin: parse, call a service, render)."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -9,7 +11,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin, ObjectActionView
+from parcours.core.storage import UnreadableFile, read_verified
+from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, altered_file_response
 
 from . import rules, services
 from .forms import (
@@ -249,8 +252,12 @@ class DocumentDownloadView(ActorRequiredMixin, View):
         doc = _document_or_404(application, document)
         audit.record(self.actor, "download", doc, detail=f"pièce d'agrément {doc.kind}")
         extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
+        try:
+            content = read_verified(doc.file, doc.sha256, doc.public_id)
+        except UnreadableFile:
+            return altered_file_response(request)
         response = FileResponse(
-            doc.file.open("rb"),
+            io.BytesIO(content),
             content_type=doc.content_type,
             as_attachment=True,
             filename=f"agrement-{doc.kind}.{extension}",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation
 
 from .rules import COLLEGE_OF, ENFORCEMENT_CATEGORIES, NOT_ON_INDIVIDUAL_FILES, SeatCategory
@@ -191,7 +192,7 @@ class AgendaItem(BaseModel):
         verbose_name="demande d'agrément",
     )
     opinion = models.CharField("avis", max_length=15, choices=Opinion.choices, blank=True)
-    motive = models.TextField("motif", blank=True)
+    motive = EncryptedTextField("motif", blank=True)  # free text about the person: encrypted
     opinion_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -299,7 +300,7 @@ class PrefectDecision(BaseModel):
         "pathways.Request", on_delete=models.PROTECT, related_name="prefect_decision"
     )
     outcome = models.CharField("décision", max_length=12, choices=Outcome.choices)
-    motive = models.TextField("motifs (refus)", blank=True)
+    motive = EncryptedTextField("motifs (refus)", blank=True)  # free text about the person: encrypted
     period_start = models.DateField("début de période demandé", null=True, blank=True)
     state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
     document = models.ForeignKey(

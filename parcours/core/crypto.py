@@ -46,6 +46,24 @@ def rotate_token(token: str) -> str:
     return fernet().rotate(token.encode("ascii")).decode("ascii")
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt file content with the primary field key (a Fernet token, as bytes)."""
+    return fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Decrypt file content with any field key (ImproperlyConfigured if none fits; never echoes it)."""
+    try:
+        return fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("Fichier chiffré illisible avec les clés configurées.") from exc
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    """Re-encrypt file content with the primary field key (InvalidToken if no key fits)."""
+    return fernet().rotate(token)
+
+
 def normalise_name(value: str) -> str:
     """Upper-case, strip accents, keep letters only: 'Le Gall-Dupré' -> 'LEGALLDUPRE'."""
     decomposed = unicodedata.normalize("NFKD", value or "")

@@ -100,6 +100,16 @@ class ObjectActionView(ActorRequiredMixin, View):
         return self.render_page(obj, form)
 
 
+def altered_file_response(request) -> HttpResponse:
+    """What a reader gets when a stored file fails its check (checksum, decryption): a French page, no byte
+    of the file. The caller's check has already logged it, with opaque ids only."""
+    from django.shortcuts import render
+
+    response = render(request, "altered_file.html", status=409)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     """A PDF download: never cached (it may name a person), never sniffed as something else."""
     response = HttpResponse(content, content_type="application/pdf")

@@ -1,7 +1,8 @@
 """Editable templates of official documents, and the documents generated from them.
 
 A generated document is a draft (its HTML can still be edited) until it is frozen: its PDF is then stored
-outside the web root with its SHA-256, and the row can never change again (save() guard and a database
+outside the web root, encrypted with the field keys, with the SHA-256 of the plaintext PDF, and the row can
+never change again (save() guard and a database
 trigger: pgtrigger on PostgreSQL, migration 0002 on SQLite).
 """
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, User
 
 
@@ -69,7 +71,8 @@ class GeneratedDocument(BaseModel):
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="generated_documents")
     kind = models.CharField("type de document", max_length=100)
     title = models.CharField("titre", max_length=200)
-    html = models.TextField("contenu (HTML)")
+    # The rendered body names the person (decisions, letters): encrypted like the identity it holds.
+    html = EncryptedTextField("contenu (HTML)")
     pdf = models.FileField(upload_to=pdf_path, max_length=200, blank=True)
     sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
     state = models.CharField(

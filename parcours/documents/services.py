@@ -7,6 +7,7 @@ fields `departement` ({"nom", "code"}) and `aujourdhui` (a date), which override
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -36,6 +37,8 @@ __all__ = [
     "save_template",
     "update_draft",
 ]
+
+logger = logging.getLogger(__name__)
 
 MAX_TEMPLATE_CHARS = 100_000
 MAX_HTML_CHARS = 500_000
@@ -226,15 +229,18 @@ _freeze = freeze
 
 
 def pdf_of(document: GeneratedDocument) -> bytes:
-    """The PDF: rendered on the fly for a draft; for a frozen document the stored bytes, after checking
-    their SHA-256 (TamperedDocument if they changed)."""
+    """The PDF: rendered on the fly for a draft; for a frozen document the stored bytes, decrypted, after
+    checking the SHA-256 of the plaintext on every read (TamperedDocument, logged with the document's opaque
+    id only, if they changed or cannot be read)."""
     if not document.is_frozen:
         return _to_pdf(departement=document.departement, title=document.title, body_html=document.html)
     try:
-        with document.pdf.open("rb") as handle:
+        with document.pdf.open("rb") as handle:  # decrypted by the storage (parcours.core.storage)
             content = handle.read()
-    except OSError:
-        raise TamperedDocument("Le fichier du document figé est introuvable.") from None
+    except OSError:  # missing, not encrypted, or no key decrypts it
+        logger.error("documents: stored PDF of frozen document %s missing or unreadable", document.public_id)
+        raise TamperedDocument("Le fichier du document figé est introuvable ou illisible.") from None
     if hashlib.sha256(content).hexdigest() != document.sha256:
+        logger.error("documents: stored PDF of frozen document %s fails its SHA-256", document.public_id)
         raise TamperedDocument("Le fichier du document figé ne correspond plus à son empreinte.")
     return content

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin, pdf_response
+from parcours.core.views_base import ActorRequiredMixin, altered_file_response, pdf_response
 
 from . import registry, services
 from .models import DocumentTemplate, DocumentTemplateVersion
@@ -108,8 +108,7 @@ class DocumentDownloadView(ActorRequiredMixin, View):
         try:
             content = services.pdf_of(document)
         except (services.TamperedDocument, ValidationError):
-            messages.error(request, "Ce document ne peut pas être téléchargé : son fichier est altéré.")
-            return redirect("documents:draft", pk=document.public_id)
+            return altered_file_response(request)
         audit.record(self.actor, "download", document, detail=f"document {document.kind}")
         return pdf_response(content, f"document-{document.public_id}.pdf")
 

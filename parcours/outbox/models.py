@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement
 
 
@@ -18,8 +19,9 @@ class OutgoingEmail(BaseModel):
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="outgoing_emails")
     idempotency_key = models.CharField("clé d'idempotence", max_length=200, unique=True)
     to = models.EmailField("destinataire")
-    subject = models.CharField("objet", max_length=200)
-    body = models.TextField("texte")
+    # Encrypted: a body may name a person or carry a link's token; a subject is free text of its caller.
+    subject = EncryptedTextField("objet")
+    body = EncryptedTextField("texte")
     attachments = models.ManyToManyField(
         "documents.GeneratedDocument", blank=True, related_name="emails", verbose_name="pièces jointes"
     )

@@ -168,11 +168,12 @@ class Request(BaseModel):
 
     submitted_on = models.DateField("transmise le", null=True, blank=True)
     missing_items = models.JSONField("pièces ou informations manquantes", default=list, blank=True)
-    check_comment = models.TextField("commentaire du secrétariat", blank=True)
+    # Free text about the person's file (it may name the person): encrypted.
+    check_comment = EncryptedTextField("commentaire du secrétariat", blank=True)
 
     opinion = models.CharField("avis de la commission", max_length=15, choices=Opinion.choices, blank=True)
     opinion_date = models.DateField("date de l'avis", null=True, blank=True)
-    opinion_motive = models.TextField("motif de l'avis", blank=True)
+    opinion_motive = EncryptedTextField("motif de l'avis", blank=True)
 
     decision = models.CharField("décision du préfet", max_length=12, choices=Decision.choices, blank=True)
     decision_date = models.DateField("date de la décision", null=True, blank=True)
@@ -340,7 +341,7 @@ class PathwayEvent(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=30)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    motive = models.TextField("motif", blank=True)
+    motive = EncryptedTextField("motif", blank=True)  # free text about the person: encrypted
 
     class Meta:
         ordering = ["at", "id"]

@@ -1,3 +1,5 @@
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -7,7 +9,14 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, paginate, sort_param
+from parcours.core.storage import UnreadableFile, read_verified
+from parcours.core.views_base import (
+    ActorRequiredMixin,
+    ObjectActionView,
+    altered_file_response,
+    paginate,
+    sort_param,
+)
 from parcours.people.selectors import get_person_or_404
 
 from . import rules, services
@@ -216,8 +225,12 @@ class DocumentDownloadView(ActorRequiredMixin, View):
             raise Http404
         audit.record(self.actor, "download", doc, detail=f"pièce {doc.kind}")
         extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
+        try:
+            content = read_verified(doc.file, doc.sha256, doc.public_id)
+        except UnreadableFile:
+            return altered_file_response(request)
         response = FileResponse(
-            doc.file.open("rb"),
+            io.BytesIO(content),
             content_type=doc.content_type,
             as_attachment=True,
             filename=f"{pathway.person.pseudonym}-{doc.kind}.{extension}",

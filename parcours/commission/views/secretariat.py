@@ -15,6 +15,7 @@ from parcours.core import audit
 from parcours.core.views_base import (
     ActorRequiredMixin,
     ObjectActionView,
+    altered_file_response,
     apply_errors,
     paginate,
     pdf_response,
@@ -595,7 +596,10 @@ class DecisionPdfView(ActorRequiredMixin, View):
         decision = get_decision_or_404(self.actor, pk)
         if decision.document is None:
             raise Http404
-        content = documents_services.pdf_of(decision.document)
+        try:
+            content = documents_services.pdf_of(decision.document)
+        except documents_services.TamperedDocument:
+            return altered_file_response(request)
         audit.record(
             self.actor, "download", decision.request.pathway.person, detail="décision préfectorale (PDF)"
         )
@@ -608,7 +612,10 @@ class LetterDownloadView(ActorRequiredMixin, View):
 
     def get(self, request, pk):
         letter = get_letter_or_404(self.actor, pk)
-        content = documents_services.pdf_of(letter.document)
+        try:
+            content = documents_services.pdf_of(letter.document)
+        except documents_services.TamperedDocument:
+            return altered_file_response(request)
         audit.record(
             self.actor, "download", letter.decision.request.pathway.person, detail="courrier de notification"
         )

@@ -1,4 +1,5 @@
-"""Re-encrypt every encrypted field with the primary field key; optionally recompute the blind indexes.
+"""Re-encrypt every encrypted field and every stored file (private storage, development e-mail store) with
+the primary field key; optionally recompute the blind indexes.
 
 Usage (see docs/chiffrement.md):
 - put the new key first in PARCOURS_FIELD_KEYS (old keys after it), then `manage.py rotate_keys`;
@@ -11,14 +12,19 @@ memory for re-encryption, never echoed, and `updated_at` is left alone. It print
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from parcours.core import audit
 from parcours.core.crypto import EncryptedDateField, EncryptedTextField, blind_index, rotate_token
+from parcours.core.maintenance import suspended_triggers
+from parcours.core.storage import EncryptedFileSystemStorage, UnreadableFile, reseal_tree
 
 ENCRYPTED_FIELDS = (EncryptedTextField, EncryptedDateField)
 BLIND_INDEX_SUFFIX = "_bidx"
@@ -83,9 +89,30 @@ class Command(BaseCommand):
             if reindexed is not None:
                 detail += f", {reindexed} lignes réindexées"
             audit.record(None, "key_rotation", detail=detail)
-        self.stdout.write(self.style.SUCCESS(f"Rotation terminée : {detail}."))
+        # Files after the database: if this fails half-way, the old keys (still configured) read both.
+        files = self._reseal_files()
+        self.stdout.write(self.style.SUCCESS(f"Rotation terminée : {detail}, {files} fichiers rechiffrés."))
         if options["new_key"]:
             self.stdout.write("Redémarrez l'application pour qu'elle lise la nouvelle clé.")
+
+    def _reseal_files(self) -> int:
+        """Re-encrypt the stored files (private storage) and the development e-mail store."""
+        roots = []
+        if isinstance(default_storage, EncryptedFileSystemStorage):
+            roots.append(("fichiers stockés", Path(default_storage.location)))
+        if settings.EMAIL_BACKEND == "parcours.outbox.backends.EncryptedFileEmailBackend":
+            roots.append(("courriels de développement", Path(settings.EMAIL_FILE_PATH)))
+        total = 0
+        for label, root in roots:
+            try:
+                rotated, sealed = reseal_tree(root)
+            except UnreadableFile as error:
+                raise CommandError(f"{error} Les fichiers déjà traités restent lisibles.") from None
+            self.stdout.write(
+                f"  {label} : {rotated} fichiers rechiffrés, {sealed} fichiers en clair chiffrés"
+            )
+            total += rotated + sealed
+        return total
 
     def _add_new_key(self) -> bool:
         if not keys_from_file():
@@ -123,7 +150,9 @@ class Command(BaseCommand):
             select += f" LIMIT {BATCH_SIZE}"
             updates = {c: f"UPDATE {table} SET {c} = %s WHERE {pk} = %s" for c in columns}  # noqa: S608
             count, last = 0, None
-            with connection.cursor() as cursor:
+            # Frozen documents are immutable for the application: their triggers are lifted for this
+            # transaction only (the stored values do not change, only their encryption).
+            with suspended_triggers(connection, model._meta.db_table), connection.cursor() as cursor:
                 while True:
                     if last is None:
                         cursor.execute(select.format(where=""))
