@@ -160,3 +160,105 @@ def test_new_key_with_keys_from_the_environment_only_gives_instructions(settings
     assert raw_tokens() == before
     assert not (tmp_path / "field_keys").exists()
     assert not AuditEvent.objects.filter(action=AuditAction.KEY_ROTATION).exists()
+
+
+# --- Frozen documents, stored files and the e-mail store ---
+
+
+@pytest.fixture
+def frozen_and_files(settings, tmp_path, actors):
+    """A frozen document (HTML in an immutable row, PDF sealed on disk), an upload, a stored e-mail."""
+    from django.core.mail import EmailMessage
+
+    from parcours.documents import services as documents
+    from parcours.pathways import services as psp
+    from tests.conftest import pdf_upload
+
+    settings.EMAIL_BACKEND = "parcours.outbox.backends.EncryptedFileEmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "courriels"
+    document = documents.create_document(
+        actor=actors["secretariat"],
+        kind="documents.courrier",
+        context={"destinataire": {"nom": "Oriflamme"}, "objet": "Objet", "corps": "Texte"},
+        title="Courrier",
+        freeze=True,
+    )
+    person = PersonFactory(organisation=actors["association_worker"].organisation, last_name="Oriflamme")
+    pathway = psp.start_pathway(actor=actors["association_worker"], person=person)
+    upload = psp.add_document(
+        actor=actors["association_worker"],
+        request=pathway.requests.get(),
+        kind="identity",
+        uploaded=pdf_upload(),
+    )
+    EmailMessage(subject="Objet", body="Bonjour Oriflamme", to=["a@example.invalid"]).send()
+    return document, upload
+
+
+def stored_bytes(settings) -> dict:
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    roots = [Path(default_storage.location), Path(settings.EMAIL_FILE_PATH)]
+    return {p: p.read_bytes() for root in roots for p in root.rglob("*") if p.is_file()}
+
+
+def test_rotation_re_encrypts_frozen_documents_and_every_stored_file(settings, frozen_and_files):
+    from parcours.core.storage import unseal
+    from parcours.documents.models import GeneratedDocument
+    from parcours.documents.services import pdf_of
+
+    document, upload = frozen_and_files
+    old = settings.PARCOURS_FIELD_KEYS[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT html FROM documents_generateddocument WHERE id = %s", [document.pk])
+        (html_before,) = cursor.fetchone()
+    files_before = stored_bytes(settings)
+    assert len(files_before) == 3  # the frozen PDF, the upload, the e-mail
+    new = Fernet.generate_key().decode()
+    settings.PARCOURS_FIELD_KEYS = [new, old]
+
+    output = run()
+
+    settings.PARCOURS_FIELD_KEYS = [new]  # the old key is gone: everything must read with the new one
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT html FROM documents_generateddocument WHERE id = %s", [document.pk])
+        (html_after,) = cursor.fetchone()
+    assert html_after != html_before and "Oriflamme" in Fernet(new).decrypt(html_after.encode()).decode()
+    files_after = stored_bytes(settings)
+    assert files_after.keys() == files_before.keys()
+    for path, content in files_after.items():
+        assert content != files_before[path], path
+        unseal(content)
+    document = GeneratedDocument.objects.get(pk=document.pk)
+    assert pdf_of(document).startswith(b"%PDF")  # its SHA-256 (of the plaintext) still matches
+    with upload.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF")
+    assert "3 fichiers rechiffrés" in output and "Oriflamme" not in output
+
+
+def test_rotation_leaves_frozen_documents_immutable(settings, frozen_and_files):
+    from django.db import DatabaseError, transaction
+
+    document, _ = frozen_and_files
+    settings.PARCOURS_FIELD_KEYS = [Fernet.generate_key().decode(), *settings.PARCOURS_FIELD_KEYS]
+    run()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE documents_generateddocument SET title = 'x' WHERE id = %s", [document.pk])
+
+
+def test_a_file_no_key_can_read_stops_the_rotation_without_losing_anything(settings, frozen_and_files):
+    from cryptography.fernet import Fernet as F
+
+    from parcours.core.storage import MAGIC
+
+    _, upload = frozen_and_files
+    stranger = F(F.generate_key()).encrypt(b"%PDF-1.4")
+    import base64
+
+    with open(upload.file.path, "wb") as out:
+        out.write(MAGIC + base64.urlsafe_b64decode(stranger))
+    settings.PARCOURS_FIELD_KEYS = [Fernet.generate_key().decode(), *settings.PARCOURS_FIELD_KEYS]
+    with pytest.raises(CommandError, match="aucune des clés"):
+        run()
