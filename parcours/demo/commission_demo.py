@@ -82,6 +82,9 @@ def _at(day, hour=14):
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
+SIGNED_DECISIONS = 2
+
+
 def build(builder) -> None:
     sec = builder.secretariat
     departement = sec.departement
@@ -148,7 +151,7 @@ def build(builder) -> None:
 
     _past_meetings(departement, today, mandates)
     _minutes(sec, departement)
-    _decisions_to_sign(sec, departement)
+    _decisions_to_sign(sec, builder.prefect, departement)
     _next_meetings(sec, today)
 
 
@@ -219,15 +222,19 @@ def _minutes(sec: Actor, departement) -> None:
         Minutes.objects.create(meeting=meeting, document=document)
 
 
-def _decisions_to_sign(sec: Actor, departement) -> None:
-    """The secretariat has prepared the decision of the first request awaiting the prefect: on his board."""
+def _decisions_to_sign(sec: Actor, prefect: Actor, departement) -> None:
+    """The secretariat has prepared the decision of the first request awaiting the prefect: on his board.
+    The next ones (up to SIGNED_DECISIONS) are signed, with their notification letters (frozen PDFs naming
+    the person, stored encrypted)."""
     from parcours.commission.selectors import decisions_to_prepare
 
-    item = decisions_to_prepare(departement).first()
-    if item is not None:
+    items = list(decisions_to_prepare(departement)[: 1 + SIGNED_DECISIONS])
+    for index, item in enumerate(items):
         outcome = "authorised" if item.opinion == AgendaItem.Opinion.FAVOURABLE else "refused"
         motive = "" if outcome == "authorised" else "Le projet d'insertion reste à construire."
-        cs.draft_decision(actor=sec, item=item, outcome=outcome, motive=motive)
+        decision = cs.draft_decision(actor=sec, item=item, outcome=outcome, motive=motive)
+        if index > 0:
+            cs.sign_decision(actor=prefect, decision=decision, day=timezone.localdate())
 
 
 def _next_meetings(sec: Actor, today) -> None:

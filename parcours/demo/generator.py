@@ -20,9 +20,11 @@ from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
 from parcours.demo import approvals_demo, commission_demo, diagnostic_demo
+from parcours.demo.identity import identity_pdf
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
     Afis,
+    DocumentKind,
     EndReason,
     Opinion,
     Outcome,
@@ -67,7 +69,7 @@ FIRST_NAMES = [
     "Sabrina",
     "Tiphaine",
     "Rachida",
-    "Mireille",
+    "Mirela",
     "Yasmina",
     "Léna",
     "Noémie",
@@ -170,6 +172,7 @@ class DemoBuilder:
         self.rng = random.Random(seed)
         random.seed(seed)
         self.n = 0
+        self.identity_pdfs: dict[int, bytes] = {}
 
     def build(self) -> Departement:
         departement = Departement.objects.create(code=DEMO_CODE, name="Département de démonstration")
@@ -299,11 +302,17 @@ class DemoBuilder:
         if not complete:
             kinds = kinds[:2]
         for kind in kinds:
+            content = PDF_BYTES
+            if kind == DocumentKind.IDENTITY:  # a real PDF bearing the person's name (stored encrypted)
+                person = request.pathway.person
+                if person.pk not in self.identity_pdfs:
+                    self.identity_pdfs[person.pk] = identity_pdf(person)
+                content = self.identity_pdfs[person.pk]
             psp.add_document(
                 actor=actor,
                 request=request,
                 kind=kind,
-                uploaded=SimpleUploadedFile("piece.pdf", PDF_BYTES, content_type="application/pdf"),
+                uploaded=SimpleUploadedFile("piece.pdf", content, content_type="application/pdf"),
             )
         return request
 
