@@ -1,8 +1,8 @@
 """What a thief of the database file or of the disk would read: a scanner for names in clear.
 
 It reads bytes the way an attacker without the keys would: the database file, every stored file (PDF text
-extracted with pypdf, zip/office files unzipped, e-mail messages decoded part by part, image metadata as
-raw bytes), and looks for each name folded (case and accents ignored, any punctuation or spacing between
+extracted with pypdf, zip/office files unzipped, e-mail messages decoded part by part, image metadata read
+with Pillow), and looks for each name folded (case and accents ignored, any punctuation or spacing between
 words). JSON `\\uXXXX` escapes and HTML entities are decoded first, so an escaped name is still found.
 
 Fernet tokens (`gAAAAA…`) are ciphertext by construction: they are blanked before the search, so that a short
@@ -27,6 +27,7 @@ from parcours.core.storage import MAGIC
 FERNET_TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_\-]{40,}=*")
 JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 
 
 def fold(text: str) -> str:
@@ -50,11 +51,15 @@ def needles_of(names: Iterable[str]) -> set[str]:
 
 def _texts_of_bytes(data: bytes, depth: int = 0) -> Iterator[str]:
     """Every text an attacker could get from `data` without keys."""
-    yield data.decode("utf-8", errors="replace")
-    yield data.decode("latin-1")  # image metadata (PNG tEXt) and old encodings
+    if data.startswith(b"%PDF"):  # compressed streams are noise as text: their content comes from pypdf
+        yield PDF_STREAM.sub(b" ", data).decode("utf-8", errors="replace")
+    else:
+        yield data.decode("utf-8", errors="replace")
     if depth > 3:
         return
-    if data.startswith(b"%PDF"):
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        yield from _image_texts(data)
+    elif data.startswith(b"%PDF"):
         yield from _pdf_texts(data)
     elif data.startswith(b"PK\x03\x04"):
         try:
@@ -74,6 +79,18 @@ def _texts_of_bytes(data: bytes, depth: int = 0) -> Iterator[str]:
             payload = part.get_payload(decode=True)
             if payload:
                 yield from _texts_of_bytes(payload, depth + 1)
+
+
+def _image_texts(data: bytes) -> Iterator[str]:
+    """Image metadata (PNG text chunks in latin-1 or UTF-8, EXIF): where an image carries text."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            yield " ".join(f"{k} {v}" for k, v in image.info.items() if isinstance(v, str | bytes))
+            yield " ".join(str(v) for v in image.getexif().values())
+    except Exception:  # noqa: BLE001 (not a readable image: its raw bytes were already scanned)
+        return
 
 
 def _looks_like_email(data: bytes) -> bool:

@@ -247,3 +247,36 @@ def test_a_frozen_pdf_is_served_decrypted_to_an_entitled_reader(everything, acto
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert not Path(decision.document.pdf.path).read_bytes().startswith(b"%PDF")
     assert Path(decision.document.pdf.path).read_bytes().startswith(MAGIC)
+
+
+def test_the_outbox_page_shows_the_decrypted_subject_to_the_secretariat(everything, actors):
+    response = client_for(actors["secretariat"]).get(reverse("outbox:list"))
+    assert response.status_code == 200
+    assert f"Notification — {FIRST} {LAST}" in response.content.decode()
+
+
+def test_an_upload_swapped_on_disk_is_not_served(everything, actors, caplog):
+    """Another sealed file put in place of the identity document: its SHA-256 differs, nothing is sent."""
+    documents_of_request = everything.pathways.get().requests.get().documents.order_by("created_at")
+    identity, other = documents_of_request[0], documents_of_request[1]
+    Path(identity.file.path).write_bytes(Path(other.file.path).read_bytes())
+    url = reverse(
+        "pathways:document_download", args=[everything.pathways.get().public_id, identity.public_id]
+    )
+    response = client_for(actors["association_worker"]).get(url)
+    assert response.status_code == 409
+    assert "ne peut pas être téléchargé" in response.content.decode()
+    assert b"%PDF" not in response.content
+    assert str(identity.public_id) in caplog.text and LAST not in caplog.text
+
+
+def test_a_frozen_pdf_swapped_on_disk_is_not_served(everything, actors, caplog):
+    decision = PrefectDecision.objects.get()
+    letter = Letter.objects.filter(decision=decision).first()
+    Path(decision.document.pdf.path).write_bytes(Path(letter.document.pdf.path).read_bytes())
+    response = client_for(actors["secretariat"]).get(
+        reverse("commission:decision_pdf", args=[decision.public_id])
+    )
+    assert response.status_code == 409 and b"%PDF" not in response.content
+    assert "ne peut pas être téléchargé" in response.content.decode()
+    assert str(decision.document.public_id) in caplog.text and LAST not in caplog.text
