@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "parcours.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parcours.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -102,16 +103,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes): 5 failures lock the account+IP for 30 minutes.
+# Lockout after repeated failures (django-axes): 5 failures lock the account *from one client address* for
+# 30 minutes, so that nobody can lock someone else out from everywhere. The client address is the real one
+# behind PARCOURS_TRUSTED_PROXY_COUNT reverse proxies (parcours/core/client_ip.py); 0: REMOTE_ADDR, the
+# X-Forwarded-For header is ignored (development, or a server facing the network).
 AXES_FAILURE_LIMIT = env.int("PARCOURS_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("PARCOURS_LOGIN_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "parcours.core.client_ip.client_ip"
+PARCOURS_TRUSTED_PROXY_COUNT = env.int("PARCOURS_TRUSTED_PROXY_COUNT", default=0)
 
-# Session expires after 30 minutes of inactivity (refreshed at every request).
-SESSION_COOKIE_AGE = env.int("PARCOURS_SESSION_IDLE_SECONDS", default=30 * 60)
+# Sessions (values of 2026-07, docs/environnement.md): 15 minutes without a request, 12 hours after login
+# whatever the activity. Source: OWASP ASVS 5.0 V7.3.1 and V7.3.2 (idle and absolute limits, set by risk
+# analysis), at the NIST SP 800-63B AAL3 level (15 min idle, 12 h), the level of a file of victims; ANSSI's
+# guide PG-078 (2021) asks for a risk-based choice and fixes no figure.
+SESSION_COOKIE_AGE = env.int("PARCOURS_SESSION_IDLE_SECONDS", default=15 * 60)
+PARCOURS_SESSION_MAX_AGE_SECONDS = env.int("PARCOURS_SESSION_MAX_AGE_SECONDS", default=12 * 60 * 60)
+# Password links (parcours/core/tokens.py): single use; a reset link lives 1 hour, the link a new account
+# receives to choose its first password 72 hours (it may arrive on a Friday evening).
+PASSWORD_RESET_TIMEOUT = env.int("PARCOURS_PASSWORD_RESET_SECONDS", default=60 * 60)
+PARCOURS_ACCOUNT_SETUP_SECONDS = env.int("PARCOURS_ACCOUNT_SETUP_SECONDS", default=72 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

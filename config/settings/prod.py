@@ -13,6 +13,11 @@ PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY")
 if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
     raise RuntimeError("PARCOURS_FIELD_KEYS et PARCOURS_BLIND_INDEX_KEY sont obligatoires en production.")
 
+# Behind how many reverse proxies the application runs: no default, a wrong value either lets a client
+# forge its address (too many) or locks accounts for everyone behind the proxy (too few).
+# See docs/environnement.md.
+PARCOURS_TRUSTED_PROXY_COUNT = env.int("PARCOURS_TRUSTED_PROXY_COUNT")
+
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

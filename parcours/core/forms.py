@@ -1,7 +1,8 @@
 import re
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm
 from dsfr.forms import DsfrBaseForm as _DsfrBaseForm
 
 from .models import Membership, Organisation, User
@@ -75,35 +76,64 @@ class OrganisationForm(DsfrModelForm):
         return name
 
 
-class UserCreateForm(SetPasswordMixin, DsfrModelForm):
-    password1, password2 = SetPasswordMixin.create_password_fields(
-        label1="Mot de passe", label2="Confirmation du mot de passe"
-    )
+class UserCreateForm(DsfrModelForm):
+    """A new account: no password here, the account receives a link to choose its own (services)."""
 
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email"]
-        labels = {"username": "Identifiant de connexion"}
+        labels = {"username": "Identifiant de connexion", "email": "Adresse électronique"}
+        help_texts = {"email": "Le lien pour choisir son mot de passe y est envoyé."}
 
-    def clean(self):
-        cleaned = super().clean()
-        self.validate_passwords()
-        return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        self.validate_password_for_user(self.instance)
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        return self.set_password_and_save(user, commit=commit)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
 
 
 class UserUpdateForm(DsfrModelForm):
+    """What an administrator may change on an account. Not the e-mail address: it receives the password
+    links, so changing it would let an administrator take the account over. Never is_staff/is_superuser."""
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "is_active"]
+        fields = ["first_name", "last_name", "is_active"]
         labels = {"is_active": "Compte actif"}
+
+
+class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+    email = forms.EmailField(label="Adresse électronique de votre compte", max_length=254)
+
+    def get_users(self, email):
+        """Every active account of the address, with or without a usable password: a new account whose
+        first link expired gets a fresh one this way."""
+        if "\x00" in email:
+            return User.objects.none()
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+    def save(self, **kwargs):  # the outbox sends, not Django's send_mail (services.request_password_reset)
+        from .services import request_password_reset
+
+        request_password_reset(users=self.get_users(self.cleaned_data["email"]))
+
+
+class MembershipDecisionForm(DsfrBaseForm):
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[("confirm", "Confirmer l'habilitation"), ("refuse", "Refuser l'habilitation")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez de confirmer ou de refuser.",
+            "invalid_choice": "Choix inconnu.",
+        },
+    )
 
 
 class MembershipForm(DsfrModelForm):

@@ -108,6 +108,17 @@ class Membership(BaseModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("rôle", max_length=30, choices=Role.choices)
     active = models.BooleanField("active", default=True)
+    # A grant held for confirmation (roles.GRANTS_NEEDING_CONFIRMATION, requested by an administrator):
+    # inactive until someone else confirms it (services.decide_membership).
+    pending = models.BooleanField("en attente de confirmation", default=False)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="demandé par"
+    )
+    requested_at = models.DateTimeField("demandé le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="décidé par"
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -116,6 +127,13 @@ class Membership(BaseModel):
         verbose_name = "rattachement"
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=~Q(pending=True, active=True), name="membership_pending_is_inactive"
+            ),
+            models.CheckConstraint(
+                condition=Q(pending=False) | Q(requested_by__isnull=False, requested_at__isnull=False),
+                name="membership_pending_has_requester",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +158,14 @@ class AuditAction(models.TextChoices):
     SHARE = "share", "Partage"
     LOGIN = "login", "Connexion"
     KEY_ROTATION = "key_rotation", "Rotation des clés"
+    LOGOUT = "logout", "Déconnexion"
+    LOGIN_FAILED = "login_failed", "Échec de connexion"
+    ROLE_CHANGE = "role_change", "Changement de rôle"
+    GRANT_REQUEST = "grant_request", "Demande d'habilitation"
+    GRANT_CONFIRM = "grant_confirm", "Habilitation confirmée"
+    GRANT_REFUSE = "grant_refuse", "Habilitation refusée"
+    PASSWORD_SET = "password_set", "Mot de passe défini"
+    PASSWORD_RESET = "password_reset", "Lien de mot de passe envoyé"
 
 
 @pgtrigger.register(
@@ -209,6 +235,9 @@ class Alert(BaseModel):
     class Kind(models.TextChoices):
         SENSITIVE_ACCESS = "sensitive_access", "Accès à un dossier sensible"
         SHARED_AFTER_WITHDRAWAL = "shared_after_withdrawal", "Partage antérieur à un retrait de consentement"
+        GRANT_REQUESTED = "grant_requested", "Habilitation demandée"
+        GRANT_CONFIRMED = "grant_confirmed", "Habilitation confirmée"
+        GRANT_REFUSED = "grant_refused", "Habilitation refusée"
 
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField("type", max_length=40, choices=Kind.choices)

@@ -6,8 +6,13 @@ table. Default deny. Object scoping (which person, which pathway) lives in each 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .access import Actor
-from .roles import Role
+from .roles import Role, confirming_role
+
+if TYPE_CHECKING:
+    from .models import Membership
 
 S, SG = Role.SECRETARIAT, Role.SIGNATORY
 AW, AM = Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER
@@ -44,6 +49,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "audit.view": frozenset({S}),
     # Administration: users and organisations, never a person's file.
     "admin.manage": frozenset({AD}),
+    # Held grants (a role that sees people, requested by an administrator): the secretariat confirms them,
+    # a second administrator confirms the secretariat's (can_decide_membership says which).
+    "memberships.confirm": frozenset({S, AD}),
 }
 
 
@@ -62,3 +70,16 @@ def can(actor: Actor | None, permission: str) -> bool:
     if roles is None:
         raise KeyError(f"Permission inconnue : {permission}")
     return actor.role in roles
+
+
+def can_decide_membership(actor: Actor | None, membership: Membership) -> bool:
+    """Whether `actor` may confirm or refuse this held grant: pending, in its département, of a role its
+    own role confirms (roles.confirming_role), and neither a grant to itself nor one it requested."""
+    return (
+        actor is not None
+        and can(actor, "memberships.confirm")
+        and membership.pending
+        and membership.organisation.departement_id == actor.departement.pk
+        and actor.role == confirming_role(membership.role)
+        and actor.user.pk not in (membership.user_id, membership.requested_by_id)
+    )

@@ -1,6 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -19,6 +20,33 @@ urlpatterns = [
         "admin/rattachements/<uuid:pk>/bascule/",
         views.MembershipToggleView.as_view(),
         name="membership_toggle",
+    ),
+    path(
+        "admin/rattachements/<uuid:pk>/confirmation/",
+        views.MembershipDecisionView.as_view(),
+        name="membership_decision",
+    ),
+    # One's own account; the pages reached from an e-mail link or the login page are public.
+    path("compte/mot-de-passe/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "compte/mot-de-passe/oubli/",
+        login_not_required(account_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "compte/mot-de-passe/oubli/envoye/",
+        login_not_required(account_views.PasswordResetSentView.as_view()),
+        name="password_reset_sent",
+    ),
+    path(
+        "compte/mot-de-passe/nouveau/<str:uidb64>/<str:token>/",
+        login_not_required(account_views.PasswordLinkView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "compte/activation/<str:uidb64>/<str:token>/",
+        login_not_required(account_views.AccountSetupView.as_view()),
+        name="account_setup",
     ),
     path("audit/", views.AuditListView.as_view(), name="audit"),
     path("alertes/<uuid:pk>/traitee/", views.AlertAcknowledgeView.as_view(), name="alert_ack"),

@@ -1,22 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView, View
 
-from . import audit, services
+from . import audit, selectors, services
 from .access import SESSION_KEY
 from .forms import (
     ChooseMembershipForm,
     LoginForm,
+    MembershipDecisionForm,
     MembershipForm,
     OrganisationForm,
     UserCreateForm,
     UserUpdateForm,
 )
-from .models import Alert, AuditAction, AuditEvent, Organisation, OrganisationKind, User
+from .models import Alert, AuditAction, AuditEvent, Membership, Organisation, OrganisationKind, User
 from .views_base import ActorRequiredMixin, paginate, sort_param
 
 
@@ -141,9 +143,19 @@ class UserCreateView(ActorRequiredMixin, FormView):
         form = self.get_form()
         if form.is_valid() and self.membership_form.is_valid():
             user = services.create_user(actor=self.actor, form=form, membership_form=self.membership_form)
-            messages.success(request, "Compte créé.")
+            messages.success(
+                request, "Compte créé. Un lien pour choisir son mot de passe a été envoyé à son adresse."
+            )
+            if user.memberships.filter(pending=True).exists():
+                messages.info(request, HELD_MESSAGE)
             return redirect("core:user_detail", pk=user.public_id)
         return self.form_invalid(form)
+
+
+HELD_MESSAGE = (
+    "Ce rôle donne accès aux dossiers des personnes : le rattachement reste inactif jusqu'à sa confirmation "
+    "par le secrétariat (par un second administrateur pour le rôle secrétariat)."
+)
 
 
 class UserDetailView(ActorRequiredMixin, FormView):
@@ -167,6 +179,7 @@ class UserDetailView(ActorRequiredMixin, FormView):
             target=target,
             memberships=target.memberships.select_related("organisation"),
             membership_form=MembershipForm(departement=self.actor.departement, prefix="m"),
+            is_self=target == self.actor.user,
             **kwargs,
         )
 
@@ -187,8 +200,17 @@ class MembershipAddView(ActorRequiredMixin, View):
         form = MembershipForm(request.POST, departement=self.actor.departement, prefix="m")
         form.instance.user = target
         if form.is_valid():
-            services.add_membership(actor=self.actor, form=form)
-            messages.success(request, "Rattachement ajouté.")
+            try:
+                membership = services.add_membership(actor=self.actor, form=form)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    "Demande de rattachement enregistrée." if membership.pending else "Rattachement ajouté.",
+                )
+                if membership.pending:
+                    messages.info(request, HELD_MESSAGE)
         else:
             errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
             messages.error(request, f"Rattachement non ajouté : {errors}")
@@ -199,10 +221,61 @@ class MembershipToggleView(ActorRequiredMixin, View):
     permission = "admin.manage"
 
     def post(self, request, pk):
-        membership = services.toggle_membership(actor=self.actor, membership_public_id=pk)
-        state = "réactivé" if membership.active else "désactivé"
-        messages.success(request, f"Rattachement {state}.")
+        try:
+            membership = services.toggle_membership(actor=self.actor, membership_public_id=pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            membership = get_object_or_404(
+                Membership, public_id=pk, organisation__departement=self.actor.departement
+            )
+            return redirect("core:user_detail", pk=membership.user.public_id)
+        if membership.pending:
+            messages.success(request, "Demande de réactivation enregistrée.")
+            messages.info(request, HELD_MESSAGE)
+        else:
+            messages.success(request, f"Rattachement {'réactivé' if membership.active else 'désactivé'}.")
         return redirect("core:user_detail", pk=membership.user.public_id)
+
+
+class MembershipDecisionView(ActorRequiredMixin, FormView):
+    """A held grant: the page says what confirming gives, then the secretariat (or a second administrator,
+    for the secretariat role) confirms or refuses. Out of the actor's reach: 404."""
+
+    permission = "memberships.confirm"
+    template_name = "core/membership_decision.html"
+    form_class = MembershipDecisionForm
+
+    def get_membership(self):
+        if not hasattr(self, "_membership"):
+            self._membership = selectors.get_membership_to_decide_or_404(self.actor, self.kwargs["pk"])
+        return self._membership
+
+    def get(self, request, *args, **kwargs):
+        self.get_membership()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_membership()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(nav="home", membership=self.get_membership(), **kwargs)
+
+    def form_valid(self, form):
+        confirm = form.cleaned_data["decision"] == "confirm"
+        try:
+            membership = services.decide_membership(
+                actor=self.actor, membership=self.get_membership(), confirm=confirm
+            )
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return redirect("home")
+        messages.success(
+            self.request,
+            f"Habilitation {'confirmée' if confirm else 'refusée'} : {membership.user} — "
+            f"{membership.get_role_display()} ({membership.organisation}).",
+        )
+        return redirect("home")
 
 
 # --- Secretariat tools ---

@@ -9,10 +9,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.core.models import Alert
 from parcours.core.roles import Role
+from parcours.core.selectors import memberships_to_decide
 from parcours.pathways.models import (
     PathwayState,
     Request,
@@ -148,6 +150,23 @@ def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
     ]
 
 
+def _grants_to_decide(actor: Actor) -> BoardSection:
+    """Held grants of a role that sees people, for the one who confirms them (never its own request)."""
+    return BoardSection(
+        "grants",
+        "Habilitations à confirmer",
+        [
+            BoardItem(
+                label=f"{m.user} — {m.get_role_display()} ({m.organisation}), demandé par {m.requested_by}",
+                url=reverse("core:membership_decision", args=[m.public_id]),
+                due=timezone.localtime(m.requested_at).date(),
+                due_label="demandée le",
+            )
+            for m in memberships_to_decide(actor)[:100]
+        ],
+    )
+
+
 BoardProvider = Callable[[Actor, date], list[BoardSection]]
 _PROVIDERS: list[BoardProvider] = []
 
@@ -185,6 +204,7 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
                     for a in alerts
                 ],
             ),
+            _grants_to_decide(actor),
             BoardSection(
                 "to_check",
                 "Demandes à vérifier (complétude)",
@@ -274,6 +294,9 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
                 "permits", f"Titres expirant dans les {days} jours", _permits_expiring(actor, today, horizon)
             ),
         ]
+    elif role == Role.ADMIN:
+        grants = _grants_to_decide(actor)  # the secretariat role, requested by another administrator
+        sections += [grants] if grants.items else []
     for provider in _PROVIDERS:
         sections += provider(actor, today)
     return sections

@@ -116,23 +116,24 @@ def test_success_resets_the_failure_count(client, worker):
 
 
 def test_session_settings():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_COOKIE_AGE == 15 * 60
+    assert settings.PARCOURS_SESSION_MAX_AGE_SECONDS == 12 * 60 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
-def test_session_expires_after_thirty_idle_minutes(worker):
+def test_session_expires_after_fifteen_idle_minutes(worker):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
         client = Client()
         assert login(client, worker.username).status_code == 302
         # Activity keeps the session alive: every request pushes the expiry back.
         for _ in range(3):
-            traveller.shift(timedelta(minutes=25))
+            traveller.shift(timedelta(minutes=14))
             assert client.get(reverse("home")).status_code == 200
-        # Thirty-one minutes without a request: back to the login page.
-        traveller.shift(timedelta(minutes=31))
+        # Sixteen minutes without a request: back to the login page.
+        traveller.shift(timedelta(minutes=16))
         response = client.get(reverse("home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
