@@ -13,6 +13,9 @@ PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY")
 if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
     raise RuntimeError("PARCOURS_FIELD_KEYS et PARCOURS_BLIND_INDEX_KEY sont obligatoires en production.")
 
+# The second factor is mandatory for the roles that see people and for administrators (not a variable).
+PARCOURS_2FA_MANDATORY = True
+
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -16,3 +16,17 @@ class Role(models.TextChoices):
 
 
 ASSOCIATION_ROLES = frozenset({Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER})
+
+# Roles that see people's files (identity or situation), and the administrator who manages the accounts:
+# the second factor is mandatory for them when PARCOURS_2FA_MANDATORY is on (production).
+PEOPLE_ROLES = frozenset(
+    {
+        Role.SECRETARIAT,
+        Role.SIGNATORY,
+        Role.IMMIGRATION,
+        Role.ASSOCIATION_WORKER,
+        Role.ASSOCIATION_MANAGER,
+        Role.PARTNER_ADVISOR,
+    }
+)
+SECOND_FACTOR_ROLES = PEOPLE_ROLES | {Role.ADMIN}
