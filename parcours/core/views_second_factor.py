@@ -193,7 +193,7 @@ class ReplaceView(_CodeConfirmedAction):
             reason="second facteur retiré pour être remplacé",
         )
         sf.reset_state(request)
-        messages.info(request, "Ancienne application retirée. Enregistrez maintenant la nouvelle.")
+        messages.success(request, "Ancienne application retirée. Enregistrez maintenant la nouvelle.")
         return redirect(sf.enrol_url(reverse("second_factor")))
 
 
