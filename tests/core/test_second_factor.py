@@ -399,3 +399,12 @@ def test_an_administrators_membership_change_asks_for_a_fresh_code(client, actor
     client.post(reverse("core:membership_toggle", kwargs={"pk": target.public_id}))
     target.refresh_from_db()
     assert target.active is False
+
+
+def test_the_operator_can_remove_a_lost_second_factor(worker):
+    from django.core.management import call_command
+
+    enrol(worker)
+    call_command("reset_second_factor", worker.username, stdout=__import__("io").StringIO())
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert audit_details(worker)[-1] == "second facteur réinitialisé par l'exploitant"
