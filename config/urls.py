@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from parcours.core import proconnect
 from parcours.core import views as core_views
+from parcours.core import views_second_factor as second_factor_views
 from parcours.deadlines import views as board_views
 
 urlpatterns = [
@@ -9,6 +11,33 @@ urlpatterns = [
     path("compte/connexion/", login_not_required(core_views.LoginView.as_view()), name="login"),
     path("compte/deconnexion/", core_views.LogoutView.as_view(), name="logout"),
     path("compte/rattachement/", core_views.ChooseMembershipView.as_view(), name="choose_membership"),
+    path("compte/double-authentification/", second_factor_views.ManageView.as_view(), name="second_factor"),
+    path(
+        "compte/double-authentification/activer/",
+        second_factor_views.EnrolView.as_view(),
+        name="second_factor_enrol",
+    ),
+    path(
+        "compte/double-authentification/verifier/",
+        second_factor_views.VerifyView.as_view(),
+        name="second_factor_verify",
+    ),
+    path(
+        "compte/double-authentification/remplacer/",
+        second_factor_views.ReplaceView.as_view(),
+        name="second_factor_replace",
+    ),
+    path(
+        "compte/double-authentification/desactiver/",
+        second_factor_views.DisableView.as_view(),
+        name="second_factor_disable",
+    ),
+    path("compte/proconnect/", login_not_required(proconnect.StartView.as_view()), name="proconnect_start"),
+    path(
+        "compte/proconnect/retour/",
+        login_not_required(proconnect.CallbackView.as_view()),
+        name="proconnect_callback",
+    ),
     path("", include("parcours.core.urls")),
     path("personnes/", include("parcours.people.urls")),
     path("parcours/", include("parcours.pathways.urls")),

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
+from parcours.core import second_factor
 from parcours.core.access import SESSION_KEY, Actor
 from parcours.core.models import Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
@@ -135,6 +136,7 @@ def client_for(actor) -> Client:
     session[auth.BACKEND_SESSION_KEY] = client._get_backend()
     session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SESSION_KEY] = str(actor.membership.public_id)
+    session[second_factor.SESSION_STATE] = second_factor.OK  # as a login whose code was given (or not needed)
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     client.cookies[settings.SESSION_COOKIE_NAME].update(

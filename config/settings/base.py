@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "pgtrigger",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "parcours.core",
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "parcours.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parcours.core.middleware.ActorMiddleware",
+    "parcours.core.second_factor.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -115,6 +119,56 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "parcours.core.client_ip.client_ip"
 PARCOURS_TRUSTED_PROXY_COUNT = env.int("PARCOURS_TRUSTED_PROXY_COUNT", default=0)
+
+# A wrong second-factor code counts as a failed login (same limit, same lockout); a right password does not
+# reset the count while the code is still to be given (parcours/core/second_factor.py).
+AXES_HANDLER = "parcours.core.second_factor.AxesHandler"
+
+# Second factor (TOTP with django-otp, single-use recovery codes; docs/permissions.md, ADR 0007).
+# Mandatory for the roles that see people and for administrators (core.roles.SECOND_FACTOR_ROLES) when True:
+# production forces it; the demo (dev) only offers it, so that the README's logins work with the password.
+PARCOURS_2FA_MANDATORY = env.bool("PARCOURS_2FA_MANDATORY", default=False)
+# Step-up: a fresh code before an export or a download naming people and before any role change, if the
+# last verification is older than this. A project choice (no text sets it), to confirm with the
+# département's security officer: about the length of one working session on a file.
+PARCOURS_2FA_STEP_UP_MINUTES = env.int("PARCOURS_2FA_STEP_UP_MINUTES", default=15)
+PARCOURS_2FA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Parcours"
+# django-axes is the one throttle (the same count as for passwords): django-otp's own growing delay after
+# each failure would refuse a right code typed a second after a wrong one, with no message to say why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# ProConnect (OpenID Connect for State agents, mozilla-django-oidc). Enabled when the client id is set.
+# Endpoints: https://PROCONNECT_DOMAIN/api/v2/{authorize,token,userinfo,jwks} (ProConnect partner docs).
+PROCONNECT_ENABLED = bool(env("PROCONNECT_CLIENT_ID", default=""))
+OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env("PROCONNECT_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("PROCONNECT_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("PROCONNECT_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("PROCONNECT_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("PROCONNECT_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("PROCONNECT_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email given_name usual_name"
+OIDC_CREATE_USER = False  # accounts are matched by e-mail, never created (a role is granted by people)
+OIDC_STORE_ID_TOKEN = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect_callback"
+# Accepted `acr` values of the ID token, checked on the server: the levels that include a second factor
+# (ProConnect partner docs, "Forcer la double authentification (2FA) sur votre service": eidas2, eidas3,
+# self-asserted-2fa, consistency-checked-2fa). A login at one of these levels counts as the second factor.
+PROCONNECT_ACR_VALUES = env.list(
+    "PROCONNECT_ACR_VALUES",
+    default=[
+        "eidas2",
+        "eidas3",
+        "https://proconnect.gouv.fr/assurance/self-asserted-2fa",
+        "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+    ],
+)
+if PROCONNECT_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "parcours.core.proconnect.ProConnectBackend"]
 
 # Sessions (values of 2026-07, docs/environnement.md): 15 minutes without a request, 12 hours after login
 # whatever the activity. Source: OWASP ASVS 5.0 V7.3.1 and V7.3.2 (idle and absolute limits, set by risk

@@ -18,6 +18,9 @@ if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
 # See docs/environnement.md.
 PARCOURS_TRUSTED_PROXY_COUNT = env.int("PARCOURS_TRUSTED_PROXY_COUNT")
 
+# The second factor is mandatory for the roles that see people and for administrators (not a variable).
+PARCOURS_2FA_MANDATORY = True
+
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -46,3 +46,5 @@ AXES_ENABLED = True
 # WhiteNoise would scan every static file (the whole DSFR, ~0.2 s) each time a test Client builds its
 # middleware; autorefresh looks files up on request instead. Same files served, production unchanged.
 WHITENOISE_AUTOREFRESH = True
+# Second factor: offered, not required (as in dev); tests that need it mandatory set it with `settings`.
+PARCOURS_2FA_MANDATORY = False

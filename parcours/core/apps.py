@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 (journal of logins, logouts and failed logins)
+        from . import (
+            second_factor,  # noqa: F401 (connects its login receiver)
+            signals,  # noqa: F401 (journal of logins, logouts and failed logins)
+        )

@@ -35,6 +35,10 @@ PEOPLE_SEEING_ROLES = frozenset(
 # requests through it).
 GRANTS_NEEDING_CONFIRMATION = PEOPLE_SEEING_ROLES | {Role.ADMIN}
 
+# The second factor is mandatory for these roles when PARCOURS_2FA_MANDATORY is on (production): the roles
+# that see people, and the administrator who manages the accounts.
+SECOND_FACTOR_ROLES = PEOPLE_SEEING_ROLES | {Role.ADMIN}
+
 
 def confirming_role(role: str) -> str:
     """The role that confirms a held grant of `role`: a second administrator for the secretariat (the

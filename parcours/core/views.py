@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView, View
 
-from . import audit, selectors, services
+from . import audit, proconnect, selectors, services
 from .access import SESSION_KEY
 from .forms import (
     ChooseMembershipForm,
@@ -19,6 +19,7 @@ from .forms import (
     UserUpdateForm,
 )
 from .models import Alert, AuditAction, AuditEvent, Membership, Organisation, OrganisationKind, User
+from .second_factor import StepUpMixin
 from .views_base import ActorRequiredMixin, paginate, sort_param
 
 
@@ -32,12 +33,17 @@ class LoginView(auth_views.LoginView):
         self.request.session.pop(SESSION_KEY, None)
         return response
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect=proconnect.enabled(), **kwargs)
+
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
-class ChooseMembershipView(FormView):
+class ChooseMembershipView(StepUpMixin, FormView):
+    """Choosing another membership is a role change: a fresh second factor first (step-up)."""
+
     template_name = "core/choose_membership.html"
     form_class = ChooseMembershipForm
 
@@ -189,7 +195,7 @@ class UserDetailView(ActorRequiredMixin, FormView):
         return redirect("core:user_detail", pk=self.kwargs["pk"])
 
 
-class MembershipAddView(ActorRequiredMixin, View):
+class MembershipAddView(ActorRequiredMixin, StepUpMixin, View):
     permission = "admin.manage"
 
     def post(self, request, pk):
@@ -217,7 +223,7 @@ class MembershipAddView(ActorRequiredMixin, View):
         return redirect("core:user_detail", pk=pk)
 
 
-class MembershipToggleView(ActorRequiredMixin, View):
+class MembershipToggleView(ActorRequiredMixin, StepUpMixin, View):
     permission = "admin.manage"
 
     def post(self, request, pk):

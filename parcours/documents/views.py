@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from parcours.core import audit
+from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import ActorRequiredMixin, altered_file_response, pdf_response
 
 from . import registry, services
@@ -100,7 +101,7 @@ class TemplateResetView(ActorRequiredMixin, View):
         return redirect("documents:template_edit", departement=departement, kind=kind)
 
 
-class DocumentDownloadView(ActorRequiredMixin, View):
+class DocumentDownloadView(ActorRequiredMixin, StepUpMixin, View):
     permission = "documents.generated"
 
     def get(self, request, pk):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
+from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -215,7 +216,7 @@ class DocumentRemoveView(PathwayActionView):
         services.remove_document(actor=self.actor, document=document)
 
 
-class DocumentDownloadView(ActorRequiredMixin, View):
+class DocumentDownloadView(ActorRequiredMixin, StepUpMixin, View):
     permission = "documents.download"
 
     def get(self, request, pk, document):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
+from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import (
     ActorRequiredMixin,
     ObjectActionView,
@@ -589,7 +590,7 @@ class DecisionSignView(ActorRequiredMixin, View):
         )
 
 
-class DecisionPdfView(ActorRequiredMixin, View):
+class DecisionPdfView(ActorRequiredMixin, StepUpMixin, View):
     permission = "commission.decisions"
 
     def get(self, request, pk):
@@ -607,7 +608,7 @@ class DecisionPdfView(ActorRequiredMixin, View):
         return pdf_response(content, name)
 
 
-class LetterDownloadView(ActorRequiredMixin, View):
+class LetterDownloadView(ActorRequiredMixin, StepUpMixin, View):
     permission = "commission.letters"
 
     def get(self, request, pk):
