@@ -24,6 +24,7 @@ __all__ = [
     "png",
     "jpeg_with_gps",
     "zip_archive",
+    "GPS_IFD",
     "GPS_LATITUDE",
 ]
 

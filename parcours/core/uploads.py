@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+import zlib
 from typing import NamedTuple
 
 from django.conf import settings
@@ -179,6 +180,8 @@ def _active_content(reader: PdfReader) -> str | None:
 def reencode_image(data: bytes) -> CheckedUpload:
     """Decode a JPEG or PNG in full and encode it again: only the pixels survive (no EXIF, GPS, comment,
     text chunk, nor bytes after the image). The picture is turned upright first, as its EXIF said."""
+    if not _complete(data):
+        raise _refuse(IMAGE_UNREADABLE)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -187,7 +190,7 @@ def reencode_image(data: bytes) -> CheckedUpload:
                 if width * height > MAX_IMAGE_PIXELS:
                     raise _refuse(IMAGE_TOO_LARGE)
                 image_format = image.format
-                image.load()  # the whole image: a truncated file fails here
+                image.load()
                 upright = ImageOps.exif_transpose(image)
     except ValidationError:
         raise
@@ -203,3 +206,50 @@ def reencode_image(data: bytes) -> CheckedUpload:
     else:
         upright.save(out, format="PNG")
     return CheckedUpload(out.getvalue(), IMAGE_FORMATS[image_format])
+
+
+def _complete(data: bytes) -> bool:
+    """Whether the image's file goes to its end marker. Pillow cannot say: WeasyPrint, imported by the
+    documents app, sets ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, and a truncated image then
+    decodes without an error (its missing part grey)."""
+    if data.startswith(b"\x89PNG"):
+        return _png_complete(data)
+    return _jpeg_complete(data)
+
+
+def _png_complete(data: bytes) -> bool:
+    """Every chunk whole, with its checksum right, up to IEND."""
+    position = 8
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        end = position + 12 + length
+        if end > len(data):
+            return False
+        if zlib.crc32(data[position + 4 : end - 4]) != int.from_bytes(data[end - 4 : end], "big"):
+            return False
+        if data[position + 4 : position + 8] == b"IEND":
+            return True
+        position = end
+    return False
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """Segments whole up to the first scan, then an end-of-image marker after it (a 0xFF byte inside the
+    compressed data is always followed by 0x00, so 0xFF 0xD9 there is the real marker)."""
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+        elif marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            position += 2
+        elif marker == 0xD9:  # end of image before any scan
+            return False
+        else:
+            length = int.from_bytes(data[position + 2 : position + 4], "big")
+            if marker == 0xDA:  # start of scan
+                return data.find(b"\xff\xd9", position + 2 + length) != -1
+            position += 2 + length
+    return False
