@@ -22,6 +22,7 @@ from parcours.pathways import services as psp
 from parcours.pathways.models import PlanObjective, RightKind
 from parcours.people.models import ConsentPurpose
 
+from . import files
 from .factories import (
     AgrementFactory,
     ConsentFactory,
@@ -32,8 +33,8 @@ from .factories import (
     UserFactory,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = files.blank_pdf()  # a real one-page PDF: uploads are parsed, not judged by their first bytes
+PNG = files.png()
 
 
 # Hypothesis: the same number of examples everywhere (its default, 100); in CI, where the test processes and

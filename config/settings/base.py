@@ -210,7 +210,7 @@ PARCOURS_UPLOAD_MAX_BYTES = env.int("PARCOURS_UPLOAD_MAX_BYTES", default=10 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An upload is kept in memory, never spooled in clear to a temporary file: beyond the cap the handler only
 # counts its bytes, and the service refuses it by size. Stored files are encrypted (parcours.core.storage).
-FILE_UPLOAD_HANDLERS = ["parcours.core.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["parcours.core.upload_handler.MemoryOnlyUploadHandler"]
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 

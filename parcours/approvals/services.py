@@ -9,6 +9,7 @@ import hashlib
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
@@ -17,7 +18,7 @@ from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.models import Organisation, OrganisationKind
 from parcours.core.policies import can
-from parcours.pathways.services import validate_upload
+from parcours.core.uploads import validate_upload
 
 from . import rules
 from .models import (
@@ -177,28 +178,24 @@ def update_application(
 def add_document(
     *, actor: Actor, application: AgrementApplication, kind: str, uploaded
 ) -> ApplicationDocument:
-    """Same checks as a PSP request's documents (pathways.services.validate_upload): real type, size cap."""
+    """Same checks as a PSP request's documents (core.uploads.validate_upload): judged whole, size cap."""
     _require(actor, "approvals.prepare")
     _own(actor, application)
     if not application.is_editable:
         raise ValidationError("La demande a été déposée : aucune pièce ne peut plus être ajoutée.")
     if kind not in rules.DOCUMENT_LABELS:
         raise ValidationError({"kind": "Type de pièce inconnu."})
-    content_type = validate_upload(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
+    checked = validate_upload(uploaded)  # the bytes to store: a re-encoded image, or the PDF as sent
     document = ApplicationDocument(
         application=application,
         kind=kind,
         original_name=(uploaded.name or "")[:200],
-        content_type=content_type,
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=hashlib.sha256(checked.content).hexdigest(),
         uploaded_by=actor.user,
     )
-    document.file.save("upload", uploaded, save=False)
+    document.file.save("upload", ContentFile(checked.content), save=False)
     document.save()
     audit.record(actor, "create", document, detail=f"pièce {kind}")
     return document

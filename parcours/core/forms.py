@@ -5,11 +5,12 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from dsfr.forms import DsfrBaseForm as _DsfrBaseForm
 
+from .inputs import CleanTextMixin
 from .models import Membership, Organisation, User
 
 
-class DsfrBaseForm(_DsfrBaseForm):
-    """A form rendered with the DSFR field templates.
+class DsfrBaseForm(CleanTextMixin, _DsfrBaseForm):
+    """A form rendered with the DSFR field templates, its free text normalised and bounded (core.inputs).
 
     Several forms share a page (a person's file, a pathway): their fields get ids named after the form
     (`id_alias_kind`, `id_note_kind`), so that every label points at its own field.

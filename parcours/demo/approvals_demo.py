@@ -33,8 +33,7 @@ from parcours.approvals.models import (
 from parcours.core.access import Actor
 from parcours.core.models import Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+from parcours.demo.files import blank_pdf
 
 
 @contextmanager
@@ -130,7 +129,7 @@ def _file(actor: Actor, day: date, *, declared_on=date(2010, 3, 2), skip=()) -> 
         for kind in rules.REQUIRED_DOCUMENTS:
             if kind in skip:
                 continue
-            upload = SimpleUploadedFile(f"{kind}.pdf", PDF_BYTES, content_type="application/pdf")
+            upload = SimpleUploadedFile(f"{kind}.pdf", blank_pdf(), content_type="application/pdf")
             approvals.add_document(actor=actor, application=application, kind=kind, uploaded=upload)
     return application
 

@@ -20,6 +20,7 @@ from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
 from parcours.demo import approvals_demo, commission_demo, diagnostic_demo
+from parcours.demo.files import blank_pdf
 from parcours.demo.identity import identity_pdf
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
@@ -116,11 +117,6 @@ NATIONALITIES = [
     ("brésilienne", NationalityGroup.NON_EU),
     ("ivoirienne", NationalityGroup.NON_EU),
 ]
-
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 ORGANISATIONS = [
     ("Préfecture de démonstration — DDFE", OrganisationKind.PREFECTURE),
@@ -302,7 +298,7 @@ class DemoBuilder:
         if not complete:
             kinds = kinds[:2]
         for kind in kinds:
-            content = PDF_BYTES
+            content = blank_pdf()
             if kind == DocumentKind.IDENTITY:  # a real PDF bearing the person's name (stored encrypted)
                 person = request.pathway.person
                 if person.pk not in self.identity_pdfs:

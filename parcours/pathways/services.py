@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
@@ -16,6 +16,7 @@ from parcours.approvals.models import has_valid_agrement
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.policies import can
+from parcours.core.uploads import validate_upload
 from parcours.people.models import ConsentPurpose, Person
 from parcours.people.services import has_active_consent
 
@@ -158,56 +159,23 @@ def remove_objective(*, actor: Actor, objective: PlanObjective) -> None:
     objective.delete()
 
 
-ACCEPTED_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for signature, content_type in ACCEPTED_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
-def validate_upload(uploaded) -> str:
-    """Check size and real type (magic bytes, not the name). Returns the content type."""
-    if uploaded.size == 0:
-        raise ValidationError({"file": "Le fichier est vide."})
-    if uploaded.size > settings.PARCOURS_UPLOAD_MAX_BYTES:
-        limit = settings.PARCOURS_UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"Le fichier dépasse la taille maximale de {limit} Mo."})
-    uploaded.seek(0)
-    content_type = sniff_content_type(uploaded.read(16))
-    uploaded.seek(0)
-    if content_type is None:
-        raise ValidationError({"file": "Type de fichier refusé : seuls les PDF, PNG et JPEG sont acceptés."})
-    return content_type
-
-
 @transaction.atomic
 def add_document(*, actor: Actor, request: Request, kind: str, uploaded) -> RequestDocument:
     _require(actor, "requests.edit")
     _own_association(actor, request.pathway)
     if not request.is_editable:
         raise ValidationError("La demande a été transmise : aucune pièce ne peut plus être ajoutée.")
-    content_type = validate_upload(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
+    checked = validate_upload(uploaded)  # the bytes to store: a re-encoded image, or the PDF as sent
     document = RequestDocument(
         request=request,
         kind=kind,
         original_name=uploaded.name[:200],
-        content_type=content_type,
-        size=uploaded.size,
-        sha256=digest.hexdigest(),
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=hashlib.sha256(checked.content).hexdigest(),
         uploaded_by=actor.user,
     )
-    document.file.save("upload", uploaded, save=False)
+    document.file.save("upload", ContentFile(checked.content), save=False)
     document.save()
     audit.record(actor, "create", document, detail=f"pièce {kind}")
     return document

@@ -1,8 +1,10 @@
 from datetime import date
 
 from django import forms
+from django.core.validators import validate_email
 from django.utils import timezone
 
+from parcours.core import inputs
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.core.models import Organisation, OrganisationKind
 
@@ -51,6 +53,18 @@ class PersonForm(DsfrModelForm):
             "situation_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    max_lengths = {
+        "last_name": inputs.NAME_MAX_LENGTH,
+        "first_name": inputs.NAME_MAX_LENGTH,
+        "usual_name": inputs.NAME_MAX_LENGTH,
+        "nationality": inputs.NAME_MAX_LENGTH,
+        "languages": inputs.LINE_MAX_LENGTH,
+        "phone": inputs.PHONE_MAX_LENGTH,
+        "email": inputs.EMAIL_MAX_LENGTH,
+        "address": inputs.ADDRESS_MAX_LENGTH,
+        "situation_notes": inputs.TEXT_MAX_LENGTH,
+    }
+
     fieldsets = [
         (
             "Identité",
@@ -79,6 +93,12 @@ class PersonForm(DsfrModelForm):
         ),
         ("Protection", ["is_sensitive"]),
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Encrypted text in the model: the form is where a phone number and an e-mail address are checked.
+        self.fields["phone"].validators.append(inputs.validate_phone)
+        self.fields["email"].validators.append(validate_email)
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
@@ -117,11 +137,13 @@ class PersonCreateForm(PersonForm):
 
 
 class PersonSearchForm(DsfrBaseForm):
-    nom = forms.CharField(label="Nom (ou alias)", required=False, max_length=100)
+    nom = forms.CharField(label="Nom (ou alias)", required=False, max_length=inputs.NAME_MAX_LENGTH)
     naissance = forms.DateField(label="Date de naissance", required=False, widget=DATE_WIDGET)
 
 
 class AliasForm(DsfrModelForm):
+    max_lengths = {"name": inputs.NAME_MAX_LENGTH}
+
     class Meta:
         model = PersonAlias
         fields = ["kind", "name"]
@@ -129,6 +151,8 @@ class AliasForm(DsfrModelForm):
 
 
 class NoteForm(DsfrModelForm):
+    max_lengths = {"text": inputs.NOTE_MAX_LENGTH}
+
     class Meta:
         model = FollowUpNote
         fields = ["date", "kind", "text"]

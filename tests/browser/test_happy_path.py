@@ -20,10 +20,11 @@ from parcours.pathways import rules
 from parcours.pathways.settings_store import current_afis_amount
 
 from ..factories import PASSWORD
+from ..files import blank_pdf
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = blank_pdf()
 
 INITIAL_DOCUMENTS = [
     ("Copie d'une pièce d'identité", "identite.pdf"),
