@@ -216,9 +216,18 @@ def is_locked(request, user: User) -> bool:
     return AxesProxyHandler.is_locked(request, get_credentials(user.get_username()))
 
 
+SECOND_FACTOR_CREDENTIAL = "parcours_second_factor"
+
+
 def count_failure(request, user: User) -> bool:
     """Record a wrong code as a failed login; True when that locks the account out."""
-    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+    # SECOND_FACTOR_CREDENTIAL: the journal of failed logins (core.signals) leaves this one to us, since the
+    # verification view records its own, more precise event ("second facteur : code refusé").
+    user_login_failed.send(
+        sender=__name__,
+        credentials={"username": user.get_username(), SECOND_FACTOR_CREDENTIAL: True},
+        request=request,
+    )
     return bool(getattr(request, "axes_locked_out", False))
 
 

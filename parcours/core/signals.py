@@ -32,6 +32,8 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="parcours_login_failed_journal")
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    if credentials.get("parcours_second_factor"):  # a wrong code: the second factor journals it itself
+        return
     username = credentials.get("username") or ""
     user = None
     if isinstance(username, str) and 0 < len(username) <= 150 and "\x00" not in username:
