@@ -77,8 +77,36 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DSFR_MARK_OPTIONAL_FIELDS = True
 
+# The embedded default (SQLite) serves a small team. Every page that shows a person writes its audit
+# event inside the request's transaction (ATOMIC_REQUESTS), so concurrent page loads are concurrent writers:
+# - WAL lets readers go on while one request writes (https://www.sqlite.org/wal.html);
+# - IMMEDIATE transactions take the write lock at BEGIN: a transaction that read first and then tried to
+#   write could not wait for the lock and failed at once with "database is locked" (Django 5.2 docs,
+#   "Transactions behavior" of SQLite, https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior);
+# - the busy timeout makes a writer wait its turn instead of failing; synchronous=NORMAL is the setting
+#   SQLite recommends with WAL (durable across application crashes; the last transactions may be lost on a
+#   power cut). PostgreSQL is left as it is.
+SQLITE_BUSY_TIMEOUT_MS = env.int("PARCOURS_SQLITE_BUSY_TIMEOUT_MS", default=20_000)
+
+
+def for_a_team(database: dict) -> dict:
+    """`database` (a DATABASES entry) with the options above when it is SQLite; unchanged otherwise."""
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
+                ),
+            }
+        )
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parcours.sqlite3'}"),
+    "default": for_a_team(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parcours.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
