@@ -231,7 +231,9 @@ def main() -> int:
             baseline = baseline or result["rps"]
             failed += result["failed"]
             detail = dict(result["errors"]) if result["errors"] else ""
-            share = f"{result['failed'] / (result['done'] + result['failed']):.0%}" if result["failed"] else ""
+            share = (
+                f"{result['failed'] / (result['done'] + result['failed']):.0%}" if result["failed"] else ""
+            )
             print(
                 f"{label:24} {result['rps']:7.1f} {result['p50']:7.0f} {result['p95']:7.0f} "
                 f"{result['rps'] / baseline:6.2f} {result['failed']:8d} {share} {detail}"
