@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parcours.core.middleware.ActorMiddleware",
+    "parcours.core.middleware.RefusalJournalMiddleware",  # refused attempts in the audit journal
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -140,6 +140,7 @@ class AuditAction(models.TextChoices):
     SHARE = "share", "Partage"
     LOGIN = "login", "Connexion"
     KEY_ROTATION = "key_rotation", "Rotation des clés"
+    REFUSED = "refused", "Accès refusé"
 
 
 @pgtrigger.register(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.core.models import Alert
@@ -178,7 +179,7 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
                     BoardItem(
                         label=a.message,
                         url=reverse("core:alert_ack", args=[a.public_id]),
-                        due=a.created_at.date(),
+                        due=timezone.localdate(a.created_at),
                         due_label="le",
                         extra="alert",
                     )

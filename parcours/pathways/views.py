@@ -6,9 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
-from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, paginate, sort_param
-from parcours.people.selectors import get_person_or_404
+from parcours.people.selectors import get_person_or_404, note_list
 
 from . import rules, services
 from .forms import (
@@ -27,7 +26,13 @@ from .forms import (
 )
 from .models import Afis, PathwayState, RequestDocument, RequestState
 from .policies import abilities
-from .selectors import get_pathway_or_404, get_permit_or_404, listable_pathways, permits_visible_to
+from .selectors import (
+    get_pathway_or_404,
+    get_permit_or_404,
+    get_request_document_or_404,
+    listable_pathways,
+    permits_visible_to,
+)
 
 
 class PathwayListView(ActorRequiredMixin, TemplateView):
@@ -48,7 +53,7 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
             "-maj",
         )
         page = paginate(self.request, qs.order_by(order))
-        audit.record_many(self.actor, "view", [p.person for p in page], detail="liste des parcours")
+        note_list(self.actor, [p.person for p in page], detail="liste des parcours")
         return {
             "nav": "pathways",
             "page": page,
@@ -210,11 +215,8 @@ class DocumentDownloadView(ActorRequiredMixin, View):
     permission = "documents.download"
 
     def get(self, request, pk, document):
-        pathway = get_pathway_or_404(self.actor, pk, detail="téléchargement d'une pièce")
-        doc = RequestDocument.objects.filter(request__pathway=pathway, public_id=document).first()
-        if doc is None:
-            raise Http404
-        audit.record(self.actor, "download", doc, detail=f"pièce {doc.kind}")
+        doc = get_request_document_or_404(self.actor, pk, document)
+        pathway = doc.request.pathway
         extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
         response = FileResponse(
             doc.file.open("rb"),
@@ -425,12 +427,7 @@ class PermitListView(ActorRequiredMixin, TemplateView):
         if status in qs.model.Status.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(status=status)
         page = paginate(self.request, qs)
-        audit.record_many(
-            self.actor,
-            "view",
-            [permit.pathway.person for permit in page],
-            detail="liste des titres de séjour",
-        )
+        note_list(self.actor, [permit.pathway.person for permit in page], detail="liste des titres de séjour")
         return {
             "nav": "permits",
             "page": page,
