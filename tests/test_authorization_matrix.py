@@ -291,6 +291,8 @@ def test_matrix(name, role, world, actors, client):
     )
     if role == ANONYMOUS and expected == 302:
         assert response["Location"].startswith(LOGIN_PATH), response["Location"]
+    if role != ANONYMOUS:
+        assert response["Cache-Control"] == "no-store", f"{name} pour {role} : mis en cache"
     if expected == 403:
         assert "Accès refusé" in response.content.decode()
     if role != ANONYMOUS and row.method == POST and expected == 302 and name != "logout":

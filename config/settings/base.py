@@ -52,12 +52,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parcours.core.middleware.NoStoreMiddleware",  # no page with an identity in a browser's cache
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "parcours.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parcours.core.middleware.ActorMiddleware",
     "parcours.core.second_factor.SecondFactorMiddleware",
+    "parcours.core.middleware.RefusalJournalMiddleware",  # refused attempts in the audit journal
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -82,8 +84,36 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DSFR_MARK_OPTIONAL_FIELDS = True
 
+# The embedded default (SQLite) serves a small team. Every page that shows a person writes its audit
+# event inside the request's transaction (ATOMIC_REQUESTS), so concurrent page loads are concurrent writers:
+# - WAL lets readers go on while one request writes (https://www.sqlite.org/wal.html);
+# - IMMEDIATE transactions take the write lock at BEGIN: a transaction that read first and then tried to
+#   write could not wait for the lock and failed at once with "database is locked" (Django 5.2 docs,
+#   "Transactions behavior" of SQLite, https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior);
+# - the busy timeout makes a writer wait its turn instead of failing; synchronous=NORMAL is the setting
+#   SQLite recommends with WAL (durable across application crashes; the last transactions may be lost on a
+#   power cut). PostgreSQL is left as it is.
+SQLITE_BUSY_TIMEOUT_MS = env.int("PARCOURS_SQLITE_BUSY_TIMEOUT_MS", default=20_000)
+
+
+def for_a_team(database: dict) -> dict:
+    """`database` (a DATABASES entry) with the options above when it is SQLite; unchanged otherwise."""
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
+                ),
+            }
+        )
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parcours.sqlite3'}"),
+    "default": for_a_team(env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'parcours.sqlite3'}")),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -242,6 +272,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'none'"],  # no injected <base> can redirect relative links and forms
     }
 }
 

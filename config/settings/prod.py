@@ -1,12 +1,12 @@
 """Production: no default for any secret; refuses to start without them."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, for_a_team
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": for_a_team(env.db("DATABASE_URL"))}  # SQLite: the embedded default
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS")
 PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY")

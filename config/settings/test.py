@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, for_a_team
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 DEBUG = False
@@ -15,6 +15,7 @@ elif "DATABASE_URL" in os.environ:
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     DATABASES = {"default": env.db_url_config("sqlite:///" + str(BASE_DIR / "var" / "test.sqlite3"))}
+for_a_team(DATABASES["default"])  # WAL, busy timeout, immediate transactions on SQLite
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # PARCOURS_TEST_DB names the throw-away PostgreSQL database, so that two runs on one server do not drop
 # each other's (pytest-xdist then adds a _gw0, _gw1... suffix per worker).

@@ -30,7 +30,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                     BoardItem(
                         label=f"{m} — convocations à envoyer",
                         url=reverse("commission:meeting_detail", args=[m.public_id]),
-                        due=m.starts_at.date(),
+                        due=m.day,
                         due_label="séance le",
                     )
                     for m in meetings.filter(
@@ -47,7 +47,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                     BoardItem(
                         label=f"{m} — procès-verbal",
                         url=reverse("commission:meeting_detail", args=[m.public_id]) + "#proces-verbal",
-                        due=m.starts_at.date(),
+                        due=m.day,
                         due_label="tenue le",
                     )
                     for m in meetings.filter(state=MeetingState.HELD).order_by("starts_at")
@@ -62,7 +62,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                         f"{item.get_opinion_display().lower()}",
                         url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
                         + f"#point-{item.public_id}",
-                        due=item.meeting.starts_at.date(),
+                        due=item.meeting.day,
                         due_label="séance du",
                     )
                     for item in decisions_to_prepare(dep)

@@ -19,7 +19,7 @@ BOARD_MEETINGS_DAYS = 15
 
 def _label(convocation: Convocation) -> str:
     meeting = convocation.meeting
-    return f"{meeting.get_kind_display()} du {meeting.starts_at:%d/%m/%Y} — {convocation.mandate.seat.label}"
+    return f"{meeting.get_kind_display()} du {meeting.day:%d/%m/%Y} — {convocation.mandate.seat.label}"
 
 
 @register_board_provider
@@ -31,7 +31,7 @@ def member_board(actor: Actor, today: date) -> list[BoardSection]:
         BoardItem(
             label=f"Répondre à la convocation : {_label(c)}",
             url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
-            due=c.meeting.starts_at.date(),
+            due=c.meeting.day,
             due_label="séance le",
         )
         for c in convocations
@@ -42,12 +42,12 @@ def member_board(actor: Actor, today: date) -> list[BoardSection]:
         BoardItem(
             label=f"Ordre du jour : {_label(c)}",
             url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
-            due=c.meeting.starts_at.date(),
+            due=c.meeting.day,
             due_label="séance le",
             extra=c.get_answer_display(),
         )
         for c in convocations
-        if c.meeting.state == MeetingState.CONVENED and today <= c.meeting.starts_at.date() <= horizon
+        if c.meeting.state == MeetingState.CONVENED and today <= c.meeting.day <= horizon
     ]
     return [
         BoardSection("commission_to_answer", "Convocations à la commission : répondre", to_answer),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation
@@ -161,7 +162,13 @@ class Meeting(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} du {self.starts_at:%d/%m/%Y}"
+        return f"{self.get_kind_display()} du {self.day:%d/%m/%Y}"
+
+    @property
+    def day(self):
+        """The meeting's date where it is held (Europe/Paris): `starts_at` comes back from the database in
+        UTC, whose `.date()` is the day before for a meeting starting between midnight and 2 a.m."""
+        return timezone.localdate(self.starts_at)
 
 
 class AgendaItem(BaseModel):

@@ -108,7 +108,7 @@ def application_pool(departement):
 
 def counted_seats(meeting: Meeting) -> set[int]:
     """Seats that count for the quorum: seats with a member in office on the day of the meeting."""
-    day = meeting.starts_at.date()
+    day = meeting.day
     seats = set()
     for mandate in current_mandates(meeting.departement, day):
         if meeting.kind == MeetingKind.RESTRICTED and not mandate.seat.sits_on_individual_files:
@@ -136,7 +136,7 @@ def quorum_status(meeting: Meeting) -> dict:
             "mandate__seat_id", flat=True
         )
     )
-    rule = quorum_rule_for(meeting.starts_at.date())
+    rule = quorum_rule_for(meeting.day)
     return {
         "filled": len(filled),
         "total": len(seats),
@@ -201,6 +201,20 @@ def get_decision_or_404(actor: Actor, public_id):
     return _get_or_404(decisions_of(actor), public_id)
 
 
+def read_decision(actor: Actor, public_id, *, detail: str, action: str = "view"):
+    """A decision's page or PDF: it names the person, so it is read through the audited accessor."""
+    from parcours.people.selectors import read_person_data
+
+    return read_person_data(
+        actor,
+        decisions_of(actor).select_related("request__pathway__person__departement"),
+        public_id,
+        person_of=lambda decision: decision.request.pathway.person,
+        detail=detail,
+        action=action,
+    )
+
+
 def decisions_to_prepare(departement):
     """Items with a favourable or unfavourable opinion whose request waits for the prefect, undrafted."""
     return (
@@ -236,4 +250,14 @@ def letters_visible_to(actor: Actor):
 
 
 def get_letter_or_404(actor: Actor, public_id):
-    return _get_or_404(letters_visible_to(actor), public_id)
+    """A notification letter (it names the person), read through the audited accessor."""
+    from parcours.people.selectors import read_person_data
+
+    return read_person_data(
+        actor,
+        letters_visible_to(actor).select_related("decision__request__pathway__person__departement"),
+        public_id,
+        person_of=lambda letter: letter.decision.request.pathway.person,
+        detail="courrier de notification",
+        action="download",
+    )

@@ -236,7 +236,7 @@ def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaI
         title=f"Agrément ({application.get_kind_display().lower()}) — {application.organisation}",
     )
     # The association whose agrément is examined does not deliberate on it.
-    for mandate in Mandate.objects.current(meeting.starts_at.date()).filter(
+    for mandate in Mandate.objects.current(meeting.day).filter(
         seat__arrete__departement=meeting.departement, seat__organisation=application.organisation
     ):
         Recusal.objects.get_or_create(
@@ -295,7 +295,7 @@ def move_item(*, actor: Actor, item: AgendaItem, up: bool) -> None:
 def _recuse_presenting_association(item: AgendaItem) -> None:
     """The association presents the case but its representative may not deliberate on it (DOMAIN.md)."""
     association = item.request.pathway.association
-    mandates = Mandate.objects.current(item.meeting.starts_at.date()).filter(
+    mandates = Mandate.objects.current(item.meeting.day).filter(
         seat__arrete__departement=item.meeting.departement, seat__organisation=association
     )
     for mandate in mandates:
@@ -328,7 +328,7 @@ def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Con
             f"La convocation doit parvenir {rules.CONVOCATION_NOTICE_DAYS} jours au moins avant la séance "
             "(sauf urgence, à cocher)."
         )
-    day = meeting.starts_at.date()
+    day = meeting.day
     convocations = []
     by_seat: dict[int, dict[str, Mandate]] = {}
     for mandate in current_mandates(meeting.departement, day):
@@ -426,7 +426,7 @@ def answer_convocation(*, actor: Actor, convocation: Convocation, answer: str) -
         if convocation.mandate.kind != Mandate.Kind.TITULAR:
             raise ValidationError({"answer": "Seul·e un·e titulaire peut se faire remplacer."})
         substitute = (
-            Mandate.objects.current(convocation.meeting.starts_at.date())
+            Mandate.objects.current(convocation.meeting.day)
             .filter(seat=convocation.mandate.seat, kind=Mandate.Kind.SUBSTITUTE)
             .first()
         )
@@ -459,7 +459,7 @@ def record_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) 
     _same_departement(actor, meeting.departement_id)
     if meeting.state not in (MeetingState.CONVENED, MeetingState.HELD):
         raise ValidationError("La présence se relève pour une séance convoquée.")
-    if meeting.starts_at.date() > timezone.localdate():
+    if meeting.day > timezone.localdate():
         raise ValidationError("La séance n'a pas encore eu lieu.")
     convocations = list(meeting.convocations.all())
     unknown = set(present_ids) - {c.pk for c in convocations}
@@ -470,7 +470,7 @@ def record_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) 
         convocation.updated_at = timezone.now()
     Convocation.objects.bulk_update(convocations, ["present", "updated_at"])
     meeting.state = MeetingState.HELD
-    meeting.held_on = meeting.starts_at.date()
+    meeting.held_on = meeting.day
     meeting.save(update_fields=["state", "held_on", "updated_at"])
     status = quorum_status(meeting)
     audit.record(actor, "update", meeting, detail="présences relevées")
@@ -518,7 +518,7 @@ def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive:
         raise ValidationError({"opinion": "Choisissez l'avis de la commission."})
     if not motive.strip():
         raise ValidationError({"motive": "Le motif de l'avis est obligatoire."})
-    day = meeting.held_on or meeting.starts_at.date()
+    day = meeting.held_on or meeting.day
     if item.kind == AgendaItem.Kind.REQUEST:
         psp.record_opinion(actor=actor, request=item.request, opinion=opinion, day=day, motive=motive.strip())
     elif item.kind == AgendaItem.Kind.AGREMENT:

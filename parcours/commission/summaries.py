@@ -92,7 +92,7 @@ def applies_wall(convocation: Convocation) -> bool:
 def summary_for(item: AgendaItem, convocation: Convocation) -> dict:
     """What the member convened by `convocation` may read of the request on `item` (a request item)."""
     wall = applies_wall(convocation)
-    day = convocation.meeting.starts_at.date()
+    day = convocation.meeting.day
     request = (
         Request.objects.filter(pk=item.request_id)
         .values("pk", "kind", "rights_requested", "association_opinion", "actions_carried_out", "pathway_id")

@@ -33,3 +33,21 @@ def record_many(actor: Actor | None, action: str, objs, *, detail: str = "") -> 
     """One event per object in a single INSERT: list pages audit every row they show, at constant cost."""
     events = [_event(actor, action, obj, detail) for obj in objs]
     return AuditEvent.objects.bulk_create(events) if events else []
+
+
+def record_refusal(actor: Actor, *, object_type: str, object_id: str, detail: str) -> AuditEvent:
+    """A refused attempt (403, or 404 out of scope or unknown): against the requested object's type and opaque
+    id as the URL gave them, never an identity. Written outside the request's transaction, which the refusal
+    rolled back."""
+    event = AuditEvent(
+        departement=actor.departement,
+        user=actor.user,
+        role=actor.role,
+        organisation=actor.organisation,
+        action=AuditAction.REFUSED,
+        object_type=object_type[:50],
+        object_id=object_id[:64],
+        detail=detail[:200],
+    )
+    event.save()
+    return event

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import auth, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from . import audit
 from .access import SESSION_KEY, actor_for
 from .signals import LOGIN_AT_KEY, LOGOUT_REASON_ATTR
 
@@ -47,3 +50,48 @@ class ActorMiddleware:
             if request.actor is None and not request.path.startswith(self.EXEMPT_PREFIXES):
                 return redirect(reverse("choose_membership") + "?next=" + request.path)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing Django answers is kept by the browser or a proxy: pages show identities to a signed-in user,
+    and a shared computer's cache or back button must not show them after logout (static files are served
+    before this, by WhiteNoise, and stay cacheable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"  # HTTP/1.0 caches
+        return response
+
+
+class RefusalJournalMiddleware:
+    """Every refused attempt of a signed-in actor is journaled: a 403 (the role lacks the permission) or a
+    404 (unknown id, or an object outside the actor's scope), against the requested object id. The view's
+    transaction is already rolled back when the exception reaches here (ATOMIC_REQUESTS), so the event is
+    written on its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        actor = getattr(request, "actor", None)
+        if actor is None or not isinstance(exception, Http404 | PermissionDenied):
+            return None
+        match = request.resolver_match
+        kwargs = match.kwargs if match else {}
+        requested = str(kwargs.get("pk", list(kwargs.values())[-1] if kwargs else ""))
+        status = 403 if isinstance(exception, PermissionDenied) else 404
+        audit.record_refusal(
+            actor,
+            object_type=getattr(exception, "object_type", ""),
+            object_id=getattr(exception, "object_id", "") or requested,
+            detail=f"{status} {match.view_name if match else request.path}"
+            + (f" ({exception.detail})" if getattr(exception, "detail", "") else ""),
+        )
+        return None

@@ -166,6 +166,7 @@ class AuditAction(models.TextChoices):
     GRANT_REFUSE = "grant_refuse", "Habilitation refusée"
     PASSWORD_SET = "password_set", "Mot de passe défini"
     PASSWORD_RESET = "password_reset", "Lien de mot de passe envoyé"
+    REFUSED = "refused", "Accès refusé"
 
 
 @pgtrigger.register(

@@ -197,7 +197,7 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
                     BoardItem(
                         label=a.message,
                         url=reverse("core:alert_ack", args=[a.public_id]),
-                        due=a.created_at.date(),
+                        due=timezone.localdate(a.created_at),
                         due_label="le",
                         extra="alert",
                     )

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
 from django.utils import timezone
 
 from parcours.approvals import rules
@@ -39,11 +40,13 @@ from parcours.demo.files import blank_pdf
 @contextmanager
 def dated(day: date):
     """Give the agrément events written inside the block the simulated date."""
-    marker = timezone.now() - timedelta(seconds=1)
+    # By primary key, not by a clock window (which caught a load-dependent share of earlier rows).
+    last_event = AgrementEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    last_application = AgrementApplication.objects.aggregate(last=Max("pk"))["last"] or 0
     yield
     moment = timezone.make_aware(datetime.combine(day, time(11, 0)))
-    AgrementEvent.objects.filter(at__gte=marker).update(at=moment)
-    AgrementApplication.objects.filter(created_at__gte=marker).update(created_at=moment)
+    AgrementEvent.objects.filter(pk__gt=last_event).update(at=moment)
+    AgrementApplication.objects.filter(pk__gt=last_application).update(created_at=moment)
 
 
 def _manager(builder, organisation: Organisation, username: str, first: str, last: str) -> Actor:

@@ -209,7 +209,7 @@ def _minutes(sec: Actor, departement) -> None:
     for meeting in Meeting.objects.filter(
         departement=departement,
         state=MeetingState.CLOSED,
-        starts_at__gte=timezone.now() - timedelta(days=365),
+        held_on__gte=timezone.localdate() - timedelta(days=365),  # by date: the same at any hour
     ):
         document = documents.create_document(
             actor=sec,

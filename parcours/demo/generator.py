@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from parcours.approvals.models import Agrement
@@ -153,13 +154,18 @@ ACCOUNTS = [
 
 @contextmanager
 def dated(day: date):
-    """Give the timeline events written inside the block the simulated date instead of now."""
-    marker = timezone.now() - timedelta(seconds=1)
+    """Give the timeline events written inside the block the simulated date instead of now.
+
+    The rows written inside are those past the last primary key before it: a clock window ("written in the
+    last second") also caught rows of the previous blocks, more or fewer depending on the machine's load,
+    so that two builds of the demo differed."""
+    models = (PathwayEvent, Request, Pathway)
+    last = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in models}
     yield
     moment = timezone.make_aware(datetime.combine(day, time(10, random.randint(0, 59))))  # noqa: DTZ001
-    PathwayEvent.objects.filter(at__gte=marker).update(at=moment)
-    Request.objects.filter(created_at__gte=marker).update(created_at=moment)
-    Pathway.objects.filter(created_at__gte=marker).update(created_at=moment)
+    PathwayEvent.objects.filter(pk__gt=last[PathwayEvent]).update(at=moment)
+    Request.objects.filter(pk__gt=last[Request]).update(created_at=moment)
+    Pathway.objects.filter(pk__gt=last[Pathway]).update(created_at=moment)
 
 
 class DemoBuilder:

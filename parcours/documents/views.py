@@ -14,7 +14,7 @@ from parcours.core.views_base import ActorRequiredMixin, altered_file_response, 
 
 from . import registry, services
 from .models import DocumentTemplate, DocumentTemplateVersion
-from .selectors import get_document_or_404
+from .selectors import get_document_or_404, read_document
 
 
 def _departement_or_404(actor, public_id):
@@ -105,12 +105,11 @@ class DocumentDownloadView(ActorRequiredMixin, StepUpMixin, View):
     permission = "documents.generated"
 
     def get(self, request, pk):
-        document = get_document_or_404(self.actor, pk)
+        document = read_document(self.actor, pk, detail="document généré (PDF)", action="download")
         try:
             content = services.pdf_of(document)
         except (services.TamperedDocument, ValidationError):
             return altered_file_response(request)
-        audit.record(self.actor, "download", document, detail=f"document {document.kind}")
         return pdf_response(content, f"document-{document.public_id}.pdf")
 
 
@@ -122,8 +121,7 @@ class DraftView(ActorRequiredMixin, View):
         return render(request, "documents/draft.html", context)
 
     def get(self, request, pk):
-        document = get_document_or_404(self.actor, pk)
-        audit.record(self.actor, "view", document, detail="document")
+        document = read_document(self.actor, pk, detail="document généré")
         return self._page(request, document, document.html)
 
     def post(self, request, pk):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
-
 from parcours.core.access import Actor
 from parcours.core.roles import Role
-from parcours.people.selectors import note_access
+from parcours.people.selectors import read_person_data
 
-from .models import Pathway, PathwayState, RequestState, ResidencePermit
+from .models import Pathway, PathwayState, RequestDocument, RequestState, ResidencePermit
 
 SIGNATORY_REQUEST_STATES = (RequestState.REVIEWED, RequestState.AUTHORISED, RequestState.REFUSED)
 
@@ -36,12 +33,13 @@ def listable_pathways(actor: Actor | None):
 
 
 def get_pathway_or_404(actor: Actor, public_id, *, detail: str = "dossier du parcours") -> Pathway:
-    try:
-        pathway = pathways_visible_to(actor).select_related("person", "association").get(public_id=public_id)
-    except (Pathway.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
-    note_access(actor, pathway.person, detail=detail)
-    return pathway
+    return read_person_data(
+        actor,
+        pathways_visible_to(actor).select_related("person__departement", "association"),
+        public_id,
+        person_of=lambda pathway: pathway.person,
+        detail=detail,
+    )
 
 
 def permits_visible_to(actor: Actor | None):
@@ -55,9 +53,25 @@ def permits_visible_to(actor: Actor | None):
 
 
 def get_permit_or_404(actor: Actor, public_id) -> ResidencePermit:
-    try:
-        permit = permits_visible_to(actor).get(public_id=public_id)
-    except (ResidencePermit.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
-    note_access(actor, permit.pathway.person, detail="titre de séjour")
-    return permit
+    return read_person_data(
+        actor,
+        permits_visible_to(actor),
+        public_id,
+        person_of=lambda p: p.pathway.person,
+        detail="titre de séjour",
+    )
+
+
+def get_request_document_or_404(actor: Actor, pathway_id, document_id) -> RequestDocument:
+    """A supporting document of a pathway the actor sees: its download is journaled against the person."""
+    scope = RequestDocument.objects.filter(
+        request__pathway__in=pathways_visible_to(actor), request__pathway__public_id=pathway_id
+    ).select_related("request__pathway__person__departement")
+    return read_person_data(
+        actor,
+        scope,
+        document_id,
+        person_of=lambda doc: doc.request.pathway.person,
+        action="download",
+        detail="pièce justificative",
+    )

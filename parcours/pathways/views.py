@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
-from parcours.core import audit
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
@@ -18,7 +17,7 @@ from parcours.core.views_base import (
     paginate,
     sort_param,
 )
-from parcours.people.selectors import get_person_or_404
+from parcours.people.selectors import get_person_or_404, note_list
 
 from . import rules, services
 from .forms import (
@@ -37,7 +36,13 @@ from .forms import (
 )
 from .models import Afis, PathwayState, RequestDocument, RequestState
 from .policies import abilities
-from .selectors import get_pathway_or_404, get_permit_or_404, listable_pathways, permits_visible_to
+from .selectors import (
+    get_pathway_or_404,
+    get_permit_or_404,
+    get_request_document_or_404,
+    listable_pathways,
+    permits_visible_to,
+)
 
 
 class PathwayListView(ActorRequiredMixin, TemplateView):
@@ -58,7 +63,7 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
             "-maj",
         )
         page = paginate(self.request, qs.order_by(order))
-        audit.record_many(self.actor, "view", [p.person for p in page], detail="liste des parcours")
+        note_list(self.actor, [p.person for p in page], detail="liste des parcours")
         return {
             "nav": "pathways",
             "page": page,
@@ -220,11 +225,8 @@ class DocumentDownloadView(ActorRequiredMixin, StepUpMixin, View):
     permission = "documents.download"
 
     def get(self, request, pk, document):
-        pathway = get_pathway_or_404(self.actor, pk, detail="téléchargement d'une pièce")
-        doc = RequestDocument.objects.filter(request__pathway=pathway, public_id=document).first()
-        if doc is None:
-            raise Http404
-        audit.record(self.actor, "download", doc, detail=f"pièce {doc.kind}")
+        doc = get_request_document_or_404(self.actor, pk, document)
+        pathway = doc.request.pathway
         extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[doc.content_type]
         try:
             content = read_verified(doc.file, doc.sha256, doc.public_id)
@@ -439,12 +441,7 @@ class PermitListView(ActorRequiredMixin, TemplateView):
         if status in qs.model.Status.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(status=status)
         page = paginate(self.request, qs)
-        audit.record_many(
-            self.actor,
-            "view",
-            [permit.pathway.person for permit in page],
-            detail="liste des titres de séjour",
-        )
+        note_list(self.actor, [permit.pathway.person for permit in page], detail="liste des titres de séjour")
         return {
             "nav": "permits",
             "page": page,

@@ -23,7 +23,7 @@ from .forms import (
     WithdrawConsentForm,
 )
 from .models import Consent, ConsentPurpose, Share
-from .selectors import get_person_or_404, searchable_people
+from .selectors import get_person_or_404, note_list, searchable_people
 
 
 class PersonListView(ActorRequiredMixin, TemplateView):
@@ -59,12 +59,10 @@ class PersonListView(ActorRequiredMixin, TemplateView):
                 )
                 context.update(searched=True, truncated=len(results) > self.search_limit)
                 context["page"] = results[: self.search_limit]
-                audit.record_many(
-                    self.actor, "view", context["page"], detail="résultats de recherche de personnes"
-                )
+                note_list(self.actor, context["page"], detail="résultats de recherche de personnes")
                 return context
         page = paginate(self.request, qs.order_by(order))
-        audit.record_many(self.actor, "view", page, detail="liste des personnes")
+        note_list(self.actor, page, detail="liste des personnes")
         context["page"] = page
         return context
 

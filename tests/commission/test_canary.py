@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,7 +193,11 @@ def test_no_canary_reaches_any_convened_member(commission, canary_meeting):
     audit_rows = "\n".join(fold(" ".join(str(v) for v in row)) for row in AuditEvent.objects.values_list())
     leaked = [value for value, folded_value in wanted if folded_value in audit_rows]
     assert not leaked, f"Le journal d'audit contient {leaked}"
-    assert AuditEvent.objects.filter(action="view", object_type="pathways.request").count() >= summaries_seen
+    # Each summary read is journaled against the person it is about.
+    summaries_read = AuditEvent.objects.filter(
+        action="view", object_type="people.person", detail__startswith="résumé pseudonymisé"
+    )
+    assert summaries_read.count() >= summaries_seen
 
 
 def pdf_document_text(document) -> str:
@@ -215,12 +220,15 @@ def test_no_canary_in_what_members_receive(actors, commission, canary_meeting):
     assert len(emails) >= 5  # every convened member, the substitute included
     texts = [e.subject + "\n" + e.body for e in emails] + [pdf_document_text(meeting.convocation_document)]
     sec = actors["secretariat"]
-    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
-    meeting.refresh_from_db()
-    cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
-    for item in meeting.items.filter(kind="request"):
-        cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="Projet construit")
-    minutes = cs.draft_minutes(actor=sec, meeting=meeting)
+    # The meeting takes place: an hour after it starts, on its day (8 days on, 14:00). It used to be moved to
+    # "an hour ago", which is yesterday between midnight and 1 a.m., before the requests were submitted.
+    with time_machine.travel(meeting.starts_at + timedelta(hours=1), tick=False):
+        cs.record_attendance(
+            actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()}
+        )
+        for item in meeting.items.filter(kind="request"):
+            cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="Projet construit")
+        minutes = cs.draft_minutes(actor=sec, meeting=meeting)
     texts.append(pdf_document_text(minutes.document))
     for text in texts:
         leaked = [value for value, folded_value in wanted if folded_value in fold(text)]

@@ -39,3 +39,18 @@ def test_production_hashes_new_passwords_with_argon2_and_accepts_pbkdf2():
 def test_prod_settings_do_not_replace_the_hashers():
     source = (base.BASE_DIR / "config" / "settings" / "prod.py").read_text()
     assert "PASSWORD_HASHERS" not in source
+
+
+def test_hypothesis_has_no_timing_assertion_anywhere():
+    """A deadline per example is a timing assertion: under load (CI, `-n 4` on two cores) it failed."""
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    assert hypothesis_settings.default.deadline is None
+    assert HealthCheck.too_slow in hypothesis_settings.default.suppress_health_check
+    # No test brings a deadline back with a settings decorator of its own.
+    for path in (base.BASE_DIR / "tests").rglob("*.py"):
+        source = path.read_text()
+        for line in source.splitlines():
+            if line.lstrip().startswith("@settings(") and "deadline=" in line:
+                assert "deadline=None" in line, f"{path.name} : {line.strip()}"

@@ -12,14 +12,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView, View
 
 from parcours.core import audit
 from parcours.core.forms import DsfrBaseForm
 from parcours.core.views_base import ActorRequiredMixin
-from parcours.pathways.models import Request
+from parcours.people.selectors import read_person_data
 
 from .. import rules, selectors, services, summaries
 from ..models import AgendaItem, Convocation, Mandate, MeetingState, Recusal
@@ -51,7 +50,7 @@ class AnswerForm(DsfrBaseForm):
 
 
 def _meeting_label(meeting) -> str:
-    return f"séance du {meeting.starts_at:%d/%m/%Y}"
+    return f"séance du {meeting.day:%d/%m/%Y}"
 
 
 def agenda(convocation: Convocation) -> list[AgendaItem]:
@@ -152,22 +151,17 @@ class PortalItemView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         convocation = selectors.get_member_convocation_or_404(self.actor, self.kwargs["meeting"])
-        try:
-            item = (
-                selectors.visible_items(convocation)
-                .filter(kind=AgendaItem.Kind.REQUEST)
-                .only("public_id", "order", "kind", "title", "meeting_id", "request_id")
-                .get(public_id=self.kwargs["item"])
-            )
-        except AgendaItem.DoesNotExist as exc:
-            raise Http404 from exc
-        summary = summaries.summary_for(item, convocation)
-        audit.record(
+        # The summary is about a person: read through the audited accessor, journaled against the person.
+        item = read_person_data(
             self.actor,
-            "view",
-            Request.objects.only("public_id").get(pk=item.request_id),
-            detail=f"résumé pseudonymisé ({_meeting_label(convocation.meeting)}, point {item.order})",
+            selectors.visible_items(convocation)
+            .filter(kind=AgendaItem.Kind.REQUEST)
+            .select_related("request__pathway__person__departement"),
+            self.kwargs["item"],
+            person_of=lambda item: item.request.pathway.person,
+            detail=f"résumé pseudonymisé ({_meeting_label(convocation.meeting)})",
         )
+        summary = summaries.summary_for(item, convocation)
         return {
             "nav": "portal",
             "convocation": convocation,

@@ -22,6 +22,7 @@ from parcours.core.views_base import (
     pdf_response,
 )
 from parcours.documents import services as documents_services
+from parcours.people.selectors import note_list
 
 from .. import services
 from ..forms import (
@@ -54,6 +55,7 @@ from ..selectors import (
     mandates_ending,
     meetings_of,
     quorum_status,
+    read_decision,
     request_pool,
 )
 
@@ -290,7 +292,7 @@ def meeting_context(actor, meeting, **forms):
         "held": held,
         "can_convene": meeting.state == MeetingState.SCHEDULED,
         "can_record_attendance": meeting.state in (MeetingState.CONVENED, MeetingState.HELD)
-        and meeting.starts_at.date() <= timezone.localdate(),
+        and meeting.day <= timezone.localdate(),
         "quorum": quorum_status(meeting) if meeting.state != MeetingState.SCHEDULED else None,
         "pool": pool,
         "add_request_form": AddRequestForm(pool=pool) if pool else None,
@@ -530,9 +532,7 @@ class DecisionListView(ActorRequiredMixin, TemplateView):
         if state in PrefectDecision.State.values:
             qs = qs.filter(state=state)
         page = paginate(self.request, qs)
-        audit.record_many(
-            self.actor, "view", [d.request.pathway.person for d in page], detail="liste des décisions"
-        )
+        note_list(self.actor, [d.request.pathway.person for d in page], detail="liste des décisions")
         return {"nav": "decisions", "page": page, "state": state, "states": PrefectDecision.State.choices}
 
 
@@ -556,8 +556,7 @@ class DecisionDetailView(ActorRequiredMixin, TemplateView):
     template_name = "commission/decision_detail.html"
 
     def get_context_data(self, **kwargs):
-        decision = get_decision_or_404(self.actor, self.kwargs["pk"])
-        audit.record(self.actor, "view", decision.request.pathway.person, detail="décision préfectorale")
+        decision = read_decision(self.actor, self.kwargs["pk"], detail="décision préfectorale")
         return decision_page_context(self.actor, decision)
 
 
@@ -594,16 +593,13 @@ class DecisionPdfView(ActorRequiredMixin, StepUpMixin, View):
     permission = "commission.decisions"
 
     def get(self, request, pk):
-        decision = get_decision_or_404(self.actor, pk)
+        decision = read_decision(self.actor, pk, detail="décision préfectorale (PDF)", action="download")
         if decision.document is None:
             raise Http404
         try:
             content = documents_services.pdf_of(decision.document)
         except documents_services.TamperedDocument:
             return altered_file_response(request)
-        audit.record(
-            self.actor, "download", decision.request.pathway.person, detail="décision préfectorale (PDF)"
-        )
         name = f"decision-{decision.reference or 'projet'}.pdf"
         return pdf_response(content, name)
 
@@ -617,7 +613,4 @@ class LetterDownloadView(ActorRequiredMixin, StepUpMixin, View):
             content = documents_services.pdf_of(letter.document)
         except documents_services.TamperedDocument:
             return altered_file_response(request)
-        audit.record(
-            self.actor, "download", letter.decision.request.pathway.person, detail="courrier de notification"
-        )
         return pdf_response(content, f"notification-{letter.decision.reference}-{letter.addressee}.pdf")

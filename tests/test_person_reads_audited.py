@@ -1,0 +1,220 @@
+"""Every URL that renders something of a person is read through the one audited accessor.
+
+The list comes from the authorisation matrix (tests/test_authorization_matrix.py and tests/matrix_rows/*):
+every GET row is classified below, as showing a person's data (PERSON_DATA) or not (NOT_PERSON_DATA, with
+the reason). A new GET URL that is in neither fails the suite: whoever adds it says whether it shows a
+person, and if it does, the test below proves it is audited.
+
+For each person-data URL and each role the matrix lets in (200), one request leaves exactly one audit event
+linked to the person (object type `people.person`, the person's opaque id); a list page leaves one per
+person shown, each once. Refused attempts (403, 404 out of scope) leave a "refused" event against the
+requested id, and a sensitive file read outside the secretariat raises the alert.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from parcours.core.models import Alert, AuditEvent
+from parcours.core.roles import Role
+from parcours.people.models import Person
+from tests.commission import matrix_world as cw
+from tests.conftest import client_for
+from tests.factories import make_actor
+from tests.matrix_rows.base import GET, ROLE_COLUMNS, S
+from tests.test_authorization_matrix import EXPECTED, _cheap_pdf, _fast_static  # noqa: F401 (the matrix's autouse fixtures)
+from tests.views.helpers import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(departement, association, other_association, actors):
+    return World(departement, association, other_association, actors)
+
+
+ONE, LIST = "one person", "one event per person shown"
+
+# GET URLs that show something of a person (identity, situation, file, pathway, permit, decision, letter,
+# generated document about them, or the pseudonymised summary a commission member reads).
+PERSON_DATA = {
+    "people:list": LIST,
+    "people:detail": ONE,
+    "people:edit": ONE,
+    "pathways:list": LIST,
+    "pathways:permits": LIST,
+    "pathways:permit_edit": ONE,
+    "pathways:detail": ONE,
+    "pathways:request_edit": ONE,
+    "pathways:document_download": ONE,
+    "commission:decision_list": LIST,
+    "commission:decision_detail": ONE,
+    "commission:decision_pdf": ONE,
+    "commission:letter_download": ONE,
+    "commission:portal_item": ONE,
+    "documents:draft": ONE,
+    "documents:download": ONE,
+}
+
+# GET URLs that show nothing of a person, and why.
+PSEUDONYMS_ONLY = "codes pseudonymes seulement (ce pour quoi ils existent)"
+NOT_PERSON_DATA = {
+    "home": "tableau « À traiter » : " + PSEUDONYMS_ONLY,
+    "login": "page publique",
+    "choose_membership": "rattachements de l'utilisateur",
+    "core:organisations": "administration des organisations",
+    "core:organisation_create": "administration des organisations",
+    "core:organisation_edit": "administration des organisations",
+    "core:users": "comptes des agents",
+    "core:user_create": "comptes des agents",
+    "core:user_detail": "comptes des agents",
+    "core:audit": "journal : identifiants opaques, jamais une identité",
+    "people:create": "formulaire vide",
+    "commission:home": "composition et séances : " + PSEUDONYMS_ONLY,
+    "commission:arrete_create": "composition de la commission",
+    "commission:arrete_detail": "composition de la commission",
+    "commission:meeting_list": "liste des séances",
+    "commission:meeting_create": "formulaire de séance",
+    "commission:meeting_detail": "ordre du jour : " + PSEUDONYMS_ONLY,
+    "commission:portal": "séances du membre",
+    "commission:portal_meeting": "ordre du jour du membre : " + PSEUDONYMS_ONLY,
+    "approvals:list": "agréments des associations",
+    "approvals:association": "agréments des associations",
+    "approvals:own": "agréments des associations",
+    "approvals:application": "agréments des associations",
+    "approvals:document_download": "pièces d'un dossier d'agrément (association)",
+    "documents:templates": "modèles de documents",
+    "documents:template_edit": "modèles de documents (aperçu sur des données fictives)",
+    "diagnostic:list": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:create": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:campaign": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:edit": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:participant": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:linkage": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:reports": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:report": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:report_pdf": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:respond": "diagnostic : clés et agrégats, jamais un nom",
+    "diagnostic:key_list": "diagnostic : clés et agrégats, jamais un nom",
+    "outbox:list": "courriels aux membres et structures (objet, destinataire)",
+}
+
+
+def _populate(w):
+    """A list page needs people to show: a person, one shared with the partner, an authorised pathway
+    (with its residence permit) and a drafted decision."""
+    w.person, w.share, w.active_pathway  # noqa: B018 (built on first access)
+    cw.drafted_decision(w)
+    return {}, None
+
+
+# The matrix's row for generated documents uses a plain letter (about no one): here, a decision.
+BUILD = {
+    **{name: _populate for name, kind in PERSON_DATA.items() if kind == LIST},
+    "documents:draft": lambda w: ({"pk": cw.drafted_decision(w).document.public_id}, None),
+    "documents:download": lambda w: ({"pk": cw.signed_decision(w).document.public_id}, None),
+}
+
+GET_ROWS = sorted(name for name, row in EXPECTED.items() if row.method == GET)
+
+
+def test_every_get_url_says_whether_it_shows_a_person():
+    unclassified = sorted(set(GET_ROWS) - set(PERSON_DATA) - set(NOT_PERSON_DATA))
+    assert not unclassified, (
+        "Dites si ces pages montrent une personne (PERSON_DATA ou NOT_PERSON_DATA) : "
+        + ", ".join(unclassified)
+    )
+    assert not set(PERSON_DATA) & set(NOT_PERSON_DATA)
+    stale = sorted((set(PERSON_DATA) | set(NOT_PERSON_DATA)) - set(GET_ROWS))
+    assert not stale, f"Classées mais absentes de la matrice : {stale}"
+
+
+CASES = [
+    (name, role.value)
+    for name in sorted(PERSON_DATA)
+    for role in ROLE_COLUMNS
+    if EXPECTED[name].status_for(role) == 200
+]
+
+
+def _new_events(after_pk: int):
+    return AuditEvent.objects.filter(pk__gt=after_pk).order_by("pk")
+
+
+def _last_pk() -> int:
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_one_request_leaves_one_event_per_person_shown(name, role, world, actors):
+    kwargs, _ = BUILD.get(name, EXPECTED[name].build)(world)
+    client = client_for(actors[role])
+    before = _last_pk()
+    response = client.get(reverse(name, kwargs=kwargs or None))
+    assert response.status_code == 200, f"{name} pour {role} : {response.status_code}"
+    events = list(_new_events(before))
+    reads = [e for e in events if e.action in ("view", "download")]
+    about_people = [e for e in reads if e.object_type == "people.person"]
+    ids = [e.object_id for e in about_people]
+    assert ids, f"{name} pour {role} : aucune lecture journalisée contre une personne"
+    assert len(ids) == len(set(ids)), f"{name} pour {role} : une personne journalisée deux fois"
+    assert Person.objects.filter(public_id__in=ids).count() == len(ids)
+    assert all(e.user_id == actors[role].user.pk and e.role == role for e in about_people)
+    if PERSON_DATA[name] == ONE:
+        assert len(about_people) == 1, f"{name} pour {role} : {len(about_people)} événements"
+        assert reads == about_people, (
+            f"{name} pour {role} : lecture journalisée contre {reads[0].object_type}"
+        )
+
+
+def test_a_sensitive_file_read_outside_the_secretariat_raises_the_alert(world, actors):
+    """The decision page (the signatory), the letter (the association), the permit list (the immigration
+    service) and the generated decision: each alerts the secretariat when the person's file is sensitive."""
+    decision = cw.signed_decision(world)
+    Person.objects.filter(pk=decision.request.pathway.person.pk).update(is_sensitive=True)
+    letter = decision.letters.get(addressee="person")
+    reads = [
+        (Role.SIGNATORY, reverse("commission:decision_detail", kwargs={"pk": decision.public_id})),
+        (Role.ASSOCIATION_WORKER, reverse("commission:letter_download", kwargs={"pk": letter.public_id})),
+    ]
+    for role, url in reads:
+        before = Alert.objects.count()
+        assert client_for(actors[role]).get(url).status_code == 200
+        assert Alert.objects.count() == before + 1, url
+        alert = Alert.objects.latest("created_at")
+        assert alert.kind == Alert.Kind.SENSITIVE_ACCESS
+        assert decision.request.pathway.person.pseudonym in alert.message
+    # The secretariat's own reads are journaled without an alert.
+    before = Alert.objects.count()
+    client_for(actors[S]).get(reverse("documents:draft", kwargs={"pk": decision.document.public_id}))
+    assert Alert.objects.count() == before
+
+
+def test_an_out_of_scope_attempt_is_journaled_as_refused(world, other_association):
+    """Another association's worker tries a person's file: 404, and the journal keeps the attempt, against
+    the requested id (never an identity)."""
+    person = world.person
+    outsider = make_actor(Role.ASSOCIATION_WORKER, other_association)
+    before = _last_pk()
+    response = client_for(outsider).get(reverse("people:detail", kwargs={"pk": person.public_id}))
+    assert response.status_code == 404
+    refused = list(_new_events(before))
+    assert [(e.action, e.object_type, e.object_id, e.user_id) for e in refused] == [
+        ("refused", "people.person", str(person.public_id), outsider.user.pk)
+    ]
+    assert person.last_name not in refused[0].detail
+
+
+def test_a_forbidden_attempt_on_a_persons_url_is_journaled_as_refused(world, actors):
+    """A role without the permission (the national analyst) asks for a pathway: 403, journaled."""
+    pathway = world.active_pathway
+    before = _last_pk()
+    response = client_for(actors[Role.NATIONAL_ANALYST]).get(
+        reverse("pathways:detail", kwargs={"pk": pathway.public_id})
+    )
+    assert response.status_code == 403
+    refused = list(_new_events(before))
+    assert [(e.action, e.object_id) for e in refused] == [("refused", str(pathway.public_id))]
+    assert "403 pathways:detail" in refused[0].detail
