@@ -49,7 +49,7 @@ check: install ## Vérifications de déploiement avec les réglages de productio
 	DJANGO_SETTINGS_MODULE=config.settings.prod DJANGO_SECRET_KEY=x$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 	DJANGO_ALLOWED_HOSTS=parcours.example DATABASE_URL=sqlite:///var/check.sqlite3 \
 	PARCOURS_FIELD_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
-	PARCOURS_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) \
+	PARCOURS_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) PARCOURS_PUBLIC_URL=https://parcours.example \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean: ## Supprime la base de démonstration et les clés locales (var/)

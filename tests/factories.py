@@ -211,3 +211,25 @@ def give_key_list(participant, labels, **attributes):
     from parcours.diagnostic import services
 
     return services.store_key_list(participant, key_payload(labels, **attributes))
+
+
+def open_invitation(client, participant) -> str:
+    """Issue a link for the structure and open it in `client`, whose session is then bound to the structure
+    (as a structure's browser is after following its e-mail). Returns the clear token."""
+    from django.urls import reverse
+
+    from parcours.diagnostic import services
+
+    token, _ = services.issue_invitation(participant)
+    response = client.get(reverse("diagnostic:invitation", args=[token]))
+    assert response.status_code == 303, response.status_code
+    return token
+
+
+def link_in(body: str) -> str:
+    """The path of the invitation link an e-mail body carries."""
+    import re
+
+    match = re.search(r"https?://[^/\s]+(/diagnostic/invitation/[^/\s]+/)", body)
+    assert match, "no invitation link in the e-mail"
+    return match.group(1)

@@ -279,11 +279,36 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    # Invitation tokens (URL path segments that are credentials) are masked in every line we write.
+    "filters": {"mask_secret_urls": {"()": "parcours.core.logging.MaskSecretUrls"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secret_urls"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_secret_urls"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     # Django logs request lines with URLs only: URLs carry opaque ids, never identities.
     "loggers": {
+        # runserver's request lines and refused requests: masked at the logger, so that every handler the
+        # record reaches (Django's own "django" handlers included) sees the masked line.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_secret_urls"],
+        },
+        "django.request": {"filters": ["mask_secret_urls"]},
         "django.db.backends": {"level": "WARNING"},
         # PDF rendering is chatty at INFO (one line per step and font).
         "weasyprint": {"level": "WARNING"},

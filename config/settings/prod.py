@@ -2,16 +2,18 @@
 
 from .base import *  # noqa: F403
 from .base import env, for_a_team
+from .keys import check_production_secrets
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": for_a_team(env.db("DATABASE_URL"))}  # SQLite: the embedded default
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS")
-PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY")
-if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
-    raise RuntimeError("PARCOURS_FIELD_KEYS et PARCOURS_BLIND_INDEX_KEY sont obligatoires en production.")
+PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS", default=[])
+PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY", default="")
+PARCOURS_PUBLIC_URL = env("PARCOURS_PUBLIC_URL", default="")
+# Refuses to start with a missing or short key, or without an https public URL (docs/chiffrement.md).
+check_production_secrets(PARCOURS_FIELD_KEYS, PARCOURS_BLIND_INDEX_KEY, PARCOURS_PUBLIC_URL)
 
 # Behind how many reverse proxies the application runs: no default, a wrong value either lets a client
 # forge its address (too many) or locks accounts for everyone behind the proxy (too few).

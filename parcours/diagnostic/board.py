@@ -1,5 +1,5 @@
 """Board sections of the diagnostic territorial: the secretariat follows its campaigns; a member of an
-invited organisation finds the survey to answer (the link is the structure's invitation link)."""
+invited organisation finds the survey to answer (through its account: no invitation link needed)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from parcours.deadlines.selectors import BoardItem, BoardSection, register_board
 
 from .models import CampaignState, Participant
 from .selectors import campaigns_for
-from .services import invitation_token
 
 
 @register_board_provider
@@ -46,7 +45,7 @@ def diagnostic_board(actor: Actor, today: date) -> list[BoardSection]:
     items = [
         BoardItem(
             label=f"Répondre au diagnostic territorial — {p.campaign.title}",
-            url=reverse("diagnostic:respond", args=[invitation_token(p)]),
+            url=reverse("diagnostic:member_entry", args=[p.public_id]),
             due=p.campaign.deadline,
             due_label="avant le",
         )

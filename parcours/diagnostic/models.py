@@ -107,6 +107,33 @@ class Participant(BaseModel):
         return self.answered_at is not None
 
 
+class Invitation(BaseModel):
+    """One invitation link of a surveyed structure. Only the SHA-256 of its token is stored: the clear token
+    exists only in the e-mail that carries it (and on the secretariat's screen, once, when it issues one).
+
+    At most one link per structure is live: issuing a new one (reminder, the secretariat's "new link")
+    marks the previous one replaced. A live link expires with the campaign (see `rules.invitation_expiry`).
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField("empreinte SHA-256 du jeton", max_length=64, unique=True, editable=False)
+    replaced_at = models.DateTimeField("remplacé le", null=True, blank=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "lien d'invitation"
+        verbose_name_plural = "liens d'invitation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(replaced_at__isnull=True), name="diag_one_live_invitation"
+            ),
+        ]
+
+    def __str__(self) -> str:  # never the token, nor its hash
+        return f"Lien d'invitation de {self.participant}"
+
+
 class KeyList(BaseModel):
     """A structure's list, as keys: replaced as a whole when the structure sends it again."""
 

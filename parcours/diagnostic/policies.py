@@ -1,8 +1,8 @@
 """Who may do what in the diagnostic territorial (registered into the permission matrix).
 
-Answering the survey and sending a list go through the invitation link (a signed token), so that
-structures without a Parcours account (the free list) can answer; members of an invited organisation find
-the same link on their board.
+Answering the survey and sending a list go through the invitation link (a random token stored hashed, see
+views/link.py), so that structures without a Parcours account (the free list) can answer; members of an
+invited organisation open the same pages from their board, through their account.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Every figure lives here, named, with its source.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 # Statistical secrecy (ARCHITECTURE.md "Protection of personal data"; DOMAIN.md "figures"): a published
 # cell counting fewer people than the threshold is hidden, with whatever would let it be recomputed.
@@ -33,6 +35,23 @@ MIN_DAYS_TO_ANSWER = 7
 
 # Estimation needs at least two lists that were provided.
 MIN_LISTS_FOR_ESTIMATE = 2
+
+# Invitation links are credentials (whoever holds one answers for the structure): they expire.
+# A link works until the end of the campaign's deadline day plus this grace period, in Europe/Paris time.
+# Reason: late answers are common after the last reminder, and the secretariat closes the campaign by hand
+# some days after the deadline; two weeks cover that without leaving links alive for months. A later
+# deadline (the campaign's edit page) extends every link of the campaign.
+INVITATION_GRACE_DAYS = 14
+# Opening a link binds the browser's session to the invitation for this long (the token then leaves the
+# address bar and never appears in another URL): enough to fill the questionnaire and prepare a list in one
+# sitting; afterwards the structure opens its link again.
+INVITATION_SESSION = timedelta(hours=2)
+
+
+def invitation_expiry(deadline: date) -> datetime:
+    """The moment the invitation links of a campaign with this deadline stop working."""
+    last_day = deadline + timedelta(days=INVITATION_GRACE_DAYS)
+    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
 
 
 def secrecy_threshold(day: date) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.db.models import Count, Q
+from django.http import Http404
 
 from parcours.core.access import Actor
 from parcours.estimation import AnalysisResult, EstimationError, analyse, table_from_memberships
@@ -166,3 +167,15 @@ def estimate(summary: LinkageSummary) -> EstimateOutcome:
     except EstimationError as error:
         return EstimateOutcome(None, error.message)
     return EstimateOutcome(result, None)
+
+
+def member_participant_or_404(actor: Actor, public_id) -> Participant:
+    """A structure of a campaign that is the actor's own organisation (its members answer for it)."""
+    participant = (
+        Participant.objects.filter(public_id=public_id, organisation=actor.organisation)
+        .select_related("campaign__departement", "organisation")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant

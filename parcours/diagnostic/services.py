@@ -7,13 +7,15 @@ Nothing here logs or stores a name: key lists arrive as keys only (see `parse_ke
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
-from datetime import date
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,36 +27,78 @@ from parcours.outbox import services as outbox
 
 from . import questionnaire, rules
 from .linkage import AGE_BANDS
-from .models import AgeBand, Campaign, CampaignState, KeyList, LinkageRecord, Participant, Sex
+from .models import AgeBand, Campaign, CampaignState, Invitation, KeyList, LinkageRecord, Participant, Sex
 
-TOKEN_SALT = "parcours.diagnostic.invitation"  # noqa: S105 (a signing namespace, not a secret)
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,29}$")
 CODE_HELP = "Le code ne peut contenir que des lettres majuscules, des chiffres et des tirets (3 à 30)."
 
 
 # --- Invitation links -------------------------------------------------------------------------------
+#
+# A link is a credential: whoever holds it answers for the structure. Its token (256 random bits) is shown
+# once, in the e-mail that carries it (or on the secretariat's screen when it issues one by hand); the
+# database keeps only its SHA-256. It expires with the campaign (rules.invitation_expiry) and is replaced by
+# the next one issued for the structure. See docs/diagnostic.md.
+
+TOKEN_BYTES = 32
 
 
-def invitation_token(participant: Participant) -> str:
-    """A signed, unguessable token naming the participant: nothing to store, nothing to leak."""
-    return signing.Signer(salt=TOKEN_SALT).sign(str(participant.public_id))
+class LinkState:
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    REPLACED = "replaced"
+    EXPIRED = "expired"
 
 
-def participant_from_token(token: str) -> Participant | None:
-    try:
-        public_id = signing.Signer(salt=TOKEN_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return (
-        Participant.objects.filter(public_id=public_id)
-        .select_related("campaign__departement", "organisation")
+@dataclass(frozen=True)
+class LinkCheck:
+    state: str
+    invitation: Invitation | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.state == LinkState.VALID
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    path = reverse("diagnostic:invitation", args=[token])
+    return settings.PARCOURS_PUBLIC_URL.rstrip("/") + path
+
+
+def invitation_state(invitation: Invitation | None) -> str:
+    if invitation is None:
+        return LinkState.UNKNOWN
+    if invitation.replaced_at is not None:
+        return LinkState.REPLACED
+    if timezone.now() >= rules.invitation_expiry(invitation.participant.campaign.deadline):
+        return LinkState.EXPIRED
+    return LinkState.VALID
+
+
+def check_token(token: str) -> LinkCheck:
+    """What a link's token opens, without writing anything."""
+    if not token or len(token) > 200:
+        return LinkCheck(LinkState.UNKNOWN)
+    invitation = (
+        Invitation.objects.filter(token_hash=token_hash(token))
+        .select_related("participant__campaign__departement", "participant__organisation")
         .first()
     )
+    return LinkCheck(invitation_state(invitation), invitation)
 
 
-def invitation_url(participant: Participant) -> str:
-    path = reverse("diagnostic:respond", args=[invitation_token(participant)])
-    return settings.PARCOURS_PUBLIC_URL.rstrip("/") + path
+def issue_invitation(participant: Participant, *, user=None) -> tuple[str, Invitation]:
+    """A new link for the structure, replacing its live one; returns the clear token (never stored)."""
+    participant.invitations.filter(replaced_at=None).update(replaced_at=timezone.now())
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = Invitation.objects.create(
+        participant=participant, token_hash=token_hash(token), issued_by=user
+    )
+    return token, invitation
 
 
 # --- Campaigns --------------------------------------------------------------------------------------
@@ -212,7 +256,7 @@ def remove_participant(actor: Actor, participant: Participant) -> None:
     participant.delete()
 
 
-def _invitation_body(participant: Participant, *, reminder: bool) -> str:
+def _invitation_body(participant: Participant, url: str, *, reminder: bool) -> str:
     campaign = participant.campaign
     lines = [
         "Bonjour,",
@@ -235,8 +279,10 @@ def _invitation_body(participant: Participant, *, reminder: bool) -> str:
         "dans votre navigateur : les noms ne quittent pas votre poste. La phrase secrète de la campagne vous "
         "est communiquée séparément par le secrétariat de la commission.",
         "",
-        f"Pour répondre : {invitation_url(participant)}",
-        "Ce lien est propre à votre structure : ne le transférez qu'aux personnes qui répondront pour elle.",
+        f"Pour répondre : {url}",
+        "Ce lien est propre à votre structure : ne le transférez qu'aux personnes qui répondront pour elle. "
+        f"Il est valable jusqu'au {last_valid_day(campaign):%d/%m/%Y} inclus et remplace tout lien reçu "
+        "auparavant pour cette campagne.",
     ]
     if campaign.message:
         lines += ["", campaign.message]
@@ -244,18 +290,38 @@ def _invitation_body(participant: Participant, *, reminder: bool) -> str:
     return "\n".join(lines)
 
 
-def send_invitation(participant: Participant) -> bool:
-    """Queue the invitation e-mail (once per structure); False when the structure has no e-mail."""
-    if not participant.email:
-        return False
+def last_valid_day(campaign: Campaign) -> date:
+    return rules.invitation_expiry(campaign.deadline).date() - timedelta(days=1)
+
+
+def _queue_invitation(participant: Participant, *, user=None, reminder: bool = False, today=None) -> None:
+    """Issue a new link (replacing the live one) and queue the e-mail that carries it."""
+    token, invitation = issue_invitation(participant, user=user)
+    campaign = participant.campaign
+    key = (
+        f"diagnostic-reminder:{participant.public_id}:{today.isoformat()}"
+        if reminder
+        else f"diagnostic-invitation:{invitation.public_id}"
+    )
     outbox.queue_email(
-        departement=participant.campaign.departement,
-        idempotency_key=f"diagnostic-invitation:{participant.public_id}",
+        departement=campaign.departement,
+        idempotency_key=key,
         to=participant.email,
-        subject=f"Diagnostic territorial — {participant.campaign.title}",
-        body=_invitation_body(participant, reminder=False),
+        subject=(
+            f"Relance — diagnostic territorial — {campaign.title}"
+            if reminder
+            else f"Diagnostic territorial — {campaign.title}"
+        ),
+        body=_invitation_body(participant, invitation_url(token), reminder=reminder),
         related=participant,
     )
+
+
+def send_invitation(participant: Participant) -> bool:
+    """Queue the invitation e-mail with a new link; False when the structure has no e-mail."""
+    if not participant.email:
+        return False
+    _queue_invitation(participant)
     if participant.invited_at is None:
         participant.invited_at = timezone.now()
         participant.save(update_fields=["invited_at", "updated_at"])
@@ -292,14 +358,7 @@ def remind(actor: Actor, campaign: Campaign, *, today: date) -> int:
     for participant in campaign.participants.filter(answered_at=None).exclude(email=""):
         if participant.reminded_at and timezone.localdate(participant.reminded_at) == today:
             continue
-        outbox.queue_email(
-            departement=campaign.departement,
-            idempotency_key=f"diagnostic-reminder:{participant.public_id}:{today.isoformat()}",
-            to=participant.email,
-            subject=f"Relance — diagnostic territorial — {campaign.title}",
-            body=_invitation_body(participant, reminder=True),
-            related=participant,
-        )
+        _queue_invitation(participant, user=actor.user, reminder=True, today=today)
         participant.reminded_at = now
         participant.reminder_count += 1
         participant.invited_at = participant.invited_at or now
@@ -307,6 +366,31 @@ def remind(actor: Actor, campaign: Campaign, *, today: date) -> int:
         count += 1
     audit.record(actor, "update", campaign, detail=f"relance de {count} structure(s)")
     return count
+
+
+@transaction.atomic
+def reissue_invitation(actor: Actor, participant: Participant) -> str:
+    """The secretariat issues a new link for one structure: the previous one stops working at once. The new
+    link is e-mailed to the structure when it has an address; the clear token is returned to be shown once
+    to the secretariat (never stored)."""
+    campaign = participant.campaign
+    if campaign.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if campaign.state != CampaignState.OPEN:
+        raise ValidationError(
+            "Les liens d'invitation s'émettent quand la campagne est ouverte "
+            "(pas avant, ni après sa clôture)."
+        )
+    if participant.email:
+        _queue_invitation(participant, user=actor.user)
+        token = None
+    else:
+        token, _ = issue_invitation(participant, user=actor.user)
+    if participant.invited_at is None:
+        participant.invited_at = timezone.now()
+        participant.save(update_fields=["invited_at", "updated_at"])
+    audit.record(actor, "update", participant, detail="nouveau lien d'invitation")
+    return token or ""
 
 
 @transaction.atomic

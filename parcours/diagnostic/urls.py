@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, campaigns, keylist, report, respond
+from .views import analysis, campaigns, keylist, link, report, respond
 
 app_name = "diagnostic"
 
@@ -30,6 +30,14 @@ urlpatterns = [
     path("rapports/", report.ReportListView.as_view(), name="reports"),
     path("campagne/<uuid:pk>/rapport/", report.ReportView.as_view(), name="report"),
     path("campagne/<uuid:pk>/rapport.pdf", report.ReportPdfView.as_view(), name="report_pdf"),
-    path("reponse/<str:token>/", respond.RespondView.as_view(), name="respond"),
-    path("reponse/<str:token>/liste/", keylist.KeyListView.as_view(), name="key_list"),
+    path(
+        "campagne/<uuid:pk>/structure/<uuid:participant>/nouveau-lien/",
+        campaigns.ReissueLinkView.as_view(),
+        name="reissue_link",
+    ),
+    # The structure's link (the token is exchanged for a bound session), then its pages, without the token.
+    path("invitation/<str:token>/", link.InvitationView.as_view(), name="invitation"),
+    path("structure/<uuid:participant>/repondre/", link.MemberEntryView.as_view(), name="member_entry"),
+    path("reponse/", respond.RespondView.as_view(), name="respond"),
+    path("reponse/liste/", keylist.KeyListView.as_view(), name="key_list"),
 ]

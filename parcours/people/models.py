@@ -7,7 +7,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
-from parcours.core.crypto import EncryptedDateField, EncryptedTextField, blind_index
+from parcours.core.crypto import EncryptedDateField, EncryptedTextField, blind_index, field_label
 from parcours.core.models import BaseModel, Departement, Organisation, User
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -66,10 +66,13 @@ class PersonQuerySet(models.QuerySet):
         """Exact search through blind indexes (names of the person and of their aliases)."""
         qs = self
         if last_name:
-            digest = blind_index(last_name)
-            qs = qs.filter(Q(last_name_bidx=digest) | Q(aliases__name_bidx=digest))
+            # Each field has its own index key: the name is hashed once per field it is looked up in.
+            qs = qs.filter(
+                Q(last_name_bidx=blind_index(last_name, label=PERSON_LAST_NAME))
+                | Q(aliases__name_bidx=blind_index(last_name, label=ALIAS_NAME))
+            )
         if birth_date:
-            qs = qs.filter(birth_date_bidx=blind_index(birth_date))
+            qs = qs.filter(birth_date_bidx=blind_index(birth_date, label=PERSON_BIRTH_DATE))
         return qs.distinct()
 
 
@@ -137,8 +140,8 @@ class Person(BaseModel):
 
     def refresh_indexes(self) -> None:
         """Blind indexes and coded fields derived from the identity (called by services before save)."""
-        self.last_name_bidx = blind_index(self.last_name)
-        self.birth_date_bidx = blind_index(self.birth_date)
+        self.last_name_bidx = blind_index(self.last_name, label=PERSON_LAST_NAME)
+        self.birth_date_bidx = blind_index(self.birth_date, label=PERSON_BIRTH_DATE)
         self.birth_year = self.birth_date.year
         if not self.pseudonym:
             self.pseudonym = new_pseudonym(self.departement.code)
@@ -157,6 +160,12 @@ class PersonAlias(BaseModel):
     class Meta:
         ordering = ["created_at"]
         verbose_name = "alias"
+
+
+# Labels of the blind indexes (their keys are derived from them: see parcours.core.crypto).
+PERSON_LAST_NAME = field_label(Person, "last_name")
+PERSON_BIRTH_DATE = field_label(Person, "birth_date")
+ALIAS_NAME = field_label(PersonAlias, "name")
 
 
 class ConsentPurpose(models.TextChoices):

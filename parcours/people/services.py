@@ -14,7 +14,7 @@ from parcours.core.crypto import blind_index
 from parcours.core.models import Alert, Organisation
 from parcours.core.services import raise_alert
 
-from .models import Consent, ConsentPurpose, FollowUpNote, Person, PersonAlias, Share
+from .models import ALIAS_NAME, Consent, ConsentPurpose, FollowUpNote, Person, PersonAlias, Share
 
 
 def _require_association(actor: Actor, person: Person | None = None) -> None:
@@ -55,7 +55,9 @@ def update_person(*, actor: Actor, person: Person) -> Person:
 @transaction.atomic
 def add_alias(*, actor: Actor, person: Person, kind: str, name: str) -> PersonAlias:
     _require_association(actor, person)
-    alias = PersonAlias.objects.create(person=person, kind=kind, name=name, name_bidx=blind_index(name))
+    alias = PersonAlias.objects.create(
+        person=person, kind=kind, name=name, name_bidx=blind_index(name, label=ALIAS_NAME)
+    )
     audit.record(actor, "update", person, detail="alias ajouté")
     return alias
 

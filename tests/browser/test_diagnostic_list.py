@@ -275,14 +275,15 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
         period_end=REFERENCE,
     )
     participant = ParticipantFactory(campaign=campaign, name="Accueil de nuit fictif")
-    url = f"/diagnostic/reponse/{services.invitation_token(participant)}/liste/"
+    token, _ = services.issue_invitation(participant)
     keys_file = cli_keys_file(tmp_path, monkeypatch)
 
     page = web.new_page()
     requests = []
     page.on("request", lambda request: requests.append(request))
 
-    page.goto(url)
+    page.goto(f"/diagnostic/invitation/{token}/")  # the link binds this browser's session, then
+    page.goto("/diagnostic/reponse/liste/")  # the list page's address carries no token
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Liste des personnes connues")
     expect(page.get_by_test_id("list-status")).to_have_text("Aucune liste transmise pour l'instant.")
@@ -477,7 +478,9 @@ def test_without_javascript_the_page_says_so_and_offers_nothing_to_send(browser,
     )
     try:
         page = context.new_page()
-        page.goto(f"/diagnostic/reponse/{services.invitation_token(participant)}/liste/")
+        token, _ = services.issue_invitation(participant)
+        page.goto(f"/diagnostic/invitation/{token}/")
+        page.goto("/diagnostic/reponse/liste/")
         check_page(page)
         expect(page.get_by_test_id("noscript")).to_contain_text("Cette page a besoin de JavaScript")
         expect(page.get_by_test_id("noscript")).to_contain_text("parcours-linkage-keys")

@@ -16,7 +16,14 @@ from parcours.outbox.models import OutgoingEmail
 from tests.conftest import client_for
 from tests.views.helpers import assert_unchanged, db_snapshot
 
-from ..factories import CampaignFactory, OrganisationFactory, ParticipantFactory, give_key_list
+from ..factories import (
+    CampaignFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    give_key_list,
+    link_in,
+    open_invitation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +73,11 @@ def test_the_secretariat_runs_a_campaign_from_creation_to_closing(sec, departeme
     }
 
     lycee = campaign.participants.get(name="Lycée professionnel fictif")
-    answer = Client().post(
-        reverse("diagnostic:respond", args=[services.invitation_token(lycee)]),
+    link = link_in(OutgoingEmail.objects.get(to="cpe@lycee.invalid").body)
+    structure = Client()
+    assert structure.get(link).status_code == 303
+    answer = structure.post(
+        reverse("diagnostic:respond"),
         {"total": "4", "minors": "2", "online": "1", "sex_female": "3", "sex_male": "1"},
         follow=True,
     )
@@ -83,9 +93,7 @@ def test_the_secretariat_runs_a_campaign_from_creation_to_closing(sec, departeme
 
     response = sec.post(reverse("diagnostic:close", args=[campaign.public_id]), follow=True)
     assert "Campagne close" in text(response)
-    late = Client().post(
-        reverse("diagnostic:respond", args=[services.invitation_token(lycee)]), {"total": "9"}, follow=True
-    )
+    late = structure.post(reverse("diagnostic:respond"), {"total": "9"}, follow=True)
     assert "ne sont plus acceptées" in text(late)
     lycee.refresh_from_db()
     assert lycee.answers["total"] == 4
@@ -93,22 +101,25 @@ def test_the_secretariat_runs_a_campaign_from_creation_to_closing(sec, departeme
 
 def test_an_inconsistent_answer_is_shown_back_with_its_reason_and_nothing_saved():
     participant = ParticipantFactory()
-    url = reverse("diagnostic:respond", args=[services.invitation_token(participant)])
+    structure = Client()
+    open_invitation(structure, participant)
+    url = reverse("diagnostic:respond")
     before = db_snapshot()
-    response = Client().post(url, {"total": "3", "sex_female": "2", "sex_male": "2", "minors": "-1"})
+    response = structure.post(url, {"total": "3", "sex_female": "2", "sex_male": "2", "minors": "-1"})
     assert response.status_code == 200
     page = text(response)
     assert "Le formulaire contient des erreurs" in page and "Le nombre ne peut pas être négatif." in page
-    response = Client().post(url, {"total": "3", "sex_female": "2", "sex_male": "2"})
+    response = structure.post(url, {"total": "3", "sex_female": "2", "sex_male": "2"})
     assert "la somme (4) dépasse le nombre total (3)" in text(response)
     assert_unchanged(before)
 
 
 def test_a_forged_link_is_not_found():
     participant = ParticipantFactory()
-    token = services.invitation_token(participant)
-    assert Client().get(reverse("diagnostic:respond", args=[token + "x"])).status_code == 404
-    assert Client().get(reverse("diagnostic:respond", args=["nimporte-quoi"])).status_code == 404
+    token, _ = services.issue_invitation(participant)
+    for bad in (token + "x", token[:-1], "nimporte-quoi", str(participant.public_id)):
+        response = Client().get(reverse("diagnostic:invitation", args=[bad]))
+        assert response.status_code == 404 and "Lien inconnu" in text(response)
 
 
 def test_opening_without_structures_or_with_a_close_deadline_is_refused(sec, departement, actors):
@@ -164,7 +175,12 @@ def test_an_invited_organisation_finds_the_survey_on_its_board(clients, actors, 
     participant = ParticipantFactory(campaign=campaign, organisation=association, name=association.name)
     board = text(clients["association_worker"].get(reverse("home")))
     assert "Répondre au diagnostic territorial" in board
-    assert reverse("diagnostic:respond", args=[services.invitation_token(participant)]) in board
+    entry = reverse("diagnostic:member_entry", args=[participant.public_id])
+    assert entry in board
+    # No link needed: the member's account opens the structure's questionnaire.
+    response = clients["association_worker"].get(entry)
+    assert response.status_code == 303 and response["Location"] == reverse("diagnostic:respond")
+    assert escape(association.name) in text(clients["association_worker"].get(reverse("diagnostic:respond")))
     services.submit_answers(participant, {"total": 0})
     assert "Répondre au diagnostic territorial" not in text(
         clients["association_worker"].get(reverse("home"))

@@ -20,6 +20,7 @@ from ..factories import (
     ParticipantFactory,
     give_key_list,
     key_payload,
+    link_in,
     make_actor,
 )
 
@@ -77,7 +78,7 @@ def test_opening_invites_each_structure_once_and_reminders_once_a_day(
     assert [s.startswith("Diagnostic territorial") for s in subjects].count(True) == 2
     invitation = OutgoingEmail.objects.get(to="ch@exemple.invalid")
     participant = campaign.participants.get(name="Centre hospitalier fictif")
-    assert services.invitation_url(participant) in invitation.body
+    assert services.check_token(link_in(invitation.body).split("/")[-2]).invitation.participant == participant
     assert services.remind(ddfe, campaign, today=today()) == 2
     assert services.remind(ddfe, campaign, today=today()) == 0  # once a day
     services.submit_answers(participant, {"total": 3})
@@ -86,10 +87,11 @@ def test_opening_invites_each_structure_once_and_reminders_once_a_day(
 
 def test_a_token_gives_back_its_structure_and_a_forged_one_nothing():
     participant = ParticipantFactory()
-    token = services.invitation_token(participant)
-    assert services.participant_from_token(token) == participant
-    assert services.participant_from_token(token[:-2] + "xx") is None
-    assert services.participant_from_token(str(participant.public_id)) is None
+    token, _ = services.issue_invitation(participant)
+    assert services.check_token(token).invitation.participant == participant
+    assert services.check_token(token).valid
+    for forged in (token[:-2] + "xx", str(participant.public_id), "", "x" * 500):
+        assert services.check_token(forged).state == services.LinkState.UNKNOWN
 
 
 def test_answers_that_exceed_the_total_are_refused_and_nothing_is_saved():

@@ -1,16 +1,15 @@
 # ruff: noqa: E501 (one aligned column per role)
 """Authorisation-matrix rows of the diagnostic territorial (parcours/diagnostic).
 
-The structure's pages (`respond`, `key_list`) are reached through its invitation link, a signed token:
-whoever holds the link answers for the structure, with or without an account (structures of the free list
-have none). They answer 200 to everyone holding the link and 404 to a forged one.
+The structure's pages (`respond`, `key_list`) are reached through its invitation link (rows in h5.py): the
+link binds the browser's session to the structure, with or without an account (structures of the free list
+have none). Without that binding, they answer 403 to everyone.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from parcours.diagnostic import services
 from tests.factories import CampaignFactory, ParticipantFactory
 from tests.matrix_rows.base import GET, POST, Row, _none
 
@@ -36,11 +35,6 @@ def _participant(w, data=None):
     return {"pk": participant.campaign.public_id, "participant": participant.public_id}, data
 
 
-def _token(w):
-    participant = ParticipantFactory(campaign=_campaign(w))
-    return {"token": services.invitation_token(participant)}, None
-
-
 # fmt: off
 #                                                                            S    SG   AW   AM   CM   PA   IM   NA   AD    anon
 ROWS: dict[str, Row] = {
@@ -62,8 +56,8 @@ ROWS: dict[str, Row] = {
     "diagnostic:reports": Row(GET, _none,                                  (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
     "diagnostic:report": Row(GET, _open,                                   (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
     "diagnostic:report_pdf": Row(GET, _open,                               (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
-    # The invitation link is the credential (see the module's docstring).
-    "diagnostic:respond": Row(GET, _token,                                 (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
-    "diagnostic:key_list": Row(GET, _token,                                (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
+    # Reached through the session bound by the invitation link (see the module's docstring and h5.py).
+    "diagnostic:respond": Row(GET, _none,                                  (403, 403, 403, 403, 403, 403, 403, 403, 403), 403),
+    "diagnostic:key_list": Row(GET, _none,                                 (403, 403, 403, 403, 403, 403, 403, 403, 403), 403),
 }
 # fmt: on

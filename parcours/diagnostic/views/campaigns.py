@@ -245,7 +245,8 @@ class ParticipantView(ActorRequiredMixin, TemplateView):
             "nav": "diagnostic",
             "campaign": campaign,
             "participant": participant,
-            "invitation_url": services.invitation_url(participant),
+            "live_invitation": participant.invitations.filter(replaced_at=None).first(),
+            "link_last_day": services.last_valid_day(campaign),
             "key_list": getattr(participant, "key_list", None),
             "form": form or ContactForm(initial={"email": participant.email}),
             **questionnaire.rows(participant.answers.get),
@@ -277,6 +278,34 @@ class ParticipantView(ActorRequiredMixin, TemplateView):
                 "diagnostic:participant", pk=campaign.public_id, participant=participant.public_id
             )
         return self.render_to_response(self.context(campaign, participant, form))
+
+
+class ReissueLinkView(ParticipantView):
+    """POST only: a new invitation link for the structure; the previous one stops working at once.
+
+    With an e-mail address, the link goes to the structure by e-mail only. Without one, it is shown here,
+    once, for the secretariat to pass on (the page is not kept by the browser, the token is not stored)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        campaign, participant = self.get_objects()
+        page = redirect("diagnostic:participant", pk=campaign.public_id, participant=participant.public_id)
+        try:
+            token = services.reissue_invitation(self.actor, participant)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return page
+        if not token:
+            messages.success(
+                request, f"Nouveau lien envoyé à {participant.email} ; l'ancien lien ne fonctionne plus."
+            )
+            return page
+        response = self.render_to_response(
+            {**self.context(campaign, participant), "new_link": services.invitation_url(token)}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class RemoveParticipantView(CampaignActionView):

@@ -1,5 +1,5 @@
-"""A structure's list of people, sent as pseudonymous keys computed in its browser (no login: the invitation
-token names the structure).
+"""A structure's list of people, sent as pseudonymous keys computed in its browser (no login: the session
+bound by the structure's invitation link names the structure, see `link.py`).
 
 The names, first names and birth dates are read and turned into keys by `static/parcours/diagnostic_list.js`
 on the structure's computer; the identity inputs have no `name` and sit outside the form, so that only the
@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -20,25 +19,19 @@ from django.views.generic import View
 
 from .. import rules, services
 from ..models import CampaignState, KeyList
+from .link import BoundParticipantMixin
 
 
 # never_cache: no copy of the page in the browser's caches, and no back/forward cache either, so the rows read
 # by the script do not outlive the page.
 @method_decorator([login_not_required, never_cache], name="dispatch")
-class KeyListView(View):
+class KeyListView(BoundParticipantMixin, View):
     template_name = "diagnostic/key_list.html"
 
-    def dispatch(self, request, token, *args, **kwargs):
-        self.token = token
-        self.participant = services.participant_from_token(token)
-        if self.participant is None:
-            raise Http404
-        return super().dispatch(request, token, *args, **kwargs)
-
-    def get(self, request, token):
+    def get(self, request):
         return self.render_page()
 
-    def post(self, request, token):
+    def post(self, request):
         withdraw = request.POST.get("action") == "withdraw"
         try:
             if withdraw:
@@ -51,7 +44,7 @@ class KeyListView(View):
         except ValidationError as exc:
             return self.render_page(errors=exc.messages)
         messages.success(request, message)
-        return redirect("diagnostic:key_list", token=token)
+        return redirect("diagnostic:key_list")
 
     def withdraw(self) -> str:
         had_list = KeyList.objects.filter(participant=self.participant).exists()
@@ -69,7 +62,6 @@ class KeyListView(View):
                 "title": f"Liste des personnes — {campaign.title}",
                 "participant": self.participant,
                 "campaign": campaign,
-                "token": self.token,
                 "key_list": KeyList.objects.filter(participant=self.participant).first(),
                 "accepts": campaign.accepts_answers,
                 "draft": campaign.state == CampaignState.DRAFT,

@@ -1,34 +1,28 @@
-"""The surveyed structure's pages, reached through its invitation link (no account needed)."""
+"""The surveyed structure's questionnaire, reached through its invitation link (no account needed): the link
+binds the session (see `link.py`), this page's address carries no token."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import View
 
 from parcours.core.views_base import apply_errors
 
 from .. import questionnaire, services
 from ..forms import SurveyForm
-from ..models import Participant
+from .link import BoundParticipantMixin
 
 
-def participant_or_404(token: str) -> Participant:
-    participant = services.participant_from_token(token)
-    if participant is None:
-        raise Http404
-    return participant
-
-
-@method_decorator(login_not_required, name="dispatch")
-class RespondView(View):
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class RespondView(BoundParticipantMixin, View):
     template_name = "diagnostic/respond.html"
 
-    def render_page(self, request, participant, token, form):
+    def render_page(self, request, participant, form):
         return render(
             request,
             self.template_name,
@@ -36,23 +30,22 @@ class RespondView(View):
                 "nav": "",
                 "participant": participant,
                 "campaign": participant.campaign,
-                "token": token,
                 "form": form,
                 "key_list": getattr(participant, "key_list", None),
                 **questionnaire.rows(participant.answers.get),
             },
         )
 
-    def get(self, request, token):
-        participant = participant_or_404(token)
+    def get(self, request):
+        participant = self.participant
         form = SurveyForm(initial=participant.answers) if participant.campaign.accepts_answers else None
-        return self.render_page(request, participant, token, form)
+        return self.render_page(request, participant, form)
 
-    def post(self, request, token):
-        participant = participant_or_404(token)
+    def post(self, request):
+        participant = self.participant
         if not participant.campaign.accepts_answers:
             messages.error(request, "La campagne n'est pas ouverte : les réponses ne sont plus acceptées.")
-            return redirect("diagnostic:respond", token=token)
+            return redirect("diagnostic:respond")
         form = SurveyForm(request.POST)
         if form.is_valid():
             try:
@@ -65,5 +58,5 @@ class RespondView(View):
                     "Merci : votre réponse est enregistrée. Vous pouvez la corriger jusqu'à la clôture de la "
                     "campagne.",
                 )
-                return redirect("diagnostic:respond", token=token)
-        return self.render_page(request, participant, token, form)
+                return redirect("diagnostic:respond")
+        return self.render_page(request, participant, form)

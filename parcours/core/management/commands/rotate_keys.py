@@ -4,7 +4,8 @@ the primary field key; optionally recompute the blind indexes.
 Usage (see docs/chiffrement.md):
 - put the new key first in PARCOURS_FIELD_KEYS (old keys after it), then `manage.py rotate_keys`;
 - in development, `manage.py rotate_keys --new-key` generates the key and prepends it to the key file;
-- after a change of PARCOURS_BLIND_INDEX_KEY, `manage.py rotate_keys --reindex`.
+- after a change of PARCOURS_BLIND_INDEX_KEY (or of the index scheme), `manage.py rotate_keys --reindex`
+  recomputes every `x_bidx` with the key derived for its field `x`.
 
 The command reads and writes the stored tokens directly (raw SQL), so a value is never decrypted into
 memory for re-encryption, never echoed, and `updated_at` is left alone. It prints counts only.
@@ -22,7 +23,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from parcours.core import audit
-from parcours.core.crypto import EncryptedDateField, EncryptedTextField, blind_index, rotate_token
+from parcours.core.crypto import (
+    EncryptedDateField,
+    EncryptedTextField,
+    blind_index,
+    field_label,
+    rotate_token,
+)
 from parcours.core.maintenance import suspended_triggers
 from parcours.core.storage import EncryptedFileSystemStorage, UnreadableFile, reseal_tree
 
@@ -76,7 +83,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reindex",
             action="store_true",
-            help="Recalcule aussi les index aveugles avec la clé PARCOURS_BLIND_INDEX_KEY actuelle.",
+            help="Recalcule aussi les index aveugles, chacun avec la clé de son champ dérivée de "
+            "PARCOURS_BLIND_INDEX_KEY.",
         )
 
     def handle(self, *args, **options):
@@ -194,7 +202,7 @@ class Command(BaseCommand):
             queryset = model._base_manager.only("pk", *(source for _, source in pairs)).order_by("pk")
             for obj in queryset.iterator(chunk_size=BATCH_SIZE):
                 for index, source in pairs:
-                    setattr(obj, index, blind_index(getattr(obj, source)))
+                    setattr(obj, index, blind_index(getattr(obj, source), label=field_label(model, source)))
                 batch.append(obj)
                 if len(batch) >= BATCH_SIZE:
                     model._base_manager.bulk_update(batch, index_fields)

@@ -1,0 +1,12 @@
+-- Privileges of the application's PostgreSQL role (docs/audit.md, "Deux rôles en production").
+-- Run as the OWNER role (parcours_owner, which ran `manage.py migrate` and owns every table, trigger and
+-- function) after every migration:  psql "$DATABASE_OWNER_URL" -f docs/postgresql-droits.sql
+-- The application serves with parcours_app: it reads and writes rows, but owns nothing, so it can neither
+-- drop nor disable a trigger, nor replace a trigger function; it has no TRUNCATE right anywhere, and no
+-- UPDATE or DELETE right on the audit journal.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO parcours_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO parcours_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO parcours_app;
+REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM parcours_app;
+REVOKE UPDATE, DELETE ON core_auditevent FROM parcours_app;
