@@ -23,9 +23,14 @@ def suspended_triggers(connection, table: str):
         if not has_triggers(connection, table):
             yield
         elif connection.vendor == "postgresql":
+            # ALTER TABLE refuses to run with deferred foreign-key checks pending (rows written earlier in the
+            # transaction): they are run now, then deferred again as Django declares them.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER USER")
             yield
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         elif connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name",
