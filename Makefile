@@ -50,6 +50,7 @@ check: install ## Vérifications de déploiement avec les réglages de productio
 	DJANGO_ALLOWED_HOSTS=parcours.example DATABASE_URL=sqlite:///var/check.sqlite3 \
 	PARCOURS_FIELD_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
 	PARCOURS_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) PARCOURS_PUBLIC_URL=https://parcours.example \
+	PARCOURS_TRUSTED_PROXY_COUNT=1 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean: ## Supprime la base de démonstration et les clés locales (var/)

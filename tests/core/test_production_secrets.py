@@ -55,6 +55,7 @@ def run_check(**overrides) -> subprocess.CompletedProcess:
         "PARCOURS_FIELD_KEYS": FERNET,
         "PARCOURS_BLIND_INDEX_KEY": INDEX_KEY,
         "PARCOURS_PUBLIC_URL": URL,
+        "PARCOURS_TRUSTED_PROXY_COUNT": "1",
         **overrides,
     }
     env = {name: value for name, value in env.items() if value is not None}
