@@ -240,8 +240,9 @@ def test_agenda_and_summary_reads_are_audited_without_identity(commission, conve
     events = AuditEvent.objects.filter(user=doctor.user, action="view")
     agenda = events.get(object_type="commission.meeting")
     assert agenda.object_id == str(meeting.public_id) and "ordre du jour" in agenda.detail
-    summary = events.get(object_type="pathways.request")
-    assert summary.object_id == str(item.request.public_id)
+    # The summary is about a person: journaled against the person (one audited accessor).
+    summary = events.get(object_type="people.person")
+    assert summary.object_id == str(item.request.pathway.person.public_id)
     assert summary.detail.startswith("résumé pseudonymisé (séance du ")
     for event in events:
         for secret in IDENTITY:

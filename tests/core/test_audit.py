@@ -41,7 +41,7 @@ def test_secretariat_view_is_recorded_with_its_own_role(clients, actors, person)
     )
 
 
-def test_a_refused_access_to_another_association_s_person_leaves_no_view_event(
+def test_a_refused_access_to_another_association_s_person_leaves_no_view_event_but_a_refusal(
     clients, other_association, actors
 ):
     from tests.factories import PersonFactory
@@ -49,7 +49,8 @@ def test_a_refused_access_to_another_association_s_person_leaves_no_view_event(
     stranger = PersonFactory(organisation=other_association, created_by=actors["secretariat"].user)
     response = clients["association_worker"].get(f"/personnes/{stranger.public_id}/")
     assert response.status_code == 404
-    assert not AuditEvent.objects.filter(object_id=str(stranger.public_id)).exists()
+    events = AuditEvent.objects.filter(object_id=str(stranger.public_id))
+    assert list(events.values_list("action", flat=True)) == ["refused"]
 
 
 # --- Append-only ---
