@@ -98,6 +98,19 @@ NOT_PERSON_DATA = {
     "diagnostic:respond": "diagnostic : clés et agrégats, jamais un nom",
     "diagnostic:key_list": "diagnostic : clés et agrégats, jamais un nom",
     "outbox:list": "courriels aux membres et structures (objet, destinataire)",
+    "core:membership_decision": "habilitation d'un agent à confirmer",
+    "core:account_setup": "compte de l'agent : choix du mot de passe",
+    "core:password_change": "compte de l'agent : mot de passe",
+    "core:password_reset": "compte de l'agent : mot de passe oublié",
+    "core:password_reset_sent": "compte de l'agent : mot de passe oublié",
+    "core:password_reset_confirm": "compte de l'agent : mot de passe oublié",
+    "second_factor": "compte de l'agent : double authentification",
+    "second_factor_enrol": "compte de l'agent : double authentification",
+    "second_factor_verify": "compte de l'agent : double authentification",
+    "proconnect_start": "connexion ProConnect",
+    "proconnect_callback": "connexion ProConnect",
+    "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
+    "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
 }
 
 
