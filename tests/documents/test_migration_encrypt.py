@@ -17,7 +17,7 @@ from parcours.core.maintenance import suspended_triggers
 from parcours.core.storage import MAGIC, unseal
 
 BEFORE = [("documents", "0002_frozen_documents_sqlite")]
-AFTER = [("documents", "0003_h1_encrypt_generated_html_and_files")]
+AFTER = [("documents", "0003_encrypt_generated_html_and_files")]
 HTML = "<p>Madame Séraphine QUILLEBARDE, née le 19 juillet 1983</p>"
 
 

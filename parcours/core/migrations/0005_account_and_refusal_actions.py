@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_h5_audit_journal_sealed'),
+        ('core', '0004_audit_journal_sealed'),
     ]
 
     operations = [

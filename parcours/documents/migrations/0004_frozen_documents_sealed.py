@@ -58,5 +58,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0003_h1_encrypt_generated_html_and_files")]
+    dependencies = [("documents", "0003_encrypt_generated_html_and_files")]
     operations = [migrations.RunPython(create, drop)]

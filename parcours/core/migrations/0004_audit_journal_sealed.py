@@ -82,5 +82,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_h2_membership_confirmation_and_account_events")]
+    dependencies = [("core", "0003_membership_confirmation_and_account_events")]
     operations = [migrations.RunPython(create, drop)]
