@@ -1,5 +1,5 @@
 # ruff: noqa: E501 (one aligned column per role)
-"""Matrix rows of accounts and held grants (issue 9, h2).
+"""Matrix rows of accounts and held grants (issue 9).
 
 The password pages reached from the login page or from an e-mail link are public (an anonymous visitor gets
 them: 200); changing one's password needs a session. A held grant is confirmed by the role that confirms it

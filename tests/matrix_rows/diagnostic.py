@@ -1,7 +1,7 @@
 # ruff: noqa: E501 (one aligned column per role)
 """Authorisation-matrix rows of the diagnostic territorial (parcours/diagnostic).
 
-The structure's pages (`respond`, `key_list`) are reached through its invitation link (rows in h5.py): the
+The structure's pages (`respond`, `key_list`) are reached through its invitation link (rows in invitations.py): the
 link binds the browser's session to the structure, with or without an account (structures of the free list
 have none). Without that binding, they answer 403 to everyone.
 """
@@ -56,7 +56,7 @@ ROWS: dict[str, Row] = {
     "diagnostic:reports": Row(GET, _none,                                  (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
     "diagnostic:report": Row(GET, _open,                                   (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
     "diagnostic:report_pdf": Row(GET, _open,                               (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
-    # Reached through the session bound by the invitation link (see the module's docstring and h5.py).
+    # Reached through the session bound by the invitation link (see the module's docstring and invitations.py).
     "diagnostic:respond": Row(GET, _none,                                  (403, 403, 403, 403, 403, 403, 403, 403, 403), 403),
     "diagnostic:key_list": Row(GET, _none,                                 (403, 403, 403, 403, 403, 403, 403, 403, 403), 403),
 }
