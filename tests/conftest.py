@@ -48,6 +48,34 @@ def pdf_upload(name="piece.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
+def _flush_as_the_owner():
+    """Between transactional tests (live server, migrations), Django empties every table with one TRUNCATE.
+    On PostgreSQL the journal and frozen documents refuse TRUNCATE (core/0004, documents/0004), as they must
+    for the application's role. The test database's user is a superuser, the owner's counterpart: it empties
+    the tables with the triggers set aside for that statement only (session_replication_role, which only a
+    superuser may set), as the owner would for a restore drill. Production code never does this."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    plain_sql_flush = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = plain_sql_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if not statements:
+            return statements
+        return [
+            "SET LOCAL session_replication_role = replica;",
+            *statements,
+            "SET LOCAL session_replication_role = DEFAULT;",
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_as_the_owner()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.STORAGES = {

@@ -10,6 +10,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)  # the database, keys, files and e-mails of the demo: no other local account reads them
 _secret_file = VAR_DIR / "secret_key"
 if not _secret_file.exists():
     _secret_file.write_text(get_random_secret_key())

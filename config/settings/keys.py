@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 def ensure_local_keys(key_dir: Path) -> tuple[list[str], str]:
     """Return (field keys, blind-index key), creating the files on first start (mode 0600)."""
     key_dir.mkdir(parents=True, exist_ok=True)
+    key_dir.chmod(0o700)
     field_file = key_dir / "field_keys"
     index_file = key_dir / "blind_index_key"
     if not field_file.exists():
