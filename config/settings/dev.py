@@ -1,5 +1,7 @@
 """Development and demo: works with zero environment variables (SQLite and keys under var/)."""
 
+import os
+
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
@@ -15,7 +17,10 @@ _secret_file = VAR_DIR / "secret_key"
 if not _secret_file.exists():
     _secret_file.write_text(get_random_secret_key())
     _secret_file.chmod(0o600)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=_secret_file.read_text().strip())
+# Read as is, not through env(default=...): django-environ treats a value starting with "$" as the name of
+# another variable and recursed without end on such a generated key (about one fresh demo in 50 failed to
+# start: the build failure seen once in ~15 builds).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _secret_file.read_text().strip()
 
 if not PARCOURS_FIELD_KEYS or not PARCOURS_BLIND_INDEX_KEY:
     PARCOURS_FIELD_KEYS, PARCOURS_BLIND_INDEX_KEY = ensure_local_keys(PARCOURS_KEY_DIR)
