@@ -205,6 +205,26 @@ def test_a_sensitive_file_read_outside_the_secretariat_raises_the_alert(world, a
     assert Alert.objects.count() == before
 
 
+def test_a_list_reloaded_does_not_flood_the_board_but_every_read_is_journaled(world, actors):
+    """The association's list shows a sensitive file: one alert while it is not handled, however many times
+    the list is reloaded or sorted that day; each load stays in the journal; once handled, a new read alerts
+    again."""
+    from parcours.core.services import acknowledge_alert
+
+    person = world.person
+    Person.objects.filter(pk=person.pk).update(is_sensitive=True)
+    worker = client_for(actors[Role.ASSOCIATION_WORKER])
+    for query in ("", "?tri=code", "?tri=-code", ""):
+        assert worker.get(reverse("people:list") + query).status_code == 200
+    alerts = Alert.objects.filter(object_id=str(person.public_id), kind=Alert.Kind.SENSITIVE_ACCESS)
+    assert alerts.count() == 1
+    reads = AuditEvent.objects.filter(object_id=str(person.public_id), action="view")
+    assert reads.count() == 4
+    acknowledge_alert(actor=actors[S], alert=alerts.get())
+    worker.get(reverse("people:list"))
+    assert alerts.count() == 2
+
+
 def test_an_out_of_scope_attempt_is_journaled_as_refused(world, other_association):
     """Another association's worker tries a person's file: 404, and the journal keeps the attempt, against
     the requested id (never an identity)."""

@@ -262,13 +262,19 @@ def decide_membership(*, actor: Actor, membership: Membership, confirm: bool) ->
 
 
 def raise_alert(*, departement, kind: str, message: str, obj=None) -> Alert:
-    return Alert.objects.create(
-        departement=departement,
-        kind=kind,
-        message=message,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.public_id) if obj is not None else "",
-    )
+    """One alert per situation and day: the same reader seeing the same sensitive file the same way again
+    (a list reloaded, sorted, paged) does not add a line while the first is not handled. Every read is in
+    the audit journal anyway; the alert is the signal, not the record."""
+    fields = {
+        "departement": departement,
+        "kind": kind,
+        "message": message,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.public_id) if obj is not None else "",
+    }
+    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    pending = Alert.objects.filter(**fields, acknowledged_at__isnull=True, created_at__gte=start_of_day)
+    return pending.first() or Alert.objects.create(**fields)
 
 
 @transaction.atomic
