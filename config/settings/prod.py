@@ -1,16 +1,24 @@
 """Production: no default for any secret; refuses to start without them."""
 
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env, for_a_team
 from .keys import check_production_secrets
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Secrets are read as they are, not through env(): django-environ takes a value beginning with "$" as the
+# name of another variable, and its error message would then print the rest of the secret.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY est obligatoire en production.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": for_a_team(env.db("DATABASE_URL"))}  # SQLite: the embedded default
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS", default=[])
-PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY", default="")
+PARCOURS_BLIND_INDEX_KEY = os.environ.get("PARCOURS_BLIND_INDEX_KEY", "")
 PARCOURS_PUBLIC_URL = env("PARCOURS_PUBLIC_URL", default="")
 # Refuses to start with a missing or short key, or without an https public URL (docs/chiffrement.md).
 check_production_secrets(PARCOURS_FIELD_KEYS, PARCOURS_BLIND_INDEX_KEY, PARCOURS_PUBLIC_URL)

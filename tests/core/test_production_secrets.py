@@ -79,3 +79,14 @@ def test_production_settings_refuse_to_start_with_a_short_index_key_or_no_public
     )
     missing = run_check(PARCOURS_PUBLIC_URL=None)
     assert missing.returncode != 0 and "PARCOURS_PUBLIC_URL" in missing.stderr
+
+
+def test_secrets_beginning_with_a_dollar_are_taken_as_they_are():
+    """django-environ read "$..." as the name of another variable, and named the rest of the secret in its
+    error: production reads its secrets as they are."""
+    secret = "$Secret-de-production-" + "s" * 40
+    index_key = "$" + "k" * 40
+    result = run_check(DJANGO_SECRET_KEY=secret, PARCOURS_BLIND_INDEX_KEY=index_key)
+    assert result.returncode == 0, result.stderr[-300:]
+    missing = run_check(DJANGO_SECRET_KEY=None)
+    assert missing.returncode != 0 and "DJANGO_SECRET_KEY" in missing.stderr
