@@ -103,3 +103,19 @@ def _rewrite_column(connection, table: str, column: str, change) -> int:
             )
             count = len(updates)
     return count
+
+
+def encrypt_columns_in_place(columns: list[tuple[str, str]]):
+    """The migration operation that encrypts each (table, column) in place, and decrypts it when reversed
+    (one definition for every app's "encrypt this column" migration)."""
+    from django.db import migrations
+
+    def encrypt(apps, schema_editor):
+        for table, column in columns:
+            encrypt_column(schema_editor.connection, table, column)
+
+    def decrypt(apps, schema_editor):
+        for table, column in columns:
+            decrypt_column(schema_editor.connection, table, column)
+
+    return migrations.RunPython(encrypt, decrypt)

@@ -4,21 +4,9 @@ The column stays text: only the state changes (no table rebuild on SQLite)."""
 
 from django.db import migrations
 
+from parcours.core.maintenance import encrypt_columns_in_place
+
 import parcours.core.crypto
-
-
-def encrypt(apps, schema_editor):
-    from parcours.core.maintenance import encrypt_column
-
-    for table, column in COLUMNS:
-        encrypt_column(schema_editor.connection, table, column)
-
-
-def decrypt(apps, schema_editor):
-    from parcours.core.maintenance import decrypt_column
-
-    for table, column in COLUMNS:
-        decrypt_column(schema_editor.connection, table, column)
 
 
 COLUMNS = [("commission_agendaitem", "motive"), ("commission_prefectdecision", "motive")]
@@ -46,5 +34,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(encrypt, decrypt),
+        encrypt_columns_in_place(COLUMNS),
     ]

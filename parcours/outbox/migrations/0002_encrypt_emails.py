@@ -2,21 +2,9 @@
 
 from django.db import migrations
 
+from parcours.core.maintenance import encrypt_columns_in_place
+
 import parcours.core.crypto
-
-
-def encrypt(apps, schema_editor):
-    from parcours.core.maintenance import encrypt_column
-
-    for table, column in COLUMNS:
-        encrypt_column(schema_editor.connection, table, column)
-
-
-def decrypt(apps, schema_editor):
-    from parcours.core.maintenance import decrypt_column
-
-    for table, column in COLUMNS:
-        decrypt_column(schema_editor.connection, table, column)
 
 
 COLUMNS = [("outbox_outgoingemail", "subject"), ("outbox_outgoingemail", "body")]
@@ -40,5 +28,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(encrypt, decrypt),
+        encrypt_columns_in_place(COLUMNS),
     ]
