@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bca_bootstrap
 from .classic import ClosedFormEstimate, chao_lower_bound, two_list_estimates
 from .errors import EstimationError
+from .linkage import DEFAULT_SPLIT_RATES, LinkageSensitivity, linkage_sensitivity
 from .loglinear import (
     DEFAULT_PTHRESH,
     IDENT_LABELS_FR,
@@ -92,6 +93,8 @@ class AnalysisResult:
     bic: BicSelection | None = field(default=None, repr=False)
     #: model-averaged estimate and MATA interval over Occam's window (an alternative to BCa)
     model_average: ModelAverage | None = field(default=None, repr=False)
+    #: estimates under assumed linkage split rates (0, 5, 10, 20 % by default)
+    linkage: LinkageSensitivity | None = field(default=None, repr=False)
     source: str | None = None
     pthresh: float = DEFAULT_PTHRESH
 
@@ -147,6 +150,7 @@ class AnalysisResult:
                 "stepwise_in_window": self.sensitivity.stepwise_in_window,
             },
             "model_average": self.model_average.to_dict() if self.model_average else None,
+            "linkage_sensitivity": self.linkage.to_dict() if self.linkage else None,
             "verdict": self.verdict,
             "warnings": list(self.warnings),
             "normal_ci": list(self.normal_ci),
@@ -229,6 +233,7 @@ def analyse(
     check_all_models: bool = False,
     bic: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
+    split_rates: Sequence[float] | None = DEFAULT_SPLIT_RATES,
 ) -> AnalysisResult:
     """Estimate the total population from a capture-history table.
 
@@ -247,6 +252,8 @@ def analyse(
             default: up to 5 lists; beyond (or with ``False``) the window is found by a
             neighbourhood search (see :mod:`.sensitivity`).
         progress: ``progress(done, total)`` called during the bootstrap (for a background task).
+        split_rates: assumed linkage split rates for :func:`~.linkage.linkage_sensitivity`
+            (``None`` or empty: not computed).
 
     Raises:
         EstimationError: invalid table or impossible estimation (French message).
@@ -354,6 +361,11 @@ def analyse(
     if reference_models:
         rc = closedp(table, ("M0", "Mt", "Mh Chao (LB)", "Mth Chao (LB)"))
     two = two_list_estimates(table, confidence) if table.n_lists == 2 else {}
+    linkage = (
+        linkage_sensitivity(table, split_rates, pthresh=pthresh, confidence=confidence)
+        if split_rates
+        else None
+    )
     ca = models.checkallmodels() if check_all_models else None
     return AnalysisResult(
         lists=table.lists,
@@ -384,6 +396,7 @@ def analyse(
         check_all=ca,
         bic=bic_sel,
         model_average=averaged,
+        linkage=linkage,
         source=table.source,
         pthresh=pthresh,
     )

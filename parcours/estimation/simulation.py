@@ -11,6 +11,7 @@ so that an estimator can be checked against the truth:
 * :func:`split_records`: linkage errors, each record independently failing to link to the same
   person's other records with probability ``rate`` (the model of
   :func:`parcours.estimation.linkage.linkage_sensitivity`);
+* :func:`histories_counts`: the same as an unvalidated ``{pattern: count}`` mapping;
 * :func:`histories_table`: the capture-history table of a set of histories (people on no list
   are dropped: they are the dark figure).
 
@@ -54,6 +55,15 @@ def split_records(rng: np.random.Generator, histories: np.ndarray, rate: float) 
     singles = np.zeros((len(rows), h.shape[1]), dtype=bool)
     singles[np.arange(len(rows)), cols] = True
     return np.vstack([kept[kept.any(axis=1)], singles])
+
+
+def histories_counts(histories: np.ndarray) -> dict[tuple[int, ...], int]:
+    """``{pattern: count}`` of boolean histories, unvalidated (a tiny stratum may leave a list empty)."""
+    h = np.asarray(histories, dtype=bool)
+    out: dict[tuple[int, ...], int] = {}
+    for row in h[h.any(axis=1)].astype(int).tolist():
+        out[tuple(row)] = out.get(tuple(row), 0) + 1
+    return out
 
 
 def histories_table(
