@@ -121,8 +121,8 @@ class AnalysisResult:
             f"chiffre noir estimé : {fmt_int(self.dark_figure)}.",
             f"Modèle retenu : {self.model_label}.",
             f"Sensibilité au modèle : de {fmt_int(self.sensitivity.min_estimate)} à "
-            f"{fmt_int(self.sensitivity.max_estimate)} selon "
-            f"{self.sensitivity.n_models_valid} modèles estimables.",
+            f"{fmt_int(self.sensitivity.max_estimate)} selon les "
+            f"{self.sensitivity.n_models_window} modèle(s) que les données soutiennent (fenêtre d'Occam).",
             f"Verdict : {self.verdict}.",
         ]
         return "\n".join(lines)
