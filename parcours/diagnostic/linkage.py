@@ -37,9 +37,10 @@ from datetime import date
 from functools import cache
 from itertools import combinations
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from parcours.estimation import AnalysisResult, analyse, table_from_memberships
+if TYPE_CHECKING:
+    from parcours.estimation import AnalysisResult
 
 SCHEME = "LK2"
 PBKDF2_ITERATIONS = 210_000
@@ -464,6 +465,9 @@ def link(records, n_lists: int | None = None) -> Linkage:
 
 def estimate_memberships(codes, memberships, *, bootstrap: int = 0) -> AnalysisResult:
     """The report's multiple systems estimate on linked memberships (docs/estimation.md): the same call
-    for the server (`selectors.estimate`) and `parcours-link-estimate`. Raises EstimationError."""
+    for the server (`selectors.estimate`) and `parcours-link-estimate`. Raises EstimationError. (numpy and
+    scipy are imported here, not with the module: computing keys stays instantaneous.)"""
+    from parcours.estimation import analyse, table_from_memberships
+
     table = table_from_memberships(tuple(codes), list(memberships))
     return analyse(table, bootstrap=bootstrap, reference_models=False)
