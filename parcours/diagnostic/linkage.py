@@ -125,7 +125,7 @@ def normalise_name(value: str) -> str:
     letters = _translit()
     out = []
     for char in unicodedata.normalize("NFKD", value or ""):
-        if unicodedata.combining(char):
+        if unicodedata.category(char).startswith("M"):
             continue
         latin = letters.get(char)
         if latin is not None:
@@ -134,12 +134,14 @@ def normalise_name(value: str) -> str:
         for upper in char.upper():
             out.append(SPECIAL_LETTERS.get(upper, upper))
     text = "".join(out)
-    if any(unicodedata.category(c).startswith("L") for c in _NOT_AZ.findall(text)):
+    if any(unicodedata.category(c) in _LETTERS for c in _NOT_AZ.findall(text)):
         raise SetAside(UNSUPPORTED_SCRIPT)
     return _NOT_AZ.sub("", text)
 
 
 _NOT_AZ = re.compile(r"[^A-Z]")
+# A letter left after transliteration (modifier letters such as ʼ in « Nʼdiaye » are not: they separate).
+_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
 
 
 # Phonetic reduction: vowels (A E I O U Y) -> "A"; H and W are dropped; consonants by class; a repeated
