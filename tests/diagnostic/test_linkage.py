@@ -339,6 +339,31 @@ def test_link_refuses_to_merge_two_records_of_one_list(key):
     assert set(paul.records) == {0, 2}  # the strongest pair (all keys shared), not the twin
 
 
+def test_link_never_puts_two_records_of_one_list_in_a_cluster(key):
+    # List 1's record shares the year key with one record of list 0 and the day-month key with another
+    # (those two share no key): the first merge is made, the second refused.
+    records = [
+        record(key, 0, "Kerbrat", "Paul", date(1970, 3, 5), sex="1"),
+        record(key, 0, "Kerbrat", "Paul", date(1980, 1, 2), sex="1"),
+        record(key, 1, "Kerbrat", "Paul", date(1970, 1, 2), sex="1"),
+    ]
+    linked = link(records)
+    assert sorted(linked.memberships) == [(True, False), (True, True)]
+    assert linked.refused_same_list == 1
+
+
+def test_a_key_two_records_of_one_list_hold_links_no_one(key):
+    # Twins on list 0; list 1 knows « Kerbrat P. » born the same day: the surname key alone cannot say
+    # which twin, so no merge is made (rather than an arbitrary one).
+    records = [
+        record(key, 0, "Kerbrat", "Paul", sex="1"),
+        record(key, 0, "Kerbrat", "Pierre", sex="1"),
+        record(key, 1, "Kerbrat", "P.", sex="1"),
+    ]
+    linked = link(records)
+    assert len(linked.clusters) == 3 and linked.ambiguous_keys == 1
+
+
 def test_link_refuses_a_merge_of_two_known_different_sexes(key):
     # Same surname and birth date (the single-name key), different known sexes: two people.
     records = [record(key, 0, "Kerbrat", "Camille", sex="1"), record(key, 1, "Kerbrat", "Dominique", sex="2")]
