@@ -198,9 +198,9 @@ def test_known_vector(key):
         "LK2|Y|ALAN|KARBALAN|1994",
         "LK2|D|ALAN|KARBALAN|1206",
     ]
-    assert person_keys(key, "ZORVALENNE", "ilona", BORN)[0] == (
-        "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915"
-    )
+    full = person_keys(key, "ZORVALENNE", "ilona", BORN)
+    assert "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915" in full  # LK2|N|...|12061994
+    assert full == sorted(full)  # the file's order tells nothing about which key is which
 
 
 def test_the_keys_depend_on_the_campaign_phrase(key):
@@ -251,9 +251,20 @@ def test_a_year_only_row_gets_the_year_key_alone(key):
     assert key_messages("Zorvalenne", "Ilona", 1994) == ["LK2|Y|ALAN|KARBALAN|1994"]
 
 
-def test_no_day_month_swapped_key_when_the_swap_is_no_date(key):
-    assert len(key_messages("Zorvalenne", "Ilona", date(1994, 6, 13))) == 5  # 13/06: no 13th month
-    assert len(key_messages("Zorvalenne", "Ilona", date(1994, 6, 6))) == 5  # 06/06: the same date
+def test_no_day_month_swapped_key_when_the_swap_is_no_date():
+    assert "LK2|N|ALAN|KARBALAN|06131994" not in key_messages("Zorvalenne", "Ilona", date(1994, 6, 13))
+    assert key_messages("Zorvalenne", "Ilona", date(1994, 6, 6))[:2] == [
+        "LK2|N|ALAN|KARBALAN|06061994",  # 06/06: swapping gives the same date
+        "LK2|1|KARBALAN|06061994",
+    ]
+
+
+def test_every_row_with_a_full_date_has_six_keys(key):
+    """The number of keys would otherwise tell the server whether the day is at most 12 and how short the
+    names are: padding keys (names and whole date, so they match only what the full key matches) fill up."""
+    rows = [("Zorvalenne", "Ilona", BORN), ("Zorvalenne", "Ilona", date(1994, 6, 13)), ("Li", "Wei", BORN)]
+    assert {len(person_keys(key, *row)) for row in rows} == {6}
+    assert key_messages("Zorvalenne", "Ilona", date(1994, 6, 13))[-1] == "LK2|P|0|ALAN|KARBALAN|13061994"
 
 
 def test_a_short_reduced_name_gives_no_single_name_key():
@@ -261,6 +272,9 @@ def test_a_short_reduced_name_gives_no_single_name_key():
         "LK2|N|A|L|01012001",
         "LK2|Y|A|L|2001",
         "LK2|D|A|L|0101",
+        "LK2|P|0|A|L|01012001",
+        "LK2|P|1|A|L|01012001",
+        "LK2|P|2|A|L|01012001",
     ]
 
 
