@@ -75,6 +75,10 @@ def keys(key, last, first, born=BORN):
         ("张伟", "ZHANGWEI"),
         ("محمد", "MHMD"),
         ("김민준", "GIMMINJUN"),
+        ("გიორგი", "GIORGI"),
+        ("Պետրոսյան", "PETROSYAN"),
+        ("Нұрсұлтан", "NURSULTAN"),
+        ("דוד", "DVD"),
         ("", ""),
     ],
 )
