@@ -53,8 +53,8 @@ SEX_UNKNOWN = "9"
 
 # A single-name key (« LK2|1| ») is made only from a reduced name of at least this many symbols: « LI »,
 # « LEA » or « WEI » reduce to one symbol, shared by too many people born the same day. Measured on synthetic
-# pairs (scripts/measure_linkage_recall.py): 2 links 94 % of one-surname-typo pairs (3: 81 %) for 4.2 % of
-# false merges between different people born the same day with the same sex (3: 3.8 %; 1: 5.9 %).
+# pairs (scripts/measure_linkage_recall.py): 2 links 94 % of one-surname-typo pairs (3: 81 %) for 4.3 % of
+# false merges between different people born the same day with the same sex (3: 4.0 %; 1: 6.0 %).
 MIN_SINGLE_NAME_REDUCTION = 2
 
 # Keys of a row with a full date: the five kinds (full, day/month swapped, each name alone, year, day and
