@@ -116,6 +116,12 @@ def han() -> dict[str, str]:
 
 
 def main() -> None:
+    import pypinyin
+
+    if pypinyin.__version__ != PYPINYIN_VERSION:
+        raise SystemExit(
+            f"pypinyin {PYPINYIN_VERSION} is expected (found {pypinyin.__version__}): see the docstring"
+        )
     table = {
         "scheme": "LK2",
         "source": f"scripts/build_translit.py (pypinyin {PYPINYIN_VERSION} for Han)",

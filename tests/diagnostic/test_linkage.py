@@ -3,6 +3,8 @@ transliteration and day/month swaps; different people are kept apart by the agre
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -17,6 +19,7 @@ from parcours.diagnostic.linkage import (
     MD,
     NO_NAME,
     NONE,
+    TRANSLIT_TABLE,
     UNSUPPORTED_SCRIPT,
     LinkageError,
     Record,
@@ -84,6 +87,15 @@ def keys(key, last, first, born=BORN):
 )
 def test_names_are_normalised_and_transliterated(written, normalised):
     assert normalise_name(written) == normalised
+
+
+def test_the_shared_table_gives_letters_a_to_z_only():
+    table = json.loads(TRANSLIT_TABLE.read_text(encoding="utf-8"))
+    values = list(table["letters"].values()) + list(table["han"])
+    assert all(re.fullmatch(r"[A-Z]*", value) for value in values)
+    han = "".join(table["han"].values())
+    assert len(han) == len(set(han)) > 20_000  # one reading per character
+    assert not set(table["letters"]) & set(han)
 
 
 def test_a_name_in_an_unsupported_script_is_set_aside_not_dropped(key):
