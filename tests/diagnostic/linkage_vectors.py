@@ -15,6 +15,7 @@ VECTORS = [
     ("N'Diaye", "Œdipe", "31/12/1980", "dm"),  # apostrophe, ligature
     ("Wałęsa", "Łukasz", "03/15/1971", "md"),  # Polish Ł, month first
     ("Øyvindsen", "Þórunn", "07/07/1988", "dm"),  # Nordic Ø, Þ
+    ("Şerbănescu-Yıldız", "Thị Ngọc Ánh İpek", "29/02/2000", "dm"),  # Romanian, Turkish, Vietnamese; 29 Feb
     ("Đorđević", "Ðurđa", "1990", "dm"),  # Serbian Đ, year only
     ("Сергеев", "Сергей", "01/02/1985", "dm"),  # Cyrillic
     ("Παπαδόπουλος", "Γιώργος", "1979-11-05", "dm"),  # Greek
