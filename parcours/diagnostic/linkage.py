@@ -61,8 +61,8 @@ MIN_SINGLE_NAME_REDUCTION = 2
 # month) make at most six; fewer are padded up to six (`key_messages`).
 KEYS_PER_FULL_DATE_ROW = 6
 
-# Birth year alone: the person is taken as born on 1 July of that year (the middle of the year) for the age
-# band, as INSEE does when only the year is known.
+# Birth year alone: the person is taken as born on 1 July of that year for the age band (the middle of the
+# year, the usual demographic imputation: the age is then wrong by at most six months either way).
 YEAR_ONLY_BIRTHDAY = (7, 1)
 
 
@@ -115,6 +115,11 @@ SPECIAL_LETTERS = {
 }
 
 
+_NOT_AZ = re.compile(r"[^A-Z]")
+# A letter left after transliteration (modifier letters such as ʼ in « Nʼdiaye » are not: they separate).
+_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
+
+
 @cache
 def _translit() -> dict[str, str]:
     table = json.loads(TRANSLIT_TABLE.read_text(encoding="utf-8"))
@@ -144,11 +149,6 @@ def normalise_name(value: str) -> str:
     if any(unicodedata.category(c) in _LETTERS for c in _NOT_AZ.findall(text)):
         raise SetAside(UNSUPPORTED_SCRIPT)
     return _NOT_AZ.sub("", text)
-
-
-_NOT_AZ = re.compile(r"[^A-Z]")
-# A letter left after transliteration (modifier letters such as ʼ in « Nʼdiaye » are not: they separate).
-_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
 
 
 # Phonetic reduction: vowels (A E I O U Y) -> "A"; H and W are dropped; consonants by class; a repeated
@@ -189,12 +189,13 @@ def sex_code(value: str) -> str:
 # --- Dates ------------------------------------------------------------------------------------------------
 
 DM, MD, AMBIGUOUS, INCONSISTENT, NONE = "dm", "md", "ambiguous", "inconsistent", "none"
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$")
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_TWO_FIELDS = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_UNKNOWN_PART = {"00", "0", "XX", "X", "??"}
-_YEAR_ONLY = re.compile(r"^(00|0|XX|X|\?\?)([/.-])(00|0|XX|X|\?\?)\2(\d{4})$", re.IGNORECASE)
+# ASCII digits only, as in the browser (Python's \d would also read Arabic-Indic digits).
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", re.ASCII)
+_TWO_FIELDS = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_YEAR_ONLY = re.compile(r"^(00|0|XX|X|\?\?)([/.-])(00|0|XX|X|\?\?)\2(\d{4})$", re.IGNORECASE | re.ASCII)
+# A birth year before this is a typing error (or « 1800 » put for « unknown »), not a person alive today.
 MIN_BIRTH_YEAR = 1900
 
 

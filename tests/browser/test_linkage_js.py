@@ -31,6 +31,8 @@ DATES = [
     "12/06/94",
     "",
     "1850",
+    "١٢/٠٦/١٩٩٤",  # Arabic-Indic digits: unread on both sides
+    " 12/06/1994\u00a0",
 ]
 COLUMNS = [
     ["12/06/1994", "25/01/2000"],
