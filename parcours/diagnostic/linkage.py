@@ -289,7 +289,7 @@ def key_messages(last_name: str, first_name: str, birth: date | int, *, referenc
     last, first = reduce_name(last_name), reduce_name(first_name)
     if not last and not first:
         raise SetAside(NO_NAME)
-    if reference is not None and _birthday(birth) > reference:
+    if reference is not None and (birth > reference if isinstance(birth, date) else birth > reference.year):
         raise SetAside(BORN_AFTER_REFERENCE)
     names = "|".join(sorted((last, first)))
     if not isinstance(birth, date):
@@ -340,7 +340,7 @@ def age_on(birth: date | int, day: date) -> int:
 
 
 def age_band(birth: date | int, day: date) -> str:
-    age = age_on(birth, day)
+    age = max(age_on(birth, day), 0)  # a year alone of the reference year, before 1 July: a baby
     return next(label for low, high, label in AGE_BANDS if low <= age < high)
 
 
