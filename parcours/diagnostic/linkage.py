@@ -33,7 +33,7 @@ import hmac
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import combinations
@@ -379,7 +379,6 @@ class Linkage:
     refused_sex: int = 0  # merges refused: two known and different sexes
     duplicates: int = 0  # records of one list with the same keys as another of that list (counted once)
     ambiguous_keys: int = 0  # keys held by two records of one list: not used for linking
-    unused: list[int] = field(default_factory=list, repr=False)
 
     @property
     def memberships(self) -> list[tuple[bool, ...]]:
