@@ -134,10 +134,11 @@ def linkage_summary(campaign: Campaign) -> LinkageSummary:
     rows = LinkageRecord.objects.filter(campaign=campaign).values_list(
         "keys", "key_list__participant_id", "age_band", "sex", "online"
     )
-    records = [
-        (position[participant_id], frozenset(keys.split()), sex, band, online)
-        for keys, participant_id, band, sex, online in rows.iterator(chunk_size=2000)
-    ]
+    records = []
+    for keys, participant_id, band, sex, online in rows.iterator(chunk_size=2000):
+        keys = frozenset(keys.split())
+        # A row with a birth year only has one key (« LK2|Y| »); a full date gives three or more.
+        records.append(linkage.Record(position[participant_id], keys, sex, band, online, len(keys) > 1))
     return _summary(lists, Counter(_clusters(records, len(lists))))
 
 
@@ -183,11 +184,11 @@ def _cell_order(item):
     return (pattern, band, sex, online)
 
 
-def _clusters(records: list[tuple], n_lists: int) -> list[Cell]:
+def _clusters(records: list[linkage.Record], n_lists: int) -> list[Cell]:
     """One cell per person found by `linkage.link` (union-find under the LK2 agreement rules)."""
     return [
-        (tuple(i in cluster.lists for i in range(n_lists)), cluster.age_band, cluster.sex, cluster.online)
-        for cluster in linkage.link(records)
+        (cluster.membership, cluster.age_band, cluster.sex, cluster.online)
+        for cluster in linkage.link(records, n_lists).clusters
     ]
 
 

@@ -197,4 +197,4 @@ def test_what_a_structure_does_through_its_link_is_in_its_departements_audit_jou
             departement=participant.campaign.departement, object_id=str(participant.public_id)
         ).values_list("detail", flat=True)
     )
-    assert details == {"réponse au questionnaire", "liste de clés : 1 personne(s)"}
+    assert details == {"réponse au questionnaire", "liste de clés : 1 personne(s), 0 ligne(s) écartée(s)"}
