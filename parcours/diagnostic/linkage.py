@@ -37,9 +37,10 @@ from datetime import date
 from functools import cache
 from itertools import combinations
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from parcours.estimation import AnalysisResult, analyse, table_from_memberships
+if TYPE_CHECKING:
+    from parcours.estimation import AnalysisResult
 
 SCHEME = "LK2"
 PBKDF2_ITERATIONS = 210_000
@@ -124,7 +125,7 @@ def normalise_name(value: str) -> str:
     letters = _translit()
     out = []
     for char in unicodedata.normalize("NFKD", value or ""):
-        if unicodedata.combining(char):
+        if unicodedata.category(char).startswith("M"):
             continue
         latin = letters.get(char)
         if latin is not None:
@@ -133,12 +134,14 @@ def normalise_name(value: str) -> str:
         for upper in char.upper():
             out.append(SPECIAL_LETTERS.get(upper, upper))
     text = "".join(out)
-    if any(unicodedata.category(c).startswith("L") for c in _NOT_AZ.findall(text)):
+    if any(unicodedata.category(c) in _LETTERS for c in _NOT_AZ.findall(text)):
         raise SetAside(UNSUPPORTED_SCRIPT)
     return _NOT_AZ.sub("", text)
 
 
 _NOT_AZ = re.compile(r"[^A-Z]")
+# A letter left after transliteration (modifier letters such as ʼ in « Nʼdiaye » are not: they separate).
+_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
 
 
 # Phonetic reduction: vowels (A E I O U Y) -> "A"; H and W are dropped; consonants by class; a repeated
@@ -464,6 +467,9 @@ def link(records, n_lists: int | None = None) -> Linkage:
 
 def estimate_memberships(codes, memberships, *, bootstrap: int = 0) -> AnalysisResult:
     """The report's multiple systems estimate on linked memberships (docs/estimation.md): the same call
-    for the server (`selectors.estimate`) and `parcours-link-estimate`. Raises EstimationError."""
+    for the server (`selectors.estimate`) and `parcours-link-estimate`. Raises EstimationError. (numpy and
+    scipy are imported here, not with the module: computing keys stays instantaneous.)"""
+    from parcours.estimation import analyse, table_from_memberships
+
     table = table_from_memberships(tuple(codes), list(memberships))
     return analyse(table, bootstrap=bootstrap, reference_models=False)
