@@ -106,9 +106,11 @@ def test_structure_opens_its_list_page_with_its_token_without_logging_in(client,
 
 def test_identity_inputs_have_no_name_and_are_outside_the_form(client, participant):
     controls = controls_of(client.get(url_of(participant)))
-    named = {attrs["name"] for _, attrs, _ in controls if "name" in attrs}
-    assert named == {"csrfmiddlewaretoken", "payload"}
-    assert all(inside for _, attrs, inside in controls if "name" in attrs)
+    named = {attrs["name"]: inside for _, attrs, inside in controls if "name" in attrs}
+    # Only the keys are in the form; the date-order radios (not identifying) are outside it: never sent.
+    assert named == {"csrfmiddlewaretoken": True, "payload": True, "date-order": False}
+    radios = [attrs for _, attrs, _ in controls if attrs.get("name") == "date-order"]
+    assert [r["value"] for r in radios] == ["dm", "md"] and all(r["type"] == "radio" for r in radios)
     identity = [
         attrs for _, attrs, _ in controls if attrs.get("data-field") or attrs.get("id") == "list-file"
     ]
