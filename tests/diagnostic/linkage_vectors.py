@@ -21,5 +21,6 @@ VECTORS = [
     ("张", "伟", "23/04/2001", "dm"),  # Chinese (Han -> pinyin)
     ("محمد", "علي", "05/05/1999", "dm"),  # Arabic
     ("김", "민준", "1995-08-09", "dm"),  # Hangul
+    ("Diallo", "Ali", "05/11/2003", "dm"),  # a two-symbol reduced name (« AL »): a single-name key
     ("Li", "", "2001-01-01", "dm"),  # one short name: no single-name key
 ]

@@ -21,7 +21,7 @@
   var SCHEME = "LK2";
   var ITERATIONS = 210000;
   var MIN_PHRASE_LENGTH = 12;
-  var MIN_SINGLE_NAME_REDUCTION = 3;  // linkage.MIN_SINGLE_NAME_REDUCTION
+  var MIN_SINGLE_NAME_REDUCTION = 2;  // linkage.MIN_SINGLE_NAME_REDUCTION
   var MIN_BIRTH_YEAR = 1900;
   var encoder = new TextEncoder();
   var script = document.currentScript;
