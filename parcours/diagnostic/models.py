@@ -171,7 +171,7 @@ class AgeBand(models.TextChoices):
 
 
 class Sex(models.TextChoices):
-    # Codes of the LK1 scheme (linkage.sex_code).
+    # Attribute codes of a keys file (linkage.sex_code); sex is in no LK2 key.
     MAN = "1", "Homme"
     WOMAN = "2", "Femme"
     OTHER = "9", "Autre ou non renseigné"
