@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='keylist',
             name='rows_set_aside',
-            field=models.PositiveIntegerField(default=0, help_text="Lignes de la liste de la structure qui n'ont pas pu donner de clé (comptées sur son poste).", verbose_name='lignes écartées'),
+            field=models.PositiveIntegerField(default=0, help_text="Lignes de la structure qui n'ont pas pu donner de clé (comptées sur son poste).", verbose_name='lignes écartées'),
         ),
         migrations.AddField(
             model_name='keylist',
