@@ -31,6 +31,8 @@ DATES = [
     "12/06/94",
     "",
     "1850",
+    "١٢/٠٦/١٩٩٤",  # Arabic-Indic digits: unread on both sides
+    " 12/06/1994\u00a0",
 ]
 COLUMNS = [
     ["12/06/1994", "25/01/2000"],
@@ -102,7 +104,7 @@ def test_browser_and_python_keys_agree(web, tmp_path):
         assert browser["messages"] == key_messages(last, first, born), vector
         assert browser["keys"] == person_keys(key, last, first, born, reference=reference), vector
         assert (browser["keys"], browser["band"]) == by_vector[vector], vector
-    assert result["out"][0]["keys"][0] == "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915"
+    assert "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915" in result["out"][0]["keys"]
     assert result["reasons"] == ["ecriture_non_prise_en_charge", "sans_nom", "date_posterieure"]
 
     dates = page.evaluate(

@@ -10,7 +10,7 @@
  *   deriveKey(phrase, campaignCode) -> Promise<CryptoKey>
  *   parseDate(value, order="dm") -> {y, m, d, iso} | {y} (year only); throws SetAside
  *   dateOrderEvidence(values) -> "dm" | "md" | "ambiguous" | "inconsistent" | "none"
- *   personKeys(key, lastName, firstName, birth, {reference}) -> Promise<[hex...]>, strongest first;
+ *   personKeys(key, lastName, firstName, birth, {reference}) -> Promise<[hex...]> in hexadecimal order;
  *     birth: the result of parseDate, a year (number) or "AAAA-MM-JJ"; reference: "AAAA-MM-JJ" or
  *     {y, m, d}; rejects with a SetAside {reason, message}
  *   keyMessages(...) (the same, before HMAC: test vectors), normaliseName, reduceName, sexCode,
@@ -22,6 +22,7 @@
   var ITERATIONS = 210000;
   var MIN_PHRASE_LENGTH = 12;
   var MIN_SINGLE_NAME_REDUCTION = 2;  // linkage.MIN_SINGLE_NAME_REDUCTION
+  var KEYS_PER_FULL_DATE_ROW = 6;  // linkage.KEYS_PER_FULL_DATE_ROW
   var MIN_BIRTH_YEAR = 1900;
   var encoder = new TextEncoder();
   var script = document.currentScript;
@@ -249,7 +250,11 @@
     });
     messages.push(SCHEME + "|Y|" + names + "|" + yyyy);
     messages.push(SCHEME + "|D|" + names + "|" + dd + mm);
-    return messages.filter(function (message, i) { return messages.indexOf(message) === i; });
+    messages = messages.filter(function (message, i) { return messages.indexOf(message) === i; });
+    for (var index = 0; messages.length < KEYS_PER_FULL_DATE_ROW; index++) {
+      messages.push(SCHEME + "|P|" + index + "|" + names + "|" + dd + mm + yyyy);
+    }
+    return messages;
   }
 
   function deriveKey(phrase, campaignCode) {
@@ -281,7 +286,7 @@
       var messages = keyMessages(lastName, firstName, birth, options);
       return Promise.all(messages.map(function (message) {
         return window.crypto.subtle.sign("HMAC", key, encoder.encode(message)).then(hex);
-      }));
+      })).then(function (keys) { return keys.sort(); });
     });
   }
 
