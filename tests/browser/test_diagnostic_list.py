@@ -576,7 +576,7 @@ def test_dates_that_could_be_month_first_are_not_computed_before_the_order_is_ch
 
 
 # Latin, extended Latin, Cyrillic and Chinese names (synthetic), and one in a script the scheme does not
-# transliterate (Georgian): set aside by the page and by the command alike.
+# transliterate (Ethiopic): set aside by the page and by the command alike.
 SCRIPTS_PEOPLE = [
     ("Travelonne", "Mirabelle", "14/02/1991", "F", "non"),
     ("Łęczyńska-Øvergård", "Žofie Ærwen", "03/11/1987", "F", "oui"),
@@ -584,7 +584,7 @@ SCRIPTS_PEOPLE = [
     ("Ширкопов", "Всеволод", "1979", "M", "non"),
     ("欧阳", "晓薇", "30/09/1996", "F", "oui"),
     ("司马", "光远", "1985-01-17", "M", "non"),
-    ("ჯანელიძე", "ნინო", "02/02/1990", "F", "non"),
+    ("አበበች", "ትዕግሥት", "02/02/1990", "F", "non"),
 ]
 
 
