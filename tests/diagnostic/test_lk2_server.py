@@ -101,6 +101,26 @@ def test_rows_set_aside_and_strata_are_summed_over_the_lists(departement):
     assert minors == {(False, False, True): 6}
 
 
+def test_the_linkage_screen_shows_each_lists_rows_set_aside_by_reason(departement, clients):
+    from .test_report import row_of
+
+    campaign = three_list_campaign(departement)
+    l1 = campaign.participants.get(name="Association Zéphyr fictive")
+    services.store_key_list(
+        l1,
+        key_payload([f"p{i}" for i in range(40)], set_aside=3).replace(
+            "=3", "=3;date_absente=2;ecriture_non_prise_en_charge=1"
+        ),
+    )
+    page = clients[Role.SECRETARIAT].get(reverse("diagnostic:linkage", args=[campaign.public_id]))
+    page = page.content.decode()
+    assert row_of(page, "lists", "L1").endswith(
+        "Association Zéphyr fictive 40 0 3 (date de naissance absente : 2 ; écriture non prise en charge : 1)"
+    )
+    assert row_of(page, "lists", "L2").endswith("0 0")
+    assert 'data-testid="rows-set-aside">3<' in page
+
+
 # --- Closure ----------------------------------------------------------------------------------------
 
 
