@@ -33,7 +33,7 @@ import hmac
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import combinations
@@ -289,7 +289,7 @@ def key_messages(last_name: str, first_name: str, birth: date | int, *, referenc
     last, first = reduce_name(last_name), reduce_name(first_name)
     if not last and not first:
         raise SetAside(NO_NAME)
-    if reference is not None and _birthday(birth) > reference:
+    if reference is not None and (birth > reference if isinstance(birth, date) else birth > reference.year):
         raise SetAside(BORN_AFTER_REFERENCE)
     names = "|".join(sorted((last, first)))
     if not isinstance(birth, date):
@@ -340,7 +340,7 @@ def age_on(birth: date | int, day: date) -> int:
 
 
 def age_band(birth: date | int, day: date) -> str:
-    age = age_on(birth, day)
+    age = max(age_on(birth, day), 0)  # a year alone of the reference year, before 1 July: a baby
     return next(label for low, high, label in AGE_BANDS if low <= age < high)
 
 
@@ -379,7 +379,6 @@ class Linkage:
     refused_sex: int = 0  # merges refused: two known and different sexes
     duplicates: int = 0  # records of one list with the same keys as another of that list (counted once)
     ambiguous_keys: int = 0  # keys held by two records of one list: not used for linking
-    unused: list[int] = field(default_factory=list, repr=False)
 
     @property
     def memberships(self) -> list[tuple[bool, ...]]:

@@ -198,6 +198,8 @@ def test_age_on_a_full_date_or_a_year_alone():
     # A year alone: born on 1 July of that year.
     assert age_on(2008, date(2026, 6, 30)) == 17
     assert age_on(2008, date(2026, 7, 1)) == 18
+    # A baby known by its year alone, before 1 July of the reference year: kept, under 18.
+    assert age_band(2026, date(2026, 3, 1)) == "moins de 18 ans"
 
 
 # --- Keys ---------------------------------------------------------------------------------------------------
@@ -260,6 +262,10 @@ def test_two_different_people_share_no_key(key):
     assert not keys(key, "Zorvalenne", "Ilona") & keys(key, "Zorvalenne", "Ilona", date(1995, 7, 13))
 
 
+def test_a_baby_known_by_its_year_alone_is_kept(key):
+    assert len(person_keys(key, "Zorvalenne", "Ilona", 2026, reference=date(2026, 3, 1))) == 1
+
+
 def test_a_year_only_row_gets_the_year_key_alone(key):
     only = person_keys(key, "Zorvalenne", "Ilona", 1994)
     assert len(only) == 1
@@ -302,6 +308,7 @@ def test_a_short_reduced_name_gives_no_single_name_key():
         ("Zorvalenne", "Ilona", None, DATE_MISSING),
         ("Zorvalenne", "Ilona", date(2027, 1, 1), BORN_AFTER_REFERENCE),
         ("Zorvalenne", "Ilona", 2027, BORN_AFTER_REFERENCE),
+        ("Zorvalenne", "Ilona", date(2026, 12, 1), BORN_AFTER_REFERENCE),
         ("ひらがな", "", BORN, UNSUPPORTED_SCRIPT),
     ],
 )

@@ -219,7 +219,7 @@
   ];
 
   function ageBand(birth, day) {
-    var age = ageOn(birth, day);
+    var age = Math.max(ageOn(birth, day), 0);  // a year alone of the reference year, before 1 July: a baby
     for (var band of AGE_BANDS) { if (band[0] <= age && age < band[1]) { return band[3]; } }
     return AGE_BANDS[AGE_BANDS.length - 1][3];
   }
@@ -234,10 +234,9 @@
     if (!last && !first) { throw new SetAside("sans_nom"); }
     var reference = options && options.reference ? asDay(options.reference) : null;
     if (reference) {
-      var b = birthday(born);
-      if (b.y > reference.y || (b.y === reference.y && (b.m > reference.m || (b.m === reference.m && b.d > reference.d)))) {
-        throw new SetAside("date_posterieure");
-      }
+      var after = born.m ? born.y * 10000 + born.m * 100 + born.d > reference.y * 10000 + reference.m * 100 + reference.d
+        : born.y > reference.y;
+      if (after) { throw new SetAside("date_posterieure"); }
     }
     var names = [last, first].sort().join("|");
     var yyyy = pad(born.y, 4);
