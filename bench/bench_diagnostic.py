@@ -57,13 +57,17 @@ def synthetic_lists(n_lists: int, size: int, seed: int) -> list[list[str]]:
     return lists
 
 
+KEYS_PER_ROW = 6  # an LK2 row with a full date and names of three symbols or more
+
+
 def payload(labels: list[str], rng: random.Random) -> str:
-    lines = ["cle,tranche_age,mineur,sexe,en_ligne"]
+    """A keys file v2: six keys a row, as the browser sends for a person with a full birth date."""
+    lines = ["#LK2 lignes_ecartees=0", "cles,tranche_age,mineur,sexe,en_ligne"]
     for label in labels:
         band = rng.choices(("lt18", "18_24", "25_34", "35_plus"), weights=(4, 30, 40, 26))[0]
-        sex = rng.choices(("2", "1", "9"), weights=(85, 10, 5))[0]
-        key = hashlib.sha256(label.encode()).hexdigest()
-        lines.append(f"{key},{band},{'oui' if band == 'lt18' else 'non'},{sex},{rng.choice(('oui', 'non'))}")
+        sex = rng.choices(("2", "1"), weights=(85, 15))[0]
+        keys = " ".join(hashlib.sha256(f"{label}:{k}".encode()).hexdigest() for k in range(KEYS_PER_ROW))
+        lines.append(f"{keys},{band},{'oui' if band == 'lt18' else 'non'},{sex},{rng.choice(('oui', 'non'))}")
     return "\n".join(lines) + "\n"
 
 

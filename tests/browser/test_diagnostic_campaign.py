@@ -1,5 +1,6 @@
 """End to end, in headless Chromium: the secretariat opens a diagnostic campaign and a structure without a
-Parcours account answers the questionnaire through its invitation link.
+Parcours account answers the questionnaire through its invitation link, sends its list of keys and replaces
+it (journaled for the secretariat); the closure deletes the keys and the linkage screen keeps its figures.
 
 Screenshots are saved under test-artefacts/screenshots/ with a `diagnostic-campaign-` prefix.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from parcours.diagnostic.models import Campaign
+from parcours.diagnostic.models import Campaign, LinkageRecord
 from parcours.outbox.models import OutgoingEmail
 
 from ..factories import link_in
@@ -87,4 +88,55 @@ def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server,
     shoot(ddfe, "05-suivi")
     campaign = Campaign.objects.get()
     assert campaign.participants.get(name="Lycée professionnel fictif").answers["minors"] == 3
+
+    # The lycée sends a list of two people typed in the page, then replaces it with three.
+    lycee.get_by_test_id("key-list-link").click()
+    check_page(lycee)
+    table = lycee.get_by_test_id("typed-rows")
+    people = [
+        ("Vantorelle", "Ismérie", "14/05/2009"),
+        ("Quennebrac", "Loïsa", "23/11/2008"),
+        ("Ardoux", "Téa", ""),
+    ]
+    for count, saved in ((2, "2 personnes transmises"), (3, "2 personnes transmises, 1 ligne écartée")):
+        for number in range(1, count + 1):
+            if number > 1 and not table.get_by_label(f"Nom, ligne {number}", exact=True).count():
+                lycee.get_by_role("button", name="Ajouter une ligne").click()
+            last, first, born = people[number - 1]
+            table.get_by_label(f"Nom, ligne {number}", exact=True).fill(last)
+            table.get_by_label(f"Prénom, ligne {number}", exact=True).fill(first)
+            table.get_by_label(f"Date de naissance (JJ/MM/AAAA), ligne {number}", exact=True).fill(born)
+            table.get_by_label(f"Sexe, ligne {number}", exact=True).select_option("F")
+        lycee.get_by_label("Phrase secrète de la campagne").fill("phrase secrète partagée hors ligne")
+        lycee.get_by_role("button", name="Calculer les clés").click()
+        with lycee.expect_navigation():
+            lycee.get_by_role("button", name="Envoyer les clés").click()
+        expect(lycee.locator(".fr-alert--success")).to_contain_text(f"Liste enregistrée : {saved}")
+    shoot(lycee, "06-liste-remplacee")
+
+    ddfe.get_by_role("link", name="Lycée professionnel fictif").click()
+    journal = ddfe.get_by_test_id("list-journal")
+    expect(journal.locator("tbody tr")).to_have_count(2)
+    expect(journal.locator("tbody tr").first).to_contain_text("Liste remplacée")
+    expect(journal.locator("tbody tr").first).to_contain_text("par le lien d'invitation de la structure")
+    expect(ddfe.get_by_test_id("participant-list")).to_contain_text("1 ligne écartée")
+    shoot(ddfe, "07-journal")
+    ddfe.get_by_role("link", name="Retour à la campagne").click()
+    expect(ddfe.get_by_test_id("list-journal").locator("tbody tr")).to_have_count(2)
+
+    # Closure: the keys are deleted, the linkage screen shows the same figures, from the snapshot.
+    ddfe.get_by_test_id("campaign-linkage").click()
+    figures = ddfe.get_by_test_id("linkage-figures").inner_text()
+    expect(ddfe.get_by_test_id("rows-set-aside")).to_have_text("1")
+    ddfe.get_by_role("link", name="Retour à la campagne").click()
+    assert LinkageRecord.objects.filter(campaign=campaign).count() == 2
+    ddfe.get_by_test_id("campaign-close").click()
+    expect(ddfe.get_by_test_id("campaign-state")).to_have_text("Close")
+    assert not LinkageRecord.objects.filter(campaign=campaign).exists()
+    ddfe.get_by_test_id("campaign-linkage").click()
+    check_page(ddfe)
+    expect(ddfe.get_by_test_id("frozen-notice")).to_be_visible()
+    assert ddfe.get_by_test_id("linkage-figures").inner_text() == figures
+    expect(ddfe.get_by_test_id("rows-set-aside")).to_have_text("1")
+    shoot(ddfe, "08-rapprochement-fige")
     assert not web.console_errors, web.console_errors

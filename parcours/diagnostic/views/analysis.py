@@ -13,6 +13,7 @@ from parcours.core.views_base import ActorRequiredMixin
 
 from .. import charts, selectors
 from ..formats import fr_int
+from ..linkage import REASONS
 from ..report import exact_estimate
 from ..secrecy import Cell
 
@@ -29,6 +30,16 @@ class History:
     codes: str  # « L1, L3 »
     n_lists: int
     people: str
+
+
+def set_aside_text(info: selectors.ListInfo) -> str:
+    """« 3 (date de naissance absente : 2 ; écriture non prise en charge : 1) »: counts only, never a row."""
+    reasons = " ; ".join(
+        f"{REASONS.get(reason, reason.replace('_', ' '))} : {fr_int(n)}"
+        for reason, n in sorted(info.set_aside_reasons.items())
+        if n
+    )
+    return fr_int(info.rows_set_aside) + (f" ({reasons})" if reasons else "")
 
 
 def overlap_matrix(summary: selectors.LinkageSummary) -> list[MatrixRow]:
@@ -75,12 +86,14 @@ class LinkageView(ActorRequiredMixin, TemplateView):
                     info.code,
                     info.participant.name,
                     fr_int(info.rows),
-                    fr_int(info.participant.key_list.duplicate_count),
+                    fr_int(info.duplicates),
+                    set_aside_text(info),
                 )
                 for info in summary.lists
             ],
             "without_list": [p.name for p in campaign.participants.all() if p.pk not in with_list],
             "records": fr_int(summary.records),
+            "rows_set_aside": fr_int(summary.rows_set_aside),
             "distinct": fr_int(summary.distinct),
             "on_several": fr_int(summary.on_several),
             "matrix": overlap_matrix(summary),
