@@ -14,9 +14,10 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from parcours.core.access import Actor
-from parcours.estimation import AnalysisResult, EstimationError, analyse, table_from_memberships
+from parcours.estimation import AnalysisResult, EstimationError
 
 from . import questionnaire, rules
+from .linkage import estimate_memberships
 from .models import AgeBand, Campaign, CampaignState, LinkageRecord, Participant, Sex
 
 
@@ -162,8 +163,7 @@ def estimate(summary: LinkageSummary) -> EstimateOutcome:
             f"personnes qu'aucune structure ne connaît ({len(summary.lists)} reçue(s)).",
         )
     try:
-        table = table_from_memberships(summary.codes, summary.memberships)
-        result = analyse(table, bootstrap=0, reference_models=False)
+        result = estimate_memberships(summary.codes, summary.memberships)
     except EstimationError as error:
         return EstimateOutcome(None, error.message)
     return EstimateOutcome(result, None)
