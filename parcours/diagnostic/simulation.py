@@ -17,8 +17,8 @@ Proves, with the project's own code, that the estimate can be trusted when lists
    pair recall per error type and per origin, so that a leak can be traced to its cause.
 
 The error model and its rates are documented in ``docs/diagnostic.md`` (« Simulation : erreurs de saisie et
-biais »); ``tests/diagnostic/test_simulation.py`` asserts the bias bar and ``bench/bench_linkage_simulation.py``
-gives the figures.
+biais »); ``tests/diagnostic/test_simulation.py`` asserts the bias bar and
+``bench/bench_linkage_simulation.py`` gives the figures.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from math import comb
 
 import numpy as np
 
-from parcours.estimation import EstimationError, analyse, table_from_memberships
+from parcours.estimation import EstimationError
 
 from . import linkage
 
@@ -46,6 +47,12 @@ N_LISTS = 5
 # transliteration or spelling variants; for origins written in another script (Chinese, Russian/Ukrainian)
 # the last spelling is in that script. Common names only, combined at random: a synthetic person is never a
 # real one.
+
+
+def _names(text: str) -> tuple[tuple[str, ...], ...]:
+    """« Lefebvre/Lefèvre; Martin » -> (("Lefebvre", "Lefèvre"), ("Martin",)): names separated by « ; », the
+    spellings of one name by « / »."""
+    return tuple(tuple(form.strip() for form in name.split("/")) for name in text.split(";") if name.strip())
 
 
 @dataclass(frozen=True)
@@ -64,111 +71,97 @@ ORIGINS: tuple[Origin, ...] = (
         "fr",
         "française",
         0.30,
-        surnames=(
-            ("Martin",), ("Bernard",), ("Dubois",), ("Thomas",), ("Robert",), ("Richard",), ("Petit",),
-            ("Durand",), ("Leroy",), ("Moreau",), ("Simon",), ("Laurent",), ("Lefebvre", "Lefèvre"),
-            ("Michel",), ("David",), ("Bertrand",), ("Roux",), ("Vincent",), ("Fournier",), ("Morel",),
-            ("Girard",), ("André",), ("Mercier",), ("Dupont",), ("Lambert",), ("Bonnet",), ("François",),
-            ("Le Gall",), ("Gauthier", "Gautier"), ("Chevalier",), ("Perrin",), ("Faure",),
+        surnames=_names(
+            "Martin; Bernard; Dubois; Thomas; Robert; Richard; Petit; Durand; Leroy; Moreau; Simon; "
+            "Laurent; Lefebvre/Lefèvre; Michel; David; Bertrand; Roux; Vincent; Fournier; Morel; "
+            "Girard; André; Mercier; Dupont; Lambert; Bonnet; François; Le Gall; Gauthier/Gautier; "
+            "Chevalier; Perrin; Faure"
         ),
-        female=(
-            ("Marie",), ("Camille",), ("Léa",), ("Manon",), ("Chloé",), ("Emma",), ("Sarah", "Sara"),
-            ("Julie",), ("Laura",), ("Océane",), ("Marine",), ("Jessica",), ("Anaïs",), ("Mélanie",),
-            ("Émilie",), ("Pauline",), ("Aurélie",), ("Élodie",), ("Justine",), ("Clara",),
+        female=_names(
+            "Marie; Camille; Léa; Manon; Chloé; Emma; Sarah/Sara; Julie; Laura; Océane; Marine; "
+            "Jessica; Anaïs; Mélanie; Émilie; Pauline; Aurélie; Élodie; Justine; Clara"
         ),
-        male=(
-            ("Jean",), ("Pierre",), ("Nicolas",), ("Julien",), ("Kévin",), ("Lucas",), ("Hugo",),
-            ("Théo",), ("Maxime",), ("Alexandre",), ("Thomas",), ("Antoine",), ("Romain",), ("Quentin",),
+        male=_names(
+            "Jean; Pierre; Nicolas; Julien; Kévin; Lucas; Hugo; Théo; Maxime; Alexandre; Thomas; "
+            "Antoine; Romain; Quentin"
         ),
     ),
     Origin(
         "maghreb",
         "maghrébine",
         0.15,
-        surnames=(
-            ("Benali", "Ben Ali"), ("Haddad",), ("Mansouri", "Mansuri"), ("Belkacem", "Belkassem"),
-            ("Boudiaf",), ("Bouzid",), ("Cherif", "Chérif", "Sharif"), ("Brahimi",), ("Amrani",),
-            ("El Idrissi", "Idrissi"), ("Hamdi",), ("Saïdi", "Saidi"), ("Khelifi", "Khalifi"),
-            ("Benamar", "Ben Amar"), ("Ouali",), ("Boukhari", "Bukhari"), ("Meziane",), ("Zerrouki",),
-            ("Benmoussa", "Ben Moussa"), ("Chaouch",), ("Kaddour", "Kadour"), ("Slimani",),
+        surnames=_names(
+            "Benali/Ben Ali; Haddad; Mansouri/Mansuri; Belkacem/Belkassem; Boudiaf; Bouzid; "
+            "Cherif/Chérif/Sharif; Brahimi; Amrani; El Idrissi/Idrissi; Hamdi; Saïdi/Saidi; "
+            "Khelifi/Khalifi; Benamar/Ben Amar; Ouali; Boukhari/Bukhari; Meziane; Zerrouki; "
+            "Benmoussa/Ben Moussa; Chaouch; Kaddour/Kadour; Slimani"
         ),
-        female=(
-            ("Fatima", "Fatma"), ("Khadija", "Khadidja"), ("Aïcha", "Aicha", "Aisha"), ("Nadia",),
-            ("Samira",), ("Leïla", "Leila", "Layla"), ("Meriem", "Maryam", "Myriam"), ("Amina",),
-            ("Yasmina",), ("Soraya",), ("Naïma", "Naima"), ("Rachida", "Rashida"), ("Hafsa",), ("Imane", "Iman"),
-            ("Zineb", "Zaynab"), ("Salma",),
+        female=_names(
+            "Fatima/Fatma; Khadija/Khadidja; Aïcha/Aicha/Aisha; Nadia; Samira; Leïla/Leila/Layla; "
+            "Meriem/Maryam/Myriam; Amina; Yasmina; Soraya; Naïma/Naima; Rachida/Rashida; Hafsa; "
+            "Imane/Iman; Zineb/Zaynab; Salma"
         ),
-        male=(
-            ("Mohamed", "Mohammed", "Muhammad", "Mohammad"), ("Ahmed", "Ahmad"),
-            ("Youssef", "Yousef", "Youcef", "Yusuf"), ("Abdelkader", "Abdel Kader"), ("Karim", "Kareem"),
-            ("Rachid", "Rashid"), ("Mustapha", "Mustafa", "Moustapha"), ("Omar", "Umar"), ("Bilal",),
-            ("Hamza",), ("Sofiane", "Sofian", "Sufyan"), ("Nabil",),
+        male=_names(
+            "Mohamed/Mohammed/Muhammad/Mohammad; Ahmed/Ahmad; Youssef/Yousef/Youcef/Yusuf; "
+            "Abdelkader/Abdel Kader; Karim/Kareem; Rachid/Rashid; Mustapha/Mustafa/Moustapha; "
+            "Omar/Umar; Bilal; Hamza; Sofiane/Sofian/Sufyan; Nabil"
         ),
     ),
     Origin(
         "ro",
         "roumaine",
         0.10,
-        surnames=(
-            ("Popescu",), ("Ionescu",), ("Popa",), ("Radu",), ("Dumitru",), ("Stan",), ("Stoica",),
-            ("Gheorghe",), ("Matei",), ("Ciobanu",), ("Constantin",), ("Rusu",), ("Munteanu",), ("Lungu",),
-            ("Moldovan",), ("Mihăilă", "Mihaila"), ("Țurcanu", "Turcanu", "Tzurcanu"), ("Dumitrașcu",),
-            ("Ștefănescu", "Stefanescu"), ("Zamfir",), ("Dinu",), ("Marin",),
+        surnames=_names(
+            "Popescu; Ionescu; Popa; Radu; Dumitru; Stan; Stoica; Gheorghe; Matei; Ciobanu; "
+            "Constantin; Rusu; Munteanu; Lungu; Moldovan; Mihăilă/Mihaila; Țurcanu/Turcanu/Tzurcanu; "
+            "Dumitrașcu; Ștefănescu/Stefanescu; Zamfir; Dinu; Marin"
         ),
-        female=(
-            ("Maria",), ("Elena",), ("Ioana",), ("Ana",), ("Mihaela",), ("Andreea", "Andreia"),
-            ("Florentina",), ("Nicoleta",), ("Cristina",), ("Daniela",), ("Roxana",), ("Alina",),
-            ("Gabriela",), ("Larisa", "Larissa"), ("Denisa",),
+        female=_names(
+            "Maria; Elena; Ioana; Ana; Mihaela; Andreea/Andreia; Florentina; Nicoleta; Cristina; "
+            "Daniela; Roxana; Alina; Gabriela; Larisa/Larissa; Denisa"
         ),
-        male=(
-            ("Ion",), ("Gheorghe", "Gheorghi"), ("Vasile",), ("Constantin",), ("Mihai",), ("Andrei",),
-            ("Florin",), ("Ionuț", "Ionut"), ("Alexandru",), ("Marius",), ("Cătălin", "Catalin"), ("Adrian",),
+        male=_names(
+            "Ion; Gheorghe/Gheorghi; Vasile; Constantin; Mihai; Andrei; Florin; Ionuț/Ionut; "
+            "Alexandru; Marius; Cătălin/Catalin; Adrian"
         ),
     ),
     Origin(
         "afo",
         "ouest-africaine ou nigériane",
         0.17,
-        surnames=(
-            ("Diallo", "Jallow"), ("Traoré", "Traore"), ("Koné", "Kone"), ("Coulibaly", "Kulibali"),
-            ("Diarra",), ("Camara", "Kamara"), ("Touré", "Toure"), ("Sylla", "Silla"), ("Keïta", "Keita"),
-            ("Bah", "Ba"), ("Sow",), ("Ndiaye", "N'Diaye"), ("Diop",), ("Fofana",), ("Cissé", "Sissé"),
-            ("Okafor",), ("Adeyemi",), ("Okonkwo",), ("Eze",), ("Olawale",), ("Adebayo",), ("Nwosu",),
-            ("Ogunleye",), ("Balogun",), ("Obi",), ("Osagie",), ("Igbinedion",), ("Omoregie",),
+        surnames=_names(
+            "Diallo/Jallow; Traoré/Traore; Koné/Kone; Coulibaly/Kulibali; Diarra; Camara/Kamara; "
+            "Touré/Toure; Sylla/Silla; Keïta/Keita; Bah/Ba; Sow; Ndiaye/N'Diaye; Diop; Fofana; "
+            "Cissé/Sissé; Okafor; Adeyemi; Okonkwo; Eze; Olawale; Adebayo; Nwosu; Ogunleye; Balogun; "
+            "Obi; Osagie; Igbinedion; Omoregie"
         ),
-        female=(
-            ("Aminata",), ("Fatoumata", "Fatumata", "Fatmata"), ("Mariama", "Mariam"), ("Awa",),
-            ("Kadiatou", "Kadiatu"), ("Adaeze",), ("Chiamaka",), ("Blessing",), ("Precious",), ("Joy",),
-            ("Ngozi",), ("Oluwakemi",), ("Osas",), ("Esther",), ("Faith",), ("Gift",), ("Princess",),
-            ("Mercy",), ("Favour", "Favor"), ("Happiness",),
+        female=_names(
+            "Aminata; Fatoumata/Fatumata/Fatmata; Mariama/Mariam; Awa; Kadiatou/Kadiatu; Adaeze; "
+            "Chiamaka; Blessing; Precious; Joy; Ngozi; Oluwakemi; Osas; Esther; Faith; Gift; Princess; "
+            "Mercy; Favour/Favor; Happiness"
         ),
-        male=(
-            ("Mamadou", "Mamadu"), ("Moussa", "Musa"), ("Ibrahima", "Ibrahim"), ("Oumar", "Umar"),
-            ("Abdoulaye", "Abdullahi"), ("Sékou", "Sekou"), ("Chinedu",), ("Emeka",), ("Tunde",),
-            ("Osaro",), ("Samuel",), ("Daniel",),
+        male=_names(
+            "Mamadou/Mamadu; Moussa/Musa; Ibrahima/Ibrahim; Oumar/Umar; Abdoulaye/Abdullahi; "
+            "Sékou/Sekou; Chinedu; Emeka; Tunde; Osaro; Samuel; Daniel"
         ),
     ),
     Origin(
         "cn",
         "chinoise",
         0.08,
-        surnames=(
-            ("Zhang", "Chang", "张"), ("Wang", "Wong", "王"), ("Li", "Lee", "李"), ("Liu", "Lau", "刘"),
-            ("Chen", "Chan", "陈"), ("Yang", "Yeung", "杨"), ("Huang", "Hwang", "黄"), ("Zhao", "Chao", "赵"),
-            ("Wu", "Woo", "吴"), ("Zhou", "Chou", "周"), ("Xu", "Hsu", "徐"), ("Sun", "Suen", "孙"),
-            ("Ma", "Mah", "马"), ("Zhu", "Chu", "朱"), ("Guo", "Kuo", "郭"), ("Lin", "Lam", "林"),
-            ("Gao", "Kao", "高"), ("Luo", "Lo", "罗"), ("Zheng", "Cheng", "郑"), ("Liang", "Leung", "梁"),
+        surnames=_names(
+            "Zhang/Chang/张; Wang/Wong/王; Li/Lee/李; Liu/Lau/刘; Chen/Chan/陈; Yang/Yeung/杨; "
+            "Huang/Hwang/黄; Zhao/Chao/赵; Wu/Woo/吴; Zhou/Chou/周; Xu/Hsu/徐; Sun/Suen/孙; Ma/Mah/马; "
+            "Zhu/Chu/朱; Guo/Kuo/郭; Lin/Lam/林; Gao/Kao/高; Luo/Lo/罗; Zheng/Cheng/郑; Liang/Leung/梁"
         ),
-        female=(
-            ("Fang", "Fong", "芳"), ("Na", "Nah", "娜"), ("Xiuying", "Hsiu-ying", "秀英"), ("Min", "Ming", "敏"),
-            ("Jing", "Ching", "静"), ("Yan", "Yen", "艳"), ("Juan", "Chuan", "娟"), ("Xiulan", "Hsiu-lan", "秀兰"),
-            ("Xia", "Hsia", "霞"), ("Guiying", "Kuei-ying", "桂英"), ("Hong", "Hung", "红"), ("Mei", "May", "梅"),
-            ("Lihua", "Li-hua", "丽华"), ("Xiaoyan", "Hsiao-yen", "晓燕"),
+        female=_names(
+            "Fang/Fong/芳; Na/Nah/娜; Xiuying/Hsiu-ying/秀英; Min/Ming/敏; Jing/Ching/静; Yan/Yen/艳; "
+            "Juan/Chuan/娟; Xiulan/Hsiu-lan/秀兰; Xia/Hsia/霞; Guiying/Kuei-ying/桂英; Hong/Hung/红; "
+            "Mei/May/梅; Lihua/Li-hua/丽华; Xiaoyan/Hsiao-yen/晓燕"
         ),
-        male=(
-            ("Wei", "Wai", "伟"), ("Qiang", "Chiang", "强"), ("Lei", "Lui", "磊"), ("Jun", "Chun", "军"),
-            ("Yong", "Yung", "勇"), ("Jie", "Chieh", "杰"), ("Tao", "T'ao", "涛"), ("Ming", "Meng", "明"),
-            ("Gang", "Kang", "刚"), ("Hao", "Ho", "浩"),
+        male=_names(
+            "Wei/Wai/伟; Qiang/Chiang/强; Lei/Lui/磊; Jun/Chun/军; Yong/Yung/勇; Jie/Chieh/杰; Tao/T'ao/涛; "
+            "Ming/Meng/明; Gang/Kang/刚; Hao/Ho/浩"
         ),
         native_script=True,
     ),
@@ -176,25 +169,24 @@ ORIGINS: tuple[Origin, ...] = (
         "ru",
         "russe ou ukrainienne",
         0.07,
-        surnames=(
-            ("Ivanov", "Ivanoff", "Иванов"), ("Smirnov", "Smirnoff", "Смирнов"),
-            ("Kuznetsov", "Kouznetsov", "Кузнецов"), ("Popov", "Popoff", "Попов"),
-            ("Vasilyev", "Vassiliev", "Васильев"), ("Petrov", "Petroff", "Петров"), ("Sokolov", "Sokoloff", "Соколов"),
-            ("Shevchenko", "Chevtchenko", "Шевченко"), ("Kovalenko", "Kowalenko", "Коваленко"),
-            ("Bondarenko", "Bondarenco", "Бондаренко"), ("Tkachenko", "Tkatchenko", "Ткаченко"),
-            ("Melnyk", "Melnik", "Мельник"), ("Kravchenko", "Kravtchenko", "Кравченко"),
-            ("Morozov", "Morozoff", "Морозов"), ("Volkov", "Volkoff", "Волков"), ("Lebedev", "Lebedeff", "Лебедев"),
+        surnames=_names(
+            "Ivanov/Ivanoff/Иванов; Smirnov/Smirnoff/Смирнов; Kuznetsov/Kouznetsov/Кузнецов; "
+            "Popov/Popoff/Попов; Vasilyev/Vassiliev/Васильев; Petrov/Petroff/Петров; "
+            "Sokolov/Sokoloff/Соколов; Shevchenko/Chevtchenko/Шевченко; Kovalenko/Kowalenko/Коваленко; "
+            "Bondarenko/Bondarenco/Бондаренко; Tkachenko/Tkatchenko/Ткаченко; Melnyk/Melnik/Мельник; "
+            "Kravchenko/Kravtchenko/Кравченко; Morozov/Morozoff/Морозов; Volkov/Volkoff/Волков; "
+            "Lebedev/Lebedeff/Лебедев"
         ),
-        female=(
-            ("Olga", "Olha", "Ольга"), ("Natalya", "Natalia", "Наталья"), ("Ekaterina", "Yekaterina", "Екатерина"),
-            ("Tatyana", "Tatiana", "Татьяна"), ("Yulia", "Ioulia", "Юлия"), ("Anna", "Ana", "Анна"),
-            ("Mariya", "Maria", "Мария"), ("Oksana", "Oxana", "Оксана"), ("Svetlana", "Svitlana", "Светлана"),
-            ("Irina", "Iryna", "Ирина"), ("Yelena", "Elena", "Елена"), ("Anastasiya", "Anastasia", "Анастасия"),
+        female=_names(
+            "Olga/Olha/Ольга; Natalya/Natalia/Наталья; Ekaterina/Yekaterina/Екатерина; "
+            "Tatyana/Tatiana/Татьяна; Yulia/Ioulia/Юлия; Anna/Ana/Анна; Mariya/Maria/Мария; "
+            "Oksana/Oxana/Оксана; Svetlana/Svitlana/Светлана; Irina/Iryna/Ирина; Yelena/Elena/Елена; "
+            "Anastasiya/Anastasia/Анастасия"
         ),
-        male=(
-            ("Sergei", "Sergey", "Serguei", "Сергей"), ("Aleksandr", "Alexandre", "Александр"),
-            ("Dmitri", "Dmitry", "Дмитрий"), ("Andrei", "Andrey", "Андрей"), ("Aleksei", "Alexei", "Алексей"),
-            ("Oleksandr", "Olexandr", "Олександр"), ("Yuriy", "Iouri", "Юрий"), ("Mikhail", "Mykhailo", "Михаил"),
+        male=_names(
+            "Sergei/Sergey/Serguei/Сергей; Aleksandr/Alexandre/Александр; Dmitri/Dmitry/Дмитрий; "
+            "Andrei/Andrey/Андрей; Aleksei/Alexei/Алексей; Oleksandr/Olexandr/Олександр; "
+            "Yuriy/Iouri/Юрий; Mikhail/Mykhailo/Михаил"
         ),
         native_script=True,
     ),
@@ -202,46 +194,37 @@ ORIGINS: tuple[Origin, ...] = (
         "es",
         "espagnole ou latino-américaine",
         0.06,
-        surnames=(
-            ("García", "Garcia"), ("Rodríguez", "Rodrigues"), ("González", "Gonzales"), ("Fernández",),
-            ("López", "Lopes"), ("Martínez", "Martinez"), ("Sánchez", "Sanches"), ("Pérez", "Peres"),
-            ("Gómez", "Gomes"), ("Hernández", "Hernandes"), ("Díaz", "Dias"), ("Ramírez",), ("Torres",),
-            ("Flores",), ("Vargas",), ("Castillo",), ("Morales",), ("Ortiz",),
+        surnames=_names(
+            "García/Garcia; Rodríguez/Rodrigues; González/Gonzales; Fernández; López/Lopes; "
+            "Martínez/Martinez; Sánchez/Sanches; Pérez/Peres; Gómez/Gomes; Hernández/Hernandes; "
+            "Díaz/Dias; Ramírez; Torres; Flores; Vargas; Castillo; Morales; Ortiz"
         ),
-        female=(
-            ("María", "Maria"), ("Ana",), ("Carmen",), ("Lucía", "Lucia"), ("Guadalupe",), ("Daniela",),
-            ("Valentina",), ("Sofía", "Sophia"), ("Camila",), ("Paola",), ("Ximena", "Jimena"), ("Yesenia",),
+        female=_names(
+            "María/Maria; Ana; Carmen; Lucía/Lucia; Guadalupe; Daniela; Valentina; Sofía/Sophia; "
+            "Camila; Paola; Ximena/Jimena; Yesenia"
         ),
-        male=(
-            ("José", "Jose"), ("Juan",), ("Carlos",), ("Luis",), ("Jorge",), ("Miguel",), ("Alejandro",),
-            ("Diego",),
-        ),
+        male=_names("José/Jose; Juan; Carlos; Luis; Jorge; Miguel; Alejandro; Diego"),
     ),
     Origin(
         "br",
         "brésilienne",
         0.07,
-        surnames=(
-            ("da Silva", "Silva"), ("dos Santos", "Santos"), ("Oliveira",), ("Souza", "Sousa"),
-            ("Rodrigues",), ("Ferreira",), ("Alves",), ("Pereira",), ("Lima",), ("Gomes",), ("Costa",),
-            ("Ribeiro",), ("Martins",), ("Carvalho",), ("Araújo", "Araujo"), ("Barbosa",),
+        surnames=_names(
+            "da Silva/Silva; dos Santos/Santos; Oliveira; Souza/Sousa; Rodrigues; Ferreira; Alves; "
+            "Pereira; Lima; Gomes; Costa; Ribeiro; Martins; Carvalho; Araújo/Araujo; Barbosa"
         ),
-        female=(
-            ("Ana",), ("Juliana",), ("Fernanda",), ("Larissa",), ("Bruna",), ("Letícia", "Leticia"),
-            ("Thaís", "Tais"), ("Vitória", "Victoria"), ("Jéssica", "Jessica"), ("Camila",), ("Amanda",),
-            ("Thalita", "Talita"),
+        female=_names(
+            "Ana; Juliana; Fernanda; Larissa; Bruna; Letícia/Leticia; Thaís/Tais; Vitória/Victoria; "
+            "Jéssica/Jessica; Camila; Amanda; Thalita/Talita"
         ),
-        male=(
-            ("João", "Joao"), ("Gabriel",), ("Lucas",), ("Matheus", "Mateus"), ("Rafael",), ("Thiago", "Tiago"),
-            ("Bruno",), ("Felipe", "Filipe"),
-        ),
+        male=_names("João/Joao; Gabriel; Lucas; Matheus/Mateus; Rafael; Thiago/Tiago; Bruno; Felipe/Filipe"),
     ),
 )
 ORIGIN_BY_CODE = {origin.code: origin for origin in ORIGINS}
 
 # Working names (aliases) used in the milieu, besides a first name of the person's own origin.
-WORKING_NAMES_FEMALE = (("Lily",), ("Jessica",), ("Kelly",), ("Vanessa",), ("Nina",), ("Cindy",), ("Linda",))
-WORKING_NAMES_MALE = (("Tony",), ("Kevin",), ("Steve",), ("Max",), ("Eddy",))
+WORKING_NAMES_FEMALE = _names("Lily; Jessica; Kelly; Vanessa; Nina; Cindy; Linda")
+WORKING_NAMES_MALE = _names("Tony; Kevin; Steve; Max; Eddy")
 
 # Age bands of the synthetic public (share, first and last age), as in bench/bench_diagnostic.py.
 AGE_MIX = ((0.04, 14, 17), (0.30, 18, 24), (0.40, 25, 34), (0.26, 35, 60))
@@ -356,29 +339,54 @@ MIXES: dict[str, ErrorMix] = {
     "faible": ErrorMix(
         "faible",
         {
-            "faute_nom": 0.02, "faute_prenom": 0.02, "translitteration": 0.04, "inversion_noms": 0.01,
-            "alias": 0.02, "jour_errone": 0.01, "jour_mois_inverses": 0.01, "annee_seule": 0.01,
-            "date_absente": 0.01, "sexe_inconnu": 0.01,
+            "faute_nom": 0.02,
+            "faute_prenom": 0.02,
+            "translitteration": 0.04,
+            "inversion_noms": 0.01,
+            "alias": 0.02,
+            "jour_errone": 0.01,
+            "jour_mois_inverses": 0.01,
+            "annee_seule": 0.01,
+            "date_absente": 0.01,
+            "sexe_inconnu": 0.01,
         },
     ),
     "moyenne": ErrorMix(
         "moyenne (réaliste)",
         {
-            "faute_nom": 0.05, "faute_prenom": 0.05, "translitteration": 0.12, "inversion_noms": 0.02,
-            "alias": 0.06, "jour_errone": 0.02, "jour_mois_inverses": 0.02, "annee_erronee": 0.005,
-            "annee_seule": 0.03, "date_absente": 0.03, "sexe_inconnu": 0.03,
+            "faute_nom": 0.05,
+            "faute_prenom": 0.05,
+            "translitteration": 0.12,
+            "inversion_noms": 0.02,
+            "alias": 0.06,
+            "jour_errone": 0.02,
+            "jour_mois_inverses": 0.02,
+            "annee_erronee": 0.005,
+            "annee_seule": 0.03,
+            "date_absente": 0.03,
+            "sexe_inconnu": 0.03,
         },
     ),
     "forte": ErrorMix(
         "forte",
         {
-            "faute_nom": 0.08, "faute_prenom": 0.08, "translitteration": 0.20, "inversion_noms": 0.035,
-            "alias": 0.10, "jour_errone": 0.03, "jour_mois_inverses": 0.03, "annee_erronee": 0.01,
-            "annee_seule": 0.05, "date_absente": 0.05, "sexe_inconnu": 0.05,
+            "faute_nom": 0.08,
+            "faute_prenom": 0.08,
+            "translitteration": 0.20,
+            "inversion_noms": 0.035,
+            "alias": 0.10,
+            "jour_errone": 0.03,
+            "jour_mois_inverses": 0.03,
+            "annee_erronee": 0.01,
+            "annee_seule": 0.05,
+            "date_absente": 0.05,
+            "sexe_inconnu": 0.05,
         },
     ),
     # The first review's simple mix: a typo in each name 5% of the time, a wrong birth day 2%.
-    "fautes5_dates2": ErrorMix("fautes 5 % + dates 2 %", {"faute_nom": 0.05, "faute_prenom": 0.05, "jour_errone": 0.02}),
+    "fautes5_dates2": ErrorMix(
+        "fautes 5 % + dates 2 %", {"faute_nom": 0.05, "faute_prenom": 0.05, "jour_errone": 0.02}
+    ),
 }
 NATIVE_SCRIPT_SHARE = 0.5  # a transliteration event on a Chinese or Cyrillic name writes it in its script
 
@@ -422,7 +430,11 @@ def typo(name: str, rng: np.random.Generator) -> str:
     if i == 0:
         letter = letter.upper()
     if kind == 0:
-        return name[:i] + letter + name[i + 1 :] if name[i].lower() != letter.lower() else name[:i] + "x" + name[i + 1 :]
+        return (
+            name[:i] + letter + name[i + 1 :]
+            if name[i].lower() != letter.lower()
+            else name[:i] + "x" + name[i + 1 :]
+        )
     if kind == 1 and len(name) > 2:
         return name[:i] + name[i + 1 :]
     if kind == 2:
@@ -562,7 +574,9 @@ def link_single_key(rows: Sequence[Row], n_lists: int = N_LISTS) -> Linked:
     return Linked(cluster_of, _memberships(rows, cluster_of, n_lists), sum(c is None for c in cluster_of))
 
 
-def _memberships(rows: Sequence[Row], cluster_of: Sequence[int | None], n_lists: int) -> list[tuple[bool, ...]]:
+def _memberships(
+    rows: Sequence[Row], cluster_of: Sequence[int | None], n_lists: int
+) -> list[tuple[bool, ...]]:
     seen: dict[int, list[bool]] = {}
     for row, cluster in zip(rows, cluster_of, strict=True):
         if cluster is not None:
@@ -570,7 +584,52 @@ def _memberships(rows: Sequence[Row], cluster_of: Sequence[int | None], n_lists:
     return [tuple(m) for m in seen.values()]
 
 
+@cache
+def campaign_key() -> bytes:
+    """The campaign key of the simulation's fictitious phrase (PBKDF2 is slow: derived once per process)."""
+    return linkage.derive_key(PHRASE, CAMPAIGN_CODE)
+
+
+def row_birth(row: Row) -> date | int | None:
+    """The birth date as a browser reads it: a date, a year alone, or nothing."""
+    if row.year is None:
+        return None
+    return row.full_date or row.year
+
+
+def link_lk2(rows: Sequence[Row], n_lists: int = N_LISTS) -> Linked:
+    """The diagnostic's linkage: each row's keys as the browser computes them (``linkage.person_keys``),
+    linked as the server links them (``linkage.link``). A set-aside row (no date, ...) joins no cluster."""
+    key = campaign_key()
+    records, positions = [], []
+    for position, row in enumerate(rows):
+        birth = row_birth(row)
+        try:
+            keys = linkage.person_keys(key, row.last, row.first, birth, reference=REFERENCE_DATE)
+        except linkage.SetAside:
+            continue
+        records.append(
+            linkage.Record(
+                row.list_index,
+                frozenset(keys),
+                linkage.sex_code(row.sex),
+                linkage.age_band(birth, REFERENCE_DATE),
+                False,
+                isinstance(birth, date),
+            )
+        )
+        positions.append(position)
+    result = linkage.link(records, n_lists)
+    cluster_of: list[int | None] = [None] * len(rows)
+    for number, cluster in enumerate(result.clusters):
+        for index in cluster.records:
+            cluster_of[positions[index]] = number
+    return Linked(cluster_of, result.memberships, len(rows) - len(records))
+
+
 Linker = Callable[[Sequence[Row], int], Linked]
+METHODS: dict[str, Linker] = {"lk2": link_lk2, "cle_unique": link_single_key}
+METHOD_LABELS = {"lk2": "LK2 (clés multiples)", "cle_unique": "clé unique (LK1)"}
 
 
 # --- Scoring ---------------------------------------------------------------------------------------
@@ -630,7 +689,9 @@ def score_linkage(rows: Sequence[Row], linked: Linked):
                 ca, cb = linked.cluster_of[indices[a]], linked.cluster_of[indices[b]]
                 ok = ca is not None and ca == cb
                 errors = ra.errors | rb.errors
-                category = "aucune" if not errors else (next(iter(errors)) if len(errors) == 1 else "plusieurs")
+                category = (
+                    "aucune" if not errors else (next(iter(errors)) if len(errors) == 1 else "plusieurs")
+                )
                 for counts in (by_error[category], by_origin[ra.origin]):
                     counts.total += 1
                     counts.linked += ok
@@ -648,9 +709,10 @@ def score_linkage(rows: Sequence[Row], linked: Linked):
 
 
 def estimate(memberships: Sequence[tuple[bool, ...]], n_lists: int = N_LISTS):
-    """The estimate as the report computes it (``selectors.estimate``): stepwise model, normal interval."""
+    """The estimate as the report computes it (``linkage.estimate_memberships``, the call the server and
+    ``parcours-link-estimate`` share): stepwise model, normal interval."""
     codes = [f"L{i}" for i in range(1, n_lists + 1)]
-    result = analyse(table_from_memberships(codes, memberships), bootstrap=0, reference_models=False)
+    result = linkage.estimate_memberships(codes, memberships)
     return result.estimate, result.ci_low, result.ci_high
 
 
