@@ -1,50 +1,127 @@
-"""The browser computes the same linkage keys as the Python scheme (Web Crypto in Debian's Chromium)."""
+"""The browser computes the same LK2 keys as the Python scheme, hence as `parcours-link-estimate` (Web Crypto
+in Debian's Chromium, the same transliteration table served as a static file)."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import pytest
 
-from parcours.diagnostic.linkage import derive_key, linkage_key, linkage_string
+from parcours.diagnostic.cli import key_list, read_list
+from parcours.diagnostic.linkage import (
+    SetAside,
+    date_order_evidence,
+    derive_key,
+    key_messages,
+    parse_date,
+    person_keys,
+)
+
+from ..diagnostic.linkage_vectors import CAMPAIGN, PHRASE, REFERENCE, VECTORS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCRIPT = Path(__file__).resolve().parents[2] / "parcours" / "static" / "parcours" / "linkage.js"
-PHRASE = "phrase secrète partagée hors ligne"
-PEOPLE = [
-    ("Zorvalenne", "Ilona", "1994-06-12", "F"),
-    ("Le Gall-Dupré", "Zoë", "2009-03-01", "femme"),
-    ("N'Diaye", "Œdipe", "1980-12-31", "M"),
-    ("Li", "", "2001-01-01", "autre"),
+DATES = [
+    "12/06/1994",
+    "06/25/1994",
+    "1994-06-12",
+    "2/3/1990",
+    "1994",
+    "00/00/1994",
+    "12/06/1994 00:00:00",
+    "31/02/1994",
+    "12/06/94",
+    "",
+    "1850",
 ]
+COLUMNS = [
+    ["12/06/1994", "25/01/2000"],
+    ["06/25/1994"],
+    ["25/01/2000", "01/25/2000"],
+    ["01/02/2000"],
+    ["1990"],
+]
+SET_ASIDE = [("さくら", "Ilona", "1994-06-12"), ("", "", "1994-06-12"), ("Zorvalenne", "Ilona", "2030-01-01")]
 
 
-def test_browser_and_python_keys_agree(web):
+def python_date(value, order):
+    try:
+        born = parse_date(value, order)
+    except SetAside as error:
+        return {"reason": error.reason}
+    if isinstance(born, int):
+        return {"y": born}
+    return {"y": born.year, "m": born.month, "d": born.day, "iso": born.isoformat()}
+
+
+def test_browser_and_python_keys_agree(web, tmp_path):
     page = web.new_page()
     page.goto("/compte/connexion/")  # http://localhost: a secure context, where Web Crypto is available
     page.add_script_tag(url="/static/parcours/linkage.js")  # served like any static file (CSP: self)
-    assert SCRIPT.exists()
     result = page.evaluate(
-        """async ([phrase, campaign, people]) => {
-            const key = await window.ParcoursLinkage.deriveKey(phrase, campaign);
+        """async ([phrase, campaign, reference, vectors, setAside]) => {
+            const L = window.ParcoursLinkage;
+            await L.loadTable();
+            const key = await L.deriveKey(phrase, campaign);
             const out = [];
-            for (const [last, first, born, sex] of people) {
-                out.push([window.ParcoursLinkage.linkageString(last, first, born, sex),
-                          await window.ParcoursLinkage.linkageKey(key, last, first, born, sex)]);
+            for (const [last, first, written, order] of vectors) {
+                const born = L.parseDate(written, order);
+                out.push({
+                    messages: L.keyMessages(last, first, born),
+                    keys: await L.personKeys(key, last, first, born, {reference}),
+                    band: L.ageBand(born, reference),
+                });
             }
-            return out;
+            const reasons = [];
+            for (const [last, first, born] of setAside) {
+                reasons.push(await L.personKeys(key, last, first, born, {reference})
+                    .then(() => "accepté", (e) => e.reason));
+            }
+            return {out, reasons};
         }""",
-        [PHRASE, "DIAG-99-2026", PEOPLE],
+        [PHRASE, CAMPAIGN, REFERENCE, VECTORS, SET_ASIDE],
     )
-    key = derive_key(PHRASE, "DIAG-99-2026")
+    # The same rows through parcours-link-estimate's reading and keying (a CSV list, one per date order).
+    key = derive_key(PHRASE, CAMPAIGN)
+    from datetime import date
+
+    reference = date.fromisoformat(REFERENCE)
     expected = []
-    for last, first, born, sex in PEOPLE:
-        day = date.fromisoformat(born)
-        expected.append([linkage_string(last, first, day, sex), linkage_key(key, last, first, day, sex)])
-    assert result == expected
-    assert result[0][1] == "3505021c61af6652eb290051b0e8be5fe9fc563d74aabe88b3bd60789f238fae"
+    for order in ("dm", "md"):
+        rows = [v for v in VECTORS if v[3] == order]
+        path = tmp_path / f"{order}.csv"
+        path.write_text(
+            "nom;prenom;date_naissance;sexe\n"
+            + "".join(f"{last};{first};{born};F\n" for last, first, born, _ in rows),
+            encoding="utf-8",
+        )
+        keyed = key_list(read_list(str(path), order), key, reference, "jj/mm" if order == "dm" else "mm/jj")
+        expected += [(v, row["keys"], row["tranche_age"]) for v, row in zip(rows, keyed.rows, strict=True)]
+    by_vector = {v: (keys, band) for v, keys, band in expected}
+    for vector, browser in zip(VECTORS, result["out"], strict=True):
+        last, first, written, order = vector
+        born = parse_date(written, order)
+        assert browser["messages"] == key_messages(last, first, born), vector
+        assert browser["keys"] == person_keys(key, last, first, born, reference=reference), vector
+        assert (browser["keys"], browser["band"]) == by_vector[vector], vector
+    assert result["out"][0]["keys"][0] == "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915"
+    assert result["reasons"] == ["ecriture_non_prise_en_charge", "sans_nom", "date_posterieure"]
+
+    dates = page.evaluate(
+        """([dates, columns]) => {
+            const L = window.ParcoursLinkage;
+            const read = (value, order) => {
+                try { return L.parseDate(value, order); } catch (e) { return {reason: e.reason}; }
+            };
+            return {
+                dm: dates.map((v) => read(v, "dm")),
+                md: dates.map((v) => read(v, "md")),
+                evidence: columns.map((c) => L.dateOrderEvidence(c)),
+            };
+        }""",
+        [DATES, COLUMNS],
+    )
+    assert dates["dm"] == [python_date(v, "dm") for v in DATES]
+    assert dates["md"] == [python_date(v, "md") for v in DATES]
+    assert dates["evidence"] == [date_order_evidence(c) for c in COLUMNS]
     refused = page.evaluate(
         "() => window.ParcoursLinkage.deriveKey('court', 'X').then(() => 'accepté', e => e.message)"
     )
