@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from parcours.diagnostic import services as ds
-from parcours.diagnostic.linkage import age_band, age_on, derive_key, linkage_key, sex_code
+from parcours.diagnostic.linkage import age_band, age_on, derive_key, person_keys, sex_code
 from parcours.diagnostic.models import Participant
 
 # The demo's shared phrase (a real campaign's phrase is never written anywhere in Parcours).
@@ -70,7 +70,7 @@ def _payload(key: bytes, people: list[dict], reference: date) -> str:
         lines.append(
             ",".join(
                 [
-                    linkage_key(key, p["last"], p["first"], p["born"], p["sex"]),
+                    person_keys(key, p["last"], p["first"], p["born"])[0],
                     age_band(p["born"], reference),
                     "oui" if age_on(p["born"], reference) < 18 else "non",
                     sex_code(p["sex"]),

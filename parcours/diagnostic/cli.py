@@ -22,6 +22,7 @@ import io
 import json
 import os
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,17 @@ from .linkage import (
 from .rules import MAX_LIST_ROWS, MIN_LISTS_FOR_ESTIMATE
 
 REQUIRED = ("nom", "prenom", "date_naissance", "sexe")
+# Other names of the columns, as the browser page reads them (static/parcours/diagnostic_list.js).
+COLUMN_ALIASES = {
+    "prenoms": "prenom",
+    "nom_de_naissance": "nom",
+    "nom_naissance": "nom",
+    "date_de_naissance": "date_naissance",
+    "ddn": "date_naissance",
+    "naissance": "date_naissance",
+    "sexe_genre": "sexe",
+    "genre": "sexe",
+}
 YES = {"oui", "o", "yes", "y", "1", "vrai", "x", "true"}
 KEYS_HEADER = ("cles", "tranche_age", "mineur", "sexe", "en_ligne")
 ORDERS = {"jj/mm": DM, "mm/jj": MD}
@@ -101,6 +113,29 @@ class RawList:
     rows: list[tuple[int, dict[str, str]]]  # (line number, row with lower-cased column names)
 
 
+def column(name: str | None) -> str:
+    """« Prénom », « Date de naissance », « DDN » -> prenom, date_naissance, date_naissance."""
+    text = unicodedata.normalize("NFKD", (name or "").strip().lower())
+    text = "_".join("".join(c for c in text if not unicodedata.combining(c)).replace("-", " ").split())
+    return COLUMN_ALIASES.get(text, text)
+
+
+def _reader(text: str) -> csv.DictReader:
+    """A reader with the delimiter that gives the required columns (the sniffer's guess first)."""
+    try:
+        guessed = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        guessed = ","
+    best = None
+    for delimiter in dict.fromkeys((guessed, ";", ",", "\t")):
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+        columns = {column(f) for f in reader.fieldnames or []}
+        if all(c in columns for c in REQUIRED):
+            return reader
+        best = best or reader
+    return best
+
+
 def read_list(path: str, label: str) -> RawList:
     try:
         data = Path(path).read_bytes()
@@ -110,19 +145,14 @@ def read_list(path: str, label: str) -> RawList:
     if not text.strip():
         raise CliError(f"{label} : le fichier est vide.")
     try:
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        columns = {(f or "").strip().lower() for f in reader.fieldnames or []}
+        reader = _reader(text)
+        columns = {column(f) for f in reader.fieldnames or []}
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise CliError(f"{label} : colonnes manquantes : {', '.join(missing)}.")
         rows = []
         for row in reader:
-            cleaned = {(k or "").strip().lower(): (v if isinstance(v, str) else "") for k, v in row.items()}
+            cleaned = {column(k): (v if isinstance(v, str) else "") for k, v in row.items()}
             if any(value.strip() for value in cleaned.values()):
                 rows.append((reader.line_num, cleaned))
             if len(rows) > MAX_LIST_ROWS:

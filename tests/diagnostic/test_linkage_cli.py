@@ -262,3 +262,14 @@ def test_link_estimate_refuses_a_bad_reference_date(tmp_path, capsys):
     good = write(tmp_path, "a.csv", HEADER + "Kerbrat;Paul;01/02/1970;M;\n")
     code = cli.estimate_main(["--campagne", CAMPAIGN, "--date-reference", "30/11/2026", good, good])
     assert code == 2 and "Date de référence illisible" in capsys.readouterr().err
+
+
+def test_the_columns_may_be_named_as_a_spreadsheet_names_them(tmp_path, capsys):
+    source = write(
+        tmp_path, "liste.csv", "Nom\tPrénom\tDate de naissance\tSexe\nZorvalenne\tIlona\t12/06/1994\tF\n"
+    )
+    target = tmp_path / "cles.csv"
+    assert keys_cli(source, str(target)) == 0
+    rows = list(csv.DictReader(target.read_text(encoding="utf-8").splitlines()[1:]))
+    key = derive_key(PHRASE, CAMPAIGN)
+    assert rows[0]["cles"].split() == person_keys(key, "Zorvalenne", "Ilona", date(1994, 6, 12))
