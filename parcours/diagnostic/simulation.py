@@ -500,7 +500,9 @@ def write_row(person: Person, list_index: int, mix: ErrorMix, rng: np.random.Gen
                     break
                 day, month = born.month, born.day
             elif error == "annee_erronee":
-                year = born.year + _pick(rng, (-10, -1, 1, 10))
+                # ± 1 or ± 10 years; ± 4 or ± 8 for a 29 February, so that the written date exists.
+                leap_day = (born.month, born.day) == (2, 29)
+                year = born.year + _pick(rng, (-8, -4, 4, 8) if leap_day else (-10, -1, 1, 10))
             elif error == "annee_seule":
                 day = month = None
             else:

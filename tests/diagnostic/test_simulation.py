@@ -8,6 +8,8 @@ run is `bench/bench_linkage_simulation.py`.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,11 @@ def test_the_error_model_writes_every_documented_error_and_is_reproducible():
     assert {row.origin for row in first} == set(simulation.ORIGIN_BY_CODE)
     clean = sum(not row.errors for row in first) / len(first)
     assert 0.3 < clean < 0.8  # the high mix touches a sizeable share of rows, not all of them
+
+
+def test_a_wrong_birth_year_on_29_february_still_writes_a_date_that_exists():
+    person = simulation.Person(0, "fr", ("Martin",), ("Marie",), None, date(2000, 2, 29), "F")
+    mix = simulation.ErrorMix("année erronée", {"annee_erronee": 1.0})
+    rng = np.random.default_rng(0)
+    written = {simulation.write_row(person, 0, mix, rng).full_date for _ in range(40)}
+    assert len(written) > 1 and all(d.month == 2 and d.day == 29 and d.year != 2000 for d in written)
