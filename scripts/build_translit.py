@@ -13,6 +13,8 @@ Provenance and licences:
 - Greek: ELOT 743 / ISO 843 single-letter values, written out below.
 - Arabic, Persian and Urdu letters: a simplified consonantal transliteration (as French administrations
   write North-African names: ج J, خ KH, ش SH, ع and ء omitted), written out below.
+- Georgian: the national romanisation (2002) without apostrophes; Armenian: the common passport values
+  (BGN/PCGN-like, without apostrophes); Hebrew: consonants (vowel points are marks and are dropped).
 - Hangul: the syllables are decomposed by Unicode NFKD into conjoining jamo, mapped here to the Revised
   Romanization of Korean (Ministry of Culture, 2000) without its assimilation rules.
 - Han (CJK Unified Ideographs U+4E00-U+9FFF and Extension A U+3400-U+4DBF): the most frequent Mandarin
@@ -41,6 +43,8 @@ CYRILLIC = {
     "Є": "YE", "І": "I", "Ґ": "G",
     # Serbian, Macedonian
     "Ђ": "DJ", "Ј": "J", "Љ": "LJ", "Њ": "NJ", "Ћ": "C", "Џ": "DZ", "Ѕ": "DZ",
+    # Kazakh, Kyrgyz, Mongolian, Tatar, Bashkir
+    "Ә": "A", "Ғ": "G", "Қ": "K", "Ң": "NG", "Ө": "O", "Ұ": "U", "Ү": "U", "Һ": "H", "Ҳ": "KH", "Ҷ": "J",
 }
 GREEK = {
     "Α": "A", "Β": "V", "Γ": "G", "Δ": "D", "Ε": "E", "Ζ": "Z", "Η": "I", "Θ": "TH", "Ι": "I", "Κ": "K",
@@ -56,6 +60,23 @@ ARABIC = {
     "پ": "P", "چ": "CH", "ژ": "J", "گ": "G", "ک": "K", "ی": "I", "ٹ": "T", "ڈ": "D", "ڑ": "R", "ں": "N",
     "ے": "E", "ہ": "H", "ھ": "H", "ۀ": "E", "ۃ": "A",
 }
+GEORGIAN = {
+    "ა": "A", "ბ": "B", "გ": "G", "დ": "D", "ე": "E", "ვ": "V", "ზ": "Z", "თ": "T", "ი": "I", "კ": "K",
+    "ლ": "L", "მ": "M", "ნ": "N", "ო": "O", "პ": "P", "ჟ": "ZH", "რ": "R", "ს": "S", "ტ": "T", "უ": "U",
+    "ფ": "P", "ქ": "K", "ღ": "GH", "ყ": "Q", "შ": "SH", "ჩ": "CH", "ც": "TS", "ძ": "DZ", "წ": "TS",
+    "ჭ": "CH", "ხ": "KH", "ჯ": "J", "ჰ": "H",
+}
+ARMENIAN = {
+    "Ա": "A", "Բ": "B", "Գ": "G", "Դ": "D", "Ե": "E", "Զ": "Z", "Է": "E", "Ը": "Y", "Թ": "T", "Ժ": "ZH",
+    "Ի": "I", "Լ": "L", "Խ": "KH", "Ծ": "TS", "Կ": "K", "Հ": "H", "Ձ": "DZ", "Ղ": "GH", "Ճ": "CH", "Մ": "M",
+    "Յ": "Y", "Ն": "N", "Շ": "SH", "Ո": "O", "Չ": "CH", "Պ": "P", "Ջ": "J", "Ռ": "R", "Ս": "S", "Վ": "V",
+    "Տ": "T", "Ր": "R", "Ց": "TS", "Ւ": "V", "Փ": "P", "Ք": "K", "Օ": "O", "Ֆ": "F",
+}
+HEBREW = {
+    "א": "", "ב": "B", "ג": "G", "ד": "D", "ה": "H", "ו": "V", "ז": "Z", "ח": "KH", "ט": "T", "י": "Y",
+    "כ": "K", "ך": "K", "ל": "L", "מ": "M", "ם": "M", "נ": "N", "ן": "N", "ס": "S", "ע": "", "פ": "P",
+    "ף": "P", "צ": "TS", "ץ": "TS", "ק": "K", "ר": "R", "ש": "SH", "ת": "T",
+}
 # Conjoining jamo (what NFKD makes of a Hangul syllable): initial consonants U+1100.., vowels U+1161..,
 # final consonants U+11A8.. in Unicode order, Revised Romanization.
 HANGUL_INITIALS = "G KK N D TT R M B PP S SS - J JJ CH K T P H".split()
@@ -66,12 +87,13 @@ HANGUL_FINALS = "K K K N N N T L K M L L L P L M P P T T NG T T K T P T".split()
 
 def letters() -> dict[str, str]:
     table: dict[str, str] = {}
-    for source in (CYRILLIC, GREEK, ARABIC):
+    for source in (CYRILLIC, GREEK, ARABIC, GEORGIAN, ARMENIAN, HEBREW):
         for char, latin in source.items():
-            table[char] = latin
-            if char.lower() != char:
-                table[char.lower()] = latin
+            for form in {char, char.lower(), char.upper()}:
+                if len(form) == 1:
+                    table[form] = latin
     table["σ"] = "S"
+    table["\u0640"] = ""  # Arabic tatweel (a stretching stroke, not a letter)
     for i, latin in enumerate(HANGUL_INITIALS):
         table[chr(0x1100 + i)] = "" if latin == "-" else latin
     for i, latin in enumerate(HANGUL_VOWELS):
@@ -94,6 +116,12 @@ def han() -> dict[str, str]:
 
 
 def main() -> None:
+    import pypinyin
+
+    if pypinyin.__version__ != PYPINYIN_VERSION:
+        raise SystemExit(
+            f"pypinyin {PYPINYIN_VERSION} is expected (found {pypinyin.__version__}): see the docstring"
+        )
     table = {
         "scheme": "LK2",
         "source": f"scripts/build_translit.py (pypinyin {PYPINYIN_VERSION} for Han)",

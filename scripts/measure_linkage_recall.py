@@ -88,6 +88,13 @@ def erroneous(rng: random.Random, kind: str, last: str, first: str, born: date, 
         return variant, first, born
     if kind == "day/month swap":
         return last, first, born.replace(day=born.month, month=born.day)
+    if kind == "date typo":  # one of day, month or year off by a little
+        while True:
+            field, delta = rng.choice(("day", "month", "year")), rng.choice((-2, -1, 1, 2))
+            try:
+                return last, first, born.replace(**{field: getattr(born, field) + delta})
+            except ValueError:
+                continue
     return last, first, born
 
 
@@ -95,7 +102,7 @@ def main(n: int = 400, seed: int = 20261130) -> None:
     rng = random.Random(seed)
     key = derive_key("phrase de mesure synthétique", "MESURE")
     print(f"{'error':<18} {'pairs':>5} {'LK1':>6} {'LK2':>6}")
-    for kind in ("none", "surname typo", "swap", "alias", "chinese variant", "day/month swap"):
+    for kind in ("none", "surname typo", "swap", "alias", "chinese variant", "day/month swap", "date typo"):
         lk1 = lk2 = 0
         for _ in range(n):
             while True:
@@ -110,7 +117,8 @@ def main(n: int = 400, seed: int = 20261130) -> None:
             ]
             lk2 += len(link(records).clusters) == 1
         print(f"{kind:<18} {n:>5} {lk1 / n:>6.1%} {lk2 / n:>6.1%}")
-    # False merges: two different people, same birth date and sex, on two lists.
+    # False merges: two different people, same birth date and sex, on two lists (own random stream).
+    rng = random.Random(seed + 1)
     lk1 = lk2 = 0
     for _ in range(n * 5):
         a = person(rng, chinese=rng.random() < 0.2)

@@ -15,8 +15,9 @@ Stable API (used by the server pages, the browser glue and the simulation):
 - `date_order_evidence(values) -> str`: for a column of dates, `DM` (some first field > 12), `MD` (some
   second field > 12), `INCONSISTENT` (both), `AMBIGUOUS` (only dates whose both fields are <= 12), `NONE`
   (no JJ/MM or MM/JJ date at all: ISO dates, years, empty cells).
-- `person_keys(key, last_name, first_name, birth, *, reference=None) -> list[str]`: the row's keys (hex),
-  strongest first; raises `SetAside` with a reason code. `birth` is a `date` or a year (`int`).
+- `person_keys(key, last_name, first_name, birth, *, reference=None) -> list[str]`: the row's keys (hex, in
+  hexadecimal order; six for a full date, one for a year alone); raises `SetAside` with a reason code.
+  `birth` is a `date` or a year (`int`). `key_messages(...)`: the messages before HMAC (test vectors).
 - `SetAside` (a `LinkageError`): `.reason` is one of `REASONS` (code -> French label).
 - `Record(list_index, keys, sex, age_band, online, full_date=True)` and `link(records, n_lists=None) ->
   Linkage` (clusters with their `membership` tuple of bools per list and attributes; `.memberships`).
@@ -32,7 +33,7 @@ import hmac
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import combinations
@@ -52,12 +53,16 @@ SEX_UNKNOWN = "9"
 
 # A single-name key (« LK2|1| ») is made only from a reduced name of at least this many symbols: « LI »,
 # « LEA » or « WEI » reduce to one symbol, shared by too many people born the same day. Measured on synthetic
-# pairs (scripts/measure_linkage_recall.py): 2 links 94 % of one-surname-typo pairs (3: 81 %) for 4.2 % of
-# false merges between different people born the same day with the same sex (3: 3.8 %; 1: 5.9 %).
+# pairs (scripts/measure_linkage_recall.py): 2 links 94 % of one-surname-typo pairs (3: 81 %) for 4.3 % of
+# false merges between different people born the same day with the same sex (3: 4.0 %; 1: 6.0 %).
 MIN_SINGLE_NAME_REDUCTION = 2
 
-# Birth year alone: the person is taken as born on 1 July of that year (the middle of the year) for the age
-# band, as INSEE does when only the year is known.
+# Keys of a row with a full date: the five kinds (full, day/month swapped, each name alone, year, day and
+# month) make at most six; fewer are padded up to six (`key_messages`).
+KEYS_PER_FULL_DATE_ROW = 6
+
+# Birth year alone: the person is taken as born on 1 July of that year for the age band (the middle of the
+# year, the usual demographic imputation: the age is then wrong by at most six months either way).
 YEAR_ONLY_BIRTHDAY = (7, 1)
 
 
@@ -110,6 +115,11 @@ SPECIAL_LETTERS = {
 }
 
 
+_NOT_AZ = re.compile(r"[^A-Z]")
+# A letter left after transliteration (modifier letters such as ʼ in « Nʼdiaye » are not: they separate).
+_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
+
+
 @cache
 def _translit() -> dict[str, str]:
     table = json.loads(TRANSLIT_TABLE.read_text(encoding="utf-8"))
@@ -139,11 +149,6 @@ def normalise_name(value: str) -> str:
     if any(unicodedata.category(c) in _LETTERS for c in _NOT_AZ.findall(text)):
         raise SetAside(UNSUPPORTED_SCRIPT)
     return _NOT_AZ.sub("", text)
-
-
-_NOT_AZ = re.compile(r"[^A-Z]")
-# A letter left after transliteration (modifier letters such as ʼ in « Nʼdiaye » are not: they separate).
-_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
 
 
 # Phonetic reduction: vowels (A E I O U Y) -> "A"; H and W are dropped; consonants by class; a repeated
@@ -184,12 +189,13 @@ def sex_code(value: str) -> str:
 # --- Dates ------------------------------------------------------------------------------------------------
 
 DM, MD, AMBIGUOUS, INCONSISTENT, NONE = "dm", "md", "ambiguous", "inconsistent", "none"
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$")
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_TWO_FIELDS = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_UNKNOWN_PART = {"00", "0", "XX", "X", "??"}
-_YEAR_ONLY = re.compile(r"^(00|0|XX|X|\?\?)([/.-])(00|0|XX|X|\?\?)\2(\d{4})$", re.IGNORECASE)
+# ASCII digits only, as in the browser (Python's \d would also read Arabic-Indic digits).
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", re.ASCII)
+_TWO_FIELDS = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+_YEAR_ONLY = re.compile(r"^(00|0|XX|X|\?\?)([/.-])(00|0|XX|X|\?\?)\2(\d{4})$", re.IGNORECASE | re.ASCII)
+# A birth year before this is a typing error (or « 1800 » put for « unknown »), not a person alive today.
 MIN_BIRTH_YEAR = 1900
 
 
@@ -272,7 +278,10 @@ def derive_key(phrase: str, campaign_code: str) -> bytes:
 
 
 def key_messages(last_name: str, first_name: str, birth: date | int, *, reference: date | None = None):
-    """The messages a row's keys are made of, strongest first (each is then HMAC-ed by `person_keys`)."""
+    """The messages a row's keys are made of, strongest first, then the padding (each is HMAC-ed by
+    `person_keys`). A row with a full date always has KEYS_PER_FULL_DATE_ROW messages: without padding, the
+    number of keys would tell the server whether the day is at most 12 and how short the names are. A
+    padding message holds the two names and the whole date, so it matches only what the full key matches."""
     if birth is None or birth == "":
         raise SetAside(DATE_MISSING)
     if isinstance(birth, str):
@@ -280,7 +289,7 @@ def key_messages(last_name: str, first_name: str, birth: date | int, *, referenc
     last, first = reduce_name(last_name), reduce_name(first_name)
     if not last and not first:
         raise SetAside(NO_NAME)
-    if reference is not None and _birthday(birth) > reference:
+    if reference is not None and (birth > reference if isinstance(birth, date) else birth > reference.year):
         raise SetAside(BORN_AFTER_REFERENCE)
     names = "|".join(sorted((last, first)))
     if not isinstance(birth, date):
@@ -294,17 +303,21 @@ def key_messages(last_name: str, first_name: str, birth: date | int, *, referenc
             messages.append(f"{SCHEME}|1|{name}|{day}{month}{year}")
     messages.append(f"{SCHEME}|Y|{names}|{year}")
     messages.append(f"{SCHEME}|D|{names}|{day}{month}")
-    return list(dict.fromkeys(messages))
+    messages = list(dict.fromkeys(messages))
+    for index in range(KEYS_PER_FULL_DATE_ROW - len(messages)):
+        messages.append(f"{SCHEME}|P|{index}|{names}|{day}{month}{year}")
+    return messages
 
 
 def person_keys(
     key: bytes, last_name: str, first_name: str, birth: date | int, *, reference: date | None = None
 ) -> list[str]:
-    """The row's LK2 keys (HMAC-SHA-256 hex under the campaign key), strongest first; raises SetAside."""
-    return [
+    """The row's LK2 keys (HMAC-SHA-256 hex under the campaign key), in hexadecimal order (the order of the
+    keys file then tells nothing about which key is which); raises SetAside."""
+    return sorted(
         hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
         for message in key_messages(last_name, first_name, birth, reference=reference)
-    ]
+    )
 
 
 # --- Attributes -------------------------------------------------------------------------------------------
@@ -327,7 +340,7 @@ def age_on(birth: date | int, day: date) -> int:
 
 
 def age_band(birth: date | int, day: date) -> str:
-    age = age_on(birth, day)
+    age = max(age_on(birth, day), 0)  # a year alone of the reference year, before 1 July: a baby
     return next(label for low, high, label in AGE_BANDS if low <= age < high)
 
 
@@ -366,7 +379,6 @@ class Linkage:
     refused_sex: int = 0  # merges refused: two known and different sexes
     duplicates: int = 0  # records of one list with the same keys as another of that list (counted once)
     ambiguous_keys: int = 0  # keys held by two records of one list: not used for linking
-    unused: list[int] = field(default_factory=list, repr=False)
 
     @property
     def memberships(self) -> list[tuple[bool, ...]]:

@@ -24,7 +24,7 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 
 from parcours.diagnostic import cli, services
-from parcours.diagnostic.linkage import age_band, derive_key, linkage_key, sex_code
+from parcours.diagnostic.linkage import age_band, derive_key, person_keys, sex_code
 from parcours.diagnostic.models import KeyList, LinkageRecord
 
 from ..factories import CampaignFactory, DepartementFactory, ParticipantFactory
@@ -82,7 +82,7 @@ def expected(people) -> dict[str, tuple[str, str, bool]]:
     key = derive_key(PHRASE, CODE)
     bands = services.AGE_BAND_BY_LABEL
     return {
-        linkage_key(key, last, first, born, sex): (
+        person_keys(key, last, first, born)[0]: (
             bands[age_band(born, REFERENCE)],
             sex_code(sex),
             online.strip().lower() in ONLINE_YES,

@@ -31,6 +31,8 @@ DATES = [
     "12/06/94",
     "",
     "1850",
+    "١٢/٠٦/١٩٩٤",  # Arabic-Indic digits: unread on both sides
+    " 12/06/1994\u00a0",
 ]
 COLUMNS = [
     ["12/06/1994", "25/01/2000"],
@@ -39,7 +41,13 @@ COLUMNS = [
     ["01/02/2000"],
     ["1990"],
 ]
-SET_ASIDE = [("さくら", "Ilona", "1994-06-12"), ("", "", "1994-06-12"), ("Zorvalenne", "Ilona", "2030-01-01")]
+SET_ASIDE = [
+    ("さくら", "Ilona", "1994-06-12"),
+    ("", "", "1994-06-12"),
+    ("Zorvalenne", "Ilona", "2030-01-01"),
+    ("Zorvalenne", "Ilona", "2026-12-01"),
+    ("Zorvalenne", "Ilona", "2026"),
+]
 
 
 def python_date(value, order):
@@ -73,7 +81,7 @@ def test_browser_and_python_keys_agree(web, tmp_path):
             const reasons = [];
             for (const [last, first, born] of setAside) {
                 reasons.push(await L.personKeys(key, last, first, born, {reference})
-                    .then(() => "accepté", (e) => e.reason));
+                    .then((keys) => keys.length, (e) => e.reason));
             }
             return {out, reasons};
         }""",
@@ -102,8 +110,14 @@ def test_browser_and_python_keys_agree(web, tmp_path):
         assert browser["messages"] == key_messages(last, first, born), vector
         assert browser["keys"] == person_keys(key, last, first, born, reference=reference), vector
         assert (browser["keys"], browser["band"]) == by_vector[vector], vector
-    assert result["out"][0]["keys"][0] == "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915"
-    assert result["reasons"] == ["ecriture_non_prise_en_charge", "sans_nom", "date_posterieure"]
+    assert "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915" in result["out"][0]["keys"]
+    assert result["reasons"] == [
+        "ecriture_non_prise_en_charge",
+        "sans_nom",
+        "date_posterieure",
+        "date_posterieure",
+        1,
+    ]
 
     dates = page.evaluate(
         """([dates, columns]) => {

@@ -15,12 +15,14 @@ VECTORS = [
     ("N'Diaye", "Œdipe", "31/12/1980", "dm"),  # apostrophe, ligature
     ("Wałęsa", "Łukasz", "03/15/1971", "md"),  # Polish Ł, month first
     ("Øyvindsen", "Þórunn", "07/07/1988", "dm"),  # Nordic Ø, Þ
+    ("Şerbănescu-Yıldız", "Thị Ngọc Ánh İpek", "29/02/2000", "dm"),  # Romanian, Turkish, Vietnamese; 29 Feb
     ("Đorđević", "Ðurđa", "1990", "dm"),  # Serbian Đ, year only
     ("Сергеев", "Сергей", "01/02/1985", "dm"),  # Cyrillic
     ("Παπαδόπουλος", "Γιώργος", "1979-11-05", "dm"),  # Greek
     ("张", "伟", "23/04/2001", "dm"),  # Chinese (Han -> pinyin)
     ("محمد", "علي", "05/05/1999", "dm"),  # Arabic
     ("김", "민준", "1995-08-09", "dm"),  # Hangul
+    ("ბერიძე", "Արամ", "14/02/1992", "dm"),  # Georgian, Armenian
     ("Diallo", "Ali", "05/11/2003", "dm"),  # a two-symbol reduced name (« AL »): a single-name key
     ("Li", "", "2001-01-01", "dm"),  # one short name: no single-name key
 ]

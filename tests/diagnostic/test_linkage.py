@@ -3,6 +3,8 @@ transliteration and day/month swaps; different people are kept apart by the agre
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -17,6 +19,7 @@ from parcours.diagnostic.linkage import (
     MD,
     NO_NAME,
     NONE,
+    TRANSLIT_TABLE,
     UNSUPPORTED_SCRIPT,
     LinkageError,
     Record,
@@ -75,11 +78,24 @@ def keys(key, last, first, born=BORN):
         ("张伟", "ZHANGWEI"),
         ("محمد", "MHMD"),
         ("김민준", "GIMMINJUN"),
+        ("გიორგი", "GIORGI"),
+        ("Պետրոսյան", "PETROSYAN"),
+        ("Нұрсұлтан", "NURSULTAN"),
+        ("דוד", "DVD"),
         ("", ""),
     ],
 )
 def test_names_are_normalised_and_transliterated(written, normalised):
     assert normalise_name(written) == normalised
+
+
+def test_the_shared_table_gives_letters_a_to_z_only():
+    table = json.loads(TRANSLIT_TABLE.read_text(encoding="utf-8"))
+    values = list(table["letters"].values()) + list(table["han"])
+    assert all(re.fullmatch(r"[A-Z]*", value) for value in values)
+    han = "".join(table["han"].values())
+    assert len(han) == len(set(han)) > 20_000  # one reading per character
+    assert not set(table["letters"]) & set(han)
 
 
 def test_a_name_in_an_unsupported_script_is_set_aside_not_dropped(key):
@@ -182,6 +198,8 @@ def test_age_on_a_full_date_or_a_year_alone():
     # A year alone: born on 1 July of that year.
     assert age_on(2008, date(2026, 6, 30)) == 17
     assert age_on(2008, date(2026, 7, 1)) == 18
+    # A baby known by its year alone, before 1 July of the reference year: kept, under 18.
+    assert age_band(2026, date(2026, 3, 1)) == "moins de 18 ans"
 
 
 # --- Keys ---------------------------------------------------------------------------------------------------
@@ -198,9 +216,9 @@ def test_known_vector(key):
         "LK2|Y|ALAN|KARBALAN|1994",
         "LK2|D|ALAN|KARBALAN|1206",
     ]
-    assert person_keys(key, "ZORVALENNE", "ilona", BORN)[0] == (
-        "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915"
-    )
+    full = person_keys(key, "ZORVALENNE", "ilona", BORN)
+    assert "32c666f6a9af45a960c596a7a7a7417c9a23b4ee15e9e24ba7beb3492e23c915" in full  # LK2|N|...|12061994
+    assert full == sorted(full)  # the file's order tells nothing about which key is which
 
 
 def test_the_keys_depend_on_the_campaign_phrase(key):
@@ -244,6 +262,10 @@ def test_two_different_people_share_no_key(key):
     assert not keys(key, "Zorvalenne", "Ilona") & keys(key, "Zorvalenne", "Ilona", date(1995, 7, 13))
 
 
+def test_a_baby_known_by_its_year_alone_is_kept(key):
+    assert len(person_keys(key, "Zorvalenne", "Ilona", 2026, reference=date(2026, 3, 1))) == 1
+
+
 def test_a_year_only_row_gets_the_year_key_alone(key):
     only = person_keys(key, "Zorvalenne", "Ilona", 1994)
     assert len(only) == 1
@@ -251,9 +273,20 @@ def test_a_year_only_row_gets_the_year_key_alone(key):
     assert key_messages("Zorvalenne", "Ilona", 1994) == ["LK2|Y|ALAN|KARBALAN|1994"]
 
 
-def test_no_day_month_swapped_key_when_the_swap_is_no_date(key):
-    assert len(key_messages("Zorvalenne", "Ilona", date(1994, 6, 13))) == 5  # 13/06: no 13th month
-    assert len(key_messages("Zorvalenne", "Ilona", date(1994, 6, 6))) == 5  # 06/06: the same date
+def test_no_day_month_swapped_key_when_the_swap_is_no_date():
+    assert "LK2|N|ALAN|KARBALAN|06131994" not in key_messages("Zorvalenne", "Ilona", date(1994, 6, 13))
+    assert key_messages("Zorvalenne", "Ilona", date(1994, 6, 6))[:2] == [
+        "LK2|N|ALAN|KARBALAN|06061994",  # 06/06: swapping gives the same date
+        "LK2|1|KARBALAN|06061994",
+    ]
+
+
+def test_every_row_with_a_full_date_has_six_keys(key):
+    """The number of keys would otherwise tell the server whether the day is at most 12 and how short the
+    names are: padding keys (names and whole date, so they match only what the full key matches) fill up."""
+    rows = [("Zorvalenne", "Ilona", BORN), ("Zorvalenne", "Ilona", date(1994, 6, 13)), ("Li", "Wei", BORN)]
+    assert {len(person_keys(key, *row)) for row in rows} == {6}
+    assert key_messages("Zorvalenne", "Ilona", date(1994, 6, 13))[-1] == "LK2|P|0|ALAN|KARBALAN|13061994"
 
 
 def test_a_short_reduced_name_gives_no_single_name_key():
@@ -261,6 +294,9 @@ def test_a_short_reduced_name_gives_no_single_name_key():
         "LK2|N|A|L|01012001",
         "LK2|Y|A|L|2001",
         "LK2|D|A|L|0101",
+        "LK2|P|0|A|L|01012001",
+        "LK2|P|1|A|L|01012001",
+        "LK2|P|2|A|L|01012001",
     ]
 
 
@@ -272,6 +308,7 @@ def test_a_short_reduced_name_gives_no_single_name_key():
         ("Zorvalenne", "Ilona", None, DATE_MISSING),
         ("Zorvalenne", "Ilona", date(2027, 1, 1), BORN_AFTER_REFERENCE),
         ("Zorvalenne", "Ilona", 2027, BORN_AFTER_REFERENCE),
+        ("Zorvalenne", "Ilona", date(2026, 12, 1), BORN_AFTER_REFERENCE),
         ("ひらがな", "", BORN, UNSUPPORTED_SCRIPT),
     ],
 )
@@ -337,6 +374,31 @@ def test_link_refuses_to_merge_two_records_of_one_list(key):
     assert sorted(linked.memberships) == [(True, False), (True, True)]
     paul = next(c for c in linked.clusters if len(c.records) == 2)
     assert set(paul.records) == {0, 2}  # the strongest pair (all keys shared), not the twin
+
+
+def test_link_never_puts_two_records_of_one_list_in_a_cluster(key):
+    # List 1's record shares the year key with one record of list 0 and the day-month key with another
+    # (those two share no key): the first merge is made, the second refused.
+    records = [
+        record(key, 0, "Kerbrat", "Paul", date(1970, 3, 5), sex="1"),
+        record(key, 0, "Kerbrat", "Paul", date(1980, 1, 2), sex="1"),
+        record(key, 1, "Kerbrat", "Paul", date(1970, 1, 2), sex="1"),
+    ]
+    linked = link(records)
+    assert sorted(linked.memberships) == [(True, False), (True, True)]
+    assert linked.refused_same_list == 1
+
+
+def test_a_key_two_records_of_one_list_hold_links_no_one(key):
+    # Twins on list 0; list 1 knows « Kerbrat P. » born the same day: the surname key alone cannot say
+    # which twin, so no merge is made (rather than an arbitrary one).
+    records = [
+        record(key, 0, "Kerbrat", "Paul", sex="1"),
+        record(key, 0, "Kerbrat", "Pierre", sex="1"),
+        record(key, 1, "Kerbrat", "P.", sex="1"),
+    ]
+    linked = link(records)
+    assert len(linked.clusters) == 3 and linked.ambiguous_keys == 1
 
 
 def test_link_refuses_a_merge_of_two_known_different_sexes(key):

@@ -417,7 +417,7 @@
     var ageCode = ageBand(age);
     if (!ageCode) { throw new ListError("date de naissance invraisemblable"); }
     var digest;
-    try { digest = await window.ParcoursLinkage.linkageKey(key, item.nom, item.prenom, born.iso, item.sexe); }
+    try { digest = (await window.ParcoursLinkage.personKeys(key, item.nom, item.prenom, born.iso))[0]; }
     catch (error) { throw new ListError("ligne illisible"); }
     return {
       cle: digest,

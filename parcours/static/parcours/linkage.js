@@ -10,7 +10,7 @@
  *   deriveKey(phrase, campaignCode) -> Promise<CryptoKey>
  *   parseDate(value, order="dm") -> {y, m, d, iso} | {y} (year only); throws SetAside
  *   dateOrderEvidence(values) -> "dm" | "md" | "ambiguous" | "inconsistent" | "none"
- *   personKeys(key, lastName, firstName, birth, {reference}) -> Promise<[hex...]>, strongest first;
+ *   personKeys(key, lastName, firstName, birth, {reference}) -> Promise<[hex...]> in hexadecimal order;
  *     birth: the result of parseDate, a year (number) or "AAAA-MM-JJ"; reference: "AAAA-MM-JJ" or
  *     {y, m, d}; rejects with a SetAside {reason, message}
  *   keyMessages(...) (the same, before HMAC: test vectors), normaliseName, reduceName, sexCode,
@@ -22,6 +22,7 @@
   var ITERATIONS = 210000;
   var MIN_PHRASE_LENGTH = 12;
   var MIN_SINGLE_NAME_REDUCTION = 2;  // linkage.MIN_SINGLE_NAME_REDUCTION
+  var KEYS_PER_FULL_DATE_ROW = 6;  // linkage.KEYS_PER_FULL_DATE_ROW
   var MIN_BIRTH_YEAR = 1900;
   var encoder = new TextEncoder();
   var script = document.currentScript;
@@ -218,7 +219,7 @@
   ];
 
   function ageBand(birth, day) {
-    var age = ageOn(birth, day);
+    var age = Math.max(ageOn(birth, day), 0);  // a year alone of the reference year, before 1 July: a baby
     for (var band of AGE_BANDS) { if (band[0] <= age && age < band[1]) { return band[3]; } }
     return AGE_BANDS[AGE_BANDS.length - 1][3];
   }
@@ -233,10 +234,9 @@
     if (!last && !first) { throw new SetAside("sans_nom"); }
     var reference = options && options.reference ? asDay(options.reference) : null;
     if (reference) {
-      var b = birthday(born);
-      if (b.y > reference.y || (b.y === reference.y && (b.m > reference.m || (b.m === reference.m && b.d > reference.d)))) {
-        throw new SetAside("date_posterieure");
-      }
+      var after = born.m ? born.y * 10000 + born.m * 100 + born.d > reference.y * 10000 + reference.m * 100 + reference.d
+        : born.y > reference.y;
+      if (after) { throw new SetAside("date_posterieure"); }
     }
     var names = [last, first].sort().join("|");
     var yyyy = pad(born.y, 4);
@@ -249,7 +249,11 @@
     });
     messages.push(SCHEME + "|Y|" + names + "|" + yyyy);
     messages.push(SCHEME + "|D|" + names + "|" + dd + mm);
-    return messages.filter(function (message, i) { return messages.indexOf(message) === i; });
+    messages = messages.filter(function (message, i) { return messages.indexOf(message) === i; });
+    for (var index = 0; messages.length < KEYS_PER_FULL_DATE_ROW; index++) {
+      messages.push(SCHEME + "|P|" + index + "|" + names + "|" + dd + mm + yyyy);
+    }
+    return messages;
   }
 
   function deriveKey(phrase, campaignCode) {
@@ -281,7 +285,7 @@
       var messages = keyMessages(lastName, firstName, birth, options);
       return Promise.all(messages.map(function (message) {
         return window.crypto.subtle.sign("HMAC", key, encoder.encode(message)).then(hex);
-      }));
+      })).then(function (keys) { return keys.sort(); });
     });
   }
 
