@@ -26,6 +26,8 @@ import hmac
 import unicodedata
 from datetime import date
 
+from .phrase import check_phrase
+
 SCHEME = "LK1"
 PBKDF2_ITERATIONS = 210_000
 MIN_PHRASE_LENGTH = 12
@@ -63,6 +65,9 @@ def linkage_string(last_name: str, first_name: str, birth_date: date, sex: str) 
 
 
 def derive_key(phrase: str, campaign_code: str) -> bytes:
+    phrase = check_phrase(
+        phrase, error=LinkageError
+    )  # 7+ words of the list; the canonical phrase (phrase.py)
     if len(phrase or "") < MIN_PHRASE_LENGTH:
         raise LinkageError(
             f"La phrase secrète de la campagne doit compter au moins {MIN_PHRASE_LENGTH} caractères."
