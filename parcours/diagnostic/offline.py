@@ -36,7 +36,10 @@ DOCS_HASH_LINE = re.compile(r"(SHA-256 du calculateur hors ligne : `)([0-9a-f]{6
 # Scripts, in the order the key page loads them (each reads the ones before).
 SCRIPTS = ("parcours/phrase.js", "parcours/linkage.js", "parcours/diagnostic_list.js")
 # Data the scripts read from <script type="application/json" id=…> elements: (element id, file, key or None).
-DATA = (("parcours-phrase-words", "parcours/phrase_words_fr.json", "words"),)
+DATA = (
+    ("parcours-phrase-words", "parcours/phrase_words_fr.json", "words"),
+    ("parcours-translit", "parcours/translit.json", None),
+)
 
 
 class BuildError(RuntimeError):

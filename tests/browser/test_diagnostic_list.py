@@ -24,7 +24,7 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 
 from parcours.diagnostic import cli, services
-from parcours.diagnostic.linkage import age_band, derive_key, linkage_key, sex_code
+from parcours.diagnostic.linkage import age_band, derive_key, person_keys, sex_code
 from parcours.diagnostic.models import KeyList, LinkageRecord
 
 from ..factories import CampaignFactory, DepartementFactory, ParticipantFactory
@@ -77,12 +77,16 @@ def canaries() -> set[str]:
     return out
 
 
-def expected(people) -> dict[str, tuple[str, str, bool]]:
-    """The Python scheme's keys (parcours.diagnostic.linkage) and attributes for the same rows."""
+def expected(people, campaign) -> dict[str, tuple[str, str, bool]]:
+    """The Python scheme's keys (parcours.diagnostic.linkage.person_keys) and attributes for the same rows,
+    as the database holds them (each key re-keyed by the server)."""
     key = derive_key(PHRASE, CODE)
+    server = services.server_key(campaign)
     bands = services.AGE_BAND_BY_LABEL
     return {
-        linkage_key(key, last, first, born, sex): (
+        " ".join(
+            services.rekey(server, k) for k in person_keys(key, last, first, born, reference=REFERENCE)
+        ): (
             bands[age_band(born, REFERENCE)],
             sex_code(sex),
             online.strip().lower() in ONLINE_YES,
@@ -93,7 +97,7 @@ def expected(people) -> dict[str, tuple[str, str, bool]]:
 
 def stored(participant) -> dict[str, tuple[str, str, bool]]:
     records = LinkageRecord.objects.filter(key_list__participant=participant)
-    return {r.key: (r.age_band, r.sex, r.online) for r in records}
+    return {r.keys: (r.age_band, r.sex, r.online) for r in records}
 
 
 # --- Files the structure loads ------------------------------------------------------------------------------
@@ -306,17 +310,30 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     expect(page.get_by_role("button", name="Envoyer les clés")).to_be_disabled()
     send = compute(
         page,
-        "4 clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne écartée ; 1 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "4 personnes ont leurs clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne "
+        "écartée ; 1 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
     )
     expect(page.get_by_test_id("rejected-file")).to_have_text(
-        "Lignes écartées du fichier : 6 (date de naissance absente ou illisible)."
+        "Lignes écartées du fichier — date de naissance illisible : ligne 6."
+    )
+    expect(page.get_by_test_id("send-summary")).to_have_text(
+        "Vérifiez ces nombres, puis envoyez : Parcours recevra les clés de 4 lignes et le nombre de lignes "
+        "écartées (1), jamais leur contenu."
     )
     expect(page.get_by_test_id("list-error")).to_be_hidden()
+    expect(page.get_by_test_id("date-order")).to_be_hidden()  # 30/01/1988: the dates are day/month
     shot(page, "02-csv-computed")
-    send_and_check(page, send, "Liste enregistrée : 3 personnes transmises, 1 doublon écarté. Merci.")
+    send_and_check(
+        page,
+        send,
+        "Liste enregistrée : 3 personnes transmises, 1 doublon écarté, 1 ligne écartée sur votre poste. "
+        "Merci.",
+    )
     expect(page.get_by_test_id("list-status")).to_contain_text("3 personnes transmises le")
-    assert stored(participant) == expected(CSV_PEOPLE)
+    expect(page.get_by_test_id("list-status")).to_contain_text("1 ligne écartée sur votre poste")
+    assert stored(participant) == expected(CSV_PEOPLE, campaign)
+    key_list = KeyList.objects.get(participant=participant)
+    assert (key_list.rows_set_aside, key_list.set_aside_reasons) == (1, {"date_illisible": 1})
     assert KeyList.objects.get(participant=participant).duplicate_count == 1
     shot(page, "03-csv-sent")
 
@@ -333,15 +350,17 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     )
     send = compute(
         page,
-        "4 clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "4 personnes ont leurs clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
     )
     expect(page.get_by_test_id("rejected-file")).to_have_text(
-        "Lignes écartées du fichier : 7 (date de naissance absente ou illisible)."
+        "Lignes écartées du fichier — date de naissance absente : ligne 7."
     )
     shot(page, "04-xlsx-computed")
-    send_and_check(page, send, "Liste enregistrée : 4 personnes transmises. Merci.")
-    assert stored(participant) == expected(XLSX_PEOPLE)
+    send_and_check(
+        page, send, "Liste enregistrée : 4 personnes transmises, 1 ligne écartée sur votre poste. Merci."
+    )
+    assert stored(participant) == expected(XLSX_PEOPLE, campaign)
 
     # A file that cannot be read says so; a file loaded then dropped does not count.
     clear = page.get_by_role("button", name="Ne plus utiliser ce fichier")
@@ -392,11 +411,11 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     page.get_by_role("button", name="Ajouter une ligne").click()  # line 4 stays blank: ignored
     send = compute(
         page,
-        "2 clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "2 personnes ont leurs clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
     )
     expect(page.get_by_test_id("rejected-typed")).to_have_text(
-        "Lignes écartées du tableau : 3 (date de naissance absente ou illisible)."
+        "Lignes écartées du tableau — date de naissance absente : ligne 3."
     )
     # A change after the computation: the keys must be computed again before anything can be sent.
     table.get_by_label("Prénom, ligne 1", exact=True).fill(TYPED_PEOPLE[0][1] + "x")
@@ -407,29 +426,31 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     table.get_by_label("Prénom, ligne 1", exact=True).fill(TYPED_PEOPLE[0][1])
     send = compute(
         page,
-        "2 clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "2 personnes ont leurs clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
         phrase=None,
     )
     shot(page, "05-typed-computed")
-    send_and_check(page, send, "Liste enregistrée : 2 personnes transmises. Merci.")
-    assert stored(participant) == expected(TYPED_PEOPLE)
+    send_and_check(
+        page, send, "Liste enregistrée : 2 personnes transmises, 1 ligne écartée sur votre poste. Merci."
+    )
+    assert stored(participant) == expected(TYPED_PEOPLE, campaign)
 
     # (d) The keys file of parcours-linkage-keys, loaded as is: no phrase needed.
     page.get_by_label("Fichier de la liste").set_input_files(
         {"name": "cles.csv", "mimeType": "text/csv", "buffer": keys_file}
     )
     expect(page.get_by_test_id("file-status")).to_have_text(
-        "Fichier lu sur votre poste : 5 lignes de clés déjà calculées."
+        "Fichier lu sur votre poste : 5 lignes de clés déjà calculées (0 ligne écartée lors de leur calcul)."
     )
     send = compute(
         page,
-        "5 clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 0 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "5 personnes ont leurs clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 0 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
         phrase=None,
     )
     send_and_check(page, send, "Liste enregistrée : 5 personnes transmises. Merci.")
-    assert stored(participant) == expected(CLI_PEOPLE)
+    assert stored(participant) == expected(CLI_PEOPLE, campaign)
     shot(page, "06-keys-file-sent")
 
     # Withdrawing the list.
@@ -444,7 +465,10 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     # Nothing identifying left the browser: URLs, headers and bodies of every request.
     posts = [r for r in requests if r.method == "POST"]
     assert len(posts) == 5  # four lists and the withdrawal
-    assert all(re.search(r"(^|&)payload=cle%2Ctranche_age", r.post_data or "") for r in posts[:4])
+    assert all(
+        re.search(r"(^|&)payload=%23LK2\+lignes_ecartees%3D\d.*%0Acles%2Ctranche_age", r.post_data or "")
+        for r in posts[:4]
+    )
     leaks = []
     for request in requests:
         body = request.post_data or ""
@@ -495,3 +519,113 @@ def test_without_javascript_the_page_says_so_and_offers_nothing_to_send(browser,
         shot(page, "07-without-javascript")
     finally:
         context.close()
+
+
+def open_list_page(web, campaign_kwargs=None):
+    campaign = CampaignFactory(
+        departement=DepartementFactory(code="99"),
+        code=CODE,
+        period_start=date(2025, 1, 1),
+        period_end=REFERENCE,
+        **(campaign_kwargs or {}),
+    )
+    participant = ParticipantFactory(campaign=campaign, name="Accueil de jour fictif")
+    token, _ = services.issue_invitation(participant)
+    page = web.new_page()
+    page.goto(f"/diagnostic/invitation/{token}/")
+    page.goto("/diagnostic/reponse/liste/")
+    return page, campaign, participant
+
+
+def test_dates_that_could_be_month_first_are_not_computed_before_the_order_is_chosen(web):
+    page, campaign, participant = open_list_page(web)
+    table = page.get_by_test_id("typed-rows")
+    table.get_by_label("Nom, ligne 1", exact=True).fill("Orlavienne")
+    table.get_by_label("Prénom, ligne 1", exact=True).fill("Sidrelle")
+    table.get_by_label("Date de naissance (JJ/MM/AAAA), ligne 1", exact=True).fill("05/03/1990")
+    table.get_by_label("Sexe, ligne 1", exact=True).select_option("F")
+    page.get_by_label("Phrase secrète de la campagne").fill(PHRASE)
+    expect(page.get_by_test_id("date-order")).to_be_hidden()
+    page.get_by_role("button", name="Calculer les clés").click()
+    # 05/03/1990 reads both ways: the page asks, says why, and computes nothing.
+    question = page.get_by_role("group", name="Ordre du jour et du mois dans les dates de naissance")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("Aucune date de la liste n'a de nombre supérieur à 12")
+    expect(page.get_by_test_id("list-error")).to_have_text(
+        "Avant de calculer les clés : choisissez l'ordre du jour et du mois des dates de naissance."
+    )
+    expect(page.get_by_test_id("list-error")).to_be_focused()
+    expect(question).to_contain_text("Choisissez l'ordre du jour et du mois avant de calculer les clés.")
+    expect(page.get_by_role("button", name="Envoyer les clés")).to_be_disabled()
+    check_page(page)
+    shot(page, "08-date-order-asked")
+    page.get_by_test_id("list-error").get_by_role("link").click()
+    expect(page.get_by_label("jour/mois (JJ/MM/AAAA : 05/03/1990 est le 5 mars)")).to_be_focused()
+    page.locator("label[for=date-order-md]").click()  # DSFR draws the radio in its label
+    expect(page.get_by_label("mois/jour (MM/JJ/AAAA : 05/03/1990 est le 3 mai)")).to_be_checked()
+    expect(page.get_by_test_id("list-error")).to_be_hidden()
+    send = compute(
+        page,
+        "1 personne a ses clés calculées (dont 0 mineur·e, 0 personne repérée en ligne) ; 0 ligne écartée ; "
+        "0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
+        phrase=None,
+    )
+    send_and_check(page, send, "Liste enregistrée : 1 personne transmise. Merci.")
+    assert stored(participant) == expected(
+        [("Orlavienne", "Sidrelle", date(1990, 5, 3), "F", "non")], campaign
+    )
+
+
+# Latin, extended Latin, Cyrillic and Chinese names (synthetic), and one in a script the scheme does not
+# transliterate (Georgian): set aside by the page and by the command alike.
+SCRIPTS_PEOPLE = [
+    ("Travelonne", "Mirabelle", "14/02/1991", "F", "non"),
+    ("Łęczyńska-Øvergård", "Žofie Ærwen", "03/11/1987", "F", "oui"),
+    ("Брыластова", "Снежана", "21/07/2004", "F", "non"),
+    ("Ширкопов", "Всеволод", "1979", "M", "non"),
+    ("欧阳", "晓薇", "30/09/1996", "F", "oui"),
+    ("司马", "光远", "1985-01-17", "M", "non"),
+    ("ჯანელიძე", "ნინო", "02/02/1990", "F", "non"),
+]
+
+
+def test_the_pages_keys_equal_those_of_parcours_linkage_keys_in_every_script(web, tmp_path, monkeypatch):
+    source, target = tmp_path / "liste.csv", tmp_path / "cles.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["nom", "prenom", "date_naissance", "sexe", "en_ligne"])
+        writer.writerows(SCRIPTS_PEOPLE)
+    monkeypatch.setenv("PARCOURS_CAMPAIGN_PHRASE", PHRASE)
+    assert (
+        cli.main([str(source), str(target), "--campagne", CODE, "--date-reference", REFERENCE.isoformat()])
+        == 0
+    )
+    cli_text = target.read_text(encoding="utf-8")
+    assert cli_text.startswith("#LK2 lignes_ecartees=1;ecriture_non_prise_en_charge=1\n")
+
+    page, campaign, participant = open_list_page(web)
+    page.get_by_label("Fichier de la liste").set_input_files(
+        {"name": "liste.csv", "mimeType": "text/csv", "buffer": source.read_bytes()}
+    )
+    expect(page.get_by_test_id("file-status")).to_have_text(
+        "Fichier lu sur votre poste : 7 lignes de personnes."
+    )
+    send = compute(
+        page,
+        "6 personnes ont leurs clés calculées (dont 0 mineur·e, 2 personnes repérées en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
+    )
+    expect(page.get_by_test_id("rejected-file")).to_have_text(
+        "Lignes écartées du fichier — écriture non prise en charge : ligne 8."
+    )
+    send_and_check(
+        page, send, "Liste enregistrée : 6 personnes transmises, 1 ligne écartée sur votre poste. Merci."
+    )
+    from_page = stored(participant)
+    key_list = KeyList.objects.get(participant=participant)
+    assert (key_list.rows_set_aside, key_list.set_aside_reasons) == (1, {"ecriture_non_prise_en_charge": 1})
+
+    # The command's file, uploaded by the service, gives exactly the same stored keys and attributes.
+    services.store_key_list(participant, cli_text)
+    assert stored(participant) == from_page
+    assert len(from_page) == 6 and all(len(keys.split()) >= 1 for keys in from_page)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostic', '0002_invitation_links_hashed'),
+        ('diagnostic', '0005_lk1_key_column_removed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
