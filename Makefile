@@ -7,7 +7,7 @@ PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast lint bench check clean
+.PHONY: help install run demo test test-fast lint bench check clean calculateur
 
 help: ## Affiche cette aide
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test: install ## Lance toute la suite de tests en parallèle (SQLite ; PostgreSQ
 lint: install ## Vérifie le style (ruff)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+calculateur: install ## Reconstruit le calculateur de clés hors ligne et son empreinte dans docs/diagnostic.md
+	$(BIN)/python manage.py build_offline_calculator
 
 bench: install ## Lance les mesures de performance (bench/)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

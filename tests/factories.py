@@ -176,9 +176,11 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     state = "open"
     opened_at = factory.LazyFunction(timezone.now)
     created_by = factory.SubFactory(UserFactory)
+    phrase_generated_at = factory.LazyFunction(timezone.now)
 
     class Params:
         draft = factory.Trait(state="draft", opened_at=None)
+        without_phrase = factory.Trait(phrase_generated_at=None)
         closed = factory.Trait(state="closed", closed_at=factory.LazyFunction(timezone.now))
 
 

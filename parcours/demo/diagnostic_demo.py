@@ -15,7 +15,7 @@ from parcours.diagnostic.linkage import SetAside, age_band, derive_key, is_minor
 from parcours.diagnostic.models import Participant
 
 # The demo's shared phrase (a real campaign's phrase is never written anywhere in Parcours).
-DEMO_PHRASE = "phrase de démonstration du diagnostic"
+DEMO_PHRASE = "abeille jardin rivière soleil village citron horizon"
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "zu", "ve", "no", "ti", "sa", "ber", "dal", "quin", "mor", "fel", "gra"]
 # Spelling variants a structure may use for the same first name (LK2's phonetic reduction absorbs them).
@@ -184,6 +184,7 @@ def _campaign(builder, *, title, period_start, period_end, deadline, size, answe
     ds.add_organisations(ddfe, campaign, [orgs[i] for i in SURVEYED])
     for name, email in FREE_STRUCTURES:
         ds.add_structure(ddfe, campaign, name=name, email=email)
+    ds.record_phrase_generated(ddfe, campaign)  # as the secretariat's browser would (the phrase is not sent)
     ds.open_campaign(ddfe, campaign, today=open_until)
     key = derive_key(DEMO_PHRASE, campaign.code)
     people = _population(rng, size, reference)

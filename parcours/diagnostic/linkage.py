@@ -40,12 +40,13 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .phrase import check_phrase
+
 if TYPE_CHECKING:
     from parcours.estimation import AnalysisResult
 
 SCHEME = "LK2"
 PBKDF2_ITERATIONS = 210_000
-MIN_PHRASE_LENGTH = 12
 TRANSLIT_TABLE = Path(__file__).resolve().parents[1] / "static" / "parcours" / "translit.json"
 
 SEX_CODES = {"M": "1", "H": "1", "1": "1", "F": "2", "2": "2"}
@@ -268,10 +269,7 @@ def date_order_evidence(values) -> str:
 
 
 def derive_key(phrase: str, campaign_code: str) -> bytes:
-    if len(phrase or "") < MIN_PHRASE_LENGTH:
-        raise LinkageError(
-            f"La phrase secrète de la campagne doit compter au moins {MIN_PHRASE_LENGTH} caractères."
-        )
+    phrase = check_phrase(phrase, error=LinkageError)  # phrase.py: 7+ words of the list, canonical form
     return hashlib.pbkdf2_hmac(
         "sha256", phrase.encode("utf-8"), f"parcours-diagnostic:{campaign_code}".encode(), PBKDF2_ITERATIONS
     )

@@ -45,6 +45,12 @@ class Campaign(BaseModel):
     opened_at = models.DateTimeField("ouverte le", null=True, blank=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The secret phrase is generated in the secretariat's browser and never sent: the server records only
+    # that one was generated, when and by whom (docs/diagnostic.md, « Phrase secrète »).
+    phrase_generated_at = models.DateTimeField("phrase secrète générée le", null=True, blank=True)
+    phrase_generated_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period_end", "code"]

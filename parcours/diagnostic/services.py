@@ -355,11 +355,34 @@ def open_campaign(actor: Actor, campaign: Campaign, *, today: date) -> int:
             f"Laissez au moins {rules.MIN_DAYS_TO_ANSWER} jours aux structures pour répondre : "
             "reportez la date limite."
         )
+    if campaign.phrase_generated_at is None:
+        raise ValidationError(
+            "Générez la phrase secrète de la campagne avant de l'ouvrir, et communiquez-la aux structures "
+            "hors de Parcours."
+        )
     campaign.state = CampaignState.OPEN
     campaign.opened_at = timezone.now()
     campaign.save(update_fields=["state", "opened_at", "updated_at"])
     audit.record(actor, "transition", campaign, detail="ouverture")
     return sum(send_invitation(p) for p in participants)
+
+
+@transaction.atomic
+def record_phrase_generated(actor: Actor, campaign: Campaign) -> None:
+    """The secretariat's browser generated the campaign's secret phrase: record when and by whom, never the
+    phrase (the browser does not send it). Before opening only: afterwards the structures compute their keys
+    with the phrase already given, and a new one would split every person known before and after."""
+    if campaign.state != CampaignState.DRAFT:
+        raise ValidationError(
+            "La phrase secrète ne peut plus être changée : la campagne est ouverte, les structures calculent "
+            "leurs clés avec la phrase déjà communiquée."
+        )
+    campaign.phrase_generated_at = timezone.now()
+    campaign.phrase_generated_by = actor.user
+    campaign.save(update_fields=["phrase_generated_at", "phrase_generated_by", "updated_at"])
+    audit.record(
+        actor, "update", campaign, detail="phrase secrète générée dans le navigateur (non transmise)"
+    )
 
 
 @transaction.atomic

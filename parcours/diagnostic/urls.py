@@ -23,6 +23,9 @@ urlpatterns = [
         campaigns.RemoveParticipantView.as_view(),
         name="remove_participant",
     ),
+    path(
+        "campagne/<uuid:pk>/phrase-generee/", campaigns.PhraseGeneratedView.as_view(), name="phrase_generated"
+    ),
     path("campagne/<uuid:pk>/ouvrir/", campaigns.OpenView.as_view(), name="open"),
     path("campagne/<uuid:pk>/relancer/", campaigns.RemindView.as_view(), name="remind"),
     path("campagne/<uuid:pk>/clore/", campaigns.CloseView.as_view(), name="close"),

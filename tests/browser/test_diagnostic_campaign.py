@@ -7,6 +7,8 @@ Screenshots are saved under test-artefacts/screenshots/ with a `diagnostic-campa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -52,6 +54,10 @@ def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server,
     structure.get_by_label("Courriel de contact").fill("cpe@lycee.invalid")
     structure.get_by_test_id("add-structure").click()
     expect_message(ddfe, "« Lycée professionnel fictif » ajoutée")
+    ddfe.get_by_test_id("phrase-generate").click()  # in the browser; the server records only the fact
+    expect(ddfe.get_by_test_id("phrase-value")).to_have_text(
+        re.compile(r"^[a-zéèêëàâîïôûùç]+( [a-zéèêëàâîïôûùç]+){6}$")
+    )
     ddfe.get_by_test_id("campaign-open").click()
     expect_message(ddfe, "Campagne ouverte : 2 invitation(s) envoyée(s)")
     expect(ddfe.get_by_test_id("campaign-state")).to_have_text("Ouverte")

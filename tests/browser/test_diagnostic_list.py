@@ -33,7 +33,7 @@ from .test_happy_path import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHRASE = "phrase secrète partagée hors ligne"
+PHRASE = "galaxie lumière montagne orange bateau voyage cerise"
 CODE = "DIAG-99-2025"
 REFERENCE = date(2025, 12, 31)
 ONLINE_YES = {"oui", "o", "yes", "y", "1", "vrai", "x"}
@@ -304,7 +304,8 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     page.get_by_label("Phrase secrète de la campagne").fill("trop courte")
     page.get_by_role("button", name="Calculer les clés").click()
     expect(page.get_by_test_id("list-error")).to_have_text(
-        "La phrase secrète de la campagne doit compter au moins 12 caractères."
+        "La phrase secrète doit compter au moins 7 mots de la liste de Parcours (2 mots lus) : utilisez la "
+        "phrase générée par le secrétariat de la commission."
     )
     expect(page.get_by_role("button", name="Envoyer les clés")).to_be_disabled()
     send = compute(

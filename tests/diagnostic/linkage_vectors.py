@@ -5,7 +5,7 @@ Each row: (last name, first name, birth as written in a list, date order of its 
 
 from __future__ import annotations
 
-PHRASE = "phrase secrète partagée hors ligne"
+PHRASE = "galaxie lumiere montagne orange bateau voyage cerise"  # canonical (phrase.check_phrase)
 CAMPAIGN = "DIAG-99-2026"
 REFERENCE = "2026-11-30"
 

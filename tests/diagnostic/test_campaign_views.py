@@ -66,6 +66,9 @@ def test_the_secretariat_runs_a_campaign_from_creation_to_closing(sec, departeme
     assert "0 structure sur 2 a répondu" in body
 
     response = sec.post(reverse("diagnostic:open", args=[campaign.public_id]), follow=True)
+    assert "Générez la phrase secrète de la campagne avant de l&#x27;ouvrir" in text(response)
+    assert sec.post(reverse("diagnostic:phrase_generated", args=[campaign.public_id])).status_code == 200
+    response = sec.post(reverse("diagnostic:open", args=[campaign.public_id]), follow=True)
     assert "Campagne ouverte : 2 invitation(s) envoyée(s)" in text(response)
     assert set(OutgoingEmail.objects.values_list("to", flat=True)) == {
         "contact@escale.invalid",

@@ -255,7 +255,7 @@ def test_link_estimate_refuses_a_short_phrase(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PARCOURS_CAMPAIGN_PHRASE", "trop court")
     good = HEADER + "Kerbrat;Paul;01/02/1970;M;\n"
     assert estimate_cli(write(tmp_path, "a.csv", good), write(tmp_path, "b.csv", good)) == 2
-    assert "au moins 12 caractères" in capsys.readouterr().err
+    assert "au moins 7 mots de la liste" in capsys.readouterr().err
 
 
 def test_link_estimate_refuses_a_bad_reference_date(tmp_path, capsys):

@@ -49,6 +49,7 @@ ROWS: dict[str, Row] = {
     "diagnostic:participant": Row(GET, _participant,                       (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "diagnostic:remove_participant": Row(POST, lambda w: _participant(w, {}),
                                                                            (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:phrase_generated": Row(POST, _draft_ready,                 (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "diagnostic:open": Row(POST, _draft_ready,                             (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "diagnostic:remind": Row(POST, lambda w: _open(w, {}),                 (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "diagnostic:close": Row(POST, lambda w: _open(w, {}),                  (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, apply_errors
@@ -18,6 +18,8 @@ from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, apply
 from .. import questionnaire, services
 from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, StructureForm
 from ..models import Campaign, CampaignState, KeyListEvent, Participant
+from ..phrase import PHRASE_WORDS
+from ..phrase import words as phrase_word_list
 from ..selectors import campaigns_for, survey_totals
 
 
@@ -152,6 +154,9 @@ def campaign_context(actor, campaign, **forms) -> dict:
         "organisations_form": AddOrganisationsForm(campaign=campaign),
         "structure_form": StructureForm(),
         "editable": campaign.state != CampaignState.CLOSED,
+        "phrase_status": phrase_status(campaign),
+        "phrase_words": phrase_word_list(),
+        "phrase_word_count": PHRASE_WORDS,
     }
     context.update(forms)
     return context
@@ -165,6 +170,42 @@ class CampaignDetailView(ActorRequiredMixin, TemplateView):
         campaign = get_campaign_or_404(self.actor, self.kwargs["pk"])
         audit.record(self.actor, "view", campaign)
         return campaign_context(self.actor, campaign)
+
+    def render_to_response(self, context, **response_kwargs):
+        # The phrase generated on this page lives in its DOM only: no copy in the browser's caches.
+        response = super().render_to_response(context, **response_kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PhraseGeneratedView(ActorRequiredMixin, View):
+    """POST only, from `phrase.js`: the secretariat's browser generated the campaign's secret phrase. The
+    request carries nothing but the CSRF token; the answer (JSON, a French sentence) says what was recorded.
+    The browser shows the phrase only once this is recorded."""
+
+    permission = "diagnostic.manage"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        campaign = get_campaign_or_404(self.actor, pk)
+        try:
+            services.record_phrase_generated(self.actor, campaign)
+        except ValidationError as exc:
+            return JsonResponse({"message": " ".join(exc.messages)}, status=409)
+        return JsonResponse({"message": phrase_status(campaign)})
+
+
+def phrase_status(campaign: Campaign) -> str:
+    """What the campaign page says about the phrase (never the phrase: Parcours does not have it)."""
+    if campaign.phrase_generated_at is None:
+        return "Aucune phrase secrète n'a encore été générée pour cette campagne."
+    who = campaign.phrase_generated_by
+    by = f" par {who}" if who else ""
+    when = timezone.localtime(campaign.phrase_generated_at)
+    return (
+        f"Phrase secrète générée le {when:%d/%m/%Y à %Hh%M}{by}. Parcours ne la connaît pas et ne peut pas "
+        "la réafficher."
+    )
 
 
 class CampaignActionView(ObjectActionView):

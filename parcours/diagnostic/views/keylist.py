@@ -20,6 +20,7 @@ from django.views.generic import View
 
 from .. import rules, services
 from ..models import CampaignState, KeyList
+from ..offline import key_page_context
 from .link import BoundParticipantMixin
 
 
@@ -68,6 +69,7 @@ class KeyListView(BoundParticipantMixin, View):
                 "draft": campaign.state == CampaignState.DRAFT,
                 "max_rows": rules.MAX_LIST_ROWS,
                 "errors": errors or [],
+                **key_page_context(),  # the phrase's word list, the offline calculator and its SHA-256
             },
         )
 

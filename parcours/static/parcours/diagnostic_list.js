@@ -481,7 +481,8 @@
     var order = options.order || "dm";
     var key = null;
     if (items.some(function (item) { return item.kind !== "keys"; })) {
-      key = await window.ParcoursLinkage.deriveKey(phrase, campaignCode);  // rejects a short phrase
+      phrase = window.ParcoursPhrase.check(phrase);  // 7+ words of the list; the canonical phrase (phrase.js)
+      key = await window.ParcoursLinkage.deriveKey(phrase, campaignCode);
     }
     var records = [];
     var rejected = [];

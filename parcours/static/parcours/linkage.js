@@ -28,6 +28,9 @@
   var script = document.currentScript;
   var tableUrl = (script && (script.getAttribute("data-translit") ||
     script.src.replace(/linkage(\.[^/]*)?\.js(\?.*)?$/, "translit.json"))) || "/static/parcours/translit.json";
+  // Subresource integrity of the fetched table (the key page sets it); the offline calculator embeds the table
+  // in <script type="application/json" id="parcours-translit"> and fetches nothing.
+  var tableIntegrity = (script && script.getAttribute("data-translit-integrity")) || "";
 
   var REASONS = {
     date_absente: "date de naissance absente",
@@ -56,11 +59,13 @@
   function loadTable(url) {
     if (letters) { return Promise.resolve(letters); }
     if (!loading) {
-      loading = fetch(url || tableUrl, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) { throw new Error("Table de translittération introuvable."); }
-          return response.json();
-        })
+      var inline = url ? null : document.getElementById("parcours-translit");
+      loading = (inline ? Promise.resolve(JSON.parse(inline.textContent)) :
+        fetch(url || tableUrl, { credentials: "same-origin", integrity: url ? "" : tableIntegrity })
+          .then(function (response) {
+            if (!response.ok) { throw new Error("Table de translittération introuvable."); }
+            return response.json();
+          }))
         .then(function (table) {
           var map = Object.create(null);
           Object.keys(table.letters).forEach(function (c) { map[c] = table.letters[c]; });
