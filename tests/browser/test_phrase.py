@@ -226,6 +226,9 @@ def test_the_offline_calculator_computes_pythons_keys_from_file_with_no_request(
             )
         )
     assert lines[1:] == expected
+    # The file's policy forbids any connection, even one its scripts would attempt.
+    blocked = page.evaluate("() => fetch('https://example.invalid/x').then(() => 'envoyée', () => 'refusée')")
+    assert blocked == "refusée"
     # No request but the file itself (and the blob of the download): no server, no network.
     assert all(url.startswith(("file://", "blob:")) for url in requests), requests
     assert words()  # the list the page embeds is the shared one (checked byte for byte in test_keys_trust)

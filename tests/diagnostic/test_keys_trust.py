@@ -198,23 +198,34 @@ def test_the_published_hash_is_the_files_on_the_page_and_in_the_docs():
 
 
 def test_the_calculator_makes_no_request_and_holds_every_source():
+    """No network API but `fetch`, no external address, no script or style to load: everything is inline, and
+    the file's Content-Security-Policy forbids any connection. `fetch(` may appear in a shared script's
+    fallback (linkage.js fetches its table when the page does not embed it; the calculator embeds it): the
+    policy makes such a call fail, as the browser test checks from file:// (tests/browser/test_phrase.py).
+    """
     html = (STATIC / offline.OUTPUT).read_text(encoding="utf-8")
-    for forbidden in (
-        "fetch(",
+    network = (
         "XMLHttpRequest",
         "sendBeacon",
         "WebSocket",
         "EventSource",
         "import(",
         "<link",
-    ):
+        "<iframe",
+        "<img",
+    )
+    for forbidden in network:
         assert forbidden not in html, forbidden
     assert not re.search(r"""(src|href|action)\s*=\s*["']?(https?:)?//""", html, re.IGNORECASE)
     assert not re.search(r"<script[^>]*\ssrc=", html, re.IGNORECASE)
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
-    assert "default-src &#x27;none&#x27;" in csp and "connect-src &#x27;none&#x27;" in csp
+    csp = csp.replace("&#x27;", "'")
+    assert csp.startswith("default-src 'none'; script-src 'sha256-") and "connect-src 'none'" in csp
+    assert "unsafe" not in csp
     for name in offline.SCRIPTS:
         assert (STATIC / name).read_text(encoding="utf-8") in html, name
+    for element_id, _, _ in offline.DATA:
+        assert f'<script type="application/json" id="{element_id}">' in html
     assert '"abaisser"' in html and '"zoologie"' in html
 
 
