@@ -65,9 +65,7 @@ def linkage_string(last_name: str, first_name: str, birth_date: date, sex: str) 
 
 
 def derive_key(phrase: str, campaign_code: str) -> bytes:
-    phrase = check_phrase(
-        phrase, error=LinkageError
-    )  # 7+ words of the list; the canonical phrase (phrase.py)
+    phrase = check_phrase(phrase, error=LinkageError)  # phrase.py: 7+ words of the list, canonical form
     if len(phrase or "") < MIN_PHRASE_LENGTH:
         raise LinkageError(
             f"La phrase secrète de la campagne doit compter au moins {MIN_PHRASE_LENGTH} caractères."
