@@ -4,13 +4,14 @@
   gives exactly Python's answers; a script altered on the way is refused by the browser.
 - The secretariat generates the phrase in its browser: 7 words of the list, shown once, copied with one
   button; the server is told only that a phrase was generated (no request, no table, no log holds it).
-- The offline calculator, opened from file:// with no server at all, computes the keys Python computes for
-  the same rows, and the page makes no request.
+- The offline calculator, opened from file:// with no server at all, computes the keys file that
+  parcours-linkage-keys writes for the same rows, and the page makes no request.
 Screenshots: test-artefacts/screenshots/phrase-*.png.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
 import shutil
 from datetime import date
@@ -19,10 +20,9 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Page, expect
 
-from parcours.diagnostic import offline, services
-from parcours.diagnostic.linkage import age_band, derive_key, linkage_key, sex_code
+from parcours.diagnostic import cli, offline, services
 from parcours.diagnostic.models import Campaign
-from parcours.diagnostic.phrase import PhraseError, check_phrase, fold, words
+from parcours.diagnostic.phrase import PhraseError, check_phrase, fold
 
 from ..at_rest import database_dump
 from ..diagnostic.test_phrase import CASES
@@ -162,7 +162,29 @@ def test_the_secretariat_generates_the_phrase_in_its_browser_and_only_the_fact_r
     expect(page.get_by_test_id("phrase-value")).to_be_hidden()
 
 
-def test_the_offline_calculator_computes_pythons_keys_from_file_with_no_request(web, tmp_path):
+BANDS = {
+    "moins de 18 ans": "lt18",
+    "18 à 24 ans": "18_24",
+    "25 à 34 ans": "25_34",
+    "35 ans et plus": "35_plus",
+}
+
+
+def keys_file_rows(text: str) -> list[tuple]:
+    """The rows of a keys file, whatever its version: (keys, age band code, minor, sex, online), sorted; the
+    optional first line `#…` (rows set aside) is compared as is."""
+    lines = text.splitlines()
+    head = [line for line in lines if line.startswith("#")]
+    rows = csv.DictReader([line for line in lines if line and not line.startswith("#")])
+    out = []
+    for row in rows:
+        keys = tuple(sorted((row.get("cles") or row.get("cle") or "").split()))
+        band = BANDS.get(row["tranche_age"], row["tranche_age"])
+        out.append((keys, band, row["mineur"], row["sexe"], row["en_ligne"]))
+    return [*head, *sorted(out)]
+
+
+def test_the_offline_calculator_computes_the_clis_keys_from_file_with_no_request(web, tmp_path, monkeypatch):
     calculator = tmp_path / "calculateur-cles-hors-ligne.html"
     shutil.copyfile(offline.output_path(), calculator)
     source = tmp_path / "liste.csv"
@@ -199,36 +221,20 @@ def test_the_offline_calculator_computes_pythons_keys_from_file_with_no_request(
     produced = open(saved, encoding="utf-8").read()  # noqa: PTH123 (the browser's file, read as is)
     shot(page, "02-calculateur-hors-ligne")
 
-    key = derive_key(PHRASE, CODE)
-    lines = produced.strip().split("\n")
-    assert lines[0] == "cle,tranche_age,mineur,sexe,en_ligne"
-    expected = []
-    band_codes = {
-        "moins de 18 ans": "lt18",
-        "18 à 24 ans": "18_24",
-        "25 à 34 ans": "25_34",
-        "35 ans et plus": "35_plus",
-    }
-    for last, first, written, sex, online in PEOPLE[:3]:
-        born = (
-            date.fromisoformat(written) if "-" in written else date(*map(int, reversed(written.split("/"))))
+    # The keys file of parcours-linkage-keys for the same rows and phrase: the same keys and attributes.
+    monkeypatch.setenv("PARCOURS_CAMPAIGN_PHRASE", PHRASE)
+    reference_file = tmp_path / "cles-commande.csv"
+    assert (
+        cli.main(
+            [str(source), str(reference_file), "--campagne", CODE, "--date-reference", REFERENCE.isoformat()]
         )
-        band = band_codes[age_band(born, REFERENCE)]
-        expected.append(
-            ",".join(
-                [
-                    linkage_key(key, last, first, born, sex),
-                    band,
-                    "oui" if band == "lt18" else "non",
-                    sex_code(sex),
-                    "oui" if online == "oui" else "non",
-                ]
-            )
-        )
-    assert lines[1:] == expected
+        == 0
+    )
+    assert keys_file_rows(produced) == keys_file_rows(reference_file.read_text(encoding="utf-8"))
+    assert len(keys_file_rows(produced)) == 3
+
     # The file's policy forbids any connection, even one its scripts would attempt.
     blocked = page.evaluate("() => fetch('https://example.invalid/x').then(() => 'envoyée', () => 'refusée')")
     assert blocked == "refusée"
     # No request but the file itself (and the blob of the download): no server, no network.
     assert all(url.startswith(("file://", "blob:")) for url in requests), requests
-    assert words()  # the list the page embeds is the shared one (checked byte for byte in test_keys_trust)

@@ -23,7 +23,10 @@
   function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
 
   function lines(rejected) {
-    var shown = rejected.slice(0, 30).map(function (r) { return r.line + " (" + r.reason + ")"; });
+    var labels = window.ParcoursLinkage.REASONS || {};  // reason codes, when the list page uses them
+    var shown = rejected.slice(0, 30).map(function (r) {
+      return r.line + " (" + (labels[r.reason] || r.reason) + ")";
+    });
     if (rejected.length > 30) { shown.push("et " + (rejected.length - 30) + " autres"); }
     return shown.join(", ");
   }
@@ -38,7 +41,8 @@
     var reference = byId("reference-date").value.trim();
     var file = byId("list-file").files[0];
     if (!code) {
-      fail("Saisissez le code de la campagne, affiché sur la page de votre liste dans Parcours.", byId("campaign-code"));
+      fail("Saisissez le code de la campagne, affiché sur la page de votre liste dans Parcours.",
+        byId("campaign-code"));
       return;
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(reference)) {
@@ -52,11 +56,12 @@
       var read = await window.ParcoursDiagnosticList.readFile(file);
       if (read.kind === "keys") {
         status.textContent = "";
-        fail("Ce fichier contient déjà des clés : chargez-le directement sur la page de votre liste dans Parcours.");
+        fail("Ce fichier contient déjà des clés : chargez-le directement sur la page de votre liste dans " +
+          "Parcours.");
         return;
       }
       var computed = await window.ParcoursDiagnosticList.computeList(read.items, byId("phrase").value, code,
-        reference);
+        reference, { order: byId("date-order").value });
       status.textContent = plural(computed.records.length, "clé calculée", "clés calculées") + " ; " +
         plural(computed.rejected.length, "ligne écartée", "lignes écartées") + " ; " +
         plural(computed.duplicates, "doublon", "doublons") + "." +
