@@ -24,7 +24,9 @@
   function words() {
     if (!list) {
       var element = document.getElementById("parcours-phrase-words");
-      if (!element) { throw new Error("La phrase secrète ne peut pas être vérifiée : liste de mots absente."); }
+      if (!element) {
+        throw new Error("La phrase secrète ne peut pas être vérifiée : liste de mots absente.");
+      }
       list = JSON.parse(element.textContent);
       folded = {};
       list.forEach(function (word) { folded[fold(word)] = true; });
