@@ -211,7 +211,7 @@ def test_the_offline_calculator_computes_the_clis_keys_from_file_with_no_request
     page.get_by_role("button", name="Calculer les clés").click()
     expect(page.get_by_role("status")).to_contain_text("3 clés calculées ; 1 ligne écartée ; 0 doublon.")
     expect(page.get_by_role("status")).to_contain_text(
-        "Lignes écartées : 5 (date de naissance absente ou illisible)."
+        "Lignes écartées : 5 (date de naissance absente"  # LK1: « … ou illisible) », LK2: « …) »
     )
     with page.expect_download() as download:
         page.get_by_role("link", name="Enregistrer le fichier de clés").click()
@@ -231,7 +231,7 @@ def test_the_offline_calculator_computes_the_clis_keys_from_file_with_no_request
         == 0
     )
     assert keys_file_rows(produced) == keys_file_rows(reference_file.read_text(encoding="utf-8"))
-    assert len(keys_file_rows(produced)) == 3
+    assert len([row for row in keys_file_rows(produced) if isinstance(row, tuple)]) == 3
 
     # The file's policy forbids any connection, even one its scripts would attempt.
     blocked = page.evaluate("() => fetch('https://example.invalid/x').then(() => 'envoyée', () => 'refusée')")
