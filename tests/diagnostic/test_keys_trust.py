@@ -162,6 +162,11 @@ def test_the_key_page_scripts_carry_the_integrity_of_their_files():
     assert names == ["parcours/phrase.js", "parcours/linkage.js", "parcours/diagnostic_list.js"]
     for script, name in zip(ours, names, strict=True):
         assert script["integrity"] == sha384(STATIC / name), name
+        # Data a script fetches (linkage.js's table: data-translit, data-translit-integrity) is checked too.
+        for attribute, value in script.items():
+            if attribute.startswith("data-") and attribute.endswith("-integrity"):
+                fetched = script[attribute.removesuffix("-integrity")].split("/static/", 1)[1]
+                assert value == sha384(STATIC / fetched), fetched
     # The page's word list is the shared file's.
     assert '"zoologie"' in parsed.json["parcours-phrase-words"]
 
