@@ -39,7 +39,7 @@ from . import linkage
 
 REFERENCE_DATE = date(2026, 11, 30)
 CAMPAIGN_CODE = "DIAG-99-SIMULATION"
-PHRASE = "phrase fictive de la simulation du diagnostic"
+PHRASE = "abeille jardin riviere soleil village citron horizon"  # 7 words of the list (phrase.py)
 N_LISTS = 5
 
 # --- Names of several origins ----------------------------------------------------------------------

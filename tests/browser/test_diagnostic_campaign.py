@@ -58,6 +58,7 @@ def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server,
     expect(ddfe.get_by_test_id("phrase-value")).to_have_text(
         re.compile(r"^[a-zéèêëàâîïôûùç]+( [a-zéèêëàâîïôûùç]+){6}$")
     )
+    phrase = ddfe.get_by_test_id("phrase-value").inner_text()  # passed on "by phone" to the structures
     ddfe.get_by_test_id("campaign-open").click()
     expect_message(ddfe, "Campagne ouverte : 2 invitation(s) envoyée(s)")
     expect(ddfe.get_by_test_id("campaign-state")).to_have_text("Ouverte")
@@ -113,7 +114,7 @@ def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server,
             table.get_by_label(f"Prénom, ligne {number}", exact=True).fill(first)
             table.get_by_label(f"Date de naissance (JJ/MM/AAAA), ligne {number}", exact=True).fill(born)
             table.get_by_label(f"Sexe, ligne {number}", exact=True).select_option("F")
-        lycee.get_by_label("Phrase secrète de la campagne").fill("phrase secrète partagée hors ligne")
+        lycee.get_by_label("Phrase secrète de la campagne").fill(phrase)
         lycee.get_by_role("button", name="Calculer les clés").click()
         with lycee.expect_navigation():
             lycee.get_by_role("button", name="Envoyer les clés").click()
