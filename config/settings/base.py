@@ -237,7 +237,9 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded supporting documents: size cap and accepted types (checked on content, not on name).
 PARCOURS_UPLOAD_MAX_BYTES = env.int("PARCOURS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A request's non-file data. The largest form is a diagnostic structure's keys file: rules.MAX_LIST_ROWS
+# (5,000) rows of six LK2 keys of 64 hex digits, form-encoded (about 2.2 MB at worst); 4 MiB leaves room.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 # An upload is kept in memory, never spooled in clear to a temporary file: beyond the cap the handler only
 # counts its bytes, and the service refuses it by size. Stored files are encrypted (parcours.core.storage).
 FILE_UPLOAD_HANDLERS = ["parcours.core.upload_handler.MemoryOnlyUploadHandler"]

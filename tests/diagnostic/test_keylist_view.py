@@ -318,3 +318,19 @@ def test_a_campaign_not_open_shows_no_form_and_refuses_any_post(client, particip
     assert list(LinkageRecord.objects.values_list("keys", flat=True)) == [
         stored_key(participant.campaign, "a")
     ]
+
+
+def test_a_full_list_of_5000_rows_of_six_keys_is_accepted_as_the_browser_posts_it(client, participant):
+    """The largest list a structure may send (rules.MAX_LIST_ROWS rows, six LK2 keys each, as the page
+    computes them) fits in one request: the request size limit must not refuse what the rules accept."""
+    rows = [tuple(f"r{i}-{k}" for k in range(6)) for i in range(rules.MAX_LIST_ROWS)]
+    from urllib.parse import urlencode
+
+    payload = key_payload(rows, age_band="35_plus", online=True).replace("\n", "\r\n")  # a form field's line breaks, as browsers send them
+    response = client.post(
+        url_of(participant),
+        urlencode({"payload": payload}),
+        content_type="application/x-www-form-urlencoded",  # the page's form, not a file upload
+    )
+    assert response.status_code == 302, response.status_code
+    assert KeyList.objects.get(participant=participant).row_count == rules.MAX_LIST_ROWS
