@@ -326,7 +326,9 @@ def test_a_full_list_of_5000_rows_of_six_keys_is_accepted_as_the_browser_posts_i
     rows = [tuple(f"r{i}-{k}" for k in range(6)) for i in range(rules.MAX_LIST_ROWS)]
     from urllib.parse import urlencode
 
-    payload = key_payload(rows, age_band="35_plus", online=True).replace("\n", "\r\n")  # a form field's line breaks, as browsers send them
+    payload = key_payload(rows, age_band="35_plus", online=True).replace(
+        "\n", "\r\n"
+    )  # a form field's line breaks, as browsers send them
     response = client.post(
         url_of(participant),
         urlencode({"payload": payload}),
