@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parcours.estimation.sensitivity import MIN_OVERLAP_CASES, VERDICT_CAUTION, VERDICT_SOLID, fmt_int
+from parcours.secrecy import HIDDEN_LABEL, Cell, published_count, suppress
 
-from . import charts, questionnaire, rules, selectors
+from . import charts, disclosure, questionnaire, rules, selectors
 from .formats import fr_int, fr_percent
-from .models import Campaign, CampaignState
-from .secrecy import HIDDEN_LABEL, Cell, published_count, suppress
+from .models import AgeBand, Campaign, CampaignState, Sex
 
 
 def round_published(value: float) -> float:
@@ -233,11 +233,12 @@ class PublishedSurvey:
 class PublishedLinkage:
     lists: tuple[tuple[str, str], ...]  # (code, structure)
     distinct: Cell
-    several: PublishedTable
+    several: PublishedTable | None  # None with three lists or more (the pair overlaps are published instead)
     overlaps: tuple[PublishedOverlap, ...]
     overlaps_note: str
     chart: charts.Chart | None
     breakdowns: tuple[PublishedTable, ...]
+    audited: bool = False  # the cross-table audit withheld figures the tables alone would have shown
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ class Report:
     def any_hidden(self) -> bool:
         tables = [self.survey.headline, *self.survey.sections]
         if self.linkage:
-            tables += [self.linkage.several, *self.linkage.breakdowns]
+            tables += [t for t in (self.linkage.several, *self.linkage.breakdowns) if t is not None]
             if self.linkage.distinct.hidden or any(o.cell.hidden for o in self.linkage.overlaps):
                 return True
         return any(t.hidden for t in tables)
@@ -314,49 +315,52 @@ def _survey(campaign: Campaign, threshold: int) -> PublishedSurvey:
     )
 
 
-SINGLE = "Connues d'une seule structure"
-SEVERAL = "Connues de plusieurs structures"
-
-
 def _linkage(summary: selectors.LinkageSummary, threshold: int) -> PublishedLinkage | None:
     if not summary.lists:
         return None
-    distinct = published_count(summary.distinct, threshold)
-    several = PublishedTable(
-        "Personnes distinctes selon le nombre de structures qui les connaissent",
-        tuple(
-            suppress(
-                {SINGLE: summary.distinct - summary.on_several, SEVERAL: summary.on_several},
-                threshold,
-                total=summary.distinct,
-            )
-        ),
-        total=distinct,
-        total_label="Personnes distinctes",
+    publication = disclosure.publish_linkage(
+        len(summary.lists),
+        summary.cells,
+        threshold,
+        bands=dict(AgeBand.choices),
+        sexes=dict(Sex.choices),
     )
-    several_hidden = several.cells[1].hidden
-    pair_counts = {f"{a.code} × {b.code}": n for a, b, n in summary.pairs}
-    if several_hidden:
-        pair_cells = [Cell(label, None if n else 0) for label, n in pair_counts.items()]
+    distinct = Cell("", publication.distinct)
+    several = None
+    if publication.several is not None:
+        several = PublishedTable(
+            "Personnes distinctes selon le nombre de structures qui les connaissent",
+            tuple(Cell(label, n) for label, n in publication.several.items()),
+            total=distinct,
+            total_label="Personnes distinctes",
+        )
+    if len(summary.lists) > 2:
         overlaps_note = (
-            "Le nombre de personnes connues de plusieurs structures étant masqué, les recoupements non nuls "
-            "le sont aussi (leur somme permettrait de le retrouver)."
+            "Avec trois listes ou plus, le nombre de personnes connues de plusieurs structures n'est pas "
+            "publié à côté des recoupements par paire : ensemble, ils redonneraient le nombre de personnes "
+            "connues de trois structures ou plus."
+        )
+    elif several is not None and several.cells[1].hidden:
+        overlaps_note = (
+            "Le nombre de personnes connues de plusieurs structures étant masqué, le recoupement l'est aussi "
+            "(c'est le même nombre)."
         )
     else:
-        pair_cells = suppress(pair_counts, threshold, total=summary.on_several)
         overlaps_note = ""
     overlaps = tuple(
-        PublishedOverlap(a.code, a.participant.name, b.code, b.participant.name, cell)
-        for (a, b, _), cell in zip(summary.pairs, pair_cells, strict=True)
+        PublishedOverlap(
+            a.code, a.participant.name, b.code, b.participant.name, Cell(f"{a.code} × {b.code}", n)
+        )
+        for (a, b, _), n in zip(summary.pairs, publication.pairs, strict=True)
     )
     breakdowns = tuple(
         PublishedTable(
             selectors.BREAKDOWN_TITLES[key],
-            tuple(suppress(counts, threshold, total=summary.distinct)),
+            tuple(Cell(label, n) for label, n in counts.items()),
             total=distinct,
             total_label="Personnes distinctes",
         )
-        for key, counts in summary.breakdowns.items()
+        for key, counts in publication.breakdowns.items()
     )
     return PublishedLinkage(
         lists=tuple((info.code, info.participant.name) for info in summary.lists),
@@ -366,6 +370,7 @@ def _linkage(summary: selectors.LinkageSummary, threshold: int) -> PublishedLink
         overlaps_note=overlaps_note,
         chart=charts.overlap_chart([(o.label, o.cell.value) for o in overlaps], published=True),
         breakdowns=breakdowns,
+        audited=bool(publication.withheld_by_audit),
     )
 
 

@@ -85,6 +85,8 @@ class LinkageSummary:
     on_several: int  # people known to two structures or more
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)  # attribute -> label -> people
     memberships: list[tuple[bool, ...]] = field(default_factory=list, repr=False)
+    # People per (capture history, age band code, sex code, online): what the report's secrecy audit reads.
+    cells: dict[tuple[tuple[bool, ...], str, str, bool], int] = field(default_factory=dict, repr=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -113,6 +115,7 @@ def linkage_summary(campaign: Campaign) -> LinkageSummary:
         person[0][position[participant_id]] = True
         person[3] = person[3] or online
     memberships = [tuple(p[0]) for p in people.values()]
+    cells = Counter((tuple(p[0]), p[1], p[2], bool(p[3])) for p in people.values())
     histories = Counter(memberships).most_common()
     pairs = [
         (lists[i], lists[j], sum(1 for m in memberships if m[i] and m[j]))
@@ -137,6 +140,7 @@ def linkage_summary(campaign: Campaign) -> LinkageSummary:
         on_several=sum(1 for m in memberships if sum(m) >= 2),
         breakdowns=breakdowns,
         memberships=memberships,
+        cells=dict(cells),
     )
 
 
