@@ -96,26 +96,29 @@ def protect(
 ) -> list[str]:
     """The names of the published figures to withhold so that no sensitive target is determined.
 
-    Greedy: for the first disclosed target, withhold the smallest figure that shares a cell with it (a figure
-    in `keep` only as a last resort) whose withdrawal frees the target, or else the smallest such figure, and
-    start again. Always ends: each round withholds one more figure, and nothing published discloses nothing.
+    Greedy: for the first disclosed target, withhold the smallest figure (not in `keep`, not a zero) whose
+    withdrawal alone frees the target; if none does, the smallest such figure sharing a cell with it (figures
+    in `keep` only as a last resort), and start again. Always ends: each round withholds one more figure, and
+    nothing published discloses nothing.
     """
     keep = set(keep)
     shown = list(published)
     withheld: list[str] = []
+
+    def order(figure: Figure):
+        return (figure.value, figure.name)
+
     while True:
         leaks = disclosures(n_cells, shown, targets, threshold)
         if not leaks:
             return withheld
         target = leaks[0]
-        touching = [f for f in shown if f.cells & target.cells and f.value != 0]
-        candidates = sorted(
-            [f for f in touching if f.name not in keep] or touching or shown,
-            key=lambda f: (f.value, f.name),
-        )
+        free = sorted((f for f in shown if f.name not in keep and f.value != 0), key=order)
         choice = next(
-            (f for f in candidates if not determined(n_cells, [g for g in shown if g is not f], [target])),
-            candidates[0],
+            (f for f in free if not determined(n_cells, [g for g in shown if g is not f], [target])), None
         )
+        if choice is None:
+            touching = [f for f in shown if f.cells & target.cells and f.value != 0]
+            choice = min([f for f in touching if f.name not in keep] or free or touching or shown, key=order)
         shown.remove(choice)
         withheld.append(choice.name)
