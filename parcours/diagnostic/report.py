@@ -71,10 +71,17 @@ class EstimateDisplay:
     model_label: str = ""
     method: str = ""
     interval_method: str = ""
+    bca: bool = False  # the interval is the BCa bootstrap (the frozen report), else the normal one
+    quote_low: str = ""  # the range to quote when the verdict is not « solide » (interval and model range)
+    quote_high: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.error
+
+    @property
+    def solid(self) -> bool:
+        return self.verdict == VERDICT_SOLID
 
     @property
     def verdict_badge(self) -> str:
@@ -94,6 +101,9 @@ def _display(summary, outcome, shown, warnings, *, rounded_to=None) -> EstimateD
     result = outcome.result
     chao = _chao(result)
     estimate = shown(result.estimate)
+    finite = [v for v in (result.ci_low, result.sensitivity.min_estimate) if math.isfinite(v)]
+    quote_low = min(finite) if finite else result.ci_low
+    quote_high = max(result.ci_high, result.sensitivity.max_estimate)
     return EstimateDisplay(
         rounded_to=rounded_to,
         estimate=fr_int(estimate),
@@ -113,6 +123,9 @@ def _display(summary, outcome, shown, warnings, *, rounded_to=None) -> EstimateD
         model_label=result.model_label,
         method=result.method,
         interval_method=result.interval_method,
+        bca=result.bootstrap is not None,
+        quote_low=fr_int(shown(quote_low)),
+        quote_high=fr_int(shown(quote_high)),
     )
 
 
@@ -242,6 +255,26 @@ class PublishedLinkage:
 
 
 @dataclass(frozen=True)
+class StratumRow:
+    """One stratum's estimate as published (rounded; withheld under the threshold of observed people)."""
+
+    label: str
+    estimate: str  # "" when withheld (the stratum's observed count is never published: not audited)
+    ci_low: str = ""
+    ci_high: str = ""
+
+
+@dataclass(frozen=True)
+class LinkFailureRow:
+    """The estimate if this share of the records had failed to link (rounded)."""
+
+    rate: str
+    estimate: str
+    ci_low: str
+    ci_high: str
+
+
+@dataclass(frozen=True)
 class Report:
     campaign: Campaign
     day: date
@@ -250,6 +283,22 @@ class Report:
     linkage: PublishedLinkage | None  # None: no list of keys received
     estimate: EstimateDisplay
     hidden_label: str = field(default=HIDDEN_LABEL)
+    version: int | None = None  # the frozen report's version; None: the live (provisional) report
+    strata: tuple[StratumRow, ...] | None = None  # None: no stratified estimate available
+    link_failures: tuple[LinkFailureRow, ...] | None = None  # None: no linkage sensitivity available
+    rows_set_aside: int | None = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.version is not None
+
+    @property
+    def rows_set_aside_display(self) -> str:
+        return (
+            ""
+            if self.rows_set_aside is None
+            else published_count(self.rows_set_aside, self.threshold).display
+        )
 
     @property
     def threshold_is_default(self) -> bool:
@@ -380,19 +429,66 @@ def build_report(
     *,
     summary: selectors.LinkageSummary | None = None,
     outcome: selectors.EstimateOutcome | None = None,
+    version: int | None = None,
 ) -> Report:
     """The report of `campaign` as it may be published on `day` (threshold in force that day).
 
     `summary` and `outcome` may be passed when already computed (they are the exact figures of
     `selectors.linkage_summary` and `selectors.estimate` for this campaign)."""
+    from .final_estimate import linkage_sensitivity, rows_set_aside, stratified_estimates
+
     threshold = rules.secrecy_threshold(day)
     summary = summary if summary is not None else selectors.linkage_summary(campaign)
     outcome = outcome if outcome is not None else selectors.estimate(summary)
+    estimate = published_estimate(summary, outcome, threshold)
     return Report(
         campaign=campaign,
         day=day,
         threshold=threshold,
         survey=_survey(campaign, threshold),
         linkage=_linkage(summary, threshold),
-        estimate=published_estimate(summary, outcome, threshold),
+        estimate=estimate,
+        version=version,
+        strata=_strata(stratified_estimates(summary), threshold) if estimate.ok else None,
+        link_failures=_link_failures(linkage_sensitivity(summary, outcome.result)) if estimate.ok else None,
+        rows_set_aside=rows_set_aside(summary),
+    )
+
+
+def _published(value: float, observed: int) -> str:
+    return fr_int(max(round_published(value), float(observed)))
+
+
+def _strata(rows, threshold: int) -> tuple[StratumRow, ...] | None:
+    """Rows (label, observed, estimate, ci_low, ci_high) from `final_estimate.stratified_estimates`."""
+    if rows is None:
+        return None
+    out = []
+    for label, observed, estimate, low, high in rows:
+        if observed < threshold or estimate is None:
+            out.append(StratumRow(label, ""))
+        else:
+            out.append(
+                StratumRow(
+                    label,
+                    _published(estimate, observed),
+                    _published(low, observed),
+                    _published(high, observed),
+                )
+            )
+    return tuple(out)
+
+
+def _link_failures(rows) -> tuple[LinkFailureRow, ...] | None:
+    """Rows (rate, estimate, ci_low, ci_high) from `final_estimate.linkage_sensitivity`, rounded."""
+    if rows is None:
+        return None
+    return tuple(
+        LinkFailureRow(
+            fr_percent(rate),
+            fr_int(round_published(est)),
+            fr_int(round_published(lo)),
+            fr_int(round_published(hi)),
+        )
+        for rate, est, lo, hi in rows
     )

@@ -7,7 +7,7 @@ from collections import Counter
 from itertools import combinations
 from types import SimpleNamespace
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parcours.diagnostic.disclosure import SEVERAL, SINGLE
@@ -125,6 +125,7 @@ def st_patterns(n_lists: int) -> list[tuple[bool, ...]]:
     return [tuple(bool(code >> i & 1) for i in range(n_lists)) for code in range(1, 2**n_lists)]
 
 
+@settings(max_examples=30, deadline=None)
 @given(drawn=memberships(), threshold=st.integers(min_value=2, max_value=15))
 def test_the_published_linkage_never_shows_a_small_count_nor_an_overlap_its_totals_give_back(
     drawn, threshold

@@ -16,7 +16,7 @@ from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, apply_errors
 
 from .. import questionnaire, services
-from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, StructureForm
+from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, ReportVersionForm, StructureForm
 from ..models import Campaign, CampaignState, Participant
 from ..selectors import campaigns_for, survey_totals
 
@@ -149,6 +149,8 @@ def campaign_context(actor, campaign, **forms) -> dict:
         "organisations_form": AddOrganisationsForm(campaign=campaign),
         "structure_form": StructureForm(),
         "editable": campaign.state != CampaignState.CLOSED,
+        "reports": list(campaign.reports.select_related("document", "published_by").order_by("-version")),
+        "version_form": ReportVersionForm(),
     }
     context.update(forms)
     return context
