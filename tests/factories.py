@@ -198,12 +198,25 @@ def fake_key(label: str) -> str:
     return hashlib.sha256(f"personne-fictive:{label}".encode()).hexdigest()
 
 
-def key_payload(labels, *, age_band: str = "25_34", sex: str = "2", online: bool = False) -> str:
-    """The text a structure's browser posts: header then one line per (synthetic) person label."""
-    lines = ["cle,tranche_age,mineur,sexe,en_ligne"]
+def key_payload(
+    labels, *, age_band: str = "25_34", sex: str = "2", online: bool = False, set_aside: int = 0
+) -> str:
+    """The text a structure's browser posts (keys file v2): `#LK2 lignes_ecartees=N`, the header, then one
+    line per row. A label (str) stands for a row with one key; a tuple of labels for a row with several keys
+    (two rows sharing a label share that key, as two spellings of one person share some LK2 keys)."""
+    lines = [f"#LK2 lignes_ecartees={set_aside}", "cles,tranche_age,mineur,sexe,en_ligne"]
     minor = "oui" if age_band == "lt18" else "non"
-    lines += [f"{fake_key(label)},{age_band},{minor},{sex},{'oui' if online else 'non'}" for label in labels]
+    for label in labels:
+        keys = " ".join(fake_key(part) for part in ((label,) if isinstance(label, str) else label))
+        lines.append(f"{keys},{age_band},{minor},{sex},{'oui' if online else 'non'}")
     return "\n".join(lines) + "\n"
+
+
+def stored_key(campaign, label: str) -> str:
+    """What the database holds for the key `fake_key(label)` of `campaign` (re-keyed by the server)."""
+    from parcours.diagnostic import services
+
+    return services.rekey(services.server_key(campaign), fake_key(label))
 
 
 def give_key_list(participant, labels, **attributes):

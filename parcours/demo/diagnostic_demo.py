@@ -1,6 +1,9 @@
 """The demo diagnostic territorial: a campaign under way (invitations sent, answers and lists of keys
 received from most structures) and last year's closed campaign. The people are synthetic; their keys are
-computed with the LK1 scheme and the demo phrase below, as a structure's browser would."""
+computed with the LK2 scheme and the demo phrase below, as a structure's browser would. Each structure writes
+a person its own way now and then (a typo, the names swapped, day and month swapped, the year only, a wrong
+year, a spelling variant) and leaves a few birth dates blank, so that the linkage screen shows LK2 linking
+the variants and counting the rows set aside."""
 
 from __future__ import annotations
 
@@ -8,13 +11,33 @@ from collections import Counter
 from datetime import date, timedelta
 
 from parcours.diagnostic import services as ds
-from parcours.diagnostic.linkage import age_band, age_on, derive_key, linkage_key, sex_code
+from parcours.diagnostic.linkage import SetAside, age_band, derive_key, is_minor, person_keys, sex_code
 from parcours.diagnostic.models import Participant
 
 # The demo's shared phrase (a real campaign's phrase is never written anywhere in Parcours).
 DEMO_PHRASE = "phrase de démonstration du diagnostic"
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "zu", "ve", "no", "ti", "sa", "ber", "dal", "quin", "mor", "fel", "gra"]
+# Spelling variants a structure may use for the same first name (LK2's phonetic reduction absorbs them).
+SPELLINGS = [
+    ("Mohamed", "Mohammed"),
+    ("Sergei", "Sergey"),
+    ("Aïcha", "Aicha"),
+    ("Joy", "Joie"),
+    ("Blessing", "Blesing"),
+    ("Fatoumata", "Fatumata"),
+]
+# How often a structure writes a person differently from the others (synthetic error mix, of the order of
+# the errors the LK2 design note assumes: docs/diagnostic.md « Clés de rapprochement pseudonymes »).
+VARIANTS = [
+    ("exact", 80),
+    ("typo", 5),
+    ("swapped_names", 3),
+    ("swapped_day_month", 3),
+    ("year_only", 3),
+    ("wrong_year", 2),
+    ("no_date", 4),
+]
 FREE_STRUCTURES = [
     ("Lycée professionnel de Démoville", "cpe.lycee@demo.invalid"),
     ("Centre d'information sur les droits des femmes (fictif)", "cidff@demo.invalid"),
@@ -51,10 +74,12 @@ def _population(rng, size: int, reference: date) -> list[dict]:
     people = []
     for _ in range(size):
         age = rng.choice([16, 17, 19, 21, 23, 26, 29, 33, 38, 44, 51])
+        spelling = rng.choice(SPELLINGS) if rng.random() < 0.15 else None
         people.append(
             {
                 "last": _name(rng),
-                "first": _name(rng),
+                "first": spelling[0] if spelling else _name(rng),
+                "spellings": spelling,
                 "born": date(reference.year - age, rng.randint(1, 12), rng.randint(1, 28)),
                 "sex": rng.choices(["F", "M", "X"], weights=[85, 10, 5])[0],
                 "online": rng.random() < 0.35,
@@ -64,21 +89,60 @@ def _population(rng, size: int, reference: date) -> list[dict]:
     return people
 
 
-def _payload(key: bytes, people: list[dict], reference: date) -> str:
-    lines = ["cle,tranche_age,mineur,sexe,en_ligne"]
+def _typo(rng, name: str) -> str:
+    """One letter doubled or dropped inside the name (never its first letter)."""
+    i = rng.randint(1, len(name) - 1)
+    return name[:i] + name[i] + name[i:] if rng.random() < 0.5 else name[:i] + name[i + 1 :]
+
+
+def _as_written(rng, p: dict) -> tuple[str, str, date | int | None]:
+    """The person as one structure writes it: last name, first name, birth date (or year, or nothing)."""
+    last, first, born = p["last"], p["first"], p["born"]
+    if p["spellings"]:
+        first = rng.choice(p["spellings"])
+    variant = rng.choices([v for v, _ in VARIANTS], weights=[w for _, w in VARIANTS])[0]
+    if variant == "typo":
+        first = _typo(rng, first)
+    elif variant == "swapped_names":
+        last, first = first, last
+    elif variant == "swapped_day_month" and born.day <= 12:
+        born = date(born.year, born.day, born.month)
+    elif variant == "year_only":
+        born = born.year
+    elif variant == "wrong_year":
+        born = date(born.year + rng.choice([-1, 1]), born.month, born.day)
+    elif variant == "no_date":
+        born = None
+    return last, first, born
+
+
+def _payload(rng, key: bytes, people: list[dict], reference: date) -> str:
+    """The keys file v2 a structure's browser sends for the people it knows."""
+    rows, set_aside = [], Counter()
     for p in people:
-        lines.append(
+        last, first, born = _as_written(rng, p)
+        try:
+            keys = person_keys(key, last, first, born, reference=reference)
+        except SetAside as error:
+            set_aside[error.reason] += 1
+            continue
+        rows.append(
             ",".join(
                 [
-                    linkage_key(key, p["last"], p["first"], p["born"], p["sex"]),
-                    age_band(p["born"], reference),
-                    "oui" if age_on(p["born"], reference) < 18 else "non",
+                    " ".join(keys),
+                    age_band(born, reference),
+                    "oui" if is_minor(born, reference) else "non",
                     sex_code(p["sex"]),
                     "oui" if p["online"] else "non",
                 ]
             )
         )
-    return "\n".join(lines)
+    reasons = "".join(f";{reason}={n}" for reason, n in sorted(set_aside.items()))
+    header = [
+        f"#LK2 lignes_ecartees={sum(set_aside.values())}{reasons}",
+        "cles,tranche_age,mineur,sexe,en_ligne",
+    ]
+    return "\n".join(header + rows)
 
 
 def _answers(rng, seen: list[dict], reference: date) -> dict[str, int]:
@@ -130,7 +194,7 @@ def _campaign(builder, *, title, period_start, period_end, deadline, size, answe
         seen = [p for p in people if rng.random() < min(0.95, probability * p["visibility"])]
         ds.submit_answers(participant, _answers(rng, seen, reference))
         if index in answering[:5]:  # five structures also send their list
-            ds.store_key_list(participant, _payload(key, seen, reference))
+            ds.store_key_list(participant, _payload(rng, key, seen, reference))
     lycee = Participant.objects.get(campaign=campaign, name=FREE_STRUCTURES[0][0])
     ds.submit_answers(lycee, {"total": 3, "minors": 3, "online": 2, "age_lt18": 3, "sex_female": 3})
     return campaign

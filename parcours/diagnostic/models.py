@@ -135,12 +135,24 @@ class Invitation(BaseModel):
 
 
 class KeyList(BaseModel):
-    """A structure's list, as keys: replaced as a whole when the structure sends it again."""
+    """A structure's list, as keys: replaced as a whole when the structure sends it again.
+
+    Its figures (rows, duplicates, rows set aside) outlive the keys: `services.freeze_linkage` deletes the
+    campaign's records at closure and keeps these rows.
+    """
 
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="key_list")
-    scheme = models.CharField("schéma de clé", max_length=10, default="LK1")
+    scheme = models.CharField("schéma de clé", max_length=10, default="LK2")
     row_count = models.PositiveIntegerField("personnes")
     duplicate_count = models.PositiveIntegerField("doublons écartés", default=0)
+    rows_set_aside = models.PositiveIntegerField(
+        "lignes écartées",
+        default=0,
+        help_text="Lignes de la structure qui n'ont pas pu donner de clé (comptées sur son poste).",
+    )
+    set_aside_reasons = models.JSONField(
+        "lignes écartées par motif", default=dict, blank=True, help_text="motif -> nombre de lignes"
+    )
     sent_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -166,28 +178,84 @@ class Sex(models.TextChoices):
 
 
 class LinkageRecord(models.Model):
-    """One person of one structure's list: a keyed pseudonymous key and non-identifying attributes."""
+    """One row of one structure's list: its LK2 keys, re-keyed by the server, and non-identifying attributes.
+
+    `keys` holds the row's keys separated by spaces, in the order they were sent, each one
+    HMAC-SHA-256(server key of the campaign, uploaded key) (`services.server_key`): the server key is derived
+    from the blind-index master key, which lives outside the database, so neither a structure knowing the
+    campaign's phrase nor a reader of the database alone can test an identity against these values.
+    Every record of a campaign is deleted at its closure (`services.freeze_linkage`).
+    """
 
     key_list = models.ForeignKey(KeyList, on_delete=models.CASCADE, related_name="records")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField("clé", max_length=64)
+    keys = models.TextField("clés ré-chiffrées par le serveur")
     age_band = models.CharField("tranche d'âge", max_length=8, choices=AgeBand.choices)
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
     online = models.BooleanField("repérée en ligne", default=False)
 
     class Meta:
-        verbose_name = "clé de rapprochement"
-        constraints = [
-            models.UniqueConstraint(fields=["key_list", "key"], name="diag_record_unique_key"),
-        ]
-        indexes = [models.Index(fields=["campaign", "key"], name="diag_record_campaign_key")]
+        verbose_name = "ligne de rapprochement"
+        verbose_name_plural = "lignes de rapprochement"
 
-    def __str__(self) -> str:  # never shown to users; the key itself is pseudonymous
-        return f"Clé {self.key[:8]}…"
+    def __str__(self) -> str:  # never shows a key
+        return f"Ligne de rapprochement n° {self.pk}"
 
     @property
     def minor(self) -> bool:
         return self.age_band == AgeBand.LT18
+
+
+class LinkageSnapshot(BaseModel):
+    """What remains of a campaign's linkage once it is closed (`services.freeze_linkage`): the lists' figures
+    and the number of people per capture pattern × age band × sex × online, never a key.
+
+    `data` = {"version": 1,
+              "lists": [{"code", "participant" (pk), "rows", "duplicates", "rows_set_aside", "reasons"}],
+              "cells": [[pattern ("101": on L1 and L3), age band, sex, online, people], ...]}
+    """
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="linkage_snapshot")
+    data = models.JSONField("rapprochement figé")
+
+    class Meta:
+        verbose_name = "rapprochement figé à la clôture"
+
+    def __str__(self) -> str:
+        return f"Rapprochement figé de {self.campaign}"
+
+
+class KeyListAction(models.TextChoices):
+    SENT = "sent", "Liste envoyée"
+    REPLACED = "replaced", "Liste remplacée"
+    WITHDRAWN = "withdrawn", "Liste retirée"
+
+
+class KeyListChannel(models.TextChoices):
+    LINK = "link", "par le lien d'invitation de la structure"
+    ACCOUNT = "account", "par un membre de l'organisation"
+    UPGRADE = "upgrade", "par Parcours, au passage au schéma LK2 (la structure renvoie sa liste)"
+
+
+class KeyListEvent(BaseModel):
+    """The journal of a structure's list: each sending, replacement and withdrawal, with its figures.
+    Shown to the secretariat only (the structure's page and the campaign's page)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="key_list_events")
+    action = models.CharField("opération", max_length=10, choices=KeyListAction.choices)
+    channel = models.CharField("par", max_length=10, choices=KeyListChannel.choices)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rows = models.PositiveIntegerField("personnes", default=0)
+    rows_set_aside = models.PositiveIntegerField("lignes écartées", default=0)
+    duplicates = models.PositiveIntegerField("doublons écartés", default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "opération sur une liste de clés"
+        verbose_name_plural = "journal des listes de clés"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.participant}"
 
 
 class ReportState(models.TextChoices):

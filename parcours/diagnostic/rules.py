@@ -29,6 +29,14 @@ PUBLISHED_ESTIMATE_ROUNDING = 10
 # few hundred people each; the cap protects the server from an oversized payload).
 MAX_LIST_ROWS = 5000
 
+# A row of a keys file (LK2) carries at most this many keys: the scheme gives at most six per person (full
+# name + date, the same with day and month swapped, each name + date, names + year, names + day and month;
+# docs/diagnostic.md); the margin leaves room for names of several words. The cap bounds an upload's cost.
+MAX_KEYS_PER_ROW = 16
+# The count of rows set aside announced by a keys file cannot exceed what a browser accepts to read
+# (static/parcours/diagnostic_list.js: 4 × MAX_LIST_ROWS lines).
+MAX_SET_ASIDE_ROWS = 4 * MAX_LIST_ROWS
+
 # Reminders: at most one per structure and per day (the idempotency key carries the date).
 # The campaign's deadline must leave the structures time to answer.
 MIN_DAYS_TO_ANSWER = 7

@@ -14,10 +14,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from parcours.core.access import Actor
-from parcours.estimation import AnalysisResult, EstimationError, analyse, table_from_memberships
+from parcours.estimation import AnalysisResult, EstimationError
 
-from . import questionnaire, rules
-from .models import AgeBand, Campaign, CampaignState, LinkageRecord, Participant, Sex
+from . import linkage, questionnaire, rules
+from .linkage import estimate_memberships
+from .models import AgeBand, Campaign, CampaignState, LinkageRecord, LinkageSnapshot, Participant, Sex
 
 
 def campaigns_for(actor: Actor):
@@ -73,6 +74,13 @@ class ListInfo:
     code: str  # "L1", "L2"... in the order of the structures' names; used by the estimation
     participant: Participant
     rows: int
+    duplicates: int = 0
+    rows_set_aside: int = 0  # rows of the structure's list that gave no key (counted on its computer)
+    set_aside_reasons: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+Pattern = tuple[bool, ...]
+Cell = tuple[Pattern, str, str, bool]  # (capture pattern, age band code, sex code, online)
 
 
 @dataclass
@@ -80,13 +88,17 @@ class LinkageSummary:
     lists: list[ListInfo]
     distinct: int  # people on at least one list, counted once
     records: int  # rows across all lists
-    histories: list[tuple[tuple[bool, ...], int]]  # capture history -> people, most frequent first
+    histories: list[tuple[Pattern, int]]  # capture history -> people, most frequent first
     pairs: list[tuple[ListInfo, ListInfo, int]]  # people shared by each pair of lists
     on_several: int  # people known to two structures or more
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)  # attribute -> label -> people
-    memberships: list[tuple[bool, ...]] = field(default_factory=list, repr=False)
-    # People per (capture history, age band code, sex code, online): what the report's secrecy audit reads.
-    cells: dict[tuple[tuple[bool, ...], str, str, bool], int] = field(default_factory=dict, repr=False)
+    memberships: list[Pattern] = field(default_factory=list, repr=False)
+    rows_set_aside: int = 0  # sum over the lists
+    # (age band code, sex code) -> capture histories of that stratum, most frequent first
+    strata: dict[tuple[str, str], list[tuple[Pattern, int]]] = field(default_factory=dict, repr=False)
+    # (pattern, age band code, sex code, online) -> people: the per-person attributes, aggregated
+    cells: dict[Cell, int] = field(default_factory=dict, repr=False)
+    frozen: bool = False  # read from the snapshot taken at closure (the keys are deleted)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -97,51 +109,141 @@ BREAKDOWN_TITLES = {"age_band": "Tranche d'âge", "sex": "Sexe", "online": "Rep�
 
 
 def linkage_summary(campaign: Campaign) -> LinkageSummary:
+    """The campaign's linkage: live from the stored keys (LK2 agreement rules, `linkage.link`) while it is
+    open, from its `LinkageSnapshot` once it is closed (same figures, no key left)."""
+    snapshot = LinkageSnapshot.objects.filter(campaign=campaign).first()
+    if snapshot is not None:
+        return _from_snapshot(snapshot)
     participants = list(
         Participant.objects.filter(campaign=campaign, key_list__isnull=False)
         .select_related("key_list")
         .order_by("name")
     )
-    lists = [ListInfo(f"L{i}", p, p.key_list.row_count) for i, p in enumerate(participants, start=1)]
-    position = {info.participant.pk: i for i, info in enumerate(lists)}
-    people: dict[str, list] = {}
-    rows = LinkageRecord.objects.filter(campaign=campaign).values_list(
-        "key", "key_list__participant_id", "age_band", "sex", "online"
-    )
-    for key, participant_id, band, sex, online in rows.iterator(chunk_size=2000):
-        person = people.get(key)
-        if person is None:
-            person = people[key] = [[False] * len(lists), band, sex, online]
-        person[0][position[participant_id]] = True
-        person[3] = person[3] or online
-    memberships = [tuple(p[0]) for p in people.values()]
-    cells = Counter((tuple(p[0]), p[1], p[2], bool(p[3])) for p in people.values())
-    histories = Counter(memberships).most_common()
-    pairs = [
-        (lists[i], lists[j], sum(1 for m in memberships if m[i] and m[j]))
-        for i, j in combinations(range(len(lists)), 2)
+    lists = [
+        ListInfo(
+            f"L{i}",
+            p,
+            p.key_list.row_count,
+            p.key_list.duplicate_count,
+            p.key_list.rows_set_aside,
+            dict(p.key_list.set_aside_reasons or {}),
+        )
+        for i, p in enumerate(participants, start=1)
     ]
+    position = {info.participant.pk: i for i, info in enumerate(lists)}
+    rows = LinkageRecord.objects.filter(campaign=campaign).values_list(
+        "keys", "key_list__participant_id", "age_band", "sex", "online"
+    )
+    records = []
+    for keys, participant_id, band, sex, online in rows.iterator(chunk_size=2000):
+        keys = frozenset(keys.split())
+        # A row with a birth year only has one key (« LK2|Y| »); a full date gives three or more.
+        records.append(linkage.Record(position[participant_id], keys, sex, band, online, len(keys) > 1))
+    return _summary(lists, Counter(_clusters(records, len(lists))))
+
+
+def _summary(lists: list[ListInfo], cells: Counter) -> LinkageSummary:
+    memberships = [
+        pattern for (pattern, _, _, _), n in sorted(cells.items(), key=_cell_order) for _ in range(n)
+    ]
+    histories: Counter[Pattern] = Counter()
+    strata: dict[tuple[str, str], Counter] = {}
     breakdowns = {
         "age_band": {label: 0 for label in AgeBand.labels},
         "sex": {label: 0 for label in Sex.labels},
         "online": {"Repérée en ligne": 0, "Non repérée en ligne": 0},
     }
     band_label, sex_label = dict(AgeBand.choices), dict(Sex.choices)
-    for _, band, sex, online in people.values():
-        breakdowns["age_band"][band_label[band]] += 1
-        breakdowns["sex"][sex_label[sex]] += 1
-        breakdowns["online"]["Repérée en ligne" if online else "Non repérée en ligne"] += 1
+    for (pattern, band, sex, online), n in cells.items():
+        histories[pattern] += n
+        strata.setdefault((band, sex), Counter())[pattern] += n
+        breakdowns["age_band"][band_label[band]] += n
+        breakdowns["sex"][sex_label[sex]] += n
+        breakdowns["online"]["Repérée en ligne" if online else "Non repérée en ligne"] += n
+    pairs = [
+        (lists[i], lists[j], sum(n for pattern, n in histories.items() if pattern[i] and pattern[j]))
+        for i, j in combinations(range(len(lists)), 2)
+    ]
     return LinkageSummary(
         lists=lists,
-        distinct=len(people),
+        distinct=sum(histories.values()),
         records=sum(info.rows for info in lists),
-        histories=histories,
+        histories=histories.most_common(),
         pairs=pairs,
-        on_several=sum(1 for m in memberships if sum(m) >= 2),
+        on_several=sum(n for pattern, n in histories.items() if sum(pattern) >= 2),
         breakdowns=breakdowns,
         memberships=memberships,
+        rows_set_aside=sum(info.rows_set_aside for info in lists),
+        strata={stratum: counts.most_common() for stratum, counts in sorted(strata.items())},
         cells=dict(cells),
     )
+
+
+def _cell_order(item):
+    (pattern, band, sex, online), _ = item
+    return (pattern, band, sex, online)
+
+
+def _clusters(records: list[linkage.Record], n_lists: int) -> list[Cell]:
+    """One cell per person found by `linkage.link` (union-find under the LK2 agreement rules)."""
+    return [
+        (cluster.membership, cluster.age_band, cluster.sex, cluster.online)
+        for cluster in linkage.link(records, n_lists).clusters
+    ]
+
+
+SNAPSHOT_VERSION = 1
+
+
+def _pattern_text(pattern: Pattern) -> str:
+    return "".join("1" if on else "0" for on in pattern)
+
+
+def snapshot_data(summary: LinkageSummary) -> dict:
+    """The JSON of a `LinkageSnapshot`: the lists' figures and the cells' counts, never a key."""
+    return {
+        "version": SNAPSHOT_VERSION,
+        "lists": [
+            {
+                "code": info.code,
+                "participant": info.participant.pk,
+                "rows": info.rows,
+                "duplicates": info.duplicates,
+                "rows_set_aside": info.rows_set_aside,
+                "reasons": info.set_aside_reasons,
+            }
+            for info in summary.lists
+        ],
+        "cells": [
+            [_pattern_text(pattern), band, sex, online, n]
+            for (pattern, band, sex, online), n in sorted(summary.cells.items(), key=_cell_order)
+        ],
+    }
+
+
+def _from_snapshot(snapshot: LinkageSnapshot) -> LinkageSummary:
+    data = snapshot.data
+    participants = Participant.objects.in_bulk([entry["participant"] for entry in data["lists"]])
+    lists = [
+        ListInfo(
+            entry["code"],
+            participants[entry["participant"]],
+            entry["rows"],
+            entry.get("duplicates", 0),
+            entry.get("rows_set_aside", 0),
+            dict(entry.get("reasons") or {}),
+        )
+        for entry in data["lists"]
+    ]
+    cells = Counter(
+        {
+            (tuple(c == "1" for c in pattern), band, sex, online): n
+            for pattern, band, sex, online, n in data["cells"]
+        }
+    )
+    summary = _summary(lists, cells)
+    summary.frozen = True
+    return summary
 
 
 # --- Estimate ---------------------------------------------------------------------------------------
@@ -166,8 +268,7 @@ def estimate(summary: LinkageSummary) -> EstimateOutcome:
             f"personnes qu'aucune structure ne connaît ({len(summary.lists)} reçue(s)).",
         )
     try:
-        table = table_from_memberships(summary.codes, summary.memberships)
-        result = analyse(table, bootstrap=0, reference_models=False)
+        result = estimate_memberships(summary.codes, summary.memberships)
     except EstimationError as error:
         return EstimateOutcome(None, error.message)
     return EstimateOutcome(result, None)

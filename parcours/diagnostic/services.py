@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import re
 import secrets
@@ -20,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.core import audit
+from parcours.core import audit, crypto
 from parcours.core.access import Actor
 from parcours.core.models import Organisation
 from parcours.outbox import services as outbox
@@ -34,7 +35,11 @@ from .models import (
     FrozenReport,
     Invitation,
     KeyList,
+    KeyListAction,
+    KeyListChannel,
+    KeyListEvent,
     LinkageRecord,
+    LinkageSnapshot,
     Participant,
     ReportState,
     Sex,
@@ -411,7 +416,8 @@ def close_campaign(actor: Actor, campaign: Campaign) -> Campaign:
     campaign.state = CampaignState.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["state", "closed_at", "updated_at"])
-    audit.record(actor, "transition", campaign, detail="clôture")
+    freeze_linkage(campaign)
+    audit.record(actor, "transition", campaign, detail="clôture — clés de rapprochement effacées")
 
     # The frozen report (version 1): computed in the background once the closure is committed.
     request_report(actor, campaign, reason="clôture de la campagne")
@@ -419,13 +425,6 @@ def close_campaign(actor: Actor, campaign: Campaign) -> Campaign:
 
 
 # --- The frozen report ------------------------------------------------------------------------------
-
-
-def _stalled(report: FrozenReport) -> bool:
-    return (
-        report.state == ReportState.COMPUTING
-        and timezone.now() - report.updated_at > rules.REPORT_STALLED_AFTER
-    )
 
 
 @transaction.atomic
@@ -527,6 +526,10 @@ def submit_answers(participant: Participant, figures: dict[str, int | None], *, 
 
 
 # --- Key lists --------------------------------------------------------------------------------------
+#
+# Format v2 (docs/diagnostic.md, « Le fichier de clés »): a first line `#LK2 lignes_ecartees=<N>` (optionally
+# followed by `;<motif>=<n>` counts), then a CSV header `cles,tranche_age,mineur,sexe,en_ligne` where `cles`
+# holds the row's LK2 keys separated by spaces. Every key is re-keyed by the server before it is stored.
 
 KEY_RE = re.compile(r"^[0-9a-f]{64}$")
 AGE_BAND_BY_LABEL = {label: code for (_, _, label), code in zip(AGE_BANDS, AgeBand.values, strict=True)}
@@ -534,11 +537,39 @@ AGE_BAND_INPUT = AGE_BAND_BY_LABEL | {code: code for code in AgeBand.values}
 YES = {"oui", "1", "true", "vrai"}
 NO = {"non", "0", "false", "faux", ""}
 IDENTITY_COLUMNS = {"nom", "prenom", "prénom", "date_naissance", "nom_naissance", "name", "first_name"}
-PAYLOAD_COLUMNS = ("cle", "tranche_age", "sexe", "en_ligne")
+IDENTITY_REFUSAL = (
+    "Ce fichier contient des noms ou des dates de naissance : il n'a pas été enregistré. "
+    "Les clés doivent être calculées avant l'envoi (sur cette page ou avec parcours-linkage-keys)."
+)
+PAYLOAD_COLUMNS = ("cles", "tranche_age", "sexe", "en_ligne")
+MAGIC = "#LK2"
+SET_ASIDE_FIELD = "lignes_ecartees"
+REASON_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_REPORTED_LINES = 5
+LK1_REFUSAL = (
+    "Ce fichier de clés a été calculé avec l'ancien schéma (LK1) : il n'est plus accepté. Recalculez les "
+    "clés sur cette page ou avec la version actuelle de parcours-linkage-keys, puis envoyez le nouveau "
+    "fichier. Rien n'a été enregistré."
+)
 
 
-def parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]:
+@dataclass(frozen=True)
+class KeyRecord:
+    keys: tuple[str, ...]  # the row's keys as sent (64 hex digits each), in their order
+    age_band: str
+    sex: str
+    online: bool
+
+
+@dataclass(frozen=True)
+class ParsedKeyList:
+    records: list[KeyRecord]
+    duplicates: int  # rows whose keys are exactly those of an earlier row: dropped
+    rows_set_aside: int  # rows of the structure's list that gave no key (counted on its computer)
+    reasons: dict[str, int]  # reason -> rows set aside, when the file gives them
+
+
+def parse_key_payload(text: str) -> ParsedKeyList:
     """See `_parse_key_payload`; a text the CSV reader cannot read (an oversized field...) is refused."""
     try:
         return _parse_key_payload(text)
@@ -546,49 +577,96 @@ def parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]
         raise ValidationError("La liste de clés est illisible : rien n'a été enregistré.") from error
 
 
-def _parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int]:
-    """Parse a keys file (the output of the browser page or of `parcours-linkage-keys`).
+def _parse_first_line(line: str) -> tuple[int, dict[str, int]]:
+    """`#LK2 lignes_ecartees=3;date_absente=2;ecriture=1` -> (3, {"date_absente": 2, "ecriture": 1})."""
+    bad = ValidationError(
+        f"La première ligne du fichier de clés doit être « {MAGIC} {SET_ASIDE_FIELD}=<nombre> » : "
+        "rien n'a été enregistré."
+    )
+    rest = line[len(MAGIC) :].strip()
+    counts: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in rest.split(";"))):
+        name, sep, value = part.partition("=")
+        name, value = name.strip().lower(), value.strip()
+        if not sep or not REASON_RE.match(name) or not value.isascii() or not value.isdigit():
+            raise bad
+        if name in counts or int(value) > rules.MAX_SET_ASIDE_ROWS:
+            raise bad
+        counts[name] = int(value)
+    if SET_ASIDE_FIELD not in counts:
+        raise bad
+    total = counts.pop(SET_ASIDE_FIELD)
+    if sum(counts.values()) > total:
+        raise ValidationError(
+            "Les lignes écartées par motif dépassent le total annoncé en première ligne : "
+            "rien n'a été enregistré."
+        )
+    return total, counts
 
-    Returns (records, duplicates). Refuses the whole file with a French message naming line numbers
-    only (never a line's content); refuses a file that carries identity columns without reading further.
+
+def _parse_key_payload(text: str) -> ParsedKeyList:
+    """Parse a keys file v2 (the output of the browser page or of `parcours-linkage-keys`).
+
+    Refuses the whole file with a French message naming line numbers only (never a line's content);
+    refuses a file that carries identity columns without reading further, and an LK1 file.
     """
     text = (text or "").lstrip("\ufeff")
     if not text.strip():
         raise ValidationError("La liste est vide.")
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [(h or "").strip().lower() for h in next(reader)]
-    if IDENTITY_COLUMNS & set(header):
+    lines = text.splitlines()
+    first_line = lines[0].strip()
+    if not first_line.startswith(MAGIC):
+        header = {c.strip().lower() for c in re.split(r"[;,]", first_line)}
+        if IDENTITY_COLUMNS & header:
+            raise ValidationError(IDENTITY_REFUSAL)
+        if "cle" in header or first_line.upper().startswith("#LK1"):
+            raise ValidationError(LK1_REFUSAL)
         raise ValidationError(
-            "Ce fichier contient des noms ou des dates de naissance : il n'a pas été enregistré. "
-            "Les clés doivent être calculées avant l'envoi (sur cette page ou avec parcours-linkage-keys)."
+            f"Ce fichier n'est pas un fichier de clés : sa première ligne doit commencer par « {MAGIC} ». "
+            "Rien n'a été enregistré."
         )
+    rows_set_aside, reasons = _parse_first_line(first_line)
+    body = "\n".join(lines[1:])
+    header_line = lines[1] if len(lines) > 1 else ""
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
+    header = [(h or "").strip().lower() for h in next(reader, [])]
+    if IDENTITY_COLUMNS & set(header):
+        raise ValidationError(IDENTITY_REFUSAL)
+    if "cle" in header and "cles" not in header:
+        raise ValidationError(LK1_REFUSAL)
     missing = [c for c in PAYLOAD_COLUMNS if c not in header]
     if missing:
         raise ValidationError(f"Colonnes manquantes dans la liste de clés : {', '.join(missing)}.")
     position = {name: header.index(name) for name in PAYLOAD_COLUMNS}
-    records: dict[str, tuple[str, str, str, bool]] = {}
+    records: dict[frozenset[str], KeyRecord] = {}
     bad: list[int] = []
     duplicates = 0
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(reader, start=3):  # line 1: #LK2, line 2: the header
         if not any(cell.strip() for cell in row):
             continue
         try:
-            key = row[position["cle"]].strip().lower()
+            keys = tuple(dict.fromkeys(row[position["cles"]].lower().split()))
             band = AGE_BAND_INPUT[row[position["tranche_age"]].strip()]
             sex = row[position["sexe"]].strip()
             online_raw = row[position["en_ligne"]].strip().lower()
         except (IndexError, KeyError):
             bad.append(number)
             continue
-        if not KEY_RE.match(key) or sex not in Sex.values or online_raw not in YES | NO:
+        if (
+            not keys
+            or len(keys) > rules.MAX_KEYS_PER_ROW
+            or not all(KEY_RE.match(k) for k in keys)
+            or sex not in Sex.values
+            or online_raw not in YES | NO
+        ):
             bad.append(number)
             continue
-        if key in records:
+        identity = frozenset(keys)
+        if identity in records:
             duplicates += 1
             continue
-        records[key] = (key, band, sex, online_raw in YES)
+        records[identity] = KeyRecord(keys, band, sex, online_raw in YES)
         if len(records) > rules.MAX_LIST_ROWS:
             raise ValidationError(
                 f"La liste dépasse {rules.MAX_LIST_ROWS} personnes : découpez-la ou contactez le secrétariat."
@@ -599,50 +677,90 @@ def _parse_key_payload(text: str) -> tuple[list[tuple[str, str, str, bool]], int
         raise ValidationError(f"Lignes illisibles : {shown}{more}. Rien n'a été enregistré.")
     if not records:
         raise ValidationError("La liste ne contient aucune clé.")
-    return list(records.values()), duplicates
+    return ParsedKeyList(list(records.values()), duplicates, rows_set_aside, reasons)
+
+
+# The server's keyed step (docs/adr/0010-cle-serveur-et-effacement-des-cles.md): every uploaded key is
+# re-keyed with HMAC-SHA-256 under a key of the campaign derived (HKDF, parcours.core.crypto) from the
+# blind-index master key, which is kept outside the database. Truncated to 128 bits as the blind indexes
+# are (crypto.BLIND_INDEX_HEX_DIGITS: NIST SP 800-107 rev. 1 §5.3.4; accidental collisions negligible).
+SERVER_KEY_LABEL = "diagnostic.linkage.{campaign}"
+
+
+def server_key(campaign: Campaign) -> bytes:
+    """The campaign's own server key: a campaign's stored keys cannot be joined with another's."""
+    return crypto.blind_index_key(SERVER_KEY_LABEL.format(campaign=campaign.public_id))
+
+
+def rekey(key: bytes, uploaded: str) -> str:
+    digest = hmac.new(key, uploaded.encode("ascii"), hashlib.sha256).hexdigest()
+    return digest[: crypto.BLIND_INDEX_HEX_DIGITS]
+
+
+def _journal(participant: Participant, action: str, user, key_list: KeyList) -> None:
+    """One line of the list's journal (the figures are those of the list sent, replacing or withdrawn)."""
+    member = user if getattr(user, "is_authenticated", False) else None
+    KeyListEvent.objects.create(
+        participant=participant,
+        action=action,
+        channel=KeyListChannel.ACCOUNT if member else KeyListChannel.LINK,
+        by=member,
+        rows=key_list.row_count,
+        rows_set_aside=key_list.rows_set_aside,
+        duplicates=key_list.duplicate_count,
+    )
 
 
 @transaction.atomic
 def store_key_list(participant: Participant, payload: str, *, user=None) -> KeyList:
-    """Replace the structure's list by the keys of `payload`."""
+    """Replace the structure's list by the keys of `payload` (re-keyed by the server) and journal it."""
     _require_open(participant)
-    records, duplicates = parse_key_payload(payload)
-    KeyList.objects.filter(participant=participant).delete()
+    parsed = parse_key_payload(payload)
+    replaced, _ = KeyList.objects.filter(participant=participant).delete()
     key_list = KeyList.objects.create(
         participant=participant,
-        row_count=len(records),
-        duplicate_count=duplicates,
+        row_count=len(parsed.records),
+        duplicate_count=parsed.duplicates,
+        rows_set_aside=parsed.rows_set_aside,
+        set_aside_reasons=parsed.reasons,
         sent_by=user if getattr(user, "is_authenticated", False) else None,
     )
+    campaign = participant.campaign
+    key = server_key(campaign)
     LinkageRecord.objects.bulk_create(
         [
             LinkageRecord(
                 key_list=key_list,
-                campaign=participant.campaign,
-                key=key,
-                age_band=band,
-                sex=sex,
-                online=online,
+                campaign=campaign,
+                keys=" ".join(rekey(key, k) for k in record.keys),
+                age_band=record.age_band,
+                sex=record.sex,
+                online=record.online,
             )
-            for key, band, sex, online in records
+            for record in parsed.records
         ],
         batch_size=1000,
     )
+    _journal(participant, KeyListAction.REPLACED if replaced else KeyListAction.SENT, user, key_list)
     audit.record(
         None,
         "update",
         participant,
-        detail=f"liste de clés : {len(records)} personne(s)",
-        departement=participant.campaign.departement,
+        detail=(
+            f"liste de clés : {key_list.row_count} personne(s), {key_list.rows_set_aside} ligne(s) écartée(s)"
+        ),
+        departement=campaign.departement,
     )
     return key_list
 
 
 @transaction.atomic
-def delete_key_list(participant: Participant) -> None:
+def delete_key_list(participant: Participant, *, user=None) -> None:
     _require_open(participant)
-    deleted, _ = KeyList.objects.filter(participant=participant).delete()
-    if deleted:
+    key_list = KeyList.objects.filter(participant=participant).first()
+    if key_list is not None:
+        _journal(participant, KeyListAction.WITHDRAWN, user, key_list)
+        key_list.delete()
         audit.record(
             None,
             "update",
@@ -650,3 +768,23 @@ def delete_key_list(participant: Participant) -> None:
             detail="liste de clés retirée",
             departement=participant.campaign.departement,
         )
+
+
+# --- Closure: the keys are deleted, their counts frozen --------------------------------------------------
+
+
+def freeze_linkage(campaign: Campaign) -> LinkageSnapshot:
+    """Store the campaign's linkage as counts (`LinkageSnapshot`), then delete every per-person key.
+
+    Called by `close_campaign`, in its transaction: after closure `selectors.linkage_summary` reads the
+    snapshot and gives the same figures; no key of the campaign remains in the database.
+    """
+    from .selectors import linkage_summary, snapshot_data  # selectors import services' neighbours
+
+    existing = LinkageSnapshot.objects.filter(campaign=campaign).first()
+    if existing is not None:
+        return existing
+    summary = linkage_summary(campaign)
+    snapshot = LinkageSnapshot.objects.create(campaign=campaign, data=snapshot_data(summary))
+    LinkageRecord.objects.filter(campaign=campaign).delete()
+    return snapshot

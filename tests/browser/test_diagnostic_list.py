@@ -24,7 +24,7 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 
 from parcours.diagnostic import cli, services
-from parcours.diagnostic.linkage import age_band, derive_key, linkage_key, sex_code
+from parcours.diagnostic.linkage import age_band, derive_key, person_keys, sex_code
 from parcours.diagnostic.models import KeyList, LinkageRecord
 
 from ..factories import CampaignFactory, DepartementFactory, ParticipantFactory
@@ -77,12 +77,16 @@ def canaries() -> set[str]:
     return out
 
 
-def expected(people) -> dict[str, tuple[str, str, bool]]:
-    """The Python scheme's keys (parcours.diagnostic.linkage) and attributes for the same rows."""
+def expected(people, campaign) -> dict[str, tuple[str, str, bool]]:
+    """The Python scheme's keys (parcours.diagnostic.linkage.person_keys) and attributes for the same rows,
+    as the database holds them (each key re-keyed by the server)."""
     key = derive_key(PHRASE, CODE)
+    server = services.server_key(campaign)
     bands = services.AGE_BAND_BY_LABEL
     return {
-        linkage_key(key, last, first, born, sex): (
+        " ".join(
+            services.rekey(server, k) for k in person_keys(key, last, first, born, reference=REFERENCE)
+        ): (
             bands[age_band(born, REFERENCE)],
             sex_code(sex),
             online.strip().lower() in ONLINE_YES,
@@ -93,7 +97,7 @@ def expected(people) -> dict[str, tuple[str, str, bool]]:
 
 def stored(participant) -> dict[str, tuple[str, str, bool]]:
     records = LinkageRecord.objects.filter(key_list__participant=participant)
-    return {r.key: (r.age_band, r.sex, r.online) for r in records}
+    return {r.keys: (r.age_band, r.sex, r.online) for r in records}
 
 
 # --- Files the structure loads ------------------------------------------------------------------------------
@@ -305,17 +309,30 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     expect(page.get_by_role("button", name="Envoyer les clés")).to_be_disabled()
     send = compute(
         page,
-        "4 clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne écartée ; 1 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "4 personnes ont leurs clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne "
+        "écartée ; 1 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
     )
     expect(page.get_by_test_id("rejected-file")).to_have_text(
-        "Lignes écartées du fichier : 6 (date de naissance absente ou illisible)."
+        "Lignes écartées du fichier — date de naissance illisible : ligne 6."
+    )
+    expect(page.get_by_test_id("send-summary")).to_have_text(
+        "Vérifiez ces nombres, puis envoyez : Parcours recevra les clés de 4 lignes et le nombre de lignes "
+        "écartées (1), jamais leur contenu."
     )
     expect(page.get_by_test_id("list-error")).to_be_hidden()
+    expect(page.get_by_test_id("date-order")).to_be_hidden()  # 30/01/1988: the dates are day/month
     shot(page, "02-csv-computed")
-    send_and_check(page, send, "Liste enregistrée : 3 personnes transmises, 1 doublon écarté. Merci.")
+    send_and_check(
+        page,
+        send,
+        "Liste enregistrée : 3 personnes transmises, 1 doublon écarté, 1 ligne écartée sur votre poste. "
+        "Merci.",
+    )
     expect(page.get_by_test_id("list-status")).to_contain_text("3 personnes transmises le")
-    assert stored(participant) == expected(CSV_PEOPLE)
+    expect(page.get_by_test_id("list-status")).to_contain_text("1 ligne écartée sur votre poste")
+    assert stored(participant) == expected(CSV_PEOPLE, campaign)
+    key_list = KeyList.objects.get(participant=participant)
+    assert (key_list.rows_set_aside, key_list.set_aside_reasons) == (1, {"date_illisible": 1})
     assert KeyList.objects.get(participant=participant).duplicate_count == 1
     shot(page, "03-csv-sent")
 
@@ -332,15 +349,17 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     )
     send = compute(
         page,
-        "4 clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "4 personnes ont leurs clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
     )
     expect(page.get_by_test_id("rejected-file")).to_have_text(
-        "Lignes écartées du fichier : 7 (date de naissance absente ou illisible)."
+        "Lignes écartées du fichier — date de naissance absente : ligne 7."
     )
     shot(page, "04-xlsx-computed")
-    send_and_check(page, send, "Liste enregistrée : 4 personnes transmises. Merci.")
-    assert stored(participant) == expected(XLSX_PEOPLE)
+    send_and_check(
+        page, send, "Liste enregistrée : 4 personnes transmises, 1 ligne écartée sur votre poste. Merci."
+    )
+    assert stored(participant) == expected(XLSX_PEOPLE, campaign)
 
     # A file that cannot be read says so; a file loaded then dropped does not count.
     clear = page.get_by_role("button", name="Ne plus utiliser ce fichier")
@@ -391,11 +410,11 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     page.get_by_role("button", name="Ajouter une ligne").click()  # line 4 stays blank: ignored
     send = compute(
         page,
-        "2 clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "2 personnes ont leurs clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
     )
     expect(page.get_by_test_id("rejected-typed")).to_have_text(
-        "Lignes écartées du tableau : 3 (date de naissance absente ou illisible)."
+        "Lignes écartées du tableau — date de naissance absente : ligne 3."
     )
     # A change after the computation: the keys must be computed again before anything can be sent.
     table.get_by_label("Prénom, ligne 1", exact=True).fill(TYPED_PEOPLE[0][1] + "x")
@@ -406,29 +425,31 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     table.get_by_label("Prénom, ligne 1", exact=True).fill(TYPED_PEOPLE[0][1])
     send = compute(
         page,
-        "2 clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "2 personnes ont leurs clés calculées (dont 1 mineur·e, 1 personne repérée en ligne) ; 1 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
         phrase=None,
     )
     shot(page, "05-typed-computed")
-    send_and_check(page, send, "Liste enregistrée : 2 personnes transmises. Merci.")
-    assert stored(participant) == expected(TYPED_PEOPLE)
+    send_and_check(
+        page, send, "Liste enregistrée : 2 personnes transmises, 1 ligne écartée sur votre poste. Merci."
+    )
+    assert stored(participant) == expected(TYPED_PEOPLE, campaign)
 
     # (d) The keys file of parcours-linkage-keys, loaded as is: no phrase needed.
     page.get_by_label("Fichier de la liste").set_input_files(
         {"name": "cles.csv", "mimeType": "text/csv", "buffer": keys_file}
     )
     expect(page.get_by_test_id("file-status")).to_have_text(
-        "Fichier lu sur votre poste : 5 lignes de clés déjà calculées."
+        "Fichier lu sur votre poste : 5 lignes de clés déjà calculées (0 ligne écartée lors de leur calcul)."
     )
     send = compute(
         page,
-        "5 clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 0 ligne écartée ; 0 doublon "
-        "(même clé sur plusieurs lignes : une seule est comptée).",
+        "5 personnes ont leurs clés calculées (dont 1 mineur·e, 2 personnes repérées en ligne) ; 0 ligne "
+        "écartée ; 0 doublon (mêmes clés sur plusieurs lignes : une seule est comptée).",
         phrase=None,
     )
     send_and_check(page, send, "Liste enregistrée : 5 personnes transmises. Merci.")
-    assert stored(participant) == expected(CLI_PEOPLE)
+    assert stored(participant) == expected(CLI_PEOPLE, campaign)
     shot(page, "06-keys-file-sent")
 
     # Withdrawing the list.
@@ -443,7 +464,10 @@ def test_a_structure_sends_its_list_as_keys_and_no_name_leaves_the_browser(
     # Nothing identifying left the browser: URLs, headers and bodies of every request.
     posts = [r for r in requests if r.method == "POST"]
     assert len(posts) == 5  # four lists and the withdrawal
-    assert all(re.search(r"(^|&)payload=cle%2Ctranche_age", r.post_data or "") for r in posts[:4])
+    assert all(
+        re.search(r"(^|&)payload=%23LK2\+lignes_ecartees%3D\d.*%0Acles%2Ctranche_age", r.post_data or "")
+        for r in posts[:4]
+    )
     leaks = []
     for request in requests:
         body = request.post_data or ""

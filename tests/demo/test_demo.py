@@ -70,6 +70,14 @@ def test_demo_diagnostic_has_a_campaign_under_way_with_linked_lists(demo):
     assert current.participants.exclude(answered_at__isnull=False).count() == 4
     summary = selectors.linkage_summary(current)
     assert len(summary.lists) == 5 and 0 < summary.distinct < summary.records
+    assert summary.rows_set_aside > 0  # some rows without a birth date, counted, not linked
     outcome = selectors.estimate(summary)
     assert outcome.ok, outcome.error
     assert outcome.result.estimate > summary.distinct
+    # Last year's campaign is closed: its keys are gone, its figures remain.
+    from parcours.diagnostic.models import LinkageRecord
+
+    closed = Campaign.objects.get(state=CampaignState.CLOSED)
+    assert not LinkageRecord.objects.filter(campaign=closed).exists()
+    frozen = selectors.linkage_summary(closed)
+    assert frozen.frozen and len(frozen.lists) == 5 and frozen.distinct > 0

@@ -35,7 +35,7 @@ def test_the_secretariat_sees_exact_figures_and_its_view_is_audited(clients, act
     response = clients[Role.SECRETARIAT].get(url("linkage", campaign))
     assert response.status_code == 200
     page = response.content.decode()
-    assert row_of(page, "lists", "L3").endswith("Lycée Orvanne fictif 41 0")
+    assert row_of(page, "lists", "L3").endswith("Lycée Orvanne fictif 41 0 0")
     assert row_of(page, "overlap-matrix", "L1 — Association Zéphyr fictive") == (
         "L1 — Association Zéphyr fictive 40 15 4"
     )

@@ -19,6 +19,7 @@ from ..factories import (
     give_key_list,
     key_payload,
     open_invitation,
+    stored_key,
 )
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +106,11 @@ def test_structure_opens_its_list_page_with_its_token_without_logging_in(client,
 
 def test_identity_inputs_have_no_name_and_are_outside_the_form(client, participant):
     controls = controls_of(client.get(url_of(participant)))
-    named = {attrs["name"] for _, attrs, _ in controls if "name" in attrs}
-    assert named == {"csrfmiddlewaretoken", "payload"}
-    assert all(inside for _, attrs, inside in controls if "name" in attrs)
+    named = {attrs["name"]: inside for _, attrs, inside in controls if "name" in attrs}
+    # Only the keys are in the form; the date-order radios (not identifying) are outside it: never sent.
+    assert named == {"csrfmiddlewaretoken": True, "payload": True, "date-order": False}
+    radios = [attrs for _, attrs, _ in controls if attrs.get("name") == "date-order"]
+    assert [r["value"] for r in radios] == ["dm", "md"] and all(r["type"] == "radio" for r in radios)
     identity = [
         attrs for _, attrs, _ in controls if attrs.get("data-field") or attrs.get("id") == "list-file"
     ]
@@ -136,7 +139,10 @@ def test_posting_keys_stores_the_list_and_the_page_says_so(client, participant):
     key_list = KeyList.objects.get(participant=participant)
     assert (key_list.row_count, key_list.duplicate_count) == (2, 1)
     records = LinkageRecord.objects.filter(key_list=key_list)
-    assert sorted(records.values_list("key", flat=True)) == sorted([fake_key("a"), fake_key("b")])
+    campaign = participant.campaign
+    assert sorted(records.values_list("keys", flat=True)) == sorted(
+        [stored_key(campaign, "a"), stored_key(campaign, "b")]
+    )
     assert all(r.online and r.age_band == "25_34" and r.sex == "2" for r in records)
     page = text(client.get(url_of(participant)))
     assert "Liste enregistrée : 2 personnes transmises, 1 doublon écarté. Merci." in page
@@ -146,7 +152,30 @@ def test_posting_keys_stores_the_list_and_the_page_says_so(client, participant):
 
     client.post(url_of(participant), {"payload": key_payload(["c"], age_band="lt18")})
     key_list = KeyList.objects.get(participant=participant)  # replaced, not added to
-    assert list(key_list.records.values_list("key", "age_band")) == [(fake_key("c"), "lt18")]
+    assert list(key_list.records.values_list("keys", "age_band")) == [(stored_key(campaign, "c"), "lt18")]
+
+
+def test_several_keys_per_row_are_stored_re_keyed_and_the_rows_set_aside_are_shown(client, participant):
+    payload = key_payload([("a1", "a2", "a3"), ("b1", "b2")], set_aside=3).replace(
+        "#LK2 lignes_ecartees=3", "#LK2 lignes_ecartees=3;date_absente=2;ecriture_non_prise_en_charge=1"
+    )
+    response = client.post(url_of(participant), {"payload": payload}, follow=True)
+    page = text(response)
+    assert "Liste enregistrée : 2 personnes transmises, 3 lignes écartées sur votre poste. Merci." in page
+    assert "3 lignes écartées sur votre poste" in page
+    key_list = KeyList.objects.get(participant=participant)
+    assert key_list.rows_set_aside == 3
+    assert key_list.set_aside_reasons == {"date_absente": 2, "ecriture_non_prise_en_charge": 1}
+    stored = sorted(LinkageRecord.objects.values_list("keys", flat=True))
+    campaign = participant.campaign
+    assert stored == sorted(
+        [
+            " ".join(stored_key(campaign, k) for k in ("a1", "a2", "a3")),
+            " ".join(stored_key(campaign, k) for k in ("b1", "b2")),
+        ]
+    )
+    # The database holds no key as the structure computed it.
+    assert not any(fake_key(k) in " ".join(stored) for k in ("a1", "a2", "a3", "b1", "b2"))
 
 
 def test_a_list_of_names_is_refused_nothing_is_stored_and_nothing_is_echoed(client, participant):
@@ -155,6 +184,8 @@ def test_a_list_of_names_is_refused_nothing_is_stored_and_nothing_is_echoed(clie
         IDENTITY_PAYLOAD,
         # keys, but with the names still there
         "cle,tranche_age,mineur,sexe,en_ligne,nom\n" + f"{fake_key('x')},25_34,non,2,non,Zorvalenne\n",
+        "#LK2 lignes_ecartees=0\ncles,tranche_age,mineur,sexe,en_ligne,nom\n"
+        + f"{fake_key('x')},25_34,non,2,non,Zorvalenne\n",
     ):
         response = client.post(url_of(participant), {"payload": payload})
         assert response.status_code == 200
@@ -165,14 +196,16 @@ def test_a_list_of_names_is_refused_nothing_is_stored_and_nothing_is_echoed(clie
         assert (
             '<textarea id="payload" name="payload" readonly hidden></textarea>' in response.content.decode()
         )
-    assert list(LinkageRecord.objects.values_list("key", flat=True)) == [fake_key("avant")]
+    assert list(LinkageRecord.objects.values_list("keys", flat=True)) == [
+        stored_key(participant.campaign, "avant")
+    ]
 
 
 def test_a_bad_line_is_reported_by_its_number_never_its_content(client, participant):
     payload = key_payload(["a"]) + "Zorvalenne,25_34,non,2,non\n"
     response = client.post(url_of(participant), {"payload": payload})
     assert response.status_code == 200
-    assert "Lignes illisibles : 3. Rien n'a été enregistré." in text(response)
+    assert "Lignes illisibles : 4. Rien n'a été enregistré." in text(response)
     assert_no_canary(response)
     assert not KeyList.objects.exists()
 
@@ -183,17 +216,49 @@ def test_a_bad_line_is_reported_by_its_number_never_its_content(client, particip
         ("", "La liste est vide."),
         ("   \n\n", "La liste est vide."),
         (
-            "cle;sexe\n" + fake_key("a") + ";2\n",
+            "#LK2 lignes_ecartees=0\ncles;sexe\n" + fake_key("a") + ";2\n",
             "Colonnes manquantes dans la liste de clés : tranche_age, en_ligne.",
         ),
-        ("\x00\x01\x02 garbage", "Colonnes manquantes dans la liste de clés"),
-        ("x" * 200_000, "La liste de clés est illisible : rien n'a été enregistré."),
+        ("\x00\x01\x02 garbage", "Ce fichier n'est pas un fichier de clés"),
+        (
+            "#LK2 lignes_ecartees=0\ncles,tranche_age,sexe,en_ligne\n" + "x" * 200_000,
+            "La liste de clés est illisible : rien n'a été enregistré.",
+        ),
+        (
+            "cle,tranche_age,mineur,sexe,en_ligne\n" + fake_key("a") + ",25_34,non,2,non\n",
+            "Ce fichier de clés a été calculé avec l'ancien schéma (LK1) : il n'est plus accepté.",
+        ),
+        (
+            "#LK2\ncles,tranche_age,mineur,sexe,en_ligne\n" + fake_key("a") + ",25_34,non,2,non\n",
+            "La première ligne du fichier de clés doit être « #LK2 lignes_ecartees=<nombre> »",
+        ),
+        (
+            "#LK2 lignes_ecartees=-1\ncles,tranche_age,mineur,sexe,en_ligne\n"
+            + fake_key("a")
+            + ",25_34,non,2,non\n",
+            "La première ligne du fichier de clés doit être",
+        ),
+        (
+            key_payload([tuple(f"k{i}" for i in range(rules.MAX_KEYS_PER_ROW + 1))]),
+            "Lignes illisibles : 3.",
+        ),
         (
             key_payload(f"p{i}" for i in range(rules.MAX_LIST_ROWS + 1)),
             f"La liste dépasse {rules.MAX_LIST_ROWS} personnes",
         ),
     ],
-    ids=["empty", "blank", "missing-columns", "binary", "huge-field", "too-many-rows"],
+    ids=[
+        "empty",
+        "blank",
+        "missing-columns",
+        "binary",
+        "huge-field",
+        "lk1",
+        "no-set-aside-count",
+        "negative-set-aside",
+        "too-many-keys",
+        "too-many-rows",
+    ],
 )
 def test_garbage_gets_a_french_error_and_changes_nothing(client, participant, payload, message):
     give_key_list(participant, ["avant"])
@@ -201,7 +266,9 @@ def test_garbage_gets_a_french_error_and_changes_nothing(client, participant, pa
     assert response.status_code == 200
     assert message in text(response)
     assert 'data-testid="list-errors"' in response.content.decode()
-    assert list(LinkageRecord.objects.values_list("key", flat=True)) == [fake_key("avant")]
+    assert list(LinkageRecord.objects.values_list("keys", flat=True)) == [
+        stored_key(participant.campaign, "avant")
+    ]
 
 
 def test_a_payload_beyond_the_request_size_limit_is_refused_in_french(client, participant, settings):
@@ -248,4 +315,6 @@ def test_a_campaign_not_open_shows_no_form_and_refuses_any_post(client, particip
         refused = client.post(url_of(participant), data)
         assert refused.status_code == 200
         assert "La campagne n'est pas ouverte : les réponses ne sont plus acceptées." in text(refused)
-    assert list(LinkageRecord.objects.values_list("key", flat=True)) == [fake_key("a")]
+    assert list(LinkageRecord.objects.values_list("keys", flat=True)) == [
+        stored_key(participant.campaign, "a")
+    ]

@@ -34,9 +34,9 @@ def today():
 
 def mixed_payload(*groups) -> str:
     """One structure's keys file from several groups of (labels, attributes)."""
-    lines = ["cle,tranche_age,mineur,sexe,en_ligne"]
+    lines = ["#LK2 lignes_ecartees=0", "cles,tranche_age,mineur,sexe,en_ligne"]
     for labels, attributes in groups:
-        lines += key_payload(labels, **attributes).splitlines()[1:]
+        lines += key_payload(labels, **attributes).splitlines()[2:]
     return "\n".join(lines) + "\n"
 
 

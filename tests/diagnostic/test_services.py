@@ -122,8 +122,12 @@ def test_key_list_is_replaced_and_duplicates_counted():
     "payload, message",
     [
         ("nom,prenom,date_naissance,sexe\nZorvalenne,Ilona,1994-06-12,F\n", "contient des noms"),
-        ("cle,tranche_age,sexe,en_ligne\nnot-a-key,25_34,2,non\n", "Lignes illisibles : 2"),
-        ("cle,sexe\n", "Colonnes manquantes"),
+        (
+            "#LK2 lignes_ecartees=0\ncles,tranche_age,sexe,en_ligne\nnot-a-key,25_34,2,non\n",
+            "Lignes illisibles : 3",
+        ),
+        ("#LK2 lignes_ecartees=0\ncles,sexe\n", "Colonnes manquantes"),
+        ("cle,tranche_age,sexe,en_ligne\n" + "0" * 64 + ",25_34,2,non\n", "ancien schéma \\(LK1\\)"),
         ("", "vide"),
     ],
 )
@@ -165,7 +169,9 @@ def test_one_list_gives_a_reason_not_an_estimate():
 def test_a_payload_the_csv_reader_cannot_read_is_refused_in_french():
     participant = ParticipantFactory()
     with pytest.raises(ValidationError, match="illisible"):
-        services.store_key_list(participant, "cle,tranche_age,sexe,en_ligne\n" + "a" * 200_000 + "\n")
+        services.store_key_list(
+            participant, "#LK2 lignes_ecartees=0\ncles,tranche_age,sexe,en_ligne\n" + "a" * 200_000 + "\n"
+        )
 
 
 def test_a_drafts_code_may_change_but_stays_valid_and_unique(ddfe):
@@ -191,4 +197,4 @@ def test_what_a_structure_does_through_its_link_is_in_its_departements_audit_jou
             departement=participant.campaign.departement, object_id=str(participant.public_id)
         ).values_list("detail", flat=True)
     )
-    assert details == {"réponse au questionnaire", "liste de clés : 1 personne(s)"}
+    assert details == {"réponse au questionnaire", "liste de clés : 1 personne(s), 0 ligne(s) écartée(s)"}

@@ -46,7 +46,9 @@ def _closed(w, *, state="published", data=None):
     )
     tasks._freeze(report, build_report(campaign, w.today, version=1))
     if state == "published":
-        FrozenReport.objects.filter(pk=report.pk).update(state=ReportState.PUBLISHED, published_at=timezone.now())
+        FrozenReport.objects.filter(pk=report.pk).update(
+            state=ReportState.PUBLISHED, published_at=timezone.now()
+        )
     return {"pk": campaign.public_id}, data
 
 

@@ -75,12 +75,14 @@ class LinkageView(ActorRequiredMixin, TemplateView):
                     info.code,
                     info.participant.name,
                     fr_int(info.rows),
-                    fr_int(info.participant.key_list.duplicate_count),
+                    fr_int(info.duplicates),
+                    fr_int(info.rows_set_aside),
                 )
                 for info in summary.lists
             ],
             "without_list": [p.name for p in campaign.participants.all() if p.pk not in with_list],
             "records": fr_int(summary.records),
+            "rows_set_aside": fr_int(summary.rows_set_aside),
             "distinct": fr_int(summary.distinct),
             "on_several": fr_int(summary.on_several),
             "matrix": overlap_matrix(summary),

@@ -17,7 +17,7 @@ from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, apply
 
 from .. import questionnaire, services
 from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, ReportVersionForm, StructureForm
-from ..models import Campaign, CampaignState, Participant
+from ..models import Campaign, CampaignState, KeyListEvent, Participant
 from ..selectors import campaigns_for, survey_totals
 
 
@@ -145,6 +145,9 @@ def campaign_context(actor, campaign, **forms) -> dict:
         "rate_pct": None if totals.response_rate is None else round(100 * totals.response_rate),
         **questionnaire.rows(lambda key: (totals.totals[key], totals.answered_per_question[key])),
         "lists_sentence": _lists_sentence(sum(1 for p in participants if hasattr(p, "key_list"))),
+        "list_events": KeyListEvent.objects.filter(participant__campaign=campaign).select_related(
+            "participant", "by"
+        ),
         "without_email": sum(1 for p in participants if not p.email),
         "organisations_form": AddOrganisationsForm(campaign=campaign),
         "structure_form": StructureForm(),
@@ -250,6 +253,7 @@ class ParticipantView(ActorRequiredMixin, TemplateView):
             "live_invitation": participant.invitations.filter(replaced_at=None).first(),
             "link_last_day": services.last_valid_day(campaign),
             "key_list": getattr(participant, "key_list", None),
+            "list_events": participant.key_list_events.select_related("by"),
             "form": form or ContactForm(initial={"email": participant.email}),
             **questionnaire.rows(participant.answers.get),
         }

@@ -3,7 +3,8 @@ bound by the structure's invitation link names the structure, see `link.py`).
 
 The names, first names and birth dates are read and turned into keys by `static/parcours/diagnostic_list.js`
 on the structure's computer; the identity inputs have no `name` and sit outside the form, so that only the
-`payload` of keys (header `cle,tranche_age,mineur,sexe,en_ligne`) can ever be posted. The server never echoes
+`payload` of keys (keys file v2: `#LK2 lignes_ecartees=N`, then `cles,tranche_age,mineur,sexe,en_ligne`) can
+ever be posted. The server never echoes
 a posted payload back: a refused list is reported by its French message only.
 """
 
@@ -48,7 +49,7 @@ class KeyListView(BoundParticipantMixin, View):
 
     def withdraw(self) -> str:
         had_list = KeyList.objects.filter(participant=self.participant).exists()
-        services.delete_key_list(self.participant)
+        services.delete_key_list(self.participant, user=self.request.user)
         if not had_list:
             return "Aucune liste n'était transmise : il n'y avait rien à retirer."
         return "La liste transmise a été retirée. Vous pouvez en envoyer une nouvelle."
@@ -76,4 +77,7 @@ def sent_message(key_list: KeyList) -> str:
     text = f"Liste enregistrée : {n} personne{'s' if n > 1 else ''} transmise{'s' if n > 1 else ''}"
     if dup:
         text += f", {dup} doublon{'s' if dup > 1 else ''} écarté{'s' if dup > 1 else ''}"
+    aside = key_list.rows_set_aside
+    if aside:
+        text += f", {aside} ligne{'s' if aside > 1 else ''} écartée{'s' if aside > 1 else ''} sur votre poste"
     return text + ". Merci."

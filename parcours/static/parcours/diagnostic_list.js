@@ -1,10 +1,15 @@
 /*
  * The structure's list page of the diagnostic territorial (diagnostic/key_list.html): the list of people is
- * read IN THE BROWSER (a CSV file, an XLSX workbook or rows typed in a table), each person becomes a
- * pseudonymous key with ParcoursLinkage (linkage.js), and only the keys and non-identifying attributes are
- * put in the form's `payload` (header "cle,tranche_age,mineur,sexe,en_ligne", as parse_key_payload reads it).
- * No identity leaves this script: no request, no console output, no message quoting a row (a row that cannot
- * give a key is reported by its line number and a generic reason only).
+ * read IN THE BROWSER (a CSV file, an XLSX workbook or rows typed in a table), each person becomes its LK2
+ * keys with ParcoursLinkage.personKeys (linkage.js), and only the keys and non-identifying attributes are put
+ * in the form's `payload`: a keys file v2, as services.parse_key_payload reads it (first line
+ * "#LK2 lignes_ecartees=N;<motif>=<n>...", then "cles,tranche_age,mineur,sexe,en_ligne").
+ * No identity leaves this script: no request, no console output, no message quoting a row (a row set aside
+ * is reported by its line number and its reason only; only the number of such rows is sent).
+ *
+ * Dates: before computing, the column of birth dates is read with ParcoursLinkage.dateOrderEvidence; when it
+ * shows dates written month/day, or cannot tell, the page asks for the order (« jour/mois » or
+ * « mois/jour ») and computes nothing until it is chosen.
  *
  * The XLSX reader is written here (no dependency): the ZIP central directory, DecompressionStream
  * ("deflate-raw") for the entries, DOMParser for xl/workbook.xml, its relationships, xl/sharedStrings.xml and
@@ -13,7 +18,10 @@
 (function () {
   "use strict";
 
-  var PAYLOAD_HEADER = "cle,tranche_age,mineur,sexe,en_ligne";
+  var MAGIC = "#LK2";
+  var SET_ASIDE_FIELD = "lignes_ecartees";
+  var PAYLOAD_HEADER = "cles,tranche_age,mineur,sexe,en_ligne";
+  var MAX_KEYS_PER_ROW = 16;  // parcours/diagnostic/rules.py MAX_KEYS_PER_ROW
   // Same bands as parcours/diagnostic/linkage.py AGE_BANDS, with the codes of models.AgeBand.
   var AGE_BANDS = [
     [0, 18, "lt18", "moins de 18 ans"],
@@ -27,12 +35,14 @@
   var KEYS_YES = ["oui", "1", "true", "vrai"];
   var KEYS_NO = ["non", "0", "false", "faux", ""];
   var NAME_COLUMNS = ["nom", "prenom", "date_naissance", "sexe"];
-  var KEY_COLUMNS = ["cle", "tranche_age", "sexe", "en_ligne"];
+  var KEY_COLUMNS = ["cles", "tranche_age", "sexe", "en_ligne"];
   var IDENTITY_COLUMNS = ["nom", "prenom", "date_naissance", "nom_naissance", "name", "first_name"];
   var COLUMN_ALIASES = {
     prenoms: "prenom", nom_de_naissance: "nom", nom_naissance: "nom", date_de_naissance: "date_naissance",
-    ddn: "date_naissance", naissance: "date_naissance", cles: "cle", cle_de_rapprochement: "cle"
+    ddn: "date_naissance", naissance: "date_naissance"
   };
+  var LK1_FILE = "Ce fichier de clés a été calculé avec l'ancien schéma (LK1), qui n'est plus accepté : " +
+    "recalculez les clés sur cette page, ou avec la version actuelle de parcours-linkage-keys.";
   var MAX_FILE_BYTES = 20 * 1024 * 1024;
   var MAX_ENTRY_BYTES = 64 * 1024 * 1024;
   var MAX_LINES_SHOWN = 30;
@@ -45,25 +55,7 @@
 
   // --- Dates ---------------------------------------------------------------------------------------------
 
-  function pad(n, width) { var s = String(n); while (s.length < width) { s = "0" + s; } return s; }
-
-  function makeDate(y, m, d) {
-    var date = new Date(Date.UTC(y, m - 1, d));
-    if (y < 1000 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
-      return null;
-    }
-    return { y: y, m: m, d: d, iso: pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) };
-  }
-
-  /* JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA or AAAA-MM-JJ (as parcours-linkage-keys), an optional time after. */
-  function parseDate(value) {
-    var text = String(value || "").trim().replace(/[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?Z?$/, "");
-    var m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
-    if (m) { return makeDate(+m[1], +m[2], +m[3]); }
-    m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/.exec(text);
-    if (m) { return makeDate(+m[4], +m[3], +m[1]); }
-    return null;
-  }
+  // Birth dates are read by ParcoursLinkage.parseDate (linkage.js), in the order the user confirmed.
 
   /* An Excel serial day number (1900 system: day 1 = 1900-01-01, with Excel's fictitious 29/02/1900). */
   function serialToIso(serial, date1904) {
@@ -72,18 +64,6 @@
     var epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
     if (!date1904 && days < 61) { days += 1; }
     return new Date(epoch + days * 86400000).toISOString().slice(0, 10);
-  }
-
-  function ageOn(born, day) {
-    var before = day.m < born.m || (day.m === born.m && day.d < born.d);
-    return day.y - born.y - (before ? 1 : 0);
-  }
-
-  function ageBand(age) {
-    for (var i = 0; i < AGE_BANDS.length; i++) {
-      if (AGE_BANDS[i][0] <= age && age < AGE_BANDS[i][1]) { return AGE_BANDS[i][2]; }
-    }
-    return null;
   }
 
   // --- CSV -----------------------------------------------------------------------------------------------
@@ -347,12 +327,52 @@
     return COLUMN_ALIASES[text] || text;
   }
 
-  /* A list of names, or a keys file: {kind: "names"|"keys", items: [...]}; refuses a file mixing both. */
-  function interpret(records) {
+  /* "#LK2 lignes_ecartees=3;date_absente=2" -> {total: 3, reasons: {date_absente: 2}}, or a ListError. */
+  function parseMagic(line) {
+    var bad = new ListError("La première ligne du fichier de clés doit être « " + MAGIC + " " +
+      SET_ASIDE_FIELD + "=<nombre> » : recalculez-le avec parcours-linkage-keys.");
+    var counts = {};
+    var parts = String(line).trim().slice(MAGIC.length).split(";");
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i].trim();
+      if (!part) { continue; }
+      var m = /^([a-z][a-z0-9_]{0,39})=(\d{1,6})$/.exec(part);
+      if (!m || m[1] in counts) { throw bad; }
+      counts[m[1]] = parseInt(m[2], 10);
+    }
+    if (!(SET_ASIDE_FIELD in counts)) { throw bad; }
+    var total = counts[SET_ASIDE_FIELD];
+    delete counts[SET_ASIDE_FIELD];
+    return { total: total, reasons: counts };
+  }
+
+  /* A keys file's row, checked: {keys, band, sex, online} or null. */
+  function keysRow(item) {
+    var keys = String(item.cles || "").trim().toLowerCase().split(/\s+/).filter(Boolean);
+    if (!keys.length || keys.length > MAX_KEYS_PER_ROW) { return null; }
+    if (!keys.every(function (k) { return /^[0-9a-f]{64}$/.test(k); })) { return null; }
+    var bandText = String(item.tranche_age).trim();
+    var band = AGE_BANDS.filter(function (b) { return b[2] === bandText || b[3] === bandText; })[0];
+    var sex = String(item.sexe).trim();
+    var online = String(item.en_ligne || "").trim().toLowerCase();
+    if (!band || ["1", "2", "9"].indexOf(sex) < 0) { return null; }
+    if (KEYS_YES.indexOf(online) < 0 && KEYS_NO.indexOf(online) < 0) { return null; }
+    return { keys: keys, band: band[2], sex: sex, online: KEYS_YES.indexOf(online) >= 0 };
+  }
+
+  /* A list of names, or a keys file v2: {kind: "names"|"keys", items: [...], setAside}; refuses a file
+   * mixing both, an LK1 keys file, and a keys file with a bad row (checked here, sent as computed). */
+  function interpret(records, magic) {
     records = records.filter(function (r) { return r.cells.some(isFilled); });
+    if (records.length && magic === undefined && /^#LK/i.test(String(records[0].cells[0]).trim())) {
+      magic = records[0].cells.filter(isFilled).join(";");  // a keys file opened and saved in a spreadsheet
+      records = records.slice(1);
+    }
+    if (magic !== undefined && !/^#LK2(\s|$)/.test(String(magic).trim())) { throw new ListError(LK1_FILE); }
     if (!records.length) { throw new ListError("Le fichier est vide."); }
     var header = records[0].cells.map(normaliseColumn);
-    var kind = header.indexOf("cle") >= 0 ? "keys" : "names";
+    if (header.indexOf("cle") >= 0 && header.indexOf("cles") < 0) { throw new ListError(LK1_FILE); }
+    var kind = magic !== undefined || header.indexOf("cles") >= 0 ? "keys" : "names";
     if (kind === "keys" && IDENTITY_COLUMNS.some(function (c) { return header.indexOf(c) >= 0; })) {
       throw new ListError("Ce fichier contient à la fois des clés et des noms ou des dates de naissance : " +
         "chargez soit la liste des personnes, soit le fichier de clés produit par parcours-linkage-keys.");
@@ -370,7 +390,24 @@
       });
       return item;
     });
-    return { kind: kind, items: items };
+    if (kind === "names") { return { kind: kind, items: items, setAside: { total: 0, reasons: {} } }; }
+    if (magic === undefined) {
+      throw new ListError("Ce fichier de clés n'a pas de première ligne « " + MAGIC + " " + SET_ASIDE_FIELD +
+        "=… » : recalculez-le avec la version actuelle de parcours-linkage-keys.");
+    }
+    var setAside = parseMagic(magic);
+    var bad = [];
+    items.forEach(function (item) {
+      item.record = keysRow(item);
+      if (!item.record) { bad.push(item.line); }
+    });
+    if (bad.length) {
+      var shown = bad.slice(0, MAX_LINES_SHOWN).join(", ") +
+        (bad.length > MAX_LINES_SHOWN ? " et " + (bad.length - MAX_LINES_SHOWN) + " autres" : "");
+      throw new ListError("Fichier de clés refusé : " + plural(bad.length, "ligne illisible", "lignes illisibles") +
+        " (" + shown + "). Recalculez-le avec parcours-linkage-keys.");
+    }
+    return { kind: kind, items: items, setAside: setAside };
   }
 
   async function readFile(file) {
@@ -389,77 +426,98 @@
     if (text.indexOf("\u0000") >= 0) {
       throw new ListError("Ce fichier n'est ni un CSV ni un classeur XLSX.");
     }
+    text = text.replace(/^\ufeff/, "");
+    if (/^#LK/i.test(text)) {  // a keys file: its first line is not CSV
+      var end = text.search(/\r?\n|\r/);
+      var magic = end < 0 ? text : text.slice(0, end);
+      var rest = end < 0 ? "" : text.slice(end).replace(/^(\r\n|\r|\n)/, "");
+      return interpret(parseCsv(rest).map(function (r) { return { line: r.line + 1, cells: r.cells }; }), magic);
+    }
     return interpret(parseCsv(text));
   }
 
-  /* One person → one payload record, or a ListError whose message is a generic reason (never the row). */
-  async function recordOf(item, key, reference) {
-    if (item.kind === "keys") {
-      var cle = String(item.cle).trim().toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(cle)) { throw new ListError("clé mal formée"); }
-      var bandText = String(item.tranche_age).trim();
-      var band = AGE_BANDS.filter(function (b) { return b[2] === bandText || b[3] === bandText; })[0];
-      if (!band) { throw new ListError("tranche d'âge inconnue"); }
-      var sex = String(item.sexe).trim();
-      if (["1", "2", "9"].indexOf(sex) < 0) { throw new ListError("sexe inconnu"); }
-      var online = String(item.en_ligne || "").trim().toLowerCase();
-      if (KEYS_YES.indexOf(online) < 0 && KEYS_NO.indexOf(online) < 0) {
-        throw new ListError("en_ligne illisible");
-      }
-      return { cle: cle, band: band[2], sex: sex, online: KEYS_YES.indexOf(online) >= 0 };
-    }
-    var born = parseDate(item.date_naissance);
-    if (!born) { throw new ListError("date de naissance absente ou illisible"); }
-    var age = ageOn(born, reference);
-    if (age < 0 || born.iso > reference.iso) {
-      throw new ListError("date de naissance postérieure à la date de référence");
-    }
-    var ageCode = ageBand(age);
-    if (!ageCode) { throw new ListError("date de naissance invraisemblable"); }
-    var digest;
-    try { digest = await window.ParcoursLinkage.linkageKey(key, item.nom, item.prenom, born.iso, item.sexe); }
-    catch (error) { throw new ListError("ligne illisible"); }
+  /* The date order the list's birth dates need: "dm" when the column shows day/month or cannot be misread,
+   * null when the user must choose (month/day evidence, no evidence either way, or both orders). */
+  function dateOrderNeeded(items) {
+    var evidence = window.ParcoursLinkage.dateOrderEvidence(items.filter(function (item) {
+      return item.kind === "names";
+    }).map(function (item) { return item.date_naissance; }));
+    return { evidence: evidence, ask: ["md", "ambiguous", "inconsistent"].indexOf(evidence) >= 0 };
+  }
+
+  function bandCode(label) {
+    return AGE_BANDS.filter(function (b) { return b[3] === label; })[0][2];
+  }
+
+  /* One person → one payload record; a row that gives no key rejects with a ParcoursLinkage.SetAside. */
+  async function recordOf(item, key, referenceIso, order) {
+    if (item.kind === "keys") { return item.record; }
+    var L = window.ParcoursLinkage;
+    var born = L.parseDate(item.date_naissance, order);
+    var keys = await L.personKeys(key, item.nom, item.prenom, born, { reference: referenceIso });
     return {
-      cle: digest,
-      band: ageCode,
-      sex: window.ParcoursLinkage.sexCode(item.sexe),
+      keys: keys,
+      band: bandCode(L.ageBand(born, referenceIso)),
+      sex: L.sexCode(item.sexe),
       online: ONLINE_YES.indexOf(String(item.en_ligne || "").trim().toLowerCase()) >= 0
     };
   }
 
-  function payloadOf(records) {
-    return PAYLOAD_HEADER + "\n" + records.map(function (r) {
-      return [r.cle, r.band, r.band === "lt18" ? "oui" : "non", r.sex, r.online ? "oui" : "non"].join(",");
-    }).join("\n") + "\n";
+  function payloadOf(records, setAside) {
+    var reasons = Object.keys(setAside.reasons).sort().map(function (reason) {
+      return ";" + reason + "=" + setAside.reasons[reason];
+    }).join("");
+    return MAGIC + " " + SET_ASIDE_FIELD + "=" + setAside.total + reasons + "\n" + PAYLOAD_HEADER + "\n" +
+      records.map(function (r) {
+        return [r.keys.join(" "), r.band, r.band === "lt18" ? "oui" : "non", r.sex, r.online ? "oui" : "non"]
+          .join(",");
+      }).join("\n") + "\n";
   }
 
-  /* Compute the payload of `items`: {records, rejected: [{source, line, reason}], duplicates, payload}. */
-  async function computeList(items, phrase, campaignCode, referenceIso) {
-    var reference = parseDate(referenceIso);
+  /* Compute the payload of `items`: {records, rejected: [{source, line, reason}], duplicates, setAside,
+   * payload}. `fileSetAside`: the rows a keys file says were set aside when it was computed. */
+  async function computeList(items, phrase, campaignCode, referenceIso, options) {
+    options = options || {};
+    var order = options.order || "dm";
     var key = null;
     if (items.some(function (item) { return item.kind !== "keys"; })) {
       key = await window.ParcoursLinkage.deriveKey(phrase, campaignCode);  // rejects a short phrase
     }
     var records = [];
     var rejected = [];
+    var setAside = { total: 0, reasons: {} };
+    function count(reason, n) {
+      setAside.total += n;
+      setAside.reasons[reason] = (setAside.reasons[reason] || 0) + n;
+    }
+    var fileSetAside = options.fileSetAside || { total: 0, reasons: {} };
+    setAside.total += fileSetAside.total;
+    Object.keys(fileSetAside.reasons).forEach(function (r) {
+      setAside.reasons[r] = (setAside.reasons[r] || 0) + fileSetAside.reasons[r];
+    });
     for (var i = 0; i < items.length; i++) {
-      try { records.push(await recordOf(items[i], key, reference)); }
+      try { records.push(await recordOf(items[i], key, referenceIso, order)); }
       catch (error) {
-        rejected.push({
-          source: items[i].source, line: items[i].line,
-          reason: error instanceof ListError ? error.message : "ligne illisible"
-        });
+        if (!(error instanceof window.ParcoursLinkage.SetAside)) { throw error; }
+        rejected.push({ source: items[i].source, line: items[i].line, reason: error.reason });
+        count(error.reason, 1);
       }
     }
     var seen = {};
     var duplicates = 0;
-    records.forEach(function (r) { if (seen[r.cle]) { duplicates += 1; } else { seen[r.cle] = true; } });
-    return { records: records, rejected: rejected, duplicates: duplicates, payload: payloadOf(records) };
+    records.forEach(function (r) {
+      var identity = r.keys.slice().sort().join(" ");
+      if (seen[identity]) { duplicates += 1; } else { seen[identity] = true; }
+    });
+    return {
+      records: records, rejected: rejected, duplicates: duplicates, setAside: setAside,
+      payload: payloadOf(records, setAside)
+    };
   }
 
   window.ParcoursDiagnosticList = {
-    parseCsv: parseCsv, readXlsx: readXlsx, readFile: readFile, interpret: interpret, parseDate: parseDate,
-    serialToIso: serialToIso, computeList: computeList
+    parseCsv: parseCsv, readXlsx: readXlsx, readFile: readFile, interpret: interpret,
+    serialToIso: serialToIso, computeList: computeList, dateOrderNeeded: dateOrderNeeded
   };
 
   // --- The page ------------------------------------------------------------------------------------------
@@ -489,7 +547,13 @@
   var form = document.getElementById("send-form");
   var payload = document.getElementById("payload");
   var send = document.getElementById("send");
+  var dateOrderGroup = document.getElementById("date-order-group");  // .fr-fieldset would override [hidden]
+  var dateOrderFieldset = document.getElementById("date-order");
+  var dateOrderHint = document.getElementById("date-order-hint");
+  var dateOrderMessages = document.getElementById("date-order-messages");
+  var dateOrderInputs = Array.prototype.slice.call(root.querySelectorAll("input[name=date-order]"));
   var fileItems = [];
+  var fileSetAside = { total: 0, reasons: {} };
   var computed = false;
   var generation = 0;  // a computation started before a change of the list is not used
   var fileGeneration = 0;  // nor a file read when another file was chosen meanwhile
@@ -567,6 +631,9 @@
   function forgetFile() {
     fileGeneration += 1;
     fileItems = [];
+    fileSetAside = { total: 0, reasons: {} };
+    resetDateOrder();
+    askDateOrder(false);
     fileInput.value = "";
     fileStatus.textContent = "";
     clearFileGroup.hidden = true;
@@ -583,14 +650,20 @@
     fileGeneration += 1;
     if (!file) { return; }
     var mine = fileGeneration;
+    fileSetAside = { total: 0, reasons: {} };
     computeButton.disabled = true;  // the file's rows are not there yet
     try {
       var read = await readFile(file);
       if (mine !== fileGeneration) { return; }
       fileItems = read.items;
+      fileSetAside = read.setAside;
       fileStatus.textContent = "Fichier lu sur votre poste : " +
         plural(read.items.length, "ligne", "lignes") +
-        (read.kind === "keys" ? " de clés déjà calculées." : " de personnes.");
+        (read.kind === "keys" ? " de clés déjà calculées (" +
+          plural(read.setAside.total, "ligne écartée", "lignes écartées") + " lors de leur calcul)." :
+          " de personnes.");
+      resetDateOrder();
+      askDateOrder(fileItems.concat(typedItems()));
       invalidate();
     } catch (error) {
       if (mine !== fileGeneration) { return; }
@@ -608,12 +681,90 @@
     fileInput.focus();
   });
 
+  // The order of day and month in the birth dates: asked when the column shows month/day or cannot tell.
+  var DATE_ORDER_HINTS = {
+    md: "Des dates de la liste ont un deuxième nombre supérieur à 12 (par exemple 03/25/1990) : elles " +
+      "semblent écrites mois/jour. Indiquez l'ordre utilisé par votre liste.",
+    ambiguous: "Aucune date de la liste n'a de nombre supérieur à 12 avant l'année : elles peuvent être " +
+      "écrites jour/mois ou mois/jour. Indiquez l'ordre utilisé par votre liste.",
+    inconsistent: "La liste mêle des dates écrites jour/mois et d'autres écrites mois/jour. Indiquez l'ordre " +
+      "de la plupart : une date impossible dans cet ordre sera écartée (comptée, jamais envoyée)."
+  };
+
+  function chosenOrder() {
+    var checked = dateOrderInputs.filter(function (input) { return input.checked; })[0];
+    return checked ? checked.value : null;
+  }
+
+  function resetDateOrder() {
+    dateOrderInputs.forEach(function (input) { input.checked = false; });
+    dateOrderError(false);
+  }
+
+  function dateOrderError(on) {
+    dateOrderFieldset.classList.toggle("fr-fieldset--error", on);
+    dateOrderMessages.textContent = "";
+    if (on) {
+      var message = document.createElement("p");
+      message.className = "fr-message fr-message--error";
+      message.id = "date-order-error";
+      message.textContent = "Choisissez l'ordre du jour et du mois avant de calculer les clés.";
+      dateOrderMessages.appendChild(message);
+    }
+  }
+
+  /* Show the question when the list's dates need it; the order to use, or null while unanswered. */
+  function askDateOrder(items) {
+    var need = items ? dateOrderNeeded(items) : { ask: false };
+    dateOrderGroup.hidden = !need.ask;
+    if (!need.ask) { resetDateOrder(); return "dm"; }
+    dateOrderHint.textContent = DATE_ORDER_HINTS[need.evidence];
+    return chosenOrder();
+  }
+
+  function showDateOrderSummary() {
+    listError.querySelector("p").textContent = "";
+    var p = listError.querySelector("p");
+    p.appendChild(document.createTextNode("Avant de calculer les clés : "));
+    var link = document.createElement("a");
+    link.href = "#date-order-dm";
+    link.textContent = "choisissez l'ordre du jour et du mois des dates de naissance";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      dateOrderInputs[0].focus();
+    });
+    p.appendChild(link);
+    p.appendChild(document.createTextNode("."));
+    listError.hidden = false;
+    listError.focus();
+  }
+
+  dateOrderInputs.forEach(function (input) {
+    input.addEventListener("change", function () {
+      dateOrderError(false);
+      if (!listError.hidden && listError.querySelector("a[href='#date-order-dm']")) { showError(listError, ""); }
+    });
+  });
+
   // The computation.
+  function reasonLabel(reason) {
+    return window.ParcoursLinkage.REASONS[reason] || reason.replace(/_/g, " ");
+  }
+
+  /* « date de naissance absente : lignes 3, 7 ; écriture non prise en charge : ligne 12 » (numbers only). */
   function lineList(rejected, source) {
-    var lines = rejected.filter(function (r) { return r.source === source; });
-    var shown = lines.slice(0, MAX_LINES_SHOWN).map(function (r) { return r.line + " (" + r.reason + ")"; });
-    if (lines.length > MAX_LINES_SHOWN) { shown.push("et " + (lines.length - MAX_LINES_SHOWN) + " autres"); }
-    return shown.join(", ");
+    var byReason = {};
+    var order = [];
+    rejected.filter(function (r) { return r.source === source; }).forEach(function (r) {
+      if (!byReason[r.reason]) { byReason[r.reason] = []; order.push(r.reason); }
+      byReason[r.reason].push(r.line);
+    });
+    return order.map(function (reason) {
+      var lines = byReason[reason];
+      var shown = lines.slice(0, MAX_LINES_SHOWN).join(", ");
+      if (lines.length > MAX_LINES_SHOWN) { shown += " et " + (lines.length - MAX_LINES_SHOWN) + " autres"; }
+      return reasonLabel(reason) + " : " + (lines.length > 1 ? "lignes " : "ligne ") + shown;
+    }).join(" ; ");
   }
 
   function showSummary(result) {
@@ -623,14 +774,14 @@
     var online = result.records.filter(function (r) { return r.online; }).length;
     var summary = document.createElement("p");
     summary.setAttribute("data-testid", "compute-summary");
-    summary.textContent = plural(n, "clé calculée", "clés calculées") + " (dont " +
-      plural(minors, "mineur·e", "mineur·es") + ", " +
+    summary.textContent = plural(n, "personne a ses clés calculées", "personnes ont leurs clés calculées") +
+      " (dont " + plural(minors, "mineur·e", "mineur·es") + ", " +
       plural(online, "personne repérée", "personnes repérées") + " en ligne) ; " +
-      plural(result.rejected.length, "ligne écartée", "lignes écartées") + " ; " +
+      plural(result.setAside.total, "ligne écartée", "lignes écartées") + " ; " +
       plural(result.duplicates, "doublon", "doublons") +
-      " (même clé sur plusieurs lignes : une seule est comptée).";
+      " (mêmes clés sur plusieurs lignes : une seule est comptée).";
     computeStatus.appendChild(summary);
-    var sources = [["file", "Lignes écartées du fichier : "], ["typed", "Lignes écartées du tableau : "]];
+    var sources = [["file", "Lignes écartées du fichier — "], ["typed", "Lignes écartées du tableau — "]];
     sources.forEach(function (s) {
       var text = lineList(result.rejected, s[0]);
       if (!text) { return; }
@@ -639,9 +790,19 @@
       p.textContent = s[1] + text + ".";
       computeStatus.appendChild(p);
     });
+    if (fileSetAside.total) {
+      var fromKeys = document.createElement("p");
+      fromKeys.setAttribute("data-testid", "rejected-keys-file");
+      fromKeys.textContent = "Le fichier de clés compte " +
+        plural(fileSetAside.total, "ligne écartée", "lignes écartées") + " lors de son calcul.";
+      computeStatus.appendChild(fromKeys);
+    }
     if (n) {
       var ready = document.createElement("p");
-      ready.textContent = "Vérifiez ces nombres, puis envoyez les clés.";
+      ready.setAttribute("data-testid", "send-summary");
+      ready.textContent = "Vérifiez ces nombres, puis envoyez : Parcours recevra les clés de " +
+        plural(n, "ligne", "lignes") + " et le nombre de lignes écartées (" + result.setAside.total +
+        "), jamais leur contenu.";
       computeStatus.appendChild(ready);
     }
   }
@@ -659,11 +820,19 @@
       showError(listError, "La liste compte plus de " + 4 * maxRows + " lignes : découpez-la.");
       return;
     }
+    var order = askDateOrder(items);
+    if (!order) {
+      dateOrderError(true);
+      showDateOrderSummary();
+      return;
+    }
     var mine = generation;
     computeButton.disabled = true;
     computeStatus.textContent = "Calcul des clés en cours…";
     try {
-      var result = await computeList(items, phrase.value, campaignCode, referenceIso);
+      var result = await computeList(items, phrase.value, campaignCode, referenceIso, {
+        order: order, fileSetAside: fileSetAside
+      });
       if (mine !== generation) { return; }
       showSummary(result);
       if (!result.records.length) {

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_account_and_refusal_actions'),
-        ('diagnostic', '0002_invitation_links_hashed'),
+        ('diagnostic', '0005_lk1_key_column_removed'),
         ('documents', '0004_frozen_documents_sealed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
