@@ -16,6 +16,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # help_text only (the LK2 migration 0003 was written before it).
+        migrations.AlterField(
+            model_name='keylist',
+            name='rows_set_aside',
+            field=models.PositiveIntegerField(default=0, help_text="Lignes de la structure qui n'ont pas pu donner de clé (comptées sur son poste).", verbose_name='lignes écartées'),
+        ),
         migrations.CreateModel(
             name='FrozenReport',
             fields=[
