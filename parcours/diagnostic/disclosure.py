@@ -19,11 +19,11 @@ none can. The capture-history table itself is never published.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
 
-from parcours.secrecy import Figure, is_small, protect, suppress
+from parcours.secrecy import Figure, determined, is_small, protect, suppress
 
 History = tuple[bool, ...]
 CellKey = tuple[History, str, str, bool]  # capture history, age band code, sex code, seen online
@@ -56,8 +56,13 @@ def publish_linkage(
     *,
     bands: Mapping[str, str],
     sexes: Mapping[str, str],
+    prior: Sequence[Figure] = (),
 ) -> LinkagePublication:
-    """What may be published of the linked lists (`bands`, `sexes`: code -> label, in display order)."""
+    """What may be published of the linked lists (`bands`, `sexes`: code -> label, in display order).
+
+    `prior`: the figures earlier versions of the report already published from the same table (a closed
+    campaign's data no longer change): they are out in the world, so the audit counts them as published and
+    never withholds them; the new version withholds whatever they would give back by difference."""
     index: dict[CellKey, int] = {}
     for key in product(histories(n_lists), bands, sexes, (True, False)):
         index[key] = len(index)
@@ -129,7 +134,19 @@ def publish_linkage(
         targets = [Figure(f"cell:{i}", frozenset({i}), v) for i, v in enumerate(value)]
         targets += [figure(f"history:{h}", [k for k in every if k[0] == h]) for h in histories(n_lists)]
         targets += [f for f in all_figures if shown[f.name] is None]
-        withheld = protect(len(index), candidates, targets, threshold, keep={"distinct"})
+        earlier = [Figure(f"prior:{f.name}", f.cells, f.value) for f in prior]
+        if earlier:
+            # What earlier versions gave away alone cannot be taken back: only what the new one adds counts.
+            already = {t.name for t in determined(len(index), earlier, targets)}
+            targets = [t for t in targets if t.name not in already]
+        withheld = protect(
+            len(index),
+            [*candidates, *earlier],
+            targets,
+            threshold,
+            keep={"distinct", *(f.name for f in earlier)},
+        )
+        withheld = [name for name in withheld if not name.startswith("prior:")]
         for name in withheld:
             shown[name] = None
         if n_lists == 2:

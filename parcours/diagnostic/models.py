@@ -279,6 +279,9 @@ class FrozenReport(BaseModel):
     progress_done = models.PositiveIntegerField("réplications calculées", default=0)
     progress_total = models.PositiveIntegerField("réplications prévues", default=0)
     error = models.CharField("cause de l'échec", max_length=300, blank=True)
+    # The secrecy threshold in force the day the version was computed (rules.secrecy_threshold): a later
+    # version audits what this one published with it.
+    threshold = models.PositiveSmallIntegerField("seuil de secret statistique", null=True, blank=True)
     document = models.OneToOneField(
         "documents.GeneratedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

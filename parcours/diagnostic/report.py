@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -364,16 +365,27 @@ def _survey(campaign: Campaign, threshold: int) -> PublishedSurvey:
     )
 
 
-def _linkage(summary: selectors.LinkageSummary, threshold: int) -> PublishedLinkage | None:
-    if not summary.lists:
-        return None
-    publication = disclosure.publish_linkage(
+def _publication(
+    summary: selectors.LinkageSummary, threshold: int, prior=()
+) -> disclosure.LinkagePublication:
+    return disclosure.publish_linkage(
         len(summary.lists),
         summary.cells,
         threshold,
         bands=dict(AgeBand.choices),
         sexes=dict(Sex.choices),
+        prior=prior,
     )
+
+
+def _linkage(
+    summary: selectors.LinkageSummary, threshold: int, prior_thresholds: Sequence[int] = ()
+) -> PublishedLinkage | None:
+    """`prior_thresholds`: the thresholds of the versions already published (a closed campaign's report)."""
+    if not summary.lists:
+        return None
+    prior = [f for t in prior_thresholds for f in _publication(summary, t).figures]
+    publication = _publication(summary, threshold, prior)
     distinct = Cell("", publication.distinct)
     several = None
     if publication.several is not None:
@@ -430,6 +442,7 @@ def build_report(
     summary: selectors.LinkageSummary | None = None,
     outcome: selectors.EstimateOutcome | None = None,
     version: int | None = None,
+    prior_thresholds: Sequence[int] = (),
 ) -> Report:
     """The report of `campaign` as it may be published on `day` (threshold in force that day).
 
@@ -446,7 +459,7 @@ def build_report(
         day=day,
         threshold=threshold,
         survey=_survey(campaign, threshold),
-        linkage=_linkage(summary, threshold),
+        linkage=_linkage(summary, threshold, prior_thresholds),
         estimate=estimate,
         version=version,
         strata=_strata(stratified_estimates(summary), threshold) if estimate.ok else None,

@@ -88,8 +88,20 @@ def compute_report(report_id: str) -> str:
     try:
         summary = selectors.linkage_summary(report.campaign)
         outcome = final_estimate(summary, progress=_progress(report))
+        # What earlier published versions showed is out: this version must not give a hidden cell back by
+        # difference with them.
+        prior = (
+            report.campaign.reports.filter(state=ReportState.PUBLISHED, version__lt=report.version)
+            .exclude(threshold=None)
+            .values_list("threshold", flat=True)
+        )
         published = build_report(
-            report.campaign, timezone.localdate(), summary=summary, outcome=outcome, version=report.version
+            report.campaign,
+            timezone.localdate(),
+            summary=summary,
+            outcome=outcome,
+            version=report.version,
+            prior_thresholds=list(prior),
         )
         _freeze(report, published)
     except Exception as error:  # noqa: BLE001 (any failure is shown to the secretariat, who starts it again)

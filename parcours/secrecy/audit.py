@@ -43,12 +43,12 @@ def _known_zero(published: Iterable[Figure]) -> set[int]:
     return {cell for figure in published if figure.value == 0 for cell in figure.cells}
 
 
-def _matrix(n_cells: int, published: Sequence[Figure]) -> np.ndarray:
-    rows = [figure.cells for figure in published if figure.cells]
-    rows += [frozenset({cell}) for cell in sorted(_known_zero(published))]
-    matrix = np.zeros((len(rows), n_cells))
-    for i, cells in enumerate(rows):
-        matrix[i, list(cells)] = 1.0
+def _matrix(columns: dict[int, int], published: Sequence[Figure]) -> np.ndarray:
+    rows = [[columns[c] for c in figure.cells if c in columns] for figure in published]
+    rows = [row for row in rows if row]
+    matrix = np.zeros((len(rows), len(columns)))
+    for i, row in enumerate(rows):
+        matrix[i, row] = 1.0
     return matrix
 
 
@@ -62,12 +62,17 @@ def _row_space(matrix: np.ndarray) -> np.ndarray:
 
 
 def determined(n_cells: int, published: Sequence[Figure], targets: Sequence[Figure]) -> list[Figure]:
-    """The targets a reader can compute exactly from the published figures (and their zeros)."""
-    basis = _row_space(_matrix(n_cells, published))
+    """The targets a reader can compute exactly from the published figures (and their zeros).
+
+    The cells a published zero reveals are known: their columns are dropped (the same as adding a unit row
+    for each), which keeps the matrix as small as the figures published."""
+    zero = _known_zero(published)
+    columns = {c: i for i, c in enumerate(c for c in range(n_cells) if c not in zero)}
+    basis = _row_space(_matrix(columns, published))
     found = []
     for target in targets:
-        vector = np.zeros(n_cells)
-        vector[list(target.cells)] = 1.0
+        vector = np.zeros(len(columns))
+        vector[[columns[c] for c in target.cells if c in columns]] = 1.0
         residual = vector - basis.T @ (basis @ vector)
         if float(np.abs(residual).max(initial=0.0)) < 1e-6:
             found.append(target)

@@ -83,7 +83,7 @@ def test_closing_computes_freezes_and_the_secretariat_publishes_the_report(
         client = client_for(reader)
         status, text = page(client, "diagnostic:report", campaign)
         assert status == 200 and "En bref" in text and "version 1" in text
-        assert "intervalle calculé une fois, à la clôture, par bootstrap BCa" in " ".join(text.split())
+        assert "intervalle calculé une fois, à la clôture : bootstrap BCa (1000" in " ".join(text.split())
         pdf = client.get(reverse("diagnostic:report_pdf", args=[campaign.public_id]))
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         assert pdf["Content-Disposition"].endswith('-v1.pdf"')
@@ -108,6 +108,7 @@ def test_a_correction_makes_version_2_and_keeps_version_1(people, django_capture
     assert second.state == ReportState.READY and second.reason == "correction du seuil"
     first.refresh_from_db()
     assert first.state == ReportState.PUBLISHED and first.document.sha256 == sha_v1
+    assert first.threshold == second.threshold == 11
     # Readers keep version 1 until the secretariat publishes version 2.
     status, text = page(client_for(prefect), "diagnostic:report", campaign)
     assert status == 200 and "version 1" in text
