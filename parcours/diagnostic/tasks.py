@@ -66,6 +66,7 @@ def _freeze(report: FrozenReport, published) -> GeneratedDocument:
     updated = FrozenReport.objects.filter(pk=report.pk, state=ReportState.COMPUTING).update(
         state=ReportState.READY,
         document=document,
+        threshold=published.threshold,
         progress_done=F("progress_total"),
         updated_at=timezone.now(),
     )
