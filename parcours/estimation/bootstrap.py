@@ -95,6 +95,7 @@ def bca_bootstrap(
     pthresh: float = DEFAULT_PTHRESH,
     estimate: float | None = None,
     estimator: Callable[[CaptureTable], float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BootstrapResult:
     """BCa bootstrap interval of the population size (SparseMSE ``estimatepopulation``).
 
@@ -106,6 +107,10 @@ def bca_bootstrap(
         pthresh: stepwise threshold (when ``estimator`` is not given).
         estimate: the point estimate on ``table`` if already computed.
         estimator: any function ``table -> N``; default: the stepwise estimate.
+        progress: called as ``progress(done, total)`` after each replication and each jackknife
+            table (``total = n_boot + number of observed patterns``), then once with
+            ``done == total``.  It lets a background task report how far it is; an exception it
+            raises stops the computation (a task can be cancelled that way).
     """
     if n_boot < 10:
         raise EstimationError("Le bootstrap demande au moins 10 réplications.", "bad_bootstrap")
@@ -116,16 +121,31 @@ def bca_bootstrap(
     n = int(counts.sum())
     probs = counts / n
     draws = rng.multinomial(n, probs, size=n_boot)
-    reps = np.array([_safe(est_fn, table.with_counts(d)) for d in draws])
+    n_jack = int((counts > 0).sum())
+    total = n_boot + n_jack
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    reps = np.empty(n_boot)
+    for k, d in enumerate(draws):
+        reps[k] = _safe(est_fn, table.with_counts(d))
+        tick(k + 1)
     ok = np.isfinite(reps)
     n_failed = int((~ok).sum())
     good = reps[ok]
-    ahat = jackknife_acceleration(table, est_fn)
+    ahat = jackknife_acceleration(table, est_fn, progress=lambda j: tick(n_boot + j))
+    tick(total)
     lo, hi, z0 = bca_interval(good, popest, ahat, confidence)
     return BootstrapResult(popest, lo, hi, confidence, n_boot, seed, ahat, z0, n_failed, reps)
 
 
-def jackknife_acceleration(table: CaptureTable, estimator: Callable[[CaptureTable], float]) -> float:
+def jackknife_acceleration(
+    table: CaptureTable,
+    estimator: Callable[[CaptureTable], float],
+    progress: Callable[[int], None] | None = None,
+) -> float:
     """BCa acceleration by the grouped jackknife of SparseMSE's ``estimatepopulation``.
 
     One person is removed from each observed pattern in turn; the deviations ``r`` of these
@@ -133,11 +153,15 @@ def jackknife_acceleration(table: CaptureTable, estimator: Callable[[CaptureTabl
     """
     counts = table.counts.astype(np.int64)
     jack = np.zeros(len(counts))
+    done = 0
     for j, c in enumerate(counts):
         if c > 0:
             c1 = counts.copy()
             c1[j] -= 1
             jack[j] = _safe(estimator, table.with_counts(c1))
+            done += 1
+            if progress is not None:
+                progress(done)
     w = counts.astype(float)
     finite = np.isfinite(jack) & (w > 0)
     if finite.sum() < 2:  # pragma: no cover - degenerate

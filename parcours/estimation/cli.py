@@ -32,6 +32,7 @@ class _FrenchParser(argparse.ArgumentParser):
             "invalid int value": "nombre entier invalide",
             "invalid float value": "nombre décimal invalide",
             "expected one argument": "une valeur est attendue",
+            "invalid _rates value": "valeur invalide",
         }
         for en, fr in translations.items():
             message = message.replace(en, fr)
@@ -88,7 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.95,
         help="niveau de confiance (0,95)",
     )
-    p.add_argument("--details", action="store_true", help="afficher les étapes et tous les modèles examinés")
+    p.add_argument(
+        "--taux-non-rapprochement",
+        "--split-rates",
+        dest="split_rates",
+        type=_rates,
+        default=None,
+        metavar="T1,T2,…",
+        help="taux de non-rapprochement supposés pour le tableau de sensibilité (0,0.05,0.1,0.2 par défaut ; "
+        "« aucun » pour ne pas le calculer)",
+    )
+    p.add_argument(
+        "--details", action="store_true", help="afficher les étapes et les modèles de la fenêtre d'Occam"
+    )
     p.add_argument(
         "--verifier-modeles",
         "--check-all-models",
@@ -97,6 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="vérifier l'existence de l'estimation pour tous les modèles (checkallmodels)",
     )
     return p
+
+
+def _rates(text: str) -> tuple[float, ...]:
+    """``"0,0.05,0.1"`` -> ``(0.0, 0.05, 0.1)``; ``"aucun"`` -> ``()``."""
+    if text.strip().lower() in ("aucun", "none", ""):
+        return ()
+    try:
+        return tuple(float(x) for x in text.replace(";", ",").split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"taux invalides « {text} » : nombres séparés par des virgules, par exemple 0,0.05,0.1"
+        ) from exc
 
 
 def _fmt(v: float | None) -> str:
@@ -136,8 +161,25 @@ def _print_text(result: object, out: TextIO, details: bool) -> None:
     s = r.sensitivity
     out.write(
         f"Sensibilité au modèle : de {_fmt(s.min_estimate)} à {_fmt(s.max_estimate)} "
-        f"({s.n_models_valid} modèles estimables examinés)\n"
+        f"(fenêtre d'Occam : {s.n_models_window} modèle(s) dont le BIC est à moins de {fmt_dec(s.threshold)} "
+        f"du meilleur, sur {_fmt(s.n_models_examined)} examinés)\n"
     )
+    if r.model_average is not None and r.model_average.n_models:
+        ma = r.model_average
+        out.write(
+            f"Moyenne sur les modèles de la fenêtre : {_fmt(ma.estimate)} "
+            f"(intervalle à {pct} % : {_fmt(ma.ci_low)} – {_fmt(ma.ci_high)})\n"
+        )
+    if r.linkage is not None:
+        out.write(
+            "Si une partie des enregistrements n'a pas été rapprochée (personnes comptées deux fois) :\n"
+        )
+        for x in r.linkage.rates:
+            rate = f"{x.rate * 100:g} %".replace(".", ",")
+            if x.estimate is None:
+                out.write(f"  {rate} : pas d'estimation ({x.error})\n")
+            else:
+                out.write(f"  {rate} : {_fmt(x.estimate)} ({_fmt(x.ci_low)} – {_fmt(x.ci_high)})\n")
     out.write(f"\nVerdict : {r.verdict}\n")
     if r.warnings:
         out.write("Avertissements :\n")
@@ -183,12 +225,12 @@ def _print_text(result: object, out: TextIO, details: bool) -> None:
                 f"  {k}. {st.name} : p = {p_txt} (recoupement observé {st.observed_overlap}, "
                 f"attendu {fmt_dec(st.expected_overlap)}) → {_fmt(st.estimate_after)}\n"
             )
-        out.write(f"\nModèles examinés ({s.scope}) :\n")
-        for mdl in sorted(s.models, key=lambda m: (m.estimate is None, m.estimate or 0.0)):
-            if mdl.estimate is None:
-                out.write(f"  {mdl.label} : non estimable (code {mdl.checkident})\n")
-            else:
-                out.write(f"  {mdl.label} : {_fmt(mdl.estimate)} (AIC {fmt_dec(mdl.aic or 0.0)})\n")
+        out.write(f"\nModèles de la fenêtre d'Occam ({s.scope}) :\n")
+        for mdl in s.models:
+            where = f"poids {fmt_dec(mdl.weight * 100)} %" if mdl.in_window else "hors de la fenêtre"
+            out.write(
+                f"  {mdl.label} : {_fmt(mdl.estimate)} (ΔBIC {fmt_dec(mdl.delta_bic or 0.0)}, {where})\n"
+            )
         if r.check_all is not None:
             ca = r.check_all
             if not ca.enumerated:
@@ -223,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pthresh=args.pthresh,
                 confidence=args.confidence,
                 check_all_models=args.check_all,
+                **({} if args.split_rates is None else {"split_rates": args.split_rates}),
             )
         except EstimationError as exc:
             sys.stderr.write(f"Erreur : {exc}\n")

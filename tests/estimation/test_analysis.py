@@ -20,7 +20,13 @@ from parcours.estimation import (
     table_from_rows,
 )
 from parcours.estimation.loglinear import all_pairs
-from parcours.estimation.sensitivity import VERDICT_CAUTION, VERDICT_INCONCLUSIVE, VERDICT_SOLID
+from parcours.estimation.sensitivity import (
+    VERDICT_CAUTION,
+    VERDICT_INCONCLUSIVE,
+    VERDICT_SOLID,
+    WINDOW_DELTA_BIC,
+    occam_window,
+)
 
 from ._refdata import DATASETS, MSE_DIR, load, needs_data, ref, rel
 
@@ -43,9 +49,16 @@ def test_analyse_reference_tables(name: str) -> None:
     assert r.verdict in (VERDICT_SOLID, VERDICT_CAUTION, VERDICT_INCONCLUSIVE)
     lo, hi = r.sensitivity_range
     assert lo <= r.estimate <= hi
-    assert lo <= r.main_effects.estimate <= hi
-    if r.all_two_way is not None:
-        assert lo <= r.all_two_way.estimate <= hi
+    # The range covers Occam's window (models within 2 log 20 of the best BIC) and the stepwise model.
+    window = r.sensitivity.window
+    assert window and window[0].delta_bic == 0
+    assert all(m.delta_bic <= WINDOW_DELTA_BIC + 1e-9 and m.checkident == 0 for m in window)
+    assert sum(m.weight for m in window) == pytest.approx(1)
+    assert all(lo <= m.estimate <= hi for m in window)
+    in_window = frozenset(r.stepwise_fit.terms) in {frozenset(m.term_indices) for m in window}
+    assert r.sensitivity.stepwise_in_window == in_window
+    ma = r.model_average
+    assert ma is not None and r.n_observed <= ma.ci_low <= ma.estimate <= ma.ci_high
     d = r.to_dict()
     text = json.dumps(d, allow_nan=False, ensure_ascii=False)
     for key in ("estimate", "ci_low", "ci_high", "model", "method"):
@@ -66,18 +79,53 @@ def test_sensitivity_scope() -> None:
     four = analyse(load("australia_4lists"))
     assert four.sensitivity.n_models_examined == 64
     assert "64" in four.sensitivity.scope
+    assert four.sensitivity.exhaustive
     six = analyse(load("uk_2013_6lists"))
-    path = {frozenset(f.terms) for f in MSEModels(load("uk_2013_6lists")).stepwise().path}
-    expected = len(path | {frozenset()} | {frozenset([p]) for p in all_pairs(6)} | {frozenset(all_pairs(6))})
-    assert six.sensitivity.n_models_examined == expected
-    assert sum(m.on_stepwise_path for m in six.sensitivity.models) == len(path)
+    assert not six.sensitivity.exhaustive and not six.sensitivity.truncated
+    assert "proche en proche" in six.sensitivity.scope
+    # the search examined more than the window, far fewer than the 32 768 models
+    assert six.sensitivity.n_models_window < six.sensitivity.n_models_examined < 2**15
+
+
+@needs_data
+@pytest.mark.parametrize(
+    "name",
+    ["uk_2013_5lists", "netherlands_5lists", "western_us_5lists", "new_orleans_5lists", "kosovo_4lists"],
+)
+def test_window_search_finds_the_exhaustive_window(name: str) -> None:
+    """The neighbourhood search used from 6 lists on finds exactly the window of the exhaustive ranking."""
+    table = load(name)
+    models = MSEModels(table)
+    sw = models.stepwise()
+    full = occam_window(models, sw, exhaustive=True)
+    searched = occam_window(models, sw, exhaustive=False)
+    assert {m.terms for m in searched.window} == {m.terms for m in full.window}
+    assert searched.n_models_examined < full.n_models_examined
+    assert (searched.min_estimate, searched.max_estimate) == pytest.approx(
+        (full.min_estimate, full.max_estimate)
+    )
+
+
+@needs_data
+def test_window_excludes_models_the_data_reject() -> None:
+    """Australia: the old range (every model) went from 489 to 7 654; the all-two-way and main-effects
+    models are far outside the window (their BIC is more than 6 above the best), so they leave the range."""
+    r = analyse(load("australia_4lists"))
+    models = MSEModels(load("australia_4lists"))
+    best = r.sensitivity.best.bic
+    logn = math.log(r.n_observed)
+    main_bic = models.main_effects().aic + 5 * (logn - 2)
+    assert main_bic - best > WINDOW_DELTA_BIC
+    assert r.sensitivity.min_estimate > 5000 > r.main_effects.estimate
+    assert r.sensitivity.max_estimate == pytest.approx(7654, rel=1e-3)
 
 
 @needs_data
 def test_verdicts_on_reference_tables() -> None:
     aus = analyse(load("australia_4lists"))
     assert aus.verdict == VERDICT_INCONCLUSIVE
-    assert any("Fourchette trop large" in w for w in aus.warnings)
+    assert any("Intervalle de confiance trop large" in w for w in aus.warnings)
+    assert any(w.startswith("L'estimation dépend du modèle : de 5 263 à 7 654") for w in aus.warnings)
     art = analyse(load("artificial_3lists"))
     assert art.verdict == VERDICT_INCONCLUSIVE
     assert any("Trop peu de recoupements" in w for w in art.warnings)
@@ -254,20 +302,21 @@ def test_fixed_model_by_names_and_bad_terms() -> None:
 
 
 def test_a_chao_bound_above_the_interval_warns_and_lowers_the_verdict() -> None:
-    """Many people seen once, few seen twice (heterogeneous catchability): the independence model gives
-    365 (339-400) while Chao's lower bound is 432. The user must be told the estimate is probably too low."""
-    from parcours.estimation import table_from_rows
-
+    """Two kinds of people (1 500 hard to find, 300 easy; 4 lists, seed 1 of simulate_histories): the
+    independence model gives 1 352 (interval up to 1 465) for a truth of 1 800, and Chao's finite-list bound
+    is 1 479. The user is told what this can mean, and the verdict is no longer « solide »."""
     rows = [
-        (1, 0, 0, 60),
-        (0, 1, 0, 55),
-        (0, 0, 1, 50),
-        (1, 1, 0, 30),
-        (1, 0, 1, 28),
-        (0, 1, 1, 25),
-        (1, 1, 1, 20),
-    ]
-    r = analyse(table_from_rows(["A", "B", "C"], [row[:3] for row in rows], [row[3] for row in rows]))
+        ((1, 0, 0, 0), 123), ((0, 1, 0, 0), 156), ((0, 0, 1, 0), 131), ((0, 0, 0, 1), 154),
+        ((1, 1, 0, 0), 30), ((1, 0, 1, 0), 31), ((1, 0, 0, 1), 24), ((0, 1, 1, 0), 26),
+        ((0, 1, 0, 1), 34), ((0, 0, 1, 1), 26), ((1, 1, 1, 0), 12), ((1, 1, 0, 1), 8),
+        ((1, 0, 1, 1), 13), ((0, 1, 1, 1), 9), ((1, 1, 1, 1), 4),
+    ]  # fmt: skip
+    r = analyse(table_from_rows(["A", "B", "C", "D"], [p for p, _ in rows], [c for _, c in rows]))
     assert r.chao.estimate > r.ci_high
-    assert any(w.startswith("La borne inférieure de Chao (432) dépasse l'intervalle") for w in r.warnings)
+    assert len(r.warnings) == 1
+    (warning,) = r.warnings
+    assert warning.startswith("La borne inférieure de Chao (1 479) dépasse l'intervalle")
+    for cause in ("plus difficiles à repérer", "comptée deux fois", "publics différents"):
+        assert cause in warning
+    assert "probablement trop basse" not in warning
     assert r.verdict == VERDICT_CAUTION

@@ -51,6 +51,32 @@ def test_bootstrap_reproducible_and_sane() -> None:
     assert d["n_boot"] == 40 and d["seed"] == 7
 
 
+@needs_data
+def test_progress_is_reported_to_the_end_and_a_callback_can_cancel() -> None:
+    """What a background task at closure calls: analyse(table, bootstrap=B, progress=callback)."""
+    from parcours.estimation import analyse
+
+    table = load("kosovo_4lists")
+    calls: list[tuple[int, int]] = []
+    r = analyse(table, bootstrap=30, seed=3, progress=lambda done, total: calls.append((done, total)))
+    n_patterns = int((table.counts > 0).sum())
+    total = 30 + n_patterns
+    assert {t for _, t in calls} == {total}
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and done[0] == 1 and done[-1] == total
+    assert r.bootstrap is not None and "bootstrap" in r.interval_method
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        if done == 5:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        analyse(table, bootstrap=30, progress=cancel)
+
+
 def test_bootstrap_needs_replications() -> None:
     from parcours.estimation import table_from_mapping
 

@@ -122,3 +122,26 @@ def test_main_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert d["confidence"] == 0.9
     assert main([str(tmp_path / "nope.csv")]) == 2
     assert "Erreur" in capsys.readouterr().err
+
+
+@needs_data
+def test_window_average_and_linkage_panel_in_text_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = MSE_DIR / "uk_2013_5lists.csv"
+    assert main([str(f), "--taux-non-rapprochement", "0,0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "fenêtre d'Occam : 12 modèle(s)" in out
+    assert "Moyenne sur les modèles de la fenêtre : 18 020" in out
+    assert "  10 % : 9 129 (8 127 – 10 316)" in out
+    assert main([str(f), "--json", "--taux-non-rapprochement", "aucun"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["linkage_sensitivity"] is None
+    assert d["model_window"]["n_models"] == 12 and d["model_window"]["criterion"] == "BIC"
+    assert d["model_average"]["estimate"] == pytest.approx(18020, rel=1e-3)
+    assert main([str(f), "--taux-non-rapprochement", "0,0.9"]) == 2
+    assert "non-rapprochement" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main([str(f), "--taux-non-rapprochement", "beaucoup"])
+    assert exc.value.code == 2
+    assert "taux invalides « beaucoup »" in capsys.readouterr().err
