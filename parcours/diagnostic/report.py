@@ -263,6 +263,7 @@ class StratumRow:
     estimate: str  # "" when withheld (the stratum's observed count is never published: not audited)
     ci_low: str = ""
     ci_high: str = ""
+    is_total: bool = False  # the sum of the groups (beside the overall estimate)
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,10 @@ class Report:
     @property
     def frozen(self) -> bool:
         return self.version is not None
+
+    @property
+    def strata_total(self) -> StratumRow | None:
+        return next((row for row in self.strata or () if row.is_total), None)
 
     @property
     def rows_set_aside_display(self) -> str:
@@ -448,7 +453,7 @@ def build_report(
 
     `summary` and `outcome` may be passed when already computed (they are the exact figures of
     `selectors.linkage_summary` and `selectors.estimate` for this campaign)."""
-    from .final_estimate import linkage_sensitivity, rows_set_aside, stratified_estimates
+    from .final_estimate import linkage_sensitivity, stratified_estimates
 
     threshold = rules.secrecy_threshold(day)
     summary = summary if summary is not None else selectors.linkage_summary(campaign)
@@ -464,7 +469,7 @@ def build_report(
         version=version,
         strata=_strata(stratified_estimates(summary), threshold) if estimate.ok else None,
         link_failures=_link_failures(linkage_sensitivity(summary, outcome.result)) if estimate.ok else None,
-        rows_set_aside=rows_set_aside(summary),
+        rows_set_aside=getattr(summary, "rows_set_aside", None) if summary.lists else None,
     )
 
 
@@ -473,13 +478,14 @@ def _published(value: float, observed: int) -> str:
 
 
 def _strata(rows, threshold: int) -> tuple[StratumRow, ...] | None:
-    """Rows (label, observed, estimate, ci_low, ci_high) from `final_estimate.stratified_estimates`."""
+    """Rows (label, observed, estimate, ci_low, ci_high, is_total) from `final_estimate.stratified_estimates`:
+    a group of fewer people observed than the threshold has no published estimate."""
     if rows is None:
         return None
     out = []
-    for label, observed, estimate, low, high in rows:
-        if observed < threshold or estimate is None:
-            out.append(StratumRow(label, ""))
+    for label, observed, estimate, low, high, is_total in rows:
+        if observed < threshold or estimate is None or low is None or high is None:
+            out.append(StratumRow(label, "", is_total=is_total))
         else:
             out.append(
                 StratumRow(
@@ -487,6 +493,7 @@ def _strata(rows, threshold: int) -> tuple[StratumRow, ...] | None:
                     _published(estimate, observed),
                     _published(low, observed),
                     _published(high, observed),
+                    is_total=is_total,
                 )
             )
     return tuple(out)
@@ -497,7 +504,9 @@ def _link_failures(rows) -> tuple[LinkFailureRow, ...] | None:
     if rows is None:
         return None
     return tuple(
-        LinkFailureRow(
+        LinkFailureRow(fr_percent(rate), "", "", "")
+        if est is None or lo is None or hi is None
+        else LinkFailureRow(
             fr_percent(rate),
             fr_int(round_published(est)),
             fr_int(round_published(lo)),

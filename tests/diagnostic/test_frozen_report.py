@@ -59,10 +59,17 @@ def test_closing_computes_freezes_and_the_secretariat_publishes_the_report(
 
     report = FrozenReport.objects.get(campaign=campaign)
     assert (report.version, report.state) == (1, ReportState.READY)
-    assert report.progress_done == report.progress_total == 1000
+    assert (
+        report.progress_done == report.progress_total >= 1000
+    )  # the bootstrap replications, and the last steps
     document = report.document
     assert document.state == DocumentState.FROZEN and len(document.sha256) == 64
     assert "bootstrap BCa" in document.html and "En bref" in document.html
+    # « En bref » first (the PDF's first page), then the survey; the stratified estimate and the linkage
+    # sensitivity panel beside the overall estimate.
+    assert document.html.index("En bref") < document.html.index("Enquête auprès des structures")
+    assert 'data-testid="estimate-strata"' in document.html and "25 à 34 ans, femme" in document.html
+    assert 'data-testid="estimate-link-failures"' in document.html and "20\u202f%" in document.html
     assert "version 1" in document.title
 
     # Ready, not published: the secretariat reads it, the prefect and the commission member do not.
@@ -161,3 +168,32 @@ def test_drafts_and_open_campaigns_have_no_report_outside_the_secretariat(people
     for reader in (prefect, member):
         status, text = page(client_for(reader), "diagnostic:report", opened)
         assert status == 403 and "n'est pas encore publié" in text
+
+
+@pytest.mark.parametrize(
+    ("verdict", "expected", "absent"),
+    [
+        ("solide", "Environ", "Entre"),
+        ("à interpréter avec prudence", "Entre", "Environ"),
+        ("non concluant", "Entre", "Environ"),
+    ],
+)
+def test_en_bref_quotes_a_range_in_words_unless_the_estimate_is_solid(people, verdict, expected, absent):
+    import dataclasses
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from parcours.diagnostic.report import build_report
+
+    secretariat, _, _ = people
+    report = build_report(three_lists(secretariat.departement), timezone.localdate())
+    report = dataclasses.replace(report, estimate=dataclasses.replace(report.estimate, verdict=verdict))
+    body = html.unescape(render_to_string("diagnostic/_report_body.html", {"report": report, "pdf": False}))
+    brief = re.search(r'data-testid="en-bref-figure">(.*?)</p>', body, re.S).group(1)
+    assert brief.startswith(expected) and absent not in brief
+    if verdict != "solide":
+        low, high = report.estimate.quote_low, report.estimate.quote_high
+        assert f"Entre <strong>{low}</strong> et <strong>{high}</strong> personnes" in brief
+        assert "C'est cette fourchette qu'il faut citer" in body
