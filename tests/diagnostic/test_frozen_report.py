@@ -197,3 +197,29 @@ def test_en_bref_quotes_a_range_in_words_unless_the_estimate_is_solid(people, ve
         low, high = report.estimate.quote_low, report.estimate.quote_high
         assert f"Entre <strong>{low}</strong> et <strong>{high}</strong> personnes" in brief
         assert "C'est cette fourchette qu'il faut citer" in body
+
+
+def test_the_campaign_page_shows_the_progress_saved_while_the_bootstrap_runs(
+    people, monkeypatch, django_capture_on_commit_callbacks
+):
+    secretariat, _, _ = people
+    campaign = three_lists(secretariat.departement)
+    seen: list[str] = []
+    original = tasks._progress
+
+    def watching(report):
+        save = original(report)
+
+        def step(done, total):
+            save(done, total)
+            if done == 500:  # halfway: what the secretariat's page says at that moment
+                page = client_for(secretariat).get(reverse("diagnostic:campaign", args=[campaign.public_id]))
+                seen.append(" ".join(html.unescape(page.content.decode()).split()))
+
+        return step
+
+    monkeypatch.setattr(tasks, "_progress", watching)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_campaign(secretariat, campaign)
+    assert len(seen) == 1 and "calcul en cours : 500 / " in seen[0]
+    assert FrozenReport.objects.get(campaign=campaign).state == ReportState.READY
