@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from parcours.diagnostic import services as ds
 from parcours.diagnostic.linkage import SetAside, age_band, derive_key, is_minor, person_keys, sex_code
 from parcours.diagnostic.models import Participant
+from parcours.diagnostic.tasks import compute_report
 
 # The demo's shared phrase (a real campaign's phrase is never written anywhere in Parcours).
 DEMO_PHRASE = "abeille jardin rivière soleil village citron horizon"
@@ -215,6 +216,12 @@ def build(builder) -> None:
         open_until=today,
     )
     ds.close_campaign(builder.secretariat, closed)
+    # Its frozen report: computed here rather than after the demo's transaction (the task enqueued by the
+    # closure then finds it done), and published, as the secretariat would after reading it.
+    report = closed.reports.get(version=1)
+    compute_report.call(str(report.public_id))
+    report.refresh_from_db()
+    ds.publish_report(builder.secretariat, report)
     # This year's, under way: two structures have not answered yet.
     _campaign(
         builder,

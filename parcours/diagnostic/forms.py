@@ -103,3 +103,12 @@ class SurveyForm(DsfrBaseForm):
     fieldsets = [("Personnes connues", [q.key for q in questionnaire.HEADLINE])] + [
         (section.title, [q.key for q in section.questions]) for section in questionnaire.SECTIONS
     ]
+
+
+class ReportVersionForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label="Motif",
+        max_length=200,
+        help_text="Pourquoi calculer (à nouveau) le rapport : par exemple « relance après échec » ou "
+        "« correction du seuil de secret statistique ». Les versions précédentes restent conservées.",
+    )

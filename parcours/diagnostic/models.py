@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from parcours.core.models import BaseModel, Departement, Organisation, User
+from parcours.core.models import BaseModel, Departement, Membership, Organisation, User
 
 
 class CampaignState(models.TextChoices):
@@ -262,3 +262,61 @@ class KeyListEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.participant}"
+
+
+class ReportState(models.TextChoices):
+    COMPUTING = "computing", "Calcul en cours"
+    READY = "ready", "Prêt, non publié"
+    PUBLISHED = "published", "Publié"
+    FAILED = "failed", "Calcul en échec"
+
+
+class FrozenReport(BaseModel):
+    """One version of a closed campaign's report: computed once in the background (BCa bootstrap), rendered
+    and frozen as a generated document (page and PDF, sealed with its SHA-256), then published by the
+    secretariat to the roles entitled. A correction makes a new version; earlier ones stay as they were."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="reports")
+    version = models.PositiveSmallIntegerField("version")
+    state = models.CharField(
+        "état", max_length=10, choices=ReportState.choices, default=ReportState.COMPUTING
+    )
+    reason = models.CharField("motif", max_length=200)
+    progress_done = models.PositiveIntegerField("réplications calculées", default=0)
+    progress_total = models.PositiveIntegerField("réplications prévues", default=0)
+    error = models.CharField("cause de l'échec", max_length=300, blank=True)
+    # The secrecy threshold in force the day the version was computed (rules.secrecy_threshold): a later
+    # version audits what this one published with it.
+    threshold = models.PositiveSmallIntegerField("seuil de secret statistique", null=True, blank=True)
+    document = models.OneToOneField(
+        "documents.GeneratedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The secretariat membership that closed the campaign or asked for the version: the background task acts
+    # (freezes the document, writes the journal) in its name.
+    requested_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "rapport figé"
+        verbose_name_plural = "rapports figés"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "version"], name="diag_report_unique_version"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["ready", "published"]) | Q(document__isnull=False),
+                name="diag_report_done_has_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rapport {self.campaign.code} — version {self.version}"
+
+    @property
+    def stalled(self) -> bool:
+        """Computing, but nothing has moved for `rules.REPORT_STALLED_AFTER` (its worker stopped)."""
+        from django.utils import timezone
+
+        from .rules import REPORT_STALLED_AFTER
+
+        return self.state == ReportState.COMPUTING and timezone.now() - self.updated_at > REPORT_STALLED_AFTER

@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from parcours.estimation.sensitivity import MIN_OVERLAP_CASES, VERDICT_CAUTION, VERDICT_SOLID, fmt_int
+from parcours.secrecy import HIDDEN_LABEL, Cell, published_count, suppress
 
-from . import charts, questionnaire, rules, selectors
+from . import charts, disclosure, questionnaire, rules, selectors
 from .formats import fr_int, fr_percent
-from .models import Campaign, CampaignState
-from .secrecy import HIDDEN_LABEL, Cell, published_count, suppress
+from .models import AgeBand, Campaign, CampaignState, Sex
 
 
 def round_published(value: float) -> float:
@@ -71,10 +72,17 @@ class EstimateDisplay:
     model_label: str = ""
     method: str = ""
     interval_method: str = ""
+    bca: bool = False  # the interval is the BCa bootstrap (the frozen report), else the normal one
+    quote_low: str = ""  # the range to quote when the verdict is not « solide » (interval and model range)
+    quote_high: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.error
+
+    @property
+    def solid(self) -> bool:
+        return self.verdict == VERDICT_SOLID
 
     @property
     def verdict_badge(self) -> str:
@@ -94,6 +102,9 @@ def _display(summary, outcome, shown, warnings, *, rounded_to=None) -> EstimateD
     result = outcome.result
     chao = _chao(result)
     estimate = shown(result.estimate)
+    finite = [v for v in (result.ci_low, result.sensitivity.min_estimate) if math.isfinite(v)]
+    quote_low = min(finite) if finite else result.ci_low
+    quote_high = max(result.ci_high, result.sensitivity.max_estimate)
     return EstimateDisplay(
         rounded_to=rounded_to,
         estimate=fr_int(estimate),
@@ -113,6 +124,9 @@ def _display(summary, outcome, shown, warnings, *, rounded_to=None) -> EstimateD
         model_label=result.model_label,
         method=result.method,
         interval_method=result.interval_method,
+        bca=result.bootstrap is not None,
+        quote_low=fr_int(shown(quote_low)),
+        quote_high=fr_int(shown(quote_high)),
     )
 
 
@@ -233,11 +247,33 @@ class PublishedSurvey:
 class PublishedLinkage:
     lists: tuple[tuple[str, str], ...]  # (code, structure)
     distinct: Cell
-    several: PublishedTable
+    several: PublishedTable | None  # None with three lists or more (the pair overlaps are published instead)
     overlaps: tuple[PublishedOverlap, ...]
     overlaps_note: str
     chart: charts.Chart | None
     breakdowns: tuple[PublishedTable, ...]
+    audited: bool = False  # the cross-table audit withheld figures the tables alone would have shown
+
+
+@dataclass(frozen=True)
+class StratumRow:
+    """One stratum's estimate as published (rounded; withheld under the threshold of observed people)."""
+
+    label: str
+    estimate: str  # "" when withheld (the stratum's observed count is never published: not audited)
+    ci_low: str = ""
+    ci_high: str = ""
+    is_total: bool = False  # the sum of the groups (beside the overall estimate)
+
+
+@dataclass(frozen=True)
+class LinkFailureRow:
+    """The estimate if this share of the records had failed to link (rounded)."""
+
+    rate: str
+    estimate: str
+    ci_low: str
+    ci_high: str
 
 
 @dataclass(frozen=True)
@@ -249,6 +285,26 @@ class Report:
     linkage: PublishedLinkage | None  # None: no list of keys received
     estimate: EstimateDisplay
     hidden_label: str = field(default=HIDDEN_LABEL)
+    version: int | None = None  # the frozen report's version; None: the live (provisional) report
+    strata: tuple[StratumRow, ...] | None = None  # None: no stratified estimate available
+    link_failures: tuple[LinkFailureRow, ...] | None = None  # None: no linkage sensitivity available
+    rows_set_aside: int | None = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.version is not None
+
+    @property
+    def strata_total(self) -> StratumRow | None:
+        return next((row for row in self.strata or () if row.is_total), None)
+
+    @property
+    def rows_set_aside_display(self) -> str:
+        return (
+            ""
+            if self.rows_set_aside is None
+            else published_count(self.rows_set_aside, self.threshold).display
+        )
 
     @property
     def threshold_is_default(self) -> bool:
@@ -262,7 +318,7 @@ class Report:
     def any_hidden(self) -> bool:
         tables = [self.survey.headline, *self.survey.sections]
         if self.linkage:
-            tables += [self.linkage.several, *self.linkage.breakdowns]
+            tables += [t for t in (self.linkage.several, *self.linkage.breakdowns) if t is not None]
             if self.linkage.distinct.hidden or any(o.cell.hidden for o in self.linkage.overlaps):
                 return True
         return any(t.hidden for t in tables)
@@ -314,49 +370,63 @@ def _survey(campaign: Campaign, threshold: int) -> PublishedSurvey:
     )
 
 
-SINGLE = "Connues d'une seule structure"
-SEVERAL = "Connues de plusieurs structures"
+def _publication(
+    summary: selectors.LinkageSummary, threshold: int, prior=()
+) -> disclosure.LinkagePublication:
+    return disclosure.publish_linkage(
+        len(summary.lists),
+        summary.cells,
+        threshold,
+        bands=dict(AgeBand.choices),
+        sexes=dict(Sex.choices),
+        prior=prior,
+    )
 
 
-def _linkage(summary: selectors.LinkageSummary, threshold: int) -> PublishedLinkage | None:
+def _linkage(
+    summary: selectors.LinkageSummary, threshold: int, prior_thresholds: Sequence[int] = ()
+) -> PublishedLinkage | None:
+    """`prior_thresholds`: the thresholds of the versions already published (a closed campaign's report)."""
     if not summary.lists:
         return None
-    distinct = published_count(summary.distinct, threshold)
-    several = PublishedTable(
-        "Personnes distinctes selon le nombre de structures qui les connaissent",
-        tuple(
-            suppress(
-                {SINGLE: summary.distinct - summary.on_several, SEVERAL: summary.on_several},
-                threshold,
-                total=summary.distinct,
-            )
-        ),
-        total=distinct,
-        total_label="Personnes distinctes",
-    )
-    several_hidden = several.cells[1].hidden
-    pair_counts = {f"{a.code} × {b.code}": n for a, b, n in summary.pairs}
-    if several_hidden:
-        pair_cells = [Cell(label, None if n else 0) for label, n in pair_counts.items()]
+    prior = [f for t in prior_thresholds for f in _publication(summary, t).figures]
+    publication = _publication(summary, threshold, prior)
+    distinct = Cell("", publication.distinct)
+    several = None
+    if publication.several is not None:
+        several = PublishedTable(
+            "Personnes distinctes selon le nombre de structures qui les connaissent",
+            tuple(Cell(label, n) for label, n in publication.several.items()),
+            total=distinct,
+            total_label="Personnes distinctes",
+        )
+    if len(summary.lists) > 2:
         overlaps_note = (
-            "Le nombre de personnes connues de plusieurs structures étant masqué, les recoupements non nuls "
-            "le sont aussi (leur somme permettrait de le retrouver)."
+            "Avec trois listes ou plus, le nombre de personnes connues de plusieurs structures n'est pas "
+            "publié à côté des recoupements par paire : ensemble, ils redonneraient le nombre de personnes "
+            "connues de trois structures ou plus."
+        )
+    elif several is not None and several.cells[1].hidden:
+        overlaps_note = (
+            "Le nombre de personnes connues de plusieurs structures étant masqué, le recoupement l'est aussi "
+            "(c'est le même nombre)."
         )
     else:
-        pair_cells = suppress(pair_counts, threshold, total=summary.on_several)
         overlaps_note = ""
     overlaps = tuple(
-        PublishedOverlap(a.code, a.participant.name, b.code, b.participant.name, cell)
-        for (a, b, _), cell in zip(summary.pairs, pair_cells, strict=True)
+        PublishedOverlap(
+            a.code, a.participant.name, b.code, b.participant.name, Cell(f"{a.code} × {b.code}", n)
+        )
+        for (a, b, _), n in zip(summary.pairs, publication.pairs, strict=True)
     )
     breakdowns = tuple(
         PublishedTable(
             selectors.BREAKDOWN_TITLES[key],
-            tuple(suppress(counts, threshold, total=summary.distinct)),
+            tuple(Cell(label, n) for label, n in counts.items()),
             total=distinct,
             total_label="Personnes distinctes",
         )
-        for key, counts in summary.breakdowns.items()
+        for key, counts in publication.breakdowns.items()
     )
     return PublishedLinkage(
         lists=tuple((info.code, info.participant.name) for info in summary.lists),
@@ -366,6 +436,7 @@ def _linkage(summary: selectors.LinkageSummary, threshold: int) -> PublishedLink
         overlaps_note=overlaps_note,
         chart=charts.overlap_chart([(o.label, o.cell.value) for o in overlaps], published=True),
         breakdowns=breakdowns,
+        audited=bool(publication.withheld_by_audit),
     )
 
 
@@ -375,19 +446,71 @@ def build_report(
     *,
     summary: selectors.LinkageSummary | None = None,
     outcome: selectors.EstimateOutcome | None = None,
+    version: int | None = None,
+    prior_thresholds: Sequence[int] = (),
 ) -> Report:
     """The report of `campaign` as it may be published on `day` (threshold in force that day).
 
     `summary` and `outcome` may be passed when already computed (they are the exact figures of
     `selectors.linkage_summary` and `selectors.estimate` for this campaign)."""
+    from .final_estimate import linkage_sensitivity, stratified_estimates
+
     threshold = rules.secrecy_threshold(day)
     summary = summary if summary is not None else selectors.linkage_summary(campaign)
     outcome = outcome if outcome is not None else selectors.estimate(summary)
+    estimate = published_estimate(summary, outcome, threshold)
     return Report(
         campaign=campaign,
         day=day,
         threshold=threshold,
         survey=_survey(campaign, threshold),
-        linkage=_linkage(summary, threshold),
-        estimate=published_estimate(summary, outcome, threshold),
+        linkage=_linkage(summary, threshold, prior_thresholds),
+        estimate=estimate,
+        version=version,
+        strata=_strata(stratified_estimates(summary), threshold) if estimate.ok else None,
+        link_failures=_link_failures(linkage_sensitivity(summary, outcome.result)) if estimate.ok else None,
+        rows_set_aside=getattr(summary, "rows_set_aside", None) if summary.lists else None,
+    )
+
+
+def _published(value: float, observed: int) -> str:
+    return fr_int(max(round_published(value), float(observed)))
+
+
+def _strata(rows, threshold: int) -> tuple[StratumRow, ...] | None:
+    """Rows (label, observed, estimate, ci_low, ci_high, is_total) from `final_estimate.stratified_estimates`:
+    a group of fewer people observed than the threshold has no published estimate."""
+    if rows is None:
+        return None
+    out = []
+    for label, observed, estimate, low, high, is_total in rows:
+        if observed < threshold or estimate is None or low is None or high is None:
+            out.append(StratumRow(label, "", is_total=is_total))
+        else:
+            out.append(
+                StratumRow(
+                    label,
+                    _published(estimate, observed),
+                    _published(low, observed),
+                    _published(high, observed),
+                    is_total=is_total,
+                )
+            )
+    return tuple(out)
+
+
+def _link_failures(rows) -> tuple[LinkFailureRow, ...] | None:
+    """Rows (rate, estimate, ci_low, ci_high) from `final_estimate.linkage_sensitivity`, rounded."""
+    if rows is None:
+        return None
+    return tuple(
+        LinkFailureRow(fr_percent(rate), "", "", "")
+        if est is None or lo is None or hi is None
+        else LinkFailureRow(
+            fr_percent(rate),
+            fr_int(round_published(est)),
+            fr_int(round_published(lo)),
+            fr_int(round_published(hi)),
+        )
+        for rate, est, lo, hi in rows
     )

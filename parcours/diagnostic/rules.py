@@ -74,3 +74,14 @@ def secrecy_threshold(day: date) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return SECRECY_THRESHOLD
+
+
+# The frozen report of a closed campaign: the interval is the BCa bootstrap of SparseMSE's
+# `estimatepopulation` with its default number of replications (docs/estimation.md), computed once, in the
+# background, when the campaign closes.
+FINAL_BOOTSTRAP = 1000
+# The task saves its progress every this many replications (one UPDATE each).
+FINAL_PROGRESS_STEP = 25
+# A computation that has not moved for this long is taken as abandoned (worker stopped): the secretariat may
+# start it again. The slowest measured run (5 lists) takes a few minutes; 30 leaves a wide margin.
+REPORT_STALLED_AFTER = timedelta(minutes=30)

@@ -32,6 +32,7 @@ from .models import (
     AgeBand,
     Campaign,
     CampaignState,
+    FrozenReport,
     Invitation,
     KeyList,
     KeyListAction,
@@ -40,6 +41,7 @@ from .models import (
     LinkageRecord,
     LinkageSnapshot,
     Participant,
+    ReportState,
     Sex,
 )
 
@@ -439,7 +441,69 @@ def close_campaign(actor: Actor, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["state", "closed_at", "updated_at"])
     freeze_linkage(campaign)
     audit.record(actor, "transition", campaign, detail="clôture — clés de rapprochement effacées")
+
+    # The frozen report (version 1): computed in the background once the closure is committed.
+    request_report(actor, campaign, reason="clôture de la campagne")
     return campaign
+
+
+# --- The frozen report ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_report(actor: Actor, campaign: Campaign, *, reason: str) -> FrozenReport:
+    """Compute (again) the frozen report of a closed campaign, in the background (`tasks.compute_report`).
+
+    A failed or abandoned computation is started again under the same version; after a finished one, a new
+    version is made (a correction: `reason` says why), and the earlier versions stay as they were."""
+    from .tasks import enqueue_report
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.state != CampaignState.CLOSED:
+        raise ValidationError("Le rapport figé se calcule à la clôture de la campagne.")
+    reason = " ".join((reason or "").split())[:200]
+    if not reason:
+        raise ValidationError({"reason": "Indiquez pourquoi une nouvelle version du rapport est nécessaire."})
+    latest = campaign.reports.order_by("-version").first()
+    if latest is not None and latest.state == ReportState.COMPUTING and not latest.stalled:
+        raise ValidationError("Le calcul du rapport est déjà en cours.")
+    if latest is not None and latest.state in (ReportState.COMPUTING, ReportState.FAILED):
+        latest.state, latest.error = ReportState.COMPUTING, ""
+        latest.progress_done = latest.progress_total = 0
+        latest.save(update_fields=["state", "error", "progress_done", "progress_total", "updated_at"])
+        report, detail = latest, f"rapport version {latest.version} : calcul relancé"
+    else:
+        version = 1 if latest is None else latest.version + 1
+        report = FrozenReport.objects.create(
+            campaign=campaign, version=version, reason=reason, requested_by=actor.membership
+        )
+        detail = f"rapport version {version} demandé ({reason})"
+    audit.record(actor, "update", campaign, detail=detail)
+    transaction.on_commit(lambda: enqueue_report(report))
+    return report
+
+
+@transaction.atomic
+def publish_report(actor: Actor, report: FrozenReport) -> FrozenReport:
+    """The secretariat publishes a finished version to the prefect and the commission's members."""
+    report = FrozenReport.objects.select_for_update().select_related("campaign").get(pk=report.pk)
+    if report.campaign.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if report.state != ReportState.READY:
+        raise ValidationError(
+            "Ce rapport est déjà publié."
+            if report.state == ReportState.PUBLISHED
+            else "Seul un rapport calculé peut être publié."
+        )
+    newer = report.campaign.reports.filter(version__gt=report.version).exists()
+    if newer:
+        raise ValidationError("Une version plus récente de ce rapport existe : publiez-la plutôt.")
+    report.state = ReportState.PUBLISHED
+    report.published_at = timezone.now()
+    report.published_by = actor.user
+    report.save(update_fields=["state", "published_at", "published_by", "updated_at"])
+    audit.record(actor, "transition", report.campaign, detail=f"rapport version {report.version} publié")
+    return report
 
 
 # --- Answers ----------------------------------------------------------------------------------------

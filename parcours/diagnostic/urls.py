@@ -33,6 +33,8 @@ urlpatterns = [
     path("rapports/", report.ReportListView.as_view(), name="reports"),
     path("campagne/<uuid:pk>/rapport/", report.ReportView.as_view(), name="report"),
     path("campagne/<uuid:pk>/rapport.pdf", report.ReportPdfView.as_view(), name="report_pdf"),
+    path("campagne/<uuid:pk>/rapport/publier/", report.ReportPublishView.as_view(), name="report_publish"),
+    path("campagne/<uuid:pk>/rapport/calculer/", report.ReportComputeView.as_view(), name="report_compute"),
     path(
         "campagne/<uuid:pk>/structure/<uuid:participant>/nouveau-lien/",
         campaigns.ReissueLinkView.as_view(),

@@ -81,3 +81,10 @@ def test_demo_diagnostic_has_a_campaign_under_way_with_linked_lists(demo):
     assert not LinkageRecord.objects.filter(campaign=closed).exists()
     frozen = selectors.linkage_summary(closed)
     assert frozen.frozen and len(frozen.lists) == 5 and frozen.distinct > 0
+    # Its report is frozen (BCa at closure) and published; this year's campaign has none.
+    from parcours.diagnostic.models import ReportState
+
+    report = closed.reports.get()
+    assert report.state == ReportState.PUBLISHED and report.document.is_frozen
+    assert "bootstrap BCa" in report.document.html
+    assert not Campaign.objects.get(state=CampaignState.OPEN).reports.exists()

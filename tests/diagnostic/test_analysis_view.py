@@ -48,15 +48,15 @@ def test_the_secretariat_sees_exact_figures_and_its_view_is_audited(clients, act
     assert event.user == actors[Role.SECRETARIAT].user and "Zéphyr" not in event.detail
 
 
-def test_a_commission_member_reads_the_report_but_not_the_exact_figures(clients, campaign):
+def test_a_commission_member_reads_neither_the_exact_figures_nor_the_open_campaigns_report(clients, campaign):
     member = clients[Role.COMMISSION_MEMBER]
     assert member.get(url("linkage", campaign)).status_code == 403
+    # Open campaign: no report outside the secretariat (issue 10, finding 2; the published frozen report:
+    # tests/diagnostic/test_frozen_report.py).
     response = member.get(url("report", campaign))
-    assert response.status_code == 200
-    assert row_of(response.content.decode(), "report-overlaps", "L1 × L3").endswith("< seuil")
-    assert "Chiffres exacts (secrétariat)" not in text(response)
+    assert response.status_code == 403 and "Chiffres exacts (secrétariat)" not in text(response)
     listing = member.get(reverse("diagnostic:reports"))
-    assert campaign.title in text(listing)
+    assert campaign.title not in text(listing)
 
 
 @pytest.mark.parametrize("role", [Role.ASSOCIATION_WORKER, Role.IMMIGRATION, Role.NATIONAL_ANALYST])
@@ -74,8 +74,9 @@ def test_another_departements_campaign_a_draft_report_and_a_bad_id_are_not_found
         assert secretariat.get(url(name, elsewhere)).status_code == 404
         assert secretariat.get(url(name, uuid.uuid4())).status_code == 404
     assert member.get(url("report", elsewhere)).status_code == 404
-    assert secretariat.get(url("report", draft)).status_code == 404
-    assert member.get(url("report_pdf", draft)).status_code == 404
+    # A draft has no report: refused with a French page (403), to everyone.
+    assert secretariat.get(url("report", draft)).status_code == 403
+    assert member.get(url("report_pdf", draft)).status_code == 403
     # The secretariat's own screen opens on a draft (nothing received yet).
     response = secretariat.get(url("linkage", draft))
     assert response.status_code == 200 and 'data-testid="no-lists"' in response.content.decode()
@@ -87,9 +88,7 @@ def test_another_departements_campaign_a_draft_report_and_a_bad_id_are_not_found
 def test_a_campaign_with_one_list_says_why_there_is_no_estimate(clients, departement):
     campaign = CampaignFactory(departement=departement)
     give_key_list(ParticipantFactory(campaign=campaign), labels("u", 0, 30))
-    campaign.state = "closed"  # a closed campaign keeps its report
-    campaign.save(update_fields=["state"])
-    for name, role in (("linkage", Role.SECRETARIAT), ("report", Role.COMMISSION_MEMBER)):
+    for name, role in (("linkage", Role.SECRETARIAT), ("report", Role.SECRETARIAT)):
         response = clients[role].get(url(name, campaign))
         assert response.status_code == 200
         assert 'data-testid="estimate-error"' in response.content.decode()
@@ -113,7 +112,7 @@ def test_a_pdf_that_cannot_be_produced_sends_back_to_the_report_with_a_message(
         raise RuntimeError("moteur indisponible")
 
     monkeypatch.setattr(report_views.pdf, "html_to_pdf", broken)
-    response = clients[Role.COMMISSION_MEMBER].get(url("report_pdf", campaign), follow=True)
+    response = clients[Role.SECRETARIAT].get(url("report_pdf", campaign), follow=True)
     assert response.redirect_chain[-1][0] == url("report", campaign)
     assert "Le PDF du rapport n'a pas pu être produit" in text(response)
     assert not AuditEvent.objects.filter(object_id=str(campaign.public_id), action="download").exists()

@@ -30,6 +30,28 @@ def _draft_ready(w):
     return {"pk": campaign.public_id}, {}
 
 
+def _closed(w, *, state="published", data=None):
+    """A closed campaign with a frozen report (version 1) in `state`."""
+    from django.utils import timezone
+
+    from parcours.diagnostic import tasks
+    from parcours.diagnostic.models import FrozenReport, ReportState
+    from parcours.diagnostic.report import build_report
+
+    campaign = _campaign(w, closed=True)
+    ParticipantFactory(campaign=campaign)
+    membership = w.actors["secretariat"].membership
+    report = FrozenReport.objects.create(
+        campaign=campaign, version=1, reason="clôture de la campagne", requested_by=membership
+    )
+    tasks._freeze(report, build_report(campaign, w.today, version=1))
+    if state == "published":
+        FrozenReport.objects.filter(pk=report.pk).update(
+            state=ReportState.PUBLISHED, published_at=timezone.now()
+        )
+    return {"pk": campaign.public_id}, data
+
+
 def _participant(w, data=None):
     participant = ParticipantFactory(campaign=_campaign(w))
     return {"pk": participant.campaign.public_id, "participant": participant.public_id}, data
@@ -55,8 +77,15 @@ ROWS: dict[str, Row] = {
     "diagnostic:close": Row(POST, lambda w: _open(w, {}),                  (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "diagnostic:linkage": Row(GET, _open,                                  (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "diagnostic:reports": Row(GET, _none,                                  (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
-    "diagnostic:report": Row(GET, _open,                                   (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
-    "diagnostic:report_pdf": Row(GET, _open,                               (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
+    # While a campaign is open, only the secretariat reads its live report (issue 10, finding 2); a closed
+    # campaign's frozen report reaches the prefect and the commission once the secretariat publishes it.
+    "diagnostic:report": Row(GET, _open,                                   (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    # (The draft and the unpublished frozen report: tests/diagnostic/test_frozen_report.py.)
+    "diagnostic:report_pdf": Row(GET, _closed,                             (200, 200, 403, 403, 200, 403, 403, 403, 403), 302),
+    "diagnostic:report_publish": Row(POST, lambda w: _closed(w, state="ready", data={}),
+                                                                           (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "diagnostic:report_compute": Row(POST, lambda w: _closed(w, data={"reason": "correction du seuil"}),
+                                                                           (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     # Reached through the session bound by the invitation link (see the module's docstring and invitations.py).
     "diagnostic:respond": Row(GET, _none,                                  (403, 403, 403, 403, 403, 403, 403, 403, 403), 403),
     "diagnostic:key_list": Row(GET, _none,                                 (403, 403, 403, 403, 403, 403, 403, 403, 403), 403),

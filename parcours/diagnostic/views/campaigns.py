@@ -16,7 +16,7 @@ from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, apply_errors
 
 from .. import questionnaire, services
-from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, StructureForm
+from ..forms import AddOrganisationsForm, CampaignForm, ContactForm, ReportVersionForm, StructureForm
 from ..models import Campaign, CampaignState, KeyListEvent, Participant
 from ..phrase import PHRASE_WORDS
 from ..phrase import words as phrase_word_list
@@ -157,6 +157,8 @@ def campaign_context(actor, campaign, **forms) -> dict:
         "phrase_status": phrase_status(campaign),
         "phrase_words": phrase_word_list(),
         "phrase_word_count": PHRASE_WORDS,
+        "reports": list(campaign.reports.select_related("document", "published_by").order_by("-version")),
+        "version_form": ReportVersionForm(),
     }
     context.update(forms)
     return context
