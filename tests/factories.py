@@ -19,6 +19,7 @@ from parcours.people.models import (
     Housing,
     NationalityGroup,
     Person,
+    PersonSearchToken,
     Resources,
     Sex,
 )
@@ -138,6 +139,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
             purpose=ConsentPurpose.ACCOMPANIMENT,
             given_on=timezone.localdate() - timedelta(days=30),
             recorded_by=person.created_by,
+        )
+        # Searchable by part of a name, as the service makes every person.
+        person.search_tokens.bulk_create(
+            [PersonSearchToken(person=person, token=t) for t in sorted(person.search_prefix_tokens())]
         )
         return person
 

@@ -126,6 +126,53 @@ def blind_index(value: str | date | None, *, label: str, key: str | None = None)
     return digest.hexdigest()[:BLIND_INDEX_HEX_DIGITS]
 
 
+# Search by part of a name: keyed tokens of the normalised prefixes of each word of a person's names.
+# A prefix shorter than 3 letters would match a large share of all names (and leak little less than the
+# letters themselves); beyond 8 letters a prefix adds little selectivity but reveals the length of long
+# names, so longer words are cut at 8 and a search for a longer word checks the candidates' decrypted names.
+# Choices of this project, documented in docs/chiffrement.md (« Recherche par partie de nom »).
+NAME_PREFIX_MIN_LETTERS = 3
+NAME_PREFIX_MAX_LETTERS = 8
+
+
+def name_words(value: str) -> list[str]:
+    """The normalised words of a name, split on anything that is not a letter:
+    'Le Gall-Dupré' -> ['LE', 'GALL', 'DUPRE']."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    words, current = [], []
+    for c in decomposed:
+        if unicodedata.combining(c):
+            continue
+        if c.isalpha():
+            current.append(c.upper())
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def name_prefixes(value: str) -> set[str]:
+    """Every normalised prefix of 3 to 8 letters of each word of a name, and of the whole name written
+    without spaces ('Le Gall' -> LEG, LEGA, LEGAL, LEGALL, GAL, GALL)."""
+    words = name_words(value)
+    if len(words) > 1:
+        words.append("".join(words))
+    prefixes = set()
+    for word in words:
+        for length in range(NAME_PREFIX_MIN_LETTERS, min(len(word), NAME_PREFIX_MAX_LETTERS) + 1):
+            prefixes.add(word[:length])
+    return prefixes
+
+
+def prefix_token(prefix: str, *, label: str, key: str | None = None) -> str:
+    """The keyed HMAC of one normalised prefix (already upper-case, letters only), truncated like a blind
+    index; the query side cuts its word at NAME_PREFIX_MAX_LETTERS before calling this."""
+    digest = hmac.new(blind_index_key(label, master=key), prefix.encode("utf-8"), hashlib.sha256)
+    return digest.hexdigest()[:BLIND_INDEX_HEX_DIGITS]
+
+
 # --- Encrypted fields that cannot be queried by mistake ---------------------------------------------
 
 

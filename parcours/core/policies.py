@@ -30,6 +30,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "people.notes": frozenset(ASSO),
     "people.consent": frozenset(ASSO),
     "people.share": frozenset(ASSO),
+    # Probable duplicates and the merge of two records: the secretariat, which sees every file.
+    "people.merge": frozenset({S}),
     # Pathways and requests.
     "pathways.list": frozenset({S, SG, AW, AM}),
     "pathways.view": frozenset({S, SG, AW, AM}),

@@ -396,11 +396,13 @@ class DemoBuilder:
         escale, horizons = self.actors["escale"], self.actors["horizons"]
         rng = self.rng
         # Persons only accompanied (no PSP), one sensitive, one shared with the Mission locale.
+        accompanied = []
         for k in range(6):
             actor = escale if k % 2 else horizons
             person = self.new_person(
                 actor, self.today - timedelta(days=rng.randint(10, 600)), sensitive=(k == 0)
             )
+            accompanied.append(person)
             if k == 1:
                 people.record_consent(
                     actor=actor,
@@ -415,6 +417,7 @@ class DemoBuilder:
                     partner=self.orgs[6],
                     reason="Orientation vers une formation qualifiante",
                 )
+        self.probable_duplicate(escale, accompanied[2])
         scenarios = (
             ["draft"] * 2
             + ["submitted"] * 2
@@ -435,6 +438,25 @@ class DemoBuilder:
         for index, scenario in enumerate(scenarios):
             actor = escale if index % 3 else horizons
             self.play(actor, scenario, start)
+
+    def probable_duplicate(self, actor: Actor, original: Person) -> Person:
+        """A second record of a person another association already follows (same birth name and birth date),
+        as recorded before the duplicate check: the list of probable duplicates shows the pair."""
+        twin = Person(
+            last_name=original.last_name,
+            first_name=original.first_name,
+            birth_date=original.birth_date,
+            sex=original.sex,
+            nationality=original.nationality,
+            nationality_group=original.nationality_group,
+            housing=original.housing,
+            resources=original.resources,
+            health_coverage=original.health_coverage,
+            administrative_status=original.administrative_status,
+        )
+        return people.create_person(
+            actor=actor, person=twin, accompaniment_consent_on=self.today - timedelta(days=40)
+        )
 
     def play(self, actor: Actor, scenario: str, start: date):
         rng, today = self.rng, self.today

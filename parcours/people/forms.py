@@ -128,7 +128,21 @@ class PersonCreateForm(PersonForm):
         "enregistrées dans Parcours.",
     )
 
+    confirm_other_person = forms.BooleanField(
+        label="Il s'agit d'une autre personne",
+        required=False,
+        help_text="J'ai vérifié (autres noms, date de naissance, auprès du secrétariat si besoin) : "
+        "la personne que j'enregistre n'est pas déjà suivie.",
+    )
+
     fieldsets = [*PersonForm.fieldsets, ("Consentement", ["accompaniment_consent_on"])]
+
+    def __init__(self, *args, duplicate_warning=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicate_warning = duplicate_warning
+        if not duplicate_warning:
+            # Offered (in the warning, above the fieldsets) only once a possible duplicate has been signalled.
+            del self.fields["confirm_other_person"]
 
     def clean_accompaniment_consent_on(self):
         value = self.cleaned_data["accompaniment_consent_on"]
@@ -137,7 +151,13 @@ class PersonCreateForm(PersonForm):
 
 
 class PersonSearchForm(DsfrBaseForm):
-    nom = forms.CharField(label="Nom (ou alias)", required=False, max_length=inputs.NAME_MAX_LENGTH)
+    nom = forms.CharField(
+        label="Nom, prénom ou alias",
+        required=False,
+        max_length=inputs.NAME_MAX_LENGTH,
+        help_text="Le début d'un nom suffit (3 lettres au moins), sans accents : « mar » trouve "
+        "« Martin » et « Marie ».",
+    )
     naissance = forms.DateField(label="Date de naissance", required=False, widget=DATE_WIDGET)
 
 

@@ -7,7 +7,17 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
-from parcours.core.crypto import EncryptedDateField, EncryptedTextField, blind_index, field_label
+from parcours.core.crypto import (
+    NAME_PREFIX_MAX_LETTERS,
+    NAME_PREFIX_MIN_LETTERS,
+    EncryptedDateField,
+    EncryptedTextField,
+    blind_index,
+    field_label,
+    name_prefixes,
+    name_words,
+    prefix_token,
+)
 from parcours.core.models import BaseModel, Departement, Organisation, User
 
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -75,6 +85,28 @@ class PersonQuerySet(models.QuerySet):
             qs = qs.filter(birth_date_bidx=blind_index(birth_date, label=PERSON_BIRTH_DATE))
         return qs.distinct()
 
+    def search_name(self, text: str, *, limit: int | None = None):
+        """Search by part of a name, without accents: every word of `text` (3 letters or more) must begin one
+        of the words of the person's names (birth name, first name, usual name, aliases). Each word is
+        looked up through its keyed prefix token (at most NAME_PREFIX_MAX_LETTERS letters); for a longer
+        word, the candidates' decrypted names are checked in memory. A text without a word of 3 letters
+        falls back on the exact search. Returns a list."""
+        words = [w for w in name_words(text) if len(w) >= NAME_PREFIX_MIN_LETTERS]
+        if not words:
+            qs = self.search(last_name=text) if text.strip() else self
+            return list(qs[:limit] if limit else qs)
+        qs = self
+        for word in words:
+            token = prefix_token(word[:NAME_PREFIX_MAX_LETTERS], label=PERSON_NAME_PREFIX)
+            qs = qs.filter(pk__in=PersonSearchToken.objects.filter(token=token).values("person_id"))
+        long_words = [w for w in words if len(w) > NAME_PREFIX_MAX_LETTERS]
+        if not long_words:
+            return list(qs[:limit] if limit else qs)
+        candidates = list(qs.prefetch_related("aliases"))
+        return [
+            p for p in candidates if all(any(n.startswith(w) for n in p.name_words()) for w in long_words)
+        ]
+
 
 class Person(BaseModel):
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="people")
@@ -118,6 +150,12 @@ class Person(BaseModel):
         "et chaque accès est signalé au secrétariat.",
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # A record merged by the secretariat into the one that is kept: its consents, notes, pathways and aliases
+    # were moved there; the record stays (its own history and audit trail), hidden from lists and searches.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records", editable=False
+    )
+    merged_at = models.DateTimeField("fusionnée le", null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -146,6 +184,23 @@ class Person(BaseModel):
         if not self.pseudonym:
             self.pseudonym = new_pseudonym(self.departement.code)
 
+    def search_prefix_tokens(self) -> set[str]:
+        """The keyed tokens of every name prefix of the person (what PersonSearchToken stores)."""
+        names = [self.last_name, self.first_name, self.usual_name, *(a.name for a in self.aliases.all())]
+        prefixes = set().union(*(name_prefixes(n) for n in names))
+        return {prefix_token(p, label=PERSON_NAME_PREFIX) for p in prefixes}
+
+    def name_words(self) -> set[str]:
+        """The normalised words of every name of the person (birth, first, usual name and aliases)."""
+        names = [self.last_name, self.first_name, self.usual_name, *(a.name for a in self.aliases.all())]
+        words = set()
+        for name in names:
+            parts = name_words(name)
+            words.update(parts)
+            if len(parts) > 1:
+                words.add("".join(parts))
+        return words
+
 
 class PersonAlias(BaseModel):
     class Kind(models.TextChoices):
@@ -162,8 +217,27 @@ class PersonAlias(BaseModel):
         verbose_name = "alias"
 
 
+class PersonSearchToken(models.Model):
+    """One keyed token of a normalised name prefix of a person (see parcours.core.crypto.name_prefixes):
+    the set of a person's tokens, without saying which name each comes from."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "token"], name="one_search_token_per_person")
+        ]
+
+    def __str__(self) -> str:  # a token says nothing by itself
+        return self.token
+
+
 # Labels of the blind indexes (their keys are derived from them: see parcours.core.crypto).
 PERSON_LAST_NAME = field_label(Person, "last_name")
+# The prefix tokens of every name of a person share one key (a label of their own, not a field's).
+PERSON_NAME_PREFIX = "people.person.name_prefix"
+
 PERSON_BIRTH_DATE = field_label(Person, "birth_date")
 ALIAS_NAME = field_label(PersonAlias, "name")
 

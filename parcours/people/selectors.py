@@ -34,7 +34,7 @@ def people_visible_to(actor: Actor | None):
 def searchable_people(actor: Actor | None):
     """People who may appear in lists and search results: sensitive files only for their own association
     and the secretariat."""
-    qs = people_visible_to(actor)
+    qs = people_visible_to(actor).filter(merged_into__isnull=True)
     if actor is not None and not (actor.is_secretariat or actor.is_association):
         qs = qs.filter(is_sensitive=False)
     return qs

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parcours.core import audit
@@ -14,7 +15,18 @@ from parcours.core.crypto import blind_index
 from parcours.core.models import Alert, Organisation
 from parcours.core.services import raise_alert
 
-from .models import ALIAS_NAME, Consent, ConsentPurpose, FollowUpNote, Person, PersonAlias, Share
+from .models import (
+    ALIAS_NAME,
+    PERSON_BIRTH_DATE,
+    PERSON_LAST_NAME,
+    Consent,
+    ConsentPurpose,
+    FollowUpNote,
+    Person,
+    PersonAlias,
+    PersonSearchToken,
+    Share,
+)
 
 
 def _require_association(actor: Actor, person: Person | None = None) -> None:
@@ -24,15 +36,51 @@ def _require_association(actor: Actor, person: Person | None = None) -> None:
         raise PermissionDenied
 
 
+def refresh_search_tokens(person: Person) -> None:
+    """Replace the person's name-prefix tokens by those of their current names and aliases."""
+    tokens = person.search_prefix_tokens()
+    PersonSearchToken.objects.filter(person=person).exclude(token__in=tokens).delete()
+    existing = set(PersonSearchToken.objects.filter(person=person).values_list("token", flat=True))
+    PersonSearchToken.objects.bulk_create(
+        [PersonSearchToken(person=person, token=t) for t in sorted(tokens - existing)]
+    )
+
+
+def possible_duplicates(*, actor: Actor, person: Person):
+    """People of the actor's département who may be the person about to be created: same birth date, and
+    a birth or usual name equal (normalised) to their birth name or one of their aliases. Merged records
+    are left out. Only for those who create people (the answer is an oracle: see docs/chiffrement.md)."""
+    _require_association(actor)
+    names = [n for n in (person.last_name, person.usual_name) if n]
+    name_q = Q()
+    for name in names:
+        name_q |= Q(last_name_bidx=blind_index(name, label=PERSON_LAST_NAME))
+        name_q |= Q(aliases__name_bidx=blind_index(name, label=ALIAS_NAME))
+    return (
+        Person.objects.filter(
+            departement=actor.departement,
+            merged_into__isnull=True,
+            birth_date_bidx=blind_index(person.birth_date, label=PERSON_BIRTH_DATE),
+        )
+        .filter(name_q)
+        .distinct()
+    )
+
+
 @transaction.atomic
-def create_person(*, actor: Actor, person: Person, accompaniment_consent_on: date) -> Person:
-    """Create a person accompanied by the actor's association, with their consent to the accompaniment."""
+def create_person(
+    *, actor: Actor, person: Person, accompaniment_consent_on: date, confirmed_other_person: bool = False
+) -> Person:
+    """Create a person accompanied by the actor's association, with their consent to the accompaniment.
+    `confirmed_other_person`: the user was warned of a possible duplicate and confirmed it is someone else
+    (recorded in the audit, without any name)."""
     _require_association(actor)
     person.departement = actor.departement
     person.organisation = actor.organisation
     person.created_by = actor.user
     person.refresh_indexes()
     person.save()
+    refresh_search_tokens(person)
     Consent.objects.create(
         person=person,
         purpose=ConsentPurpose.ACCOMPANIMENT,
@@ -40,6 +88,13 @@ def create_person(*, actor: Actor, person: Person, accompaniment_consent_on: dat
         recorded_by=actor.user,
     )
     audit.record(actor, "create", person, detail="personne")
+    if confirmed_other_person:
+        audit.record(
+            actor,
+            "create",
+            person,
+            detail="doublon possible signalé à la création : « Il s'agit d'une autre personne » confirmé",
+        )
     return person
 
 
@@ -48,6 +103,7 @@ def update_person(*, actor: Actor, person: Person) -> Person:
     _require_association(actor, person)
     person.refresh_indexes()
     person.save()
+    refresh_search_tokens(person)
     audit.record(actor, "update", person, detail="identité et situation")
     return person
 
@@ -58,6 +114,7 @@ def add_alias(*, actor: Actor, person: Person, kind: str, name: str) -> PersonAl
     alias = PersonAlias.objects.create(
         person=person, kind=kind, name=name, name_bidx=blind_index(name, label=ALIAS_NAME)
     )
+    refresh_search_tokens(person)
     audit.record(actor, "update", person, detail="alias ajouté")
     return alias
 

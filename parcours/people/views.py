@@ -11,7 +11,7 @@ from parcours.core.policies import can
 from parcours.core.views_base import ActorRequiredMixin, paginate, sort_param
 from parcours.pathways.models import Pathway
 
-from . import services
+from . import merge, services
 from .forms import (
     AliasForm,
     ConsentForm,
@@ -23,7 +23,7 @@ from .forms import (
     WithdrawConsentForm,
 )
 from .models import Consent, ConsentPurpose, Share
-from .selectors import get_person_or_404, note_list, searchable_people
+from .selectors import get_person_or_404, note_list, people_visible_to, read_person_data, searchable_people
 
 
 class PersonListView(ActorRequiredMixin, TemplateView):
@@ -52,11 +52,9 @@ class PersonListView(ActorRequiredMixin, TemplateView):
             nom, naissance = form.cleaned_data["nom"].strip(), form.cleaned_data["naissance"]
             if nom or naissance:
                 audit.record(self.actor, "search", detail="recherche par nom et/ou date de naissance")
-                results = list(
-                    qs.search(last_name=nom, birth_date=naissance).order_by("pseudonym")[
-                        : self.search_limit + 1
-                    ]
-                )
+                found = qs.search(birth_date=naissance).order_by("pseudonym")
+                results = found.search_name(nom, limit=self.search_limit + 1) if nom else list(found)
+                results = results[: self.search_limit + 1]
                 context.update(searched=True, truncated=len(results) > self.search_limit)
                 context["page"] = results[: self.search_limit]
                 note_list(self.actor, context["page"], detail="résultats de recherche de personnes")
@@ -68,9 +66,21 @@ class PersonListView(ActorRequiredMixin, TemplateView):
 
 
 class PersonCreateView(ActorRequiredMixin, FormView):
+    """Create a person. Before saving, the blind indexes of the name and birth date are compared across the
+    département: on a match, the form comes back with a warning that names no association and no file (unless
+    the user already sees that file), and the user must confirm « Il s'agit d'une autre personne »."""
+
     permission = "people.edit"
-    template_name = "core/form_page.html"
+    template_name = "people/person_create.html"
     form_class = PersonCreateForm
+    duplicate_matches = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            # The confirmation box exists once the warning has been shown (its marker comes back with it).
+            kwargs["duplicate_warning"] = self.request.POST.get("duplicate_warning") == "1"
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -78,13 +88,44 @@ class PersonCreateView(ActorRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
+        candidate = form.save(commit=False)
+        matches = list(services.possible_duplicates(actor=self.actor, person=candidate))
+        # The check is an oracle (« is this person followed anywhere? »): each one is in the journal, without
+        # the name, and whether it found something.
+        audit.record(
+            self.actor,
+            "search",
+            detail="contrôle des doublons à la création : "
+            + ("correspondance possible signalée" if matches else "aucune correspondance"),
+        )
+        confirmed = bool(form.cleaned_data.get("confirm_other_person"))
+        if matches and not confirmed:
+            return self._warn(form, matches)
         person = services.create_person(
             actor=self.actor,
-            person=form.save(commit=False),
+            person=candidate,
             accompaniment_consent_on=form.cleaned_data["accompaniment_consent_on"],
+            confirmed_other_person=bool(matches) and confirmed,
         )
         messages.success(self.request, f"Personne enregistrée sous le code {person.pseudonym}.")
         return redirect("people:detail", pk=person.public_id)
+
+    def _warn(self, form, matches):
+        visible_ids = set(
+            searchable_people(self.actor).filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True)
+        )
+        visible = [m for m in matches if m.pk in visible_ids]
+        warned = PersonCreateForm(self.request.POST, duplicate_warning=True)
+        warned.is_valid()
+        if visible:
+            note_list(self.actor, visible, detail="doublon possible signalé à la création")
+        return self.render_to_response(
+            self.get_context_data(
+                form=warned,
+                duplicate_visible=visible,
+                duplicate_elsewhere=len(visible) < len(matches),
+            )
+        )
 
 
 class PersonDetailView(ActorRequiredMixin, TemplateView):
@@ -100,11 +141,15 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
             "is_own": is_own,
             "aliases": person.aliases.all(),
             "pathways": person.pathways.all() if can(self.actor, "pathways.view") else [],
-            "can_start_pathway": is_own and not person.pathways.open().exists(),
+            "can_start_pathway": is_own and not person.pathways.open().exists() and not person.merged_into_id,
+            "merged_into_visible": bool(person.merged_into_id)
+            and people_visible_to(self.actor).filter(pk=person.merged_into_id).exists(),
+            "merged_records": person.merged_records.all() if self.actor.is_secretariat else [],
         }
         if is_own:
             context.update(
-                notes=person.notes.select_related("author"),
+                # After a merge, notes written by another association stay with it.
+                notes=person.notes.filter(organisation=self.actor.organisation).select_related("author"),
                 consents=person.consents.select_related("partner"),
                 shares=person.shares.select_related("partner"),
                 note_form=NoteForm(initial={"date": timezone.localdate()}),
@@ -281,6 +326,53 @@ class ShareEndView(ActorRequiredMixin, View):
         services.end_share(actor=self.actor, share=share)
         messages.success(request, "Partage terminé.")
         return redirect(reverse("people:detail", args=[person.public_id]) + "#consentements")
+
+
+class DuplicateListView(ActorRequiredMixin, TemplateView):
+    """The secretariat's list of probable duplicates (same birth name and birth date): the way to a merge."""
+
+    permission = "people.merge"
+    template_name = "people/duplicate_list.html"
+
+    def get_context_data(self, **kwargs):
+        groups = merge.probable_duplicates(self.actor)
+        note_list(self.actor, [p for group in groups for p in group], detail="doublons probables")
+        return {"nav": "people", "groups": groups}
+
+
+class MergeView(ActorRequiredMixin, TemplateView):
+    """Confirmation page of a merge (what will be moved, or why it is refused), then the merge itself."""
+
+    permission = "people.merge"
+    template_name = "people/merge_confirm.html"
+
+    def get_people(self):
+        scope = people_visible_to(self.actor).select_related("organisation", "departement")
+        kept = read_person_data(self.actor, scope, self.kwargs["kept"], detail="fusion de fiches")
+        other = read_person_data(self.actor, scope, self.kwargs["other"], detail="fusion de fiches")
+        return kept, other
+
+    def get_context_data(self, **kwargs):
+        kept, other = self.get_people()
+        return {
+            "nav": "people",
+            "plan": merge.merge_plan(self.actor, kept, other),
+            "swap_url": reverse("people:merge", kwargs={"kept": other.public_id, "other": kept.public_id}),
+        }
+
+    def post(self, request, *args, **kwargs):
+        kept, other = self.get_people()
+        try:
+            merge.merge_people(actor=self.actor, kept=kept, other=other)
+        except ValidationError as exc:
+            messages.error(request, "Rien n'a été fusionné : " + " ".join(exc.messages))
+            return redirect(request.path)
+        messages.success(
+            request,
+            f"Fiches fusionnées : {other.pseudonym} est rattachée à {kept.pseudonym}, dont l'historique "
+            "regroupe désormais les deux.",
+        )
+        return redirect("people:detail", pk=kept.public_id)
 
 
 __all__ = ["ConsentPurpose"]

@@ -213,4 +213,18 @@ class Command(BaseCommand):
                 count += len(batch)
             self.stdout.write(f"  {model._meta.label} : {count} lignes réindexées")
             total += count
-        return total
+        return total + self._reindex_search_tokens()
+
+    def _reindex_search_tokens(self) -> int:
+        """The name-prefix tokens of every person (keyed like the blind indexes), recomputed."""
+        from parcours.people.models import Person, PersonSearchToken
+        from parcours.people.services import refresh_search_tokens
+
+        PersonSearchToken.objects.all().delete()
+        count = 0
+        people = Person.objects.filter(merged_into__isnull=True).prefetch_related("aliases").order_by("pk")
+        for person in people.iterator(chunk_size=BATCH_SIZE):
+            refresh_search_tokens(person)
+            count += 1
+        self.stdout.write(f"  {PersonSearchToken._meta.label} : {count} personnes réindexées")
+        return count
