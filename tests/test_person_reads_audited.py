@@ -23,6 +23,7 @@ from tests.commission import matrix_world as cw
 from tests.conftest import client_for
 from tests.factories import make_actor
 from tests.matrix_rows.base import GET, ROLE_COLUMNS, S
+from tests.matrix_rows.people_duplicates import _pair
 from tests.test_authorization_matrix import EXPECTED, _cheap_pdf, _fast_static  # noqa: F401 (the matrix's autouse fixtures)
 from tests.views.helpers import World
 
@@ -42,6 +43,8 @@ PERSON_DATA = {
     "people:list": LIST,
     "people:detail": ONE,
     "people:edit": ONE,
+    "people:duplicates": LIST,
+    "people:merge": LIST,
     "pathways:list": LIST,
     "pathways:permits": LIST,
     "pathways:permit_edit": ONE,
@@ -125,6 +128,9 @@ def _populate(w):
 # The matrix's row for generated documents uses a plain letter (about no one): here, a decision.
 BUILD = {
     **{name: _populate for name, kind in PERSON_DATA.items() if kind == LIST},
+    # The duplicates page lists probable duplicates, the merge page shows the two records.
+    "people:duplicates": lambda w: (_pair(w), ({}, None))[1],
+    "people:merge": _pair,
     "documents:draft": lambda w: ({"pk": cw.drafted_decision(w).document.public_id}, None),
     "documents:download": lambda w: ({"pk": cw.signed_decision(w).document.public_id}, None),
 }
