@@ -88,3 +88,12 @@ def test_demo_diagnostic_has_a_campaign_under_way_with_linked_lists(demo):
     assert report.state == ReportState.PUBLISHED and report.document.is_frozen
     assert "bootstrap BCa" in report.document.html
     assert not Campaign.objects.get(state=CampaignState.OPEN).reports.exists()
+
+
+def test_the_secretariat_has_one_probable_duplicate_pair_to_review(demo):
+    from parcours.people.merge import probable_duplicates
+
+    membership = Membership.objects.get(user__username="ddfe", role="secretariat")
+    groups = probable_duplicates(Actor(membership.user, membership))
+    assert len(groups) == 1 and len(groups[0]) == 2
+    assert groups[0][0].organisation != groups[0][1].organisation  # two associations, as in real life
