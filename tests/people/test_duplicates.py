@@ -189,7 +189,7 @@ def test_no_token_is_a_name_in_clear(elsewhere):
     assert tokens and all(len(t) == 32 and "KER" not in t.upper() for t in tokens)
 
 
-# --- Merge ---------------------------------------------------------------------------------------------------
+# --- Merge ----------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
