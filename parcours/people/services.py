@@ -28,12 +28,19 @@ from .models import (
     Share,
 )
 
+MERGED_RECORD = (
+    "Cette fiche a été fusionnée par le secrétariat dans une autre : rien n'y est plus enregistré. "
+    "Complétez la fiche gardée."
+)
+
 
 def _require_association(actor: Actor, person: Person | None = None) -> None:
     if not actor.is_association:
         raise PermissionDenied
     if person is not None and person.organisation_id != actor.organisation.pk:
         raise PermissionDenied
+    if person is not None and person.merged_into_id:
+        raise ValidationError(MERGED_RECORD)
 
 
 def refresh_search_tokens(person: Person) -> None:

@@ -134,7 +134,11 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         person = get_person_or_404(self.actor, self.kwargs["pk"])
-        is_own = self.actor.is_association and person.organisation_id == self.actor.organisation.pk
+        is_own = (
+            self.actor.is_association
+            and person.organisation_id == self.actor.organisation.pk
+            and not person.merged_into_id  # a merged record takes nothing more
+        )
         context = {
             "nav": "people",
             "person": person,
@@ -194,7 +198,11 @@ class PersonEditView(ActorRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        person = services.update_person(actor=self.actor, person=form.save(commit=False))
+        try:
+            person = services.update_person(actor=self.actor, person=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+            return self.form_invalid(form)
         messages.success(self.request, "Fiche mise à jour.")
         return redirect("people:detail", pk=person.public_id)
 

@@ -262,3 +262,21 @@ def test_only_the_secretariat_merges(clients, actors, pair):
     assert clients["association_worker"].post(url).status_code == 403
     with pytest.raises(PermissionDenied):
         merge.merge_people(actor=actors["association_worker"], kept=kept, other=other)
+
+
+def test_a_merged_record_takes_nothing_more_and_its_association_does_not_learn_the_kept_code(
+    clients, actors, pair
+):
+    mine, elsewhere = pair  # the worker's own record is the one merged into the other association's
+    merge.merge_people(actor=actors["secretariat"], kept=elsewhere, other=mine)
+    url = reverse("people:detail", args=[mine.public_id])
+    page = clients["association_worker"].get(url).content.decode()
+    assert 'data-testid="merged-notice"' in page and "d'une autre structure" in page
+    assert elsewhere.pseudonym not in page and str(elsewhere.public_id) not in page
+    response = clients["association_worker"].post(
+        reverse("people:note_add", args=[mine.public_id]),
+        {"date": "2026-01-10", "kind": "interview", "text": "Nouvelle note"},
+    )
+    assert response.status_code == 302
+    assert not FollowUpNote.objects.filter(person=mine).exists()
+    assert FollowUpNote.objects.filter(person=elsewhere).count() == 1  # only the one moved by the merge
