@@ -53,8 +53,9 @@ class PersonListView(ActorRequiredMixin, TemplateView):
             if nom or naissance:
                 audit.record(self.actor, "search", detail="recherche par nom et/ou date de naissance")
                 found = qs.search(birth_date=naissance).order_by("pseudonym")
-                results = found.search_name(nom, limit=self.search_limit + 1) if nom else list(found)
-                results = results[: self.search_limit + 1]
+                limit = self.search_limit + 1
+                results = found.search_name(nom, limit=limit) if nom else list(found[:limit])
+                results = results[:limit]
                 context.update(searched=True, truncated=len(results) > self.search_limit)
                 context["page"] = results[: self.search_limit]
                 note_list(self.actor, context["page"], detail="résultats de recherche de personnes")
