@@ -480,6 +480,26 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
     return request
 
 
+def check_end(pathway: Pathway, *, reason: str, day: date, outcome: str = "") -> None:
+    """What makes ending a pathway impossible, checked before the confirmation is asked and again when done.
+    Only an authorised pathway ends: a request not yet authorised follows its instruction to the decision."""
+    from .models import EndReason
+
+    if pathway.state != PathwayState.ACTIVE:
+        raise ValidationError(
+            "Seul un parcours autorisé peut être terminé : celui-ci est « "
+            f"{pathway.get_state_display().lower()} ». Une demande pas encore autorisée ne se termine pas : "
+            "elle suit son instruction jusqu'à la décision."
+        )
+    if reason == EndReason.COMPLETED and not outcome:
+        raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})
+    first = pathway.periods.order_by("start").first()
+    if first and day < first.start:
+        raise ValidationError({"day": "La fin ne peut pas précéder le début du parcours."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
+
+
 @transaction.atomic
 def end_pathway(
     *, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = ""
@@ -487,15 +507,9 @@ def end_pathway(
     _require(actor, "pathways.end")
     from .models import EndReason
 
-    if reason == EndReason.COMPLETED and not outcome:
-        raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})
+    check_end(pathway, reason=reason, day=day, outcome=outcome)
     if reason != EndReason.COMPLETED:
         outcome = ""
-    first = pathway.periods.order_by("start").first()
-    if first and day < first.start:
-        raise ValidationError({"day": "La fin ne peut pas précéder le début du parcours."})
-    if day > timezone.localdate():
-        raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
     for request in pathway.requests.open():
         _transition(
             actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request

@@ -12,6 +12,7 @@ from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
     ActorRequiredMixin,
+    Confirmation,
     ObjectActionView,
     altered_file_response,
     paginate,
@@ -34,7 +35,7 @@ from .forms import (
     ReturnIncompleteForm,
     RightStepForm,
 )
-from .models import Afis, PathwayState, RequestDocument, RequestState
+from .models import Afis, EndReason, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import (
     get_pathway_or_404,
@@ -334,6 +335,27 @@ class EndView(PathwayActionView):
     permission = "pathways.end"
     form_class, form_name, anchor = EndForm, "end_form", "#fin"
     success_message = "Fin du parcours enregistrée."
+
+    def confirmation(self, pathway, form):
+        data = form.cleaned_data
+        services.check_end(pathway, reason=data["reason"], day=data["day"], outcome=data["outcome"])
+        consequences = [
+            f"Le parcours de {pathway.person.pseudonym} prend fin le {data['day']:%d/%m/%Y} "
+            f"({EndReason(data['reason']).label.lower()}) : cela ne peut pas être défait ; il faudrait une "
+            "nouvelle demande pour un nouveau parcours.",
+            "La période d'autorisation en cours s'arrête à cette date ; "
+            "les périodes suivantes sont annulées.",
+        ]
+        if getattr(pathway, "afis", None) is not None:
+            consequences.append("L'AFIS cesse d'être versée à la même date.")
+        if pathway.requests.open().exists():
+            consequences.append("La demande en cours (renouvellement) est close.")
+        return Confirmation(
+            title="Terminer le parcours",
+            consequences=consequences,
+            button="Oui, terminer le parcours",
+            back_url=self.page_url(pathway) + self.anchor,
+        )
 
     def perform(self, pathway, form):
         data = form.cleaned_data
