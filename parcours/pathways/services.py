@@ -193,9 +193,42 @@ def remove_document(*, actor: Actor, document: RequestDocument) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def missing_for_submission(request: Request) -> list[str]:
-    """What the association must still provide before sending the request (French, one line each)."""
+class Missing(str):
+    """One line of the submission checklist; `url` is the page where the missing element is recorded."""
+
+    url = ""
+
+    def __new__(cls, text: str, url: str = ""):
+        line = super().__new__(cls, text)
+        line.url = url
+        return line
+
+
+def missing_for_submission(request: Request, today: date | None = None) -> list[str]:
+    """Everything that makes `submit_request` refuse the request (French, one line each): the association's
+    agrément, the person's consent, the documents and the fields. The page's checklist and the submission
+    use this one function, so « La demande est complète » never shows while the submission is refused."""
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    pathway = request.pathway
     missing: list[str] = []
+    if not has_valid_agrement(pathway.association, today):
+        missing.append(
+            Missing(
+                "Votre association ne détient pas d'agrément valide à ce jour : "
+                "elle ne peut pas transmettre de demande de parcours de sortie "
+                "(art. L. 121-9 et R. 121-12-2 CASF)."
+            )
+        )
+    if not has_active_consent(pathway.person, ConsentPurpose.PSP_REQUEST):
+        missing.append(
+            Missing(
+                "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli "
+                "(ou a été retiré).",
+                reverse("people:detail", args=[pathway.person.public_id]) + "#consentements",
+            )
+        )
     required = (
         REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
     )
@@ -222,19 +255,9 @@ def submit_request(*, actor: Actor, request: Request, today: date | None = None)
     _require(actor, "requests.submit")
     _own_association(actor, request.pathway)
     today = today or timezone.localdate()
-    if not has_valid_agrement(actor.organisation, today):
-        raise ValidationError(
-            "Votre association ne détient pas d'agrément valide à ce jour : elle ne peut pas transmettre de "
-            "demande de parcours de sortie (art. L. 121-9 et R. 121-12-2 CASF)."
-        )
-    if not has_active_consent(request.pathway.person, ConsentPurpose.PSP_REQUEST):
-        raise ValidationError(
-            "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli "
-            "(ou a été retiré)."
-        )
-    missing = missing_for_submission(request)
+    missing = missing_for_submission(request, today)
     if missing:
-        raise ValidationError(missing)
+        raise ValidationError([str(line) for line in missing])
     resubmission = request.state == RequestState.INCOMPLETE
     _transition(
         actor,
