@@ -423,6 +423,10 @@ class MoveItemView(MeetingActionView):
         services.move_item(actor=self.actor, item=self.item, up=self.request.POST.get("sens") != "bas")
 
 
+def _meeting_label(meeting) -> str:
+    return f"{meeting.get_kind_display().lower()} du {meeting.day:%d/%m/%Y}"
+
+
 class ConveneView(MeetingActionView):
     form_name, anchor = "convene_form", "#convocations"
 
@@ -433,7 +437,7 @@ class ConveneView(MeetingActionView):
         urgent = form.cleaned_data["urgent"]
         services.check_convene(meeting, urgent=urgent)
         return Confirmation(
-            title=f"Convoquer les membres à la {meeting}",
+            title=f"Convoquer les membres à la {_meeting_label(meeting)}",
             consequences=[
                 "Chaque titulaire (ou le suppléant d'un siège sans titulaire) reçoit "
                 "un courriel de convocation "
@@ -527,7 +531,7 @@ class CancelMeetingView(MeetingActionView):
                 f"Prévenir par courriel les {convened} membre(s) convoqué(s) de l'annulation",
             )
         return Confirmation(
-            title=f"Annuler la {meeting}",
+            title=f"Annuler la {_meeting_label(meeting)}",
             consequences=consequences,
             button="Oui, annuler la séance",
             back_url=self.page_url(meeting),
