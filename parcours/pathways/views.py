@@ -2,6 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,6 +94,7 @@ class StartPathwayView(ActorRequiredMixin, View):
 
 
 def detail_context(actor, pathway, **forms):
+    prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
     request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at").first()
     today = timezone.localdate()
     can_do = abilities(actor, pathway, request_obj)
@@ -106,7 +108,7 @@ def detail_context(actor, pathway, **forms):
         "events": pathway.events.select_related("user", "organisation", "request"),
         "can": can_do,
         "rules": rules,
-        "months_used": rules.months_used(list(pathway.periods.values_list("start", "end"))),
+        "months_used": rules.months_used([(p.start, p.end) for p in pathway.periods.all()]),
         "renewal_blocker": services.renewal_blocker(pathway),
         "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
