@@ -6,7 +6,7 @@ through the browser: the secretariat adds a point after the convocations and sen
 cancels the meeting (the confirmation offers to tell the members, ticked); the association withdraws a
 consent after its confirmation; « Revenir sans rien changer » changes nothing.
 
-Screenshots: test-artefacts/screenshots/confirm-NN-*.png.
+Screenshots: test-artefacts/screenshots/confirm-NN-*.png and statuts-NN-*.png.
 """
 
 from __future__ import annotations
@@ -30,15 +30,17 @@ pytestmark = pytest.mark.browser
 
 
 class Shots:
-    def __init__(self):
-        self.count = 0
+    """confirm-NN-name.png; `prefix` separates the two tests of this file (old files of a prefix removed)."""
+
+    def __init__(self, prefix: str = "confirm"):
+        self.count, self.prefix = 0, prefix
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SCREENSHOTS.glob("confirm-*.png"):
+        for old in SCREENSHOTS.glob(f"{prefix}-*.png"):
             old.unlink()
 
     def __call__(self, page: Page, name: str) -> None:
         self.count += 1
-        path = SCREENSHOTS / f"confirm-{self.count:02d}-{name}.png"
+        path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True, caret="initial")
 
 
@@ -112,3 +114,60 @@ def test_confirmations_and_notices(web, psp_world, meeting_world):  # noqa: F811
     asso.get_by_test_id("confirm-submit").click()
     expect_message(asso, "Consentement retiré.")
     assert person.consents.filter(withdrawn_on__isnull=False).count() == 1
+
+
+def test_checklist_names_and_expired_period(web, psp_world):
+    """The checklist lists the missing PSP consent with its link and never says « complète » before the
+    submission would pass; a name typed in the reasoned opinion is refused at entry; an authorised pathway
+    whose last period is over says « période échue »."""
+    from parcours.pathways import services as psp
+    from parcours.people.models import ConsentPurpose
+    from tests.conftest import complete_request, drive_to_decision
+    from tests.factories import PersonFactory
+
+    shoot = Shots("statuts")
+    worker = actor_named(psp_world.usernames["association"])
+    sec_actor = actor_named(psp_world.usernames["secretariat"])
+    signatory = actor_named(psp_world.usernames["signatory"])
+    person = PersonFactory(
+        organisation=psp_world.association, created_by=worker.user, first_name="Anaïs", last_name="Lefèvre"
+    )
+    pathway = psp.start_pathway(actor=worker, person=person)
+    complete_request(worker, pathway)
+    person.consents.filter(purpose=ConsentPurpose.PSP_REQUEST).update(withdrawn_on=timezone.localdate())
+
+    asso = web.new_page()
+    log_in(asso, psp_world.usernames["association"])
+    asso.goto(f"/parcours/{pathway.public_id}/#transmettre")
+    expect(asso.get_by_test_id("missing-now")).to_contain_text("Le consentement de la personne")
+    expect(asso.get_by_test_id("request-complete")).to_have_count(0)
+    shoot(asso, "liste-avant-transmission-consentement-manquant")
+
+    # A name typed in the reasoned opinion, without its accent: refused at entry, nothing saved.
+    asso.get_by_test_id("edit-request").click()
+    asso.get_by_label("Avis motivé de l'association").fill("ANAIS tient ses engagements depuis six mois.")
+    asso.get_by_test_id("submit").click()
+    expect(asso.locator(".fr-error-text, .fr-message--error").first).to_contain_text(
+        "Ce texte contient le nom, le prénom ou un alias de la personne"
+    )
+    check_page(asso)
+    shoot(asso, "avis-motive-nom-refuse")
+
+    # The link of the checklist leads to the consents of the person's file.
+    asso.goto(f"/parcours/{pathway.public_id}/#transmettre")
+    asso.get_by_test_id("missing-link").click()
+    expect(asso.locator("#consentements")).to_be_visible()
+
+    # Another person, authorised 200 days ago for one period that is now over.
+    other = PersonFactory(organisation=psp_world.association, created_by=worker.user)
+    old = psp.start_pathway(actor=worker, person=other)
+    actors = {"association_worker": worker, "secretariat": sec_actor, "signatory": signatory}
+    drive_to_decision(actors, old, day=timezone.localdate() - timedelta(days=200))
+    end = old.periods.get().end
+    assert end < timezone.localdate()
+    sec = web.new_page()
+    log_in(sec, psp_world.usernames["secretariat"])
+    sec.goto(f"/parcours/{old.public_id}/")
+    expect(sec.get_by_test_id("pathway-state")).to_have_text(f"Autorisé, période échue le {end:%d/%m/%Y}")
+    check_page(sec)
+    shoot(sec, "parcours-periode-echue")
