@@ -208,6 +208,26 @@ class EndForm(DsfrBaseForm):
     motive = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CloseRequestForm(DsfrBaseForm):
+    """Closing a request not yet authorised: the person withdraws or contact is lost."""
+
+    reason = forms.ChoiceField(
+        label="Motif",
+        choices=[
+            (EndReason.WITHDRAWN, "Retrait de la personne"),
+            (EndReason.CONTACT_LOST, "Perte de contact"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    day = forms.DateField(label="Date", widget=DATE_WIDGET, initial=timezone.localdate)
+    motive = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["outcome"] = ""
+        return cleaned
+
+
 class AfisGrantForm(DsfrBaseForm):
     granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
     start = forms.DateField(label="Début du versement", widget=DATE_WIDGET)

@@ -503,16 +503,28 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
     return request
 
 
+# Before the prefect's decision, a request is closed (and its pathway with it) only for these reasons: the
+# other end reasons (completed, ended by the prefect, not renewed) presuppose an authorised pathway.
+REQUEST_CLOSING_REASONS = ("withdrawn", "contact_lost")
+
+
 def check_end(pathway: Pathway, *, reason: str, day: date, outcome: str = "") -> None:
     """What makes ending a pathway impossible, checked before the confirmation is asked and again when done.
-    Only an authorised pathway ends: a request not yet authorised follows its instruction to the decision."""
+    Only an authorised pathway is « terminé »; before the decision, the request is only closed, when the
+    person withdraws or contact is lost (`REQUEST_CLOSING_REASONS`)."""
     from .models import EndReason
 
-    if pathway.state != PathwayState.ACTIVE:
+    if pathway.state == PathwayState.IN_INSTRUCTION:
+        if reason not in REQUEST_CLOSING_REASONS:
+            raise ValidationError(
+                "Seul un parcours autorisé peut être terminé : cette demande n'est pas encore autorisée. "
+                "Avant la décision, seuls le retrait de la personne ou la perte de contact "
+                "closent la demande."
+            )
+    elif pathway.state != PathwayState.ACTIVE:
         raise ValidationError(
             "Seul un parcours autorisé peut être terminé : celui-ci est « "
-            f"{pathway.get_state_display().lower()} ». Une demande pas encore autorisée ne se termine pas : "
-            "elle suit son instruction jusqu'à la décision."
+            f"{pathway.get_state_display().lower()} »."
         )
     if reason == EndReason.COMPLETED and not outcome:
         raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})

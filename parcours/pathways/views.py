@@ -25,6 +25,7 @@ from . import rules, services
 from .forms import (
     AfisGrantForm,
     AfisStopForm,
+    CloseRequestForm,
     DecisionForm,
     DocumentForm,
     EndForm,
@@ -129,6 +130,7 @@ def detail_context(actor, pathway, **forms):
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
         "reference_form": ReferenceForm(),
         "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
+        "close_form": CloseRequestForm(initial={"day": today}) if can_do["close_request"] else None,
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         ),
@@ -338,9 +340,31 @@ class EndView(PathwayActionView):
     form_class, form_name, anchor = EndForm, "end_form", "#fin"
     success_message = "Fin du parcours enregistrée."
 
+    def get_form(self):
+        # A request not yet authorised is closed (withdrawal, contact lost), with its own form.
+        if self.pathway.state == PathwayState.IN_INSTRUCTION:
+            self.form_name, self.success_message = (
+                "close_form",
+                "Demande close : le parcours n'a pas été engagé.",
+            )
+            return CloseRequestForm(self.request.POST)
+        return EndForm(self.request.POST)
+
     def confirmation(self, pathway, form):
         data = form.cleaned_data
         services.check_end(pathway, reason=data["reason"], day=data["day"], outcome=data["outcome"])
+        if pathway.state == PathwayState.IN_INSTRUCTION:
+            return Confirmation(
+                title="Clore la demande",
+                consequences=[
+                    f"La demande de {pathway.person.pseudonym} est close le {data['day']:%d/%m/%Y} "
+                    f"({EndReason(data['reason']).label.lower()}) : cela ne peut pas être défait ; "
+                    "il faudrait une nouvelle demande pour un nouveau parcours.",
+                    "Elle quitte l'instruction : le secrétariat ne la traite plus.",
+                ],
+                button="Oui, clore la demande",
+                back_url=self.page_url(pathway) + self.anchor,
+            )
         consequences = [
             f"Le parcours de {pathway.person.pseudonym} prend fin le {data['day']:%d/%m/%Y} "
             f"({EndReason(data['reason']).label.lower()}) : cela ne peut pas être défait ; il faudrait une "

@@ -93,16 +93,27 @@ def test_ending_is_not_offered_nor_accepted_before_authorisation(actors, pathway
 
     psp.submit_request(actor=asso, request=request)
     client = client_for(actors["secretariat"])
-    shown = page(client.get(reverse("pathways:detail", args=[pathway.public_id])))
+    detail = reverse("pathways:detail", args=[pathway.public_id])
+    shown = page(client.get(detail))
     assert "Terminer le parcours" not in shown
-    response = client.post(
-        reverse("pathways:end", args=[pathway.public_id]),
-        {"reason": "withdrawn", "day": timezone.localdate().isoformat(), "confirmation": "oui"},
-        follow=True,
-    )
-    assert "Seul un parcours autorisé peut être terminé" in page(response)
+    assert "Parcours achevé" not in shown  # the end reasons of an authorised pathway are not offered
+    assert "Clore la demande" in shown
+    url = reverse("pathways:end", args=[pathway.public_id])
+    today = timezone.localdate().isoformat()
+    # A forged « completed » end is refused in French; nothing changes.
+    response = client.post(url, {"reason": "completed", "day": today, "confirmation": "oui"}, follow=True)
+    assert "Sélectionnez un choix valide" in page(response)
     pathway.refresh_from_db()
     assert pathway.state == PathwayState.IN_INSTRUCTION
+    # The person withdraws: asked first, then the request is closed.
+    question = page(client.post(url, {"reason": "withdrawn", "day": today}))
+    assert "Oui, clore la demande" in question
+    pathway.refresh_from_db()
+    assert pathway.state == PathwayState.IN_INSTRUCTION
+    response = client.post(url, {"reason": "withdrawn", "day": today, "confirmation": "oui"}, follow=True)
+    assert "Demande close : le parcours n'a pas été engagé." in messages_of(response)
+    pathway.refresh_from_db()
+    assert pathway.state == PathwayState.ENDED
 
 
 def test_an_authorised_pathway_offers_the_end_with_its_confirmation(actors, active_pathway):
