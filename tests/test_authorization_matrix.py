@@ -93,7 +93,7 @@ EXPECTED: dict[str, Row] = {
         {"pk": w.person.public_id}, {"partner": w.cm_partner.public_id, "reason": "Suivi judiciaire"}),
                                                                         (403, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "people:consent_withdraw": Row(POST, lambda w: (
-        {"pk": w.consent_to_withdraw.public_id}, {"withdrawn_on": _date(w.today)}),
+        {"pk": w.consent_to_withdraw.public_id}, {"withdrawn_on": _date(w.today), "confirmation": "oui"}),
                                                                         (403, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "people:share_end": Row(POST, lambda w: ({"pk": w.share.public_id}, {}),
                                                                         (403, 403, 302, 302, 403, 403, 403, 403, 403), 302),
@@ -144,7 +144,7 @@ EXPECTED: dict[str, Row] = {
     "pathways:renewal": Row(POST, lambda w: ({"pk": w.active_pathway.public_id}, {}),
                                                                         (403, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "pathways:end": Row(POST, lambda w: (
-        {"pk": w.active_pathway.public_id}, {"reason": "withdrawn", "day": _date(w.today), "outcome": "", "motive": ""}),
+        {"pk": w.active_pathway.public_id}, {"reason": "withdrawn", "day": _date(w.today), "outcome": "", "motive": "", "confirmation": "oui"}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "pathways:afis_grant": Row(POST, lambda w: (
         {"pk": w.active_pathway.public_id},

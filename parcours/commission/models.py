@@ -146,6 +146,12 @@ class Meeting(BaseModel):
         "état", max_length=12, choices=MeetingState.choices, default=MeetingState.SCHEDULED
     )
     convened_at = models.DateTimeField("convocations envoyées le", null=True, blank=True)
+    # The agenda changed after the convocations (the secretariat is offered to send the corrected agenda),
+    # and when the convened members were last told (corrected agenda or cancellation).
+    agenda_changed_at = models.DateTimeField(
+        "ordre du jour modifié après convocation le", null=True, blank=True
+    )
+    members_notified_at = models.DateTimeField("membres convoqués prévenus le", null=True, blank=True)
     held_on = models.DateField("tenue le", null=True, blank=True)
     chaired_by = models.CharField("présidée par", max_length=200, blank=True)
     notes = models.TextField("observations", blank=True)
@@ -163,6 +169,15 @@ class Meeting(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.day:%d/%m/%Y}"
+
+    @property
+    def agenda_notice_pending(self) -> bool:
+        """The agenda changed after the convocations and the convened members have not been told since."""
+        return (
+            self.state == MeetingState.CONVENED
+            and self.agenda_changed_at is not None
+            and (self.members_notified_at is None or self.members_notified_at < self.agenda_changed_at)
+        )
 
     @property
     def day(self):

@@ -178,6 +178,14 @@ def _editable_agenda(meeting: Meeting) -> None:
         raise ValidationError("L'ordre du jour d'une séance tenue, close ou annulée ne peut plus changer.")
 
 
+def _agenda_changed(meeting: Meeting) -> None:
+    """After the convocations, a change of the agenda is dated: the meeting page then offers to send the
+    corrected agenda to the convened members (`notify_agenda_change`)."""
+    if meeting.state == MeetingState.CONVENED:
+        meeting.agenda_changed_at = timezone.now()
+        meeting.save(update_fields=["agenda_changed_at", "updated_at"])
+
+
 def _next_order(meeting: Meeting) -> int:
     return (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 1
 
@@ -211,6 +219,7 @@ def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> Age
         title=f"{kind_label} — {request.pathway.person.pseudonym}",
     )
     _recuse_presenting_association(item)
+    _agenda_changed(meeting)
     audit.record(actor, "update", meeting, detail="demande inscrite à l'ordre du jour")
     return item
 
@@ -244,6 +253,7 @@ def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaI
             mandate=mandate,
             defaults={"reason": "Association dont l'agrément est examiné", "automatic": True},
         )
+    _agenda_changed(meeting)
     audit.record(actor, "update", meeting, detail="demande d'agrément inscrite à l'ordre du jour")
     return item
 
@@ -262,6 +272,7 @@ def add_free_item(*, actor: Actor, meeting: Meeting, title: str, description: st
         description=description.strip(),
         order=_next_order(meeting),
     )
+    _agenda_changed(meeting)
     audit.record(actor, "update", meeting, detail="point libre inscrit à l'ordre du jour")
     return item
 
@@ -273,6 +284,7 @@ def remove_item(*, actor: Actor, item: AgendaItem) -> None:
     _editable_agenda(item.meeting)
     meeting = item.meeting
     item.delete()
+    _agenda_changed(meeting)
     audit.record(actor, "update", meeting, detail="point retiré de l'ordre du jour")
 
 
@@ -290,6 +302,7 @@ def move_item(*, actor: Actor, item: AgendaItem, up: bool) -> None:
             if each.order != position:
                 each.order = position
                 each.save(update_fields=["order", "updated_at"])
+        _agenda_changed(item.meeting)
 
 
 def _recuse_presenting_association(item: AgendaItem) -> None:
@@ -309,15 +322,8 @@ def _recuse_presenting_association(item: AgendaItem) -> None:
 # --- Convocations and answers ---
 
 
-@transaction.atomic
-def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Convocation]:
-    """Convene the titular members (or the substitute of a seat without titular) and freeze the agenda list.
-
-    Restricted meetings leave out the seats that do not sit on individual files. The e-mails are sent by
-    `notify_convocations` once the transaction commits.
-    """
-    _require(actor)
-    _same_departement(actor, meeting.departement_id)
+def check_convene(meeting: Meeting, *, urgent: bool = False) -> None:
+    """What makes convening impossible, checked before the confirmation is asked and again when done."""
     if meeting.state != MeetingState.SCHEDULED:
         raise ValidationError("Les convocations de cette séance ont déjà été envoyées.")
     if not meeting.items.exists():
@@ -328,6 +334,18 @@ def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Con
             f"La convocation doit parvenir {rules.CONVOCATION_NOTICE_DAYS} jours au moins avant la séance "
             "(sauf urgence, à cocher)."
         )
+
+
+@transaction.atomic
+def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Convocation]:
+    """Convene the titular members (or the substitute of a seat without titular) and freeze the agenda list.
+
+    Restricted meetings leave out the seats that do not sit on individual files. The e-mails are sent by
+    `notify_convocations` once the transaction commits.
+    """
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    check_convene(meeting, urgent=urgent)
     day = meeting.day
     convocations = []
     by_seat: dict[int, dict[str, Mandate]] = {}
@@ -534,17 +552,101 @@ def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive:
 
 
 @transaction.atomic
-def cancel_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
-    """Cancel a meeting that has not been held: its requests go back to the pool."""
+def cancel_meeting(*, actor: Actor, meeting: Meeting, notify: bool = False) -> Meeting:
+    """Cancel a meeting that has not been held: its requests go back to the pool. With `notify`, each
+    convened member receives an e-mail saying the meeting is cancelled (through the outbox)."""
     _require(actor)
     _same_departement(actor, meeting.departement_id)
     if meeting.state not in (MeetingState.SCHEDULED, MeetingState.CONVENED):
         raise ValidationError("Seule une séance qui n'a pas encore eu lieu peut être annulée.")
+    was_convened = meeting.state == MeetingState.CONVENED
     meeting.items.filter(kind__in=[AgendaItem.Kind.REQUEST, AgendaItem.Kind.AGREMENT]).delete()
     meeting.state = MeetingState.CANCELLED
-    meeting.save(update_fields=["state", "updated_at"])
-    audit.record(actor, "update", meeting, detail="séance annulée")
+    fields = ["state", "updated_at"]
+    sent = 0
+    if notify and was_convened:
+        sent = _notify_members(
+            meeting, key="annulation", subject="Annulation", body=_cancellation_body(meeting)
+        )
+        meeting.members_notified_at = timezone.now()
+        fields.append("members_notified_at")
+    meeting.save(update_fields=fields)
+    detail = "séance annulée" + (
+        f" ; {sent} membres convoqués prévenus par courriel" if notify and was_convened else ""
+    )
+    audit.record(actor, "update", meeting, detail=detail)
     return meeting
+
+
+def convened_members_count(meeting: Meeting) -> int:
+    return meeting.convocations.count()
+
+
+def _cancellation_body(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    return (
+        f"La {meeting.get_kind_display().lower()} de la commission départementale prévue le "
+        f"{local:%d/%m/%Y à %Hh%M} est annulée. La convocation que vous avez reçue n'a plus d'objet ; "
+        "une nouvelle séance vous sera annoncée par une nouvelle convocation.\n\n"
+    )
+
+
+def _notify_members(meeting: Meeting, *, key: str, subject: str, body: str, attachments=()) -> int:
+    """One e-mail per convened member who has an address; the key (notice, convocation) makes a resend of the
+    same notice a no-op. Returns the number of e-mails queued."""
+    local = timezone.localtime(meeting.starts_at)
+    sent = 0
+    for convocation in meeting.convocations.select_related("mandate__member"):
+        member = convocation.mandate.member
+        if not member.email:
+            continue
+        outbox.queue_email(
+            departement=meeting.departement,
+            idempotency_key=f"{key}:{convocation.public_id}",
+            to=member.email,
+            subject=f"{subject} — commission départementale du {local:%d/%m/%Y}",
+            body=f"Bonjour {member.get_full_name()},\n\n{body}Le secrétariat de la commission",
+            attachments=list(attachments),
+            related=convocation,
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def notify_agenda_change(*, actor: Actor, meeting: Meeting) -> int:
+    """Send the corrected agenda to the convened members: a new frozen convocation document (the corrected
+    agenda, pseudonymous codes only) replaces the first one and is attached to one e-mail per member."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.agenda_notice_pending:
+        raise ValidationError("L'ordre du jour n'a pas changé depuis les convocations : rien à envoyer.")
+    meeting.convocation_document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.CONVOCATION,
+        context=convocation_context(meeting),
+        title=f"Convocation (ordre du jour rectifié) — {meeting}",
+        related=meeting,
+        freeze=True,
+    )
+    body = (
+        "L'ordre du jour de la séance à laquelle vous êtes convoqué·e a changé. "
+        "La convocation avec l'ordre du "
+        "jour rectifié est jointe ; elle remplace la précédente. Les résumés des demandes sont dans votre "
+        "espace « Mes séances » de Parcours.\n\n"
+    )
+    sent = _notify_members(
+        meeting,
+        key=f"ordre-du-jour:{meeting.agenda_changed_at:%Y%m%d%H%M%S%f}",
+        subject="Ordre du jour rectifié",
+        body=body,
+        attachments=[meeting.convocation_document],
+    )
+    meeting.members_notified_at = timezone.now()
+    meeting.save(update_fields=["convocation_document", "members_notified_at", "updated_at"])
+    audit.record(actor, "update", meeting, detail=f"ordre du jour rectifié envoyé à {sent} membres convoqués")
+    return sent
 
 
 # --- Minutes ---

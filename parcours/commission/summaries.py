@@ -4,7 +4,9 @@ The summary is built from coded fields only: the person's identity and contact f
 date, nationality in clear, languages, phone, e-mail, address), the follow-up notes, the free-text details of
 the situation and the documents are never loaded from the database, so they cannot be rendered by mistake.
 Each query below names the columns it reads (`values(...)`): adding a column is a deliberate act, reviewed
-against the list above.
+against the list above. One exception, never rendered: the names and aliases are read by `_without_names` to
+take them out of the free texts (reasoned opinion, actions carried out, objectives) if the association typed
+them there; they are replaced by the pseudonymous code.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from parcours.people.models import (
     Resources,
     Sex,
 )
+from parcours.people.redaction import names_of, strip_names
 
 from .models import AgendaItem, Convocation
 
@@ -89,6 +92,13 @@ def applies_wall(convocation: Convocation) -> bool:
     return convocation.mandate.seat.is_enforcement
 
 
+def _without_names(pathway_id: int, pseudonym: str):
+    """A function that replaces the person's names (any case or accents) by the pseudonymous code."""
+    person = Person.objects.prefetch_related("aliases").get(pathways__pk=pathway_id)
+    names = names_of(person)
+    return lambda text: strip_names(text, names, pseudonym) if text else text
+
+
 def summary_for(item: AgendaItem, convocation: Convocation) -> dict:
     """What the member convened by `convocation` may read of the request on `item` (a request item)."""
     wall = applies_wall(convocation)
@@ -114,6 +124,7 @@ def summary_for(item: AgendaItem, convocation: Convocation) -> dict:
         objectives = objectives.exclude(domain__in=HEALTH_DOMAINS)
     rights = [r for r in request["rights_requested"] if not (wall and r in HEALTH_RIGHTS)]
     is_renewal = request["kind"] == RequestKind.RENEWAL
+    clean = _without_names(request["pathway_id"], person["pseudonym"])
 
     return {
         "pseudonym": person["pseudonym"],
@@ -126,14 +137,14 @@ def summary_for(item: AgendaItem, convocation: Convocation) -> dict:
         "objectives": [
             {
                 "domain": _label(PlanObjective.Domain, o["domain"]),
-                "objective": o["objective"],
+                "objective": clean(o["objective"]),
                 "target": o["target_date"],
             }
             for o in objectives.values("domain", "objective", "target_date")
         ],
         "rights": [_label(RightKind, r) for r in rights],
-        "association_opinion": WALL_OPINION_STATEMENT if wall else request["association_opinion"],
-        "actions_carried_out": None if wall or not is_renewal else request["actions_carried_out"],
+        "association_opinion": WALL_OPINION_STATEMENT if wall else clean(request["association_opinion"]),
+        "actions_carried_out": None if wall or not is_renewal else clean(request["actions_carried_out"]),
         "wall": wall,
         "wall_notice": WALL_NOTICE if wall else "",
     }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("seances/<uuid:pk>/convocations/", views.ConveneView.as_view(), name="convene"),
     path("seances/<uuid:pk>/presences/", views.AttendanceView.as_view(), name="attendance"),
     path("seances/<uuid:pk>/annulation/", views.CancelMeetingView.as_view(), name="meeting_cancel"),
+    path("seances/<uuid:pk>/ordre-du-jour-rectifie/", views.AgendaNoticeView.as_view(), name="agenda_notice"),
     path("seances/<uuid:pk>/proces-verbal/", views.MinutesDraftView.as_view(), name="minutes_draft"),
     path("seances/<uuid:pk>/cloture/", views.MeetingCloseView.as_view(), name="meeting_close"),
     path(

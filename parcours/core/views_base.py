@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -53,6 +55,52 @@ def apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+# --- Confirmation of an irreversible act ------------------------------------------------------------------
+
+CONFIRM_FIELD = "confirmation"
+CONFIRM_VALUE = "oui"
+
+
+@dataclass
+class Confirmation:
+    """What the confirmation page of an irreversible act says: its title, what will happen (one sentence a
+    line), the button that does it and the page to go back to without changing anything. `notify` offers a
+    checkbox (name, label) whose value reaches the action (checked by default)."""
+
+    title: str
+    consequences: list[str]
+    button: str
+    back_url: str
+    notify: tuple[str, str] | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+def is_confirmed(request) -> bool:
+    return request.POST.get(CONFIRM_FIELD) == CONFIRM_VALUE
+
+
+def confirmation_page(request, confirmation: Confirmation):
+    """The confirmation step of an irreversible act: the POST comes back as a page that says what will happen
+    and re-posts the same fields with `confirmation=oui`. Nothing has changed yet; works without
+    JavaScript."""
+    from django.shortcuts import render
+
+    hidden = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        and (not confirmation.notify or name != confirmation.notify[0])
+        for value in values
+    ]
+    response = render(
+        request,
+        "core/confirm_action.html",
+        {"confirmation": confirmation, "hidden": hidden, "action": request.path, "title": confirmation.title},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class ObjectActionView(ActorRequiredMixin, View):
     """A POST action on an object's page (a pathway, an application, a meeting...).
 
@@ -82,12 +130,21 @@ class ObjectActionView(ActorRequiredMixin, View):
     def get_form(self):
         return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
 
+    def confirmation(self, obj, form) -> Confirmation | None:
+        """An irreversible act returns what its confirmation page says; the act runs only once confirmed.
+        It may raise the service's ValidationError first, so that bad input is refused before the question."""
+        return None
+
     def post(self, request, pk, **kwargs):
         obj = self.get_object(pk, **kwargs)
         url = self.page_url(obj) + self.anchor
         form = self.get_form()
         if form is None or form.is_valid():
             try:
+                # An irreversible act checks what it can, then asks for confirmation before `perform`.
+                confirmation = None if is_confirmed(request) else self.confirmation(obj, form)
+                if confirmation is not None:
+                    return confirmation_page(request, confirmation)
                 message = self.perform(obj, form)
             except ValidationError as exc:
                 if form is None or not hasattr(exc, "error_dict"):

@@ -19,6 +19,18 @@ from .models import (
     RightStep,
 )
 
+# The reasoned opinion and the actions carried out are read by the commission's members under the person's
+# pseudonymous code: nothing that identifies the person may be typed there.
+OPINION_HELP = (
+    "Lu par les membres de la commission sous le code de la personne : n'écrivez ni son nom, ni son prénom, "
+    "ni ses alias, ni rien qui l'identifie (adresse, employeur, lieu précis, nom d'un proche) ; écrivez "
+    "« la personne »."
+)
+NAMES_IN_OPINION = (
+    "Ce texte contient le nom, le prénom ou un alias de la personne : remplacez-le par « la personne ». "
+    "Il est lu par les membres de la commission sous le code de la personne."
+)
+
 
 class RequestForm(DsfrModelForm):
     rights_requested = forms.MultipleChoiceField(
@@ -39,6 +51,10 @@ class RequestForm(DsfrModelForm):
             "commitment_date",
             "prostitution_stopped",
         ]
+        help_texts = {
+            "association_opinion": OPINION_HELP,
+            "actions_carried_out": OPINION_HELP,
+        }
         widgets = {
             "association_opinion": forms.Textarea(attrs={"rows": 4}),
             "actions_carried_out": forms.Textarea(attrs={"rows": 4}),
@@ -64,6 +80,20 @@ class RequestForm(DsfrModelForm):
         finally:
             for field in self.fields.values():
                 field.required = True
+
+    def _no_names(self, field):
+        from parcours.people.redaction import contains_names, names_of
+
+        value = self.cleaned_data.get(field, "")
+        if value and contains_names(value, names_of(self.instance.pathway.person)):
+            raise forms.ValidationError(NAMES_IN_OPINION)
+        return value
+
+    def clean_association_opinion(self):
+        return self._no_names("association_opinion")
+
+    def clean_actions_carried_out(self):
+        return self._no_names("actions_carried_out")
 
     def clean_commitment_date(self):
         value = self.cleaned_data["commitment_date"]
@@ -176,6 +206,26 @@ class EndForm(DsfrBaseForm):
     )
     day = forms.DateField(label="Date de fin", widget=DATE_WIDGET, initial=timezone.localdate)
     motive = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseRequestForm(DsfrBaseForm):
+    """Closing a request not yet authorised: the person withdraws or contact is lost."""
+
+    reason = forms.ChoiceField(
+        label="Motif",
+        choices=[
+            (EndReason.WITHDRAWN, "Retrait de la personne"),
+            (EndReason.CONTACT_LOST, "Perte de contact"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    day = forms.DateField(label="Date", widget=DATE_WIDGET, initial=timezone.localdate)
+    motive = forms.CharField(label="Observations", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["outcome"] = ""
+        return cleaned
 
 
 class AfisGrantForm(DsfrBaseForm):

@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from parcours.core.crypto import EncryptedTextField
@@ -83,6 +84,21 @@ class Pathway(BaseModel):
         """The latest period (uses the prefetched periods when present)."""
         periods = list(self.periods.all())
         return max(periods, key=lambda p: p.number) if periods else None
+
+    @property
+    def period_expired(self) -> bool:
+        """Authorised, but the last period has ended (no renewal authorised in time): the pathway is not « en
+        cours » any more although it has not been ended."""
+        last = self.last_period
+        return self.state == PathwayState.ACTIVE and last is not None and last.end < timezone.localdate()
+
+    @property
+    def status_label(self) -> str:
+        """The state as a user should read it: « Autorisé, période échue le … » once the last period is
+        over."""
+        if self.period_expired:
+            return f"Autorisé, période échue le {self.last_period.end:%d/%m/%Y}"
+        return self.get_state_display()
 
     @transition(field=state, source=PathwayState.IN_INSTRUCTION, target=PathwayState.ACTIVE)
     def authorise(self):

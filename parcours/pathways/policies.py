@@ -19,8 +19,10 @@ def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[s
         "opinion": can(actor, "requests.opinion") and state in (RequestState.READY, RequestState.POSTPONED),
         "decide": can(actor, "requests.decide") and state == RequestState.REVIEWED,
         "renew": own and can(actor, "requests.edit") and renewal_blocker(pathway) is None,
-        "end": can(actor, "pathways.end")
-        and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
+        # Only an authorised pathway is ended (services.end_pathway refuses the others).
+        "end": can(actor, "pathways.end") and pathway.state == PathwayState.ACTIVE,
+        # Before the decision: the request is closed (withdrawal, contact lost); nothing is « terminé ».
+        "close_request": can(actor, "pathways.end") and pathway.state == PathwayState.IN_INSTRUCTION,
         "rights": can(actor, "rights.edit")
         and (own or actor.is_secretariat)
         and pathway.state == PathwayState.ACTIVE,

@@ -193,9 +193,42 @@ def remove_document(*, actor: Actor, document: RequestDocument) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def missing_for_submission(request: Request) -> list[str]:
-    """What the association must still provide before sending the request (French, one line each)."""
+class Missing(str):
+    """One line of the submission checklist; `url` is the page where the missing element is recorded."""
+
+    url = ""
+
+    def __new__(cls, text: str, url: str = ""):
+        line = super().__new__(cls, text)
+        line.url = url
+        return line
+
+
+def missing_for_submission(request: Request, today: date | None = None) -> list[str]:
+    """Everything that makes `submit_request` refuse the request (French, one line each): the association's
+    agrément, the person's consent, the documents and the fields. The page's checklist and the submission
+    use this one function, so « La demande est complète » never shows while the submission is refused."""
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    pathway = request.pathway
     missing: list[str] = []
+    if not has_valid_agrement(pathway.association, today):
+        missing.append(
+            Missing(
+                "Votre association ne détient pas d'agrément valide à ce jour : "
+                "elle ne peut pas transmettre de demande de parcours de sortie "
+                "(art. L. 121-9 et R. 121-12-2 CASF)."
+            )
+        )
+    if not has_active_consent(pathway.person, ConsentPurpose.PSP_REQUEST):
+        missing.append(
+            Missing(
+                "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli "
+                "(ou a été retiré).",
+                reverse("people:detail", args=[pathway.person.public_id]) + "#consentements",
+            )
+        )
     required = (
         REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
     )
@@ -222,19 +255,9 @@ def submit_request(*, actor: Actor, request: Request, today: date | None = None)
     _require(actor, "requests.submit")
     _own_association(actor, request.pathway)
     today = today or timezone.localdate()
-    if not has_valid_agrement(actor.organisation, today):
-        raise ValidationError(
-            "Votre association ne détient pas d'agrément valide à ce jour : elle ne peut pas transmettre de "
-            "demande de parcours de sortie (art. L. 121-9 et R. 121-12-2 CASF)."
-        )
-    if not has_active_consent(request.pathway.person, ConsentPurpose.PSP_REQUEST):
-        raise ValidationError(
-            "Le consentement de la personne à la demande de parcours de sortie n'est pas recueilli "
-            "(ou a été retiré)."
-        )
-    missing = missing_for_submission(request)
+    missing = missing_for_submission(request, today)
     if missing:
-        raise ValidationError(missing)
+        raise ValidationError([str(line) for line in missing])
     resubmission = request.state == RequestState.INCOMPLETE
     _transition(
         actor,
@@ -480,6 +503,38 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
     return request
 
 
+# Before the prefect's decision, a request is closed (and its pathway with it) only for these reasons: the
+# other end reasons (completed, ended by the prefect, not renewed) presuppose an authorised pathway.
+REQUEST_CLOSING_REASONS = ("withdrawn", "contact_lost")
+
+
+def check_end(pathway: Pathway, *, reason: str, day: date, outcome: str = "") -> None:
+    """What makes ending a pathway impossible, checked before the confirmation is asked and again when done.
+    Only an authorised pathway is « terminé »; before the decision, the request is only closed, when the
+    person withdraws or contact is lost (`REQUEST_CLOSING_REASONS`)."""
+    from .models import EndReason
+
+    if pathway.state == PathwayState.IN_INSTRUCTION:
+        if reason not in REQUEST_CLOSING_REASONS:
+            raise ValidationError(
+                "Seul un parcours autorisé peut être terminé : cette demande n'est pas encore autorisée. "
+                "Avant la décision, seuls le retrait de la personne ou la perte de contact "
+                "closent la demande."
+            )
+    elif pathway.state != PathwayState.ACTIVE:
+        raise ValidationError(
+            "Seul un parcours autorisé peut être terminé : celui-ci est « "
+            f"{pathway.get_state_display().lower()} »."
+        )
+    if reason == EndReason.COMPLETED and not outcome:
+        raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})
+    first = pathway.periods.order_by("start").first()
+    if first and day < first.start:
+        raise ValidationError({"day": "La fin ne peut pas précéder le début du parcours."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
+
+
 @transaction.atomic
 def end_pathway(
     *, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = ""
@@ -487,15 +542,9 @@ def end_pathway(
     _require(actor, "pathways.end")
     from .models import EndReason
 
-    if reason == EndReason.COMPLETED and not outcome:
-        raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})
+    check_end(pathway, reason=reason, day=day, outcome=outcome)
     if reason != EndReason.COMPLETED:
         outcome = ""
-    first = pathway.periods.order_by("start").first()
-    if first and day < first.start:
-        raise ValidationError({"day": "La fin ne peut pas précéder le début du parcours."})
-    if day > timezone.localdate():
-        raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
     for request in pathway.requests.open():
         _transition(
             actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request

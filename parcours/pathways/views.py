@@ -2,6 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
     ActorRequiredMixin,
+    Confirmation,
     ObjectActionView,
     altered_file_response,
     paginate,
@@ -23,6 +25,7 @@ from . import rules, services
 from .forms import (
     AfisGrantForm,
     AfisStopForm,
+    CloseRequestForm,
     DecisionForm,
     DocumentForm,
     EndForm,
@@ -34,7 +37,7 @@ from .forms import (
     ReturnIncompleteForm,
     RightStepForm,
 )
-from .models import Afis, PathwayState, RequestDocument, RequestState
+from .models import Afis, EndReason, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import (
     get_pathway_or_404,
@@ -92,6 +95,7 @@ class StartPathwayView(ActorRequiredMixin, View):
 
 
 def detail_context(actor, pathway, **forms):
+    prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
     request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at").first()
     today = timezone.localdate()
     can_do = abilities(actor, pathway, request_obj)
@@ -105,7 +109,7 @@ def detail_context(actor, pathway, **forms):
         "events": pathway.events.select_related("user", "organisation", "request"),
         "can": can_do,
         "rules": rules,
-        "months_used": rules.months_used(list(pathway.periods.values_list("start", "end"))),
+        "months_used": rules.months_used([(p.start, p.end) for p in pathway.periods.all()]),
         "renewal_blocker": services.renewal_blocker(pathway),
         "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
@@ -126,6 +130,7 @@ def detail_context(actor, pathway, **forms):
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
         "reference_form": ReferenceForm(),
         "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
+        "close_form": CloseRequestForm(initial={"day": today}) if can_do["close_request"] else None,
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         ),
@@ -334,6 +339,49 @@ class EndView(PathwayActionView):
     permission = "pathways.end"
     form_class, form_name, anchor = EndForm, "end_form", "#fin"
     success_message = "Fin du parcours enregistrée."
+
+    def get_form(self):
+        # A request not yet authorised is closed (withdrawal, contact lost), with its own form.
+        if self.pathway.state == PathwayState.IN_INSTRUCTION:
+            self.form_name, self.success_message = (
+                "close_form",
+                "Demande close : le parcours n'a pas été engagé.",
+            )
+            return CloseRequestForm(self.request.POST)
+        return EndForm(self.request.POST)
+
+    def confirmation(self, pathway, form):
+        data = form.cleaned_data
+        services.check_end(pathway, reason=data["reason"], day=data["day"], outcome=data["outcome"])
+        if pathway.state == PathwayState.IN_INSTRUCTION:
+            return Confirmation(
+                title="Clore la demande",
+                consequences=[
+                    f"La demande de {pathway.person.pseudonym} est close le {data['day']:%d/%m/%Y} "
+                    f"({EndReason(data['reason']).label.lower()}) : cela ne peut pas être défait ; "
+                    "il faudrait une nouvelle demande pour un nouveau parcours.",
+                    "Elle quitte l'instruction : le secrétariat ne la traite plus.",
+                ],
+                button="Oui, clore la demande",
+                back_url=self.page_url(pathway) + self.anchor,
+            )
+        consequences = [
+            f"Le parcours de {pathway.person.pseudonym} prend fin le {data['day']:%d/%m/%Y} "
+            f"({EndReason(data['reason']).label.lower()}) : cela ne peut pas être défait ; il faudrait une "
+            "nouvelle demande pour un nouveau parcours.",
+            "La période d'autorisation en cours s'arrête à cette date ; "
+            "les périodes suivantes sont annulées.",
+        ]
+        if getattr(pathway, "afis", None) is not None:
+            consequences.append("L'AFIS cesse d'être versée à la même date.")
+        if pathway.requests.open().exists():
+            consequences.append("La demande en cours (renouvellement) est close.")
+        return Confirmation(
+            title="Terminer le parcours",
+            consequences=consequences,
+            button="Oui, terminer le parcours",
+            back_url=self.page_url(pathway) + self.anchor,
+        )
 
     def perform(self, pathway, form):
         data = form.cleaned_data

@@ -167,14 +167,19 @@ def record_consent(
     return consent
 
 
-@transaction.atomic
-def withdraw_consent(*, actor: Actor, consent: Consent, withdrawn_on: date) -> Consent:
-    """Withdraw a consent: no further sharing for that purpose; what was already shared is flagged."""
-    _require_association(actor, consent.person)
+def check_withdrawal(consent: Consent, withdrawn_on: date) -> None:
+    """What makes a withdrawal impossible, checked before the confirmation is asked and again when done."""
     if consent.withdrawn_on is not None:
         raise ValidationError("Ce consentement a déjà été retiré.")
     if withdrawn_on < consent.given_on:
         raise ValidationError({"withdrawn_on": "Le retrait ne peut pas précéder le recueil du consentement."})
+
+
+@transaction.atomic
+def withdraw_consent(*, actor: Actor, consent: Consent, withdrawn_on: date) -> Consent:
+    """Withdraw a consent: no further sharing for that purpose; what was already shared is flagged."""
+    _require_association(actor, consent.person)
+    check_withdrawal(consent, withdrawn_on)
     consent.withdrawn_on = withdrawn_on
     consent.withdrawn_by = actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by", "updated_at"])

@@ -8,7 +8,14 @@ from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
 from parcours.core.policies import can
-from parcours.core.views_base import ActorRequiredMixin, paginate, sort_param
+from parcours.core.views_base import (
+    ActorRequiredMixin,
+    Confirmation,
+    confirmation_page,
+    is_confirmed,
+    paginate,
+    sort_param,
+)
 from parcours.pathways.models import Pathway
 
 from . import merge, services
@@ -298,6 +305,34 @@ class ShareAddView(PersonActionView):
         )
 
 
+def withdrawal_confirmation(consent, withdrawn_on, back_url) -> Confirmation:
+    """What withdrawing a consent does, said before it is done."""
+    shares = consent.shares.active().count()
+    consequences = [
+        f"Le consentement « {consent.get_purpose_display()} » recueilli le {consent.given_on:%d/%m/%Y} "
+        f"est retiré à compter du {withdrawn_on:%d/%m/%Y} : cela ne peut pas être défait ; "
+        "un nouveau consentement devra être "
+        "recueilli et enregistré si la personne le donne à nouveau.",
+    ]
+    if consent.purpose == ConsentPurpose.PSP_REQUEST:
+        consequences.append(
+            "Sans ce consentement, une demande de parcours de sortie ne peut plus être transmise "
+            "au secrétariat."
+        )
+    if shares:
+        consequences.append(
+            f"{shares} partage(s) en cours avec {consent.partner} prend(nent) fin "
+            "et sont signalé(s) au secrétariat, "
+            "qui demandera au partenaire d'effacer ce qu'il a reçu."
+        )
+    return Confirmation(
+        title="Retirer ce consentement",
+        consequences=consequences,
+        button="Oui, retirer le consentement",
+        back_url=back_url,
+    )
+
+
 class ConsentWithdrawView(ActorRequiredMixin, View):
     permission = "people.consent"
 
@@ -305,6 +340,16 @@ class ConsentWithdrawView(ActorRequiredMixin, View):
         consent = get_object_or_404(Consent.objects.select_related("person"), public_id=pk)
         person = get_person_or_404(self.actor, consent.person.public_id, detail="retrait de consentement")
         form = WithdrawConsentForm(request.POST)
+        back = reverse("people:detail", args=[person.public_id]) + "#consentements"
+        if form.is_valid() and not is_confirmed(request):
+            try:
+                services.check_withdrawal(consent, form.cleaned_data["withdrawn_on"])
+            except ValidationError:
+                pass  # refused below by the service, with the same message
+            else:
+                return confirmation_page(
+                    request, withdrawal_confirmation(consent, form.cleaned_data["withdrawn_on"], back)
+                )
         if form.is_valid():
             try:
                 services.withdraw_consent(

@@ -308,6 +308,11 @@ def test_psp_happy_path(web, psp_world, screenshot):
     choose(end, "Parcours achevé")
     end.get_by_label("Situation à la sortie").select_option(label="Emploi")
     end.get_by_test_id("end-pathway").click()
+    # Ending cannot be undone: the page says what will happen; nothing is recorded before the answer.
+    expect(sec.get_by_test_id("confirm-consequences")).to_contain_text("L'AFIS cesse d'être versée")
+    check_page(sec)
+    screenshot(sec, "secretariat-confirmer-fin-du-parcours")
+    sec.get_by_test_id("confirm-submit").click()
     expect(sec.get_by_test_id("pathway-state")).to_have_text("Terminé")
     expect(sec.locator(".fr-callout").filter(has_text="Parcours terminé le")).to_contain_text(
         f"Parcours terminé le {fr_date(today)} : parcours achevé (emploi)."

@@ -201,6 +201,11 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
 
     # Convocations: the four seats sit on individual files.
     form_of(sec, "convene").get_by_test_id("convene").click()
+    # Convening cannot be undone: the page says what will happen before anything is sent.
+    expect(sec.get_by_test_id("confirm-consequences")).to_contain_text("reçoit un courriel de convocation")
+    check_page(sec)
+    shoot(sec, "secretariat-confirmer-convocation")
+    sec.get_by_test_id("confirm-submit").click()
     expect_message(sec, "4 membres convoqués.")
     expect(sec.get_by_test_id("meeting-state")).to_have_text("Convocations envoyées")
     convocations = sec.get_by_test_id("convocations")
@@ -312,6 +317,10 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     sign.get_by_label("Signataire").fill(SIGNER)
     shoot(signatory, "signataire-decision-a-signer")
     sign.get_by_test_id("sign-decision").click()
+    expect(signatory.get_by_test_id("confirm-consequences")).to_contain_text("cela ne peut pas être défait")
+    check_page(signatory)
+    shoot(signatory, "signataire-confirmer-signature")
+    signatory.get_by_test_id("confirm-submit").click()
     number = f"{today.year}-0001"
     expect_message(signatory, f"Décision n° {number} signée ; les notifications sont prêtes.")
     expect(signatory.get_by_role("heading", level=1)).to_have_text(f"Décision n° {number} — autorisation")

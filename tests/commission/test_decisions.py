@@ -229,9 +229,14 @@ def test_signing_over_http(actors, held):
         reverse("commission:decision_sign", args=[decision.public_id]), {"day": "2026-02-31"}
     )
     assert "Saisissez une date valide." in response.content.decode()
+    data = {"day": timezone.localdate().isoformat(), "signer": "Pour le préfet, le secrétaire général"}
+    question = signatory.post(reverse("commission:decision_sign", args=[decision.public_id]), data)
+    assert "Oui, signer la décision" in question.content.decode()
+    decision.refresh_from_db()
+    assert decision.state != decision.State.SIGNED  # asked, not signed
     response = signatory.post(
         reverse("commission:decision_sign", args=[decision.public_id]),
-        {"day": timezone.localdate().isoformat(), "signer": "Pour le préfet, le secrétaire général"},
+        {**data, "confirmation": "oui"},
         follow=True,
     )
     decision.refresh_from_db()

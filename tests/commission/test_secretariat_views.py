@@ -85,7 +85,13 @@ def test_a_whole_meeting_over_http(sec, actors, commission, pathway):
     sec.post(reverse("commission:item_add_request", args=[meeting.public_id]), {"request": request.public_id})
     sec.post(reverse("commission:item_add_free", args=[meeting.public_id]), {"title": "Bilan des maraudes"})
     assert list(meeting.items.values_list("kind", flat=True)) == ["request", "free"]
-    response = sec.post(reverse("commission:convene", args=[meeting.public_id]), {}, follow=True)
+    # Convening asks first, saying what will happen; nothing is sent before the answer.
+    question = text(sec.post(reverse("commission:convene", args=[meeting.public_id]), {}))
+    assert "Ce qui va se passer" in question and "reçoit un courriel de convocation" in question
+    assert not meeting.convocations.exists()
+    response = sec.post(
+        reverse("commission:convene", args=[meeting.public_id]), {"confirmation": "oui"}, follow=True
+    )
     assert "4 membres convoqués." in messages(response)
     # The association that presents the case is recused on it.
     assert "Association qui accompagne la personne" in text(response)
@@ -176,7 +182,7 @@ def test_no_opinion_without_quorum_over_http(sec, actors, commission, pathway):
     )
     meeting = Meeting.objects.get()
     sec.post(reverse("commission:item_add_request", args=[meeting.public_id]), {"request": request.public_id})
-    sec.post(reverse("commission:convene", args=[meeting.public_id]), {})
+    sec.post(reverse("commission:convene", args=[meeting.public_id]), {"confirmation": "oui"})
     item = meeting.items.get()
     with time_machine.travel(meeting.starts_at + timedelta(hours=1)):
         sec = client_for(actors["secretariat"])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from parcours.commission import services as cs
 from tests.approvals.helpers import awaiting_opinion
 from tests.commission import matrix_world as cw
 from tests.matrix_rows.base import AM, GET, POST, Row, S, _none
@@ -23,6 +24,13 @@ def _meeting(builder, data=None, item=False):
         return kwargs, (data(w, meeting, it) if callable(data) else data)
 
     return build
+
+
+def _agenda_changed(w):
+    """A convened meeting whose agenda changed afterwards: the corrected agenda waits to be sent."""
+    meeting, item = cw.convened_meeting(w)
+    cs.add_free_item(actor=w.actors[S], meeting=meeting, title="Point ajouté")
+    return meeting, item
 
 
 # fmt: off
@@ -61,12 +69,14 @@ ROWS: dict[str, Row] = {
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:opinion": Row(POST, _meeting(cw.held_meeting, {"opinion": "favourable", "motive": "Projet solide"}, item=True),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
-    "commission:convene": Row(POST, _meeting(cw.scheduled_meeting, {}),
+    "commission:convene": Row(POST, _meeting(cw.scheduled_meeting, {"confirmation": "oui"}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:attendance": Row(POST, _meeting(
         cw.meeting_of_today, lambda w, m, i: {"present": [c.public_id for c in m.convocations.all()]}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
-    "commission:meeting_cancel": Row(POST, _meeting(cw.scheduled_meeting, {}),
+    "commission:meeting_cancel": Row(POST, _meeting(cw.scheduled_meeting, {"confirmation": "oui"}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:agenda_notice": Row(POST, _meeting(_agenda_changed, {}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:minutes_draft": Row(POST, _meeting(cw.reviewed_item, {}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
@@ -78,7 +88,7 @@ ROWS: dict[str, Row] = {
     "commission:decision_detail": Row(GET, lambda w: ({"pk": cw.drafted_decision(w).public_id}, None),
                                                                         (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:decision_sign": Row(POST, lambda w: (
-        {"pk": cw.drafted_decision(w).public_id}, {"day": _D.format(w.today), "signer": "Le préfet"}),
+        {"pk": cw.drafted_decision(w).public_id}, {"day": _D.format(w.today), "signer": "Le préfet", "confirmation": "oui"}),
                                                                         (403, 302, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:decision_pdf": Row(GET, lambda w: ({"pk": cw.drafted_decision(w).public_id}, None),
                                                                         (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),

@@ -506,7 +506,15 @@ def test_ending_abandons_the_open_requests_and_frees_the_person(actors, active_p
     assert new.state == PathwayState.IN_INSTRUCTION
 
 
-def test_a_pathway_in_instruction_can_be_ended(actors, pathway):
+def test_a_pathway_not_yet_authorised_cannot_be_ended_only_closed(actors, pathway):
+    for reason in (EndReason.COMPLETED, EndReason.ENDED_BY_PREFECT, EndReason.NOT_RENEWED):
+        with pytest.raises(ValidationError, match="Seul un parcours autorisé peut être terminé"):
+            psp.end_pathway(
+                actor=actors["secretariat"], pathway=pathway, reason=reason, day=today(), outcome="employment"
+            )
+    pathway.refresh_from_db()
+    assert pathway.state == PathwayState.IN_INSTRUCTION
+    # The person withdraws before the decision: the request is closed.
     psp.end_pathway(actor=actors["secretariat"], pathway=pathway, reason=EndReason.WITHDRAWN, day=today())
     pathway.refresh_from_db()
     assert pathway.state == PathwayState.ENDED

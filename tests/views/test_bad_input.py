@@ -280,7 +280,7 @@ def test_consent_withdrawal_refuses_bad_dates(clients, w):
         "Le retrait ne peut pas précéder le recueil du consentement.",
     )
     post_refused(client, url, {"withdrawn_on": ""}, "Ce champ est obligatoire.")
-    client.post(url, {"withdrawn_on": days(0)})
+    client.post(url, {"withdrawn_on": days(0), "confirmation": "oui"})
     post_refused(client, url, {"withdrawn_on": days(0)}, "Ce consentement a déjà été retiré.")
 
 
@@ -777,7 +777,7 @@ def test_end_of_an_ended_pathway_is_refused(clients, w):
         clients["secretariat"],
         reverse("pathways:end", args=[w.active_pathway.public_id]),
         {"reason": "withdrawn", "day": days(0), "outcome": "", "motive": ""},
-        "Action impossible",
+        "Seul un parcours autorisé peut être terminé",
     )
 
 

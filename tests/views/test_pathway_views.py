@@ -229,15 +229,11 @@ def test_pathway_workflow_over_http(clients, person):
     assert pathway.requests.filter(kind=RequestKind.RENEWAL, state=RequestState.DRAFT).exists()
 
     # The secretariat ends the pathway.
+    end = {"reason": "withdrawn", "day": today.isoformat(), "outcome": "", "motive": "Départ de la personne"}
+    question = text(sec.post(reverse("pathways:end", args=[pathway.public_id]), end))
+    assert "Oui, terminer le parcours" in question and "ne peut pas être défait" in question
     response = sec.post(
-        reverse("pathways:end", args=[pathway.public_id]),
-        {
-            "reason": "withdrawn",
-            "day": today.isoformat(),
-            "outcome": "",
-            "motive": "Départ de la personne",
-        },
-        follow=True,
+        reverse("pathways:end", args=[pathway.public_id]), {**end, "confirmation": "oui"}, follow=True
     )
     page = text(response)
     assert "Fin du parcours enregistrée." in page

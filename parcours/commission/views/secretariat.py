@@ -15,9 +15,12 @@ from parcours.core import audit
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import (
     ActorRequiredMixin,
+    Confirmation,
     ObjectActionView,
     altered_file_response,
     apply_errors,
+    confirmation_page,
+    is_confirmed,
     paginate,
     pdf_response,
 )
@@ -420,11 +423,33 @@ class MoveItemView(MeetingActionView):
         services.move_item(actor=self.actor, item=self.item, up=self.request.POST.get("sens") != "bas")
 
 
+def _meeting_label(meeting) -> str:
+    return f"{meeting.get_kind_display().lower()} du {meeting.day:%d/%m/%Y}"
+
+
 class ConveneView(MeetingActionView):
     form_name, anchor = "convene_form", "#convocations"
 
     def get_form(self):
         return ConveneForm(self.request.POST)
+
+    def confirmation(self, meeting, form):
+        urgent = form.cleaned_data["urgent"]
+        services.check_convene(meeting, urgent=urgent)
+        return Confirmation(
+            title=f"Convoquer les membres à la {_meeting_label(meeting)}",
+            consequences=[
+                "Chaque titulaire (ou le suppléant d'un siège sans titulaire) reçoit "
+                "un courriel de convocation "
+                "avec l'ordre du jour en PDF ; ces courriels ne peuvent pas être rappelés.",
+                f"L'ordre du jour compte {meeting.items.count()} point(s) ; s'il change ensuite, il faudra "
+                "envoyer l'ordre du jour rectifié aux membres convoqués.",
+                "La convocation (PDF) est figée et la séance passe à « Convocations envoyées ».",
+            ]
+            + (["Vous avez coché l'urgence : le délai de convocation ne s'applique pas."] if urgent else []),
+            button="Oui, convoquer les membres",
+            back_url=self.page_url(meeting) + self.anchor,
+        )
 
     def perform(self, meeting, form):
         convocations = services.convene(
@@ -484,8 +509,52 @@ class OpinionView(MeetingActionView):
 class CancelMeetingView(MeetingActionView):
     success_message = "Séance annulée : ses demandes reviennent parmi celles à inscrire."
 
+    def confirmation(self, meeting, form):
+        if meeting.state not in (MeetingState.SCHEDULED, MeetingState.CONVENED):
+            raise ValidationError("Seule une séance qui n'a pas encore eu lieu peut être annulée.")
+        cases = meeting.items.exclude(kind=AgendaItem.Kind.FREE).count()
+        convened = meeting.convocations.count()
+        consequences = [
+            "La séance passe à « Annulée » : cela ne peut pas être défait ; "
+            "il faudra programmer une nouvelle "
+            "séance.",
+            f"{cases} demande(s) inscrite(s) quitte(nt) l'ordre du jour "
+            "et revien(nen)t parmi celles à inscrire."
+            if cases
+            else "Aucune demande n'est inscrite à son ordre du jour.",
+        ]
+        notify = None
+        if convened:
+            consequences.append(f"{convened} membre(s) ont été convoqué(s) à cette séance.")
+            notify = (
+                "prevenir",
+                f"Prévenir par courriel les {convened} membre(s) convoqué(s) de l'annulation",
+            )
+        return Confirmation(
+            title=f"Annuler la {_meeting_label(meeting)}",
+            consequences=consequences,
+            button="Oui, annuler la séance",
+            back_url=self.page_url(meeting),
+            notify=notify,
+        )
+
     def perform(self, meeting, form):
-        services.cancel_meeting(actor=self.actor, meeting=self.meeting)
+        notify = self.request.POST.get("prevenir") == "on"
+        services.cancel_meeting(actor=self.actor, meeting=self.meeting, notify=notify)
+        if notify and meeting.convocations.exists():
+            return (
+                "Séance annulée : ses demandes reviennent parmi celles à inscrire ; "
+                "les membres convoqués sont prévenus par courriel."
+            )
+        return None
+
+
+class AgendaNoticeView(MeetingActionView):
+    anchor = "#ordre-du-jour"
+
+    def perform(self, meeting, form):
+        sent = services.notify_agenda_change(actor=self.actor, meeting=self.meeting)
+        return f"Ordre du jour rectifié envoyé à {sent} membre(s) convoqué(s)."
 
 
 # --- Minutes ---
@@ -560,12 +629,33 @@ class DecisionDetailView(ActorRequiredMixin, TemplateView):
         return decision_page_context(self.actor, decision)
 
 
+def sign_confirmation(decision, data) -> Confirmation:
+    """What signing does, said before it is done (the signature path itself is unchanged)."""
+    day = data["day"]
+    return Confirmation(
+        title="Signer la décision",
+        consequences=[
+            f"La décision ({decision.get_outcome_display().lower()}) est signée le {day:%d/%m/%Y} par "
+            f"« {data['signer'].strip() or 'Le préfet'} » "
+            f"et reçoit le numéro suivant du registre {day.year} : "
+            "cela ne peut pas être défait.",
+            "Le document est figé (il ne peut plus être modifié) et le dossier de la personne enregistre la "
+            "décision.",
+            "Les courriers de notification sont préparés pour la personne et l'association.",
+        ],
+        button="Oui, signer la décision",
+        back_url=reverse("commission:decision_detail", args=[decision.public_id]),
+    )
+
+
 class DecisionSignView(ActorRequiredMixin, View):
     permission = "commission.sign"
 
     def post(self, request, pk):
         decision = get_decision_or_404(self.actor, pk)
         form = SignForm(request.POST)
+        if form.is_valid() and not is_confirmed(request) and decision.state != PrefectDecision.State.SIGNED:
+            return confirmation_page(request, sign_confirmation(decision, form.cleaned_data))
         if form.is_valid():
             try:
                 decision = services.sign_decision(actor=self.actor, decision=decision, **form.cleaned_data)
