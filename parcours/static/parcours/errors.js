@@ -82,6 +82,10 @@
     if (message) {
       placeMessage(message);
       show(message);
+      // The browser's own scroll to the fragment comes later and would leave the message out of view.
+      window.addEventListener("load", function () {
+        show(message);
+      });
     }
   }
 
