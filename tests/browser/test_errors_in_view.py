@@ -94,3 +94,18 @@ def test_full_page_form_summary_is_focused(web, screenshot, actors, person):
     expect(page).to_have_title(re.compile(r"^Erreur : "))
     expect(summary.get_by_role("link").first).to_have_attribute("href", "#id_person_last_name")
     screenshot(page, "erreur-fiche-personne")
+
+
+def test_note_form_of_the_person_page_comes_back_in_its_block(web, screenshot, actors, person):
+    page = web.new_page()
+    log_in(page, actors["association_worker"].user.username)
+    page.goto(f"/personnes/{person.public_id}/")
+    notes = page.locator("section#notes")
+    notes.get_by_role("button", name="Ajouter la note").click()
+    summary = page.locator("section#notes [data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(page).to_have_title(re.compile(r"^Erreur : "))
+    expect(summary.locator('a[href="#id_note_text"]')).to_have_count(1)
+    screenshot(page, "erreur-note-de-suivi")
+    assert person.notes.count() == 0
