@@ -54,8 +54,12 @@ def _forms_in(context) -> list:
 
 
 def page_has_errors(context) -> bool:
-    """True when the page shows a refusal: a bound form with errors, or an error message."""
+    """True when the page shows a refusal: a bound form with errors, a page's own list of `errors` (a
+    document's body, a structure's keys file), or an error message."""
     if any(form.errors for form in _forms_in(context)):
+        return True
+    own = context.get("errors")
+    if own and isinstance(own, (list, tuple)):
         return True
     request = context.get("request")
     storage = getattr(request, "_messages", None)
