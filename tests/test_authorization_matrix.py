@@ -53,7 +53,8 @@ pytestmark = pytest.mark.django_db
 # fmt: off
 #                                                                         S    SG   AW   AM   CM   PA   IM   NA   AD    anon
 EXPECTED: dict[str, Row] = {
-    "home": Row(GET, _none,                                             (200, 200, 200, 200, 200, 200, 200, 200, 200), 302),
+    # « / »: the board; the national analyst lands on its statistics page (302 there).
+    "home": Row(GET, _none,                                             (200, 200, 200, 200, 200, 200, 200, 302, 200), 302),
     "login": Row(GET, _none,                                            (302, 302, 302, 302, 302, 302, 302, 302, 302), 200),
     "logout": Row(POST, _none,                                          (302, 302, 302, 302, 302, 302, 302, 302, 302), 302),
     "choose_membership": Row(GET, _none,                                (200, 200, 200, 200, 200, 200, 200, 200, 200), 302),

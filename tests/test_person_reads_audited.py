@@ -112,6 +112,11 @@ NOT_PERSON_DATA = {
     "second_factor_verify": "compte de l'agent : double authentification",
     "proconnect_start": "connexion ProConnect",
     "proconnect_callback": "connexion ProConnect",
+    "core:accessibility": "page publique du pied de page",
+    "core:legal": "page publique du pied de page",
+    "core:privacy": "page publique du pied de page",
+    "core:cookies": "page publique du pied de page",
+    "core:national_stats": "statistiques nationales : agrégats sous secret statistique, jamais une personne",
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
 }

@@ -16,6 +16,7 @@ def test_active_pathway_fixture_opens_a_six_month_period(active_pathway):
 
 
 def test_board_renders_for_every_role(clients):
+    """Every role lands on a page of its own from « / »: its board, or (national analyst) its statistics."""
     for role, client in clients.items():
-        response = client.get("/")
+        response = client.get("/", follow=True)
         assert response.status_code == 200, role

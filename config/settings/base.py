@@ -215,6 +215,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Messages (« Objectif ajouté », a refusal) are kept in the session, not in a cookie of their own (Django's
+# default stores them in a signed, readable cookie): the session and CSRF cookies are the only ones
+# (core/frame/cookies.html, « Gestion des cookies »).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -250,6 +254,25 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS", default=[])
 PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY", default="")
 PARCOURS_KEY_DIR = Path(env("PARCOURS_KEY_DIR", default=str(VAR_DIR / "keys")))
+
+# The service's details shown on the login page and the footer's pages (docs/environnement.md): who to ask for
+# help (the login page, the accessibility statement), who runs this instance and who hosts it (mentions
+# légales, données personnelles). Plain French text.
+PARCOURS_HELP_CONTACT = env(
+    "PARCOURS_HELP_CONTACT",
+    default="le secrétariat de la commission de votre département (direction départementale aux droits des "
+    "femmes et à l'égalité, préfecture)",
+)
+PARCOURS_OPERATOR = env(
+    "PARCOURS_OPERATOR",
+    default="la préfecture du département, pour la commission départementale de lutte contre la "
+    "prostitution, le proxénétisme et la traite des êtres humains",
+)
+PARCOURS_HOSTING = env(
+    "PARCOURS_HOSTING",
+    default="les serveurs de l'exploitant ; l'adresse de l'hébergeur est communiquée sur demande au "
+    "secrétariat de la commission",
+)
 
 # Board horizon: periods ending and permits expiring within this many days appear on "À traiter".
 # Absolute address of the application, for links in e-mails (diagnostic invitations).

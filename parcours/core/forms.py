@@ -21,6 +21,13 @@ class DsfrBaseForm(CleanTextMixin, _DsfrBaseForm):
         kwargs.setdefault("auto_id", "id_" + re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_%s")
         super().__init__(*args, **kwargs)
 
+    @property
+    def error_summary_id(self) -> str:
+        """The id of the form's error summary (includes/error_summary.html): a form posts to its action
+        followed by this fragment, so that the page that comes back with errors opens at the summary."""
+        name = self.add_prefix("erreurs")
+        return self.auto_id % name if self.auto_id and "%s" in str(self.auto_id) else f"id_{name}"
+
 
 class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
     """A ModelForm rendered with the DSFR field templates."""

@@ -49,6 +49,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # Secretariat's own tools.
     "alerts.acknowledge": frozenset({S}),
     "audit.view": frozenset({S}),
+    # National statistics under statistical secrecy (its landing page until they exist), never a person.
+    "stats.national": frozenset({NA}),
     # Administration: users and organisations, never a person's file.
     "admin.manage": frozenset({AD}),
     # Held grants (a role that sees people, requested by an administrator): the secretariat confirms them,

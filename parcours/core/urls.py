@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, views, views_frame
 
 app_name = "core"
 urlpatterns = [
@@ -49,5 +49,27 @@ urlpatterns = [
         name="account_setup",
     ),
     path("audit/", views.AuditListView.as_view(), name="audit"),
+    # The footer's pages (public) and the national analyst's landing page (views_frame).
+    path(
+        "accessibilite/",
+        views_frame.FramePage.as_view(template_name="core/frame/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        "mentions-legales/",
+        views_frame.FramePage.as_view(template_name="core/frame/legal.html"),
+        name="legal",
+    ),
+    path(
+        "donnees-personnelles/",
+        views_frame.FramePage.as_view(template_name="core/frame/privacy.html"),
+        name="privacy",
+    ),
+    path(
+        "gestion-des-cookies/",
+        views_frame.FramePage.as_view(template_name="core/frame/cookies.html"),
+        name="cookies",
+    ),
+    path("statistiques-nationales/", views_frame.NationalStatsView.as_view(), name="national_stats"),
     path("alertes/<uuid:pk>/traitee/", views.AlertAcknowledgeView.as_view(), name="alert_ack"),
 ]

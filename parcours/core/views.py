@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -34,7 +35,9 @@ class LoginView(auth_views.LoginView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(proconnect=proconnect.enabled(), **kwargs)
+        return super().get_context_data(
+            proconnect=proconnect.enabled(), help_contact=settings.PARCOURS_HELP_CONTACT, **kwargs
+        )
 
 
 class LogoutView(auth_views.LogoutView):

@@ -105,8 +105,10 @@ class ObjectActionView(ActorRequiredMixin, View):
     """A POST action on an object's page (a pathway, an application, a meeting...).
 
     Success: a message and a redirect to the page (at `anchor`). A refusal about a field: the page comes back
-    with the error next to the field. Any other refusal (the object's state forbids it): a message and the
-    redirect. Subclasses say how to find the object, where its page is and how to render it; `perform`
+    with the form's error summary in the form's own block, focused, and the error next to the field
+    (docs/saisies.md). Any other refusal (the object's state forbids it): an error message and the redirect to
+    `anchor`, where parcours/errors.js moves the message into the block, in view, and focuses it.
+    Subclasses say how to find the object, where its page is and how to render it; `perform`
     calls the service and may return the success message.
     """
 
@@ -148,6 +150,8 @@ class ObjectActionView(ActorRequiredMixin, View):
                 message = self.perform(obj, form)
             except ValidationError as exc:
                 if form is None or not hasattr(exc, "error_dict"):
+                    # The object's state forbids the act (the form may not even be shown any more): a
+                    # message, which parcours/errors.js moves into the block at `anchor`, in view.
                     messages.error(request, " ".join(exc.messages))
                     return redirect(url)
                 apply_errors(form, exc)

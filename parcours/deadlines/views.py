@@ -1,6 +1,8 @@
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from parcours.core.policies import can
 from parcours.core.views_base import ActorRequiredMixin
 
 from .selectors import board_for
@@ -9,6 +11,12 @@ from .selectors import board_for
 class BoardView(ActorRequiredMixin, TemplateView):
     permission = "board.view"
     template_name = "deadlines/board.html"
+
+    def get(self, request, *args, **kwargs):
+        # A role with no case to follow lands on its own page: the national analyst on its statistics.
+        if can(self.actor, "stats.national"):
+            return redirect("core:national_stats")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         sections = board_for(self.actor, timezone.localdate())

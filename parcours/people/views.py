@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
@@ -11,6 +11,7 @@ from parcours.core.policies import can
 from parcours.core.views_base import (
     ActorRequiredMixin,
     Confirmation,
+    apply_errors,
     confirmation_page,
     is_confirmed,
     paginate,
@@ -216,9 +217,11 @@ class PersonEditView(ActorRequiredMixin, FormView):
 
 
 class PersonActionView(ActorRequiredMixin, View):
-    """Base for the small POST forms of the person page; errors come back as messages, nothing changes."""
+    """Base for the small POST forms of the person page. A refusal brings the page back with the form's error
+    summary in the form's own block (docs/saisies.md); nothing changes."""
 
     form_class = None
+    form_name = ""
     success_message = ""
 
     def get_form(self, person):
@@ -231,16 +234,20 @@ class PersonActionView(ActorRequiredMixin, View):
             try:
                 self.perform(person, form)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                if not hasattr(exc, "error_dict"):  # a state refusal: parcours/errors.js brings it into view
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect(reverse("people:detail", args=[pk]) + self.anchor)
+                apply_errors(form, exc)
             else:
                 messages.success(request, self.success_message)
-        else:
-            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            messages.error(request, f"Rien n'a été enregistré : {errors}")
-        return redirect(reverse("people:detail", args=[pk]) + self.anchor)
+                return redirect(reverse("people:detail", args=[pk]) + self.anchor)
+        page = PersonDetailView(request=request, kwargs={"pk": pk})
+        page.actor = self.actor
+        return render(request, page.template_name, {**page.get_context_data(), self.form_name: form})
 
 
 class NoteAddView(PersonActionView):
+    form_name = "note_form"
     permission = "people.notes"
     form_class = NoteForm
     success_message = "Note de suivi ajoutée."
@@ -257,6 +264,7 @@ class NoteAddView(PersonActionView):
 
 
 class AliasAddView(PersonActionView):
+    form_name = "alias_form"
     permission = "people.edit"
     form_class = AliasForm
     success_message = "Alias ajouté."
@@ -269,6 +277,7 @@ class AliasAddView(PersonActionView):
 
 
 class ConsentAddView(PersonActionView):
+    form_name = "consent_form"
     permission = "people.consent"
     success_message = "Consentement enregistré."
     anchor = "#consentements"
@@ -289,6 +298,7 @@ class ConsentAddView(PersonActionView):
 
 
 class ShareAddView(PersonActionView):
+    form_name = "share_form"
     permission = "people.share"
     success_message = "Dossier partagé."
     anchor = "#consentements"

@@ -80,8 +80,14 @@ def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server,
     lycee.get_by_label("dont mineur·es").fill("3")
     lycee.get_by_label("Femmes").fill("5")
     lycee.get_by_test_id("survey-submit").click()
-    expect(lycee.get_by_test_id("form-errors")).to_be_visible()
-    expect(lycee.get_by_text("la somme (5) dépasse le nombre total (4)")).to_be_visible()
+    expect(lycee.get_by_test_id("form-errors")).to_be_focused()
+    # In the summary (a link to the field) and under the field itself.
+    expect(
+        lycee.get_by_test_id("form-errors").get_by_role("link", name=re.compile("la somme \\(5\\)"))
+    ).to_be_visible()
+    expect(
+        lycee.locator(".fr-error-text").filter(has_text="la somme (5) dépasse le nombre total (4)")
+    ).to_be_visible()
     shoot(lycee, "03-reponse-erreur")
     lycee.get_by_label("Femmes").fill("4")
     lycee.get_by_test_id("survey-submit").click()

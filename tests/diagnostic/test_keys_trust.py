@@ -159,7 +159,13 @@ def test_the_key_page_scripts_carry_the_integrity_of_their_files():
     parsed = scripts_of(response)
     ours = [s for s in parsed.scripts if "/static/parcours/" in s.get("src", "")]
     names = [s["src"].split("/static/", 1)[1] for s in ours]
-    assert names == ["parcours/phrase.js", "parcours/linkage.js", "parcours/diagnostic_list.js"]
+    # The page's own scripts, then base.html's (errors in view, docs/saisies.md): each with its integrity.
+    assert names == [
+        "parcours/phrase.js",
+        "parcours/linkage.js",
+        "parcours/diagnostic_list.js",
+        "parcours/errors.js",
+    ]
     for script, name in zip(ours, names, strict=True):
         assert script["integrity"] == sha384(STATIC / name), name
         # Data a script fetches (linkage.js's table: data-translit, data-translit-integrity) is checked too.

@@ -1,4 +1,5 @@
 from django import template
+from django.contrib import messages
 from django.utils.html import format_html
 
 register = template.Library()
@@ -34,3 +35,61 @@ def sort_header(context, key, label):
 def field_group(form, name):
     """`{{ form|field_group:"name" }}`: the DSFR field group of one field of `form`."""
     return form[name].as_field_group()
+
+
+# --- Errors in view (docs/saisies.md, « Erreurs de saisie ») -----------------------------------------------
+
+
+def _forms_in(context) -> list:
+    """The bound forms of a template context (every level), once each."""
+    from django.forms import BaseForm
+
+    found, seen = [], set()
+    for layer in context.dicts:
+        for value in layer.values() if isinstance(layer, dict) else []:
+            if isinstance(value, BaseForm) and value.is_bound and id(value) not in seen:
+                seen.add(id(value))
+                found.append(value)
+    return found
+
+
+def page_has_errors(context) -> bool:
+    """True when the page shows a refusal: a bound form with errors, a page's own list of `errors` (a
+    document's body, a structure's keys file), or an error message."""
+    if any(form.errors for form in _forms_in(context)):
+        return True
+    own = context.get("errors")
+    if own and isinstance(own, (list, tuple)):
+        return True
+    request = context.get("request")
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        # Reading the storage twice in one request gives the same messages (the page still shows them).
+        return any(message.level >= messages.ERROR for message in storage)
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context) -> str:
+    """« Erreur : » before the page title when the page comes back with a refusal (RGAA 8.6)."""
+    return "Erreur : " if page_has_errors(context) else ""
+
+
+@register.simple_tag
+def error_links(form) -> list[tuple[str, str, str]]:
+    """(href, label, message) for each error of `form`, in the order of its fields: the summary's links.
+    A radio or checkbox group links to its first choice (the group has no element of its own id)."""
+    items = []
+    for message in form.non_field_errors():
+        items.append(("", "", message))
+    for name, field in form.fields.items():
+        if name not in form.errors or field.widget.is_hidden:
+            continue
+        bound = form[name]
+        target = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+        for message in form.errors[name]:
+            items.append((f"#{target}" if target else "", str(field.label or name), message))
+    for name in form.errors:  # errors on hidden or unknown fields: listed without a link
+        if name != "__all__" and (name not in form.fields or form.fields[name].widget.is_hidden):
+            items.extend(("", "", message) for message in form.errors[name])
+    return items
