@@ -17,6 +17,7 @@ from parcours.core.models import Alert
 from parcours.core.roles import Role
 from parcours.core.selectors import memberships_to_decide
 from parcours.pathways.models import (
+    EndReport,
     PathwayState,
     Request,
     RequestKind,
@@ -191,6 +192,24 @@ def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
     ]
 
 
+def _end_reports(actor: Actor) -> list[BoardItem]:
+    qs = (
+        EndReport.objects.filter(pathway__in=pathways_visible_to(actor), state=EndReport.State.PENDING)
+        .select_related("pathway__person", "pathway__association")
+        .order_by("created_at")
+    )
+    return [
+        BoardItem(
+            label=f"{r.get_reason_display()} au {r.day:%d/%m/%Y} ({r.pathway.association})",
+            url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#fin",
+            due=timezone.localdate(r.created_at),
+            due_label="signalée le",
+            person=r.pathway.person,
+        )
+        for r in qs[:200]
+    ]
+
+
 def _grants_to_decide(actor: Actor) -> BoardSection:
     """Held grants of a role that sees people, for the one who confirms them (never its own request)."""
     return BoardSection(
@@ -250,6 +269,12 @@ def _own_sections(actor: Actor, today: date) -> list[BoardSection]:
                 verb="Lire l'alerte, agir, puis la marquer comme traitée",
             ),
             _grants_to_decide(actor),
+            BoardSection(
+                "end_reports",
+                "Fins de parcours signalées par les associations",
+                _end_reports(actor),
+                verb="Vérifier puis confirmer ou refuser la fin signalée",
+            ),
             BoardSection(
                 "to_check",
                 "Demandes à vérifier (complétude)",

@@ -21,6 +21,11 @@ def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[s
         "renew": own and can(actor, "requests.edit") and renewal_blocker(pathway) is None,
         "end": can(actor, "pathways.end")
         and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
+        "report_end": own
+        and can(actor, "pathways.report_end")
+        and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
+        "confirm_end": can(actor, "pathways.confirm_end")
+        and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
         "rights": can(actor, "rights.edit")
         and (own or actor.is_secretariat)
         and pathway.state == PathwayState.ACTIVE,

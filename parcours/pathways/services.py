@@ -25,6 +25,8 @@ from .models import (
     Afis,
     Decision,
     DocumentKind,
+    EndReason,
+    EndReport,
     Opinion,
     Pathway,
     PathwayEvent,
@@ -513,6 +515,97 @@ def end_pathway(
     )
     _close_periods_and_rights(actor, pathway, day)
     return pathway
+
+
+@transaction.atomic
+def report_end(
+    *, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = ""
+) -> EndReport:
+    """The association reports the end of one of its pathways: a board item for the secretariat, which
+    confirms or refuses it. Nothing ends until then."""
+    _require(actor, "pathways.report_end")
+    _own_association(actor, pathway)
+    if pathway.state not in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE):
+        raise ValidationError("Ce parcours est déjà clos.")
+    if pathway.end_reports.filter(state=EndReport.State.PENDING).exists():
+        raise ValidationError(
+            "Une fin de parcours est déjà signalée et attend la confirmation du secrétariat."
+        )
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "Choisissez le motif de fin."})
+    if reason == EndReason.ENDED_BY_PREFECT:
+        raise ValidationError(
+            {"reason": "Une fin décidée par le préfet n'est pas signalée par l'association."}
+        )
+    if reason == EndReason.COMPLETED and not outcome:
+        raise ValidationError({"outcome": "Indiquez la situation de la personne à la sortie du parcours."})
+    if reason != EndReason.COMPLETED:
+        outcome = ""
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de fin ne peut pas être dans le futur."})
+    first = pathway.periods.order_by("start").first()
+    if first and day < first.start:
+        raise ValidationError({"day": "La fin ne peut pas précéder le début du parcours."})
+    report = EndReport.objects.create(
+        pathway=pathway, reason=reason, outcome=outcome, day=day, motive=motive, reported_by=actor.user
+    )
+    _log(
+        actor,
+        pathway,
+        "end_reported",
+        f"Fin du parcours signalée par l'association : {EndReason(reason).label.lower()} "
+        f"au {day:%d/%m/%Y}, à confirmer par le secrétariat",
+        motive=motive,
+    )
+    return report
+
+
+def _pending_report(pathway: Pathway, report_id) -> EndReport:
+    report = pathway.end_reports.select_for_update().filter(public_id=report_id).first()
+    if report is None or report.state != EndReport.State.PENDING:
+        raise ValidationError("Ce signalement n'attend plus de confirmation.")
+    return report
+
+
+@transaction.atomic
+def confirm_end_report(*, actor: Actor, pathway: Pathway, report_id) -> Pathway:
+    """The secretariat confirms the reported end: the pathway ends with the reported facts."""
+    _require(actor, "pathways.confirm_end")
+    report = _pending_report(pathway, report_id)
+    end_pathway(
+        actor=actor,
+        pathway=pathway,
+        reason=report.reason,
+        day=report.day,
+        outcome=report.outcome,
+        motive=report.motive,
+    )
+    report.state, report.decided_by, report.decided_at = EndReport.State.CONFIRMED, actor.user, timezone.now()
+    report.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    _log(
+        actor, pathway, "end_report_confirmed", "Fin signalée par l'association confirmée par le secrétariat"
+    )
+    return pathway
+
+
+@transaction.atomic
+def refuse_end_report(*, actor: Actor, pathway: Pathway, report_id, motive: str) -> EndReport:
+    """The secretariat refuses the reported end, saying why; the pathway goes on."""
+    _require(actor, "pathways.confirm_end")
+    if not motive.strip():
+        raise ValidationError({"motive": "Indiquez le motif du refus : l'association le lira."})
+    report = _pending_report(pathway, report_id)
+    report.state, report.decided_by, report.decided_at = EndReport.State.REFUSED, actor.user, timezone.now()
+    report.refusal_motive = motive.strip()
+    report.save(update_fields=["state", "decided_by", "decided_at", "refusal_motive", "updated_at"])
+    _log(
+        actor,
+        pathway,
+        "end_report_refused",
+        "Fin signalée par l'association refusée par le secrétariat",
+        motive=motive.strip(),
+    )
+    return report
 
 
 def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None:

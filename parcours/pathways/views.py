@@ -26,6 +26,8 @@ from .forms import (
     DecisionForm,
     DocumentForm,
     EndForm,
+    EndReportForm,
+    EndReportRefuseForm,
     ObjectiveForm,
     OpinionForm,
     PermitForm,
@@ -110,7 +112,10 @@ def detail_context(actor, pathway, **forms):
         "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
         "right_steps": pathway.right_steps.all(),
+        "end_reports": list(pathway.end_reports.select_related("reported_by", "decided_by")),
     }
+    pending_end = next((r for r in context["end_reports"] if r.state == "pending"), None)
+    context["pending_end"] = pending_end
     if request_obj is not None:
         context["objectives"] = request_obj.objectives.all()
         context["documents"] = request_obj.documents.select_related("uploaded_by")
@@ -125,7 +130,11 @@ def detail_context(actor, pathway, **forms):
         "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
         "reference_form": ReferenceForm(),
-        "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
+        "end_form": EndForm(initial={"day": today}) if can_do["end"] and pending_end is None else None,
+        "end_report_form": EndReportForm(initial={"day": today})
+        if can_do["report_end"] and pending_end is None
+        else None,
+        "end_refuse_form": EndReportRefuseForm() if pending_end and can_do["confirm_end"] else None,
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         ),
@@ -344,6 +353,38 @@ class EndView(PathwayActionView):
             day=data["day"],
             outcome=data["outcome"],
             motive=data["motive"],
+        )
+
+
+class EndReportView(PathwayActionView):
+    permission = "pathways.report_end"
+    form_class, form_name, anchor = EndReportForm, "end_report_form", "#fin"
+    success_message = "Fin du parcours signalée : le secrétariat la confirmera."
+
+    def perform(self, pathway, form):
+        services.report_end(actor=self.actor, pathway=pathway, **form.cleaned_data)
+
+
+class EndReportConfirmView(PathwayActionView):
+    permission = "pathways.confirm_end"
+    anchor = "#fin"
+    success_message = "Fin du parcours confirmée et enregistrée."
+
+    def perform(self, pathway, form):
+        services.confirm_end_report(actor=self.actor, pathway=pathway, report_id=self.kwargs["report"])
+
+
+class EndReportRefuseView(PathwayActionView):
+    permission = "pathways.confirm_end"
+    form_class, form_name, anchor = EndReportRefuseForm, "end_refuse_form", "#fin"
+    success_message = "Fin signalée refusée : l'association lit votre motif sur le parcours."
+
+    def perform(self, pathway, form):
+        services.refuse_end_report(
+            actor=self.actor,
+            pathway=pathway,
+            report_id=self.kwargs["report"],
+            motive=form.cleaned_data["motive"],
         )
 
 
