@@ -166,6 +166,16 @@ class Request(BaseModel):
         "la personne atteste sur l'honneur avoir cessé l'activité prostitutionnelle", default=False
     )
 
+    # The association's agrément, attached from the register (approvals) rather than uploaded again: the one
+    # in force when the request was started, then when it was sent.
+    agrement = models.ForeignKey(
+        "approvals.Agrement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="agrément de l'association (registre)",
+    )
     submitted_on = models.DateField("transmise le", null=True, blank=True)
     missing_items = models.JSONField("pièces ou informations manquantes", default=list, blank=True)
     # Free text about the person's file (it may name the person): encrypted.

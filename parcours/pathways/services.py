@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from parcours.approvals.models import has_valid_agrement
+from parcours.approvals.models import Agrement, has_valid_agrement
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.policies import can
@@ -113,6 +113,12 @@ def _own_association(actor: Actor, pathway: Pathway) -> None:
 # --- Association: building the request ---
 
 
+def agrement_in_force(organisation, day: date | None = None):
+    """The association's agrément in force on `day` (today by default) from the register, or None."""
+    day = day or timezone.localdate()
+    return Agrement.objects.filter(organisation=organisation).valid_on(day).order_by("-valid_from").first()
+
+
 @transaction.atomic
 def start_pathway(*, actor: Actor, person: Person) -> Pathway:
     _require(actor, "requests.edit")
@@ -123,7 +129,9 @@ def start_pathway(*, actor: Actor, person: Person) -> Pathway:
     pathway = Pathway.objects.create(
         departement=person.departement, person=person, association=actor.organisation, created_by=actor.user
     )
-    request = Request.objects.create(pathway=pathway, kind=RequestKind.INITIAL)
+    request = Request.objects.create(
+        pathway=pathway, kind=RequestKind.INITIAL, agrement=agrement_in_force(actor.organisation)
+    )
     _log(actor, pathway, "start", "Demande d'engagement commencée", request=request, to_state=request.state)
     return pathway
 
@@ -148,6 +156,18 @@ def add_objective(*, actor: Actor, request: Request, objective: PlanObjective) -
     objective.request = request
     objective.save()
     audit.record(actor, "update", request, detail="objectif ajouté")
+    return objective
+
+
+@transaction.atomic
+def update_objective(*, actor: Actor, objective: PlanObjective) -> PlanObjective:
+    """Save an objective edited by the association (e.g. one carried over from the previous plan)."""
+    _require(actor, "requests.edit")
+    _own_association(actor, objective.request.pathway)
+    if not objective.request.is_editable:
+        raise ValidationError("La demande a été transmise : elle ne peut plus être modifiée.")
+    objective.save()
+    audit.record(actor, "update", objective.request, detail="objectif modifié")
     return objective
 
 
@@ -202,6 +222,8 @@ def missing_for_submission(request: Request) -> list[str]:
         REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
     )
     present = set(request.documents.values_list("kind", flat=True))
+    if request.agrement_id or agrement_in_force(request.pathway.association):
+        present.add(DocumentKind.AGREMENT)  # attached from the register: nothing to upload
     labels = dict(DocumentKind.choices)
     missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
     if not request.objectives.exists():
@@ -238,6 +260,8 @@ def submit_request(*, actor: Actor, request: Request, today: date | None = None)
     if missing:
         raise ValidationError(missing)
     resubmission = request.state == RequestState.INCOMPLETE
+    # The agrément in force on the day the request is sent, from the register.
+    request.agrement = agrement_in_force(actor.organisation, today)
     _transition(
         actor,
         request,
@@ -471,6 +495,20 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
         kind=RequestKind.RENEWAL,
         rights_requested=previous.rights_requested if previous else [],
     )
+    if previous is not None:
+        # No retyping: the renewal starts from the previous plan's objectives, which the association then
+        # edits (a target date already past is left blank, to be set again).
+        today = timezone.localdate()
+        PlanObjective.objects.bulk_create(
+            PlanObjective(
+                request=request,
+                domain=o.domain,
+                objective=o.objective,
+                actions=o.actions,
+                target_date=o.target_date if o.target_date and o.target_date >= today else None,
+            )
+            for o in previous.objectives.all()
+        )
     _log(
         actor,
         pathway,

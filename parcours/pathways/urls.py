@@ -12,6 +12,11 @@ urlpatterns = [
     path("<uuid:pk>/demande/", views.RequestEditView.as_view(), name="request_edit"),
     path("<uuid:pk>/objectifs/", views.ObjectiveAddView.as_view(), name="objective_add"),
     path(
+        "<uuid:pk>/objectifs/<uuid:objective>/modifier/",
+        views.ObjectiveEditView.as_view(),
+        name="objective_edit",
+    ),
+    path(
         "<uuid:pk>/objectifs/<uuid:objective>/retirer/",
         views.ObjectiveRemoveView.as_view(),
         name="objective_remove",

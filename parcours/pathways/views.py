@@ -36,7 +36,7 @@ from .forms import (
     ReturnIncompleteForm,
     RightStepForm,
 )
-from .models import Afis, PathwayState, RequestDocument, RequestState
+from .models import Afis, DocumentKind, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import (
     get_pathway_or_404,
@@ -93,6 +93,10 @@ class StartPathwayView(ActorRequiredMixin, View):
         return redirect("pathways:detail", pk=pathway.public_id)
 
 
+def objective_prefix(objective) -> str:
+    return f"objectif-{objective.public_id.hex[:8]}"
+
+
 def detail_context(actor, pathway, **forms):
     request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at").first()
     today = timezone.localdate()
@@ -118,7 +122,16 @@ def detail_context(actor, pathway, **forms):
     context["pending_end"] = pending_end
     if request_obj is not None:
         context["objectives"] = request_obj.objectives.all()
-        context["documents"] = request_obj.documents.select_related("uploaded_by")
+        if can_do["edit_request"]:
+            context["objective_edit_forms"] = [
+                (o, ObjectiveForm(instance=o, prefix=objective_prefix(o))) for o in context["objectives"]
+            ]
+        # Sorted in the order of the checklist (identity, situation, agrément...), the latest first in a kind.
+        order = {kind: i for i, kind in enumerate(DocumentKind.values)}
+        context["documents"] = sorted(
+            request_obj.documents.select_related("uploaded_by").order_by("-created_at"),
+            key=lambda d: order.get(d.kind, len(order)),
+        )
         if request_obj.is_editable:
             context["missing_now"] = services.missing_for_submission(request_obj)
         if can_do["decide"]:
@@ -200,6 +213,31 @@ class ObjectiveRemoveView(PathwayActionView):
         if objective is None:
             raise Http404
         services.remove_objective(actor=self.actor, objective=objective)
+
+
+class ObjectiveEditView(PathwayActionView):
+    """Edit one objective of the plan in place (its own small form on the dossier page)."""
+
+    permission = "requests.edit"
+    anchor = "#plan"
+    success_message = "Objectif modifié."
+
+    def get_form(self):
+        objective = self.current_request().objectives.filter(public_id=self.kwargs["objective"]).first()
+        if objective is None:
+            raise Http404
+        return ObjectiveForm(self.request.POST, instance=objective, prefix=objective_prefix(objective))
+
+    def perform(self, pathway, form):
+        services.update_objective(actor=self.actor, objective=form.save(commit=False))
+
+    def render_page(self, pathway, form):
+        context = detail_context(self.actor, pathway)
+        context["objective_edit_forms"] = [
+            (o, form if o.pk == form.instance.pk else f) for o, f in context["objective_edit_forms"]
+        ]
+        context["focus_form"] = form.prefix
+        return render(self.request, "pathways/pathway_detail.html", context)
 
 
 class DocumentAddView(PathwayActionView):
