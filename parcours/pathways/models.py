@@ -168,9 +168,10 @@ class Request(BaseModel):
 
     # The association's agrément, attached from the register (approvals) rather than uploaded again: the one
     # in force when the request was started, then when it was sent.
+    # (A register entry deleted as a correction detaches it: the checklist then asks for the agrément again.)
     agrement = models.ForeignKey(
         "approvals.Agrement",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

@@ -494,6 +494,7 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
         pathway=pathway,
         kind=RequestKind.RENEWAL,
         rights_requested=previous.rights_requested if previous else [],
+        agrement=agrement_in_force(pathway.association),
     )
     if previous is not None:
         # No retyping: the renewal starts from the previous plan's objectives, which the association then

@@ -12,6 +12,7 @@ Screenshots: test-artefacts/screenshots/board-NN-*.png.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,4 +100,46 @@ def test_the_letter_leaves_the_board_once_handed_over(web, actors, signed):
         f"Courrier remis le {today:%d/%m/%Y} : recours possible jusqu'au {deadline:%d/%m/%Y}"
     )
     shoot(page, "pathway-notification-date")
+    assert not web.console_errors
+
+
+def test_a_reported_end_reaches_the_secretariat_who_confirms_it(web, actors, active_pathway):
+    worker, sec = actors["association_worker"], actors["secretariat"]
+    url = reverse("pathways:detail", args=[active_pathway.public_id])
+    page = web.new_page()
+    log_in(page, worker.user.username)
+    page.goto(url)
+    form = page.locator("form").filter(has=page.get_by_test_id("report-end"))
+    form.locator("label").filter(has_text="Retrait de la personne").click()
+    form.get_by_role("button", name="Signaler la fin").click()
+    expect(page.get_by_text("Fin du parcours signalée : le secrétariat la confirmera.")).to_be_visible()
+    expect(page.get_by_test_id("end-pending")).to_be_visible()
+    shoot(page, "association-end-reported")
+
+    page = web.new_page()
+    log_in(page, sec.user.username)
+    section = page.get_by_test_id("board-end_reports")
+    expect(section.get_by_test_id("board-count")).to_have_text("1")
+    expect(section.get_by_test_id("board-who")).to_have_text(active_pathway.person.pseudonym)
+    shoot(page, "secretariat-end-to-confirm")
+    section.get_by_role("link").first.click()
+    page.get_by_test_id("confirm-end-report").click()
+    expect(page.get_by_text("Fin du parcours confirmée et enregistrée.")).to_be_visible()
+    shoot(page, "secretariat-end-confirmed")
+    active_pathway.refresh_from_db()
+    assert active_pathway.state == "ended"
+    page.goto("/")
+    expect(page.get_by_test_id("board-end_reports")).to_have_count(0)
+    assert not web.console_errors
+
+
+def test_a_renewal_starts_from_the_previous_plan(web, actors, active_pathway):
+    page = web.new_page()
+    log_in(page, actors["association_worker"].user.username)
+    page.goto(reverse("pathways:detail", args=[active_pathway.public_id]))
+    page.get_by_role("button", name=re.compile("renouvellement", re.I)).first.click()
+    expect(page.get_by_test_id("objectives-carried-over")).to_be_visible()
+    expect(page.get_by_test_id("objectives")).to_contain_text("Hébergement stable")
+    expect(page.get_by_test_id("agrement-from-register")).to_contain_text("joint depuis le registre")
+    shoot(page, "renewal-prefilled")
     assert not web.console_errors
