@@ -55,6 +55,7 @@ PERSON_DATA = {
     "commission:decision_detail": ONE,
     "commission:decision_pdf": ONE,
     "commission:letter_download": ONE,
+    "commission:letter_handover": ONE,
     "commission:portal_item": ONE,
     "documents:draft": ONE,
     "documents:download": ONE,
@@ -63,7 +64,10 @@ PERSON_DATA = {
 # GET URLs that show nothing of a person, and why.
 PSEUDONYMS_ONLY = "codes pseudonymes seulement (ce pour quoi ils existent)"
 NOT_PERSON_DATA = {
-    "home": "tableau « À traiter » : " + PSEUDONYMS_ONLY,
+    "home": "tableau « À traiter » : "
+    + PSEUDONYMS_ONLY
+    + " ; l'association y lit les noms de ses propres personnes, journalisés "
+    "(tests/views/test_board.py::test_the_association_reads_its_people_names_journaled)",
     "login": "page publique",
     "choose_membership": "rattachements de l'utilisateur",
     "core:organisations": "administration des organisations",

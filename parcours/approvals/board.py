@@ -71,17 +71,20 @@ def _secretariat(actor: Actor, today: date) -> list[BoardSection]:
         BoardSection(
             "approvals_to_check",
             "Demandes d'agrément à vérifier (complétude)",
-            [_item(a, a.get_kind_display().lower(), a.received_on, "reçue le") for a in to_check[:200]],
+            verb="Vérifier les pièces du dossier d'agrément",
+            items=[_item(a, a.get_kind_display().lower(), a.received_on, "reçue le") for a in to_check[:200]],
         ),
         BoardSection(
             "approvals_clocks",
             "Agréments : délais légaux qui arrivent à échéance",
-            sorted(completeness_soon + tacit_soon, key=lambda i: i.due),
+            verb="Agir avant l'échéance légale",
+            items=sorted(completeness_soon + tacit_soon, key=lambda i: i.due),
         ),
         BoardSection(
             "approvals_opinion",
             "Demandes d'agrément en attente de l'avis de la commission",
-            [
+            verb="Inscrire à une séance de la commission",
+            items=[
                 _item(a, a.get_kind_display().lower(), a.complete_on, "complète le")
                 for a in apps.filter(state=ApplicationState.AWAITING_OPINION).order_by("complete_on")[:200]
             ],
@@ -89,7 +92,8 @@ def _secretariat(actor: Actor, today: date) -> list[BoardSection]:
         BoardSection(
             "approvals_to_decide",
             "Demandes d'agrément en attente de décision",
-            [
+            verb="Préparer ou prendre la décision",
+            items=[
                 _item(a, a.get_kind_display().lower(), a.opinion_date or a.complete_on, "depuis le")
                 for a in apps.filter(state__in=decidable).order_by("pk")[:200]
             ],
@@ -97,7 +101,8 @@ def _secretariat(actor: Actor, today: date) -> list[BoardSection]:
         BoardSection(
             "approvals_expiring",
             f"Agréments expirant dans les {rules.EXPIRY_WARNING_MONTHS} mois",
-            [
+            verb="Rappeler à l'association de demander le renouvellement",
+            items=[
                 BoardItem(
                     label=f"{g.organisation} — agrément {g.reference}",
                     url=reverse("approvals:association", args=[g.organisation.public_id]),
@@ -119,7 +124,8 @@ def _signatory(actor: Actor, today: date) -> list[BoardSection]:
         BoardSection(
             "approvals_to_decide",
             "Demandes d'agrément en attente de décision",
-            [
+            verb="Prendre la décision",
+            items=[
                 _item(a, a.get_kind_display().lower(), a.opinion_date or a.complete_on, "depuis le")
                 for a in apps.select_related("organisation").order_by("pk")[:200]
             ],
@@ -135,7 +141,8 @@ def _association(actor: Actor, today: date) -> list[BoardSection]:
         BoardSection(
             "approvals_to_complete",
             "Demande d'agrément à compléter",
-            [
+            verb="Compléter puis déposer la demande d'agrément",
+            items=[
                 _item(
                     a,
                     "pièces demandées par la préfecture"
@@ -150,7 +157,8 @@ def _association(actor: Actor, today: date) -> list[BoardSection]:
         BoardSection(
             "approvals_renew",
             "Agrément expirant : préparez le renouvellement",
-            [
+            verb="Déposer la demande de renouvellement de l'agrément",
+            items=[
                 BoardItem(
                     label=f"Agrément {g.reference} — préparez le renouvellement",
                     url=reverse("approvals:own"),

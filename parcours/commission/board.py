@@ -10,7 +10,7 @@ from parcours.core.access import Actor
 from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
 
 from . import rules
-from .models import Meeting, MeetingState, PrefectDecision
+from .models import Letter, Meeting, MeetingState, PrefectDecision
 from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending
 
 # Signed decisions stay on the association's board this long, for the letter to be handed over.
@@ -26,7 +26,8 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             BoardSection(
                 "meetings_to_convene",
                 "Séances à convoquer dans les 15 jours",
-                [
+                verb="Envoyer les convocations",
+                items=[
                     BoardItem(
                         label=f"{m} — convocations à envoyer",
                         url=reverse("commission:meeting_detail", args=[m.public_id]),
@@ -43,7 +44,8 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             BoardSection(
                 "minutes_to_write",
                 "Séances tenues : procès-verbal à rédiger et à figer",
-                [
+                verb="Rédiger puis figer le procès-verbal",
+                items=[
                     BoardItem(
                         label=f"{m} — procès-verbal",
                         url=reverse("commission:meeting_detail", args=[m.public_id]) + "#proces-verbal",
@@ -56,10 +58,11 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             BoardSection(
                 "decisions_to_prepare",
                 "Avis rendus : décision du préfet à préparer",
-                [
+                verb="Préparer la décision à signer",
+                items=[
                     BoardItem(
-                        label=f"{item.request.pathway.person.pseudonym} — avis "
-                        f"{item.get_opinion_display().lower()}",
+                        label=f"Avis {item.get_opinion_display().lower()}",
+                        person=item.request.pathway.person,
                         url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
                         + f"#point-{item.public_id}",
                         due=item.meeting.day,
@@ -91,9 +94,11 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             BoardSection(
                 "decisions_to_sign",
                 "Décisions préparées à signer",
-                [
+                verb="Relire puis signer la décision",
+                items=[
                     BoardItem(
-                        label=f"{d.request.pathway.person.pseudonym} — {d.get_outcome_display().lower()}",
+                        label=f"Décision préparée : {d.get_outcome_display().lower()}",
+                        person=d.request.pathway.person,
                         url=reverse("commission:decision_detail", args=[d.public_id]),
                         due=d.request.opinion_date,
                         due_label="avis du",
@@ -103,11 +108,14 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             )
         ]
     if actor.is_association:
+        # The person's letter stays on the board until the association records the day it handed it over.
         letters = (
             letters_visible_to(actor)
-            .filter(decision__signed_on__gte=today - timedelta(days=LETTERS_SHOWN_DAYS))
+            .filter(
+                notified_on__isnull=True, decision__signed_on__gte=today - timedelta(days=LETTERS_SHOWN_DAYS)
+            )
             .select_related("decision__request__pathway__person")
-            .order_by("-decision__signed_on")
+            .order_by("decision__signed_on")
         )
         return [
             BoardSection(
@@ -115,14 +123,23 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 "Décisions du préfet : courrier à remettre à la personne",
                 [
                     BoardItem(
-                        label=f"{letter.decision.request.pathway.person.pseudonym} — décision n° "
-                        f"{letter.decision.reference} ({letter.decision.get_outcome_display().lower()})",
+                        label=f"Courrier de la décision n° {letter.decision.reference} "
+                        f"({letter.decision.get_outcome_display().lower()})",
                         url=reverse("commission:letter_download", args=[letter.public_id]),
                         due=letter.decision.signed_on,
                         due_label="signée le",
+                        person=letter.decision.request.pathway.person,
+                        form="commission/_board_handover.html",
+                        form_context={
+                            "action": reverse("commission:letter_handover", args=[letter.public_id]),
+                            "id": letter.public_id,
+                            "choices": Letter.Acknowledgement.choices,
+                        },
                     )
                     for letter in letters
                 ],
+                verb="Remettre le courrier à la personne, puis enregistrer la date de remise "
+                "(date de notification, point de départ du délai de recours)",
             )
         ]
     return []

@@ -50,8 +50,16 @@ def member_board(actor: Actor, today: date) -> list[BoardSection]:
         if c.meeting.state == MeetingState.CONVENED and today <= c.meeting.day <= horizon
     ]
     return [
-        BoardSection("commission_to_answer", "Convocations à la commission : répondre", to_answer),
         BoardSection(
-            "commission_upcoming", f"Séances de la commission dans les {BOARD_MEETINGS_DAYS} jours", upcoming
+            "commission_to_answer",
+            "Convocations à la commission : répondre",
+            to_answer,
+            verb="Dire si vous serez présent ou représenté",
+        ),
+        BoardSection(
+            "commission_upcoming",
+            f"Séances de la commission dans les {BOARD_MEETINGS_DAYS} jours",
+            upcoming,
+            verb="Préparer la séance : lire l'ordre du jour et les synthèses",
         ),
     ]

@@ -7,7 +7,7 @@ from parcours.core.forms import DsfrBaseForm
 from parcours.core.models import Organisation, User
 from parcours.people.forms import DATE_WIDGET
 
-from .models import AgendaItem, Convocation, Mandate, MeetingKind
+from .models import AgendaItem, Convocation, Letter, Mandate, MeetingKind
 from .rules import SeatCategory
 
 
@@ -189,3 +189,14 @@ class AddApplicationForm(DsfrBaseForm):
 
     def clean_application(self):
         return self.pool[self.cleaned_data["application"]]
+
+
+class LetterHandoverForm(DsfrBaseForm):
+    day = forms.DateField(
+        label="Date de remise à la personne",
+        widget=DATE_WIDGET,
+        help_text="C'est la date de notification : le délai de recours de deux mois court à partir d'elle.",
+    )
+    acknowledgement = forms.ChoiceField(
+        label="Preuve de la remise", choices=Letter.Acknowledgement.choices, widget=forms.RadioSelect
+    )

@@ -364,16 +364,42 @@ class Letter(BaseModel):
         AFIS_PAYER = "afis_payer", "L'organisme payeur de l'AFIS (MSA)"
         IMMIGRATION = "immigration", "Le service des étrangers"
 
+    class Acknowledgement(models.TextChoices):
+        SIGNED_RECEIPT = "signed_receipt", "Remise en main propre contre récépissé signé"
+        HANDED_UNSIGNED = "handed_unsigned", "Remise en main propre, la personne n'a pas signé de récépissé"
+        REGISTERED_MAIL = "registered_mail", "Lettre recommandée avec accusé de réception (date de l'accusé)"
+
     decision = models.ForeignKey(PrefectDecision, on_delete=models.PROTECT, related_name="letters")
     addressee = models.CharField("destinataire", max_length=12, choices=Addressee.choices)
     document = models.ForeignKey("documents.GeneratedDocument", on_delete=models.PROTECT, related_name="+")
+    # The person's letter, handed over by the association: that day is the notification date the appeal
+    # deadline counts from (rules.APPEAL_DEADLINE_MONTHS, CJA R. 421-1).
+    notified_on = models.DateField("date de notification (remise à la personne)", null=True, blank=True)
+    acknowledgement = models.CharField(
+        "preuve de la remise", max_length=20, choices=Acknowledgement.choices, blank=True
+    )
+    notified_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["addressee"]
         verbose_name = "courrier de notification"
         constraints = [
-            models.UniqueConstraint(fields=["decision", "addressee"], name="letter_once_per_addressee")
+            models.UniqueConstraint(fields=["decision", "addressee"], name="letter_once_per_addressee"),
+            models.CheckConstraint(
+                condition=(Q(notified_on__isnull=True) & Q(acknowledgement=""))
+                | (Q(notified_on__isnull=False) & ~Q(acknowledgement="")),
+                name="letter_notified_with_acknowledgement",
+            ),
         ]
+
+    @property
+    def appeal_deadline(self):
+        """The last day to bring an appeal before the administrative court, once the letter is handed over."""
+        from .rules import appeal_deadline
+
+        return appeal_deadline(self.notified_on) if self.notified_on else None
 
     def __str__(self) -> str:
         return f"Notification — {self.get_addressee_display()}"

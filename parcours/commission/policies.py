@@ -21,6 +21,8 @@ register(
             Role.ASSOCIATION_MANAGER,
             Role.IMMIGRATION,
         },
+        # The association records the day it handed the person's letter over (the notification date).
+        "commission.letter_handover": {Role.ASSOCIATION_WORKER, Role.ASSOCIATION_MANAGER},
         # A convened member: their meetings, agendas and the pseudonymised summaries, for a limited time.
         "commission.portal": {Role.COMMISSION_MEMBER},
     }

@@ -7,7 +7,7 @@ defaults, a row with a later effective date overrides them without a code change
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from django.db import models
@@ -30,6 +30,25 @@ PORTAL_DAYS_AFTER_MEETING = 15
 # Décret n° 2006-665, art. 9: convocation "cinq jours au moins avant la date de la réunion", sauf urgence
 # (its application to the commission is to confirm, as for the quorum below).
 CONVOCATION_NOTICE_DAYS = 5
+
+# An appeal against the prefect's decision is brought before the administrative court within two months of
+# its notification. Source: art. R. 421-1 du code de justice administrative. The notification date is the
+# day the association hands the letter to the person (commission.Letter.notified_on).
+APPEAL_DEADLINE_MONTHS = 2
+
+
+def appeal_deadline(notified_on: date) -> date:
+    """The last day of the appeal period (R. 421-1 CJA): two months from the notification, counted as a
+    "délai franc" (neither the day of notification nor the day it falls on count: notified on 3 January, the
+    appeal can be lodged until 4 March), extended to the next Monday when that day is a Saturday or Sunday
+    (art. 642 du code de procédure civile, applied by the administrative courts). Public holidays are not
+    known to Parcours: the letter states the rule, this date is a reminder."""
+    from parcours.pathways.rules import add_months
+
+    last = add_months(notified_on, APPEAL_DEADLINE_MONTHS) + timedelta(days=1)
+    while last.weekday() >= 5:
+        last += timedelta(days=1)
+    return last
 
 
 class College(models.TextChoices):

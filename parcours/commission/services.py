@@ -926,3 +926,43 @@ def sign_decision(*, actor: Actor, decision, day: date, signer: str = ""):
         Letter.objects.create(decision=decision, addressee=addressee, document=document)
     audit.record(actor, "transition", decision, detail=f"décision signée n° {decision.reference}")
     return decision
+
+
+@transaction.atomic
+def record_letter_handover(*, actor: Actor, letter, day: date, acknowledgement: str):
+    """The association records the day it handed the person's letter over: the decision's notification
+    date, from which the appeal deadline counts (rules.appeal_deadline). Recorded once; audited."""
+    from .models import Letter
+    from .selectors import letters_visible_to
+
+    _require(actor, "commission.letter_handover")
+    letter = letters_visible_to(actor).select_for_update(of=("self",)).filter(pk=letter.pk).first()
+    if letter is None or letter.addressee != Letter.Addressee.PERSON:
+        raise PermissionDenied
+    if letter.notified_on is not None:
+        raise ValidationError(
+            f"La remise de ce courrier est déjà enregistrée (le {letter.notified_on:%d/%m/%Y})."
+        )
+    if acknowledgement not in Letter.Acknowledgement.values:
+        raise ValidationError({"acknowledgement": "Choisissez la preuve de la remise."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de remise ne peut pas être dans le futur."})
+    if letter.decision.signed_on and day < letter.decision.signed_on:
+        raise ValidationError(
+            {
+                "day": f"La remise ne peut pas précéder la signature de la décision "
+                f"({letter.decision.signed_on:%d/%m/%Y})."
+            }
+        )
+    letter.notified_on = day
+    letter.acknowledgement = acknowledgement
+    letter.notified_recorded_by = actor.user
+    letter.save(update_fields=["notified_on", "acknowledgement", "notified_recorded_by", "updated_at"])
+    audit.record(
+        actor,
+        "update",
+        letter,
+        detail=f"courrier de la décision n° {letter.decision.reference} remis le {day:%d/%m/%Y} "
+        f"({letter.get_acknowledgement_display().lower()})",
+    )
+    return letter

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import secretariat as views
+from .views.letters import LetterHandoverView
 
 app_name = "commission"
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("decisions/<uuid:pk>/signature/", views.DecisionSignView.as_view(), name="decision_sign"),
     path("decisions/<uuid:pk>/pdf/", views.DecisionPdfView.as_view(), name="decision_pdf"),
     path("courriers/<uuid:pk>/", views.LetterDownloadView.as_view(), name="letter_download"),
+    path("courriers/<uuid:pk>/remise/", LetterHandoverView.as_view(), name="letter_handover"),
 ]
 
 from .urls_portal import urlpatterns as portal_urls  # noqa: E402 (the member portal)

@@ -41,6 +41,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "requests.opinion": frozenset({S}),
     "requests.decide": frozenset({S, SG}),
     "pathways.end": frozenset({S}),
+    # The association reports an end or a withdrawal; the secretariat confirms or refuses it.
+    "pathways.report_end": frozenset(ASSO),
+    "pathways.confirm_end": frozenset({S}),
     "rights.edit": frozenset({S, AW, AM}),
     "documents.download": frozenset({S, SG, AW, AM}),
     # Residence permits: the immigration service sees only what it needs.

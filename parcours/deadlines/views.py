@@ -19,10 +19,13 @@ class BoardView(ActorRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        sections = board_for(self.actor, timezone.localdate())
+        today = timezone.localdate()
+        sections = board_for(self.actor, today)
+        groups = [{"section": s, "overdue": s.overdue_count(today)} for s in sections if s.items]
         return {
             "nav": "home",
             "sections": sections,
+            "groups": groups,
             "total": sum(len(s.items) for s in sections),
-            "today": timezone.localdate(),
+            "today": today,
         }

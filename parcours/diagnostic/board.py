@@ -32,7 +32,14 @@ def diagnostic_board(actor: Actor, today: date) -> list[BoardSection]:
                 )
             )
         if items:
-            sections.append(BoardSection("diagnostic", "Diagnostic territorial", items))
+            sections.append(
+                BoardSection(
+                    "diagnostic",
+                    "Diagnostic territorial",
+                    items,
+                    verb="Suivre les réponses, puis clore la campagne",
+                )
+            )
     if actor.role in (Role.NATIONAL_ANALYST, Role.ADMIN):
         return sections
     to_answer = (
@@ -52,5 +59,12 @@ def diagnostic_board(actor: Actor, today: date) -> list[BoardSection]:
         for p in to_answer
     ]
     if items:
-        sections.append(BoardSection("diagnostic_answer", "Diagnostic territorial à renseigner", items))
+        sections.append(
+            BoardSection(
+                "diagnostic_answer",
+                "Diagnostic territorial à renseigner",
+                items,
+                verb="Répondre au questionnaire avant la date limite",
+            )
+        )
     return sections

@@ -228,6 +228,34 @@ class CloseRequestForm(DsfrBaseForm):
         return cleaned
 
 
+class EndReportForm(DsfrBaseForm):
+    """The association reports an end or a withdrawal (an end decided by the prefect is not reported)."""
+
+    reason = forms.ChoiceField(
+        label="Motif de fin",
+        choices=[c for c in EndReason.choices if c[0] != EndReason.ENDED_BY_PREFECT],
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.ChoiceField(
+        label="Situation à la sortie (parcours achevé)", choices=[("", "—"), *Outcome.choices], required=False
+    )
+    day = forms.DateField(label="Date de fin", widget=DATE_WIDGET, initial=timezone.localdate)
+    motive = forms.CharField(
+        label="Observations pour le secrétariat",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ce qui s'est passé, sans détail inutile sur la vie de la personne.",
+    )
+
+
+class EndReportRefuseForm(DsfrBaseForm):
+    motive = forms.CharField(
+        label="Motif du refus (lu par l'association)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+    )
+
+
 class AfisGrantForm(DsfrBaseForm):
     granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
     start = forms.DateField(label="Début du versement", widget=DATE_WIDGET)

@@ -182,6 +182,17 @@ class Request(BaseModel):
         "la personne atteste sur l'honneur avoir cessé l'activité prostitutionnelle", default=False
     )
 
+    # The association's agrément, attached from the register (approvals) rather than uploaded again: the one
+    # in force when the request was started, then when it was sent.
+    # (A register entry deleted as a correction detaches it: the checklist then asks for the agrément again.)
+    agrement = models.ForeignKey(
+        "approvals.Agrement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="agrément de l'association (registre)",
+    )
     submitted_on = models.DateField("transmise le", null=True, blank=True)
     missing_items = models.JSONField("pièces ou informations manquantes", default=list, blank=True)
     # Free text about the person's file (it may name the person): encrypted.
@@ -365,6 +376,44 @@ class PathwayEvent(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class EndReport(BaseModel):
+    """The association reports that a pathway ended (completed, withdrawn, contact lost...): the secretariat,
+    which alone records the end of a pathway, confirms it (the end is then recorded with these facts) or
+    refuses it with a motive."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "À confirmer par le secrétariat"
+        CONFIRMED = "confirmed", "Confirmée"
+        REFUSED = "refused", "Refusée"
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="end_reports")
+    reason = models.CharField("motif de fin", max_length=20, choices=EndReason.choices)
+    outcome = models.CharField("situation à la sortie", max_length=20, choices=Outcome.choices, blank=True)
+    day = models.DateField("date de fin")
+    motive = EncryptedTextField("observations", blank=True)  # free text about the person: encrypted
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField("traitée le", null=True, blank=True)
+    refusal_motive = EncryptedTextField("motif du refus", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "fin de parcours signalée"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway"], condition=Q(state="pending"), name="one_pending_end_report_per_pathway"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="decided_end_report_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(reason="completed"), name="end_report_outcome_only_if_completed"
+            ),
+        ]
 
 
 # --- Rights ---

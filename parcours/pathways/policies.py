@@ -23,6 +23,11 @@ def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[s
         "end": can(actor, "pathways.end") and pathway.state == PathwayState.ACTIVE,
         # Before the decision: the request is closed (withdrawal, contact lost); nothing is « terminé ».
         "close_request": can(actor, "pathways.end") and pathway.state == PathwayState.IN_INSTRUCTION,
+        "report_end": own
+        and can(actor, "pathways.report_end")
+        and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
+        "confirm_end": can(actor, "pathways.confirm_end")
+        and pathway.state in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE),
         "rights": can(actor, "rights.edit")
         and (own or actor.is_secretariat)
         and pathway.state == PathwayState.ACTIVE,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from parcours.approvals.models import has_valid_agrement
+from parcours.approvals.models import Agrement, has_valid_agrement
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.policies import can
@@ -25,6 +25,8 @@ from .models import (
     Afis,
     Decision,
     DocumentKind,
+    EndReason,
+    EndReport,
     Opinion,
     Pathway,
     PathwayEvent,
@@ -111,6 +113,12 @@ def _own_association(actor: Actor, pathway: Pathway) -> None:
 # --- Association: building the request ---
 
 
+def agrement_in_force(organisation, day: date | None = None):
+    """The association's agrément in force on `day` (today by default) from the register, or None."""
+    day = day or timezone.localdate()
+    return Agrement.objects.filter(organisation=organisation).valid_on(day).order_by("-valid_from").first()
+
+
 @transaction.atomic
 def start_pathway(*, actor: Actor, person: Person) -> Pathway:
     _require(actor, "requests.edit")
@@ -121,7 +129,9 @@ def start_pathway(*, actor: Actor, person: Person) -> Pathway:
     pathway = Pathway.objects.create(
         departement=person.departement, person=person, association=actor.organisation, created_by=actor.user
     )
-    request = Request.objects.create(pathway=pathway, kind=RequestKind.INITIAL)
+    request = Request.objects.create(
+        pathway=pathway, kind=RequestKind.INITIAL, agrement=agrement_in_force(actor.organisation)
+    )
     _log(actor, pathway, "start", "Demande d'engagement commencée", request=request, to_state=request.state)
     return pathway
 
@@ -146,6 +156,18 @@ def add_objective(*, actor: Actor, request: Request, objective: PlanObjective) -
     objective.request = request
     objective.save()
     audit.record(actor, "update", request, detail="objectif ajouté")
+    return objective
+
+
+@transaction.atomic
+def update_objective(*, actor: Actor, objective: PlanObjective) -> PlanObjective:
+    """Save an objective edited by the association (e.g. one carried over from the previous plan)."""
+    _require(actor, "requests.edit")
+    _own_association(actor, objective.request.pathway)
+    if not objective.request.is_editable:
+        raise ValidationError("La demande a été transmise : elle ne peut plus être modifiée.")
+    objective.save()
+    audit.record(actor, "update", objective.request, detail="objectif modifié")
     return objective
 
 
@@ -233,6 +255,8 @@ def missing_for_submission(request: Request, today: date | None = None) -> list[
         REQUIRED_DOCUMENTS_INITIAL if request.kind == RequestKind.INITIAL else REQUIRED_DOCUMENTS_RENEWAL
     )
     present = set(request.documents.values_list("kind", flat=True))
+    if request.agrement_id or agrement_in_force(request.pathway.association):
+        present.add(DocumentKind.AGREMENT)  # attached from the register: nothing to upload
     labels = dict(DocumentKind.choices)
     missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
     if not request.objectives.exists():
@@ -259,6 +283,8 @@ def submit_request(*, actor: Actor, request: Request, today: date | None = None)
     if missing:
         raise ValidationError([str(line) for line in missing])
     resubmission = request.state == RequestState.INCOMPLETE
+    # The agrément in force on the day the request is sent, from the register.
+    request.agrement = agrement_in_force(actor.organisation, today)
     _transition(
         actor,
         request,
@@ -491,7 +517,22 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
         pathway=pathway,
         kind=RequestKind.RENEWAL,
         rights_requested=previous.rights_requested if previous else [],
+        agrement=agrement_in_force(pathway.association),
     )
+    if previous is not None:
+        # No retyping: the renewal starts from the previous plan's objectives, which the association then
+        # edits (a target date already past is left blank, to be set again).
+        today = timezone.localdate()
+        PlanObjective.objects.bulk_create(
+            PlanObjective(
+                request=request,
+                domain=o.domain,
+                objective=o.objective,
+                actions=o.actions,
+                target_date=o.target_date if o.target_date and o.target_date >= today else None,
+            )
+            for o in previous.objectives.all()
+        )
     _log(
         actor,
         pathway,
@@ -562,6 +603,93 @@ def end_pathway(
     )
     _close_periods_and_rights(actor, pathway, day)
     return pathway
+
+
+@transaction.atomic
+def report_end(
+    *, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = ""
+) -> EndReport:
+    """The association reports the end of one of its pathways: a board item for the secretariat, which
+    confirms or refuses it. Nothing ends until then."""
+    _require(actor, "pathways.report_end")
+    _own_association(actor, pathway)
+    if pathway.state not in (PathwayState.IN_INSTRUCTION, PathwayState.ACTIVE):
+        raise ValidationError("Ce parcours est déjà clos.")
+    if pathway.end_reports.filter(state=EndReport.State.PENDING).exists():
+        raise ValidationError(
+            "Une fin de parcours est déjà signalée et attend la confirmation du secrétariat."
+        )
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": "Choisissez le motif de fin."})
+    if reason == EndReason.ENDED_BY_PREFECT:
+        raise ValidationError(
+            {"reason": "Une fin décidée par le préfet n'est pas signalée par l'association."}
+        )
+    # The same rule as the secretariat's end: before the decision, only a withdrawal or a lost contact closes
+    # the request; the secretariat's confirmation would otherwise be refused.
+    check_end(pathway, reason=reason, day=day, outcome=outcome)
+    if reason != EndReason.COMPLETED:
+        outcome = ""
+    report = EndReport.objects.create(
+        pathway=pathway, reason=reason, outcome=outcome, day=day, motive=motive, reported_by=actor.user
+    )
+    _log(
+        actor,
+        pathway,
+        "end_reported",
+        f"Fin du parcours signalée par l'association : {EndReason(reason).label.lower()} "
+        f"au {day:%d/%m/%Y}, à confirmer par le secrétariat",
+        motive=motive,
+    )
+    return report
+
+
+def _pending_report(pathway: Pathway, report_id) -> EndReport:
+    report = pathway.end_reports.select_for_update().filter(public_id=report_id).first()
+    if report is None or report.state != EndReport.State.PENDING:
+        raise ValidationError("Ce signalement n'attend plus de confirmation.")
+    return report
+
+
+@transaction.atomic
+def confirm_end_report(*, actor: Actor, pathway: Pathway, report_id) -> Pathway:
+    """The secretariat confirms the reported end: the pathway ends with the reported facts."""
+    _require(actor, "pathways.confirm_end")
+    report = _pending_report(pathway, report_id)
+    end_pathway(
+        actor=actor,
+        pathway=pathway,
+        reason=report.reason,
+        day=report.day,
+        outcome=report.outcome,
+        motive=report.motive,
+    )
+    report.state, report.decided_by, report.decided_at = EndReport.State.CONFIRMED, actor.user, timezone.now()
+    report.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    _log(
+        actor, pathway, "end_report_confirmed", "Fin signalée par l'association confirmée par le secrétariat"
+    )
+    return pathway
+
+
+@transaction.atomic
+def refuse_end_report(*, actor: Actor, pathway: Pathway, report_id, motive: str) -> EndReport:
+    """The secretariat refuses the reported end, saying why; the pathway goes on."""
+    _require(actor, "pathways.confirm_end")
+    if not motive.strip():
+        raise ValidationError({"motive": "Indiquez le motif du refus : l'association le lira."})
+    report = _pending_report(pathway, report_id)
+    report.state, report.decided_by, report.decided_at = EndReport.State.REFUSED, actor.user, timezone.now()
+    report.refusal_motive = motive.strip()
+    report.save(update_fields=["state", "decided_by", "decided_at", "refusal_motive", "updated_at"])
+    _log(
+        actor,
+        pathway,
+        "end_report_refused",
+        "Fin signalée par l'association refusée par le secrétariat",
+        motive=motive.strip(),
+    )
+    return report
 
 
 def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("<uuid:pk>/demande/", views.RequestEditView.as_view(), name="request_edit"),
     path("<uuid:pk>/objectifs/", views.ObjectiveAddView.as_view(), name="objective_add"),
     path(
+        "<uuid:pk>/objectifs/<uuid:objective>/modifier/",
+        views.ObjectiveEditView.as_view(),
+        name="objective_edit",
+    ),
+    path(
         "<uuid:pk>/objectifs/<uuid:objective>/retirer/",
         views.ObjectiveRemoveView.as_view(),
         name="objective_remove",
@@ -31,6 +36,17 @@ urlpatterns = [
     path("<uuid:pk>/demandes/<uuid:request_id>/reference/", views.ReferenceView.as_view(), name="reference"),
     path("<uuid:pk>/renouvellement/", views.RenewalView.as_view(), name="renewal"),
     path("<uuid:pk>/fin/", views.EndView.as_view(), name="end"),
+    path("<uuid:pk>/fin/signalement/", views.EndReportView.as_view(), name="end_report"),
+    path(
+        "<uuid:pk>/fin/signalement/<uuid:report>/confirmer/",
+        views.EndReportConfirmView.as_view(),
+        name="end_report_confirm",
+    ),
+    path(
+        "<uuid:pk>/fin/signalement/<uuid:report>/refuser/",
+        views.EndReportRefuseView.as_view(),
+        name="end_report_refuse",
+    ),
     path("<uuid:pk>/afis/", views.AfisGrantView.as_view(), name="afis_grant"),
     path("<uuid:pk>/afis/arret/", views.AfisStopView.as_view(), name="afis_stop"),
     path("<uuid:pk>/demarches/", views.RightStepAddView.as_view(), name="step_add"),

@@ -29,6 +29,8 @@ from .forms import (
     DecisionForm,
     DocumentForm,
     EndForm,
+    EndReportForm,
+    EndReportRefuseForm,
     ObjectiveForm,
     OpinionForm,
     PermitForm,
@@ -37,7 +39,7 @@ from .forms import (
     ReturnIncompleteForm,
     RightStepForm,
 )
-from .models import Afis, EndReason, PathwayState, RequestDocument, RequestState
+from .models import Afis, DocumentKind, EndReason, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import (
     get_pathway_or_404,
@@ -94,6 +96,10 @@ class StartPathwayView(ActorRequiredMixin, View):
         return redirect("pathways:detail", pk=pathway.public_id)
 
 
+def objective_prefix(objective) -> str:
+    return f"objectif-{objective.public_id.hex[:8]}"
+
+
 def detail_context(actor, pathway, **forms):
     prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
     request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at").first()
@@ -114,10 +120,22 @@ def detail_context(actor, pathway, **forms):
         "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
         "right_steps": pathway.right_steps.all(),
+        "end_reports": list(pathway.end_reports.select_related("reported_by", "decided_by")),
     }
+    pending_end = next((r for r in context["end_reports"] if r.state == "pending"), None)
+    context["pending_end"] = pending_end
     if request_obj is not None:
         context["objectives"] = request_obj.objectives.all()
-        context["documents"] = request_obj.documents.select_related("uploaded_by")
+        if can_do["edit_request"]:
+            context["objective_edit_forms"] = [
+                (o, ObjectiveForm(instance=o, prefix=objective_prefix(o))) for o in context["objectives"]
+            ]
+        # Sorted in the order of the checklist (identity, situation, agrément...), the latest first in a kind.
+        order = {kind: i for i, kind in enumerate(DocumentKind.values)}
+        context["documents"] = sorted(
+            request_obj.documents.select_related("uploaded_by").order_by("-created_at"),
+            key=lambda d: order.get(d.kind, len(order)),
+        )
         if request_obj.is_editable:
             context["missing_now"] = services.missing_for_submission(request_obj)
         if can_do["decide"]:
@@ -129,8 +147,14 @@ def detail_context(actor, pathway, **forms):
         "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
         "reference_form": ReferenceForm(),
-        "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
-        "close_form": CloseRequestForm(initial={"day": today}) if can_do["close_request"] else None,
+        "end_form": EndForm(initial={"day": today}) if can_do["end"] and pending_end is None else None,
+        "close_form": CloseRequestForm(initial={"day": today})
+        if can_do["close_request"] and pending_end is None
+        else None,
+        "end_report_form": EndReportForm(initial={"day": today})
+        if can_do["report_end"] and pending_end is None
+        else None,
+        "end_refuse_form": EndReportRefuseForm() if pending_end and can_do["confirm_end"] else None,
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         ),
@@ -196,6 +220,31 @@ class ObjectiveRemoveView(PathwayActionView):
         if objective is None:
             raise Http404
         services.remove_objective(actor=self.actor, objective=objective)
+
+
+class ObjectiveEditView(PathwayActionView):
+    """Edit one objective of the plan in place (its own small form on the dossier page)."""
+
+    permission = "requests.edit"
+    anchor = "#plan"
+    success_message = "Objectif modifié."
+
+    def get_form(self):
+        objective = self.current_request().objectives.filter(public_id=self.kwargs["objective"]).first()
+        if objective is None:
+            raise Http404
+        return ObjectiveForm(self.request.POST, instance=objective, prefix=objective_prefix(objective))
+
+    def perform(self, pathway, form):
+        services.update_objective(actor=self.actor, objective=form.save(commit=False))
+
+    def render_page(self, pathway, form):
+        context = detail_context(self.actor, pathway)
+        context["objective_edit_forms"] = [
+            (o, form if o.pk == form.instance.pk else f) for o, f in context["objective_edit_forms"]
+        ]
+        context["focus_form"] = form.prefix
+        return render(self.request, "pathways/pathway_detail.html", context)
 
 
 class DocumentAddView(PathwayActionView):
@@ -392,6 +441,38 @@ class EndView(PathwayActionView):
             day=data["day"],
             outcome=data["outcome"],
             motive=data["motive"],
+        )
+
+
+class EndReportView(PathwayActionView):
+    permission = "pathways.report_end"
+    form_class, form_name, anchor = EndReportForm, "end_report_form", "#fin"
+    success_message = "Fin du parcours signalée : le secrétariat la confirmera."
+
+    def perform(self, pathway, form):
+        services.report_end(actor=self.actor, pathway=pathway, **form.cleaned_data)
+
+
+class EndReportConfirmView(PathwayActionView):
+    permission = "pathways.confirm_end"
+    anchor = "#fin"
+    success_message = "Fin du parcours confirmée et enregistrée."
+
+    def perform(self, pathway, form):
+        services.confirm_end_report(actor=self.actor, pathway=pathway, report_id=self.kwargs["report"])
+
+
+class EndReportRefuseView(PathwayActionView):
+    permission = "pathways.confirm_end"
+    form_class, form_name, anchor = EndReportRefuseForm, "end_refuse_form", "#fin"
+    success_message = "Fin signalée refusée : l'association lit votre motif sur le parcours."
+
+    def perform(self, pathway, form):
+        services.refuse_end_report(
+            actor=self.actor,
+            pathway=pathway,
+            report_id=self.kwargs["report"],
+            motive=form.cleaned_data["motive"],
         )
 
 

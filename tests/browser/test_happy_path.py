@@ -29,7 +29,6 @@ PDF = blank_pdf()
 INITIAL_DOCUMENTS = [
     ("Copie d'une pièce d'identité", "identite.pdf"),
     ("Justificatifs de la situation administrative, familiale et sociale", "situation.pdf"),
-    ("Copie de l'agrément de l'association", "agrement.pdf"),
     ("Déclaration sur l'honneur d'arrêt de la prostitution", "declaration.pdf"),
     ("Document de suivi signé par la personne", "suivi.pdf"),
 ]
@@ -188,9 +187,12 @@ def test_psp_happy_path(web, psp_world, screenshot):
 
     add_objective(asso, "Hébergement, logement", "Accéder à un hébergement stable", "Dossier SIAO déposé")
     documents = asso.get_by_test_id("documents")
+    # The association's agrément is attached from the register: nothing to upload.
+    expect(asso.get_by_test_id("agrement-from-register")).to_contain_text("joint depuis le registre")
     for kind, filename in INITIAL_DOCUMENTS:
         upload(asso, kind, filename)
         expect(documents.get_by_role("cell", name=kind, exact=True)).to_be_visible()
+        expect(documents.get_by_test_id("document-name").filter(has_text=filename)).to_be_visible()
     expect(asso.locator("#transmettre")).to_contain_text("La demande est complète.")
     expect(asso.get_by_test_id("missing-now")).to_have_count(0)
     screenshot(asso, "association-pieces-et-objectif")
@@ -290,7 +292,7 @@ def test_psp_happy_path(web, psp_world, screenshot):
     # --- The secretariat decides the renewal: period 2 follows period 1 -------------------------------
     sec.get_by_role("navigation", name="Menu principal").get_by_role("link", name="À traiter").click()
     to_check = sec.get_by_test_id("board-to_check")
-    expect(to_check).to_contain_text("demande de renouvellement")
+    expect(to_check).to_contain_text("Demande de renouvellement")
     to_check.get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
     mark_ready_and_favourable(sec)
     period2_start = period1_end + timedelta(days=1)

@@ -307,7 +307,7 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     log_in(signatory, psp_world.usernames["signatory"])
     to_sign = signatory.get_by_test_id("board-decisions_to_sign")
     expect(to_sign).to_contain_text("Décisions préparées à signer")
-    expect(to_sign).to_contain_text(f"{pseudonym} — autorisation")
+    expect(to_sign).to_contain_text(f"{pseudonym} — Décision préparée : autorisation")
     shoot(signatory, "signataire-a-traiter")
     to_sign.get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
     expect(signatory.get_by_role("heading", level=1)).to_have_text("Décision à signer — autorisation")

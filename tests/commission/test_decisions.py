@@ -250,9 +250,11 @@ def test_board_sections(actors, held):
 
     item = favourable(actors, held)
     sections = {s.key: s for s in board_for(actors["secretariat"], timezone.localdate())}
-    assert [i.label for i in sections["decisions_to_prepare"].items] == [
-        f"{item.request.pathway.person.pseudonym} — avis favorable"
+    assert [(i.who, i.label) for i in sections["decisions_to_prepare"].items] == [
+        (item.request.pathway.person.pseudonym, "Avis favorable")
     ]
+    # One line per case: the request waiting for the prefect is not listed a second time.
+    assert not sections["to_decide"].items
     assert len(sections["minutes_to_write"].items) == 1
     cs.draft_decision(actor=actors["secretariat"], item=item, outcome="authorised")
     signatory = {s.key: s for s in board_for(actors["signatory"], timezone.localdate())}

@@ -96,5 +96,9 @@ ROWS: dict[str, Row] = {
     "commission:letter_download": Row(GET, lambda w: (
         {"pk": cw.signed_decision(w).letters.get(addressee="person").public_id}, None),
                                                                         (200, 200, 200, 200, 403, 403, 404, 403, 403), 302),
+    # The association records the day it handed the person's letter over (the notification date).
+    "commission:letter_handover": Row(GET, lambda w: (
+        {"pk": cw.signed_decision(w).letters.get(addressee="person").public_id}, None),
+                                                                        (403, 403, 200, 200, 403, 403, 403, 403, 403), 302),
 }
 # fmt: on

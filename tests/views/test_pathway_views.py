@@ -35,10 +35,13 @@ def text(response) -> str:
 
 
 def board(client) -> dict[str, list[str]]:
-    """The board's sections as {key: [item labels]}."""
+    """The board's sections as {key: [who — label]} (each case once: a person's other items are folded)."""
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    return {section.key: [item.label for item in section.items] for section in response.context["sections"]}
+    return {
+        section.key: [f"{item.who} — {item.label}" if item.who else item.label for item in section.items]
+        for section in response.context["sections"]
+    }
 
 
 def on_board(client, key: str, person: Person) -> bool:
@@ -465,7 +468,10 @@ def test_board_of_the_secretariat(clients, board_world):
     assert "Périodes se terminant dans les 60 jours sans demande de renouvellement" in page
     # Every date says what it is.
     expires = (timezone.localdate() + timedelta(days=20)).strftime("%d/%m/%Y")
-    permit_label = f"{w['permit_expiring'].pseudonym} — autorisation provisoire de séjour à renouveler"
+    permit_label = (
+        f'<span data-testid="board-who">{w["permit_expiring"].pseudonym}</span> — '
+        "Autorisation provisoire de séjour à renouveler"
+    )
     assert f"{permit_label}</a> — expire le {expires}" in page
     ends = Pathway.objects.get(person=w["ending"]).periods.get().end
     assert f"— fin le {ends:%d/%m/%Y}" in page
