@@ -34,6 +34,9 @@ urlpatterns = [
     path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
     path("decisions/<uuid:pk>/", views.DecisionDetailView.as_view(), name="decision_detail"),
     path("decisions/<uuid:pk>/signature/", views.DecisionSignView.as_view(), name="decision_sign"),
+    path("decisions/<uuid:pk>/renvoi/", views.DecisionReturnView.as_view(), name="decision_return"),
+    path("decisions/<uuid:pk>/reprise/", views.DecisionReviseView.as_view(), name="decision_revise"),
+    path("decisions/<uuid:pk>/acte/", views.DecisionIssueView.as_view(), name="decision_issue"),
     path("decisions/<uuid:pk>/pdf/", views.DecisionPdfView.as_view(), name="decision_pdf"),
     path("courriers/<uuid:pk>/", views.LetterDownloadView.as_view(), name="letter_download"),
 ]

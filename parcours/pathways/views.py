@@ -292,18 +292,22 @@ class OpinionView(PathwayActionView):
 class DecisionView(PathwayActionView):
     permission = "requests.decide"
     form_class, form_name, anchor = DecisionForm, "decision_form", "#demande"
-    success_message = "Décision du préfet enregistrée."
 
     def perform(self, pathway, form):
         data = form.cleaned_data
-        services.record_decision(
+        decision = services.record_prefect_decision(
             actor=self.actor,
             request=self.current_request(),
-            decision=data["decision"],
+            outcome=data["decision"],
             day=data["day"],
-            reference=data["reference"],
+            external_reference=data["reference"],
             period_start=data["period_start"],
             motive=data["motive"],
+            divergence_motive=data["divergence_motive"],
+        )
+        return (
+            f"Décision enregistrée au registre sous le n° {decision.reference} : l'acte et les courriers "
+            "de notification sont prêts."
         )
 
 
