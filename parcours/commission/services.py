@@ -716,8 +716,6 @@ def _check_outcome(request: Request, outcome: str, motive: str, divergence_motiv
 
     if outcome not in PrefectDecision.Outcome.values:
         raise ValidationError({"outcome": "Choisissez la décision."})
-    if outcome == PrefectDecision.Outcome.REFUSED and not motive:
-        raise ValidationError({"motive": "Un refus est motivé : indiquez les motifs."})
     if goes_against_opinion(request, outcome) and not divergence_motive:
         raise ValidationError(
             {
@@ -725,6 +723,8 @@ def _check_outcome(request: Request, outcome: str, motive: str, divergence_motiv
                 "indiquez pourquoi le préfet décide autrement."
             }
         )
+    if outcome == PrefectDecision.Outcome.REFUSED and not motive:
+        raise ValidationError({"motive": "Un refus est motivé : indiquez les motifs."})
 
 
 def _check_period_possible(request: Request, outcome: str, period_start) -> None:

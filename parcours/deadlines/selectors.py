@@ -41,12 +41,15 @@ class BoardSection:
     items: list[BoardItem] = field(default_factory=list)
 
 
-def _request_items(actor: Actor, states, *, order="updated_at") -> list[BoardItem]:
-    qs = (
-        Request.objects.filter(pathway__in=pathways_visible_to(actor), state__in=states)
-        .select_related("pathway__person", "pathway__association")
-        .order_by(order)
-    )
+def _request_items(actor: Actor, states, *, order="updated_at", outside_register=False) -> list[BoardItem]:
+    qs = Request.objects.filter(pathway__in=pathways_visible_to(actor), state__in=states)
+    if outside_register:
+        # Each case once (issue 11, item 5): a request whose decision is in the register (drafted, returned)
+        # or whose opinion was given in a Parcours meeting is on the commission's sections instead.
+        qs = qs.filter(prefect_decision__isnull=True).exclude(
+            agenda_items__opinion__in=["favourable", "unfavourable"]
+        )
+    qs = qs.select_related("pathway__person", "pathway__association").order_by(order)
     return [
         BoardItem(
             label=f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association})",
@@ -132,24 +135,6 @@ def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardIte
     ]
 
 
-def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
-    qs = (
-        Request.objects.filter(pathway__in=pathways_visible_to(actor), decision_reference="")
-        .exclude(decision="")
-        .select_related("pathway__person")
-        .order_by("decision_date")
-    )
-    return [
-        BoardItem(
-            label=f"{r.pathway.person.pseudonym} — {r.get_decision_display().lower()} sans référence",
-            url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#demandes",
-            due=r.decision_date,
-            due_label="décidée le",
-        )
-        for r in qs
-    ]
-
-
 def _grants_to_decide(actor: Actor) -> BoardSection:
     """Held grants of a role that sees people, for the one who confirms them (never its own request)."""
     return BoardSection(
@@ -217,11 +202,8 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
             ),
             BoardSection(
                 "to_decide",
-                "Avis rendus : décision du préfet à enregistrer",
-                _request_items(actor, [RequestState.REVIEWED], order="opinion_date"),
-            ),
-            BoardSection(
-                "no_reference", "Décisions en attente de référence", _decisions_without_reference(actor)
+                "Avis rendus hors séance : décision du préfet à enregistrer au registre",
+                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_register=True),
             ),
             BoardSection(
                 "periods_ending",
@@ -263,11 +245,8 @@ def board_for(actor: Actor, today: date) -> list[BoardSection]:
         sections += [
             BoardSection(
                 "to_decide",
-                "Décisions à prendre",
-                _request_items(actor, [RequestState.REVIEWED], order="opinion_date"),
-            ),
-            BoardSection(
-                "no_reference", "Décisions en attente de référence", _decisions_without_reference(actor)
+                "Avis rendus hors séance : décision à prendre",
+                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_register=True),
             ),
         ]
     elif role == Role.IMMIGRATION:

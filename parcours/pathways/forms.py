@@ -172,10 +172,6 @@ class DecisionForm(DsfrBaseForm):
     )
 
 
-class ReferenceForm(DsfrBaseForm):
-    reference = forms.CharField(label="Référence de la décision", max_length=100)
-
-
 class EndForm(DsfrBaseForm):
     reason = forms.ChoiceField(label="Motif de fin", choices=EndReason.choices, widget=forms.RadioSelect)
     outcome = forms.ChoiceField(

@@ -438,25 +438,6 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
             )
 
 
-@transaction.atomic
-def set_decision_reference(*, actor: Actor, request: Request, reference: str) -> Request:
-    _require(actor, "requests.decide")
-    if not request.decision:
-        raise ValidationError("Aucune décision n'est enregistrée pour cette demande.")
-    if not reference.strip():
-        raise ValidationError({"reference": "La référence de la décision est obligatoire."})
-    request.decision_reference = reference.strip()
-    request.save(update_fields=["decision_reference", "updated_at"])
-    _log(
-        actor,
-        request.pathway,
-        "reference",
-        f"Référence de la décision enregistrée : {request.decision_reference}",
-        request=request,
-    )
-    return request
-
-
 # --- Renewal and end ---
 
 

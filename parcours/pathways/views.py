@@ -29,7 +29,6 @@ from .forms import (
     ObjectiveForm,
     OpinionForm,
     PermitForm,
-    ReferenceForm,
     RequestForm,
     ReturnIncompleteForm,
     RightStepForm,
@@ -124,7 +123,6 @@ def detail_context(actor, pathway, **forms):
         "incomplete_form": ReturnIncompleteForm() if can_do["check"] else None,
         "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
-        "reference_form": ReferenceForm(),
         "end_form": EndForm(initial={"day": today}) if can_do["end"] else None,
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
@@ -308,20 +306,6 @@ class DecisionView(PathwayActionView):
         return (
             f"Décision enregistrée au registre sous le n° {decision.reference} : l'acte et les courriers "
             "de notification sont prêts."
-        )
-
-
-class ReferenceView(PathwayActionView):
-    permission = "requests.decide"
-    form_class, form_name, anchor = ReferenceForm, "reference_form", "#demandes"
-    success_message = "Référence de la décision enregistrée."
-
-    def perform(self, pathway, form):
-        request_obj = pathway.requests.filter(public_id=self.kwargs["request_id"]).first()
-        if request_obj is None:
-            raise Http404
-        services.set_decision_reference(
-            actor=self.actor, request=request_obj, reference=form.cleaned_data["reference"]
         )
 
 
