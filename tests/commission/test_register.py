@@ -215,3 +215,21 @@ def test_each_case_once_on_each_board(actors, held_item):
     assert where(signatory) == ["decisions_to_sign"]
     cs.return_decision(actor=signatory, decision=decision, comment="À revoir")
     assert where(sec) == ["decisions_returned"] and where(signatory) == []
+
+
+def test_file_names_are_french_and_name_nobody(actors, pathway):
+    sec = actors["secretariat"]
+    request = reviewed_outside(actors, pathway)
+    decision = cs.record_outside_decision(
+        actor=sec, request=request, outcome="authorised", day=timezone.localdate(), external_reference="A-9"
+    )
+    client = client_for(sec)
+    letter = decision.letters.get(addressee="person")
+    response = client.get(reverse("commission:letter_download", args=[letter.public_id]))
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="notification-{decision.reference}-personne.pdf"'
+    )
+    response = client.get(reverse("commission:decision_pdf", args=[decision.public_id]))
+    assert response["Content-Disposition"] == f'attachment; filename="decision-{decision.reference}.pdf"'
+    assert letter.document.title == "Notification de la décision"  # no internal label in a title
