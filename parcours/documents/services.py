@@ -85,7 +85,7 @@ def _context(departement: Departement, context: dict) -> dict:
         **context,
         "departement": {"nom": departement.name, "code": departement.code},
         "aujourdhui": timezone.localdate(),
-        "service": {"ville": head.town or departement.name},
+        "service": {"ville": head.town},
         "signature": {
             "nom": head.signer_name,
             "qualite": head.signer_capacity,
