@@ -35,7 +35,11 @@ def test_dates_of_acts_say_1er():
 
 
 def test_blocks_round_trip_and_escape_what_is_typed():
-    source = '<p class="date">Démoville, le 1er juin</p>\n<p><strong>Article 1er</strong> — l&#x27;autorisation<br>\nsuite</p><table><tr><td>x</td></tr></table>'
+    source = (
+        '<p class="date">Démoville, le 1er juin</p>\n'
+        "<p><strong>Article 1er</strong> — l&#x27;autorisation<br>\nsuite</p>"
+        "<table><tr><td>x</td></tr></table>"
+    )
     parts = blocks.split(source)
     editable = [b for b in parts if b.editable]
     assert [b.text for b in editable] == ["Démoville, le 1er juin", "**Article 1er** — l'autorisation\nsuite"]
