@@ -24,7 +24,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from parcours.commission import services as cs
@@ -83,9 +83,10 @@ class Shots:
 
 
 def long_date(day) -> str:
-    """A date as the documents print it ({{ day|date:"j F Y" }} in French): "7 mars 2026"."""
-    with translation.override("fr"):
-        return dateformat.format(day, "j F Y")
+    """A date as the documents print it ({{ day|date_longue }}): "7 mars 2026", "1er mars 2026"."""
+    from parcours.documents.sandbox import date_longue
+
+    return date_longue(day)
 
 
 def menu(page: Page, name: str) -> None:

@@ -590,7 +590,7 @@ def decision(day, *, period_start="", decision_value="authorised"):
         (decision("aujourd'hui"), "day", "Saisissez une date valide."),
         ({**decision(days(0)), "reference": "  "}, "reference", "Ce champ est obligatoire."),
         (
-            decision(days(0), decision_value="refused"),
+            {**decision(days(0), decision_value="refused"), "divergence_motive": "Départ du département"},
             "motive",
             "Un refus est motivé : indiquez les motifs.",
         ),
