@@ -179,7 +179,8 @@ class SignForm(DsfrBaseForm):
         label="Signataire",
         max_length=200,
         required=False,
-        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ».",
+        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ». Vide : la qualité "
+        "inscrite dans l'en-tête des documents.",
     )
     outcome = forms.ChoiceField(
         label="Décision signée",
