@@ -137,10 +137,8 @@ EXPECTED: dict[str, Row] = {
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "pathways:decision": Row(POST, lambda w: (
         {"pk": w.reviewed_pathway.public_id},
-        {"decision": "authorised", "day": _date(w.today), "reference": "", "period_start": "", "motive": ""}),
-                                                                        (302, 302, 403, 403, 403, 403, 403, 403, 403), 302),
-    "pathways:reference": Row(POST, lambda w: (
-        {"pk": w.active_pathway.public_id, "request_id": w.active_request.public_id}, {"reference": "ARR-2026-7"}),
+        {"decision": "authorised", "day": _date(w.today), "reference": "ARR-2026-7", "period_start": "",
+         "motive": "", "divergence_motive": ""}),
                                                                         (302, 302, 403, 403, 403, 403, 403, 403, 403), 302),
     "pathways:renewal": Row(POST, lambda w: ({"pk": w.active_pathway.public_id}, {}),
                                                                         (403, 403, 302, 302, 403, 403, 403, 403, 403), 302),

@@ -92,6 +92,7 @@ NOT_PERSON_DATA = {
     "approvals:application": "agréments des associations",
     "approvals:document_download": "pièces d'un dossier d'agrément (association)",
     "documents:templates": "modèles de documents",
+    "documents:letterhead": "coordonnées du service et du signataire (agents, pas les personnes suivies)",
     "documents:template_edit": "modèles de documents (aperçu sur des données fictives)",
     "diagnostic:list": "diagnostic : clés et agrégats, jamais un nom",
     "diagnostic:create": "diagnostic : clés et agrégats, jamais un nom",

@@ -15,3 +15,9 @@ class CommissionConfig(AppConfig):
         from .documents import register_kinds
 
         register_kinds()
+
+        from parcours.pathways.services import register_outside_decision_recorder
+
+        from .services import record_outside_decision
+
+        register_outside_decision_recorder(record_outside_decision)

@@ -72,6 +72,23 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 ],
             ),
             BoardSection(
+                "decisions_returned",
+                "Décisions renvoyées par le signataire : à reprendre",
+                [
+                    BoardItem(
+                        label=f"{d.request.pathway.person.pseudonym} — {d.get_outcome_display().lower()}",
+                        url=reverse("commission:decision_detail", args=[d.public_id]),
+                        due=d.request.opinion_date,
+                        due_label="avis du",
+                    )
+                    for d in PrefectDecision.objects.filter(
+                        departement=dep, state=PrefectDecision.State.RETURNED
+                    )
+                    .select_related("request__pathway__person")
+                    .order_by("updated_at")
+                ],
+            ),
+            BoardSection(
                 "mandates_ending",
                 f"Mandats se terminant dans les {rules.MANDATE_WARNING_DAYS} jours",
                 [

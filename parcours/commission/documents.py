@@ -33,6 +33,9 @@ DECISION_FIELDS = {
     "personne.nom": "Nom de naissance de la personne",
     "personne.naissance": "Date de naissance (une date)",
     "personne.nationalite": "Nationalité",
+    "personne.feminin": "Vrai si la personne est enregistrée de sexe féminin",
+    "personne.ne": "« née » ou « né », selon le sexe enregistré",
+    "personne.autorise": "« autorisée » ou « autorisé », selon le sexe enregistré",
     "association": "Association agréée qui accompagne la personne",
     "avis.sens": "Sens de l'avis de la commission (Favorable, Défavorable)",
     "avis.date": "Date de l'avis (une date)",
@@ -40,6 +43,10 @@ DECISION_FIELDS = {
     "decision.numero": "Numéro de la décision (attribué à la signature)",
     "decision.date": "Date de signature (une date)",
     "decision.motif": "Motifs d'un refus",
+    "decision.contraire_avis": "Vrai si la décision ne suit pas l'avis de la commission",
+    "decision.motifs_contraires": "Motifs de la décision contraire à l'avis",
+    "decision.reference_externe": "Référence de l'acte signé hors Parcours (sinon vide)",
+    "decision.projet": "Vrai tant que la décision n'est pas signée (filigrane « PROJET »)",
     "demande.renouvellement": "Vrai pour un renouvellement",
     "periode.debut": "Début de la période autorisée (une date)",
     "periode.fin": "Fin de la période autorisée (une date)",
@@ -101,10 +108,22 @@ def _sample_decision() -> dict:
             "nom": "FICTIVE",
             "naissance": date(1994, 6, 12),
             "nationalite": "Exemple",
+            "feminin": True,
+            "ne": "née",
+            "autorise": "autorisée",
         },
         "association": "Association Exemple",
         "avis": {"sens": "Favorable", "date": date(2026, 3, 12)},
-        "decision": {"autorisee": True, "numero": "2026-0001", "date": date(2026, 3, 20), "motif": ""},
+        "decision": {
+            "autorisee": True,
+            "numero": "2026-0001",
+            "date": date(2026, 3, 20),
+            "motif": "",
+            "contraire_avis": False,
+            "motifs_contraires": "",
+            "reference_externe": "",
+            "projet": False,
+        },
         "demande": {"renouvellement": False},
         "periode": {"debut": date(2026, 3, 20), "fin": date(2026, 9, 19)},
         "droits": [
@@ -159,7 +178,7 @@ def register_kinds() -> None:
         )
     )
     for key, label, template in [
-        (LETTER_PERSON, "Notification à la personne (par l'association)", "letter_person.html"),
+        (LETTER_PERSON, "Notification à la personne (remise par l'association)", "letter_person.html"),
         (LETTER_AFIS, "Notification à l'organisme payeur de l'AFIS (MSA)", "letter_afis.html"),
         (LETTER_IMMIGRATION, "Notification au service des étrangers", "letter_immigration.html"),
     ]:

@@ -165,6 +165,12 @@ class DecisionDraftForm(DsfrBaseForm):
         required=False,
         help_text="Vide : la période commence à la signature (ou le lendemain de la période en cours).",
     )
+    divergence_motive = forms.CharField(
+        label="Motifs d'une décision contraire à l'avis de la commission",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Obligatoires si la décision proposée ne suit pas l'avis.",
+    )
 
 
 class SignForm(DsfrBaseForm):
@@ -173,7 +179,27 @@ class SignForm(DsfrBaseForm):
         label="Signataire",
         max_length=200,
         required=False,
-        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ».",
+        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ». Vide : la qualité "
+        "inscrite dans l'en-tête des documents.",
+    )
+    outcome = forms.ChoiceField(
+        label="Décision signée",
+        choices=[("", "Celle qui est préparée"), ("authorised", "Autorisation"), ("refused", "Refus")],
+        required=False,
+        help_text="Le préfet peut décider autrement que le projet ; contre l'avis, il en dit les motifs.",
+    )
+    divergence_motive = forms.CharField(
+        label="Motifs d'une décision contraire à l'avis de la commission",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class ReturnForm(DsfrBaseForm):
+    comment = forms.CharField(
+        label="Observations pour le secrétariat",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 

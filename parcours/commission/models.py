@@ -304,9 +304,13 @@ class DecisionSequence(models.Model):
 
 
 class PrefectDecision(BaseModel):
-    """The prefect's decision on a request the commission gave its opinion on: drafted by the secretariat
-    from the editable template, then signed (number, date) by the signatory, which opens or refuses the
-    period in the PSP workflow."""
+    """One entry of the département's yearly register of the prefect's decisions (ADR 0014).
+
+    Every decision on a request has one: a decision taken after the commission's opinion in a Parcours
+    meeting is drafted by the secretariat from the editable template, then signed (number, date) by the
+    signatory, who may also send it back with a comment or decide otherwise than the opinion (with the
+    reasons); a decision taken outside Parcours (signed on paper) is recorded with its own external
+    reference and gets its register number, its document and its letters all the same."""
 
     class Outcome(models.TextChoices):
         AUTHORISED = "authorised", "Autorisation"
@@ -314,15 +318,28 @@ class PrefectDecision(BaseModel):
 
     class State(models.TextChoices):
         DRAFT = "draft", "À signer"
+        RETURNED = "returned", "Renvoyée au secrétariat"
         SIGNED = "signed", "Signée"
 
+    class Origin(models.TextChoices):
+        MEETING = "meeting", "Après avis en séance, signée dans Parcours"
+        OUTSIDE = "outside", "Prise hors Parcours, enregistrée au registre"
+
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="prefect_decisions")
-    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="decision", null=True, blank=True
+    )
     request = models.OneToOneField(
         "pathways.Request", on_delete=models.PROTECT, related_name="prefect_decision"
     )
+    origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.MEETING)
     outcome = models.CharField("décision", max_length=12, choices=Outcome.choices)
     motive = EncryptedTextField("motifs (refus)", blank=True)  # free text about the person: encrypted
+    # Stated when the decision goes against the commission's opinion (encrypted: about the person).
+    divergence_motive = EncryptedTextField("motifs de la décision contraire à l'avis", blank=True)
+    # The signatory's comment when sending a draft back to the secretariat (encrypted: about the person).
+    return_comment = EncryptedTextField("observations du signataire", blank=True)
+    external_reference = models.CharField("référence de l'acte hors Parcours", max_length=100, blank=True)
     period_start = models.DateField("début de période demandé", null=True, blank=True)
     state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
     document = models.ForeignKey(
@@ -335,7 +352,10 @@ class PrefectDecision(BaseModel):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty only for the decisions recorded by hand before the register existed (migration 0005).
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -347,8 +367,13 @@ class PrefectDecision(BaseModel):
                 name="decision_number_unique_per_year",
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | (Q(number__isnull=False) & Q(signed_on__isnull=False)),
+                condition=Q(state__in=["draft", "returned"])
+                | (Q(number__isnull=False) & Q(signed_on__isnull=False)),
                 name="signed_decision_has_number_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin="outside") | Q(item__isnull=False),
+                name="meeting_decision_has_its_item",
             ),
         ]
 
@@ -368,6 +393,18 @@ class Letter(BaseModel):
         SIGNED_RECEIPT = "signed_receipt", "Remise en main propre contre récépissé signé"
         HANDED_UNSIGNED = "handed_unsigned", "Remise en main propre, la personne n'a pas signé de récépissé"
         REGISTERED_MAIL = "registered_mail", "Lettre recommandée avec accusé de réception (date de l'accusé)"
+
+    # What the documents say: no internal label in a title or a file name (issue 11, item 6).
+    TITLES = {
+        "person": "Notification de la décision",
+        "afis_payer": "Notification de la décision à l'organisme payeur de l'AFIS",
+        "immigration": "Notification de la décision au service des étrangers",
+    }
+    FILE_SUFFIXES = {
+        "person": "personne",
+        "afis_payer": "organisme-payeur",
+        "immigration": "service-etrangers",
+    }
 
     decision = models.ForeignKey(PrefectDecision, on_delete=models.PROTECT, related_name="letters")
     addressee = models.CharField("destinataire", max_length=12, choices=Addressee.choices)

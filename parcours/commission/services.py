@@ -757,6 +757,15 @@ def _civility(person) -> str:
     return {"F": "Madame", "M": "Monsieur"}.get(person.sex, "")
 
 
+# The outcome an opinion calls for; a decision otherwise is stated and reasoned (issue 11, item 5).
+EXPECTED_OUTCOME = {"favourable": "authorised", "unfavourable": "refused"}
+
+
+def goes_against_opinion(request: Request, outcome: str) -> bool:
+    expected = EXPECTED_OUTCOME.get(request.opinion, "")
+    return bool(expected) and outcome != expected
+
+
 def decision_context(decision, *, signer: str = "") -> dict:
     """The fields of the decision and of its letters. Holds the person's identity: prefecture documents."""
     request = decision.request
@@ -772,6 +781,7 @@ def decision_context(decision, *, signer: str = "") -> dict:
                 None,
                 None,
             )
+    feminine = person.sex == "F"
     return {
         "personne": {
             "civilite": _civility(person),
@@ -779,6 +789,10 @@ def decision_context(decision, *, signer: str = "") -> dict:
             "nom": person.last_name.upper(),
             "naissance": person.birth_date,
             "nationalite": person.nationality or person.get_nationality_group_display(),
+            # Agreements follow the recorded sex: no inclusive writing in an act.
+            "feminin": feminine,
+            "ne": "née" if feminine else "né",
+            "autorise": "autorisée" if feminine else "autorisé",
         },
         "association": str(request.pathway.association),
         "avis": {"sens": request.get_opinion_display(), "date": request.opinion_date},
@@ -787,6 +801,10 @@ def decision_context(decision, *, signer: str = "") -> dict:
             "numero": decision.reference,
             "date": decision.signed_on,
             "motif": decision.motive,
+            "contraire_avis": goes_against_opinion(request, decision.outcome),
+            "motifs_contraires": decision.divergence_motive,
+            "reference_externe": decision.external_reference,
+            "projet": decision.state != decision.State.SIGNED,
         },
         "demande": {"renouvellement": request.kind == RequestKind.RENEWAL},
         "periode": {"debut": start, "fin": end},
@@ -795,8 +813,45 @@ def decision_context(decision, *, signer: str = "") -> dict:
     }
 
 
+def _check_outcome(request: Request, outcome: str, motive: str, divergence_motive: str) -> None:
+    from .models import PrefectDecision
+
+    if outcome not in PrefectDecision.Outcome.values:
+        raise ValidationError({"outcome": "Choisissez la décision."})
+    if goes_against_opinion(request, outcome) and not divergence_motive:
+        raise ValidationError(
+            {
+                "divergence_motive": "La décision va contre l'avis de la commission : "
+                "indiquez pourquoi le préfet décide autrement."
+            }
+        )
+    if outcome == PrefectDecision.Outcome.REFUSED and not motive:
+        raise ValidationError({"motive": "Un refus est motivé : indiquez les motifs."})
+
+
+def _check_period_possible(request: Request, outcome: str, period_start) -> None:
+    if outcome == "authorised" and psp.proposed_period(request, timezone.localdate(), period_start) is None:
+        raise ValidationError(
+            "Aucune période ne peut être ouverte : le parcours a atteint la durée maximale de "
+            f"{psp_rules.MAX_PATHWAY_MONTHS} mois."
+        )
+
+
+def _draft_title(request: Request) -> str:
+    kind = "renouvellement" if request.kind == RequestKind.RENEWAL else "engagement"
+    return f"Projet de décision — parcours de sortie ({kind})"
+
+
 @transaction.atomic
-def draft_decision(*, actor: Actor, item: AgendaItem, outcome: str, motive: str = "", period_start=None):
+def draft_decision(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    outcome: str,
+    motive: str = "",
+    period_start=None,
+    divergence_motive: str = "",
+):
     """The secretariat drafts the prefect's decision on an item with an opinion; the signatory signs it."""
     from .models import PrefectDecision
 
@@ -813,35 +868,82 @@ def draft_decision(*, actor: Actor, item: AgendaItem, outcome: str, motive: str 
         raise ValidationError(f"La demande n'attend pas de décision (« {request.get_state_display()} »).")
     if PrefectDecision.objects.filter(request=request).exists():
         raise ValidationError("La décision de cette demande est déjà préparée.")
-    if outcome not in PrefectDecision.Outcome.values:
-        raise ValidationError({"outcome": "Choisissez la décision."})
-    motive = motive.strip()
-    if outcome == PrefectDecision.Outcome.REFUSED and not motive:
-        raise ValidationError({"motive": "Un refus est motivé : indiquez les motifs."})
+    motive, divergence_motive = motive.strip(), divergence_motive.strip()
+    _check_outcome(request, outcome, motive, divergence_motive)
+    _check_period_possible(request, outcome, period_start)
     decision = PrefectDecision(
         departement=actor.departement,
         item=item,
         request=request,
+        origin=PrefectDecision.Origin.MEETING,
         outcome=outcome,
         motive=motive,
+        divergence_motive=divergence_motive,
         period_start=period_start,
         drafted_by=actor.user,
     )
-    if outcome == PrefectDecision.Outcome.AUTHORISED:
-        if psp.proposed_period(request, timezone.localdate(), period_start) is None:
-            raise ValidationError(
-                "Aucune période ne peut être ouverte : le parcours a atteint la durée maximale de "
-                f"{psp_rules.MAX_PATHWAY_MONTHS} mois."
-            )
     decision.document = documents.create_document(
         actor=actor,
         kind=doc_kinds.DECISION,
         context=decision_context(decision),
-        title=f"Décision — parcours de sortie {request.pathway.person.pseudonym}",
+        title=_draft_title(request),
         related=request,
     )
     decision.save()
     audit.record(actor, "create", decision, detail="décision préparée")
+    return decision
+
+
+@transaction.atomic
+def return_decision(*, actor: Actor, decision, comment: str):
+    """The signatory sends a draft back to the secretariat with a comment (nothing is numbered)."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.sign")
+    _same_departement(actor, decision.departement_id)
+    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != PrefectDecision.State.DRAFT:
+        raise ValidationError("Seule une décision à signer peut être renvoyée au secrétariat.")
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": "Dites au secrétariat ce qui est à reprendre."})
+    decision.state = PrefectDecision.State.RETURNED
+    decision.return_comment = comment
+    decision.save(update_fields=["state", "return_comment", "updated_at"])
+    audit.record(actor, "transition", decision, detail="décision renvoyée au secrétariat")
+    return decision
+
+
+@transaction.atomic
+def revise_decision(
+    *, actor: Actor, decision, outcome: str, motive: str = "", period_start=None, divergence_motive: str = ""
+):
+    """The secretariat takes a returned draft up again: the draft is rewritten and goes back to signature."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.decide")
+    _same_departement(actor, decision.departement_id)
+    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != PrefectDecision.State.RETURNED:
+        raise ValidationError("Seule une décision renvoyée par le signataire se reprend.")
+    motive, divergence_motive = motive.strip(), divergence_motive.strip()
+    _check_outcome(decision.request, outcome, motive, divergence_motive)
+    _check_period_possible(decision.request, outcome, period_start)
+    decision.outcome, decision.motive, decision.period_start = outcome, motive, period_start
+    decision.divergence_motive = divergence_motive
+    decision.state = PrefectDecision.State.DRAFT
+    old = decision.document
+    decision.document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.DECISION,
+        context=decision_context(decision),
+        title=_draft_title(decision.request),
+        related=decision.request,
+    )
+    decision.save()
+    if old is not None and not old.is_frozen:
+        old.delete()
+    audit.record(actor, "update", decision, detail="décision reprise et renvoyée à la signature")
     return decision
 
 
@@ -856,39 +958,18 @@ def _next_number(departement, year: int) -> int:
     return sequence.last_number
 
 
-@transaction.atomic
-def sign_decision(*, actor: Actor, decision, day: date, signer: str = ""):
-    """The signatory signs: number in the département's yearly sequence, document re-rendered and frozen,
-    the PSP workflow records the decision (an authorisation opens the period), letters are generated."""
-    from .models import Letter, PrefectDecision
-
-    _require(actor, "commission.sign")
-    _same_departement(actor, decision.departement_id)
-    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
-    if decision.state == PrefectDecision.State.SIGNED:
-        raise ValidationError("Cette décision est déjà signée.")
-    if day > timezone.localdate():
-        raise ValidationError({"day": "La date de signature ne peut pas être dans le futur."})
-    if decision.request.opinion_date and day < decision.request.opinion_date:
-        raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
-    signer = signer.strip() or "Le préfet"
+def _number(decision, day: date) -> None:
     decision.year = day.year
     decision.number = _next_number(decision.departement, day.year)
     decision.reference = f"{day.year}-{decision.number:04d}"
-    decision.signed_on = day
-    decision.signed_by = actor.user
-    decision.state = PrefectDecision.State.SIGNED
-    # The PSP workflow first: it refuses what the law forbids (cap, overlap) before anything is frozen.
-    psp.record_decision(
-        actor=actor,
-        request=decision.request,
-        decision=decision.outcome,
-        day=day,
-        reference=decision.reference,
-        period_start=decision.period_start,
-        motive=decision.motive,
-    )
-    decision.request.refresh_from_db()
+
+
+def issue_documents(*, actor: Actor, decision, signer: str = ""):
+    """The registered decision's act (frozen PDF) and its notification letters, one per addressee."""
+    from .models import Letter, PrefectDecision
+
+    if decision.state != PrefectDecision.State.SIGNED or decision.letters.exists():
+        raise ValidationError("L'acte et les courriers de cette décision sont déjà produits.")
     context = decision_context(decision, signer=signer)
     old = decision.document
     decision.document = documents.create_document(
@@ -899,7 +980,7 @@ def sign_decision(*, actor: Actor, decision, day: date, signer: str = ""):
         related=decision.request,
         freeze=True,
     )
-    decision.save()
+    decision.save(update_fields=["document", "updated_at"])
     if old is not None and not old.is_frozen:
         old.delete()
     addressees = [Letter.Addressee.PERSON]
@@ -919,11 +1000,87 @@ def sign_decision(*, actor: Actor, decision, day: date, signer: str = ""):
             actor=actor,
             kind=kinds[addressee],
             context=context,
-            title=f"Notification n° {decision.reference} — {Letter.Addressee(addressee).label}",
+            title=Letter.TITLES[addressee],
             related=decision.request,
             freeze=True,
         )
         Letter.objects.create(decision=decision, addressee=addressee, document=document)
+    return decision
+
+
+@transaction.atomic
+def issue_register_documents(*, actor: Actor, decision):
+    """A decision entered in the register by the migration of the hand-recorded decisions (no act, no
+    letter then): the secretariat produces its act and its letters, once."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.decide")
+    _same_departement(actor, decision.departement_id)
+    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    issue_documents(actor=actor, decision=decision)
+    audit.record(actor, "update", decision, detail=f"acte et courriers produits n° {decision.reference}")
+    return decision
+
+
+def _register(actor: Actor, decision, day: date, signer: str) -> None:
+    """The one path of every decision into the register: number, PSP workflow, act and letters."""
+    decision.signed_on = day
+    decision.signed_by = actor.user
+    _number(decision, day)
+    # The PSP workflow first: it refuses what the law forbids (cap, overlap) before anything is frozen.
+    psp.record_decision(
+        actor=actor,
+        request=decision.request,
+        decision=decision.outcome,
+        day=day,
+        reference=decision.reference,
+        period_start=decision.period_start,
+        motive=decision.motive or decision.divergence_motive,
+    )
+    decision.request.refresh_from_db()
+    decision.state = decision.State.SIGNED
+    decision.save()
+    issue_documents(actor=actor, decision=decision, signer=signer)
+
+
+@transaction.atomic
+def sign_decision(
+    *,
+    actor: Actor,
+    decision,
+    day: date,
+    signer: str = "",
+    outcome: str = "",
+    divergence_motive: str = "",
+):
+    """The signatory signs: number in the département's yearly register, document re-rendered and frozen,
+    the PSP workflow records the decision (an authorisation opens the period), letters are generated.
+    The signatory may decide otherwise than the draft (`outcome`), with the reasons when it goes against
+    the commission's opinion."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.sign")
+    _same_departement(actor, decision.departement_id)
+    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state == PrefectDecision.State.SIGNED:
+        raise ValidationError("Cette décision est déjà signée.")
+    if decision.state == PrefectDecision.State.RETURNED:
+        raise ValidationError("Cette décision a été renvoyée au secrétariat : elle attend d'être reprise.")
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de signature ne peut pas être dans le futur."})
+    if decision.request.opinion_date and day < decision.request.opinion_date:
+        raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
+    divergence_motive = divergence_motive.strip()
+    if outcome and outcome != decision.outcome:
+        decision.outcome = outcome
+        if divergence_motive:
+            decision.divergence_motive = divergence_motive
+        if outcome == PrefectDecision.Outcome.REFUSED and not decision.motive:
+            decision.motive = divergence_motive
+    elif divergence_motive:
+        decision.divergence_motive = divergence_motive
+    _check_outcome(decision.request, decision.outcome, decision.motive, decision.divergence_motive)
+    _register(actor, decision, day, signer.strip())
     audit.record(actor, "transition", decision, detail=f"décision signée n° {decision.reference}")
     return decision
 
@@ -966,3 +1123,59 @@ def record_letter_handover(*, actor: Actor, letter, day: date, acknowledgement: 
         f"({letter.get_acknowledgement_display().lower()})",
     )
     return letter
+
+
+def record_outside_decision(
+    *,
+    actor: Actor,
+    request: Request,
+    outcome: str,
+    day: date,
+    external_reference: str,
+    period_start=None,
+    motive: str = "",
+    divergence_motive: str = "",
+    signer: str = "",
+):
+    """A decision taken outside Parcours (signed on paper): recorded in the same register, with its own
+    external reference, its register number, its act and its letters."""
+    from .models import PrefectDecision
+
+    _require(actor, "requests.decide")
+    _same_departement(actor, request.pathway.departement_id)
+    if request.state != RequestState.REVIEWED:
+        raise ValidationError(
+            "La décision ne peut être enregistrée qu'après un avis favorable ou défavorable de la commission."
+        )
+    existing = PrefectDecision.objects.filter(request=request).first()
+    if existing is not None:
+        raise ValidationError(
+            f"Une décision est déjà au registre pour cette demande ({existing.get_state_display().lower()})."
+        )
+    external_reference = external_reference.strip()
+    if not external_reference:
+        raise ValidationError({"reference": "Indiquez la référence de l'acte signé hors Parcours."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de la décision ne peut pas être dans le futur."})
+    if request.opinion_date and day < request.opinion_date:
+        raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
+    motive, divergence_motive = motive.strip(), divergence_motive.strip()
+    if outcome not in PrefectDecision.Outcome.values:
+        raise ValidationError({"decision": "Choisissez la décision."})
+    _check_outcome(request, outcome, motive, divergence_motive)
+    decision = PrefectDecision(
+        departement=request.pathway.departement,
+        request=request,
+        origin=PrefectDecision.Origin.OUTSIDE,
+        outcome=outcome,
+        motive=motive,
+        divergence_motive=divergence_motive,
+        external_reference=external_reference,
+        period_start=period_start,
+        drafted_by=actor.user,
+    )
+    _register(actor, decision, day, signer.strip())
+    audit.record(
+        actor, "create", decision, detail=f"décision prise hors Parcours enregistrée n° {decision.reference}"
+    )
+    return decision

@@ -75,16 +75,15 @@ class BoardSection:
         return sum(1 for i in self.items if i.overdue_on(today))
 
 
-def _request_items(actor: Actor, states, *, order="updated_at", outside_meetings=False) -> list[BoardItem]:
-    qs = (
-        Request.objects.filter(pathway__in=pathways_visible_to(actor), state__in=states)
-        .select_related("pathway__person", "pathway__association")
-        .order_by(order)
-    )
-    if outside_meetings:
-        # A request the commission gave its opinion on in a meeting is on the commission's sections (decision
-        # to prepare, then to sign): here only the opinions recorded on the pathway itself.
-        qs = qs.exclude(agenda_items__opinion__in=["favourable", "unfavourable"])
+def _request_items(actor: Actor, states, *, order="updated_at", outside_register=False) -> list[BoardItem]:
+    qs = Request.objects.filter(pathway__in=pathways_visible_to(actor), state__in=states)
+    if outside_register:
+        # Each case once (issue 11, item 5): a request whose decision is in the register (drafted, returned)
+        # or whose opinion was given in a Parcours meeting is on the commission's sections instead.
+        qs = qs.filter(prefect_decision__isnull=True).exclude(
+            agenda_items__opinion__in=["favourable", "unfavourable"]
+        )
+    qs = qs.select_related("pathway__person", "pathway__association").order_by(order)
     return [
         BoardItem(
             label=f"{r.get_kind_display()} ({r.pathway.association})",
@@ -170,25 +169,6 @@ def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardIte
             due_label="expirée le" if t.expires_on < today else "expire le",
         )
         for t in qs
-    ]
-
-
-def _decisions_without_reference(actor: Actor) -> list[BoardItem]:
-    qs = (
-        Request.objects.filter(pathway__in=pathways_visible_to(actor), decision_reference="")
-        .exclude(decision="")
-        .select_related("pathway__person")
-        .order_by("decision_date")
-    )
-    return [
-        BoardItem(
-            label=f"{r.get_decision_display()} sans référence",
-            url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#demandes",
-            person=r.pathway.person,
-            due=r.decision_date,
-            due_label="décidée le",
-        )
-        for r in qs
     ]
 
 
@@ -289,15 +269,9 @@ def _own_sections(actor: Actor, today: date) -> list[BoardSection]:
             ),
             BoardSection(
                 "to_decide",
-                "Avis rendus : décision du préfet à enregistrer",
-                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_meetings=True),
-                verb="Préparer la décision du préfet",
-            ),
-            BoardSection(
-                "no_reference",
-                "Décisions en attente de référence",
-                _decisions_without_reference(actor),
-                verb="Reporter la référence de l'arrêté",
+                "Avis rendus hors séance : décision du préfet à enregistrer au registre",
+                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_register=True),
+                verb="Préparer la décision du préfet et l'enregistrer au registre",
             ),
             BoardSection(
                 "periods_ending",
@@ -361,15 +335,9 @@ def _own_sections(actor: Actor, today: date) -> list[BoardSection]:
         return [
             BoardSection(
                 "to_decide",
-                "Décisions à prendre",
-                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_meetings=True),
+                "Avis rendus hors séance : décision à prendre",
+                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_register=True),
                 verb="Prendre la décision",
-            ),
-            BoardSection(
-                "no_reference",
-                "Décisions en attente de référence",
-                _decisions_without_reference(actor),
-                verb="Reporter la référence de l'arrêté",
             ),
         ]
     if role == Role.IMMIGRATION:

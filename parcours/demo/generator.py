@@ -10,7 +10,9 @@ import random
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -221,6 +223,11 @@ class DemoBuilder:
         )
         self.secretariat, self.prefect = self.actors["ddfe"], self.actors["prefet"]
         self.build_pathways(start)
+        # The decisions recorded by hand above (paper acts, « PSP-99-… ») enter the register of decisions
+        # exactly as migration commission/0006 put those of a real département (ADR 0014).
+        import_module(
+            "parcours.commission.migrations.0008_hand_recorded_decisions_into_register"
+        ).into_register(django_apps, None)
         approvals_demo.build(self)
         commission_demo.build(self)
         diagnostic_demo.build(self)

@@ -112,3 +112,32 @@ class GeneratedDocument(BaseModel):
         if self.is_frozen:
             raise ValidationError("Un document figé ne peut pas être supprimé.")
         return super().delete(*args, **kwargs)
+
+
+class Letterhead(BaseModel):
+    """The service's details printed in the heading and the signature of every official document of a
+    département: direction, address, « Affaire suivie par », telephone, reference, the town of « Démoville,
+    le … », and the signer's name and capacity with the delegation of signature. Staff details, not a
+    person's: kept in clear."""
+
+    departement = models.OneToOneField(Departement, on_delete=models.PROTECT, related_name="letterhead")
+    direction = models.CharField("direction", max_length=200, blank=True)
+    service = models.CharField("service", max_length=200, blank=True)
+    address = models.CharField("adresse postale", max_length=300, blank=True)
+    town = models.CharField("ville (« Démoville, le … »)", max_length=100, blank=True)
+    followed_by = models.CharField("affaire suivie par", max_length=200, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("courriel du service", blank=True)
+    reference = models.CharField("référence du service (« Réf. : »)", max_length=100, blank=True)
+    signer_name = models.CharField("nom du signataire", max_length=200, blank=True)
+    signer_capacity = models.CharField("qualité du signataire", max_length=200, blank=True)
+    delegation = models.CharField(
+        "délégation de signature (référence de l'arrêté)", max_length=200, blank=True
+    )
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "en-tête des documents"
+
+    def __str__(self) -> str:
+        return f"En-tête ({self.departement.code})"

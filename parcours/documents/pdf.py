@@ -58,12 +58,15 @@ def _css_string(text: str) -> str:
     return mark_safe(re.sub(r'["\\<>\n\r]', " ", text)[:120])  # noqa: S308 (quotes and markup removed)
 
 
-def full_html(*, departement, title: str, body_html: str) -> str:
-    """The complete HTML page: the common layout with `body_html` inserted."""
+def full_html(*, departement, title: str, body_html: str, letterhead=None, draft: bool = False) -> str:
+    """The complete HTML page: the common layout (brand block, the service's details from `letterhead`)
+    with `body_html` inserted; `draft` adds the « PROJET » watermark."""
     return render_to_string(
         "documents/pdf_base.html",
         {
             "title": title,
+            "head": letterhead,
+            "draft": draft,
             "departement": departement,
             "prefet_de": prefet_de(departement.name),
             "footer_left": _css_string(f"{title} — {departement.name}"),

@@ -25,7 +25,11 @@ class DocumentKind:
 COMMON_FIELDS: dict[str, str] = {
     "departement.nom": "Nom du département (ex. : Démonstration)",
     "departement.code": "Code du département (ex. : 99)",
-    "aujourdhui": 'Date du jour (une date : {{ aujourdhui|date:"j F Y" }})',
+    "aujourdhui": "Date du jour (une date : {{ aujourdhui|date_longue }} donne « 1er juin 2026 »)",
+    "service.ville": "Ville de la préfecture, pour « Démoville, le … » (en-tête des documents)",
+    "signature.nom": "Nom du signataire (en-tête des documents)",
+    "signature.qualite": "Qualité du signataire (ex. : Pour le préfet et par délégation, la sous-préfète)",
+    "signature.delegation": "Référence de la délégation de signature",
 }
 
 _KINDS: dict[str, DocumentKind] = {}

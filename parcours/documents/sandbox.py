@@ -28,6 +28,22 @@ library.filters = {
     name: fn for name, fn in defaultfilters.register.filters.items() if name not in REFUSED_FILTERS
 }
 
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def date_longue(value) -> str:
+    """A date as an act writes it: « 1er juin 2026 », « 12 mars 2026 » (the ordinal for the first day)."""
+    if not value or not hasattr(value, "month"):
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+library.filters["date_longue"] = date_longue
+
 
 class TemplateProblem(ValidationError):
     """A template that cannot be saved or rendered; the message is French and names no person."""

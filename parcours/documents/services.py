@@ -12,7 +12,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import get_template
+from django.template import TemplateDoesNotExist, engines
 from django.utils import timezone
 
 from parcours.core import audit
@@ -20,7 +20,7 @@ from parcours.core.access import Actor
 from parcours.core.models import Departement
 
 from . import pdf, registry, sandbox
-from .models import DocumentState, DocumentTemplate, DocumentTemplateVersion, GeneratedDocument
+from .models import DocumentState, DocumentTemplate, DocumentTemplateVersion, GeneratedDocument, Letterhead
 from .sandbox import TemplateProblem
 
 __all__ = [
@@ -56,8 +56,16 @@ def _kind(key: str) -> registry.DocumentKind:
 
 
 def default_body(kind: registry.DocumentKind) -> str:
-    """The source of the kind's default template file."""
-    return get_template(kind.default_template).template.source
+    """The source of the kind's default template file, read without compiling it with the site's engine
+    (it is a sandbox template: its filters, such as `date_longue`, exist only in the sandbox)."""
+    engine = engines["django"].engine
+    for loader in engine.template_loaders:
+        for origin in loader.get_template_sources(kind.default_template):
+            try:
+                return origin.loader.get_contents(origin)
+            except TemplateDoesNotExist:
+                continue
+    raise TemplateProblem("Le modèle par défaut de ce type de document est introuvable.")
 
 
 def current_body(*, departement: Departement, kind: str) -> str:
@@ -66,12 +74,54 @@ def current_body(*, departement: Departement, kind: str) -> str:
     return found.body if found else default_body(_kind(kind))
 
 
+def letterhead_of(departement: Departement) -> Letterhead:
+    """The département's letterhead (an empty one, not saved, until the secretariat fills it in)."""
+    return Letterhead.objects.filter(departement=departement).first() or Letterhead(departement=departement)
+
+
 def _context(departement: Departement, context: dict) -> dict:
+    head = letterhead_of(departement)
     return {
         **context,
         "departement": {"nom": departement.name, "code": departement.code},
         "aujourdhui": timezone.localdate(),
+        "service": {"ville": head.town},
+        "signature": {
+            "nom": head.signer_name,
+            "qualite": head.signer_capacity,
+            "delegation": head.delegation,
+        },
     }
+
+
+LETTERHEAD_FIELDS = [
+    "direction",
+    "service",
+    "address",
+    "town",
+    "followed_by",
+    "phone",
+    "email",
+    "reference",
+    "signer_name",
+    "signer_capacity",
+    "delegation",
+]
+
+
+@transaction.atomic
+def save_letterhead(*, actor: Actor, data: dict) -> Letterhead:
+    """The secretariat sets the service's details printed on every document of its département."""
+    _check_secretariat(actor, "documents.templates")
+    head, created = Letterhead.objects.update_or_create(
+        departement=actor.departement,
+        defaults={
+            **{name: data.get(name, "").strip() for name in LETTERHEAD_FIELDS},
+            "updated_by": actor.user,
+        },
+    )
+    audit.record(actor, "create" if created else "update", head, detail="en-tête des documents")
+    return head
 
 
 def render_html(*, departement: Departement, kind: str, context: dict) -> str:
@@ -80,9 +130,18 @@ def render_html(*, departement: Departement, kind: str, context: dict) -> str:
     return sandbox.render(current_body(departement=departement, kind=kind), _context(departement, context))
 
 
-def _to_pdf(*, departement: Departement, title: str, body_html: str) -> bytes:
+def _to_pdf(*, departement: Departement, title: str, body_html: str, draft: bool = True) -> bytes:
+    """The PDF; a draft (anything not frozen) carries the « PROJET » watermark on every page."""
     try:
-        return pdf.html_to_pdf(pdf.full_html(departement=departement, title=title, body_html=body_html))
+        return pdf.html_to_pdf(
+            pdf.full_html(
+                departement=departement,
+                title=title,
+                body_html=body_html,
+                letterhead=letterhead_of(departement),
+                draft=draft,
+            )
+        )
     except Exception as error:  # never a broken PDF, never a 500
         raise TemplateProblem(f"Le PDF n'a pas pu être produit ({type(error).__name__}).") from None
 
@@ -212,7 +271,9 @@ def freeze(*, actor: Actor, document: GeneratedDocument) -> GeneratedDocument:
     document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
     if document.is_frozen:
         raise ValidationError("Ce document est déjà figé.")
-    content = _to_pdf(departement=document.departement, title=document.title, body_html=document.html)
+    content = _to_pdf(
+        departement=document.departement, title=document.title, body_html=document.html, draft=False
+    )
     # Written before the row: if the transaction rolls back, an orphan file with an opaque name stays in
     # the private storage, unreachable (no row points to it).
     document.pdf.save("document.pdf", ContentFile(content), save=False)

@@ -6,6 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("modeles/", views.TemplateListView.as_view(), name="templates"),
+    path("en-tete/", views.LetterheadView.as_view(), name="letterhead"),
     path("modeles/<uuid:departement>/<str:kind>/", views.TemplateEditView.as_view(), name="template_edit"),
     path(
         "modeles/<uuid:departement>/<str:kind>/reinitialiser/",

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views import View
 
 from parcours.core import audit
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import ActorRequiredMixin, altered_file_response, pdf_response
 
-from . import registry, services
+from . import blocks, registry, services
+from .forms import LetterheadForm
 from .models import DocumentTemplate, DocumentTemplateVersion
 from .selectors import get_document_or_404, read_document
 
@@ -46,6 +48,28 @@ class TemplateListView(ActorRequiredMixin, View):
             "documents/template_list.html",
             {"kinds": kinds, "departement": self.actor.departement, "nav": "documents"},
         )
+
+
+class LetterheadView(ActorRequiredMixin, View):
+    """The service's details in the heading and signature of every document of the département."""
+
+    permission = "documents.templates"
+
+    def _page(self, request, form):
+        return render(request, "documents/letterhead.html", {"form": form, "nav": "documents"})
+
+    def get(self, request):
+        head = services.letterhead_of(self.actor.departement)
+        initial = {name: getattr(head, name) for name in services.LETTERHEAD_FIELDS}
+        return self._page(request, LetterheadForm(initial=initial))
+
+    def post(self, request):
+        form = LetterheadForm(request.POST)
+        if not form.is_valid():
+            return self._page(request, form)
+        services.save_letterhead(actor=self.actor, data=form.cleaned_data)
+        messages.success(request, "En-tête des documents enregistré : il figure sur les prochains documents.")
+        return redirect("documents:letterhead")
 
 
 class TemplateEditView(ActorRequiredMixin, View):
@@ -110,29 +134,41 @@ class DocumentDownloadView(ActorRequiredMixin, StepUpMixin, View):
             content = services.pdf_of(document)
         except (services.TamperedDocument, ValidationError):
             return altered_file_response(request)
-        return pdf_response(content, f"document-{document.public_id}.pdf")
+        # A French file name from the title (« proces-verbal-seance-du-12-mars-2026.pdf »), never a name:
+        # titles carry numbers and dates only.
+        return pdf_response(content, f"{slugify(document.title)[:80] or 'document'}.pdf")
 
 
 class DraftView(ActorRequiredMixin, View):
+    """A draft corrected block by block, in plain text (blocks.py): no raw HTML, no entity shown."""
+
     permission = "documents.generated"
 
-    def _page(self, request, document, html, errors=()):
-        context = {"document": document, "html": html, "errors": list(errors), "nav": "documents"}
+    def _page(self, request, document, parts, errors=()):
+        context = {"document": document, "blocks": parts, "errors": list(errors), "nav": "documents"}
         return render(request, "documents/draft.html", context)
 
     def get(self, request, pk):
         document = read_document(self.actor, pk, detail="document généré")
-        return self._page(request, document, document.html)
+        return self._page(request, document, blocks.split(document.html))
 
     def post(self, request, pk):
         document = get_document_or_404(self.actor, pk)
-        html = request.POST.get("html", "")
+        texts = {}
+        for key, value in request.POST.items():
+            if key.startswith("bloc-") and key.removeprefix("bloc-").isdigit():
+                texts[int(key.removeprefix("bloc-"))] = value
+        html = blocks.apply(document.html, texts)
         try:
             document = services.update_draft(actor=self.actor, document=document, html=html)
             if "preview" in request.POST:
-                return pdf_response(services.pdf_of(document), "apercu.pdf")
+                return pdf_response(services.pdf_of(document), "apercu-projet.pdf")
         except ValidationError as error:
-            return self._page(request, document, html, error.messages)
+            parts = blocks.split(document.html)
+            for index, text in texts.items():
+                if 0 <= index < len(parts) and parts[index].editable:
+                    parts[index].text = text
+            return self._page(request, document, parts, error.messages)
         messages.success(request, "Brouillon enregistré.")
         return redirect("documents:draft", pk=document.public_id)
 

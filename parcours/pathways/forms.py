@@ -179,10 +179,10 @@ class DecisionForm(DsfrBaseForm):
     )
     day = forms.DateField(label="Date de la décision", widget=DATE_WIDGET)
     reference = forms.CharField(
-        label="Référence de la décision",
-        required=False,
+        label="Référence de l'acte signé hors Parcours",
         max_length=100,
-        help_text="Peut être ajoutée plus tard ; la décision apparaît alors dans « À traiter ».",
+        help_text="Celle de l'arrêté ou de la décision papier ; Parcours lui donne en plus son numéro au "
+        "registre des décisions, produit l'acte et les courriers de notification.",
     )
     period_start = forms.DateField(
         label="Début de la période (autorisation)",
@@ -191,12 +191,15 @@ class DecisionForm(DsfrBaseForm):
         help_text="Par défaut : la date de la décision, ou le lendemain de la fin de la période précédente.",
     )
     motive = forms.CharField(
-        label="Motif ou observations", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Motifs (obligatoires en cas de refus)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class ReferenceForm(DsfrBaseForm):
-    reference = forms.CharField(label="Référence de la décision", max_length=100)
+    divergence_motive = forms.CharField(
+        label="Motifs d'une décision contraire à l'avis de la commission",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EndForm(DsfrBaseForm):

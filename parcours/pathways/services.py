@@ -437,6 +437,24 @@ def record_decision(
     return request
 
 
+# The register of the prefect's decisions lives in the commission app (ADR 0014). It registers here, from its
+# AppConfig.ready, the function that records a decision taken outside Parcours, so the pathway page's form
+# goes through the one register (number, act, letters) without pathways importing commission.
+_outside_decision_recorder = None
+
+
+def register_outside_decision_recorder(recorder) -> None:
+    global _outside_decision_recorder  # noqa: PLW0603 (set once at start-up)
+    _outside_decision_recorder = recorder
+
+
+def record_prefect_decision(*, actor: Actor, request: Request, **fields):
+    """A decision taken outside Parcours, recorded in the register of decisions (see the commission app)."""
+    if _outside_decision_recorder is None:
+        raise ValidationError("Le registre des décisions n'est pas disponible.")
+    return _outside_decision_recorder(actor=actor, request=request, **fields)
+
+
 def _open_rights(actor: Actor, request: Request, period: Period) -> None:
     """Create the tracking of the rights the request asked for, on the first authorisation."""
     pathway = request.pathway
@@ -467,25 +485,6 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
                 description=f"{RightKind(right).label} : démarche à engager",
                 started_on=period.start,
             )
-
-
-@transaction.atomic
-def set_decision_reference(*, actor: Actor, request: Request, reference: str) -> Request:
-    _require(actor, "requests.decide")
-    if not request.decision:
-        raise ValidationError("Aucune décision n'est enregistrée pour cette demande.")
-    if not reference.strip():
-        raise ValidationError({"reference": "La référence de la décision est obligatoire."})
-    request.decision_reference = reference.strip()
-    request.save(update_fields=["decision_reference", "updated_at"])
-    _log(
-        actor,
-        request.pathway,
-        "reference",
-        f"Référence de la décision enregistrée : {request.decision_reference}",
-        request=request,
-    )
-    return request
 
 
 # --- Renewal and end ---

@@ -33,7 +33,6 @@ urlpatterns = [
     path("<uuid:pk>/complete/", views.MarkReadyView.as_view(), name="mark_ready"),
     path("<uuid:pk>/avis/", views.OpinionView.as_view(), name="opinion"),
     path("<uuid:pk>/decision/", views.DecisionView.as_view(), name="decision"),
-    path("<uuid:pk>/demandes/<uuid:request_id>/reference/", views.ReferenceView.as_view(), name="reference"),
     path("<uuid:pk>/renouvellement/", views.RenewalView.as_view(), name="renewal"),
     path("<uuid:pk>/fin/", views.EndView.as_view(), name="end"),
     path("<uuid:pk>/fin/signalement/", views.EndReportView.as_view(), name="end_report"),

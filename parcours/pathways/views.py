@@ -34,7 +34,6 @@ from .forms import (
     ObjectiveForm,
     OpinionForm,
     PermitForm,
-    ReferenceForm,
     RequestForm,
     ReturnIncompleteForm,
     RightStepForm,
@@ -146,7 +145,6 @@ def detail_context(actor, pathway, **forms):
         "incomplete_form": ReturnIncompleteForm() if can_do["check"] else None,
         "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
-        "reference_form": ReferenceForm(),
         "end_form": EndForm(initial={"day": today}) if can_do["end"] and pending_end is None else None,
         "close_form": CloseRequestForm(initial={"day": today})
         if can_do["close_request"] and pending_end is None
@@ -346,32 +344,22 @@ class OpinionView(PathwayActionView):
 class DecisionView(PathwayActionView):
     permission = "requests.decide"
     form_class, form_name, anchor = DecisionForm, "decision_form", "#demande"
-    success_message = "Décision du préfet enregistrée."
 
     def perform(self, pathway, form):
         data = form.cleaned_data
-        services.record_decision(
+        decision = services.record_prefect_decision(
             actor=self.actor,
             request=self.current_request(),
-            decision=data["decision"],
+            outcome=data["decision"],
             day=data["day"],
-            reference=data["reference"],
+            external_reference=data["reference"],
             period_start=data["period_start"],
             motive=data["motive"],
+            divergence_motive=data["divergence_motive"],
         )
-
-
-class ReferenceView(PathwayActionView):
-    permission = "requests.decide"
-    form_class, form_name, anchor = ReferenceForm, "reference_form", "#demandes"
-    success_message = "Référence de la décision enregistrée."
-
-    def perform(self, pathway, form):
-        request_obj = pathway.requests.filter(public_id=self.kwargs["request_id"]).first()
-        if request_obj is None:
-            raise Http404
-        services.set_decision_reference(
-            actor=self.actor, request=request_obj, reference=form.cleaned_data["reference"]
+        return (
+            f"Décision enregistrée au registre sous le n° {decision.reference} : l'acte et les courriers "
+            "de notification sont prêts."
         )
 
 

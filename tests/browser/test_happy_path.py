@@ -107,14 +107,46 @@ def mark_ready_and_favourable(page: Page) -> None:
     expect(page.get_by_test_id("request-state")).to_have_text("Avis rendu, en attente de décision")
 
 
-def record_authorisation(page: Page, reference: str) -> None:
-    """The prefect's decision, recorded by the secretariat: authorisation, with its reference."""
+def record_authorisation(page: Page, reference: str, number: str) -> None:
+    """The prefect's decision, taken on paper and recorded by the secretariat with the paper act's
+    reference: it enters the register of decisions under `number`, with its act and letters."""
     decision = form_of(page, "record-decision")
     choose(decision, "Autorisation")
-    decision.get_by_label("Référence de la décision").fill(reference)
+    decision.get_by_label("Référence de l'acte signé hors Parcours").fill(reference)
     decision.get_by_test_id("record-decision").click()
     expect(page.get_by_test_id("request-state")).to_have_text("Autorisée")
-    expect_message(page, "Décision du préfet enregistrée.")
+    expect_message(page, f"Décision enregistrée au registre sous le n° {number}")
+
+
+def check_renewal_act(sec: Page, screenshot, number: str, pathway_url: str) -> None:
+    """The hand-recorded renewal decision has its numbered act (PDF, first page rendered) and its letters."""
+    from .test_meeting import pdf_text, render_pages
+
+    register = sec.get_by_test_id("register-number").filter(has_text=number)
+    expect(register).to_have_count(1)
+    sec.locator("#demandes").get_by_role("link", name="voir au registre").nth(1).click()
+    expect(sec.get_by_role("heading", level=1)).to_contain_text(f"Décision n° {number}")
+    expect(sec.get_by_test_id("decision-origin")).to_contain_text("ARR-99-2026-0002")
+    check_page(sec)
+    screenshot(sec, "registre-decision-renouvellement")
+    response = sec.request.get(sec.get_by_test_id("decision-pdf").get_attribute("href"))
+    assert response.headers["content-type"] == "application/pdf"
+    assert f'filename="decision-{number}.pdf"' in response.headers["content-disposition"]
+    text = " ".join(pdf_text(response.body()).split())
+    for expected in (f"Décision n° {number}", "en renouvellement", "référence ARR-99-2026-0002", "Liberté"):
+        assert expected in text, expected
+    assert "PROJET" not in text and "·" not in text
+    render_pages(response.body(), "renouvellement-decision-page")
+    letters = {
+        "person": "personne",
+        "afis_payer": "organisme-payeur",
+    }
+    for addressee, suffix in letters.items():
+        href = sec.get_by_test_id(f"letter-{addressee}").get_attribute("href")
+        letter = sec.request.get(href)
+        assert f'filename="notification-{number}-{suffix}.pdf"' in letter.headers["content-disposition"]
+        assert f"décision n° {number}" in " ".join(pdf_text(letter.body()).split())
+    sec.goto(pathway_url)
 
 
 def test_psp_happy_path(web, psp_world, screenshot):
@@ -247,7 +279,7 @@ def test_psp_happy_path(web, psp_world, screenshot):
     screenshot(signatory, "signataire-decisions-a-prendre")
     signatory.context.close()
 
-    record_authorisation(sec, "ARR-99-2026-0001")
+    record_authorisation(sec, "ARR-99-2026-0001", f"{today.year}-0001")
     expect(sec.get_by_test_id("pathway-state")).to_have_text("Autorisé, en cours")
     periods = sec.get_by_test_id("periods")
     expect(periods.locator("tbody tr")).to_have_count(1)
@@ -297,13 +329,14 @@ def test_psp_happy_path(web, psp_world, screenshot):
     mark_ready_and_favourable(sec)
     period2_start = period1_end + timedelta(days=1)
     period2_end = rules.period_end(period2_start)
-    record_authorisation(sec, "ARR-99-2026-0002")
+    record_authorisation(sec, "ARR-99-2026-0002", f"{today.year}-0002")
     expect(periods.locator("tbody tr")).to_have_count(2)
     expect(periods.locator("tbody tr").nth(1)).to_have_text(
         re.compile(rf"2\s*{fr_date(period2_start)}\s*{fr_date(period2_end)}")
     )
     expect(sec.locator("#periodes")).to_contain_text(f"{2 * rules.PERIOD_MONTHS} mois autorisés")
     screenshot(sec, "secretariat-renouvellement-autorise")
+    check_renewal_act(sec, screenshot, f"{today.year}-0002", pathway_url)
 
     # --- The secretariat ends the pathway: completed, into employment ---------------------------------
     end = form_of(sec, "end-pathway")

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from parcours.commission import services as cs
@@ -83,9 +83,10 @@ class Shots:
 
 
 def long_date(day) -> str:
-    """A date as the documents print it ({{ day|date:"j F Y" }} in French): "7 mars 2026"."""
-    with translation.override("fr"):
-        return dateformat.format(day, "j F Y")
+    """A date as the documents print it ({{ day|date_longue }}): "7 mars 2026", "1er mars 2026"."""
+    from parcours.documents.sandbox import date_longue
+
+    return date_longue(day)
 
 
 def menu(page: Page, name: str) -> None:
@@ -312,6 +313,23 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     to_sign.get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
     expect(signatory.get_by_role("heading", level=1)).to_have_text("Décision à signer — autorisation")
     check_page(signatory)
+    # First sent back to the secretariat with a comment, which takes it up again (ADR 0014).
+    back = form_of(signatory, "return-decision")
+    back.get_by_label("Observations pour le secrétariat").fill("Préciser le début de la période.")
+    back.get_by_test_id("return-decision").click()
+    expect_message(signatory, "Décision renvoyée au secrétariat avec vos observations.")
+    expect(signatory.get_by_test_id("decision-state")).to_have_text("Renvoyée au secrétariat")
+    decision_url = signatory.url
+    menu(sec, "À traiter")
+    returned = sec.get_by_test_id("board-decisions_returned")
+    expect(returned).to_contain_text(pseudonym)
+    returned.get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
+    expect(sec.get_by_test_id("return-comment")).to_have_text("Préciser le début de la période.")
+    shoot(sec, "secretariat-decision-renvoyee")
+    form_of(sec, "revise-decision").get_by_test_id("revise-decision").click()
+    expect_message(sec, "Décision reprise : elle attend de nouveau la signature.")
+    signatory.goto(decision_url)
+    expect(signatory.get_by_test_id("decision-state")).to_have_text("À signer")
     sign = form_of(signatory, "sign-decision")
     sign.get_by_label("Date de signature").fill(today.isoformat())
     sign.get_by_label("Signataire").fill(SIGNER)

@@ -10,9 +10,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from parcours.commission import services as cs
-from parcours.commission.models import Mandate, MeetingKind, MeetingState
+from parcours.commission.models import Mandate, MeetingKind, MeetingState, PrefectDecision
 from parcours.commission.rules import SeatCategory
 from parcours.core.roles import Role
+from parcours.pathways import services as psp
 from tests.factories import make_actor
 
 S, CM = Role.SECRETARIAT, Role.COMMISSION_MEMBER
@@ -109,3 +110,35 @@ def drafted_decision(w):
 def signed_decision(w):
     decision = drafted_decision(w)
     return cs.sign_decision(actor=w.actors[Role.SIGNATORY], decision=decision, day=timezone.localdate())
+
+
+def returned_decision(w):
+    """A draft the signatory sent back to the secretariat with a comment."""
+    return cs.return_decision(
+        actor=w.actors[Role.SIGNATORY], decision=drafted_decision(w), comment="Préciser la période."
+    )
+
+
+def hand_recorded_decision(w):
+    """A decision recorded by hand before the register, as migration 0006 leaves it: numbered, no act."""
+    _, item = reviewed_item(w)
+    day = timezone.localdate()
+    psp.record_decision(
+        actor=w.actors[Role.SIGNATORY],
+        request=item.request,
+        decision="authorised",
+        day=day,
+        reference="ARR-1",
+    )
+    return PrefectDecision.objects.create(
+        departement=w.departement,
+        request=item.request,
+        origin=PrefectDecision.Origin.OUTSIDE,
+        outcome="authorised",
+        external_reference="ARR-1",
+        state=PrefectDecision.State.SIGNED,
+        year=day.year,
+        number=999,
+        reference=f"{day.year}-0999",
+        signed_on=day,
+    )

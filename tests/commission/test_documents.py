@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.template.loader import get_template
 from pypdf import PdfReader
 
 from parcours.commission import documents as kinds
 from parcours.documents import registry, sandbox
-from parcours.documents.services import render_pdf
+from parcours.documents.services import default_body, render_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ COMMISSION_KINDS = [
 
 
 def default_source(kind) -> str:
-    return get_template(kind.default_template).template.source
+    return default_body(kind)
 
 
 @pytest.mark.parametrize("key", COMMISSION_KINDS)

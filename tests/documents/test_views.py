@@ -57,7 +57,7 @@ def test_draft_edit_freeze_and_download(sec):
     )
     client = client_for(sec)
     url = reverse("documents:draft", kwargs={"pk": document.public_id})
-    assert client.post(url, {"html": "<p>Relu</p>", "save": ""}).status_code == 302
+    assert client.post(url, {"bloc-0": "Relu", "save": ""}).status_code == 302
     assert client.post(reverse("documents:freeze", kwargs={"pk": document.public_id})).status_code == 302
     assert "Figer le document" not in client.get(url).content.decode()
     response = client.get(reverse("documents:download", kwargs={"pk": document.public_id}))
@@ -65,5 +65,5 @@ def test_draft_edit_freeze_and_download(sec):
     assert response["Cache-Control"] == "no-store"
     assert AuditEvent.objects.filter(action="download", object_id=str(document.public_id)).exists()
     # Frozen: a POST of new HTML changes nothing and says why.
-    response = client.post(url, {"html": "<p>Après coup</p>", "save": ""})
+    response = client.post(url, {"bloc-0": "Après coup", "save": ""})
     assert "figé" in response.content.decode()

@@ -90,6 +90,14 @@ ROWS: dict[str, Row] = {
     "commission:decision_sign": Row(POST, lambda w: (
         {"pk": cw.drafted_decision(w).public_id}, {"day": _D.format(w.today), "signer": "Le préfet", "confirmation": "oui"}),
                                                                         (403, 302, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_return": Row(POST, lambda w: (
+        {"pk": cw.drafted_decision(w).public_id}, {"comment": "Préciser la période."}),
+                                                                        (403, 302, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_revise": Row(POST, lambda w: (
+        {"pk": cw.returned_decision(w).public_id}, {"outcome": "authorised", "motive": "", "period_start": "", "divergence_motive": ""}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "commission:decision_issue": Row(POST, lambda w: ({"pk": cw.hand_recorded_decision(w).public_id}, {}),
+                                                                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:decision_pdf": Row(GET, lambda w: ({"pk": cw.drafted_decision(w).public_id}, None),
                                                                         (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
     # The person's letter: the prefecture and the association; the immigration service gets only its own.

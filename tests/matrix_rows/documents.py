@@ -25,6 +25,7 @@ ONLY_S_302 = (302, 403, 403, 403, 403, 403, 403, 403, 403)
 # fmt: off
 ROWS = {
     "documents:templates": Row(GET, _none, ONLY_S_200, 302),
+    "documents:letterhead": Row(GET, _none, ONLY_S_200, 302),
     "documents:template_edit": Row(GET, _kind, ONLY_S_200, 302),
     "documents:template_reset": Row(POST, lambda w: ({"departement": w.departement.public_id, "kind": KIND}, {}), ONLY_S_302, 302),
     "documents:draft": Row(GET, lambda w: ({"pk": _document(w).public_id}, None), ONLY_S_200, 302),

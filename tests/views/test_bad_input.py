@@ -569,9 +569,10 @@ def decision(day, *, period_start="", decision_value="authorised"):
     return {
         "decision": decision_value,
         "day": day,
-        "reference": "",
+        "reference": "ARR-2026-117",
         "period_start": period_start,
         "motive": "",
+        "divergence_motive": "",
     }
 
 
@@ -587,6 +588,17 @@ def decision(day, *, period_start="", decision_value="authorised"):
         ),
         (decision(days(0), decision_value="peut-être"), "decision", "Sélectionnez un choix valide."),
         (decision("aujourd'hui"), "day", "Saisissez une date valide."),
+        ({**decision(days(0)), "reference": "  "}, "reference", "Ce champ est obligatoire."),
+        (
+            {**decision(days(0), decision_value="refused"), "divergence_motive": "Départ du département"},
+            "motive",
+            "Un refus est motivé : indiquez les motifs.",
+        ),
+        (
+            {**decision(days(0), decision_value="refused"), "motive": "Ressources suffisantes"},
+            "divergence_motive",
+            "La décision va contre l'avis de la commission",
+        ),
     ],
 )
 def test_decision_refuses_bad_input(data, field, message, clients, w):
@@ -689,40 +701,13 @@ def test_renewal_while_a_request_is_open_is_refused(clients, actors, w):
     )
 
 
-def test_reference_refuses_bad_input(clients, w):
-    url = reverse("pathways:reference", args=[w.active_pathway.public_id, w.active_request.public_id])
-    # The reference form is inline in the table of requests: its errors show in an alert under the table.
+def test_a_second_decision_for_the_same_request_is_refused(clients, w):
+    """One register entry per request: a decision already in the register is not recorded twice."""
+    url = reverse("pathways:decision", args=[w.reviewed_pathway.public_id])
+    assert clients["signatory"].post(url, decision(days(0))).status_code == 302
     post_refused(
-        clients["secretariat"],
-        url,
-        {"reference": "   "},
-        "Ce champ est obligatoire.",
-        form="reference_form",
-        field="reference",
-        next_to=False,
+        clients["signatory"], url, decision(days(0)), "Aucune demande n'est en cours pour ce parcours."
     )
-    post_refused(
-        clients["secretariat"],
-        url,
-        {"reference": "x" * 101},
-        "Assurez-vous que cette valeur comporte au plus 100",
-        form="reference_form",
-        field="reference",
-        next_to=False,
-    )
-    # No decision on a draft request.
-    url = reverse("pathways:reference", args=[w.draft_pathway.public_id, w.draft_request.public_id])
-    post_refused(
-        clients["secretariat"],
-        url,
-        {"reference": "ARR-1"},
-        "Aucune décision n'est enregistrée pour cette demande.",
-    )
-
-
-def test_reference_of_a_request_of_another_pathway_answers_404(clients, w):
-    url = reverse("pathways:reference", args=[w.draft_pathway.public_id, w.active_request.public_id])
-    get_or_post_404(clients["secretariat"], url, data={"reference": "ARR-1"})
 
 
 # --- End of pathway and rights ------------------------------------------------------------------------------

@@ -194,30 +194,24 @@ def test_pathway_workflow_over_http(clients, person):
         {
             "decision": "authorised",
             "day": today.isoformat(),
-            "reference": "",
+            "reference": "ARR-2026-042",
             "period_start": "",
             "motive": "",
+            "divergence_motive": "",
         },
         follow=True,
     )
     page = text(response)
-    assert "Décision du préfet enregistrée." in page
+    # Taken outside Parcours, it enters the one register: number, act and letters.
+    assert f"Décision enregistrée au registre sous le n° {today.year}-0001" in page
     assert "Autorisé, en cours" in page
     assert f"Période 1 ouverte du {start:%d/%m/%Y} au {end:%d/%m/%Y}" in page
     assert "6 mois autorisés sur 24" in page
     assert not on_board(sig, "to_decide", person)
 
-    # The decision has no reference yet: on the board until the secretariat records it.
     request_obj = pathway.requests.get()
-    assert on_board(sec, "no_reference", person)
-    response = sec.post(
-        reverse("pathways:reference", args=[pathway.public_id, request_obj.public_id]),
-        {"reference": "ARR-2026-042"},
-        follow=True,
-    )
-    assert "Référence de la décision enregistrée." in text(response)
-    assert "ARR-2026-042" in text(response)
-    assert not on_board(sec, "no_reference", person)
+    assert request_obj.decision_reference == f"{today.year}-0001"
+    assert request_obj.prefect_decision.external_reference == "ARR-2026-042"
 
     # The immigration service has a residence permit to issue.
     assert on_board(imm, "to_issue", person)
@@ -461,7 +455,7 @@ def test_board_of_the_secretariat(clients, board_world):
     assert sections_with(sections, w["reviewed"]) == {"to_decide"}
     assert sections_with(sections, w["ending"]) == {"periods_ending"}
     assert sections_with(sections, w["renewing"]) == set()  # renewal in preparation: nothing to do yet
-    assert sections_with(sections, w["no_reference"]) == {"no_reference"}
+    assert sections_with(sections, w["no_reference"]) == set()  # in the register: nothing left to do
     assert sections_with(sections, w["permit_expiring"]) == {"permits"}
     assert sections_with(sections, w["permit_valid"]) == set()
     page = text(clients["secretariat"].get(reverse("home")))
@@ -499,7 +493,7 @@ def test_board_of_the_signatory(clients, board_world):
     sections = board(clients["signatory"])
     w = board_world
     assert sections_with(sections, w["reviewed"]) == {"to_decide"}
-    assert sections_with(sections, w["no_reference"]) == {"no_reference"}
+    assert sections_with(sections, w["no_reference"]) == set()
     for key in ("submitted", "incomplete", "ending", "permit_expiring"):
         assert sections_with(sections, w[key]) == set(), key
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
+from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -41,10 +42,21 @@ from ..forms import (
     MeetingForm,
     OpinionForm,
     RecusalForm,
+    ReturnForm,
     SeatForm,
     SignForm,
 )
-from ..models import AgendaItem, Mandate, MeetingKind, MeetingState, Minutes, PrefectDecision, Recusal, Seat
+from ..models import (
+    AgendaItem,
+    Letter,
+    Mandate,
+    MeetingKind,
+    MeetingState,
+    Minutes,
+    PrefectDecision,
+    Recusal,
+    Seat,
+)
 from ..selectors import (
     application_pool,
     arretes_of,
@@ -613,8 +625,22 @@ def decision_page_context(actor, decision, **forms):
         "person": decision.request.pathway.person,
         "letters": decision.letters.select_related("document"),
         "sign_form": SignForm(initial={"day": timezone.localdate()}),
-        "can_sign": actor.role == "signatory" and decision.state == PrefectDecision.State.DRAFT,
+        "return_form": ReturnForm(),
+        "revise_form": DecisionDraftForm(
+            initial={
+                "outcome": decision.outcome,
+                "motive": decision.motive,
+                "period_start": decision.period_start,
+                "divergence_motive": decision.divergence_motive,
+            }
+        ),
+        "can_sign": can(actor, "commission.sign") and decision.state == PrefectDecision.State.DRAFT,
+        "can_revise": can(actor, "commission.decide") and decision.state == PrefectDecision.State.RETURNED,
+        "can_issue": can(actor, "commission.decide")
+        and decision.state == PrefectDecision.State.SIGNED
+        and not decision.letters.exists(),
         "can_edit": actor.role == "secretariat" and decision.document and not decision.document.is_frozen,
+        "against_opinion": services.goes_against_opinion(decision.request, decision.outcome),
     }
     context.update(forms)
     return context
@@ -679,6 +705,61 @@ class DecisionSignView(ActorRequiredMixin, View):
         )
 
 
+class DecisionActionView(ActorRequiredMixin, View):
+    """A POST on a decision's page: a refusal about a field comes back on the page, next to the field."""
+
+    form_class = None
+    form_name = ""
+
+    def perform(self, decision, form) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        decision = get_decision_or_404(self.actor, pk)
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is None or form.is_valid():
+            try:
+                message = self.perform(decision, form)
+            except ValidationError as exc:
+                if form is None or not hasattr(exc, "error_dict"):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("commission:decision_detail", pk=pk)
+                apply_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect("commission:decision_detail", pk=pk)
+        context = decision_page_context(self.actor, decision, **{self.form_name: form})
+        return render(request, "commission/decision_detail.html", context)
+
+
+class DecisionReturnView(DecisionActionView):
+    permission = "commission.sign"
+    form_class, form_name = ReturnForm, "return_form"
+
+    def perform(self, decision, form) -> str:
+        services.return_decision(actor=self.actor, decision=decision, comment=form.cleaned_data["comment"])
+        return "Décision renvoyée au secrétariat avec vos observations."
+
+
+class DecisionReviseView(DecisionActionView):
+    permission = "commission.decide"
+    form_class, form_name = DecisionDraftForm, "revise_form"
+
+    def perform(self, decision, form) -> str:
+        services.revise_decision(actor=self.actor, decision=decision, **form.cleaned_data)
+        return "Décision reprise : elle attend de nouveau la signature."
+
+
+class DecisionIssueView(DecisionActionView):
+    """A decision in the register without its act (recorded by hand before the register): produce them."""
+
+    permission = "commission.decide"
+
+    def perform(self, decision, form) -> str:
+        services.issue_register_documents(actor=self.actor, decision=decision)
+        return "L'acte et les courriers de notification sont produits."
+
+
 class DecisionPdfView(ActorRequiredMixin, StepUpMixin, View):
     permission = "commission.decisions"
 
@@ -690,7 +771,7 @@ class DecisionPdfView(ActorRequiredMixin, StepUpMixin, View):
             content = documents_services.pdf_of(decision.document)
         except documents_services.TamperedDocument:
             return altered_file_response(request)
-        name = f"decision-{decision.reference or 'projet'}.pdf"
+        name = f"decision-{decision.reference}.pdf" if decision.reference else "projet-de-decision.pdf"
         return pdf_response(content, name)
 
 
@@ -703,4 +784,5 @@ class LetterDownloadView(ActorRequiredMixin, StepUpMixin, View):
             content = documents_services.pdf_of(letter.document)
         except documents_services.TamperedDocument:
             return altered_file_response(request)
-        return pdf_response(content, f"notification-{letter.decision.reference}-{letter.addressee}.pdf")
+        suffix = Letter.FILE_SUFFIXES[letter.addressee]
+        return pdf_response(content, f"notification-{letter.decision.reference}-{suffix}.pdf")
