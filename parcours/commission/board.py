@@ -74,9 +74,11 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             BoardSection(
                 "decisions_returned",
                 "Décisions renvoyées par le signataire : à reprendre",
-                [
+                verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à la signature",
+                items=[
                     BoardItem(
-                        label=f"{d.request.pathway.person.pseudonym} — {d.get_outcome_display().lower()}",
+                        label=f"Projet renvoyé : {d.get_outcome_display().lower()}",
+                        person=d.request.pathway.person,
                         url=reverse("commission:decision_detail", args=[d.public_id]),
                         due=d.request.opinion_date,
                         due_label="avis du",

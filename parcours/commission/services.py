@@ -1125,6 +1125,7 @@ def record_letter_handover(*, actor: Actor, letter, day: date, acknowledgement: 
     return letter
 
 
+@transaction.atomic
 def record_outside_decision(
     *,
     actor: Actor,

@@ -76,7 +76,9 @@ def test_the_letter_leaves_the_board_once_handed_over(web, actors, signed):
     expect(page).to_have_title("Erreur : Remise du courrier de notification — Parcours")
     errors = page.get_by_test_id("form-errors")
     expect(errors).to_be_visible()
-    expect(page.get_by_text("La date de remise ne peut pas être dans le futur.")).to_be_visible()
+    expect(
+        page.locator(".fr-error-text").get_by_text("La date de remise ne peut pas être dans le futur.")
+    ).to_be_visible()
     shoot(page, "handover-error")
     letter.refresh_from_db()
     assert letter.notified_on is None
