@@ -74,7 +74,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             BoardSection(
                 "decisions_returned",
                 "Décisions renvoyées par le signataire : à reprendre",
-                verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à la signature",
+                verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à signer",
                 items=[
                     BoardItem(
                         label=f"Projet renvoyé : {d.get_outcome_display().lower()}",
