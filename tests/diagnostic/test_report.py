@@ -20,7 +20,7 @@ from parcours.core.roles import Role
 from parcours.diagnostic import rules, selectors, services
 from parcours.diagnostic.formats import NNBSP, fr_int
 from parcours.diagnostic.report import build_report, published_warnings, round_published
-from parcours.diagnostic.secrecy import HIDDEN_LABEL
+from parcours.secrecy import HIDDEN_LABEL
 
 from ..conftest import client_for
 from ..factories import CampaignFactory, ParticipantFactory, give_key_list, key_payload, make_actor

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from parcours.diagnostic.disclosure import SEVERAL, SINGLE
 from parcours.diagnostic.report import _linkage
-from parcours.diagnostic.secrecy import HIDDEN_LABEL, Cell, published_count, suppress
 from parcours.diagnostic.selectors import LinkageSummary, ListInfo
+from parcours.secrecy import HIDDEN_LABEL, Cell, published_count, suppress
 
 
 def values(cells):

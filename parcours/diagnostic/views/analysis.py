@@ -10,12 +10,12 @@ from django.views.generic import TemplateView
 
 from parcours.core import audit
 from parcours.core.views_base import ActorRequiredMixin
+from parcours.secrecy import Cell
 
 from .. import charts, selectors
 from ..formats import fr_int
 from ..linkage import REASONS
 from ..report import exact_estimate
-from ..secrecy import Cell
 
 
 @dataclass(frozen=True)
