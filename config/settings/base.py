@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "parcours.outbox",
     "parcours.commission",
     "parcours.diagnostic",
+    "parcours.referrals",
+    "parcours.stats",
     "parcours.demo",
 ]
 

@@ -1,0 +1,81 @@
+"""One registry of measures: every figure shown on a dashboard, a convention's page, the annual report or
+sent to the national level is defined once, in the `measures.py` of the app that owns its data.
+
+A measure is computed for a scope (a département, a period, optionally one organisation) and returns a
+number, or None when its source does not exist for that scope (never a 0 that would mean « nothing »).
+With `by`, it returns one number per label of that breakdown (e.g. "age_band", "organisation", "month").
+
+Statistical secrecy is not applied here: the caller that publishes a figure outside the secretariat passes
+the result through `parcours.secrecy` (a count from 1 to 10 is secret; see docs/secret-statistique.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+# Units a measure may have (issue 13's JSON contract uses the same words).
+UNITS = ("count", "euros", "days", "months", "percent", "ratio")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a measure is computed over: one département, the days start..end (both included), and
+    optionally one organisation (a partner's own activity)."""
+
+    departement: object
+    start: date
+    end: date
+    organisation: object | None = None
+
+
+Value = int | float | None
+Breakdown = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str  # stable, dotted: "referrals.detections", "actions.outreach_contacts"
+    label: str  # French, as a user reads it
+    definition: str  # French: what is counted, from which records, on which date
+    unit: str  # one of UNITS
+    compute: Callable[..., Value | Breakdown]  # compute(scope, by=None)
+    breakdowns: tuple[str, ...] = field(default=())  # the `by` values compute accepts
+    # Number of people the value is computed over, for statistics that are not counts (a median delay):
+    # secrecy hides such a value when it rests on fewer people than the threshold. None for counts.
+    population: Callable[[Scope], int] | None = None
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"Unité inconnue pour {self.code} : {self.unit}")
+
+    def value(self, scope: Scope) -> Value:
+        return self.compute(scope)
+
+    def breakdown(self, scope: Scope, by: str) -> Breakdown:
+        if by not in self.breakdowns:
+            raise ValueError(f"Ventilation « {by} » non prévue pour {self.code}")
+        return self.compute(scope, by=by)
+
+
+_REGISTRY: dict[str, Measure] = {}
+
+
+def register(*measures: Measure) -> None:
+    """Called at import time by each app's `measures.py`. A code is defined once."""
+    for measure in measures:
+        if measure.code in _REGISTRY and _REGISTRY[measure.code] is not measure:
+            raise ValueError(f"Mesure déjà définie : {measure.code}")
+        _REGISTRY[measure.code] = measure
+
+
+def get(code: str) -> Measure:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise KeyError(f"Mesure inconnue : {code}") from None
+
+
+def all_measures(prefix: str = "") -> list[Measure]:
+    return sorted((m for c, m in _REGISTRY.items() if c.startswith(prefix)), key=lambda m: m.code)
