@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from parcours.approvals.models import Agrement
 from parcours.core.access import Actor
+from parcours.core.crypto import blind_index
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
 from parcours.people.models import (
@@ -22,6 +23,18 @@ from parcours.people.models import (
     PersonSearchToken,
     Resources,
     Sex,
+)
+from parcours.referrals.models import (
+    DETECTION_BIRTH_DATE,
+    DETECTION_LAST_NAME,
+    MINOR_AGE_BANDS,
+    AgeBand,
+    Detection,
+    PlaceType,
+    PlatformType,
+    ProtectionReport,
+    Referral,
+    new_detection_pseudonym,
 )
 
 PASSWORD = "Mot-de-passe-de-test-2026"
@@ -253,3 +266,65 @@ def link_in(body: str) -> str:
     match = re.search(r"https?://[^/\s]+(/diagnostic/invitation/[^/\s]+/)", body)
     assert match, "no invitation link in the e-mail"
     return match.group(1)
+
+
+# --- Repérage, protection, orientation (issue 12) ---------------------------------------------------------
+
+
+class DetectionFactory(factory.django.DjangoModelFactory):
+    """A pseudonymous detection of a young adult by a Mission Locale (traits: minor, identified)."""
+
+    class Meta:
+        model = Detection
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.MISSION_LOCALE)
+    departement = factory.SelfAttribute("organisation.departement")
+    created_by = factory.SubFactory(UserFactory)
+    pseudonym = factory.LazyAttribute(lambda o: new_detection_pseudonym(o.departement.code))
+    detected_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    age_band = AgeBand.FROM_18_TO_21
+    is_minor = factory.LazyAttribute(lambda o: o.age_band in MINOR_AGE_BANDS)
+    sex = Sex.FEMALE
+    place_type = PlaceType.HOTEL
+    platform_type = PlatformType.SOCIAL_NETWORK
+
+    class Params:
+        minor = factory.Trait(age_band=AgeBand.FROM_15_TO_17)
+        identified = factory.Trait(
+            last_name=factory.Sequence(lambda n: f"Quenderil{n}"),
+            first_name="Maëlys",
+            birth_date=factory.LazyFunction(
+                lambda: timezone.localdate().replace(year=timezone.localdate().year - 19)
+            ),
+            last_name_bidx=factory.LazyAttribute(
+                lambda o: blind_index(o.last_name, label=DETECTION_LAST_NAME)
+            ),
+            birth_date_bidx=factory.LazyAttribute(
+                lambda o: blind_index(o.birth_date, label=DETECTION_BIRTH_DATE)
+            ),
+        )
+
+
+class ProtectionReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProtectionReport
+
+    detection = factory.SubFactory(DetectionFactory, minor=True)
+    kind = ProtectionReport.Kind.INFORMATION_PREOCCUPANTE
+    sent_on = factory.LazyAttribute(lambda o: o.detection.detected_on + timedelta(days=1))
+    recipient = "CRIP du département"
+    reference = factory.Sequence(lambda n: f"IP-2026-{n:04d}")
+    created_by = factory.SelfAttribute("detection.created_by")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    detection = factory.SubFactory(DetectionFactory)
+    association = factory.SubFactory(
+        OrganisationFactory, departement=factory.SelfAttribute("..detection.departement")
+    )
+    consent_given_on = factory.SelfAttribute("detection.detected_on")
+    referred_on = factory.LazyAttribute(lambda o: o.detection.detected_on + timedelta(days=2))
+    created_by = factory.SelfAttribute("detection.created_by")
