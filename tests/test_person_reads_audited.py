@@ -84,6 +84,7 @@ NOT_PERSON_DATA = {
     "commission:meeting_list": "liste des séances",
     "commission:meeting_create": "formulaire de séance",
     "commission:meeting_detail": "ordre du jour : " + PSEUDONYMS_ONLY,
+    "commission:end_decision": "fin décidée par le préfet : " + PSEUDONYMS_ONLY,
     "commission:portal": "séances du membre",
     "commission:portal_meeting": "ordre du jour du membre : " + PSEUDONYMS_ONLY,
     "approvals:list": "agréments des associations",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
@@ -78,15 +79,16 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 items=[
                     BoardItem(
                         label=f"Projet renvoyé : {d.get_outcome_display().lower()}",
-                        person=d.request.pathway.person,
+                        person=d.pathway.person,
                         url=reverse("commission:decision_detail", args=[d.public_id]),
-                        due=d.request.opinion_date,
-                        due_label="avis du",
+                        # An end decision has no opinion: it waits since it was drafted.
+                        due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
+                        due_label="avis du" if d.request else "préparée le",
                     )
                     for d in PrefectDecision.objects.filter(
                         departement=dep, state=PrefectDecision.State.RETURNED
                     )
-                    .select_related("request__pathway__person")
+                    .select_related("request", "pathway__person")
                     .order_by("updated_at")
                 ],
             ),
@@ -108,7 +110,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
     if actor.role == "signatory":
         drafts = PrefectDecision.objects.filter(
             departement=actor.departement, state=PrefectDecision.State.DRAFT
-        ).select_related("request__pathway__person", "item__meeting")
+        ).select_related("request", "pathway__person", "item__meeting")
         return [
             BoardSection(
                 "decisions_to_sign",
@@ -117,10 +119,11 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 items=[
                     BoardItem(
                         label=f"Décision préparée : {d.get_outcome_display().lower()}",
-                        person=d.request.pathway.person,
+                        person=d.pathway.person,
                         url=reverse("commission:decision_detail", args=[d.public_id]),
-                        due=d.request.opinion_date,
-                        due_label="avis du",
+                        # An end decision has no opinion: it waits since it was drafted.
+                        due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
+                        due_label="avis du" if d.request else "préparée le",
                     )
                     for d in drafts.order_by("created_at")
                 ],
@@ -133,7 +136,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             .filter(
                 notified_on__isnull=True, decision__signed_on__gte=today - timedelta(days=LETTERS_SHOWN_DAYS)
             )
-            .select_related("decision__request__pathway__person")
+            .select_related("decision__pathway__person")
             .order_by("decision__signed_on")
         )
         return [
@@ -147,7 +150,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                         url=reverse("commission:letter_download", args=[letter.public_id]),
                         due=letter.decision.signed_on,
                         due_label="signée le",
-                        person=letter.decision.request.pathway.person,
+                        person=letter.decision.pathway.person,
                         form="commission/_board_handover.html",
                         form_context={
                             "action": reverse("commission:letter_handover", args=[letter.public_id]),

@@ -18,6 +18,12 @@ DECISION = "commission.decision"
 LETTER_PERSON = "commission.notification_personne"
 LETTER_AFIS = "commission.notification_afis"
 LETTER_IMMIGRATION = "commission.notification_etrangers"
+# The end of a pathway decided by the prefect: its own act and letters (a département's edited templates of
+# the decisions on requests never speak of an end).
+END_DECISION = "commission.decision_fin"
+END_LETTER_PERSON = "commission.fin_notification_personne"
+END_LETTER_AFIS = "commission.fin_notification_afis"
+END_LETTER_IMMIGRATION = "commission.fin_notification_etrangers"
 
 MEETING_FIELDS = {
     "seance.formation": "Formation (séance plénière ou formation restreinte)",
@@ -53,6 +59,46 @@ DECISION_FIELDS = {
     "droits": "Liste des droits demandés",
     "signataire": "Qualité du signataire",
 }
+
+
+END_DECISION_FIELDS = {
+    **{k: v for k, v in DECISION_FIELDS.items() if k.startswith("personne.")},
+    "association": "Association agréée qui accompagne la personne",
+    "decision.numero": "Numéro de la décision (attribué à la signature)",
+    "decision.date": "Date de signature (une date)",
+    "decision.motif": "Motifs de la fin du parcours",
+    "decision.reference_externe": "Référence de l'acte signé hors Parcours (sinon vide)",
+    "decision.projet": "Vrai tant que la décision n'est pas signée (filigrane « PROJET »)",
+    "parcours.debut": "Début du parcours (première période, une date)",
+    "fin.date": "Date à laquelle le parcours prend fin (une date)",
+    "fin.afis": "Vrai si la personne percevait l'AFIS",
+    "fin.afis_arret": "Premier jour du mois à compter duquel l'AFIS n'est plus versée (une date)",
+    "fin.titre_de_sejour": "Vrai si une autorisation provisoire de séjour a été demandée ou délivrée",
+    "signataire": "Qualité du signataire",
+}
+
+
+def _sample_end_decision() -> dict:
+    sample = _sample_decision()
+    return {
+        "personne": sample["personne"],
+        "association": sample["association"],
+        "decision": {
+            "numero": "2026-0042",
+            "date": date(2026, 9, 14),
+            "motif": "Les engagements du parcours ne sont plus tenus depuis plusieurs mois.",
+            "reference_externe": "",
+            "projet": False,
+        },
+        "parcours": {"debut": date(2026, 3, 20)},
+        "fin": {
+            "date": date(2026, 9, 14),
+            "afis": True,
+            "afis_arret": date(2026, 10, 1),
+            "titre_de_sejour": True,
+        },
+        "signataire": sample["signataire"],
+    }
 
 
 def _sample_meeting() -> dict:
@@ -188,6 +234,37 @@ def register_kinds() -> None:
                 label=label,
                 fields=DECISION_FIELDS,
                 sample=_sample_decision,
+                default_template=f"commission/documents/{template}",
+            )
+        )
+    register(
+        DocumentKind(
+            key=END_DECISION,
+            label="Décision préfectorale mettant fin à un parcours de sortie",
+            fields=END_DECISION_FIELDS,
+            sample=_sample_end_decision,
+            default_template="commission/documents/end_decision.html",
+        )
+    )
+    for key, label, template in [
+        (END_LETTER_PERSON, "Notification de la fin du parcours à la personne", "end_letter_person.html"),
+        (
+            END_LETTER_AFIS,
+            "Notification de la fin du parcours à l'organisme payeur de l'AFIS",
+            "end_letter_afis.html",
+        ),
+        (
+            END_LETTER_IMMIGRATION,
+            "Notification de la fin du parcours au service des étrangers",
+            "end_letter_immigration.html",
+        ),
+    ]:
+        register(
+            DocumentKind(
+                key=key,
+                label=label,
+                fields=END_DECISION_FIELDS,
+                sample=_sample_end_decision,
                 default_template=f"commission/documents/{template}",
             )
         )

@@ -226,3 +226,49 @@ class LetterHandoverForm(DsfrBaseForm):
     acknowledgement = forms.ChoiceField(
         label="Preuve de la remise", choices=Letter.Acknowledgement.choices, widget=forms.RadioSelect
     )
+
+
+# --- The end of a pathway decided by the prefect ---
+
+END_MOTIVE_HELP = (
+    "Une décision défavorable est motivée (article L. 211-2 du code des relations entre le public et "
+    "l'administration) : les faits et les engagements non tenus, sans détail inutile sur la vie de la "
+    "personne."
+)
+
+
+class EndDecisionDraftForm(DsfrBaseForm):
+    motive = forms.CharField(
+        label="Motifs de la fin du parcours",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        help_text=END_MOTIVE_HELP,
+    )
+
+
+class EndDecisionOutsideForm(DsfrBaseForm):
+    external_reference = forms.CharField(label="Référence de l'acte signé hors Parcours", max_length=100)
+    day = forms.DateField(label="Date de la décision", widget=DATE_WIDGET)
+    motive = forms.CharField(
+        label="Motifs de la fin du parcours",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        help_text=END_MOTIVE_HELP,
+    )
+    signer = forms.CharField(
+        label="Signataire",
+        max_length=200,
+        required=False,
+        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ».",
+    )
+
+
+class EndSignForm(DsfrBaseForm):
+    day = forms.DateField(label="Date de signature", widget=DATE_WIDGET)
+    signer = forms.CharField(
+        label="Signataire",
+        max_length=200,
+        required=False,
+        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ». Vide : la qualité "
+        "inscrite dans l'en-tête des documents.",
+    )

@@ -310,11 +310,14 @@ class PrefectDecision(BaseModel):
     meeting is drafted by the secretariat from the editable template, then signed (number, date) by the
     signatory, who may also send it back with a comment or decide otherwise than the opinion (with the
     reasons); a decision taken outside Parcours (signed on paper) is recorded with its own external
-    reference and gets its register number, its document and its letters all the same."""
+    reference and gets its register number, its document and its letters all the same. The prefect's
+    decision to end a pathway is in the same register (outcome « fin du parcours », no request): drafted by
+    the secretariat with its reasons, signed, it ends the pathway and produces its act and its letters."""
 
     class Outcome(models.TextChoices):
         AUTHORISED = "authorised", "Autorisation"
         REFUSED = "refused", "Refus"
+        ENDED = "ended", "Fin du parcours"
 
     class State(models.TextChoices):
         DRAFT = "draft", "À signer"
@@ -324,17 +327,27 @@ class PrefectDecision(BaseModel):
     class Origin(models.TextChoices):
         MEETING = "meeting", "Après avis en séance, signée dans Parcours"
         OUTSIDE = "outside", "Prise hors Parcours, enregistrée au registre"
+        SECRETARIAT = "secretariat", "Préparée par le secrétariat, signée dans Parcours"
 
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="prefect_decisions")
     item = models.OneToOneField(
         AgendaItem, on_delete=models.PROTECT, related_name="decision", null=True, blank=True
     )
+    # The request decided on; none for the end of a pathway (the decision is about the pathway itself).
     request = models.OneToOneField(
-        "pathways.Request", on_delete=models.PROTECT, related_name="prefect_decision"
+        "pathways.Request", on_delete=models.PROTECT, related_name="prefect_decision", null=True, blank=True
     )
-    origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.MEETING)
+    pathway = models.ForeignKey(
+        "pathways.Pathway",
+        on_delete=models.PROTECT,
+        related_name="prefect_decisions",
+        verbose_name="parcours",
+    )
+    origin = models.CharField("origine", max_length=12, choices=Origin.choices, default=Origin.MEETING)
     outcome = models.CharField("décision", max_length=12, choices=Outcome.choices)
-    motive = EncryptedTextField("motifs (refus)", blank=True)  # free text about the person: encrypted
+    motive = EncryptedTextField(
+        "motifs (refus, fin du parcours)", blank=True
+    )  # free text about the person: encrypted
     # Stated when the decision goes against the commission's opinion (encrypted: about the person).
     divergence_motive = EncryptedTextField("motifs de la décision contraire à l'avis", blank=True)
     # The signatory's comment when sending a draft back to the secretariat (encrypted: about the person).
@@ -372,8 +385,13 @@ class PrefectDecision(BaseModel):
                 name="signed_decision_has_number_and_date",
             ),
             models.CheckConstraint(
-                condition=Q(origin="outside") | Q(item__isnull=False),
+                condition=~Q(origin="meeting") | Q(item__isnull=False),
                 name="meeting_decision_has_its_item",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="ended") & Q(request__isnull=True))
+                | (~Q(outcome="ended") & Q(request__isnull=False)),
+                name="decision_on_a_request_or_an_end",
             ),
         ]
 

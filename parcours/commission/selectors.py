@@ -193,7 +193,7 @@ def decisions_of(actor: Actor):
     from .models import PrefectDecision
 
     return PrefectDecision.objects.filter(departement=actor.departement).select_related(
-        "request__pathway__person", "request__pathway__association", "item__meeting", "document"
+        "request", "pathway__person", "pathway__association", "item__meeting", "document"
     )
 
 
@@ -207,9 +207,9 @@ def read_decision(actor: Actor, public_id, *, detail: str, action: str = "view")
 
     return read_person_data(
         actor,
-        decisions_of(actor).select_related("request__pathway__person__departement"),
+        decisions_of(actor).select_related("pathway__person__departement"),
         public_id,
-        person_of=lambda decision: decision.request.pathway.person,
+        person_of=lambda decision: decision.pathway.person,
         detail=detail,
         action=action,
     )
@@ -242,7 +242,7 @@ def letters_visible_to(actor: Actor):
         return base
     if actor.is_association:
         return base.filter(
-            addressee=Letter.Addressee.PERSON, decision__request__pathway__association=actor.organisation
+            addressee=Letter.Addressee.PERSON, decision__pathway__association=actor.organisation
         )
     if actor.role == "immigration":
         return base.filter(addressee=Letter.Addressee.IMMIGRATION)
@@ -255,9 +255,9 @@ def get_letter_or_404(actor: Actor, public_id):
 
     return read_person_data(
         actor,
-        letters_visible_to(actor).select_related("decision__request__pathway__person__departement"),
+        letters_visible_to(actor).select_related("decision__pathway__person__departement"),
         public_id,
-        person_of=lambda letter: letter.decision.request.pathway.person,
+        person_of=lambda letter: letter.decision.pathway.person,
         detail="courrier de notification",
         action="download",
     )

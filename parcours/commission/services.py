@@ -875,6 +875,7 @@ def draft_decision(
         departement=actor.departement,
         item=item,
         request=request,
+        pathway=request.pathway,
         origin=PrefectDecision.Origin.MEETING,
         outcome=outcome,
         motive=motive,
@@ -970,22 +971,33 @@ def issue_documents(*, actor: Actor, decision, signer: str = ""):
 
     if decision.state != PrefectDecision.State.SIGNED or decision.letters.exists():
         raise ValidationError("L'acte et les courriers de cette décision sont déjà produits.")
-    context = decision_context(decision, signer=signer)
+    ended = decision.outcome == PrefectDecision.Outcome.ENDED
+    context = (
+        end_decision_context(decision, signer=signer) if ended else decision_context(decision, signer=signer)
+    )
+    related = decision.request or decision.pathway
     old = decision.document
     decision.document = documents.create_document(
         actor=actor,
-        kind=doc_kinds.DECISION,
+        kind=doc_kinds.END_DECISION if ended else doc_kinds.DECISION,
         context=context,
         title=f"Décision n° {decision.reference}",
-        related=decision.request,
+        related=related,
         freeze=True,
     )
     decision.save(update_fields=["document", "updated_at"])
     if old is not None and not old.is_frozen:
         old.delete()
     addressees = [Letter.Addressee.PERSON]
-    rights = set(decision.request.rights_requested)
-    if decision.outcome == PrefectDecision.Outcome.AUTHORISED:
+    if ended:
+        # The payer stops the AFIS and the foreigners' service learns that the pathway (the ground of the
+        # APS, CESEDA L. 425-4) has ended.
+        if context["fin"]["afis"]:
+            addressees.append(Letter.Addressee.AFIS_PAYER)
+        if context["fin"]["titre_de_sejour"]:
+            addressees.append(Letter.Addressee.IMMIGRATION)
+    elif decision.outcome == PrefectDecision.Outcome.AUTHORISED:
+        rights = set(decision.request.rights_requested)
         if "afis" in rights:
             addressees.append(Letter.Addressee.AFIS_PAYER)
         if "residence_permit" in rights:
@@ -995,13 +1007,18 @@ def issue_documents(*, actor: Actor, decision, signer: str = ""):
         Letter.Addressee.AFIS_PAYER: doc_kinds.LETTER_AFIS,
         Letter.Addressee.IMMIGRATION: doc_kinds.LETTER_IMMIGRATION,
     }
+    end_kinds = {
+        Letter.Addressee.PERSON: doc_kinds.END_LETTER_PERSON,
+        Letter.Addressee.AFIS_PAYER: doc_kinds.END_LETTER_AFIS,
+        Letter.Addressee.IMMIGRATION: doc_kinds.END_LETTER_IMMIGRATION,
+    }
     for addressee in addressees:
         document = documents.create_document(
             actor=actor,
-            kind=kinds[addressee],
+            kind=(end_kinds if ended else kinds)[addressee],
             context=context,
             title=Letter.TITLES[addressee],
-            related=decision.request,
+            related=related,
             freeze=True,
         )
         Letter.objects.create(decision=decision, addressee=addressee, document=document)
@@ -1027,17 +1044,28 @@ def _register(actor: Actor, decision, day: date, signer: str) -> None:
     decision.signed_on = day
     decision.signed_by = actor.user
     _number(decision, day)
-    # The PSP workflow first: it refuses what the law forbids (cap, overlap) before anything is frozen.
-    psp.record_decision(
-        actor=actor,
-        request=decision.request,
-        decision=decision.outcome,
-        day=day,
-        reference=decision.reference,
-        period_start=decision.period_start,
-        motive=decision.motive or decision.divergence_motive,
-    )
-    decision.request.refresh_from_db()
+    # The PSP workflow first: it refuses what the law forbids (cap, overlap, an end of what is not under
+    # way) before anything is frozen.
+    if decision.outcome == decision.Outcome.ENDED:
+        psp.end_by_decision(
+            actor=actor,
+            pathway=decision.pathway,
+            day=day,
+            reference=decision.reference,
+            motive=decision.motive,
+        )
+        decision.pathway.refresh_from_db()
+    else:
+        psp.record_decision(
+            actor=actor,
+            request=decision.request,
+            decision=decision.outcome,
+            day=day,
+            reference=decision.reference,
+            period_start=decision.period_start,
+            motive=decision.motive or decision.divergence_motive,
+        )
+        decision.request.refresh_from_db()
     decision.state = decision.State.SIGNED
     decision.save()
     issue_documents(actor=actor, decision=decision, signer=signer)
@@ -1068,6 +1096,14 @@ def sign_decision(
         raise ValidationError("Cette décision a été renvoyée au secrétariat : elle attend d'être reprise.")
     if day > timezone.localdate():
         raise ValidationError({"day": "La date de signature ne peut pas être dans le futur."})
+    if decision.outcome == PrefectDecision.Outcome.ENDED:
+        if outcome and outcome != decision.outcome:
+            raise ValidationError(
+                "Une décision de fin de parcours se signe ou se renvoie au secrétariat avec vos observations."
+            )
+        _register(actor, decision, day, signer.strip())
+        audit.record(actor, "transition", decision, detail=f"décision de fin signée n° {decision.reference}")
+        return decision
     if decision.request.opinion_date and day < decision.request.opinion_date:
         raise ValidationError({"day": "La décision ne peut pas précéder l'avis de la commission."})
     divergence_motive = divergence_motive.strip()
@@ -1167,6 +1203,7 @@ def record_outside_decision(
     decision = PrefectDecision(
         departement=request.pathway.departement,
         request=request,
+        pathway=request.pathway,
         origin=PrefectDecision.Origin.OUTSIDE,
         outcome=outcome,
         motive=motive,
@@ -1179,4 +1216,176 @@ def record_outside_decision(
     audit.record(
         actor, "create", decision, detail=f"décision prise hors Parcours enregistrée n° {decision.reference}"
     )
+    return decision
+
+
+# --- The end of a pathway decided by the prefect: the same register, its act and its letters ---
+
+
+def end_decision_context(decision, *, signer: str = "") -> dict:
+    """The fields of an end decision and of its letters. Holds the person's identity: prefecture documents."""
+    from parcours.pathways.models import Afis, ResidencePermit
+
+    pathway = decision.pathway
+    person = pathway.person
+    feminine = person.sex == "F"
+    first = pathway.periods.order_by("start").first()
+    afis = Afis.objects.filter(pathway=pathway, granted_on__isnull=False).first()
+    permit = ResidencePermit.objects.filter(
+        pathway=pathway, status__in=[ResidencePermit.Status.REQUESTED, ResidencePermit.Status.ISSUED]
+    ).first()
+    day = decision.signed_on or timezone.localdate()
+    return {
+        "personne": {
+            "civilite": _civility(person),
+            "prenom": person.first_name,
+            "nom": person.last_name.upper(),
+            "naissance": person.birth_date,
+            "nationalite": person.nationality or person.get_nationality_group_display(),
+            "feminin": feminine,
+            "ne": "née" if feminine else "né",
+            "autorise": "autorisée" if feminine else "autorisé",
+        },
+        "association": str(pathway.association),
+        "decision": {
+            "numero": decision.reference,
+            "date": decision.signed_on,
+            "motif": decision.motive,
+            "reference_externe": decision.external_reference,
+            "projet": decision.state != decision.State.SIGNED,
+        },
+        "parcours": {"debut": first.start if first else None},
+        "fin": {
+            "date": day,
+            "afis": afis is not None,
+            # The AFIS stops from the month after the decision (D. 121-12-16 CASF, DOMAIN.md).
+            "afis_arret": psp_rules.first_day_of_next_month(day),
+            "titre_de_sejour": permit is not None,
+        },
+        "signataire": signer,
+    }
+
+
+def _check_end_decision(pathway, motive: str) -> None:
+    from parcours.pathways.models import PathwayState
+
+    from .models import PrefectDecision
+
+    if pathway.state != PathwayState.ACTIVE:
+        raise ValidationError(
+            "Seul un parcours autorisé et en cours peut prendre fin par décision du préfet "
+            f"(celui-ci est « {pathway.get_state_display().lower()} »)."
+        )
+    pending = PrefectDecision.objects.filter(
+        pathway=pathway,
+        outcome=PrefectDecision.Outcome.ENDED,
+        state__in=[PrefectDecision.State.DRAFT, PrefectDecision.State.RETURNED],
+    ).first()
+    if pending is not None:
+        raise ValidationError(
+            "Une décision de fin de ce parcours est déjà préparée : elle attend la signature."
+        )
+    if not motive:
+        # An unfavourable individual decision states its reasons (CRPA L. 211-2).
+        raise ValidationError(
+            {"motive": "Une décision de fin de parcours est motivée : indiquez les motifs."}
+        )
+
+
+END_DRAFT_TITLE = "Projet de décision — fin du parcours de sortie"
+
+
+@transaction.atomic
+def draft_end_decision(*, actor: Actor, pathway, motive: str):
+    """The secretariat drafts the prefect's decision to end a pathway (its reasons stated); the signatory
+    signs it (number, act, letters) or sends it back. Nothing ends before the signature."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.decide")
+    _same_departement(actor, pathway.departement_id)
+    motive = motive.strip()
+    _check_end_decision(pathway, motive)
+    decision = PrefectDecision(
+        departement=pathway.departement,
+        pathway=pathway,
+        origin=PrefectDecision.Origin.SECRETARIAT,
+        outcome=PrefectDecision.Outcome.ENDED,
+        motive=motive,
+        drafted_by=actor.user,
+    )
+    decision.document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.END_DECISION,
+        context=end_decision_context(decision),
+        title=END_DRAFT_TITLE,
+        related=pathway,
+    )
+    decision.save()
+    audit.record(actor, "create", decision, detail="décision de fin de parcours préparée")
+    return decision
+
+
+@transaction.atomic
+def record_outside_end_decision(
+    *, actor: Actor, pathway, day: date, external_reference: str, motive: str, signer: str = ""
+):
+    """The prefect's decision to end a pathway, signed outside Parcours: recorded in the same register,
+    with its external reference, its number, its act and its letters; the pathway ends on that day."""
+    from .models import PrefectDecision
+
+    _require(actor, "requests.decide")
+    _same_departement(actor, pathway.departement_id)
+    motive, external_reference = motive.strip(), external_reference.strip()
+    _check_end_decision(pathway, motive)
+    if not external_reference:
+        raise ValidationError({"external_reference": "Indiquez la référence de l'acte signé hors Parcours."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de la décision ne peut pas être dans le futur."})
+    decision = PrefectDecision(
+        departement=pathway.departement,
+        pathway=pathway,
+        origin=PrefectDecision.Origin.OUTSIDE,
+        outcome=PrefectDecision.Outcome.ENDED,
+        motive=motive,
+        external_reference=external_reference,
+        drafted_by=actor.user,
+    )
+    _register(actor, decision, day, signer.strip())
+    audit.record(
+        actor,
+        "create",
+        decision,
+        detail=f"décision de fin prise hors Parcours enregistrée n° {decision.reference}",
+    )
+    return decision
+
+
+@transaction.atomic
+def revise_end_decision(*, actor: Actor, decision, motive: str):
+    """The secretariat takes a returned end decision up again (its reasons) and sends it back to signature."""
+    from .models import PrefectDecision
+
+    _require(actor, "commission.decide")
+    _same_departement(actor, decision.departement_id)
+    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != PrefectDecision.State.RETURNED or decision.outcome != PrefectDecision.Outcome.ENDED:
+        raise ValidationError("Seule une décision de fin renvoyée par le signataire se reprend ici.")
+    motive = motive.strip()
+    if not motive:
+        raise ValidationError(
+            {"motive": "Une décision de fin de parcours est motivée : indiquez les motifs."}
+        )
+    decision.motive, decision.state = motive, PrefectDecision.State.DRAFT
+    old = decision.document
+    decision.document = documents.create_document(
+        actor=actor,
+        kind=doc_kinds.END_DECISION,
+        context=end_decision_context(decision),
+        title=END_DRAFT_TITLE,
+        related=decision.pathway,
+    )
+    decision.save()
+    if old is not None and not old.is_frozen:
+        old.delete()
+    audit.record(actor, "update", decision, detail="décision de fin reprise et renvoyée à la signature")
     return decision

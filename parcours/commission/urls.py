@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import secretariat as views
+from .views.end_decisions import EndDecisionView
 from .views.letters import LetterHandoverView
 
 app_name = "commission"
@@ -34,6 +35,7 @@ urlpatterns = [
         name="decision_draft",
     ),
     path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
+    path("decisions/fin-de-parcours/<uuid:pk>/", EndDecisionView.as_view(), name="end_decision"),
     path("decisions/<uuid:pk>/", views.DecisionDetailView.as_view(), name="decision_detail"),
     path("decisions/<uuid:pk>/signature/", views.DecisionSignView.as_view(), name="decision_sign"),
     path("decisions/<uuid:pk>/renvoi/", views.DecisionReturnView.as_view(), name="decision_return"),

@@ -106,8 +106,9 @@ class ObjectActionView(ActorRequiredMixin, View):
 
     Success: a message and a redirect to the page (at `anchor`). A refusal about a field: the page comes back
     with the form's error summary in the form's own block, focused, and the error next to the field
-    (docs/saisies.md). Any other refusal (the object's state forbids it): an error message and the redirect to
-    `anchor`, where parcours/errors.js moves the message into the block, in view, and focuses it.
+    (docs/saisies.md). Any other refusal (the object's state forbids it): an error message that names the block
+    at `anchor`, and the redirect to the page at the message (#erreur, in view without JavaScript);
+    parcours/errors.js moves the message into the block, in view, and focuses it.
     Subclasses say how to find the object, where its page is and how to render it; `perform`
     calls the service and may return the success message.
     """
@@ -151,9 +152,11 @@ class ObjectActionView(ActorRequiredMixin, View):
             except ValidationError as exc:
                 if form is None or not hasattr(exc, "error_dict"):
                     # The object's state forbids the act (the form may not even be shown any more): a
-                    # message, which parcours/errors.js moves into the block at `anchor`, in view.
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect(url)
+                    # message, which parcours/errors.js moves into the block at `anchor`, in view and
+                    # focused. The page opens at the message itself (#erreur), so that without the script
+                    # it is in view too, at the top of the page.
+                    messages.error(request, " ".join(exc.messages), extra_tags=self.anchor.lstrip("#"))
+                    return redirect(self.page_url(obj) + ("#erreur" if self.anchor else ""))
                 apply_errors(form, exc)
             else:
                 messages.success(request, message or self.success_message)

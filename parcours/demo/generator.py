@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from parcours.approvals.models import Agrement
+from parcours.commission import services as commission_services
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
@@ -553,6 +554,19 @@ class DemoBuilder:
             end_day = min(last.end, today - timedelta(days=5))
             if scenario != "completed":
                 end_day = min(end_day, last.start + timedelta(days=rng.randint(30, 150)))
+            if scenario == "ended_by_prefect":
+                # An end decided by the prefect is a decision of the register: drafted, signed, its act
+                # and letters produced (commission.services).
+                with dated(end_day - timedelta(days=7)):
+                    decision = commission_services.draft_end_decision(
+                        actor=self.secretariat,
+                        pathway=pathway,
+                        motive="Les engagements du parcours ne sont plus tenus depuis plusieurs mois, "
+                        "malgré les relances de l'association.",
+                    )
+                with dated(end_day):
+                    commission_services.sign_decision(actor=self.prefect, decision=decision, day=end_day)
+                return
             with dated(end_day):
                 psp.end_pathway(
                     actor=self.secretariat,

@@ -203,7 +203,13 @@ class DecisionForm(DsfrBaseForm):
 
 
 class EndForm(DsfrBaseForm):
-    reason = forms.ChoiceField(label="Motif de fin", choices=EndReason.choices, widget=forms.RadioSelect)
+    """An end that is a fact. An end decided by the prefect is a decision of the register (its own page)."""
+
+    reason = forms.ChoiceField(
+        label="Motif de fin",
+        choices=[c for c in EndReason.choices if c[0] != EndReason.ENDED_BY_PREFECT],
+        widget=forms.RadioSelect,
+    )
     outcome = forms.ChoiceField(
         label="Situation à la sortie (parcours achevé)", choices=[("", "—"), *Outcome.choices], required=False
     )

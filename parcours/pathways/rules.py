@@ -65,6 +65,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def first_day_of_next_month(day: date) -> date:
+    """When a stop decided by the prefect takes effect on the AFIS: « à compter du mois suivant la
+    décision » (décret n° 2017-542 du 13 avril 2017 relatif à l'AFIS, art. D. 121-12-14 et suivants CASF;
+    DOMAIN.md). The AFIS of the decision's month stays due."""
+    return add_months(day.replace(day=1), 1)
+
+
 def months_end(start: date, months: int) -> date:
     """Last day of a span of `months` months starting on `start`, counted from date to date.
 

@@ -4,7 +4,7 @@ records the transition on the timeline and writes an audit event, in one transac
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -579,7 +579,51 @@ def check_end(pathway: Pathway, *, reason: str, day: date, outcome: str = "") ->
 def end_pathway(
     *, actor: Actor, pathway: Pathway, reason: str, day: date, outcome: str = "", motive: str = ""
 ) -> Pathway:
+    """The secretariat records an end that is a fact (completed, withdrawn, contact lost, not renewed). An end
+    decided by the prefect is a decision of the register (commission.services.draft_end_decision)."""
     _require(actor, "pathways.end")
+    from .models import EndReason
+
+    if reason == EndReason.ENDED_BY_PREFECT:
+        raise ValidationError(
+            {
+                "reason": "Une fin décidée par le préfet est une décision : préparez-la pour la signature "
+                "(ou enregistrez l'acte signé hors Parcours) depuis la page du parcours."
+            }
+        )
+    return _end(actor, pathway, reason=reason, day=day, outcome=outcome, motive=motive)
+
+
+@transaction.atomic
+def end_by_decision(*, actor: Actor, pathway: Pathway, day: date, reference: str, motive: str) -> Pathway:
+    """The prefect's signed decision ends the pathway (called by the register, commission.services._register):
+    periods close on that day; the AFIS is still due for the decision's month and stops from the next one."""
+    _require(actor, "requests.decide")
+    from .models import EndReason
+
+    _end(
+        actor,
+        pathway,
+        reason=EndReason.ENDED_BY_PREFECT,
+        day=day,
+        motive=motive,
+        afis_until=rules.first_day_of_next_month(day) - timedelta(days=1),
+        reference=reference,
+    )
+    return pathway
+
+
+def _end(
+    actor: Actor,
+    pathway: Pathway,
+    *,
+    reason: str,
+    day: date,
+    outcome: str = "",
+    motive: str = "",
+    afis_until: date | None = None,
+    reference: str = "",
+) -> Pathway:
     from .models import EndReason
 
     check_end(pathway, reason=reason, day=day, outcome=outcome)
@@ -589,18 +633,19 @@ def end_pathway(
         _transition(
             actor, request, "abandon", "Demande close à la fin du parcours", pathway=pathway, request=request
         )
+    label = f"Fin du parcours : {EndReason(reason).label.lower()}"
     _transition(
         actor,
         pathway,
         "end",
-        f"Fin du parcours : {EndReason(reason).label.lower()}",
+        f"{label} (décision n° {reference})" if reference else label,
         pathway=pathway,
         motive=motive,
         reason=reason,
         outcome=outcome,
         day=day,
     )
-    _close_periods_and_rights(actor, pathway, day)
+    _close_periods_and_rights(actor, pathway, day, afis_until=afis_until)
     return pathway
 
 
@@ -691,9 +736,11 @@ def refuse_end_report(*, actor: Actor, pathway: Pathway, report_id, motive: str)
     return report
 
 
-def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None:
+def _close_periods_and_rights(
+    actor: Actor, pathway: Pathway, day: date, afis_until: date | None = None
+) -> None:
     """The authorisation ends with the pathway: later periods are cancelled, the running one is cut,
-    and the AFIS stops on the same day."""
+    and the AFIS stops on the same day (or on `afis_until`, after a decision of the prefect)."""
     for period in pathway.periods.filter(end__gt=day).order_by("number"):
         if period.start > day:
             _log(
@@ -714,9 +761,15 @@ def _close_periods_and_rights(actor: Actor, pathway: Pathway, day: date) -> None
             )
     afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
     if afis is not None:
-        afis.status, afis.end = Afis.Status.STOPPED, max(day, afis.start) if afis.start else day
+        last = afis_until or day
+        afis.status, afis.end = Afis.Status.STOPPED, max(last, afis.start) if afis.start else last
         afis.save(update_fields=["status", "end", "updated_at"])
-        _log(actor, pathway, "afis_stopped", f"AFIS arrêtée le {afis.end:%d/%m/%Y} avec la fin du parcours")
+        _log(
+            actor,
+            pathway,
+            "afis_stopped",
+            f"AFIS arrêtée avec la fin du parcours (versée jusqu'au {afis.end:%d/%m/%Y})",
+        )
 
 
 # --- Rights ---

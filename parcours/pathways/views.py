@@ -120,6 +120,8 @@ def detail_context(actor, pathway, **forms):
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
         "right_steps": pathway.right_steps.all(),
         "end_reports": list(pathway.end_reports.select_related("reported_by", "decided_by")),
+        # The prefect's decisions to end the pathway (register of the commission app), with their letters.
+        "end_decisions": pathway.prefect_decisions.filter(outcome="ended").prefetch_related("letters"),
     }
     pending_end = next((r for r in context["end_reports"] if r.state == "pending"), None)
     context["pending_end"] = pending_end

@@ -18,6 +18,7 @@ from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
 
 from ..factories import AgrementFactory, DepartementFactory, MembershipFactory, OrganisationFactory
+from .a11y import shoot
 
 # Playwright's sync API runs an asyncio event loop in the test thread: Django would refuse the ORM calls
 # the test itself makes (factories, assertions) without this.
@@ -109,7 +110,7 @@ def web(browser, live_server, request):
 
 
 class Screenshots:
-    """Numbered full-page screenshots: 01-name.png, 02-name.png, ..."""
+    """Numbered full-page screenshots: 01-name.png, 02-name.png, ..., each page also checked by axe-core."""
 
     def __init__(self, directory: Path):
         self.directory = directory
@@ -122,10 +123,7 @@ class Screenshots:
     def __call__(self, page, name: str) -> Path:
         self.count += 1
         path = self.directory / f"{self.count:02d}-{name}.png"
-        # caret="initial": Playwright's default (hide) writes style="caret-color: ..." on every input; the
-        # full-page resize makes the DSFR header copy its tools links (with that attribute) by innerHTML,
-        # which the CSP then reports as an inline style: a violation of the test's own making.
-        page.screenshot(path=str(path), full_page=True, caret="initial")
+        shoot(page, path)  # and axe-core on the page
         self.taken.append(path.name)
         return path
 

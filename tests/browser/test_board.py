@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from parcours.commission import rules
 from parcours.commission import services as cs
 from parcours.commission.models import Letter
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..commission.conftest import commission  # noqa: F401 (fixture)
 from ..commission.test_decisions import favourable, held  # noqa: F401 (fixtures)
@@ -36,7 +37,7 @@ def shoot(page: Page, name: str, count=[0]) -> None:  # noqa: B006 (a counter ac
     count[0] += 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"board-{count[0]:02d}-{name}.png"
-    page.screenshot(path=str(path), full_page=True, caret="initial")
+    shoot_and_check(page, path)
 
 
 @pytest.fixture

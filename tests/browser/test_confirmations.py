@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 from parcours.commission import services as cs
 from parcours.commission.models import MeetingKind, MeetingState
 from parcours.outbox.models import OutgoingEmail
+from tests.browser.a11y import shoot as shoot_and_check
 
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, expect_message, form_of, log_in
@@ -41,7 +42,7 @@ class Shots:
     def __call__(self, page: Page, name: str) -> None:
         self.count += 1
         path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True, caret="initial")
+        shoot_and_check(page, path)
 
 
 def test_confirmations_and_notices(web, psp_world, meeting_world):  # noqa: F811

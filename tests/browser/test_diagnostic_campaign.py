@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from parcours.diagnostic.models import Campaign, LinkageRecord
 from parcours.outbox.models import OutgoingEmail
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..factories import link_in
 from .conftest import SCREENSHOTS
@@ -24,9 +25,7 @@ pytestmark = pytest.mark.browser
 
 def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"diagnostic-campaign-{name}.png"), full_page=True, caret="initial"
-    )
+    shoot_and_check(page, SCREENSHOTS / f"diagnostic-campaign-{name}.png")
 
 
 def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server, settings):

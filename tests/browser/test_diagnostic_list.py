@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect
 from parcours.diagnostic import cli, services
 from parcours.diagnostic.linkage import age_band, derive_key, person_keys, sex_code
 from parcours.diagnostic.models import KeyList, LinkageRecord
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..factories import CampaignFactory, DepartementFactory, ParticipantFactory
 from .conftest import SCREENSHOTS
@@ -245,8 +246,7 @@ def cli_keys_file(tmp_path, monkeypatch) -> bytes:
 
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # caret="initial": see conftest.Screenshots (the default writes inline styles the CSP reports).
-    page.screenshot(path=str(SCREENSHOTS / f"diagnostic-list-{name}.png"), full_page=True, caret="initial")
+    shoot_and_check(page, SCREENSHOTS / f"diagnostic-list-{name}.png")
 
 
 def compute(page: Page, summary: str, *, phrase: str | None = PHRASE):

@@ -36,6 +36,7 @@ from parcours.core.roles import Role
 from parcours.pathways import rules as psp_rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import RightKind
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..conftest import complete_request
 from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
@@ -77,8 +78,7 @@ class Shots:
     def __call__(self, page: Page, name: str) -> None:
         self.count += 1
         path = SCREENSHOTS / f"meeting-{self.count:02d}-{name}.png"
-        # caret="initial": see conftest.Screenshots (the default writes inline styles the CSP reports).
-        page.screenshot(path=str(path), full_page=True, caret="initial")
+        shoot_and_check(page, path)
         self.taken.append(path.name)
 
 

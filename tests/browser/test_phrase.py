@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from parcours.diagnostic import cli, offline, services
 from parcours.diagnostic.models import Campaign
 from parcours.diagnostic.phrase import PhraseError, check_phrase, fold
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..at_rest import database_dump
 from ..diagnostic.test_phrase import CASES
@@ -45,7 +46,7 @@ PEOPLE = [  # synthetic: (last name, first name, birth date as written, sex, onl
 
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"phrase-{name}.png"), full_page=True, caret="initial")
+    shoot_and_check(page, SCREENSHOTS / f"phrase-{name}.png")
 
 
 def key_page(web) -> Page:

@@ -23,6 +23,7 @@ from parcours.core.models import Membership, OrganisationKind
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
 from parcours.pathways.models import PlanObjective
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..conftest import complete_request
 from ..factories import OrganisationFactory, PersonFactory, make_actor
@@ -41,7 +42,7 @@ def actor_named(username: str) -> Actor:
 
 def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True, caret="initial")
+    shoot_and_check(page, SCREENSHOTS / f"portal-{name}.png")
 
 
 @pytest.fixture

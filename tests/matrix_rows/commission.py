@@ -60,7 +60,7 @@ ROWS: dict[str, Row] = {
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:item_add_free": Row(POST, _meeting(cw.scheduled_meeting, {"title": "Bilan des maraudes"}),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
-    "commission:item_remove": Row(POST, _meeting(cw.scheduled_meeting, {}, item=True),
+    "commission:item_remove": Row(POST, _meeting(cw.scheduled_meeting, {"confirmation": "oui"}, item=True),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:item_move": Row(POST, _meeting(cw.scheduled_meeting, {"sens": "haut"}, item=True),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
@@ -85,6 +85,9 @@ ROWS: dict[str, Row] = {
     "commission:decision_draft": Row(POST, _meeting(cw.reviewed_item, {"outcome": "authorised"}, item=True),
                                                                         (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:decision_list": Row(GET, _none,                         (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
+    # The end of a pathway decided by the prefect: prepared by the secretariat, or an act signed outside.
+    "commission:end_decision": Row(GET, lambda w: ({"pk": w.active_pathway.public_id}, None),
+                                                                        (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:decision_detail": Row(GET, lambda w: ({"pk": cw.drafted_decision(w).public_id}, None),
                                                                         (200, 200, 403, 403, 403, 403, 403, 403, 403), 302),
     "commission:decision_sign": Row(POST, lambda w: (

@@ -66,13 +66,18 @@ def test_a_page_without_errors_has_a_plain_title(actors, active_pathway):
 
 
 def test_a_refused_action_button_gives_an_error_title_and_a_focusable_message(actors, active_pathway):
-    """A button without a form (here: submitting a request that is not open) redirects to its block; the
-    message is marked for parcours/errors.js, which moves it there and focuses it."""
+    """A button without a form (here: submitting a request that is not open) redirects to the page opened at
+    the message (in view without JavaScript); the message names its block for parcours/errors.js, which
+    moves it there and focuses it."""
     client = client_for(actors["association_worker"])
     response = client.post(reverse("pathways:submit", args=[active_pathway.public_id]), follow=True)
-    assert response.redirect_chain[-1][0].endswith("#demande")
+    assert response.redirect_chain[-1][0].endswith("#erreur")
     assert title_of(response).startswith("Erreur : ")
-    assert re.search(r'role="alert" tabindex="-1" data-error-message', response.content.decode())
+    assert re.search(
+        r'role="alert" tabindex="-1" data-error-message id="erreur" data-block="demande"',
+        response.content.decode(),
+    )
+    assert 'id="demande"' in response.content.decode()
 
 
 def test_a_full_page_form_lists_its_errors_with_links(actors, person):

@@ -21,9 +21,9 @@ def _letter(actor, pk, detail: str):
         actor,
         letters_visible_to(actor)
         .filter(addressee=Letter.Addressee.PERSON)
-        .select_related("decision__request__pathway__person"),
+        .select_related("decision__pathway__person"),
         pk,
-        person_of=lambda letter: letter.decision.request.pathway.person,
+        person_of=lambda letter: letter.decision.pathway.person,
         detail=detail,
     )
 
@@ -36,7 +36,7 @@ class LetterHandoverView(ActorRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"letter": letter, "person": letter.decision.request.pathway.person, "form": form},
+            {"letter": letter, "person": letter.decision.pathway.person, "form": form},
             status=status,
         )
 

@@ -37,6 +37,8 @@ from ..forms import (
     AttendanceForm,
     ConveneForm,
     DecisionDraftForm,
+    EndDecisionDraftForm,
+    EndSignForm,
     FreeItemForm,
     MandateEndForm,
     MeetingForm,
@@ -423,6 +425,27 @@ class RemoveItemView(MeetingActionView):
     anchor = "#ordre-du-jour"
     success_message = "Point retiré de l'ordre du jour."
 
+    def confirmation(self, meeting, form):
+        item = self.item
+        consequences = [f"Le point « {item} » est retiré de l'ordre du jour de la {_meeting_label(meeting)}."]
+        if item.kind == AgendaItem.Kind.REQUEST:
+            consequences.append("La demande revient parmi celles à inscrire à une séance.")
+        elif item.kind == AgendaItem.Kind.AGREMENT:
+            consequences.append("La demande d'agrément revient parmi celles à inscrire à une séance.")
+        else:
+            consequences.append("Ce point libre est effacé : il faudrait l'inscrire de nouveau.")
+        if meeting.state == MeetingState.CONVENED:
+            consequences.append(
+                "Les membres sont déjà convoqués : la page de la séance vous proposera ensuite de leur envoyer "
+                "l'ordre du jour rectifié."
+            )
+        return Confirmation(
+            title="Retirer un point de l'ordre du jour",
+            consequences=consequences,
+            button="Oui, retirer le point",
+            back_url=self.page_url(meeting) + self.anchor,
+        )
+
     def perform(self, meeting, form):
         services.remove_item(actor=self.actor, item=self.item)
 
@@ -613,20 +636,24 @@ class DecisionListView(ActorRequiredMixin, TemplateView):
         if state in PrefectDecision.State.values:
             qs = qs.filter(state=state)
         page = paginate(self.request, qs)
-        note_list(self.actor, [d.request.pathway.person for d in page], detail="liste des décisions")
+        note_list(self.actor, [d.pathway.person for d in page], detail="liste des décisions")
         return {"nav": "decisions", "page": page, "state": state, "states": PrefectDecision.State.choices}
 
 
 def decision_page_context(actor, decision, **forms):
+    ended = decision.outcome == PrefectDecision.Outcome.ENDED
     context = {
         "nav": "decisions",
         "decision": decision,
+        "ended": ended,
         "request_obj": decision.request,
-        "person": decision.request.pathway.person,
+        "person": decision.pathway.person,
         "letters": decision.letters.select_related("document"),
-        "sign_form": SignForm(initial={"day": timezone.localdate()}),
+        "sign_form": (EndSignForm if ended else SignForm)(initial={"day": timezone.localdate()}),
         "return_form": ReturnForm(),
-        "revise_form": DecisionDraftForm(
+        "revise_form": EndDecisionDraftForm(initial={"motive": decision.motive})
+        if ended
+        else DecisionDraftForm(
             initial={
                 "outcome": decision.outcome,
                 "motive": decision.motive,
@@ -640,7 +667,7 @@ def decision_page_context(actor, decision, **forms):
         and decision.state == PrefectDecision.State.SIGNED
         and not decision.letters.exists(),
         "can_edit": actor.role == "secretariat" and decision.document and not decision.document.is_frozen,
-        "against_opinion": services.goes_against_opinion(decision.request, decision.outcome),
+        "against_opinion": not ended and services.goes_against_opinion(decision.request, decision.outcome),
     }
     context.update(forms)
     return context
@@ -658,6 +685,27 @@ class DecisionDetailView(ActorRequiredMixin, TemplateView):
 def sign_confirmation(decision, data) -> Confirmation:
     """What signing does, said before it is done (the signature path itself is unchanged)."""
     day = data["day"]
+    if decision.outcome == PrefectDecision.Outcome.ENDED:
+        consequences = [
+            "La décision de fin est signée le "
+            + f"{day:%d/%m/%Y} par « {data['signer'].strip() or 'Le préfet'} »"
+            + f" et reçoit le numéro suivant du registre {day.year} : cela ne peut pas être défait.",
+            f"Le parcours de {decision.pathway.person.pseudonym} prend fin à cette date ; la période en "
+            "cours "
+            "s'arrête et la demande en cours éventuelle est close.",
+        ]
+        if getattr(decision.pathway, "afis", None) is not None:
+            consequences.append("L'AFIS cesse d'être versée à compter du mois suivant la décision.")
+        consequences.append(
+            "Le document est figé et les courriers de notification sont préparés (la personne, par "
+            "l'association ; selon ses droits, l'organisme payeur de l'AFIS et le service des étrangers)."
+        )
+        return Confirmation(
+            title="Signer la décision de fin du parcours",
+            consequences=consequences,
+            button="Oui, signer la décision",
+            back_url=reverse("commission:decision_detail", args=[decision.public_id]),
+        )
     return Confirmation(
         title="Signer la décision",
         consequences=[
@@ -679,7 +727,7 @@ class DecisionSignView(ActorRequiredMixin, View):
 
     def post(self, request, pk):
         decision = get_decision_or_404(self.actor, pk)
-        form = SignForm(request.POST)
+        form = (EndSignForm if decision.outcome == PrefectDecision.Outcome.ENDED else SignForm)(request.POST)
         if form.is_valid() and not is_confirmed(request) and decision.state != PrefectDecision.State.SIGNED:
             return confirmation_page(request, sign_confirmation(decision, form.cleaned_data))
         if form.is_valid():
@@ -745,8 +793,19 @@ class DecisionReviseView(DecisionActionView):
     permission = "commission.decide"
     form_class, form_name = DecisionDraftForm, "revise_form"
 
+    def post(self, request, pk):
+        decision = get_decision_or_404(self.actor, pk)
+        if decision.outcome == PrefectDecision.Outcome.ENDED:
+            self.form_class = EndDecisionDraftForm
+        return super().post(request, pk)
+
     def perform(self, decision, form) -> str:
-        services.revise_decision(actor=self.actor, decision=decision, **form.cleaned_data)
+        if decision.outcome == PrefectDecision.Outcome.ENDED:
+            services.revise_end_decision(
+                actor=self.actor, decision=decision, motive=form.cleaned_data["motive"]
+            )
+        else:
+            services.revise_decision(actor=self.actor, decision=decision, **form.cleaned_data)
         return "Décision reprise : elle attend de nouveau la signature."
 
 

@@ -5,8 +5,9 @@
  *    includes/error_summary.html) inside the form's own block: it is scrolled into view and focused, so that
  *    a screen reader reads it and the keyboard starts from it. The form posted to `action#summary-id`, so
  *    that without this script the browser still opens the page at the summary.
- * 2. A refusal that comes back as an error message after a redirect to `page#block` (an action button of a
- *    long page): the message is moved from the top of the page into that block, in view, and focused.
+ * 2. A refusal that comes back as an error message after a redirect (an action button of a long page): the
+ *    message names its block (data-block, else the page's fragment) and is moved from the top of the page
+ *    into that block, in view, and focused. Without this script the page opens at the message (#erreur).
  * 3. A link of the summary moves the focus to its field (a plain fragment link would only scroll).
  */
 (function () {
@@ -37,8 +38,16 @@
     return target && main && main.contains(target) ? target : null;
   }
 
+  function blockOfMessage(message) {
+    // The block the refused act belongs to, named by the server (data-block), else the page's fragment.
+    var id = message.getAttribute("data-block");
+    var target = id ? document.getElementById(id) : null;
+    var main = document.getElementById("contenu");
+    return target && main && main.contains(target) ? target : blockOfHash();
+  }
+
   function placeMessage(message) {
-    var block = blockOfHash();
+    var block = blockOfMessage(message);
     if (!block || block.contains(message)) {
       return;
     }
