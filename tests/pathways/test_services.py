@@ -512,7 +512,8 @@ def test_ending_abandons_the_open_requests_and_frees_the_person(actors, active_p
 
 
 def test_a_pathway_not_yet_authorised_cannot_be_ended_only_closed(actors, pathway):
-    for reason in (EndReason.COMPLETED, EndReason.ENDED_BY_PREFECT, EndReason.NOT_RENEWED):
+    # (An end decided by the prefect is a decision of the register: tests/commission/test_end_decision.py.)
+    for reason in (EndReason.COMPLETED, EndReason.NOT_RENEWED):
         with pytest.raises(ValidationError, match="Seul un parcours autorisé peut être terminé"):
             psp.end_pathway(
                 actor=actors["secretariat"], pathway=pathway, reason=reason, day=today(), outcome="employment"
