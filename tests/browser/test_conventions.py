@@ -53,6 +53,7 @@ def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(w
     expect(page.get_by_test_id("parties")).to_contain_text(str(partner.organisation))
 
     page.locator("summary", has_text="Ajouter un engagement").click()
+    page.get_by_label("Partie qui s'engage").select_option(label=str(partner.organisation))
     page.get_by_label("Engagement", exact=True).fill(
         "Repérer les jeunes exposés et les orienter vers une association."
     )
@@ -61,16 +62,20 @@ def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(w
 
     page.locator("summary", has_text="Ajouter un indicateur").click()
     form = page.locator("form", has=page.get_by_test_id("indicator-add"))
+    form.locator("#id_commitment_indicator_owner").select_option(index=1)
     choose(form, "Valeurs saisies par le secrétariat")
-    form.get_by_label("Intitulé").fill("Jeunes orientés vers une association")
-    form.get_by_label("Cible").fill("20")
+    form.locator("#id_commitment_indicator_label").fill("Jeunes orientés vers une association")
+    form.locator("#id_commitment_indicator_target").fill("20")
     page.get_by_test_id("indicator-add").click()
     expect(page.get_by_test_id("indicator")).to_contain_text("Jeunes orientés vers une association")
 
     value_form = page.locator("form", has=page.get_by_test_id("value-add"))
-    value_form.get_by_label("Du").fill(start.isoformat())
-    value_form.get_by_label("Au").fill(start.replace(day=31).isoformat())
-    value_form.get_by_label("Valeur").fill("4")
+    value_form.locator("#id_manual_value_indicator").select_option(
+        label="Jeunes orientés vers une association"
+    )
+    value_form.locator("#id_manual_value_period_start").fill(start.isoformat())
+    value_form.locator("#id_manual_value_period_end").fill(start.replace(day=31).isoformat())
+    value_form.locator("#id_manual_value_value").fill("4")
     page.get_by_test_id("value-add").click()
     total = page.get_by_test_id("indicator-total")
     expect(total).to_have_text("4")
