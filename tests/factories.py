@@ -328,3 +328,86 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     consent_given_on = factory.SelfAttribute("detection.detected_on")
     referred_on = factory.LazyAttribute(lambda o: o.detection.detected_on + timedelta(days=2))
     created_by = factory.SelfAttribute("detection.created_by")
+
+
+# --- conventions (conventions and the departmental strategy) ---
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Convention"
+
+    departement = factory.SubFactory(DepartementFactory)
+    title = factory.Sequence(lambda n: f"Convention de partenariat fictive {n}")
+    signed_on = factory.LazyFunction(
+        lambda: timezone.localdate().replace(month=1, day=1) - timedelta(days=365)
+    )
+    start = factory.SelfAttribute("signed_on")
+    duration_months = 36
+    end = factory.LazyAttribute(lambda o: o.start.replace(year=o.start.year + 3) - timedelta(days=1))
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Party"
+
+    convention = factory.SubFactory(ConventionFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory,
+        departement=factory.SelfAttribute("..convention.departement"),
+        kind=OrganisationKind.MISSION_LOCALE,
+    )
+    kind = factory.LazyAttribute(lambda o: o.organisation.kind if o.organisation else OrganisationKind.OTHER)
+    signatory_name = "Camille Signataire"
+    signatory_capacity = "Directrice"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Commitment"
+
+    party = factory.SubFactory(PartyFactory)
+    convention = factory.SelfAttribute("party.convention")
+    text = "Repérer les jeunes exposés et les orienter vers une association agréée."
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Indicator"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    kind = "measure"
+    measure_code = "pathways.authorisations"
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Strategy"
+
+    departement = factory.SubFactory(DepartementFactory)
+    title = "Stratégie départementale fictive"
+    first_year = factory.LazyFunction(lambda: timezone.localdate().year - 1)
+    last_year = factory.LazyAttribute(lambda o: o.first_year + 2)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Objective"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Objectif fictif {n}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class StrategyActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.StrategyAction"
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    title = factory.Sequence(lambda n: f"Action fictive {n}")
+    owner = factory.SubFactory(
+        OrganisationFactory, departement=factory.SelfAttribute("..objective.strategy.departement")
+    )
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))

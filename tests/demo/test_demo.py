@@ -97,3 +97,25 @@ def test_the_secretariat_has_one_probable_duplicate_pair_to_review(demo):
     groups = probable_duplicates(Actor(membership.user, membership))
     assert len(groups) == 1 and len(groups[0]) == 2
     assert groups[0][0].organisation != groups[0][1].organisation  # two associations, as in real life
+
+
+def test_the_convention_and_the_strategy(demo):
+    """The Rhône 2023 convention's four axes, adapted; its indicators (some of other apps' codes); a review
+    meeting; the strategy 2026–2028 with an overdue action on the secretariat's board."""
+    from django.utils import timezone
+
+    from parcours.conventions.models import Convention, Indicator, Strategy
+    from parcours.deadlines.selectors import board_for
+
+    convention = Convention.objects.get(departement=demo)
+    assert convention.axes.count() == 4 and convention.reviews.count() == 1
+    assert convention.parties.filter(organisation__kind="mission_locale").count() >= 3
+    codes = set(
+        Indicator.objects.filter(commitment__convention=convention).values_list("measure_code", flat=True)
+    )
+    assert {"referrals.detections", "actions.trainings", "pathways.authorisations"} <= codes
+    strategy = Strategy.objects.get(departement=demo)
+    assert (strategy.first_year, strategy.last_year) == (2026, 2028)
+    secretariat = Membership.objects.get(user__username="ddfe")
+    sections = {s.key: s for s in board_for(Actor(secretariat.user, secretariat), timezone.localdate())}
+    assert sections["strategy_overdue"].items
