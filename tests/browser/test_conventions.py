@@ -13,6 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.a11y import shoot as shoot_and_check
+
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, log_in
 
@@ -22,9 +24,7 @@ pytestmark = pytest.mark.browser
 def shoot(page: Page, name: str, count=[0]) -> None:  # noqa: B006 (a counter across calls)
     count[0] += 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"conventions-{count[0]:02d}-{name}.png"), full_page=True, caret="initial"
-    )
+    shoot_and_check(page, SCREENSHOTS / f"conventions-{count[0]:02d}-{name}.png")
 
 
 def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(web, actors, live_server):
