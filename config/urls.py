@@ -46,4 +46,6 @@ urlpatterns = [
     path("documents/", include("parcours.documents.urls")),
     path("diagnostic/", include("parcours.diagnostic.urls")),
     path("courriels/", include("parcours.outbox.urls")),
+    path("annuaire/", include("parcours.directory.urls")),
+    path("tableaux-de-bord/", include("parcours.stats.urls")),
 ]

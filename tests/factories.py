@@ -328,3 +328,32 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     consent_given_on = factory.SelfAttribute("detection.detected_on")
     referred_on = factory.LazyAttribute(lambda o: o.detection.detected_on + timedelta(days=2))
     created_by = factory.SelfAttribute("detection.created_by")
+
+
+# --- Annuaire du réseau (issue 12, directory) -------------------------------------------------------------
+
+
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    """A service of the network's directory (fictitious; phone numbers in the unassigned 01 99 00 range)."""
+
+    class Meta:
+        model = "directory.Entry"
+        skip_postgeneration_save = True
+
+    departement = factory.SubFactory(DepartementFactory)
+    category = "crip"
+    name = factory.Sequence(lambda n: f"Service fictif {n}")
+    contact_function = "Cadre de permanence"
+    phone = factory.Sequence(lambda n: f"01 99 00 {n % 100:02d} {(n * 7) % 100:02d}")
+    email = factory.Sequence(lambda n: f"service{n}@demo.invalid")
+    commune = "Villefictive"
+    what_to_send = "Les informations préoccupantes concernant un mineur."
+    audience = "minors"
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805 (factory-boy passes the object)
+        """The folded text the search box looks in, as the service writes it."""
+        obj.search_text = obj.searchable()
+        if create:
+            obj.save(update_fields=["search_text"])
