@@ -13,7 +13,9 @@ from parcours.core.inputs import (
 
 from .models import ENTRY_CATEGORIES, Audience
 
-URL_MESSAGE = "Saisissez une adresse de site valide, commençant par https:// (par exemple https://www.exemple.fr)."
+URL_MESSAGE = (
+    "Saisissez une adresse de site valide, commençant par https:// (par exemple https://www.exemple.fr)."
+)
 EMAIL_MESSAGE = "Saisissez une adresse électronique valide, par exemple nom@service.fr."
 
 
@@ -23,11 +25,15 @@ class EntryForm(DsfrBaseForm):
     category = forms.ChoiceField(
         label="Catégorie",
         choices=[("", "Choisir une catégorie")] + ENTRY_CATEGORIES,
-        error_messages={"required": "Choisissez une catégorie.", "invalid_choice": "Choisissez une catégorie."},
+        error_messages={
+            "required": "Choisissez une catégorie.",
+            "invalid_choice": "Choisissez une catégorie.",
+        },
     )
     name = forms.CharField(
         label="Nom du service",
-        help_text="Le service, pas une personne : « CRIP du département », « Brigade de protection des familles ».",
+        help_text="Le service, pas une personne : « CRIP du département », "
+        "« Brigade de protection des familles ».",
         error_messages={"required": "Saisissez le nom du service."},
     )
     contact_name = forms.CharField(
@@ -53,7 +59,11 @@ class EntryForm(DsfrBaseForm):
     )
     address = forms.CharField(label="Adresse du service (facultatif)", required=False)
     commune = forms.CharField(label="Commune (facultatif)", required=False)
-    hours = forms.CharField(label="Horaires (facultatif)", required=False, help_text="Par exemple « lundi au vendredi, 9 h – 17 h ».")
+    hours = forms.CharField(
+        label="Horaires (facultatif)",
+        required=False,
+        help_text="Par exemple « lundi au vendredi, 9 h – 17 h ».",
+    )
     what_to_send = forms.CharField(
         label="Quoi leur transmettre, quand les appeler (facultatif)",
         required=False,
@@ -66,7 +76,9 @@ class EntryForm(DsfrBaseForm):
         error_messages={"required": "Choisissez le public.", "invalid_choice": "Choisissez le public."},
     )
     languages = forms.CharField(
-        label="Langues (interprètes, facultatif)", required=False, help_text="Par exemple « roumain, anglais »."
+        label="Langues (interprètes, facultatif)",
+        required=False,
+        help_text="Par exemple « roumain, anglais ».",
     )
 
     max_lengths = {

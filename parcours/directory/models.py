@@ -41,7 +41,7 @@ class Audience(models.TextChoices):
 
 
 def fold(text: str) -> str:
-    """Lower case, without accents or punctuation runs: « Référent CRIP » and « referent crip » compare equal."""
+    """Lower case, without accents: « Référent CRIP » and « referent crip » compare equal."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return " ".join(bare.replace("'", " ").replace("’", " ").split())

@@ -23,11 +23,12 @@ NATIONAL_NUMBERS: tuple[NationalNumber, ...] = (
     NationalNumber(
         number="119",
         name="Allô enfance en danger (SNATED)",
-        purpose="Un enfant ou un adolescent en danger ou en risque de l'être : écoute, conseil, et transmission "
-        "des informations préoccupantes au département. Les appels des mineurs sont traités en priorité.",
+        purpose="Un enfant ou un adolescent en danger ou en risque de l'être : écoute, conseil, et "
+        "transmission des informations préoccupantes au département. Les appels des mineurs sont traités "
+        "en priorité.",
         hours="24 h/24, 7 j/7, gratuit, n'apparaît sur aucun relevé",
         audience="minors",
-        # Source: loi du 10 juillet 1989 (SNATED) ; allo119.gouv.fr ; guernes.eu « 119 - Allô enfance en danger ».
+        # Source: loi du 10 juillet 1989 (SNATED) ; allo119.gouv.fr.
         source="Loi n° 89-487 du 10 juillet 1989 ; allo119.gouv.fr",
     ),
     NationalNumber(
@@ -51,8 +52,9 @@ NATIONAL_NUMBERS: tuple[NationalNumber, ...] = (
     NationalNumber(
         number="114",
         name="Urgences par SMS, visio ou tchat",
-        purpose="Personnes sourdes, malentendantes ou aphasiques, ou qui ne peuvent pas parler (appel discret) : "
-        "SMS, application « Urgence 114 » ; le 114 alerte le SAMU, la police, la gendarmerie ou les pompiers.",
+        purpose="Personnes sourdes, malentendantes ou aphasiques, ou qui ne peuvent pas parler (appel "
+        "discret) : SMS, application « Urgence 114 » ; le 114 alerte le SAMU, la police, la gendarmerie "
+        "ou les pompiers.",
         hours="24 h/24, 7 j/7, gratuit (pas d'appel vocal classique)",
         audience="both",
         # Source: Centre national relais 114 (CHU Grenoble-Alpes), urgence114.fr ; loi n° 2005-102 du
@@ -62,8 +64,8 @@ NATIONAL_NUMBERS: tuple[NationalNumber, ...] = (
     NationalNumber(
         number="115",
         name="Urgence sociale, hébergement d'urgence (SIAO)",
-        purpose="Une personne sans abri ou en détresse sociale : mise à l'abri, orientation vers un hébergement "
-        "d'urgence ; le 115 est tenu dans chaque département par le SIAO.",
+        purpose="Une personne sans abri ou en détresse sociale : mise à l'abri, orientation vers un "
+        "hébergement d'urgence ; le 115 est tenu dans chaque département par le SIAO.",
         hours="24 h/24, 7 j/7, gratuit",
         audience="both",
         # Source: CASF art. L. 345-2 (veille sociale, SIAO) et L. 345-2-2 (accès à l'hébergement d'urgence).
@@ -93,8 +95,8 @@ NATIONAL_NUMBERS: tuple[NationalNumber, ...] = (
     NationalNumber(
         number="3018",
         name="Violences numériques (e-Enfance)",
-        purpose="Jeunes victimes de harcèlement ou de violences en ligne (chantage, diffusion d'images), leurs "
-        "parents et les professionnels : conseil, signalement prioritaire aux plateformes.",
+        purpose="Jeunes victimes de harcèlement ou de violences en ligne (chantage, diffusion d'images), "
+        "leurs parents et les professionnels : conseil, signalement prioritaire aux plateformes.",
         hours="gratuit, anonyme et confidentiel ; aussi par tchat et application",
         audience="minors",
         # Source: association e-Enfance, numéro lancé le 13 avril 2021 avec le secrétariat d'État chargé de

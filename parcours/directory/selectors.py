@@ -1,4 +1,4 @@
-"""Reads of the directory: the actor's département only; the approved associations from the agrément register."""
+"""Reads of the directory: the actor's département only; approved associations from the agrément register."""
 
 from __future__ import annotations
 
@@ -69,9 +69,7 @@ def approved_associations(actor: Actor, day: date) -> list[ApprovedAssociation]:
 def national_numbers(query: str = "") -> list[rules.NationalNumber]:
     words = fold(query).split()
     return [
-        n
-        for n in rules.NATIONAL_NUMBERS
-        if all(w in fold(f"{n.number} {n.name} {n.purpose}") for w in words)
+        n for n in rules.NATIONAL_NUMBERS if all(w in fold(f"{n.number} {n.name} {n.purpose}") for w in words)
     ]
 
 
@@ -89,7 +87,9 @@ class DirectorySearch:
         return len(self.entries) + len(self.associations) + len(self.numbers)
 
 
-def search(actor: Actor, *, query: str = "", category: str = "", audience: str = "", day: date) -> DirectorySearch:
+def search(
+    actor: Actor, *, query: str = "", category: str = "", audience: str = "", day: date
+) -> DirectorySearch:
     """One search box over the département's entries, its approved associations and the national numbers.
 
     Unknown category or audience values are ignored (never an error)."""
@@ -103,7 +103,9 @@ def search(actor: Actor, *, query: str = "", category: str = "", audience: str =
     associations = []
     if category in ("", Category.ASSOCIATION):
         words = fold(query).split()
-        associations = [a for a in approved_associations(actor, day) if all(w in a.searchable() for w in words)]
+        associations = [
+            a for a in approved_associations(actor, day) if all(w in a.searchable() for w in words)
+        ]
     numbers = national_numbers(query) if not category else []
     if audience:
         numbers = [n for n in numbers if n.audience in (audience, Audience.BOTH)]

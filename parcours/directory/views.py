@@ -81,8 +81,8 @@ class EntryFormView(ActorRequiredMixin, FormView):
         return super().get_context_data(
             nav="directory",
             title=f"Modifier « {entry} »" if entry else "Nouvelle entrée de l'annuaire",
-            intro="Un service du réseau et, si besoin, la personne à contacter : coordonnées professionnelles "
-            "seulement.",
+            intro="Un service du réseau et, si besoin, la personne à contacter : coordonnées "
+            "professionnelles seulement.",
             back_url=reverse("directory:list"),
             **kwargs,
         )
@@ -197,15 +197,51 @@ class ExportView(ActorRequiredMixin, View):
         for a in result.associations:
             validity = f"Agrément valable jusqu'au {a.agrement.valid_until:%d/%m/%Y}"
             writer.writerow(
-                [_csv_cell(v) for v in (a.category_label, a.name, "", "", "", a.email, "", a.address, "", "", validity, Audience.BOTH.label, "")]
+                [
+                    _csv_cell(v)
+                    for v in (
+                        a.category_label,
+                        a.name,
+                        "",
+                        "",
+                        "",
+                        a.email,
+                        "",
+                        a.address,
+                        "",
+                        "",
+                        validity,
+                        Audience.BOTH.label,
+                        "",
+                    )
+                ]
             )
         for n in result.numbers:
             writer.writerow(
-                [_csv_cell(v) for v in ("Numéro national", f"{n.number} — {n.name}", "", "", n.number, "", "", "", "", n.hours, n.purpose, Audience(n.audience).label, "")]
+                [
+                    _csv_cell(v)
+                    for v in (
+                        "Numéro national",
+                        f"{n.number} — {n.name}",
+                        "",
+                        "",
+                        n.number,
+                        "",
+                        "",
+                        "",
+                        "",
+                        n.hours,
+                        n.purpose,
+                        Audience(n.audience).label,
+                        "",
+                    )
+                ]
             )
         audit.record(self.actor, "download", None, detail="export de l'annuaire du réseau")
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="annuaire-{self.actor.departement.code}-{today:%Y%m%d}.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="annuaire-{self.actor.departement.code}-{today:%Y%m%d}.csv"'
+        )
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -28,7 +28,7 @@ from parcours.secrecy.tables import format_count, is_small
 from . import registry, rules
 from .registry import Measure, Scope
 
-SECRET_LABEL = "secret"
+SECRET_LABEL = "secret"  # noqa: S105 (the word printed in a secret cell, not a credential)
 NOT_AVAILABLE = "donnée non disponible"
 
 BREAKDOWN_LABELS = {
@@ -162,7 +162,8 @@ def shown_value(measure: Measure, scope: Scope, value, *, suppressed: bool, thre
         return Shown(value, unit=measure.unit)
     if _is_count(measure):
         return Shown(value, secret=is_small(int(value), threshold), unit=measure.unit)
-    # A statistic over people: secret when it rests on fewer people than the threshold, or on an unknown number.
+    # A statistic over people: secret when it rests on fewer people than the threshold, or on an unknown
+    # number of people.
     population = measure.population(scope) if measure.population else None
     return Shown(value, secret=population is None or population < threshold, unit=measure.unit)
 
@@ -224,7 +225,7 @@ def _summary(measure: Measure, year: int, current: Shown, previous: Shown) -> st
     if not current.available:
         return f"{label} : {NOT_AVAILABLE} pour {year} (aucune source dans Parcours pour ce périmètre)."
     if current.secret:
-        return f"{label} en {year} : chiffre couvert par le secret statistique (trop peu de personnes pour le publier)."
+        return f"{label} en {year} : chiffre couvert par le secret statistique (trop peu de personnes)."
     sentence = f"{label} en {year} : {current.display}"
     if previous.available and not previous.secret and previous.value is not None:
         sentence += f", contre {previous.display} sur la même période de {year - 1}"
@@ -255,7 +256,9 @@ def _section(
     hidden_before: dict[str, set[str]] = {by: set() for by in measure.breakdowns}
     audited: set[str] = set()
     if suppressed and _is_count(measure):
-        counts_now = {by: {k: int(v or 0) for k, v in t.items()} for by, t in tables_now.items() if t is not None}
+        counts_now = {
+            by: {k: int(v or 0) for k, v in t.items()} for by, t in tables_now.items() if t is not None
+        }
         counts_before = {
             by: {k: int(v or 0) for k, v in t.items()} for by, t in tables_before.items() if t is not None
         }
@@ -275,7 +278,12 @@ def _section(
                 Row(
                     label,
                     _cell(measure, now.get(label, 0), label in hidden_now[by], suppressed),
-                    _cell(measure, None if before is None else before.get(label, 0), label in hidden_before[by], suppressed),
+                    _cell(
+                        measure,
+                        None if before is None else before.get(label, 0),
+                        label in hidden_before[by],
+                        suppressed,
+                    ),
                 )
             )
         section.tables.append(
@@ -304,7 +312,9 @@ def _chart(section: Section, year: int) -> tuple[Chart | None, BreakdownTable | 
     """One chart per section: the first breakdown (month first) for the year; else the year against the year
     before. A secret or missing figure has no bar."""
     measure = section.measure
-    table = next((t for t in section.tables if t.by == "month"), section.tables[0] if section.tables else None)
+    table = next(
+        (t for t in section.tables if t.by == "month"), section.tables[0] if section.tables else None
+    )
 
     def bar(shown: Shown):
         return None if (shown.secret or not shown.available) else shown.value
@@ -312,16 +322,18 @@ def _chart(section: Section, year: int) -> tuple[Chart | None, BreakdownTable | 
     if table is not None:
         bars = [(row.label, bar(row.current)) for row in table.rows]
         alt = (
-            f"Graphique en barres : {measure.label.lower()}, {table.title.lower()}, {year} ; les mêmes chiffres "
-            f"sont dans le tableau « {measure.label} — {table.title.lower()} »."
+            f"Graphique en barres : {measure.label.lower()}, {table.title.lower()}, {year} ; les mêmes "
+            f"chiffres sont dans le tableau « {measure.label} — {table.title.lower()} »."
         )
         return bar_chart(bars, title=f"{measure.label} — {year}", alt=alt, serie=measure.label), table
     bars = [(str(year - 1), bar(section.previous)), (str(year), bar(section.current))]
     alt = (
-        f"Graphique en barres : {measure.label.lower()}, {year - 1} et {year} ; les mêmes chiffres sont dans le "
-        f"tableau « {measure.label} — comparaison »."
+        f"Graphique en barres : {measure.label.lower()}, {year - 1} et {year} ; les mêmes chiffres sont "
+        f"dans le tableau « {measure.label} — comparaison »."
     )
-    return bar_chart(bars, title=f"{measure.label} — {year - 1} et {year}", alt=alt, serie=measure.label), None
+    return bar_chart(
+        bars, title=f"{measure.label} — {year - 1} et {year}", alt=alt, serie=measure.label
+    ), None
 
 
 def measures_for(*, partner_view: bool) -> list[Measure]:

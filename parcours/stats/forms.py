@@ -1,9 +1,26 @@
+import uuid
+
 from django import forms
 from django.db.models import QuerySet
 
 from parcours.core.forms import DsfrBaseForm
 
 from . import rules
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    """A partner by its public id; anything that is not one (even a malformed uuid) is an unknown choice."""
+
+    def to_python(self, value):
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            if value in self.empty_values:
+                return None
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+        return super().to_python(value)
 
 
 class DashboardForm(DsfrBaseForm):
@@ -14,7 +31,7 @@ class DashboardForm(DsfrBaseForm):
         coerce=int,
         error_messages={"invalid_choice": "Choisissez une année de la liste (de %(first)s à %(last)s)."},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = PartnerChoiceField(
         label="Partenaire",
         queryset=None,
         required=False,
@@ -28,7 +45,10 @@ class DashboardForm(DsfrBaseForm):
         years = list(range(last_year, rules.FIRST_YEAR - 1, -1))
         self.fields["annee"].choices = [(y, str(y)) for y in years]
         message = self.fields["annee"].error_messages["invalid_choice"]
-        self.fields["annee"].error_messages["invalid_choice"] = message % {"first": years[-1], "last": years[0]}
+        self.fields["annee"].error_messages["invalid_choice"] = message % {
+            "first": years[-1],
+            "last": years[0],
+        }
         if partners is None:
             del self.fields["organisation"]
         else:

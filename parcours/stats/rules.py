@@ -9,7 +9,8 @@ The secrecy threshold is not here: it is the dated setting the diagnostic alread
 FIRST_YEAR = 2016
 
 # Measures a partner sees on its own dashboard (its own activity): detections, protection reports and
-# referrals (referrals app), outreach, prevention, trainings and clients' course (actions app). Issue 12, item 8.
+# referrals (referrals app), outreach, prevention, trainings and clients' course (actions app).
+# Issue 12, item 8.
 PARTNER_PREFIXES = ("referrals.", "actions.")
 
 # The breakdown tables of one measure are audited together (parcours.secrecy.audit) over the product of their

@@ -36,7 +36,11 @@ VALID = {
 def test_a_mission_locale_advisor_finds_the_crip_in_one_search(departement, actors):
     DirectoryEntryFactory(departement=departement, name="CRIP de Villefictive", category="crip")
     DirectoryEntryFactory(
-        departement=departement, name="CeGIDD de l'hôpital", category="cegidd", what_to_send="Dépistage", audience="both"
+        departement=departement,
+        name="CeGIDD de l'hôpital",
+        category="cegidd",
+        what_to_send="Dépistage",
+        audience="both",
     )
     client = client_for(actors[Role.PARTNER_ADVISOR])
     page = client.get(LIST, {"q": "crip"}).content.decode()
@@ -60,7 +64,9 @@ def test_search_ignores_accents_and_case_and_looks_in_what_to_send(departement, 
 
 
 def test_approved_associations_come_from_the_agrement_register(departement, actors, association):
-    lapsed = OrganisationFactory(departement=departement, kind="association", name="Association expirée fictive")
+    lapsed = OrganisationFactory(
+        departement=departement, kind="association", name="Association expirée fictive"
+    )
     AgrementFactory(organisation=lapsed, valid_from="2019-01-01", valid_until="2022-01-01")
     page = client_for(actors[Role.PARTNER_ADVISOR]).get(LIST, {"q": "association"}).content.decode()
     assert association.name.replace("'", "&#x27;") in page
@@ -76,7 +82,9 @@ def test_national_numbers_are_listed_each_with_a_source(actors):
 
 
 def test_another_departement_entries_never_show(actors):
-    DirectoryEntryFactory(name="CRIP lointaine fictive", departement=DepartementFactory(code="98", name="Autre"))
+    DirectoryEntryFactory(
+        name="CRIP lointaine fictive", departement=DepartementFactory(code="98", name="Autre")
+    )
     page = client_for(actors[Role.SECRETARIAT]).get(LIST, {"q": "crip"}).content.decode()
     assert "lointaine" not in page
 
@@ -118,7 +126,9 @@ def test_bad_input_gives_a_french_message_and_saves_nothing(actors, field, value
 def test_edit_then_retire_with_confirmation(actors, departement):
     entry = DirectoryEntryFactory(departement=departement, name="UAPED fictive")
     client = client_for(actors[Role.SECRETARIAT])
-    response = client.post(reverse("directory:edit", args=[entry.public_id]), {**VALID, "name": "UAPED du CHU fictif"})
+    response = client.post(
+        reverse("directory:edit", args=[entry.public_id]), {**VALID, "name": "UAPED du CHU fictif"}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.name == "UAPED du CHU fictif"
@@ -140,14 +150,19 @@ def test_only_the_secretariat_edits(actors, departement):
     for role in (Role.PARTNER_ADVISOR, Role.ASSOCIATION_MANAGER, Role.COMMISSION_MEMBER, Role.SIGNATORY):
         client = client_for(actors[role])
         assert client.post(reverse("directory:create"), VALID).status_code == 403
-        assert client.post(reverse("directory:retire", args=[entry.public_id]), {"confirmation": "oui"}).status_code == 403
+        assert (
+            client.post(
+                reverse("directory:retire", args=[entry.public_id]), {"confirmation": "oui"}
+            ).status_code
+            == 403
+        )
         page = client.get(LIST).content.decode()
         assert reverse("directory:edit", args=[entry.public_id]) not in page
     assert Entry.objects.count() == 1 and Entry.objects.get().retired_on is None
 
 
 def test_csv_export_is_the_directory_without_formulas(actors, departement, association):
-    DirectoryEntryFactory(departement=departement, name="=HYPERLINK(\"x\")", category="other")
+    DirectoryEntryFactory(departement=departement, name='=HYPERLINK("x")', category="other")
     response = client_for(actors[Role.PARTNER_ADVISOR]).get(reverse("directory:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
