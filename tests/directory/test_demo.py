@@ -1,4 +1,4 @@
-"""The demo directory of département 99 passes the same validation as a typed entry, and the search finds it."""
+"""The demo directory of département 99 passes the validation of a typed entry, and the search finds it."""
 
 from __future__ import annotations
 
