@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parcours.diagnostic.charts import Chart, bar_chart
-from parcours.secrecy import Figure, protect
+from parcours.secrecy import Figure, protect, suppress
 from parcours.secrecy.tables import format_count, is_small
 
 from . import registry, rules
@@ -174,8 +174,6 @@ def _protected_breakdowns(
     """Which cells of each breakdown table of one count measure to hide: primary and secondary suppression
     per table (with the total as margin), then the audit across the tables. Returns (hidden labels per table,
     tables where the audit hid more)."""
-    from parcours.secrecy import suppress
-
     hidden: dict[str, set[str]] = {}
     for by, cells in tables.items():
         partition = sum(cells.values()) == total
@@ -184,8 +182,8 @@ def _protected_breakdowns(
     partitions = {by: cells for by, cells in tables.items() if sum(cells.values()) == total and cells}
     sizes = [len(cells) for cells in partitions.values()]
     if not partitions or math.prod(sizes) > rules.MAX_AUDIT_CELLS:
-        # No joint audit: a table with any hidden cell keeps its own protection only; hide the other tables'
-        # small cells as well (done above) — nothing more can be proved cheaply.
+        # No joint audit (nothing to audit, or too many cells): each table keeps its own primary and secondary
+        # suppression (done above).
         return hidden, set()
     names = list(partitions)
     labels = {by: list(partitions[by]) for by in names}

@@ -15,5 +15,5 @@ PARTNER_PREFIXES = ("referrals.", "actions.")
 
 # The breakdown tables of one measure are audited together (parcours.secrecy.audit) over the product of their
 # labels; beyond this many cells the linear algebra is not worth its cost and each table keeps only its own
-# primary and secondary suppression, with every breakdown hidden whenever one of its cells is.
+# primary and secondary suppression (docs/tableaux-de-bord.md says so).
 MAX_AUDIT_CELLS = 5000
