@@ -37,7 +37,9 @@ def test_published_breakdowns_never_give_a_small_cell_back(table):
     targets = []
     for axis, (by, cells) in enumerate((("row", by_row), ("col", by_col))):
         for i, (label, value) in enumerate(cells.items()):
-            figure = Figure(f"{by}:{label}", frozenset(k for k, c in enumerate(coords) if c[axis] == i), value)
+            figure = Figure(
+                f"{by}:{label}", frozenset(k for k, c in enumerate(coords) if c[axis] == i), value
+            )
             targets.append(figure)
             if label not in hidden[by]:
                 published.append(figure)
