@@ -172,3 +172,23 @@ def test_csv_export_is_the_directory_without_formulas(actors, departement, assoc
     assert association.name in text
     assert "119 — Allô enfance en danger" in text
     assert AuditEvent.objects.filter(action="download", detail__contains="annuaire").exists()
+
+
+def test_the_list_costs_the_same_number_of_queries_whatever_its_length(actors, departement, association):
+    client = client_for(actors[Role.PARTNER_ADVISOR])
+    DirectoryEntryFactory.create_batch(2, departement=departement)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    DirectoryEntryFactory.create_batch(20, departement=departement)
+    for n in range(5):
+        AgrementFactory(
+            organisation=OrganisationFactory(
+                departement=departement, kind="association", name=f"Asso fictive {n}"
+            )
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(LIST)
+    assert len(many.captured_queries) == len(few.captured_queries)
