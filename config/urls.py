@@ -47,4 +47,6 @@ urlpatterns = [
     path("diagnostic/", include("parcours.diagnostic.urls")),
     path("conventions/", include("parcours.conventions.urls")),
     path("courriels/", include("parcours.outbox.urls")),
+    path("annuaire/", include("parcours.directory.urls")),
+    path("tableaux-de-bord/", include("parcours.stats.urls")),
 ]

@@ -411,3 +411,22 @@ class StrategyActionFactory(factory.django.DjangoModelFactory):
         OrganisationFactory, departement=factory.SelfAttribute("..objective.strategy.departement")
     )
     deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+# --- Annuaire du réseau (issue 12, directory) -------------------------------------------------------------
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    """A service of the network's directory (fictitious; phone numbers in the unassigned 01 99 00 range)."""
+        model = "directory.Entry"
+        skip_postgeneration_save = True
+    category = "crip"
+    name = factory.Sequence(lambda n: f"Service fictif {n}")
+    contact_function = "Cadre de permanence"
+    phone = factory.Sequence(lambda n: f"01 99 00 {n % 100:02d} {(n * 7) % 100:02d}")
+    email = factory.Sequence(lambda n: f"service{n}@demo.invalid")
+    commune = "Villefictive"
+    what_to_send = "Les informations préoccupantes concernant un mineur."
+    audience = "minors"
+    @factory.post_generation
+    def index(obj, create, extracted, **kwargs):  # noqa: N805 (factory-boy passes the object)
+        """The folded text the search box looks in, as the service writes it."""
+        obj.search_text = obj.searchable()
+        if create:
+            obj.save(update_fields=["search_text"])

@@ -125,6 +125,12 @@ NOT_PERSON_DATA = {
     "core:national_stats": "statistiques nationales : agrégats sous secret statistique, jamais une personne",
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
+    # Issue 12: the network's directory (services and professional contacts) and the dashboards (counts).
+    "directory:list": "annuaire : services et contacts professionnels, jamais une personne accompagnée",
+    "directory:export": "annuaire : services et contacts professionnels, jamais une personne accompagnée",
+    "directory:create": "annuaire : formulaire d'une entrée (un service)",
+    "directory:edit": "annuaire : formulaire d'une entrée (un service)",
+    "stats:dashboard": "tableau de bord : comptages et délais, jamais un nom ni un pseudonyme",
 }
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "parcours.commission",
     "parcours.diagnostic",
     "parcours.conventions",
+    "parcours.directory",
     "parcours.referrals",
     "parcours.stats",
     "parcours.demo",

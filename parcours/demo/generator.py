@@ -23,7 +23,7 @@ from parcours.commission import services as commission_services
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
-from parcours.demo import approvals_demo, commission_demo, conventions_demo, diagnostic_demo
+from parcours.demo import approvals_demo, commission_demo, conventions_demo, diagnostic_demo, directory_demo
 from parcours.demo.files import blank_pdf
 from parcours.demo.identity import identity_pdf
 from parcours.pathways import services as psp
@@ -233,6 +233,7 @@ class DemoBuilder:
         commission_demo.build(self)
         diagnostic_demo.build(self)
         conventions_demo.build(self)
+        directory_demo.build(self)
         return departement
 
     # --- people and pathways ---

@@ -8,5 +8,8 @@ class StatsConfig(AppConfig):
     verbose_name = "Indicateurs"
 
     def ready(self) -> None:
+        from .policies import register_permissions
+
+        register_permissions()
         # Each app declares its measures in its own `measures.py` (see parcours.stats.registry).
         autodiscover_modules("measures")

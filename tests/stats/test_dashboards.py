@@ -1,0 +1,226 @@
+"""Partner dashboards over the measure registry: secrecy, None vs 0, scoping, bad query parameters."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from parcours.core.models import RuleSetting
+from parcours.core.roles import Role
+from parcours.diagnostic.rules import SECRECY_THRESHOLD_SETTING
+from parcours.referrals.models import AgeBand
+from parcours.secrecy import Figure, disclosures
+from parcours.stats import dashboards
+from tests.conftest import client_for
+from tests.factories import DetectionFactory, OrganisationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_measures")]
+
+URL = reverse("stats:dashboard")
+TODAY = date(2027, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    # In the future of any real date of these tests: the audit journal refuses back-dated events.
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def _detect(organisation, n, day, band):
+    DetectionFactory.create_batch(
+        n, organisation=organisation, departement=organisation.departement, detected_on=day, age_band=band
+    )
+
+
+@pytest.fixture
+def activity(actors):
+    """The partner advisor's Mission Locale: 7 minors in January, 20 young adults in February, 15 older
+    ones in March 2027; 30 in 2026. Another partner: 50 detections in 2027."""
+    own = actors[Role.PARTNER_ADVISOR].organisation
+    _detect(own, 7, date(2027, 1, 10), AgeBand.FROM_15_TO_17)
+    _detect(own, 20, date(2027, 2, 10), AgeBand.FROM_18_TO_21)
+    _detect(own, 15, date(2027, 3, 10), AgeBand.FROM_22_TO_25)
+    _detect(own, 30, date(2026, 3, 1), AgeBand.FROM_18_TO_21)
+    other = OrganisationFactory(
+        departement=own.departement, kind="mission_locale", name="Mission locale voisine"
+    )
+    _detect(other, 50, date(2027, 4, 1), AgeBand.FROM_18_TO_21)
+    return own, other
+
+
+def _section(response, code):
+    return next(s for s in response.context["dashboard"].sections if s.measure.code == code)
+
+
+def _table(section, by):
+    return next(t for t in section.tables if t.by == by)
+
+
+def test_a_seven_is_secret_for_the_partner_and_no_margin_gives_it_back(actors, activity):
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL)
+    assert response.status_code == 200
+    section = _section(response, "referrals.zz_detections")
+    assert section.current.display == "42" and section.previous.display == "30"
+    ages = _table(section, "age_band")
+    cells = {r.label: r.current for r in ages.rows}
+    assert cells["15 à 17 ans"].display == "secret"
+    # Secondary suppression: total minus the visible cells must not give the 7 back.
+    assert sum(1 for c in cells.values() if c.secret) >= 2
+    assert cells["Moins de 15 ans"].display == "0"  # zero identifies nobody
+    assert ">secret<" in response.content.decode()
+
+    # Everything published together (total, both tables) determines no small cell: parcours.secrecy's audit.
+    tables = {t.by: t for t in section.tables}
+    labels = {by: [r.label for r in t.rows] for by, t in tables.items()}
+    names = list(labels)
+    coords = list(itertools.product(*(range(len(labels[b])) for b in names)))
+    published = [Figure("total", frozenset(range(len(coords))), 42)]
+    targets = []
+    for axis, by in enumerate(names):
+        for i, row in enumerate(tables[by].rows):
+            cells_of = frozenset(k for k, c in enumerate(coords) if c[axis] == i)
+            true_value = {
+                "15 à 17 ans": 7,
+                "18 à 21 ans": 20,
+                "22 à 25 ans": 15,
+                "janv.": 7,
+                "févr.": 20,
+                "mars": 15,
+            }
+            value = true_value.get(row.label, 0)
+            targets.append(Figure(f"{by}:{row.label}", cells_of, value))
+            if not row.current.secret:
+                published.append(Figure(f"{by}:{row.label}", cells_of, value))
+    assert disclosures(len(coords), published, targets, 11) == []
+
+
+def test_the_secretariat_sees_exact_figures(actors, activity):
+    response = client_for(actors[Role.SECRETARIAT]).get(URL)
+    section = _section(response, "referrals.zz_detections")
+    assert section.current.display == "92"
+    assert not response.context["dashboard"].any_secret
+    own, _ = activity
+    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"organisation": own.public_id})
+    section = _section(response, "referrals.zz_detections")
+    assert section.current.display == "42"
+    assert {r.label: r.current.display for r in _table(section, "age_band").rows}["15 à 17 ans"] == "7"
+    # One partner: its own activity measures only (referrals., actions.).
+    codes = {s.measure.code for s in response.context["dashboard"].sections}
+    assert "pathways.zz_network_only" not in codes
+
+
+def test_the_network_view_has_every_measure(actors, activity):
+    codes = {
+        s.measure.code for s in client_for(actors[Role.SECRETARIAT]).get(URL).context["dashboard"].sections
+    }
+    assert {"pathways.zz_network_only", "referrals.zz_detections", "actions.zz_zero"} <= codes
+
+
+def test_none_is_not_available_and_zero_is_zero(actors, activity):
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL)
+    assert _section(response, "referrals.zz_unavailable").current.display == "donnée non disponible"
+    assert _section(response, "actions.zz_zero").current.display == "0"
+    page = response.content.decode()
+    assert "Indicateurs sans source pour l" in page and "Retours de la CRIP (test)" in page
+    listed = [m.code for m in response.context["dashboard"].unavailable]
+    # (Other apps' measures may be listed too: only the test measures are asserted.)
+    assert "referrals.zz_unavailable" in listed
+    assert "actions.zz_zero" not in listed and "referrals.zz_detections" not in listed
+
+
+def test_a_median_over_fewer_people_than_the_threshold_is_secret_for_a_partner(actors, activity):
+    few = OrganisationFactory(
+        departement=activity[0].departement, kind="mission_locale", name="Petite mission locale"
+    )
+    _detect(few, 5, date(2027, 2, 1), AgeBand.FROM_18_TO_21)
+    from tests.factories import make_actor
+
+    advisor = make_actor(Role.PARTNER_ADVISOR, few)
+    section = _section(client_for(advisor).get(URL), "referrals.zz_median_delay")
+    assert section.current.display == "secret"
+    # 42 people behind the median of the first Mission Locale: shown.
+    section = _section(client_for(actors[Role.PARTNER_ADVISOR]).get(URL), "referrals.zz_median_delay")
+    assert section.current.display == "12,5 jours"
+    # The secretariat sees the small one's median.
+    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"organisation": few.public_id})
+    assert _section(response, "referrals.zz_median_delay").current.display == "12,5 jours"
+
+
+def test_a_partner_never_sees_another_partner_whatever_the_query_string(actors, activity):
+    _, other = activity
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"organisation": other.public_id})
+    assert response.status_code == 200
+    assert response.context["dashboard"].scope.organisation == actors[Role.PARTNER_ADVISOR].organisation
+    assert _section(response, "referrals.zz_detections").current.display == "42"
+    assert "Mission locale voisine" not in response.content.decode()
+    # An association worker: its association's figures (none here), not the network's.
+    response = client_for(actors[Role.ASSOCIATION_WORKER]).get(URL, {"organisation": other.public_id})
+    assert _section(response, "referrals.zz_detections").current.display == "0"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"annee": "abc"}, "Choisissez une année de la liste"),
+        ({"annee": "1900"}, "Choisissez une année de la liste"),
+        ({"annee": "2099"}, "Choisissez une année de la liste"),
+        ({"annee": "\x00"}, "Choisissez une année de la liste"),
+        ({"organisation": str(uuid.uuid4())}, "Choisissez un partenaire de la liste"),
+        ({"organisation": "pas-un-uuid"}, "Choisissez un partenaire de la liste"),
+    ],
+)
+def test_bad_query_parameters_give_a_french_message(actors, params, message):
+    response = client_for(actors[Role.SECRETARIAT]).get(URL, params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "dashboard" not in response.context
+
+
+def test_another_departement_partner_is_refused(actors):
+    from tests.factories import DepartementFactory
+
+    elsewhere = OrganisationFactory(
+        departement=DepartementFactory(code="98", name="Autre"), kind="mission_locale"
+    )
+    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"organisation": elsewhere.public_id})
+    assert "Choisissez un partenaire de la liste" in response.content.decode()
+
+
+def test_the_threshold_is_the_dated_setting_of_the_diagnostic(actors, activity):
+    RuleSetting.objects.create(
+        key=SECRECY_THRESHOLD_SETTING, value={"threshold": 50}, effective_from=date(2027, 1, 1), source="Test"
+    )
+    section = _section(client_for(actors[Role.PARTNER_ADVISOR]).get(URL), "referrals.zz_detections")
+    assert section.current.display == "secret"  # 42 < 50
+
+
+@pytest.mark.parametrize(
+    "role", [Role.SIGNATORY, Role.COMMISSION_MEMBER, Role.IMMIGRATION, Role.NATIONAL_ANALYST, Role.ADMIN]
+)
+def test_other_roles_are_refused(actors, role):
+    assert client_for(actors[role]).get(URL).status_code == 403
+
+
+def test_each_section_has_a_chart_with_its_data_table_and_a_summary(actors, activity):
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL)
+    section = _section(response, "referrals.zz_detections")
+    assert section.chart is not None and section.chart_table.by == "month"
+    assert "<script" not in section.chart.svg
+    assert section.summary.startswith("Repérages (test) en 2027 : 42, contre 30")
+    page = response.content.decode()
+    assert "(chiffres du graphique)" in page and 'data-testid="section-chart"' in page
+
+
+def test_periods_compare_the_same_span():
+    assert dashboards.periods(2027, TODAY) == (
+        (date(2027, 1, 1), TODAY),
+        (date(2026, 1, 1), date(2026, 6, 15)),
+    )
+    assert dashboards.periods(2024, TODAY)[0] == (date(2024, 1, 1), date(2024, 12, 31))
+    assert dashboards.periods(2024, date(2024, 2, 29))[1][1] == date(2023, 2, 28)
