@@ -164,8 +164,8 @@ def register_kinds() -> None:
                 "quorum.requis": "Sièges requis",
                 "quorum.atteint": "Vrai si le quorum est atteint",
                 "points": "Points examinés (chacun : point.numero, point.intitule, point.avis, point.motif, "
-                "point.deports ; pour une situation de mineur, point.situation vrai, point.plan et point.suivi : "
-                "actions, chacune a.qui, a.quoi, a.echeance, a.etat)",
+                "point.deports ; pour une situation de mineur, point.situation vrai, point.plan et "
+                "point.suivi : actions, chacune a.qui, a.quoi, a.echeance, a.etat)",
                 "coordination": "Vrai pour la formation de coordination des parcours des mineurs",
                 "base_legale": "Base légale du partage d'informations (coordination : art. L. 226-2-2 CASF)",
             },

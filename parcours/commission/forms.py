@@ -245,8 +245,11 @@ class AddSituationForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.pool = {str(d.public_id): d for d in pool}
         self.fields["detection"].choices = [
-            (key, f"{d.pseudonym} — {d.get_age_band_display().lower()}, repéré le {d.detected_on:%d/%m/%Y} "
-             f"par {d.organisation}")
+            (
+                key,
+                f"{d.pseudonym} — {d.get_age_band_display().lower()}, repéré le {d.detected_on:%d/%m/%Y} "
+                f"par {d.organisation}",
+            )
             for key, d in self.pool.items()
         ]
 

@@ -320,7 +320,12 @@ class PlanAction(BaseModel):
         Seat, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="siège"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="organisme"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme",
     )
     what = EncryptedTextField("action")  # about a minor: encrypted, names taken out
     due_on = models.DateField("échéance")

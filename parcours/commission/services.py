@@ -353,8 +353,8 @@ def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Con
     """Convene the titular members (or the substitute of a seat without titular) and freeze the agenda list.
 
     Only the seats of the meeting's formation are convened (rules.sits_in_formation): restricted meetings
-    leave out the seats that do not sit on individual files, coordination meetings gather their own. The e-mails are sent by
-    `notify_convocations` once the transaction commits.
+    leave out the seats that do not sit on individual files, coordination meetings gather their own. The
+    e-mails are sent by `notify_convocations` once the transaction commits.
     """
     _require(actor)
     _same_departement(actor, meeting.departement_id)
@@ -1262,8 +1262,8 @@ def add_situation_item(*, actor: Actor, meeting: Meeting, detection, summary: st
         raise PermissionDenied
     if not situation_pool(actor.departement).filter(pk=detection.pk).exists():
         raise ValidationError(
-            "Ce repérage ne peut pas être inscrit : il ne concerne pas un mineur, il n'a pas été transmis à la "
-            "protection de l'enfance, ou sa situation est déjà suivie en coordination."
+            "Ce repérage ne peut pas être inscrit : il ne concerne pas un mineur, il n'a pas été transmis "
+            "à la protection de l'enfance, ou sa situation est déjà suivie en coordination."
         )
     if len(summary) > SUMMARY_MAX_LENGTH:
         raise ValidationError({"summary": f"Le résumé ne peut dépasser {SUMMARY_MAX_LENGTH} caractères."})

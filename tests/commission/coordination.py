@@ -35,7 +35,11 @@ def add_child_protection_seats(sec, arrete) -> dict:
     for name, label in CHILD_PROTECTION_SEATS:
         organisation = OrganisationFactory(departement=departement, kind=OrganisationKind.OTHER)
         seat = cs.add_seat(
-            actor=sec, arrete=arrete, category=SeatCategory.CHILD_PROTECTION, label=label, organisation=organisation
+            actor=sec,
+            arrete=arrete,
+            category=SeatCategory.CHILD_PROTECTION,
+            label=label,
+            organisation=organisation,
         )
         actor = make_actor(Role.COMMISSION_MEMBER, organisation)
         mandate = cs.appoint(actor=sec, seat=seat, member=actor.user, kind=Mandate.Kind.TITULAR)
@@ -55,7 +59,9 @@ def transmitted_minor(departement, *, identified=False, feedback=True):
         context=CONTEXT_CANARY,
         actions_taken=ACTIONS_CANARY,
     )
-    detection.indicators.set(DetectionIndicator.objects.filter(departement__isnull=True).order_by("order")[:2])
+    detection.indicators.set(
+        DetectionIndicator.objects.filter(departement__isnull=True).order_by("order")[:2]
+    )
     report = ProtectionReportFactory(detection=detection, recipient="CRIP — cellule Sarcelline")
     if feedback:
         report.feedback = ProtectionReport.Feedback.ADMINISTRATIVE

@@ -18,7 +18,13 @@ from parcours.core.models import RuleSetting
 from parcours.deadlines.selectors import board_for
 from tests.factories import DepartementFactory, DetectionFactory, ProtectionReportFactory
 
-from .coordination import add_child_protection_seats, coordination_meeting, hold_now, in_days, transmitted_minor
+from .coordination import (
+    add_child_protection_seats,
+    coordination_meeting,
+    hold_now,
+    in_days,
+    transmitted_minor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +62,10 @@ def detection(departement):
 def test_which_categories_sit_in_which_formation(category, plenary, restricted, coordination):
     assert rules.sits_in_formation(category, MeetingKind.PLENARY) is plenary
     assert rules.sits_in_formation(category, MeetingKind.RESTRICTED) is restricted
-    assert rules.sits_in_formation(category, MeetingKind.COORDINATION, rules.COORDINATION_CATEGORIES) is coordination
+    assert (
+        rules.sits_in_formation(category, MeetingKind.COORDINATION, rules.COORDINATION_CATEGORIES)
+        is coordination
+    )
 
 
 def test_the_coordination_categories_are_a_dated_setting(db):
@@ -85,10 +94,14 @@ def test_a_coordination_meeting_convenes_only_its_formation(sec, commission, chi
     assert "DDSP" not in labels and "Médecin" not in labels
 
 
-def test_a_restricted_meeting_never_convenes_child_protection_seats(sec, commission, child_protection, actors, pathway):
+def test_a_restricted_meeting_never_convenes_child_protection_seats(
+    sec, commission, child_protection, actors, pathway
+):
     from .conftest import ready_request
 
-    meeting = cs.schedule_meeting(actor=sec, kind=MeetingKind.RESTRICTED, starts_at=in_days(9), place="Préfecture")
+    meeting = cs.schedule_meeting(
+        actor=sec, kind=MeetingKind.RESTRICTED, starts_at=in_days(9), place="Préfecture"
+    )
     cs.add_request_item(actor=sec, meeting=meeting, request=ready_request(actors, pathway))
     cs.convene(actor=sec, meeting=meeting)
     categories = set(meeting.convocations.values_list("mandate__seat__category", flat=True))
@@ -118,7 +131,9 @@ def test_the_summary_is_pseudonymised(sec, commission, departement):
     assert detection.last_name not in item.situation.summary
     assert detection.first_name not in item.situation.summary
     assert item.situation.summary.startswith(detection.pseudonym)
-    cs.update_situation_summary(actor=sec, situation=item.situation, summary=f"Vue avec {detection.first_name}.")
+    cs.update_situation_summary(
+        actor=sec, situation=item.situation, summary=f"Vue avec {detection.first_name}."
+    )
     item.situation.refresh_from_db()
     assert item.situation.summary == f"Vue avec {detection.pseudonym}."
 
@@ -151,9 +166,13 @@ def test_a_situation_is_open_once_and_only_in_coordination(sec, commission, dete
     meeting, _ = coordination_meeting(sec, detections=[detection])
     with pytest.raises(ValidationError):
         cs.add_situation_item(actor=sec, meeting=meeting, detection=detection)
-    restricted = cs.schedule_meeting(actor=sec, kind=MeetingKind.RESTRICTED, starts_at=in_days(9), place="Préfecture")
+    restricted = cs.schedule_meeting(
+        actor=sec, kind=MeetingKind.RESTRICTED, starts_at=in_days(9), place="Préfecture"
+    )
     with pytest.raises(ValidationError, match="formation de coordination"):
-        cs.add_situation_item(actor=sec, meeting=restricted, detection=transmitted_minor(detection.departement))
+        cs.add_situation_item(
+            actor=sec, meeting=restricted, detection=transmitted_minor(detection.departement)
+        )
 
 
 def test_removing_a_new_situation_puts_the_detection_back(sec, commission, detection):
@@ -181,7 +200,11 @@ def test_the_plan_is_recorded_at_the_held_meeting(sec, commission, child_protect
     cs.convene(actor=sec, meeting=meeting)
     hold_now(sec, meeting)
     action = cs.record_plan_action(
-        actor=sec, item=item, owner=ase, what="Évaluation de la situation", due_on=meeting.day + timedelta(days=30)
+        actor=sec,
+        item=item,
+        owner=ase,
+        what="Évaluation de la situation",
+        due_on=meeting.day + timedelta(days=30),
     )
     assert action.status == PlanAction.Status.ONGOING and action.owner == ase
 
@@ -250,7 +273,9 @@ def test_closing_needs_a_reason_and_happens_once(sec, held):
 
 def test_bad_status_is_refused(sec, held):
     meeting, item, seats = held
-    action = cs.record_plan_action(actor=sec, item=item, owner=seats["ase"][0], what="Visite", due_on=meeting.day)
+    action = cs.record_plan_action(
+        actor=sec, item=item, owner=seats["ase"][0], what="Visite", due_on=meeting.day
+    )
     with pytest.raises(ValidationError):
         cs.set_action_status(actor=sec, action=action, status="finished")
 
@@ -258,7 +283,9 @@ def test_bad_status_is_refused(sec, held):
 def test_overdue_actions_are_on_the_secretariats_board_once_per_situation(sec, held, actors):
     meeting, item, seats = held
     for what in ("Visite", "Audition"):
-        action = cs.record_plan_action(actor=sec, item=item, owner=seats["ase"][0], what=what, due_on=meeting.day)
+        action = cs.record_plan_action(
+            actor=sec, item=item, owner=seats["ase"][0], what=what, due_on=meeting.day
+        )
     later = timezone.localdate() + timedelta(days=3)
     assert overdue_actions(sec.departement, later).count() == 2
     sections = {s.key: s for s in board_for(sec, later)}

@@ -58,7 +58,9 @@ def agenda(convocation: Convocation) -> list[AgendaItem]:
     recused = Recusal.objects.filter(item=OuterRef("pk"), mandate=convocation.mandate)
     return list(
         convocation.meeting.items.annotate(recused=Exists(recused))
-        .only("public_id", "order", "kind", "title", "description", "meeting_id", "request_id", "situation_id")
+        .only(
+            "public_id", "order", "kind", "title", "description", "meeting_id", "request_id", "situation_id"
+        )
         .order_by("order", "id")
     )
 

@@ -29,29 +29,29 @@ from parcours.core.views_base import (
 from parcours.documents import services as documents_services
 from parcours.people.selectors import note_list
 
-from .. import services
+from .. import rules, services
 from ..forms import (
     ActionStatusForm,
     AddApplicationForm,
-    AddSituationForm,
-    CloseSituationForm,
-    FollowUpForm,
-    PlanActionForm,
-    SituationSummaryForm,
     AddRequestForm,
+    AddSituationForm,
     AppointForm,
     ArreteForm,
     AttendanceForm,
+    CloseSituationForm,
     ConveneForm,
     DecisionDraftForm,
+    FollowUpForm,
     FreeItemForm,
     MandateEndForm,
     MeetingForm,
     OpinionForm,
+    PlanActionForm,
     RecusalForm,
     ReturnForm,
     SeatForm,
     SignForm,
+    SituationSummaryForm,
 )
 from ..models import (
     AgendaItem,
@@ -64,18 +64,15 @@ from ..models import (
     Recusal,
     Seat,
 )
-from .. import rules
 from ..selectors import (
     application_pool,
+    arretes_of,
     coordination_categories,
     current_mandates,
+    decisions_of,
     follow_up_pool,
     formation_of,
     get_action_or_404,
-    situation_pool,
-    situation_view,
-    arretes_of,
-    decisions_of,
     get_arrete_or_404,
     get_decision_or_404,
     get_item_or_404,
@@ -87,6 +84,8 @@ from ..selectors import (
     quorum_status,
     read_decision,
     request_pool,
+    situation_pool,
+    situation_view,
 )
 
 
@@ -376,7 +375,9 @@ def meeting_context(actor, meeting, **forms):
 def _owners(actor, meeting):
     sits = formation_of(meeting)
     seats = {m.seat for m in current_mandates(meeting.departement, meeting.day) if sits(m.seat)}
-    organisations = Organisation.objects.in_departement(actor.departement).filter(active=True).order_by("name")
+    organisations = (
+        Organisation.objects.in_departement(actor.departement).filter(active=True).order_by("name")
+    )
     return sorted(seats, key=lambda seat: (seat.order, seat.pk)), list(organisations)
 
 
@@ -584,7 +585,8 @@ class SituationCloseView(SituationItemActionView):
             title=f"Clore la situation {situation.detection.pseudonym}",
             consequences=[
                 "La situation ne reviendra plus à l'ordre du jour de la formation de coordination ; "
-                "cela ne peut pas être défait (une nouvelle situation pourra être ouverte depuis le repérage).",
+                "cela ne peut pas être défait (une nouvelle situation pourra être ouverte depuis le "
+                "repérage).",
                 "Son plan ne change plus ; ses actions en retard quittent le tableau « À traiter ».",
             ],
             button="Oui, clore la situation",
