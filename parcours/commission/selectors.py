@@ -385,6 +385,8 @@ def situation_view(situation, *, upto_meeting: Meeting | None = None) -> dict:
         "actions": list(actions),
         "state": situation.get_state_display(),
         "closed": situation.state == situation.State.CLOSED,
+        "closed_on": situation.closed_on,
+        "closing_reason": situation.closing_reason,
     }
 
 

@@ -267,6 +267,8 @@ def test_the_secretariat_runs_a_coordination_meeting(sec, commission, departemen
     assert response.status_code == 200 and "Oui, clore la situation" in text_of(response)
     assert client.post(close_url, {"reason": "Mesure en place", "confirmation": "oui"}).status_code == 302
     assert Situation.objects.get().state == Situation.State.CLOSED
+    page = text_of(client.get(reverse("commission:meeting_detail", args=[meeting.public_id])))
+    assert "Situation close" in page and "Mesure en place" in page
 
 
 def test_a_non_situation_item_has_no_plan(sec, commission, world):
