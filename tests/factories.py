@@ -411,11 +411,19 @@ class StrategyActionFactory(factory.django.DjangoModelFactory):
         OrganisationFactory, departement=factory.SelfAttribute("..objective.strategy.departement")
     )
     deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+
+
 # --- Annuaire du réseau (issue 12, directory) -------------------------------------------------------------
+
+
 class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     """A service of the network's directory (fictitious; phone numbers in the unassigned 01 99 00 range)."""
+
+    class Meta:
         model = "directory.Entry"
         skip_postgeneration_save = True
+
+    departement = factory.SubFactory(DepartementFactory)
     category = "crip"
     name = factory.Sequence(lambda n: f"Service fictif {n}")
     contact_function = "Cadre de permanence"
@@ -424,6 +432,8 @@ class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     commune = "Villefictive"
     what_to_send = "Les informations préoccupantes concernant un mineur."
     audience = "minors"
+    created_by = factory.SubFactory(UserFactory)
+
     @factory.post_generation
     def index(obj, create, extracted, **kwargs):  # noqa: N805 (factory-boy passes the object)
         """The folded text the search box looks in, as the service writes it."""

@@ -87,6 +87,9 @@ NOT_PERSON_DATA = {
     "commission:end_decision": "fin décidée par le préfet : " + PSEUDONYMS_ONLY,
     "commission:portal": "séances du membre",
     "commission:portal_meeting": "ordre du jour du membre : " + PSEUDONYMS_ONLY,
+    "commission:portal_situation": "situation d'un mineur en formation de coordination : code du repérage, "
+    "tranche d'âge, signes, transmissions, aucune identité ni texte libre du partenaire (un repérage n'est "
+    "pas une personne ; lecture journalisée sur la situation, tests/commission/test_coordination_views.py)",
     "approvals:list": "agréments des associations",
     "approvals:association": "agréments des associations",
     "approvals:own": "agréments des associations",

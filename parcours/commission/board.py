@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.access import Actor
+from parcours.core.roles import Role
 from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
 
 from . import rules
 from .models import Letter, Meeting, MeetingState, PrefectDecision
-from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending
+from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending, overdue_actions
 
 # Signed decisions stay on the association's board this long, for the letter to be handed over.
 LETTERS_SHOWN_DAYS = 60
@@ -165,3 +166,46 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             )
         ]
     return []
+
+
+@register_board_provider
+def coordination_sections(actor: Actor, today: date) -> list[BoardSection]:
+    """Overdue actions of minors' coordinated plans: one line per situation (each case once), its earliest
+    overdue action first."""
+    if actor.role != Role.SECRETARIAT:
+        return []
+    from .models import AgendaItem
+
+    by_situation: dict[int, list] = {}
+    for action in overdue_actions(actor.departement, today):
+        by_situation.setdefault(action.situation_id, []).append(action)
+    last_items = {
+        item.situation_id: item
+        for item in AgendaItem.objects.filter(situation_id__in=by_situation)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    }
+    items = []
+    for situation_id, actions in by_situation.items():
+        item = last_items[situation_id]
+        first = actions[0]
+        items.append(
+            BoardItem(
+                label=f"{first.situation} — {len(actions)} action(s) du plan en retard",
+                url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
+                + f"#point-{item.public_id}",
+                due=first.due_on,
+                due_label="échéance le",
+                is_deadline=True,
+                extra=f"{first.owner} : {first.get_status_display().lower()}",
+            )
+        )
+    items.sort(key=lambda board_item: board_item.due)
+    return [
+        BoardSection(
+            "coordination_overdue_actions",
+            "Coordination des parcours des mineurs : actions en retard",
+            items,
+            verb="Faire le point avec qui porte l'action, puis mettre le plan à jour",
+        )
+    ]

@@ -189,6 +189,8 @@ def register_kinds() -> None:
                 **MEETING_FIELDS,
                 "ordre_du_jour": "Liste des points (chacun : point.intitule, point.type)",
                 "portail_jours": "Jours après la séance pendant lesquels les résumés restent consultables",
+                "coordination": "Vrai pour la formation de coordination des parcours des mineurs",
+                "base_legale": "Base légale du partage d'informations (coordination : art. L. 226-2-2 CASF)",
             },
             sample=_sample_convocation,
             default_template="commission/documents/convocation.html",
@@ -208,7 +210,10 @@ def register_kinds() -> None:
                 "quorum.requis": "Sièges requis",
                 "quorum.atteint": "Vrai si le quorum est atteint",
                 "points": "Points examinés (chacun : point.numero, point.intitule, point.avis, point.motif, "
-                "point.deports)",
+                "point.deports ; pour une situation de mineur, point.situation vrai, point.plan et "
+                "point.suivi : actions, chacune a.qui, a.quoi, a.echeance, a.etat)",
+                "coordination": "Vrai pour la formation de coordination des parcours des mineurs",
+                "base_legale": "Base légale du partage d'informations (coordination : art. L. 226-2-2 CASF)",
             },
             sample=_sample_minutes,
             default_template="commission/documents/minutes.html",

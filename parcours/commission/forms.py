@@ -7,7 +7,7 @@ from parcours.core.forms import DsfrBaseForm
 from parcours.core.models import Organisation, User
 from parcours.people.forms import DATE_WIDGET
 
-from .models import AgendaItem, Convocation, Letter, Mandate, MeetingKind
+from .models import AgendaItem, Convocation, Letter, Mandate, MeetingKind, PlanAction
 from .rules import SeatCategory
 
 
@@ -271,4 +271,92 @@ class EndSignForm(DsfrBaseForm):
         required=False,
         help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ». Vide : la qualité "
         "inscrite dans l'en-tête des documents.",
+    )
+
+
+# --- The coordination of minors' individual pathways ---
+
+
+class AddSituationForm(DsfrBaseForm):
+    detection = forms.ChoiceField(label="Repérage d'un mineur transmis à la protection de l'enfance")
+    summary = forms.CharField(
+        label="Résumé pseudonymisé pour les membres (facultatif)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text="Sans nom ni élément identifiant : un nom enregistré au repérage est remplacé par le code.",
+    )
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool = {str(d.public_id): d for d in pool}
+        self.fields["detection"].choices = [
+            (
+                key,
+                f"{d.pseudonym} — {d.get_age_band_display().lower()}, repéré le {d.detected_on:%d/%m/%Y} "
+                f"par {d.organisation}",
+            )
+            for key, d in self.pool.items()
+        ]
+
+    def clean_detection(self):
+        return self.pool[self.cleaned_data["detection"]]
+
+
+class FollowUpForm(DsfrBaseForm):
+    situation = forms.ChoiceField(label="Situation suivie en coordination")
+
+    def __init__(self, *args, pool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pool = {str(s.public_id): s for s in pool}
+        self.fields["situation"].choices = [
+            (key, f"{s.detection.pseudonym} — ouverte le {timezone.localdate(s.created_at):%d/%m/%Y}")
+            for key, s in self.pool.items()
+        ]
+
+    def clean_situation(self):
+        return self.pool[self.cleaned_data["situation"]]
+
+
+class SituationSummaryForm(DsfrBaseForm):
+    summary = forms.CharField(
+        label="Résumé pseudonymisé pour les membres",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Sans nom ni élément identifiant : un nom enregistré au repérage est remplacé par le code.",
+    )
+
+
+class PlanActionForm(DsfrBaseForm):
+    owner = forms.ChoiceField(label="Qui (siège de la formation ou organisme)")
+    what = forms.CharField(
+        label="Quoi", widget=forms.Textarea(attrs={"rows": 2}), max_length=500, help_text="Sans nom."
+    )
+    due_on = forms.DateField(label="Pour quand", widget=DATE_WIDGET)
+
+    def __init__(self, *args, seats, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = {f"siege-{s.public_id}": s for s in seats}
+        self.owners.update({f"organisme-{o.public_id}": o for o in organisations})
+        self.fields["owner"].choices = [
+            ("Sièges de la formation", [(f"siege-{s.public_id}", s.label) for s in seats]),
+            ("Organismes du département", [(f"organisme-{o.public_id}", str(o)) for o in organisations]),
+        ]
+
+    def clean_owner(self):
+        return self.owners[self.cleaned_data["owner"]]
+
+
+class ActionStatusForm(DsfrBaseForm):
+    status = forms.ChoiceField(
+        label="Où en est l'action", choices=PlanAction.Status.choices, widget=forms.RadioSelect
+    )
+
+
+class CloseSituationForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label="Motif de la clôture",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="Ex. : mesure de protection en place, majorité atteinte, départ du département. Sans nom.",
     )

@@ -118,6 +118,10 @@ class Mandate(BaseModel):
 class MeetingKind(models.TextChoices):
     PLENARY = "plenary", "Séance plénière"
     RESTRICTED = "restricted", "Formation restreinte (demandes individuelles)"
+    COORDINATION = (
+        "coordination",
+        "Formation de coordination des parcours des mineurs (décret du 30 décembre 2025)",
+    )
 
 
 class MeetingState(models.TextChoices):
@@ -186,11 +190,54 @@ class Meeting(BaseModel):
         return timezone.localdate(self.starts_at)
 
 
+class Situation(BaseModel):
+    """A minor's situation followed by the coordination formation, from a partner's detection that was
+    transmitted to child protection (an information préoccupante or a signalement). Known to the members by
+    the detection's pseudonym only; it comes back on each coordination meeting until the secretariat closes
+    it with a reason."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Suivie en coordination"
+        CLOSED = "closed", "Close"
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    detection = models.ForeignKey(
+        "referrals.Detection",
+        on_delete=models.PROTECT,
+        related_name="coordination_situations",
+        verbose_name="repérage",
+    )
+    state = models.CharField("état", max_length=8, choices=State.choices, default=State.OPEN)
+    # Written by the secretariat for the members, names taken out (people.redaction): encrypted all the same.
+    summary = EncryptedTextField("résumé pseudonymisé", blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField("close le", null=True, blank=True)
+    closing_reason = EncryptedTextField("motif de clôture", blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "situation suivie en coordination"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detection"], condition=Q(state="open"), name="situation_open_once_per_detection"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open", closed_on__isnull=True)
+                | Q(state="closed", closed_on__isnull=False),
+                name="situation_closed_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:  # the detection's pseudonym, never an identity
+        return f"Situation {self.detection.pseudonym}"
+
+
 class AgendaItem(BaseModel):
     class Kind(models.TextChoices):
         REQUEST = "request", "Demande de parcours de sortie"
         AGREMENT = "agrement", "Demande d'agrément"
         FREE = "free", "Point libre"
+        SITUATION = "situation", "Situation d'un mineur (coordination)"
 
     class Opinion(models.TextChoices):
         FAVOURABLE = "favourable", "Favorable"
@@ -212,6 +259,9 @@ class AgendaItem(BaseModel):
         blank=True,
         related_name="agenda_items",
         verbose_name="demande d'agrément",
+    )
+    situation = models.ForeignKey(
+        Situation, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
     )
     opinion = models.CharField("avis", max_length=15, choices=Opinion.choices, blank=True)
     motive = EncryptedTextField("motif", blank=True)  # free text about the person: encrypted
@@ -235,13 +285,70 @@ class AgendaItem(BaseModel):
             models.CheckConstraint(
                 condition=(Q(kind="request") & Q(request__isnull=False))
                 | (Q(kind="agrement") & Q(application__isnull=False) & Q(request__isnull=True))
-                | (Q(kind="free") & Q(request__isnull=True) & Q(application__isnull=True) & ~Q(title="")),
+                | (Q(kind="free") & Q(request__isnull=True) & Q(application__isnull=True) & ~Q(title=""))
+                | (
+                    Q(kind="situation")
+                    & Q(situation__isnull=False)
+                    & Q(request__isnull=True)
+                    & Q(application__isnull=True)
+                ),
                 name="agenda_item_kind_consistent",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "situation"],
+                condition=Q(situation__isnull=False),
+                name="agenda_situation_once_per_meeting",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
+
+
+class PlanAction(BaseModel):
+    """One action of a situation's coordinated plan: who (a seat of the formation or an organisation), what,
+    by when, and where it stands. Recorded at a coordination meeting; its status is followed at the next."""
+
+    class Status(models.TextChoices):
+        ONGOING = "ongoing", "En cours"
+        DONE = "done", "Réalisée"
+        NOT_DONE = "not_done", "Non réalisée"
+
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="actions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="plan_actions")
+    seat = models.ForeignKey(
+        Seat, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="siège"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme",
+    )
+    what = EncryptedTextField("action")  # about a minor: encrypted, names taken out
+    due_on = models.DateField("échéance")
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.ONGOING)
+    status_changed_on = models.DateField("état mis à jour le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        verbose_name = "action du plan coordonné"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seat__isnull=False, organisation__isnull=True)
+                | Q(seat__isnull=True, organisation__isnull=False),
+                name="plan_action_has_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action du plan — {self.situation}"
+
+    @property
+    def owner(self):
+        return self.seat or self.organisation
 
 
 class Convocation(BaseModel):

@@ -113,6 +113,52 @@ ENFORCEMENT_CATEGORIES = frozenset(
 NOT_ON_INDIVIDUAL_FILES = frozenset({SeatCategory.DEPARTMENT_PRESIDENT, SeatCategory.CHILD_PROTECTION})
 
 
+# --- The formation that coordinates minor victims' individual pathways ---
+#
+# The décret of 30 December 2025 (number to confirm, DOMAIN.md) extends the commission to minor victims: it
+# coordinates « des parcours individuels d'accompagnement de mineurs victimes » and meets « autant que de
+# besoin » for it. Which categories sit in that formation: the president of the conseil départemental, the
+# child-protection bodies (the arrêté names each seat: ASE, CRIP, PJJ), the magistrate (the prosecutor's
+# referent magistrate for minors) and the associations. Dated setting (key below; the value is the list of
+# category codes), to confirm against the text once its number and wording are checked.
+COORDINATION_CATEGORIES_SETTING = "commission_coordination_categories"
+COORDINATION_CATEGORIES_SOURCE = (
+    "Décret du 30 décembre 2025 modifiant l'art. R. 121-12-7 CASF (numéro et liste à confirmer)"
+)
+COORDINATION_CATEGORIES = frozenset(
+    {
+        SeatCategory.DEPARTMENT_PRESIDENT,
+        SeatCategory.CHILD_PROTECTION,
+        SeatCategory.MAGISTRATE,
+        SeatCategory.ASSOCIATION,
+    }
+)
+
+# The legal basis on which the members of the coordination formation share what they know of a minor's
+# situation: shared professional secrecy between the people who implement child protection or contribute to
+# it, limited to what the protection mission needs. Source: art. L. 226-2-2 CASF (loi n° 2007-293 du 5 mars
+# 2007). Stated on the meeting's and the situation's pages and on the convocation.
+SHARING_LEGAL_BASIS = (
+    "Article L. 226-2-2 du code de l'action sociale et des familles : par exception à l'article 226-13 du "
+    "code pénal, les personnes soumises au secret professionnel qui mettent en œuvre la politique de "
+    "protection de l'enfance ou qui lui apportent leur concours peuvent partager entre elles des "
+    "informations à caractère secret afin d'évaluer une situation individuelle et de déterminer et mettre "
+    "en œuvre les actions de protection et d'aide dont le mineur et sa famille peuvent bénéficier. Ce "
+    "partage est strictement limité à ce qui est nécessaire à la mission de protection de l'enfance."
+)
+
+
+def sits_in_formation(category: str, kind: str, coordination_categories=COORDINATION_CATEGORIES) -> bool:
+    """Whether a seat of `category` is convened to a meeting of formation `kind` (a MeetingKind value):
+    the plenary gathers every seat; the restricted formation (individual PSP files) leaves out the seats
+    that do not sit on individual files; the coordination formation gathers only its own categories."""
+    if kind == "restricted":
+        return category not in NOT_ON_INDIVIDUAL_FILES
+    if kind == "coordination":
+        return category in coordination_categories
+    return True
+
+
 # Quorum. Whether décret n° 2006-665 (commissions administratives à caractère consultatif) applies is to
 # confirm (DOMAIN.md): its art. 14 requires half of the members present or represented. Dated setting.
 QUORUM_SETTING = "commission_quorum"

@@ -109,9 +109,10 @@ def application_pool(departement):
 def counted_seats(meeting: Meeting) -> set[int]:
     """Seats that count for the quorum: seats with a member in office on the day of the meeting."""
     day = meeting.day
+    sits = formation_of(meeting)
     seats = set()
     for mandate in current_mandates(meeting.departement, day):
-        if meeting.kind == MeetingKind.RESTRICTED and not mandate.seat.sits_on_individual_files:
+        if not sits(mandate.seat):
             continue
         seats.add(mandate.seat_id)
     return seats
@@ -260,4 +261,139 @@ def get_letter_or_404(actor: Actor, public_id):
         person_of=lambda letter: letter.decision.pathway.person,
         detail="courrier de notification",
         action="download",
+    )
+
+
+# --- The coordination of minors' individual pathways ---
+
+
+def coordination_categories(day: date) -> frozenset:
+    """The seat categories that sit in the coordination formation on `day` (dated setting, rules.py)."""
+    row = RuleSetting.objects.in_force(rules.COORDINATION_CATEGORIES_SETTING, day)
+    if row is None:
+        return rules.COORDINATION_CATEGORIES
+    return frozenset(rules.SeatCategory(code) for code in row.value)
+
+
+def formation_of(meeting: Meeting):
+    """A test `seat -> bool`: whether the seat is convened to the meeting's formation
+    (rules.sits_in_formation, with the coordination categories in force on the meeting's day)."""
+    categories = coordination_categories(meeting.day) if meeting.kind == MeetingKind.COORDINATION else ()
+    return lambda seat: rules.sits_in_formation(seat.category, meeting.kind, categories)
+
+
+def situation_pool(departement):
+    """Minors' detections of the département with a transmission to child protection (information
+    préoccupante or signalement) and no situation open in coordination: what the secretariat may put on a
+    coordination meeting's agenda."""
+    from parcours.referrals.models import Detection
+
+    from .models import Situation
+
+    open_situation = Situation.objects.filter(detection=OuterRef("pk"), state=Situation.State.OPEN)
+    return (
+        Detection.objects.filter(departement=departement, is_minor=True, protection_reports__isnull=False)
+        .annotate(in_coordination=Exists(open_situation))
+        .filter(in_coordination=False)
+        .distinct()
+        .order_by("detected_on", "pk")
+    )
+
+
+def follow_up_pool(departement, meeting: Meeting):
+    """Open situations that are not on this meeting's agenda, nor on another coordination meeting still
+    to be held: they come back for follow-up."""
+    from .models import Situation
+
+    pending = AgendaItem.objects.filter(
+        situation=OuterRef("pk"),
+        meeting__state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED],
+    )
+    return (
+        Situation.objects.filter(departement=departement, state=Situation.State.OPEN)
+        .annotate(pending=Exists(pending))
+        .filter(pending=False)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("detection")
+        .order_by("created_at")
+    )
+
+
+def situations_of(actor: Actor):
+    from .models import Situation
+
+    return Situation.objects.filter(departement=actor.departement).select_related("detection")
+
+
+def get_situation_or_404(actor: Actor, public_id):
+    return _get_or_404(situations_of(actor), public_id)
+
+
+def get_action_or_404(actor: Actor, public_id):
+    from .models import PlanAction
+
+    return _get_or_404(
+        PlanAction.objects.filter(situation__departement=actor.departement).select_related(
+            "situation", "item__meeting"
+        ),
+        public_id,
+    )
+
+
+def overdue_actions(departement, today: date):
+    """Ongoing plan actions past their due date, on situations still open."""
+    from .models import PlanAction, Situation
+
+    return (
+        PlanAction.objects.filter(
+            situation__departement=departement,
+            situation__state=Situation.State.OPEN,
+            status=PlanAction.Status.ONGOING,
+            due_on__lt=today,
+        )
+        .select_related("situation__detection", "seat", "organisation")
+        .order_by("due_on")
+    )
+
+
+def situation_view(situation, *, upto_meeting: Meeting | None = None) -> dict:
+    """What a situation shows to the coordination members and the secretariat: the detection's pseudonym,
+    age band, sex, indicators, transmissions (kind, date, feedback) and the secretariat's pseudonymised
+    summary, with the plan. Never the identity, the partner's free text (context, actions, notes on the
+    feedback) nor the recipient's or the reference's wording."""
+    detection = situation.detection
+    reports = [
+        {
+            "kind": report.get_kind_display(),
+            "sent_on": report.sent_on,
+            "feedback": report.get_feedback_display() if report.feedback else "",
+            "feedback_on": report.feedback_on,
+        }
+        for report in detection.protection_reports.order_by("sent_on", "pk")
+    ]
+    actions = situation.actions.select_related("seat", "organisation", "item__meeting")
+    if upto_meeting is not None:
+        actions = actions.filter(item__meeting__starts_at__lte=upto_meeting.starts_at)
+    return {
+        "pseudonym": detection.pseudonym,
+        "age_band": detection.get_age_band_display(),
+        "sex": detection.get_sex_display(),
+        "detected_on": detection.detected_on,
+        "indicators": [indicator.label for indicator in detection.indicators.all()],
+        "reports": reports,
+        "summary": situation.summary,
+        "actions": list(actions),
+        "state": situation.get_state_display(),
+        "closed": situation.state == situation.State.CLOSED,
+        "closed_on": situation.closed_on,
+        "closing_reason": situation.closing_reason,
+    }
+
+
+def visible_situation_items(convocation: Convocation):
+    """The situations a convened member may open: those of a coordination meeting they are convened to."""
+    if convocation.meeting.kind != MeetingKind.COORDINATION:
+        return AgendaItem.objects.none()
+    return convocation.meeting.items.filter(kind=AgendaItem.Kind.SITUATION).select_related(
+        "situation__detection"
     )

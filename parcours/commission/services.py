@@ -35,6 +35,7 @@ from .models import (
 from .selectors import (
     application_pool,
     current_mandates,
+    formation_of,
     quorum_status,
     request_pool,
 )
@@ -170,6 +171,9 @@ def schedule_meeting(
         chaired_by=chaired_by.strip(),
     )
     audit.record(actor, "create", meeting, detail="séance programmée")
+    if meeting.kind == MeetingKind.COORDINATION:
+        # Each situation still open comes back with its unfinished actions (« Suivi »).
+        add_open_situations(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -230,6 +234,10 @@ def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaI
     _require(actor)
     _same_departement(actor, meeting.departement_id)
     _editable_agenda(meeting)
+    if meeting.kind == MeetingKind.COORDINATION:
+        raise ValidationError(
+            "La formation de coordination examine les situations de mineurs, pas les demandes d'agrément."
+        )
     if application.departement_id != actor.departement.pk:
         raise PermissionDenied
     if not application_pool(actor.departement).filter(pk=application.pk).exists():
@@ -283,7 +291,11 @@ def remove_item(*, actor: Actor, item: AgendaItem) -> None:
     _same_departement(actor, item.meeting.departement_id)
     _editable_agenda(item.meeting)
     meeting = item.meeting
+    situation = item.situation
     item.delete()
+    if situation is not None and not situation.agenda_items.exists() and not situation.actions.exists():
+        # Opened by this item and never examined: the detection goes back to the pool.
+        situation.delete()
     _agenda_changed(meeting)
     audit.record(actor, "update", meeting, detail="point retiré de l'ordre du jour")
 
@@ -340,8 +352,9 @@ def check_convene(meeting: Meeting, *, urgent: bool = False) -> None:
 def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Convocation]:
     """Convene the titular members (or the substitute of a seat without titular) and freeze the agenda list.
 
-    Restricted meetings leave out the seats that do not sit on individual files. The e-mails are sent by
-    `notify_convocations` once the transaction commits.
+    Only the seats of the meeting's formation are convened (rules.sits_in_formation): restricted meetings
+    leave out the seats that do not sit on individual files, coordination meetings gather their own. The
+    e-mails are sent by `notify_convocations` once the transaction commits.
     """
     _require(actor)
     _same_departement(actor, meeting.departement_id)
@@ -349,8 +362,9 @@ def convene(*, actor: Actor, meeting: Meeting, urgent: bool = False) -> list[Con
     day = meeting.day
     convocations = []
     by_seat: dict[int, dict[str, Mandate]] = {}
+    sits = formation_of(meeting)
     for mandate in current_mandates(meeting.departement, day):
-        if meeting.kind == MeetingKind.RESTRICTED and not mandate.seat.sits_on_individual_files:
+        if not sits(mandate.seat):
             continue
         by_seat.setdefault(mandate.seat_id, {})[mandate.kind] = mandate
     if not by_seat:
@@ -397,7 +411,21 @@ def convocation_context(meeting: Meeting) -> dict:
             {"intitule": item.title, "type": item.get_kind_display()} for item in meeting.items.all()
         ],
         "portail_jours": rules.PORTAL_DAYS_AFTER_MEETING,
+        "coordination": meeting.kind == MeetingKind.COORDINATION,
+        "base_legale": rules.SHARING_LEGAL_BASIS if meeting.kind == MeetingKind.COORDINATION else "",
     }
+
+
+def _plan_lines(actions) -> list[dict]:
+    return [
+        {
+            "qui": str(action.owner),
+            "quoi": action.what,
+            "echeance": action.due_on,
+            "etat": action.get_status_display(),
+        }
+        for action in actions
+    ]
 
 
 def _send_convocation(convocation: Convocation) -> None:
@@ -691,9 +719,20 @@ def minutes_context(meeting: Meeting) -> dict:
                 "avis": item.get_opinion_display() if item.opinion else "",
                 "motif": item.motive,
                 "deports": " ; ".join(recusals.get(item.pk, [])),
+                "situation": item.kind == AgendaItem.Kind.SITUATION,
+                "plan": _plan_lines(item.plan_actions.select_related("seat", "organisation")),
+                "suivi": _plan_lines(
+                    item.situation.actions.exclude(item=item)
+                    .filter(item__meeting__starts_at__lt=meeting.starts_at)
+                    .select_related("seat", "organisation")
+                )
+                if item.situation_id
+                else [],
             }
-            for number, item in enumerate(meeting.items.all(), start=1)
+            for number, item in enumerate(meeting.items.select_related("situation"), start=1)
         ],
+        "coordination": meeting.kind == MeetingKind.COORDINATION,
+        "base_legale": rules.SHARING_LEGAL_BASIS if meeting.kind == MeetingKind.COORDINATION else "",
     }
 
 
@@ -708,7 +747,10 @@ def draft_minutes(*, actor: Actor, meeting: Meeting):
         raise ValidationError("Le procès-verbal se rédige pour une séance tenue et pas encore close.")
     if Minutes.objects.filter(meeting=meeting).exists():
         raise ValidationError("Le procès-verbal de cette séance est déjà rédigé : modifiez le brouillon.")
-    waiting = meeting.items.exclude(kind=AgendaItem.Kind.FREE).filter(opinion="")
+    # Free items and minors' situations (a plan, not an opinion) wait for no opinion.
+    waiting = meeting.items.exclude(kind__in=[AgendaItem.Kind.FREE, AgendaItem.Kind.SITUATION]).filter(
+        opinion=""
+    )
     if waiting.exists() and quorum_status(meeting)["reached"]:
         raise ValidationError(
             "Des points attendent encore l'avis de la commission : "
@@ -1389,3 +1431,206 @@ def revise_end_decision(*, actor: Actor, decision, motive: str):
         old.delete()
     audit.record(actor, "update", decision, detail="décision de fin reprise et renvoyée à la signature")
     return decision
+
+
+# --- The coordination of minors' individual pathways (décret du 30 décembre 2025) ---
+
+
+def _coordination_meeting(meeting: Meeting) -> None:
+    if meeting.kind != MeetingKind.COORDINATION:
+        raise ValidationError(
+            "Les situations de mineurs s'examinent en formation de coordination des parcours des mineurs : "
+            "programmez une séance de cette formation."
+        )
+
+
+def pseudonymise(detection, text: str) -> str:
+    """The secretariat's text with the detection's names (if any were recorded) replaced by its pseudonym."""
+    from parcours.people.redaction import strip_names
+
+    names = [name for name in (detection.last_name, detection.first_name) if name]
+    return strip_names(text.strip(), names, detection.pseudonym)
+
+
+SUMMARY_MAX_LENGTH = 4000
+ACTION_MAX_LENGTH = 500
+
+
+@transaction.atomic
+def add_situation_item(*, actor: Actor, meeting: Meeting, detection, summary: str = "") -> AgendaItem:
+    """Open a minor's situation in coordination and put it on a coordination meeting's agenda, from a
+    detection that was transmitted to child protection (selectors.situation_pool)."""
+    from .models import Situation
+    from .selectors import situation_pool
+
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    _editable_agenda(meeting)
+    _coordination_meeting(meeting)
+    if detection.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if not situation_pool(actor.departement).filter(pk=detection.pk).exists():
+        raise ValidationError(
+            "Ce repérage ne peut pas être inscrit : il ne concerne pas un mineur, il n'a pas été transmis "
+            "à la protection de l'enfance, ou sa situation est déjà suivie en coordination."
+        )
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        raise ValidationError({"summary": f"Le résumé ne peut dépasser {SUMMARY_MAX_LENGTH} caractères."})
+    situation = Situation.objects.create(
+        departement=actor.departement,
+        detection=detection,
+        summary=pseudonymise(detection, summary),
+        opened_by=actor.user,
+    )
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.SITUATION,
+        situation=situation,
+        order=_next_order(meeting),
+        title=f"Situation {detection.pseudonym}",
+    )
+    _agenda_changed(meeting)
+    audit.record(actor, "create", situation, detail="situation d'un mineur inscrite en coordination")
+    return item
+
+
+@transaction.atomic
+def add_follow_up_item(*, actor: Actor, meeting: Meeting, situation) -> AgendaItem:
+    """Put an open situation back on a coordination meeting's agenda for its follow-up (« Suivi »)."""
+    from .selectors import follow_up_pool
+
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    _editable_agenda(meeting)
+    _coordination_meeting(meeting)
+    if situation.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if not follow_up_pool(actor.departement, meeting).filter(pk=situation.pk).exists():
+        raise ValidationError(
+            "Cette situation est close, déjà inscrite à cette séance ou à une autre séance à venir."
+        )
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.SITUATION,
+        situation=situation,
+        order=_next_order(meeting),
+        title=f"Suivi — situation {situation.detection.pseudonym}",
+    )
+    _agenda_changed(meeting)
+    audit.record(actor, "update", meeting, detail="situation inscrite en suivi")
+    return item
+
+
+def add_open_situations(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
+    """Every open situation not yet on an agenda comes back on this coordination meeting for follow-up."""
+    from .selectors import follow_up_pool
+
+    return [
+        add_follow_up_item(actor=actor, meeting=meeting, situation=situation)
+        for situation in follow_up_pool(actor.departement, meeting)
+    ]
+
+
+@transaction.atomic
+def update_situation_summary(*, actor: Actor, situation, summary: str):
+    """The secretariat's summary for the members, names taken out (people.redaction)."""
+    _require(actor)
+    _same_departement(actor, situation.departement_id)
+    if situation.state != situation.State.OPEN:
+        raise ValidationError("Cette situation est close : son résumé ne change plus.")
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        raise ValidationError({"summary": f"Le résumé ne peut dépasser {SUMMARY_MAX_LENGTH} caractères."})
+    situation.summary = pseudonymise(situation.detection, summary)
+    situation.save(update_fields=["summary", "updated_at"])
+    audit.record(actor, "update", situation, detail="résumé pseudonymisé de la situation")
+    return situation
+
+
+@transaction.atomic
+def record_plan_action(*, actor: Actor, item: AgendaItem, owner, what: str, due_on: date):
+    """An action of the situation's coordinated plan, decided at the (held) coordination meeting: who (a seat
+    of the arrêté or an organisation of the département), what, by when."""
+    from .models import PlanAction
+
+    _require(actor)
+    meeting = item.meeting
+    _same_departement(actor, meeting.departement_id)
+    if item.kind != AgendaItem.Kind.SITUATION:
+        raise ValidationError("Un plan coordonné se décide pour une situation de mineur.")
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Le plan se décide en séance : relevez d'abord les présences.")
+    situation = item.situation
+    if situation.state != situation.State.OPEN:
+        raise ValidationError("Cette situation est close.")
+    what = what.strip()
+    if not what:
+        raise ValidationError({"what": "Dites ce qui est à faire."})
+    if len(what) > ACTION_MAX_LENGTH:
+        raise ValidationError({"what": f"L'action ne peut dépasser {ACTION_MAX_LENGTH} caractères."})
+    if due_on < meeting.day:
+        raise ValidationError({"due_on": "L'échéance ne peut pas précéder la séance."})
+    seat = owner if isinstance(owner, Seat) else None
+    organisation = None if seat is not None else owner
+    if seat is not None and seat.arrete.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if organisation is not None and organisation.departement_id != actor.departement.pk:
+        raise ValidationError({"owner": "Cet organisme n'est pas du département."})
+    if seat is None and organisation is None:
+        raise ValidationError({"owner": "Dites qui fait l'action."})
+    action = PlanAction.objects.create(
+        situation=situation,
+        item=item,
+        seat=seat,
+        organisation=organisation,
+        what=pseudonymise(situation.detection, what),
+        due_on=due_on,
+    )
+    audit.record(actor, "create", action, detail="action du plan coordonné")
+    return action
+
+
+@transaction.atomic
+def set_action_status(*, actor: Actor, action, status: str):
+    """Where an action of the plan stands (done, not done, ongoing), said at the follow-up."""
+    from .models import PlanAction
+
+    _require(actor)
+    _same_departement(actor, action.situation.departement_id)
+    if status not in PlanAction.Status.values:
+        raise ValidationError({"status": "Choisissez l'état de l'action."})
+    if action.situation.state != action.situation.State.OPEN:
+        raise ValidationError("Cette situation est close : son plan ne change plus.")
+    action.status = status
+    action.status_changed_on = timezone.localdate()
+    action.save(update_fields=["status", "status_changed_on", "updated_at"])
+    audit.record(actor, "update", action, detail=f"action du plan : {action.get_status_display().lower()}")
+    return action
+
+
+@transaction.atomic
+def close_situation(*, actor: Actor, situation, reason: str):
+    """The secretariat ends the coordination of a situation, with the reason: it no longer comes back."""
+    from .models import Situation
+
+    _require(actor)
+    _same_departement(actor, situation.departement_id)
+    situation = Situation.objects.select_for_update().get(pk=situation.pk)
+    if situation.state != Situation.State.OPEN:
+        raise ValidationError("Cette situation est déjà close.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Indiquez le motif de la clôture."})
+    if len(reason) > ACTION_MAX_LENGTH:
+        raise ValidationError({"reason": f"Le motif ne peut dépasser {ACTION_MAX_LENGTH} caractères."})
+    situation.state = Situation.State.CLOSED
+    situation.closed_on = timezone.localdate()
+    situation.closing_reason = pseudonymise(situation.detection, reason)
+    situation.save(update_fields=["state", "closed_on", "closing_reason", "updated_at"])
+    # Pending agenda items of meetings still to be held go: there is nothing left to follow.
+    for item in situation.agenda_items.filter(
+        meeting__state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED], plan_actions__isnull=True
+    ).select_related("meeting"):
+        item.delete()
+        _agenda_changed(item.meeting)
+    audit.record(actor, "transition", situation, detail="situation close en coordination")
+    return situation

@@ -13,4 +13,9 @@ urlpatterns = [
         portal.PortalItemView.as_view(),
         name="portal_item",
     ),
+    path(
+        "mes-seances/<uuid:meeting>/situations/<uuid:item>/",
+        portal.PortalSituationView.as_view(),
+        name="portal_situation",
+    ),
 ]

@@ -106,8 +106,8 @@ class ObjectActionView(ActorRequiredMixin, View):
 
     Success: a message and a redirect to the page (at `anchor`). A refusal about a field: the page comes back
     with the form's error summary in the form's own block, focused, and the error next to the field
-    (docs/saisies.md). Any other refusal (the object's state forbids it): an error message that names the block
-    at `anchor`, and the redirect to the page at the message (#erreur, in view without JavaScript);
+    (docs/saisies.md). Any other refusal (the object's state forbids it): an error message that names the
+    block at `anchor`, and the redirect to the page at the message (#erreur, in view without JavaScript);
     parcours/errors.js moves the message into the block, in view, and focuses it.
     Subclasses say how to find the object, where its page is and how to render it; `perform`
     calls the service and may return the success message.

@@ -68,7 +68,13 @@ SEATS = [
         ("Gérard", "Président"),
         None,
     ),
-    (SeatCategory.CHILD_PROTECTION, "Aide sociale à l'enfance", 7, ("Fanny", "Protection"), None),
+    (
+        SeatCategory.CHILD_PROTECTION,
+        "Aide sociale à l'enfance (ASE)",
+        7,
+        ("membre.ase", None),
+        ("Fanny", "Protection"),
+    ),
 ]
 
 EXTRA_ORGS = {

@@ -23,7 +23,14 @@ from parcours.commission import services as commission_services
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
-from parcours.demo import approvals_demo, commission_demo, conventions_demo, diagnostic_demo, directory_demo
+from parcours.demo import (
+    approvals_demo,
+    commission_demo,
+    conventions_demo,
+    coordination_demo,
+    diagnostic_demo,
+    directory_demo,
+)
 from parcours.demo.files import blank_pdf
 from parcours.demo.identity import identity_pdf
 from parcours.pathways import services as psp
@@ -150,6 +157,7 @@ ACCOUNTS = [
     ("membre", "Anne", "Membre", 10, Role.COMMISSION_MEMBER),
     ("membre.police", "Victor", "Commissaire", 8, Role.COMMISSION_MEMBER),
     ("membre.sante", "Nadia", "Médecin", 11, Role.COMMISSION_MEMBER),
+    ("membre.ase", "Élise", "Enfance", 7, Role.COMMISSION_MEMBER),
     ("analyste", "Yann", "Analyste", 12, Role.NATIONAL_ANALYST),
     ("admin", "Alex", "Administrateur", 0, Role.ADMIN),
 ]
@@ -234,6 +242,7 @@ class DemoBuilder:
         diagnostic_demo.build(self)
         conventions_demo.build(self)
         directory_demo.build(self)
+        coordination_demo.build(self)
         return departement
 
     # --- people and pathways ---

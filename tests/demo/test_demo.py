@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from parcours.commission.models import Convocation, Meeting, MeetingState
+from parcours.commission.models import Convocation, Meeting, MeetingKind, MeetingState
 from parcours.commission.selectors import mandates_ending, member_convocations, request_pool
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership
@@ -38,13 +38,30 @@ def test_every_state_of_the_workflow_is_shown(demo):
 def test_the_commission_has_met_and_meets_again(demo):
     meetings = Meeting.objects.filter(departement=demo)
     assert meetings.filter(state=MeetingState.CLOSED).count() >= 4
-    upcoming = meetings.get(state=MeetingState.CONVENED)
+    upcoming = meetings.get(state=MeetingState.CONVENED, kind=MeetingKind.RESTRICTED)
     assert upcoming.items.filter(kind="request").exists()
     assert not request_pool(demo).exists(), "every request waiting for the commission is on the next agenda"
     assert mandates_ending(demo, upcoming.starts_at.date()).exists()
     membership = Membership.objects.get(user__username="membre.sante")
     assert member_convocations(Actor(membership.user, membership)).filter(meeting=upcoming).exists()
     assert Convocation.objects.filter(meeting=upcoming, answer="present").exists()
+
+
+def test_the_coordination_formation_has_met_and_follows_up(demo):
+    """A held coordination meeting with situations and plans; the next one, convened, brings the open
+    situations back for follow-up and membre.ase reads them in « Mes séances »."""
+    from parcours.commission.models import PlanAction
+
+    meetings = Meeting.objects.filter(departement=demo, kind=MeetingKind.COORDINATION)
+    held = meetings.get(state=MeetingState.CLOSED)
+    assert held.items.filter(kind="situation").count() >= 3
+    assert PlanAction.objects.filter(item__meeting=held).count() >= 5
+    upcoming = meetings.get(state=MeetingState.CONVENED)
+    assert upcoming.items.filter(title__startswith="Suivi").count() >= 3
+    membership = Membership.objects.get(user__username="membre.ase")
+    assert member_convocations(Actor(membership.user, membership)).filter(meeting=upcoming).exists()
+    police = Membership.objects.get(user__username="membre.police")
+    assert not member_convocations(Actor(police.user, police)).filter(meeting=upcoming).exists()
 
 
 def test_the_prefect_has_a_decision_to_sign(demo):

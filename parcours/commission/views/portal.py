@@ -21,7 +21,7 @@ from parcours.core.views_base import ActorRequiredMixin
 from parcours.people.selectors import read_person_data
 
 from .. import rules, selectors, services, summaries
-from ..models import AgendaItem, Convocation, Mandate, MeetingState, Recusal
+from ..models import AgendaItem, Convocation, Mandate, MeetingKind, MeetingState, Recusal
 
 ANSWER_CHOICES = [
     (Convocation.Answer.PRESENT, "Je serai présent·e"),
@@ -58,7 +58,9 @@ def agenda(convocation: Convocation) -> list[AgendaItem]:
     recused = Recusal.objects.filter(item=OuterRef("pk"), mandate=convocation.mandate)
     return list(
         convocation.meeting.items.annotate(recused=Exists(recused))
-        .only("public_id", "order", "kind", "title", "description", "meeting_id", "request_id")
+        .only(
+            "public_id", "order", "kind", "title", "description", "meeting_id", "request_id", "situation_id"
+        )
         .order_by("order", "id")
     )
 
@@ -77,6 +79,8 @@ def meeting_context(actor, convocation: Convocation, form: AnswerForm | None = N
         "can_answer": can_answer,
         "form": form if can_answer else None,
         "wall": summaries.applies_wall(convocation),
+        "coordination": meeting.kind == MeetingKind.COORDINATION,
+        "legal_basis": rules.SHARING_LEGAL_BASIS,
     }
 
 
@@ -168,4 +172,33 @@ class PortalItemView(ActorRequiredMixin, TemplateView):
             "meeting": convocation.meeting,
             "item": item,
             "summary": summary,
+        }
+
+
+class PortalSituationView(ActorRequiredMixin, TemplateView):
+    """A minor's situation on the agenda of a coordination meeting the member is convened to: pseudonym, age
+    band, sex, indicators, transmissions and their feedback, the secretariat's pseudonymised summary and the
+    plan. 404 for anyone not convened to that meeting (PSP members included), out of the window, or for any
+    other item."""
+
+    permission = "commission.portal"
+    template_name = "commission/portal_situation.html"
+
+    def get_context_data(self, **kwargs):
+        convocation = selectors.get_member_convocation_or_404(self.actor, self.kwargs["meeting"])
+        item = selectors._get_or_404(selectors.visible_situation_items(convocation), self.kwargs["item"])
+        # No identity is shown; the read of a minor's situation is journaled all the same (code only).
+        audit.record(
+            self.actor,
+            "view",
+            item.situation,
+            detail=f"situation pseudonymisée ({_meeting_label(convocation.meeting)})",
+        )
+        return {
+            "nav": "portal",
+            "convocation": convocation,
+            "meeting": convocation.meeting,
+            "item": item,
+            "situation": selectors.situation_view(item.situation, upto_meeting=convocation.meeting),
+            "legal_basis": rules.SHARING_LEGAL_BASIS,
         }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
+from parcours.core.models import Organisation
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import (
@@ -28,25 +29,31 @@ from parcours.core.views_base import (
 from parcours.documents import services as documents_services
 from parcours.people.selectors import note_list
 
-from .. import services
+from .. import rules, services
 from ..forms import (
+    ActionStatusForm,
     AddApplicationForm,
     AddRequestForm,
+    AddSituationForm,
     AppointForm,
     ArreteForm,
     AttendanceForm,
+    CloseSituationForm,
     ConveneForm,
     DecisionDraftForm,
     EndDecisionDraftForm,
     EndSignForm,
+    FollowUpForm,
     FreeItemForm,
     MandateEndForm,
     MeetingForm,
     OpinionForm,
+    PlanActionForm,
     RecusalForm,
     ReturnForm,
     SeatForm,
     SignForm,
+    SituationSummaryForm,
 )
 from ..models import (
     AgendaItem,
@@ -62,7 +69,12 @@ from ..models import (
 from ..selectors import (
     application_pool,
     arretes_of,
+    coordination_categories,
+    current_mandates,
     decisions_of,
+    follow_up_pool,
+    formation_of,
+    get_action_or_404,
     get_arrete_or_404,
     get_decision_or_404,
     get_item_or_404,
@@ -74,6 +86,8 @@ from ..selectors import (
     quorum_status,
     read_decision,
     request_pool,
+    situation_pool,
+    situation_view,
 )
 
 
@@ -127,6 +141,7 @@ class ArreteCreateView(ActorRequiredMixin, FormView):
 
 def arrete_context(actor, arrete, **forms):
     today = timezone.localdate()
+    forms.setdefault("coordination_categories", coordination_categories(today))
     seats = arrete.seats.select_related("organisation").prefetch_related(
         Prefetch("mandates", queryset=Mandate.objects.select_related("member").order_by("kind", "start"))
     )
@@ -299,7 +314,11 @@ def meeting_context(actor, meeting, **forms):
     pool = (
         list(request_pool(actor.departement)) if editable and meeting.kind == MeetingKind.RESTRICTED else []
     )
-    applications = list(application_pool(actor.departement)) if editable else []
+    applications = (
+        list(application_pool(actor.departement))
+        if editable and meeting.kind != MeetingKind.COORDINATION
+        else []
+    )
     context = {
         "nav": "commission",
         "meeting": meeting,
@@ -350,7 +369,60 @@ def meeting_context(actor, meeting, **forms):
             )
         )
         item.prefect_decision = decisions.get(item.pk)
+    if meeting.kind == MeetingKind.COORDINATION:
+        coordination_context(actor, meeting, context, forms)
     return context
+
+
+def _owners(actor, meeting):
+    sits = formation_of(meeting)
+    seats = {m.seat for m in current_mandates(meeting.departement, meeting.day) if sits(m.seat)}
+    organisations = (
+        Organisation.objects.in_departement(actor.departement).filter(active=True).order_by("name")
+    )
+    return sorted(seats, key=lambda seat: (seat.order, seat.pk)), list(organisations)
+
+
+def coordination_context(actor, meeting, context, forms) -> None:
+    """The coordination meeting's situations: the pools to inscribe from, and per situation its view, its
+    plan and the forms (the failed one keeps its errors)."""
+    editable = context["editable"]
+    pool = list(situation_pool(actor.departement).select_related("organisation")) if editable else []
+    follow_ups = list(follow_up_pool(actor.departement, meeting)) if editable else []
+    context.update(
+        coordination=True,
+        legal_basis=rules.SHARING_LEGAL_BASIS,
+        add_situation_form=forms.get("add_situation_form") or (AddSituationForm(pool=pool) if pool else None),
+        follow_up_form=forms.get("follow_up_form") or (FollowUpForm(pool=follow_ups) if follow_ups else None),
+    )
+    seats, organisations = _owners(actor, meeting) if context["held"] else ([], [])
+    failed = context["failed_item"]
+    for item in context["items"]:
+        if item.kind != AgendaItem.Kind.SITUATION:
+            continue
+        ids = f"id_{item.public_id.hex[:8]}_%s"
+        is_failed = failed is not None and failed.pk == item.pk
+        item.view = situation_view(item.situation, upto_meeting=meeting)
+        item.open = item.situation.state == item.situation.State.OPEN
+        item.summary_form = (
+            forms["summary_form"]
+            if is_failed and "summary_form" in forms
+            else SituationSummaryForm(auto_id="summary_" + ids, initial={"summary": item.situation.summary})
+        )
+        item.plan_form = (
+            forms["plan_form"]
+            if is_failed and "plan_form" in forms
+            else PlanActionForm(auto_id="plan_" + ids, seats=seats, organisations=organisations)
+        )
+        item.close_form = (
+            forms["close_form"]
+            if is_failed and "close_form" in forms
+            else CloseSituationForm(auto_id="close_" + ids)
+        )
+        for action in item.view["actions"]:
+            action.status_form = ActionStatusForm(
+                auto_id=f"status_{action.public_id.hex[:8]}_%s", initial={"status": action.status}
+            )
 
 
 class MeetingDetailView(ActorRequiredMixin, TemplateView):
@@ -432,12 +504,16 @@ class RemoveItemView(MeetingActionView):
             consequences.append("La demande revient parmi celles à inscrire à une séance.")
         elif item.kind == AgendaItem.Kind.AGREMENT:
             consequences.append("La demande d'agrément revient parmi celles à inscrire à une séance.")
-        else:
+        elif item.kind == AgendaItem.Kind.FREE:
             consequences.append("Ce point libre est effacé : il faudrait l'inscrire de nouveau.")
+        else:
+            consequences.append(
+                "La situation n'est plus examinée à cette séance : elle peut être inscrite à une autre."
+            )
         if meeting.state == MeetingState.CONVENED:
             consequences.append(
-                "Les membres sont déjà convoqués : la page de la séance vous proposera ensuite de leur envoyer "
-                "l'ordre du jour rectifié."
+                "Les membres sont déjà convoqués : la page de la séance vous proposera ensuite de leur "
+                "envoyer l'ordre du jour rectifié."
             )
         return Confirmation(
             title="Retirer un point de l'ordre du jour",
@@ -460,6 +536,121 @@ class MoveItemView(MeetingActionView):
 
 def _meeting_label(meeting) -> str:
     return f"{meeting.get_kind_display().lower()} du {meeting.day:%d/%m/%Y}"
+
+
+class AddSituationItemView(MeetingActionView):
+    form_name, anchor = "add_situation_form", "#ordre-du-jour"
+    success_message = "Situation inscrite à l'ordre du jour (sous son code pseudonyme)."
+
+    def get_form(self):
+        return AddSituationForm(self.request.POST, pool=situation_pool(self.actor.departement))
+
+    def perform(self, meeting, form):
+        services.add_situation_item(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
+
+
+class AddFollowUpItemView(MeetingActionView):
+    form_name, anchor = "follow_up_form", "#ordre-du-jour"
+    success_message = "Situation inscrite en suivi."
+
+    def get_form(self):
+        return FollowUpForm(self.request.POST, pool=follow_up_pool(self.actor.departement, self.meeting))
+
+    def perform(self, meeting, form):
+        services.add_follow_up_item(
+            actor=self.actor, meeting=self.meeting, situation=form.cleaned_data["situation"]
+        )
+
+
+class SituationItemActionView(MeetingActionView):
+    """An act on a situation of a coordination meeting's agenda (404 for any other item)."""
+
+    def get_object(self, pk, **kwargs):
+        meeting = super().get_object(pk, **kwargs)
+        if self.item is None or self.item.kind != AgendaItem.Kind.SITUATION:
+            raise Http404
+        self.anchor = f"#point-{self.item.public_id}"
+        return meeting
+
+
+class SituationSummaryView(SituationItemActionView):
+    form_name = "summary_form"
+    success_message = "Résumé pseudonymisé enregistré."
+
+    def get_form(self):
+        return SituationSummaryForm(self.request.POST)
+
+    def perform(self, meeting, form):
+        services.update_situation_summary(
+            actor=self.actor, situation=self.item.situation, summary=form.cleaned_data["summary"]
+        )
+
+
+class PlanActionView(SituationItemActionView):
+    form_name = "plan_form"
+    success_message = "Action ajoutée au plan coordonné."
+
+    def get_form(self):
+        seats, organisations = _owners(self.actor, self.meeting)
+        return PlanActionForm(self.request.POST, seats=seats, organisations=organisations)
+
+    def perform(self, meeting, form):
+        services.record_plan_action(actor=self.actor, item=self.item, **form.cleaned_data)
+
+
+class SituationCloseView(SituationItemActionView):
+    form_name = "close_form"
+
+    def get_form(self):
+        return CloseSituationForm(self.request.POST)
+
+    def confirmation(self, meeting, form):
+        situation = self.item.situation
+        if situation.state != situation.State.OPEN:
+            raise ValidationError("Cette situation est déjà close.")
+        return Confirmation(
+            title=f"Clore la situation {situation.detection.pseudonym}",
+            consequences=[
+                "La situation ne reviendra plus à l'ordre du jour de la formation de coordination ; "
+                "cela ne peut pas être défait (une nouvelle situation pourra être ouverte depuis le "
+                "repérage).",
+                "Son plan ne change plus ; ses actions en retard quittent le tableau « À traiter ».",
+            ],
+            button="Oui, clore la situation",
+            back_url=self.page_url(meeting) + self.anchor,
+        )
+
+    def perform(self, meeting, form):
+        services.close_situation(
+            actor=self.actor, situation=self.item.situation, reason=form.cleaned_data["reason"]
+        )
+        return f"Situation {self.item.situation.detection.pseudonym} close."
+
+
+class ActionStatusView(MeetingActionView):
+    """Where an action of a situation's plan stands, said at a later coordination meeting (or between)."""
+
+    form_name = "status_form"
+    success_message = "État de l'action enregistré."
+
+    def get_object(self, pk, **kwargs):
+        self.meeting = get_meeting_or_404(self.actor, pk)
+        self.action = get_action_or_404(self.actor, kwargs["action"])
+        self.item = self.meeting.items.filter(situation=self.action.situation).first()
+        if self.item is None:
+            raise Http404
+        self.anchor = f"#point-{self.item.public_id}"
+        return self.meeting
+
+    def get_form(self):
+        return ActionStatusForm(self.request.POST)
+
+    def perform(self, meeting, form):
+        services.set_action_status(actor=self.actor, action=self.action, status=form.cleaned_data["status"])
+
+    def render_page(self, meeting, form):
+        messages.error(self.request, "Choisissez l'état de l'action.")
+        return redirect(self.page_url(meeting) + self.anchor)
 
 
 class ConveneView(MeetingActionView):
