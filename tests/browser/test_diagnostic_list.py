@@ -244,9 +244,8 @@ def cli_keys_file(tmp_path, monkeypatch) -> bytes:
 # --- The walk -----------------------------------------------------------------------------------------------
 
 
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shoot_and_check(page, SCREENSHOTS / f"diagnostic-list-{name}.png")
+def shot(page: Page, name: str, *, javascript: bool = True) -> None:
+    shoot_and_check(page, SCREENSHOTS / f"diagnostic-list-{name}.png", javascript=javascript)
 
 
 def compute(page: Page, summary: str, *, phrase: str | None = PHRASE):
@@ -516,7 +515,7 @@ def test_without_javascript_the_page_says_so_and_offers_nothing_to_send(browser,
             page.get_by_role("button", name="Envoyer les clés"),
         ):
             expect(control).to_be_hidden()
-        shot(page, "07-without-javascript")
+        shot(page, "07-without-javascript", javascript=False)
     finally:
         context.close()
 
