@@ -45,5 +45,6 @@ urlpatterns = [
     path("agrements/", include("parcours.approvals.urls")),
     path("documents/", include("parcours.documents.urls")),
     path("diagnostic/", include("parcours.diagnostic.urls")),
+    path("actions/", include("parcours.actions.urls")),
     path("courriels/", include("parcours.outbox.urls")),
 ]

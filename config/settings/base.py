@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "parcours.outbox",
     "parcours.commission",
     "parcours.diagnostic",
+    "parcours.actions",
     "parcours.referrals",
     "parcours.stats",
     "parcours.demo",
