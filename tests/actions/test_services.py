@@ -18,9 +18,15 @@ from parcours.actions.models import (
     PreventionAction,
     Training,
 )
-from parcours.core.models import AuditEvent
+from parcours.core.models import AuditEvent, OrganisationKind
 from parcours.core.roles import Role
-from tests.factories import DepartementFactory, EstablishmentFactory, OutreachRoundFactory, make_actor
+from tests.factories import (
+    DepartementFactory,
+    EstablishmentFactory,
+    OrganisationFactory,
+    OutreachRoundFactory,
+    make_actor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,9 +192,6 @@ def test_only_the_own_organisation_or_the_secretariat_changes_an_action():
         services.delete_action(actor=other, item=item)
     with pytest.raises(PermissionDenied):
         services.save_action(actor=make_actor(CM), model=OutreachRound, data=_online())
-    from tests.factories import OrganisationFactory
-    from parcours.core.models import OrganisationKind
-
     prefecture = OrganisationFactory(departement=advisor.departement, kind=OrganisationKind.PREFECTURE)
     secretariat = make_actor(S, prefecture)
     services.save_action(actor=secretariat, model=OutreachRound, data=_online(contacts=11), item=item)
@@ -228,7 +231,7 @@ def test_import_adds_and_updates_establishments():
     ("content", "words"),
     [
         (b"", "vide"),
-        ("nom;commune\nX;Y\n".encode(), "Colonnes manquantes"),
+        (b"nom;commune\nX;Y\n", "Colonnes manquantes"),
         ("type;nom;commune\nécole;X;Y\n".encode(), "ligne 2 : type « école » inconnu"),
         ("type;nom;commune;uai\ncollège;X;Y;123\n".encode(), "UAI"),
         ("type;nom;commune\ncollège;;Y\n".encode(), "manquant"),
