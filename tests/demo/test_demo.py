@@ -97,3 +97,22 @@ def test_the_secretariat_has_one_probable_duplicate_pair_to_review(demo):
     groups = probable_duplicates(Actor(membership.user, membership))
     assert len(groups) == 1 and len(groups[0]) == 2
     assert groups[0][0].organisation != groups[0][1].organisation  # two associations, as in real life
+
+
+def test_demo_network_actions_cover_25_of_40_colleges(demo):
+    from django.utils import timezone
+
+    from parcours.actions.coverage import school_year_bounds, school_year_of
+    from parcours.actions.models import ClientCourseSession, OutreachRound, Training
+    from parcours.stats import registry
+    from parcours.stats.registry import Scope
+
+    today = timezone.localdate()
+    start, end = school_year_bounds(school_year_of(today))
+    scope = Scope(departement=demo, start=start, end=min(end, today))
+    assert registry.get("actions.prevention_college_coverage").value(scope) == 62.5  # 25 of 40
+    assert registry.get("actions.prevention_college_coverage").population(scope) == 40
+    kinds = set(OutreachRound.objects.filter(departement=demo).values_list("kind", flat=True))
+    assert kinds == {"street", "online"}
+    assert Training.objects.filter(departement=demo).count() == 2
+    assert ClientCourseSession.objects.filter(departement=demo).count() == 4
