@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.forms.models import fields_for_model
 
 from parcours.core.forms import DsfrBaseForm
@@ -28,7 +29,7 @@ class ActionForm(DsfrBaseForm):
 
     fieldsets: list[tuple[str, list[str]]] = []
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, item=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].widget = DATE_WIDGET
         for field in self.fields.values():
@@ -40,6 +41,7 @@ class ActionForm(DsfrBaseForm):
                 label="Organisation qui a mené l'action",
                 queryset=Organisation.objects.filter(departement=actor.departement, active=True),
                 to_field_name="public_id",
+                initial=actor.organisation.public_id,
                 error_messages={"invalid_choice": "Choisissez une organisation du département."},
             )
             self.fieldsets = [("Organisation", ["organisation"]), *self.fieldsets]
@@ -146,9 +148,13 @@ class PreventionForm(_PreventionFields):
         ("Où et pour qui", ["establishments", "other_public", "audience", "people_reached"]),
     ]
 
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, actor=actor, **kwargs)
-        self.fields["establishments"].queryset = establishments_of(actor.departement, active_only=True)
+    def __init__(self, *args, actor, item=None, **kwargs):
+        super().__init__(*args, actor=actor, item=item, **kwargs)
+        # The list's establishments, and those the action already names even if taken out of the list since.
+        named = item.establishments.values("pk") if item is not None else []
+        self.fields["establishments"].queryset = establishments_of(actor.departement).filter(
+            Q(active=True) | Q(pk__in=named)
+        )
 
 
 TRAINING_FIELDS = ["held_on", "title", *(name for name, _ in PROFESSIONS), "total_attendees", "hours"]

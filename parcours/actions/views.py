@@ -52,7 +52,7 @@ class Kind:
     new: str  # « Nouvelle maraude »
     columns: list[tuple[str, Callable]]  # list table: (header, value)
     rows: Callable  # detail: obj -> [(label, value)]
-    fields: list[str] = field(default_factory=list)
+    prefetch: tuple[str, ...] = field(default=())  # related rows the list's columns read
 
     def url(self, page: str, obj=None) -> str:
         name = f"actions:{self.slug}_{page}"
@@ -148,10 +148,11 @@ KINDS: dict[str, Kind] = {
                 ("Date", _date),
                 ("Organisation", lambda o: o.organisation.name),
                 ("Thème", lambda o: o.theme),
-                ("Établissements", lambda o: o.establishments.count() or o.other_public),
+                ("Établissements", lambda o: len(o.establishments.all()) or o.other_public),
                 ("Personnes touchées", lambda o: o.people_reached),
             ],
             rows=_prevention_rows,
+            prefetch=("establishments",),
         ),
         Kind(
             slug="training",
@@ -239,7 +240,8 @@ class ListView(KindMixin, View):
             {d.year for d in qs.dates("held_on", "year")} | {timezone.localdate().year}, reverse=True
         )
         year = _year(request)
-        page = paginate(request, qs.of_year(year).order_by("-held_on", "-created_at"))
+        qs = qs.of_year(year).prefetch_related(*kind.prefetch).order_by("-held_on", "-created_at")
+        page = paginate(request, qs)
         table = [(kind.url("detail", obj), [fn(obj) for _, fn in kind.columns]) for obj in page]
         return render(
             request,
@@ -329,12 +331,12 @@ class DetailView(KindMixin, View):
 class EditView(FormMixin, View):
     def get(self, request, pk):
         obj = get_action_or_404(self.actor, self.kind.model, self.kind.permission, pk)
-        initial = _initial(self.kind.form(actor=self.actor), obj)
-        return self.render_form(self.kind.form(actor=self.actor, initial=initial), obj)
+        initial = _initial(self.kind.form(actor=self.actor, item=obj), obj)
+        return self.render_form(self.kind.form(actor=self.actor, item=obj, initial=initial), obj)
 
     def post(self, request, pk):
         obj = get_action_or_404(self.actor, self.kind.model, self.kind.permission, pk)
-        return self.save(self.kind.form(request.POST, actor=self.actor), obj)
+        return self.save(self.kind.form(request.POST, actor=self.actor, item=obj), obj)
 
 
 class DeleteView(KindMixin, View):

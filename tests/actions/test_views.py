@@ -201,3 +201,37 @@ def test_coverage_of_collèges_by_school_year(actors):
 def test_coverage_without_a_list_says_so(actors):
     page = client_for(actors[S]).get(reverse("actions:coverage"), {"annee": "x"}).content.decode()
     assert "La liste ne compte aucun collège" in page
+
+
+def test_the_prevention_list_reads_in_constant_queries(actors, django_assert_max_num_queries):
+    colleges = [EstablishmentFactory(departement=actors[AW].departement) for _ in range(2)]
+    for _ in range(6):
+        PreventionActionFactory(organisation=actors[AW].organisation).establishments.set(colleges)
+    client = client_for(actors[AW])
+    client.get(reverse("actions:prevention_list"))  # warm the session
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("actions:prevention_list")).content.decode()
+    assert page.count("<td>2</td>") == 6
+
+
+def test_an_action_keeps_an_establishment_taken_out_of_the_list(actors):
+    college = EstablishmentFactory(departement=actors[AW].departement)
+    action = PreventionActionFactory(organisation=actors[AW].organisation)
+    action.establishments.set([college])
+    Establishment.objects.filter(pk=college.pk).update(active=False)
+    client = client_for(actors[AW])
+    url = reverse("actions:prevention_edit", kwargs={"pk": action.public_id})
+    assert college.name in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "held_on": action.held_on.isoformat(),
+            "establishments": [str(college.public_id)],
+            "audience": ["pupils"],
+            "people_reached": "61",
+            "theme": action.theme,
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.people_reached == 61 and list(action.establishments.all()) == [college]
