@@ -9,7 +9,8 @@ from datetime import date
 
 from .models import Establishment, EstablishmentKind
 
-# A school year runs from 1 September to 31 August (calendrier scolaire, code de l'éducation art. L. 521-1).
+# A school year counts from 1 September to 31 August, as the Education nationale's statistics (DEPP) count it;
+# the calendar's exact dates are set by arrêté (code de l'éducation, art. L. 521-1).
 SCHOOL_YEAR_START_MONTH = 9
 
 
