@@ -20,7 +20,7 @@ from parcours.actions.models import (
 )
 
 # Invented communes and names of establishments (no real place of the demo département).
-COMMUNES = ["Démoville", "Rivebelle", "Val-de-Démo", "Montclair-sur-Démo", "Saint-Aubier", "Les Granges"]
+COMMUNES = ["Démoville", "Rivebelle", "Val-de-Démo", "Montclair-sur-Démo", "Aubier-la-Forêt", "Les Granges"]
 NAMES = [
     "des Tilleuls",
     "des Sources",
