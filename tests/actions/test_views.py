@@ -10,11 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.actions.models import Establishment, EstablishmentKind, OutreachRound
+from parcours.actions.models import Establishment, EstablishmentKind, OutreachRound, Training
 from parcours.core.roles import Role
 from tests.conftest import client_for
 from tests.factories import (
+    DepartementFactory,
     EstablishmentFactory,
+    OrganisationFactory,
     OutreachRoundFactory,
     PreventionActionFactory,
     TrainingFactory,
@@ -235,3 +237,53 @@ def test_an_action_keeps_an_establishment_taken_out_of_the_list(actors):
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.people_reached == 61 and list(action.establishments.all()) == [college]
+
+
+def test_the_secretariat_keeps_the_list_of_establishments(actors):
+    client = client_for(actors[S])
+    url = reverse("actions:establishment_create")
+    bad = {
+        "kind": "college",
+        "name": "Collège des Vergers",
+        "commune": "Rivebelle",
+        "uai": "12AB",
+        "active": "on",
+    }
+    page = client.post(url, bad).content.decode()
+    assert "Le code UAI compte 7 chiffres suivis d" in page and not Establishment.objects.exists()
+    assert client.post(url, {**bad, "uai": "0990042k"}).status_code == 302
+    college = Establishment.objects.get()
+    assert college.uai == "0990042K"
+    edit = reverse("actions:establishment_edit", kwargs={"pk": college.public_id})
+    assert client.post(edit, {**bad, "uai": "", "active": ""}).status_code == 302
+    college.refresh_from_db()
+    assert not college.active and college.uai == ""
+
+
+def test_the_secretariat_records_for_an_organisation_of_its_departement_only(actors):
+    client = client_for(actors[S])
+    data = {
+        "held_on": timezone.localdate().isoformat(),
+        "title": "Formation croisée",
+        "police": "2",
+        "gendarmerie": "0",
+        "justice": "0",
+        "education": "3",
+        "health": "0",
+        "social_work": "0",
+        "mission_locale": "1",
+        "other": "0",
+        "total_attendees": "6",
+        "hours": "3.5",
+    }
+    foreign = OrganisationFactory(departement=DepartementFactory(code="98", name="Autre"))
+    page = client.post(reverse("actions:training_create"), {**data, "organisation": str(foreign.public_id)})
+    assert "Choisissez une organisation du département." in page.content.decode()
+    ml = actors[PA].organisation
+    response = client.post(reverse("actions:training_create"), {**data, "organisation": str(ml.public_id)})
+    assert response.status_code == 302
+    training = Training.objects.get()
+    assert training.organisation == ml and str(training.hours) == "3.5"
+    assert (
+        "Formation croisée" in client_for(actors[PA]).get(reverse("actions:training_list")).content.decode()
+    )
