@@ -124,6 +124,12 @@ NOT_PERSON_DATA = {
     "core:national_stats": "statistiques nationales : agrégats sous secret statistique, jamais une personne",
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
+    # Maraudes, prévention, formations, stages: counts only (docs/actions.md).
+    **{
+        name: "actions du réseau : des nombres, jamais une personne"
+        for name, row in EXPECTED.items()
+        if name.startswith("actions:") and row.method == GET
+    },
 }
 
 
