@@ -46,6 +46,7 @@ urlpatterns = [
     path("documents/", include("parcours.documents.urls")),
     path("diagnostic/", include("parcours.diagnostic.urls")),
     path("conventions/", include("parcours.conventions.urls")),
+    path("actions/", include("parcours.actions.urls")),
     path("courriels/", include("parcours.outbox.urls")),
     path("annuaire/", include("parcours.directory.urls")),
     path("tableaux-de-bord/", include("parcours.stats.urls")),

@@ -440,3 +440,100 @@ class DirectoryEntryFactory(factory.django.DjangoModelFactory):
         obj.search_text = obj.searchable()
         if create:
             obj.save(update_fields=["search_text"])
+
+
+# --- Maraudes, prévention, formations, stages (parcours/actions, issue 12) ---------------------------------
+
+from parcours.actions.models import (  # noqa: E402 (kept with its factories, for easy merges)
+    ClientCourseSession,
+    Establishment,
+    EstablishmentKind,
+    OutreachKind,
+    OutreachRound,
+    PreventionAction,
+    Training,
+)
+
+
+class OutreachRoundFactory(factory.django.DjangoModelFactory):
+    """A street round by an association (trait: online)."""
+
+    class Meta:
+        model = OutreachRound
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    departement = factory.SelfAttribute("organisation.departement")
+    created_by = factory.SubFactory(UserFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    kind = OutreachKind.STREET
+    duration_minutes = 180
+    area = "Quartier de la gare"
+    contacts = 12
+    people_met = 8
+    minors_met = 1
+    needs = ["health", "rights"]
+    referrals_made = 2
+
+    class Params:
+        online = factory.Trait(
+            kind=OutreachKind.ONLINE,
+            area="",
+            platform_type=PlatformType.AD_SITE,
+            ads_seen=40,
+            reports_pharos=2,
+        )
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Establishment
+
+    departement = factory.SubFactory(DepartementFactory)
+    kind = EstablishmentKind.COLLEGE
+    name = factory.Sequence(lambda n: f"Collège fictif n° {n}")
+    commune = "Démoville"
+
+
+class PreventionActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PreventionAction
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    departement = factory.SelfAttribute("organisation.departement")
+    created_by = factory.SubFactory(UserFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    audience = ["pupils"]
+    people_reached = 60
+    theme = "Relations affectives, consentement et risques en ligne"
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    departement = factory.SelfAttribute("organisation.departement")
+    created_by = factory.SubFactory(UserFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    title = "Repérer la prostitution des mineurs"
+    police = 4
+    education = 6
+    social_work = 5
+    total_attendees = 15
+    hours = 6
+
+
+class ClientCourseSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientCourseSession
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    departement = factory.SelfAttribute("organisation.departement")
+    created_by = factory.SubFactory(UserFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    ordered_alternative = 6
+    ordered_composition = 2
+    ordered_sentence = 1
+    completed_alternative = 5
+    completed_composition = 2
+    completed_sentence = 1

@@ -134,6 +134,12 @@ NOT_PERSON_DATA = {
     "directory:create": "annuaire : formulaire d'une entrée (un service)",
     "directory:edit": "annuaire : formulaire d'une entrée (un service)",
     "stats:dashboard": "tableau de bord : comptages et délais, jamais un nom ni un pseudonyme",
+    # Maraudes, prévention, formations, stages: counts only (docs/actions.md).
+    **{
+        name: "actions du réseau : des nombres, jamais une personne"
+        for name, row in EXPECTED.items()
+        if name.startswith("actions:") and row.method == GET
+    },
 }
 
 

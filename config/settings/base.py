@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "parcours.diagnostic",
     "parcours.conventions",
     "parcours.directory",
+    "parcours.actions",
     "parcours.referrals",
     "parcours.stats",
     "parcours.demo",

@@ -24,6 +24,7 @@ from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
 from parcours.demo import (
+    actions_demo,
     approvals_demo,
     commission_demo,
     conventions_demo,
@@ -243,6 +244,7 @@ class DemoBuilder:
         conventions_demo.build(self)
         directory_demo.build(self)
         coordination_demo.build(self)
+        actions_demo.build(self)
         return departement
 
     # --- people and pathways ---

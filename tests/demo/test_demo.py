@@ -136,3 +136,22 @@ def test_the_convention_and_the_strategy(demo):
     secretariat = Membership.objects.get(user__username="ddfe")
     sections = {s.key: s for s in board_for(Actor(secretariat.user, secretariat), timezone.localdate())}
     assert sections["strategy_overdue"].items
+
+
+def test_demo_network_actions_cover_25_of_40_colleges(demo):
+    from django.utils import timezone
+
+    from parcours.actions.coverage import school_year_bounds, school_year_of
+    from parcours.actions.models import ClientCourseSession, OutreachRound, Training
+    from parcours.stats import registry
+    from parcours.stats.registry import Scope
+
+    today = timezone.localdate()
+    start, end = school_year_bounds(school_year_of(today))
+    scope = Scope(departement=demo, start=start, end=min(end, today))
+    assert registry.get("actions.prevention_college_coverage").value(scope) == 62.5  # 25 of 40
+    assert registry.get("actions.prevention_college_coverage").population(scope) == 40
+    kinds = set(OutreachRound.objects.filter(departement=demo).values_list("kind", flat=True))
+    assert kinds == {"street", "online"}
+    assert Training.objects.filter(departement=demo).count() == 2
+    assert ClientCourseSession.objects.filter(departement=demo).count() == 4
