@@ -165,6 +165,25 @@ ACCOUNTS = [
 
 
 @contextmanager
+class ModelsAt0008:
+    """The models as migration commission/0008 saw them, on today's schema: a decision had no pathway yet
+    (migration 0009 fills it from the decision's request), so each decision 0008 creates gets its request's
+    pathway. Lets the demo (and its test) run that migration's function on a database already at its end."""
+
+    class _Decisions:
+        def __init__(self, model):
+            self.model = model
+
+        def create(self, **fields):
+            return self.model.objects.create(pathway=fields["request"].pathway, **fields)
+
+    def get_model(self, app_label, model_name):
+        model = django_apps.get_model(app_label, model_name)
+        if model_name == "PrefectDecision":
+            return type("PrefectDecisionAt0008", (), {"objects": self._Decisions(model)})
+        return model
+
+
 def dated(day: date):
     """Give the timeline events written inside the block the simulated date instead of now.
 
@@ -237,7 +256,7 @@ class DemoBuilder:
         # exactly as migration commission/0006 put those of a real département (ADR 0014).
         import_module(
             "parcours.commission.migrations.0008_hand_recorded_decisions_into_register"
-        ).into_register(django_apps, None)
+        ).into_register(ModelsAt0008(), None)
         approvals_demo.build(self)
         commission_demo.build(self)
         diagnostic_demo.build(self)

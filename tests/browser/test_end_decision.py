@@ -82,7 +82,7 @@ def test_the_prefect_ends_a_pathway_by_a_numbered_act(web, psp_world):
     log_in(prefect, names["signatory"])
     prefect.get_by_role("link", name="Décision préparée : fin du parcours").first.click()
     prefect.get_by_test_id("sign-decision").click()
-    expect(prefect.get_by_role("heading", level=1)).to_have_text("Signer la décision de fin du parcours")
+    expect(prefect.get_by_role("heading", level=1)).to_contain_text("Signer la décision de fin du parcours")
     expect(prefect.locator("main")).to_contain_text("prend fin à cette date")
     expect(prefect.locator("main")).to_contain_text("L'AFIS cesse d'être versée à compter du mois suivant")
     shoot(prefect, "confirmation-signature")

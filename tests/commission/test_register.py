@@ -10,7 +10,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from pypdf import PdfReader
 
 from parcours.commission import services as cs
 from parcours.commission.models import Letter, MeetingKind, PrefectDecision
+from parcours.demo.generator import ModelsAt0008
 from parcours.documents.services import pdf_of
 from parcours.pathways import services as psp
 from parcours.pathways.models import RequestState
@@ -172,24 +172,6 @@ def test_the_prefect_may_decide_otherwise_than_the_opinion_with_reasons(actors, 
     assert "est refusée" in text
 
 
-class _ModelsAt0008:
-    """The models as migration 0008 saw them, on today's schema: a decision had no pathway yet (migration 0009
-    fills it from the decision's request), so each decision 0008 creates gets its request's pathway."""
-
-    class _Decisions:
-        def __init__(self, model):
-            self.model = model
-
-        def create(self, **fields):
-            return self.model.objects.create(pathway=fields["request"].pathway, **fields)
-
-    def get_model(self, app_label, model_name):
-        model = django_apps.get_model(app_label, model_name)
-        if model_name == "PrefectDecision":
-            return type("PrefectDecisionAt0008", (), {"objects": self._Decisions(model)})
-        return model
-
-
 def test_migration_puts_hand_recorded_decisions_in_the_register(actors, active_pathway):
     """A decision recorded by hand before the register (PSP-99-…): migration 0006 numbers it, keeps its
     reference as the external one; its act and letters are produced from its page."""
@@ -198,14 +180,14 @@ def test_migration_puts_hand_recorded_decisions_in_the_register(actors, active_p
     migration = importlib.import_module(
         "parcours.commission.migrations.0008_hand_recorded_decisions_into_register"
     )
-    migration.into_register(_ModelsAt0008(), None)
+    migration.into_register(ModelsAt0008(), None)
     decision = PrefectDecision.objects.get(request=request)
     year = request.decision_date.year
     assert (decision.reference, decision.external_reference) == (f"{year}-0001", "REF-1")
     assert decision.origin == "outside" and decision.state == "signed" and decision.document is None
     request.refresh_from_db()
     assert request.decision_reference == decision.reference
-    migration.into_register(_ModelsAt0008(), None)  # run twice: nothing more
+    migration.into_register(ModelsAt0008(), None)  # run twice: nothing more
     assert PrefectDecision.objects.count() == 1
     client = client_for(actors["secretariat"])
     response = client.post(reverse("commission:decision_issue", args=[decision.public_id]), follow=True)
