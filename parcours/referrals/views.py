@@ -257,7 +257,8 @@ class NoTransmissionView(DetectionActionView):
                 "Aucune information préoccupante ni aucun signalement ne sera enregistré pour ce repérage : "
                 "il quitte votre tableau « À traiter » et celui du secrétariat.",
                 "Le motif est gardé et lu par le secrétariat. Si la situation change, "
-                f"transmettez sans attendre (CRIP, ou le {rules.CHILD_PROTECTION_HOTLINE}) : Parcours ne vous en empêche jamais.",
+                f"transmettez sans attendre (CRIP, ou le {rules.CHILD_PROTECTION_HOTLINE}) : "
+                "Parcours ne vous en empêche jamais.",
             ],
             button="Oui, justifier l'absence de transmission",
             back_url=self.page_url(detection) + self.anchor,
