@@ -63,6 +63,7 @@ PERSON_DATA = {
 
 # GET URLs that show nothing of a person, and why.
 PSEUDONYMS_ONLY = "codes pseudonymes seulement (ce pour quoi ils existent)"
+DETECTION_READS = "repérage : lecture journalisée contre le repérage (tests/referrals/test_reads_audited.py)"
 NOT_PERSON_DATA = {
     "home": "tableau « À traiter » : "
     + PSEUDONYMS_ONLY
@@ -124,6 +125,16 @@ NOT_PERSON_DATA = {
     "core:national_stats": "statistiques nationales : agrégats sous secret statistique, jamais une personne",
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
+    # Detections are not people's files: their optional identity is journaled against the detection
+    # (tests/referrals/test_reads_audited.py checks each of these pages).
+    "referrals:list": DETECTION_READS,
+    "referrals:detail": DETECTION_READS,
+    "referrals:referral": DETECTION_READS,
+    "referrals:accompaniment": DETECTION_READS,
+    "referrals:create": "formulaire vide",
+    "referrals:associations": "associations agréées",
+    "referrals:indicators": "liste des signes d'alerte",
+    "referrals:received": "orientations reçues : codes des repérages, tranche d'âge, dates",
 }
 
 
