@@ -19,16 +19,20 @@ from .models import DetectionState, ReferralState
 from .selectors import detections_visible_to, referrals_received_by
 
 
-def minors_without_transmission(qs):
-    return qs.filter(
-        is_minor=True,
-        no_transmission_reason="",
-        protection_reports__isnull=True,
-    ).exclude(state=DetectionState.CLOSED)
+def minors_without_transmission(qs) -> list:
+    """Minors' detections neither transmitted nor with a justified absence of transmission (the reason is
+    encrypted: it is checked once decrypted, on the few open minors' detections without a report)."""
+    candidates = (
+        qs.filter(is_minor=True, protection_reports__isnull=True)
+        .exclude(state=DetectionState.CLOSED)
+        .select_related("organisation")
+        .order_by("detected_on")
+    )
+    return [d for d in candidates if not d.no_transmission_reason]
 
 
 def _minors_section(actor: Actor) -> BoardSection:
-    qs = minors_without_transmission(detections_visible_to(actor)).select_related("organisation")
+    qs = minors_without_transmission(detections_visible_to(actor))
     return BoardSection(
         "referrals_minors",
         "Repérages de mineur·es sans transmission à la protection de l'enfance",
@@ -41,7 +45,7 @@ def _minors_section(actor: Actor) -> BoardSection:
                 due=d.detected_on,
                 due_label="repéré le",
             )
-            for d in qs.order_by("detected_on")[:200]
+            for d in qs[:200]
         ],
     )
 

@@ -126,8 +126,18 @@ class CloseForm(DsfrBaseForm):
     reason = forms.CharField(label="Motif de la clôture", max_length=inputs.LINE_MAX_LENGTH)
 
 
+class AssociationChoiceField(forms.ModelChoiceField):
+    """A choice by public id: a malformed id is an unknown choice (its own message), not a crash."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
+
+
 class ReferralForm(DsfrBaseForm):
-    association = forms.ModelChoiceField(
+    association = AssociationChoiceField(
         label="Association agréée",
         queryset=Organisation.objects.none(),
         to_field_name="public_id",
