@@ -22,7 +22,7 @@ from parcours.approvals.models import Agrement
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
-from parcours.demo import approvals_demo, commission_demo, diagnostic_demo
+from parcours.demo import approvals_demo, commission_demo, diagnostic_demo, referrals_demo
 from parcours.demo.files import blank_pdf
 from parcours.demo.identity import identity_pdf
 from parcours.pathways import services as psp
@@ -231,6 +231,7 @@ class DemoBuilder:
         approvals_demo.build(self)
         commission_demo.build(self)
         diagnostic_demo.build(self)
+        referrals_demo.build(self)
         return departement
 
     # --- people and pathways ---
