@@ -30,6 +30,12 @@ def shots():
 
 @pytest.fixture
 def mission_locale(psp_world):
+    # A transactional test before this one emptied the tables, the national indicators with them.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("parcours.referrals.migrations.0002_national_indicators").seed(apps, None)
     org = OrganisationFactory(
         departement=psp_world.departement, kind=OrganisationKind.MISSION_LOCALE, name="Mission locale fictive"
     )
@@ -151,5 +157,5 @@ def test_a_young_adult_is_referred_accompanied_and_a_psp_request_opened(
     # The referring partner sees the outcome, never the person's file.
     partner.goto(f"/reperage/{detection.public_id}/")
     expect(partner.get_by_test_id("referrals-table")).to_contain_text("commencé le")
-    assert partner.goto(f"/personnes/{person.public_id}/").status == 404
+    assert partner.request.get(f"/personnes/{person.public_id}/").status == 404
     assert web.console_errors == []
