@@ -24,8 +24,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def shots():
-    return Screenshots(SCREENSHOTS / "reperage")
+def shots(request):
+    return Screenshots(SCREENSHOTS / f"reperage-{request.node.name.removeprefix('test_')[:40]}")
 
 
 @pytest.fixture
