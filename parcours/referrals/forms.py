@@ -8,10 +8,22 @@ from parcours.people.forms import DATE_WIDGET
 from .models import AgeBand, Detection, DetectionIndicator, ProtectionReport
 
 
+class IndicatorsField(forms.ModelMultipleChoiceField):
+    """Indicators chosen by public id: a malformed id is an unknown choice (its own message)."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except forms.ValidationError as exc:
+            if exc.code == "invalid_choice":
+                raise
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
+
+
 class DetectionForm(DsfrModelForm):
     """A detection: age (band or birth date), sex, indicators, context, what was done; identity optional."""
 
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = IndicatorsField(
         label="Signes observés",
         queryset=DetectionIndicator.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -87,6 +87,8 @@ def test_create_a_minor_detection_and_its_guided_panel(partner):
         ({"detected_on": "2999-01-01"}, "ne peut pas être dans le futur"),
         ({"detected_on": "pas une date"}, "Saisissez une date valide"),
         ({"indicators": ["00000000-0000-0000-0000-000000000000"]}, "Un des signes choisis"),
+        ({"indicators": ["pas-un-uuid"]}, "Un des signes choisis"),
+        ({"birth_date": "1850-01-01"}, "La date de naissance n'est pas plausible."),
         ({"phone": "abc"}, "numéro de téléphone valide"),
     ],
 )
