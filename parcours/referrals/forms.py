@@ -109,14 +109,14 @@ class ProtectionReportForm(DsfrBaseForm):
     )
     sent_on = forms.DateField(label="Envoyée le", widget=DATE_WIDGET)
     recipient = forms.CharField(label="Destinataire", max_length=inputs.LINE_MAX_LENGTH)
-    reference = forms.CharField(label="Référence (facultative)", max_length=100, required=False)
+    reference = forms.CharField(label="Référence", max_length=100, required=False)
 
 
 class FeedbackForm(DsfrBaseForm):
     feedback_on = forms.DateField(label="Retour reçu le", widget=DATE_WIDGET)
     feedback = forms.ChoiceField(label="Suite donnée", choices=ProtectionReport.Feedback.choices)
     notes = forms.CharField(
-        label="Précisions (facultatives)",
+        label="Précisions",
         required=False,
         max_length=inputs.TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),

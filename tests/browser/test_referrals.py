@@ -84,7 +84,7 @@ def test_a_minor_is_transmitted_to_the_crip_and_its_feedback_recorded(web, psp_w
     form = page.get_by_test_id("report-form")
     choose(form, "Information préoccupante à la CRIP")
     form.get_by_label("Destinataire").fill("CRIP du Conseil départemental")
-    form.get_by_label("Référence (facultative)").fill("IP-99-0042")
+    form.get_by_label("Référence").fill("IP-99-0042")
     page.get_by_test_id("report-submit").click()
     expect_message(page, "Transmission enregistrée.")
     expect(page.get_by_test_id("awaiting-transmission")).to_have_count(0)
