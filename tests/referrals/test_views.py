@@ -302,3 +302,15 @@ def test_the_measures(partner, association, actors):
     assert get("referrals.delay_referral_contact").value(scope) == 3.0
     assert get("referrals.delay_contact_accompaniment").value(scope) is None
     assert get("referrals.detections").breakdown(scope, "age_band") == {"15 à 17 ans": 1, "18 à 21 ans": 1}
+
+
+def test_list_and_detail_pages_have_a_query_budget(partner, django_assert_max_num_queries):
+    for _ in range(12):
+        detection(partner)
+    d = detection(partner, minor=True)
+    client = client_for(partner)
+    client.get(reverse("referrals:list"))  # warm the session and the middleware
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("referrals:list")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("referrals:detail", args=[d.public_id])).status_code == 200
