@@ -63,6 +63,7 @@ PERSON_DATA = {
 
 # GET URLs that show nothing of a person, and why.
 PSEUDONYMS_ONLY = "codes pseudonymes seulement (ce pour quoi ils existent)"
+DETECTION_READS = "repérage : lecture journalisée contre le repérage (tests/referrals/test_reads_audited.py)"
 NOT_PERSON_DATA = {
     "home": "tableau « À traiter » : "
     + PSEUDONYMS_ONLY
@@ -140,6 +141,16 @@ NOT_PERSON_DATA = {
         for name, row in EXPECTED.items()
         if name.startswith("actions:") and row.method == GET
     },
+    # Detections are not people's files: their optional identity is journaled against the detection
+    # (tests/referrals/test_reads_audited.py checks each of these pages).
+    "referrals:list": DETECTION_READS,
+    "referrals:detail": DETECTION_READS,
+    "referrals:referral": DETECTION_READS,
+    "referrals:accompaniment": DETECTION_READS,
+    "referrals:create": "formulaire vide",
+    "referrals:associations": "associations agréées",
+    "referrals:indicators": "liste des signes d'alerte",
+    "referrals:received": "orientations reçues : codes des repérages, tranche d'âge, dates",
 }
 
 

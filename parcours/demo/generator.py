@@ -31,6 +31,7 @@ from parcours.demo import (
     coordination_demo,
     diagnostic_demo,
     directory_demo,
+    referrals_demo,
 )
 from parcours.demo.files import blank_pdf
 from parcours.demo.identity import identity_pdf
@@ -260,6 +261,7 @@ class DemoBuilder:
         approvals_demo.build(self)
         commission_demo.build(self)
         diagnostic_demo.build(self)
+        referrals_demo.build(self)
         conventions_demo.build(self)
         directory_demo.build(self)
         coordination_demo.build(self)

@@ -126,6 +126,8 @@ def start_pathway(*, actor: Actor, person: Person) -> Pathway:
         raise PermissionDenied
     if person.pathways.open().exists():
         raise ValidationError("Cette personne a déjà un parcours de sortie en cours ou en demande.")
+    if rules.age_on(person.birth_date, timezone.localdate()) < rules.AGE_OF_MAJORITY:
+        raise ValidationError(rules.MINOR_REFUSED)
     pathway = Pathway.objects.create(
         departement=person.departement, person=person, association=actor.organisation, created_by=actor.user
     )

@@ -18,6 +18,7 @@ from parcours.core.views_base import (
     sort_param,
 )
 from parcours.pathways.models import Pathway
+from parcours.pathways.rules import AGE_OF_MAJORITY, MINOR_REFUSED, age_on
 
 from . import merge, services
 from .forms import (
@@ -143,6 +144,7 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         person = get_person_or_404(self.actor, self.kwargs["pk"])
+        is_minor = age_on(person.birth_date, timezone.localdate()) < AGE_OF_MAJORITY
         is_own = (
             self.actor.is_association
             and person.organisation_id == self.actor.organisation.pk
@@ -154,7 +156,12 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
             "is_own": is_own,
             "aliases": person.aliases.all(),
             "pathways": person.pathways.all() if can(self.actor, "pathways.view") else [],
-            "can_start_pathway": is_own and not person.pathways.open().exists() and not person.merged_into_id,
+            "can_start_pathway": is_own
+            and not person.pathways.open().exists()
+            and not person.merged_into_id
+            and not is_minor,
+            "is_minor": is_minor,
+            "minor_refused": MINOR_REFUSED,
             "merged_into_visible": bool(person.merged_into_id)
             and people_visible_to(self.actor).filter(pk=person.merged_into_id).exists(),
             "merged_records": person.merged_records.all() if self.actor.is_secretariat else [],

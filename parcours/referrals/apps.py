@@ -5,3 +5,12 @@ class ReferralsConfig(AppConfig):
     name = "parcours.referrals"
     label = "referrals"
     verbose_name = "Repérage, protection et orientation"
+
+    def ready(self):
+        from parcours.deadlines.selectors import register_board_provider
+
+        from .board import referrals_board
+        from .policies import register_permissions
+
+        register_permissions()
+        register_board_provider(referrals_board)

@@ -13,7 +13,14 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
-from parcours.core.crypto import EncryptedDateField, EncryptedTextField, field_label
+from parcours.core.crypto import (
+    EncryptedDateField,
+    EncryptedTextField,
+    blind_index,
+    field_label,
+    name_prefixes,
+    prefix_token,
+)
 from parcours.core.models import BaseModel, Departement, Organisation, User
 from parcours.people.models import PSEUDONYM_ALPHABET, Sex
 
@@ -84,6 +91,24 @@ class DetectionIndicator(BaseModel):
         return self.label
 
 
+class IndicatorRetirement(BaseModel):
+    """A national indicator the département's secretariat no longer offers in its form (its own indicators
+    are retired by their `active` flag). Detections that recorded it keep it."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(DetectionIndicator, on_delete=models.PROTECT, related_name="retirements")
+    retired_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "signe d'alerte national retiré"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "indicator"], name="indicator_retired_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} (retiré)"
+
+
 class DetectionState(models.TextChoices):
     OPEN = "open", "En cours"
     PROTECTED = "protected", "Transmise (protection de l'enfance)"
@@ -152,9 +177,45 @@ class Detection(BaseModel):
     def has_identity(self) -> bool:
         return bool(self.last_name or self.first_name)
 
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}".strip()
+
+    def refresh_indexes(self) -> None:
+        """Blind indexes of the optional identity (empty without one): called by services before save."""
+        self.last_name_bidx = blind_index(self.last_name, label=DETECTION_LAST_NAME) if self.last_name else ""
+        self.birth_date_bidx = (
+            blind_index(self.birth_date, label=DETECTION_BIRTH_DATE) if self.birth_date else ""
+        )
+        if not self.pseudonym:
+            self.pseudonym = new_detection_pseudonym(self.departement.code)
+
+    def search_prefix_tokens(self) -> set[str]:
+        prefixes = set().union(*(name_prefixes(n) for n in (self.last_name, self.first_name) if n))
+        return {prefix_token(p, label=DETECTION_NAME_PREFIX) for p in prefixes}
+
 
 DETECTION_LAST_NAME = field_label(Detection, "last_name")
 DETECTION_BIRTH_DATE = field_label(Detection, "birth_date")
+# The name-prefix tokens of a detection have a key of their own, distinct from people's
+# (people.PERSON_NAME_PREFIX): a detection's token never matches a person's.
+DETECTION_NAME_PREFIX = "referrals.detection.name_prefix"
+
+
+class DetectionSearchToken(models.Model):
+    """One keyed token of a normalised prefix of the detection's last or first name (as
+    people.PersonSearchToken): the search by part of a name, without a name in clear."""
+
+    detection = models.ForeignKey(Detection, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["detection", "token"], name="one_search_token_per_detection")
+        ]
+
+    def __str__(self) -> str:  # a token says nothing by itself
+        return self.token
 
 
 class ProtectionReport(BaseModel):
@@ -222,6 +283,10 @@ class Referral(BaseModel):
     referred_on = models.DateField("orientée le")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     message = EncryptedTextField("message à l'association", blank=True)
+    # The young person agreed that their name and phone be passed on to the association.
+    share_contact = models.BooleanField(
+        "la personne accepte que ses coordonnées soient transmises", default=False
+    )
     state = models.CharField(
         "état", max_length=10, choices=ReferralState.choices, default=ReferralState.PENDING
     )

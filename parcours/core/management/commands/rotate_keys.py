@@ -227,4 +227,19 @@ class Command(BaseCommand):
             refresh_search_tokens(person)
             count += 1
         self.stdout.write(f"  {PersonSearchToken._meta.label} : {count} personnes réindexées")
+        return count + self._reindex_detection_tokens()
+
+    def _reindex_detection_tokens(self) -> int:
+        """The name-prefix tokens of every identified detection (their own key: docs/reperage.md)."""
+        from parcours.referrals.models import Detection, DetectionSearchToken
+        from parcours.referrals.services import refresh_search_tokens
+
+        DetectionSearchToken.objects.all().delete()
+        count = 0
+        for detection in (
+            Detection.objects.exclude(last_name_bidx="").order_by("pk").iterator(chunk_size=BATCH_SIZE)
+        ):
+            refresh_search_tokens(detection)
+            count += 1
+        self.stdout.write(f"  {DetectionSearchToken._meta.label} : {count} repérages réindexés")
         return count

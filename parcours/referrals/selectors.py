@@ -1,0 +1,120 @@
+"""Scoped reads of detections and referrals: 404 outside scope, every read of an identity audited.
+
+Need-to-know (docs/reperage.md): the secretariat sees every detection of its département; a partner (or an
+association that detects) only its own organisation's; an association sees the referrals it received, with
+only what the referral needs; nobody else sees any.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from parcours.approvals.models import Agrement
+from parcours.core import audit
+from parcours.core.access import Actor
+from parcours.core.crypto import NAME_PREFIX_MAX_LETTERS, NAME_PREFIX_MIN_LETTERS, name_words, prefix_token
+from parcours.core.models import Organisation, OrganisationKind
+from parcours.core.policies import can
+from parcours.core.roles import Role
+from parcours.people.selectors import OutOfScope
+
+from .models import (
+    DETECTION_NAME_PREFIX,
+    Detection,
+    DetectionIndicator,
+    DetectionSearchToken,
+    Referral,
+)
+
+
+def detections_visible_to(actor: Actor | None) -> QuerySet[Detection]:
+    if actor is None or not can(actor, "referrals.list"):
+        return Detection.objects.none()
+    base = Detection.objects.filter(departement=actor.departement)
+    if actor.role == Role.SECRETARIAT:
+        return base
+    return base.filter(organisation=actor.organisation)
+
+
+def referrals_received_by(actor: Actor | None) -> QuerySet[Referral]:
+    if actor is None or not can(actor, "referrals.receive"):
+        return Referral.objects.none()
+    return Referral.objects.filter(association=actor.organisation, detection__departement=actor.departement)
+
+
+def _get(scope, model, public_id, detail):
+    try:
+        return scope.get(public_id=public_id)
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise OutOfScope(model, public_id, detail) from exc
+
+
+def get_detection_or_404(actor: Actor, public_id, *, detail: str = "repérage") -> Detection:
+    """A detection in scope, its reading journaled (the page may show its identity)."""
+    detection = _get(
+        detections_visible_to(actor).select_related("organisation", "departement"),
+        Detection,
+        public_id,
+        detail,
+    )
+    audit.record(actor, "view", detection, detail=detail)
+    return detection
+
+
+def get_received_referral_or_404(actor: Actor, public_id, *, detail: str = "orientation reçue") -> Referral:
+    """A referral the actor's association received; the reading is journaled against its detection (the
+    contact details the young person agreed to pass on may be shown)."""
+    referral = _get(
+        referrals_received_by(actor).select_related("detection", "association", "person"),
+        Referral,
+        public_id,
+        detail,
+    )
+    audit.record(actor, "view", referral.detection, detail=detail)
+    return referral
+
+
+def search_detections(qs, text: str, *, limit: int) -> list[Detection]:
+    """Search by part of a last or first name (as people.PersonQuerySet.search_name): every word of 3
+    letters or more must begin a word of the names, looked up through its keyed prefix token."""
+    words = [w for w in name_words(text) if len(w) >= NAME_PREFIX_MIN_LETTERS]
+    if not words:
+        return []
+    for word in words:
+        token = prefix_token(word[:NAME_PREFIX_MAX_LETTERS], label=DETECTION_NAME_PREFIX)
+        qs = qs.filter(pk__in=DetectionSearchToken.objects.filter(token=token).values("detection_id"))
+    long_words = [w for w in words if len(w) > NAME_PREFIX_MAX_LETTERS]
+    candidates = list(qs[: limit * 4] if long_words else qs[:limit])
+    if long_words:
+        candidates = [
+            d
+            for d in candidates
+            if all(
+                any(n.startswith(w) for n in name_words(f"{d.last_name} {d.first_name}")) for w in long_words
+            )
+        ]
+    return candidates[:limit]
+
+
+def indicators_offered(departement) -> QuerySet[DetectionIndicator]:
+    """The indicators a detection form offers in the département: the national list minus those it retired,
+    and its own active ones."""
+    from django.db.models import Q
+
+    return (
+        DetectionIndicator.objects.filter(Q(departement__isnull=True) | Q(departement=departement))
+        .filter(active=True)
+        .exclude(retirements__departement=departement)
+        .order_by("departement_id", "order", "label")
+    )
+
+
+def approved_associations(departement, day: date) -> QuerySet[Organisation]:
+    """The département's associations holding an agrément valid on `day` (approvals' register)."""
+    valid = Agrement.objects.valid_on(day).values("organisation_id")
+    return Organisation.objects.filter(
+        departement=departement, kind=OrganisationKind.ASSOCIATION, active=True, pk__in=valid
+    ).order_by("name")
