@@ -77,6 +77,25 @@ _flush_as_the_owner()
 
 
 @pytest.fixture(autouse=True)
+def _national_reference_rows(request):
+    """Reference rows a data migration seeds (the national list of detection indicators) are emptied with
+    every table when a transactional test (the browser tests' live server) ends: a later test on the same
+    database finds them again, as on a migrated database."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        return
+    transactional = "transactional_db" in names or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from parcours.referrals.models import DetectionIndicator
+
+    if not DetectionIndicator.objects.filter(departement__isnull=True).exists():
+        import_module("parcours.referrals.migrations.0002_national_indicators").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -31,6 +31,7 @@ from parcours.commission.models import Mandate, Meeting, MeetingKind
 from parcours.commission.rules import SeatCategory
 from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
+from tests.browser.a11y import shoot as shoot_and_check
 
 from ..commission.coordination import CONTEXT_CANARY, FEEDBACK_CANARY, transmitted_minor
 from ..factories import MembershipFactory, OrganisationFactory
@@ -99,7 +100,7 @@ class Shots:
     def __call__(self, page: Page, name: str) -> None:
         self.count += 1
         path = SCREENSHOTS / f"coordination-{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True, caret="initial")
+        shoot_and_check(page, path)
 
 
 def menu(page: Page, name: str) -> None:

@@ -30,12 +30,7 @@ def shots(request):
 
 @pytest.fixture
 def mission_locale(psp_world):
-    # A transactional test before this one emptied the tables, the national indicators with them.
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("parcours.referrals.migrations.0002_national_indicators").seed(apps, None)
+    # (The national indicators, emptied by an earlier transactional test, are put back by tests/conftest.py.)
     org = OrganisationFactory(
         departement=psp_world.departement, kind=OrganisationKind.MISSION_LOCALE, name="Mission locale fictive"
     )
