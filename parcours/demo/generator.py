@@ -165,7 +165,6 @@ ACCOUNTS = [
 ]
 
 
-@contextmanager
 class ModelsAt0008:
     """The models as migration commission/0008 saw them, on today's schema: a decision had no pathway yet
     (migration 0009 fills it from the decision's request), so each decision 0008 creates gets its request's
@@ -185,6 +184,7 @@ class ModelsAt0008:
         return model
 
 
+@contextmanager
 def dated(day: date):
     """Give the timeline events written inside the block the simulated date instead of now.
 

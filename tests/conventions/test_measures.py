@@ -100,5 +100,6 @@ def test_meetings_held_by_kind_and_none_for_an_organisation(departement, associa
     assert measure.breakdown(_scope(departement), "kind") == {
         "Séance plénière": 1,
         "Formation restreinte (demandes individuelles)": 1,
+        "Formation de coordination des parcours des mineurs (décret du 30 décembre 2025)": 0,
     }
     assert measure.value(_scope(departement, organisation=association)) is None
