@@ -138,6 +138,8 @@ class IndicatorForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].label = self.owner_label
+        # The DSFR form binds its fields while it is built: the bound field keeps the label it had then.
+        self._bound_fields_cache.pop("owner", None)
         self.fields["measure_code"].choices = measure_choices()
 
     def clean(self):

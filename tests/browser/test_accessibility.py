@@ -24,7 +24,7 @@ from tests.browser.a11y import ARTEFACTS, record, violations
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Demo-Parcours-2026!"
-MAX_PAGES_PER_ACCOUNT = 60
+MAX_PAGES_PER_ACCOUNT = 150
 # Links that end the session, download a file or act at once are not followed (acts are POST forms; these
 # are the GET links that start a download or leave the application).
 NOT_FOLLOWED = re.compile(
