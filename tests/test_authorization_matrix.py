@@ -6,7 +6,8 @@ anonymous visitor. A URL of the resolver missing from the table fails the suite.
 build the objects it needs (in scope: the département 99, the association "L'Escale"), so that a role with the
 permission gets the page (200) or the action's redirect (302), and a role without it gets 403.
 
-Objects are built per test (function scope): an action that succeeds cannot leak into the next case.
+Objects are built per test (function scope): for an action (POST), one test per role, so that an action that
+succeeds cannot leak into the next case; a page (GET) is read by every role in one test.
 """
 
 from __future__ import annotations
@@ -267,23 +268,72 @@ def world(departement, association, other_association, actors):
     return World(departement, association, other_association, actors)
 
 
-def _call(client, name: str, row: Row, world: World):
-    kwargs, data = row.build(world)
+def _call(client, name: str, row: Row, built):
+    kwargs, data = built
     url = reverse(name, kwargs=kwargs or None)
     if row.method == GET:
         return client.get(url)
     return client.post(url, data or {})
 
 
-CASES = [(name, role) for name in EXPECTED for role in (*[r.value for r in ROLE_COLUMNS], ANONYMOUS)]
+ALL_ROLES = (*[r.value for r in ROLE_COLUMNS], ANONYMOUS)
+
+
+def _refused(row: Row, role: str) -> bool:
+    return role == ANONYMOUS or row.status_for(role) == 403
+
+
+# An action (POST) a role may take is tried once per role, each on objects of its own: one that succeeds
+# cannot leak into the next. The roles an action refuses (403, or the login page for an anonymous visitor)
+# change nothing: they are tried together, and the database is checked unchanged. A page (GET) changes
+# nothing a status depends on: every role reads it in one test, on one world.
+CASES = [
+    (name, role)
+    for name, row in EXPECTED.items()
+    if row.method == POST
+    for role in ALL_ROLES
+    if not _refused(row, role)
+]
+GET_ROWS = [name for name, row in EXPECTED.items() if row.method == GET]
+POST_ROWS = [name for name, row in EXPECTED.items() if row.method == POST]
+
+
+@pytest.mark.parametrize("name", POST_ROWS)
+def test_matrix_action_refused(name, world, actors, client):
+    row = EXPECTED[name]
+    built = row.build(world)
+    before = db_snapshot()
+    failures = []
+    for role in (r for r in ALL_ROLES if _refused(row, r)):
+        try:
+            _check(name, role, row, built, client if role == ANONYMOUS else client_for(actors[role]))
+        except AssertionError as exc:
+            failures.append(str(exc) or f"{name} pour {role}")
+    assert not failures, "\n".join(failures)
+    assert_unchanged(before)
+
+
+@pytest.mark.parametrize("name", GET_ROWS)
+def test_matrix_page(name, world, actors, client):
+    row = EXPECTED[name]
+    built = row.build(world)  # once: every role reads the same page
+    failures = []
+    for role in ALL_ROLES:
+        try:
+            _check(name, role, row, built, client if role == ANONYMOUS else client_for(actors[role]))
+        except AssertionError as exc:
+            failures.append(str(exc) or f"{name} pour {role}")
+    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
 def test_matrix(name, role, world, actors, client):
     row = EXPECTED[name]
-    if role != ANONYMOUS:
-        client = client_for(actors[role])
-    response = _call(client, name, row, world)
+    _check(name, role, row, row.build(world), client if role == ANONYMOUS else client_for(actors[role]))
+
+
+def _check(name: str, role: str, row: Row, built, client) -> None:
+    response = _call(client, name, row, built)
     expected = row.status_for(role)
     assert response.status_code == expected, (
         f"{name} ({row.method}) pour {role} : {response.status_code} au lieu de {expected}"
@@ -293,7 +343,7 @@ def test_matrix(name, role, world, actors, client):
     if role != ANONYMOUS:
         assert response["Cache-Control"] == "no-store", f"{name} pour {role} : mis en cache"
     if expected == 403:
-        assert "Accès refusé" in response.content.decode()
+        assert "Accès refusé" in response.content.decode(), f"{name} pour {role} : page 403 sans message"
     if role != ANONYMOUS and row.method == POST and expected == 302 and name != "logout":
         # The row's objects and data make the action succeed: no error message came back.
         queued = list(get_messages(response.wsgi_request))

@@ -126,6 +126,13 @@ NOT_PERSON_DATA = {
     "core:legal": "page publique du pied de page",
     "core:privacy": "page publique du pied de page",
     "core:cookies": "page publique du pied de page",
+    # Conventions and the departmental strategy: parties (organisations), commitments and figures.
+    "conventions:list": "conventions : organisations parties et chiffres agrégés, jamais une personne",
+    "conventions:detail": "conventions : organisations parties et chiffres agrégés, jamais une personne",
+    "conventions:create": "conventions : formulaire vide",
+    "conventions:strategy_list": "stratégie départementale : objectifs, actions, chiffres agrégés",
+    "conventions:strategy_detail": "stratégie départementale : objectifs, actions, chiffres agrégés",
+    "conventions:strategy_create": "stratégie départementale : formulaire vide",
     "core:national_stats": "statistiques nationales : agrégats sous secret statistique, jamais une personne",
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",

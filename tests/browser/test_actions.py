@@ -74,6 +74,7 @@ def test_an_online_round_refused_then_corrected_and_the_coverage_of_colleges(
     action.establishments.set(colleges[:3])
     secretariat = web.new_page()
     log_in(secretariat, actors["secretariat"].user.username)
+    secretariat.get_by_role("button", name="Réseau").click()  # the secretariat's network pages, one menu
     secretariat.get_by_role("link", name="Actions").first.click()
     secretariat.get_by_test_id("coverage-link").click()
     expect(secretariat.get_by_test_id("coverage-summary")).to_contain_text("3 collèges sur 4")

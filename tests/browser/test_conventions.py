@@ -33,6 +33,7 @@ def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(w
     page = web.new_page()
     log_in(page, secretariat.user.username)
 
+    page.get_by_role("button", name="Réseau").click()  # the secretariat's network pages, under one menu
     page.get_by_role("link", name="Conventions", exact=True).first.click()
     page.get_by_test_id("convention-create").click()
     check_page(page)

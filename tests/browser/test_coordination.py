@@ -2,8 +2,10 @@
 
 Set up with services and factories: département 99, a prefecture, an arrêté with the coordination seats
 (president of the conseil départemental, ASE, CRIP, the prosecutor's referent magistrate) and a doctor's
-seat (PSP only), each with a titular member who can log in; a minor detected by a Mission Locale, identified,
-with an information préoccupante to the CRIP and the CRIP's feedback. Then, through the browser:
+seat (PSP only), each with a titular member who can log in. Then, through the browser, from the detection
+to the coordinated plan:
+0. a Mission Locale detects a minor (identified), transmits an information préoccupante to the CRIP and
+   records the CRIP's feedback (tests/browser/test_referrals.py::detect_and_transmit_minor);
 
 1. the secretariat schedules a coordination meeting, puts the minor's situation on its agenda (with a
    summary in which the name typed is replaced by the code) and convenes the formation (four members);
@@ -33,11 +35,12 @@ from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
 from tests.browser.a11y import shoot as shoot_and_check
 
-from ..commission.coordination import CONTEXT_CANARY, FEEDBACK_CANARY, transmitted_minor
+from ..commission.coordination import CONTEXT_CANARY, FEEDBACK_CANARY
 from ..factories import MembershipFactory, OrganisationFactory
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, fr_date, log_in, tick
 from .test_portal import actor_named
+from .test_referrals import detect_and_transmit_minor, mission_locale, shots  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -128,8 +131,7 @@ def coordination_world(psp_world):
             user__last_name=last_name,
         )
         cs.appoint(actor=sec, seat=seat, member=membership.user, kind=Mandate.Kind.TITULAR)
-    # The minor: detected by a Mission Locale, identified, an IP to the CRIP and its feedback.
-    return {"detection": transmitted_minor(psp_world.departement, identified=True)}
+    return {"arrete": arrete}
 
 
 def no_identity(page: Page, detection) -> None:
@@ -138,9 +140,15 @@ def no_identity(page: Page, detection) -> None:
         assert value.lower() not in body, value
 
 
-def test_coordination_of_a_minors_pathway(web, psp_world, coordination_world):
+def test_coordination_of_a_minors_pathway(web, psp_world, coordination_world, mission_locale, shots):  # noqa: F811
     shoot = Shots()
-    detection = coordination_world["detection"]
+    # --- 0. A Mission Locale detects a minor (identified), sends an information préoccupante to the CRIP and
+    # records the CRIP's feedback: the situation the coordination formation will take up ---------------
+    ml = web.new_page()
+    log_in(ml, mission_locale)
+    detection = detect_and_transmit_minor(
+        ml, shots, last_name="Quenderil", context=CONTEXT_CANARY, notes=FEEDBACK_CANARY
+    )
     code = detection.pseudonym
     today = timezone.localdate()
     meeting_day = today + timedelta(days=8)

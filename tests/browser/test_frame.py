@@ -113,3 +113,27 @@ def test_national_analyst_lands_on_its_page(web, screenshot, actors):
     expect(page.get_by_role("heading", level=1, name="Statistiques nationales")).to_be_visible()
     screenshot(page, "analyste-national")
     assert not web.console_errors
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.PARTNER_ADVISOR, Role.ASSOCIATION_WORKER])
+def test_the_main_menu_fits_the_window_and_opens_with_the_keyboard(web, screenshot, actors, role):
+    """The role with the most pages (the secretariat) finds the network's pages and its tools under two
+    menus: the bar stays within a 1280 px window, and a menu opens with the keyboard."""
+    page = web.new_page()
+    log_in(page, actors[role].user.username)
+    nav = page.locator("#menu-principal")
+    overflow = page.evaluate(
+        "() => [...document.querySelectorAll('#menu-principal .fr-nav__item')]"
+        ".filter(li => li.getBoundingClientRect().right > window.innerWidth + 1).length"
+    )
+    assert overflow == 0
+    if role == Role.SECRETARIAT:
+        button = nav.get_by_role("button", name="Réseau")
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(button).to_have_attribute("aria-expanded", "true")
+        expect(nav.get_by_role("link", name="Repérages")).to_be_visible()
+        screenshot(page, "menu-reseau-secretariat")
+    else:
+        expect(nav.get_by_role("link", name="Repérages")).to_be_visible()
+    assert not web.console_errors

@@ -44,7 +44,7 @@ def mission_locale(psp_world):
     return "conseiller.ml"
 
 
-def _detect(page, *, birth, last_name=""):
+def _detect(page, *, birth, last_name="", context=""):
     page.goto("/reperage/nouveau/")
     check_page(page)
     page.locator("#id_detection_birth_date").fill(birth.isoformat())
@@ -57,14 +57,16 @@ def _detect(page, *, birth, last_name=""):
         page.locator("#id_detection_last_name").fill(last_name)
         page.locator("#id_detection_first_name").fill("Maëlys")
         page.locator("#id_detection_phone").fill("06 12 34 56 78")
+    if context:
+        page.get_by_label("Contexte").fill(context)
     page.get_by_test_id("submit").click()
 
 
-def test_a_minor_is_transmitted_to_the_crip_and_its_feedback_recorded(web, psp_world, mission_locale, shots):
+def detect_and_transmit_minor(page, shots, *, last_name="", context="", notes=""):
+    """Through the browser, as the Mission Locale: a minor detected, an information préoccupante sent to the
+    CRIP, the CRIP's feedback recorded (a protection measure). Returns the detection."""
     today = timezone.localdate()
-    page = web.new_page()
-    log_in(page, mission_locale)
-    _detect(page, birth=today.replace(year=today.year - 15))
+    _detect(page, birth=today.replace(year=today.year - 15), last_name=last_name, context=context)
     expect(page.get_by_test_id("protection-guide")).to_be_visible()
     expect(page.get_by_test_id("awaiting-transmission")).to_be_visible()
     shots(page, "mineure-reperee")
@@ -87,12 +89,21 @@ def test_a_minor_is_transmitted_to_the_crip_and_its_feedback_recorded(web, psp_w
 
     form = page.get_by_test_id("feedback-form")
     form.get_by_label("Suite donnée").select_option(label="Mesure de protection administrative")
+    if notes:
+        form.get_by_label("Précisions").fill(notes)
     page.get_by_test_id("feedback-submit").click()
     expect_message(page, "Retour sur la transmission enregistré.")
     expect(page.get_by_test_id("reports-table")).to_contain_text("Mesure de protection administrative")
     shots(page, "retour-crip")
     report = ProtectionReport.objects.get()
     assert report.feedback == ProtectionReport.Feedback.ADMINISTRATIVE and report.reference == "IP-99-0042"
+    return detection
+
+
+def test_a_minor_is_transmitted_to_the_crip_and_its_feedback_recorded(web, psp_world, mission_locale, shots):
+    page = web.new_page()
+    log_in(page, mission_locale)
+    detect_and_transmit_minor(page, shots)
     assert web.console_errors == []
 
 

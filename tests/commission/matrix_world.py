@@ -133,6 +133,7 @@ def hand_recorded_decision(w):
     return PrefectDecision.objects.create(
         departement=w.departement,
         request=item.request,
+        pathway=item.request.pathway,
         origin=PrefectDecision.Origin.OUTSIDE,
         outcome="authorised",
         external_reference="ARR-1",

@@ -22,7 +22,20 @@ S, AW, CM, PA = Role.SECRETARIAT, Role.ASSOCIATION_WORKER, Role.COMMISSION_MEMBE
 
 # Apps whose rows a failed request must leave untouched. Audit events are excluded on purpose: reading a
 # page (even one that shows a form error) is itself audited.
-DOMAIN_APPS = ("core", "people", "pathways", "approvals", "commission", "actions")
+DOMAIN_APPS = (
+    "core",
+    "people",
+    "pathways",
+    "approvals",
+    "commission",
+    "actions",
+    "referrals",
+    "conventions",
+    "directory",
+    "documents",
+    "outbox",
+    "diagnostic",
+)
 
 
 def db_snapshot() -> dict[str, list[dict]]:

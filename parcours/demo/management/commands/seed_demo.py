@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from parcours.core.roles import Role
+from parcours.demo import referrals_demo
 from parcours.demo.generator import ACCOUNTS, DEMO_PASSWORD, build_demo
 
 
@@ -15,3 +17,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
         for username, _first, _last, _org, role in ACCOUNTS:
             self.stdout.write(f"  {username:<16} {role.label}")
+        for username, _first, _last, organisation in referrals_demo.ACCOUNTS:
+            self.stdout.write(f"  {username:<16} {Role.PARTNER_ADVISOR.label} ({organisation})")
