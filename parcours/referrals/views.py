@@ -12,7 +12,6 @@ from django.views.generic import FormView, TemplateView, View
 
 from parcours.approvals.selectors import associations_of
 from parcours.core import audit
-from parcours.core.models import Organisation, OrganisationKind
 from parcours.core.views_base import (
     ActorRequiredMixin,
     Confirmation,
@@ -121,10 +120,10 @@ class DetectionCreateView(ActorRequiredMixin, FormView):
 
 
 def crip_contacts(departement):
-    """The département's child-protection cell, where the organisations list knows it (its name says CRIP)."""
-    return Organisation.objects.filter(
-        departement=departement, kind=OrganisationKind.CHILD_WELFARE, active=True, name__icontains="CRIP"
-    )
+    """The département's child-protection cell, as the network's directory gives it (category CRIP)."""
+    from parcours.directory.models import Category, Entry
+
+    return Entry.objects.current().filter(departement=departement, category=Category.CRIP).order_by("name")
 
 
 def detection_context(actor, detection, **forms):

@@ -314,3 +314,17 @@ def test_list_and_detail_pages_have_a_query_budget(partner, django_assert_max_nu
         assert client.get(reverse("referrals:list")).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("referrals:detail", args=[d.public_id])).status_code == 200
+
+
+def test_the_protection_panel_gives_the_crip_of_the_directory(client, departement):
+    """The guide of a minor's detection names the département's CRIP as the network's directory has it."""
+    from tests.conftest import client_for
+    from tests.factories import DetectionFactory, DirectoryEntryFactory, make_actor
+
+    partner = make_actor(Role.PARTNER_ADVISOR, departement=departement)
+    detection = DetectionFactory(minor=True, organisation=partner.organisation, created_by=partner.user)
+    page = client_for(partner).get(reverse("referrals:detail", args=[detection.public_id])).content.decode()
+    assert "ne sont pas encore enregistrées" in page
+    DirectoryEntryFactory(departement=departement, name="CRIP du Département fictif", phone="01 99 00 12 34")
+    page = client_for(partner).get(reverse("referrals:detail", args=[detection.public_id])).content.decode()
+    assert "CRIP du Département fictif — 01 99 00 12 34" in page
