@@ -1300,7 +1300,7 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
         "fin": {
             "date": day,
             "afis": afis is not None,
-            # The AFIS stops from the month after the decision (D. 121-12-16 CASF, DOMAIN.md).
+            # The AFIS stops from the month after the decision (pathways.rules.first_day_of_next_month).
             "afis_arret": psp_rules.first_day_of_next_month(day),
             "titre_de_sejour": permit is not None,
         },
