@@ -10,7 +10,9 @@ in ``--clients`` clients, each with its own session (half ``ddfe``, the secretar
 association worker), then, page by page, has every client load the page in a loop for ``--seconds``:
 
 - the login page (anonymous: the baseline, it writes nothing),
-- the person list, the pathway list, a pathway page (one per user, found in the list), the board.
+- the person list, the pathway list, a pathway page (one per user, found in the list), the board,
+- the network's pages: the detections list, the directory, the dashboard (the secretariat's whole network,
+  the association's own activity under statistical secrecy).
 
 Every page that shows a person writes its audit events (one per person shown) in the request's
 transaction: under concurrency, SQLite writers queue. The script prints, per page, requests per second,
@@ -218,6 +220,9 @@ def main() -> int:
             ("liste des parcours", clients, lambda user: "/parcours/"),
             ("page d'un parcours", clients, lambda user: pathway_of[user]),
             ("tableau « À traiter »", clients, lambda user: "/"),
+            ("repérages", clients, lambda user: "/reperage/"),
+            ("annuaire du réseau", clients, lambda user: "/annuaire/"),
+            ("tableau de bord", clients, lambda user: "/tableaux-de-bord/"),
         ]
         print(
             f"{args.clients} clients ({', '.join(USERS)}), {args.seconds:g} s par page, "

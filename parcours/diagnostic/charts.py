@@ -9,6 +9,7 @@ page and in the PDF (WeasyPrint draws SVG images).
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from dataclasses import dataclass
 
@@ -63,6 +64,14 @@ def bar_chart(bars: list[tuple[str, int | None]], *, title: str, alt: str, serie
     """Horizontal bars, first bar on top; a bar whose value is None (hidden) is left empty."""
     if not bars:
         return None
+    return Chart(svg=_bar_svg(tuple(bars), title, serie), alt=alt)
+
+
+# A chart is a pure function of its figures and words, and pygal takes about 10 ms to draw one: the same
+# figures asked again (a dashboard reloaded, 16 readers of one page) reuse the drawing. Only counts and labels
+# are kept (never a person), in this process's memory.
+@functools.lru_cache(maxsize=1024)
+def _bar_svg(bars: tuple[tuple[str, int | float | None], ...], title: str, serie: str) -> str:
     chart = pygal.HorizontalBar(
         style=STYLE,
         js=(),
@@ -83,8 +92,7 @@ def bar_chart(bars: list[tuple[str, int | None]], *, title: str, alt: str, serie
     chart.x_labels = [label for label, _ in reversed(bars)]
     chart.add(serie, [value for _, value in reversed(bars)])
     # pygal always writes its configuration in a <script>: useless in an image, dropped.
-    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
-    return Chart(svg=svg, alt=alt)
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 
 def overlap_chart(pairs: list[tuple[str, int | None]], *, published: bool = False) -> Chart | None:
