@@ -1,7 +1,9 @@
 """The figures of detection, protection and referral (parcours.stats.registry).
 
 Counts are over detections made (detected_on), transmissions sent (sent_on), feedback received
-(feedback_on) and referrals made (referred_on) within the scope's days. Delays are medians in days over the
+(feedback_on) and referrals made (referred_on) within the scope's days: events, not people (a young person
+detected by two partners is two detections). For one organisation, referrals are those it made or received.
+A referral's state is its state today, not at the end of the period. Delays are medians in days over the
 referrals that reached the later step, with their population (secrecy hides a median resting on fewer
 people than the threshold)."""
 
@@ -11,6 +13,8 @@ from collections import Counter
 from statistics import median
 
 from parcours.stats.registry import Measure, Scope, register
+
+from django.db.models import Q
 
 from .models import AgeBand, Detection, ProtectionReport, Referral, ReferralState
 
@@ -30,11 +34,13 @@ def _reports(scope: Scope):
 
 
 def _referrals(scope: Scope):
+    """Referrals made in the period; for one organisation, those it made (the detecting partner) or received
+    (the association): an association's own activity is the referrals it answers."""
     qs = Referral.objects.filter(
         detection__departement=scope.departement, referred_on__range=(scope.start, scope.end)
     )
     if scope.organisation is not None:
-        qs = qs.filter(detection__organisation=scope.organisation)
+        qs = qs.filter(Q(detection__organisation=scope.organisation) | Q(association=scope.organisation))
     return qs
 
 
@@ -157,7 +163,8 @@ register(
     Measure(
         "referrals.referrals",
         "Orientations vers une association agréée",
-        "Orientations de jeunes majeur·es, avec leur consentement, à la date de l'orientation.",
+        "Orientations de jeunes majeur·es, avec leur consentement, à la date de l'orientation ; pour un "
+        "partenaire, celles qu'il a faites ou reçues ; ventilées selon leur état à ce jour.",
         "count",
         referrals,
         ("state", "association"),

@@ -52,7 +52,8 @@ UNIT_SUFFIX = {"count": "", "euros": " €", "days": " jours", "months": " mois"
 def format_value(value, unit: str) -> str:
     if value is None:
         return NOT_AVAILABLE
-    if unit == "count" or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        # A count, or a sum that happens to be whole; a sum of hours (7,5) keeps its decimal.
         return format_count(int(value)) + UNIT_SUFFIX.get(unit, "")
     if isinstance(value, float) and not math.isfinite(value):
         return NOT_AVAILABLE
