@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from statistics import median
 
-from parcours.stats.registry import Measure, Scope, register
-
 from django.db.models import Q
+
+from parcours.stats.registry import Measure, Scope, register
 
 from .models import AgeBand, Detection, ProtectionReport, Referral, ReferralState
 
