@@ -98,8 +98,12 @@ def protect(
     threshold: int,
     *,
     keep: Iterable[str] = (),
+    all_sensitive: bool = False,
 ) -> list[str]:
     """The names of the published figures to withhold so that no sensitive target is determined.
+
+    A target is sensitive when it counts 1 to threshold-1 people; with `all_sensitive`, every target is (the
+    caller chose them: the cells of a sum of money resting on too few people, whatever their amount).
 
     Greedy: for the first disclosed target, withhold the smallest figure (not in `keep`, not a zero) whose
     withdrawal alone frees the target; if none does, the smallest such figure sharing a cell with it (figures
@@ -114,7 +118,10 @@ def protect(
         return (figure.value, figure.name)
 
     while True:
-        leaks = disclosures(n_cells, shown, targets, threshold)
+        if all_sensitive:
+            leaks = determined(n_cells, shown, [t for t in targets if t.cells])
+        else:
+            leaks = disclosures(n_cells, shown, targets, threshold)
         if not leaks:
             return withheld
         target = leaks[0]

@@ -1,41 +1,43 @@
-"""The partner dashboards, computed from the one registry of measures (parcours.stats.registry).
+"""The partner dashboards, computed from the one registry of measures (parcours.stats.registry) and
+published through the one secrecy module (parcours.stats.publication).
 
 A partner (partner advisor, association) sees its own organisation's activity, under statistical secrecy
 (its figures are read outside the secretariat); the secretariat sees the whole network, or any one partner,
 with exact figures. A measure that returns None is « donnée non disponible », never 0.
 
-Secrecy for a published dashboard (docs/tableaux-de-bord.md, docs/secret-statistique.md):
-- a count from 1 to threshold-1 is secret (`tables.published_count`);
-- a statistic that is not a count (a median delay) is secret when it rests on fewer people than the threshold
-  (`Measure.population`), or when its measure does not say on how many people it rests;
-- each breakdown table gets primary and secondary suppression with its margin (the measure's total);
-- the tables of one measure are then audited together (`audit.protect`): the hidden vector is the product of
-  the breakdowns' labels, each published cell the sum of one slice; whatever would give a secret cell back is
-  withheld too.
+Each section shows an indicator for the chosen year and the same span of the year before, a one-sentence
+summary, a chart with the table of its figures, and one table per breakdown (docs/tableaux-de-bord.md).
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from parcours.diagnostic.charts import Chart, bar_chart
-from parcours.secrecy import Figure, protect, suppress
-from parcours.secrecy.tables import format_count, is_small
 
-from . import registry, rules
+from .publication import (
+    NOT_AVAILABLE,
+    SECRET_LABEL,
+    Audience,
+    Cell,
+    Published,
+    format_value,
+    measures_for,
+    publish,
+)
 from .registry import Measure, Scope
 
-SECRET_LABEL = "secret"  # noqa: S105 (the word printed in a secret cell, not a credential)
-NOT_AVAILABLE = "donnée non disponible"
+Shown = Cell  # one figure as the page prints it
 
 BREAKDOWN_LABELS = {
     "month": "Par mois",
+    "quarter": "Par trimestre",
+    "year": "Par année",
     "age_band": "Par tranche d'âge",
     "organisation": "Par partenaire",
     "sex": "Par sexe",
+    "nationality_group": "Par nationalité",
     "kind": "Par type",
     "state": "Par état",
     "outcome": "Par issue",
@@ -45,38 +47,16 @@ BREAKDOWN_LABELS = {
     "indicator": "Par indicateur",
     "origin": "Par origine",
     "profession": "Par profession",
+    "opinion": "Par avis",
+    "end_reason": "Par motif de fin",
 }
-UNIT_SUFFIX = {"count": "", "euros": " €", "days": " jours", "months": " mois", "percent": " %", "ratio": ""}
+# Breakdowns whose labels are dates: the year before is compared position by position (its January beside
+# this January), not label by label.
+TIME_BREAKDOWNS = ("month", "quarter")
+# Breakdowns a dashboard shows (the registry may offer more, for exports and the annual report).
+DASHBOARD_BREAKDOWNS = tuple(b for b in BREAKDOWN_LABELS if b != "year")
 
-
-def format_value(value, unit: str) -> str:
-    if value is None:
-        return NOT_AVAILABLE
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        # A count, or a sum that happens to be whole; a sum of hours (7,5) keeps its decimal.
-        return format_count(int(value)) + UNIT_SUFFIX.get(unit, "")
-    if isinstance(value, float) and not math.isfinite(value):
-        return NOT_AVAILABLE
-    text = f"{value:.1f}".replace(".", ",")
-    return text.removesuffix(",0") + UNIT_SUFFIX.get(unit, "")
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One figure as the page prints it: its value (None when secret or not available) and its text."""
-
-    value: int | float | None
-    secret: bool = False
-    available: bool = True
-    unit: str = "count"
-
-    @property
-    def display(self) -> str:
-        if not self.available:
-            return NOT_AVAILABLE
-        if self.secret:
-            return SECRET_LABEL
-        return format_value(self.value, self.unit)
+__all__ = ["NOT_AVAILABLE", "SECRET_LABEL", "Shown", "build", "format_value", "periods"]
 
 
 @dataclass(frozen=True)
@@ -149,74 +129,7 @@ def periods(year: int, today: date) -> tuple[tuple[date, date], tuple[date, date
     return (start, end), (date(year - 1, 1, 1), _same_day(year - 1, end))
 
 
-# --- Secrecy ---------------------------------------------------------------------------------------------
-
-
-def _is_count(measure: Measure) -> bool:
-    return measure.unit == "count"
-
-
-def shown_value(measure: Measure, scope: Scope, value, *, suppressed: bool, threshold: int) -> Shown:
-    if value is None:
-        return Shown(None, available=False, unit=measure.unit)
-    if not suppressed:
-        return Shown(value, unit=measure.unit)
-    if _is_count(measure):
-        return Shown(value, secret=is_small(int(value), threshold), unit=measure.unit)
-    # A statistic over people: secret when it rests on fewer people than the threshold, or on an unknown
-    # number of people.
-    population = measure.population(scope) if measure.population else None
-    return Shown(value, secret=population is None or population < threshold, unit=measure.unit)
-
-
-def _protected_breakdowns(
-    total: int, tables: dict[str, dict[str, int]], threshold: int
-) -> tuple[dict[str, set[str]], set[str]]:
-    """Which cells of each breakdown table of one count measure to hide: primary and secondary suppression
-    per table (with the total as margin), then the audit across the tables. Returns (hidden labels per table,
-    tables where the audit hid more)."""
-    hidden: dict[str, set[str]] = {}
-    for by, cells in tables.items():
-        partition = sum(cells.values()) == total
-        table = suppress(cells, threshold, total=total if partition else None)
-        hidden[by] = {c.label for c in table if c.hidden}
-    partitions = {by: cells for by, cells in tables.items() if sum(cells.values()) == total and cells}
-    sizes = [len(cells) for cells in partitions.values()]
-    if not partitions or math.prod(sizes) > rules.MAX_AUDIT_CELLS:
-        # No joint audit (nothing to audit, or too many cells): each table keeps its own primary and secondary
-        # suppression (done above).
-        return hidden, set()
-    names = list(partitions)
-    labels = {by: list(partitions[by]) for by in names}
-    coords = list(itertools.product(*(range(len(labels[by])) for by in names)))
-    n_cells = len(coords)
-    published, targets = [], []
-    if not is_small(total, threshold):
-        published.append(Figure("total", frozenset(range(n_cells)), total))
-    for axis, by in enumerate(names):
-        for i, label in enumerate(labels[by]):
-            cells = frozenset(k for k, c in enumerate(coords) if c[axis] == i)
-            figure = Figure(f"{by}\x1f{label}", cells, partitions[by][label])
-            targets.append(figure)
-            if label not in hidden[by]:
-                published.append(figure)
-    withheld = protect(n_cells, published, targets, threshold, keep=["total"])
-    audited = set()
-    for name in withheld:
-        if name == "total":
-            continue
-        by, label = name.split("\x1f", 1)
-        hidden[by].add(label)
-        audited.add(by)
-    return hidden, audited
-
-
 # --- Building the dashboard ------------------------------------------------------------------------------
-
-
-def _breakdown(measure: Measure, scope: Scope, by: str) -> dict[str, int | float | None] | None:
-    values = measure.breakdown(scope, by)
-    return None if values is None else dict(values)
 
 
 def _summary(measure: Measure, year: int, current: Shown, previous: Shown) -> str:
@@ -238,73 +151,57 @@ def _summary(measure: Measure, year: int, current: Shown, previous: Shown) -> st
     return sentence + "."
 
 
+def _rows(measure: Measure, by: str, now: Published, before: Published) -> list[Row]:
+    cells_now = now.table(by).cells
+    table_before = before.table(by)
+    cells_before = table_before.cells if table_before else []
+    missing = Cell(None, available=False, unit=measure.unit)
+    if by in TIME_BREAKDOWNS:
+        return [
+            Row(cell.label, cell, cells_before[i] if i < len(cells_before) else missing)
+            for i, cell in enumerate(cells_now)
+        ]
+    by_label = {c.label: c for c in cells_before}
+    rows = [
+        Row(c.label, c, by_label.get(c.label, Cell(0, unit=measure.unit, label=c.label))) for c in cells_now
+    ]
+    seen = {c.label for c in cells_now}
+    rows += [
+        Row(c.label, Cell(0, unit=measure.unit, label=c.label), c)
+        for c in cells_before
+        if c.label not in seen
+    ]
+    return rows
+
+
 def _section(
-    measure: Measure, year: int, scope: Scope, previous_scope: Scope, *, suppressed: bool, threshold: int
+    measure: Measure, year: int, scope: Scope, previous_scope: Scope, *, audience: Audience, threshold: int
 ) -> Section:
-    raw_now, raw_before = measure.value(scope), measure.value(previous_scope)
-    current = shown_value(measure, scope, raw_now, suppressed=suppressed, threshold=threshold)
-    previous = shown_value(measure, previous_scope, raw_before, suppressed=suppressed, threshold=threshold)
-    section = Section(measure=measure, current=current, previous=previous)
-    section.summary = _summary(measure, year, current, previous)
-    if raw_now is None:
-        return section
-
-    tables_now = {by: _breakdown(measure, scope, by) for by in measure.breakdowns}
-    tables_before = {by: _breakdown(measure, previous_scope, by) for by in measure.breakdowns}
-    hidden_now: dict[str, set[str]] = {by: set() for by in measure.breakdowns}
-    hidden_before: dict[str, set[str]] = {by: set() for by in measure.breakdowns}
-    audited: set[str] = set()
-    if suppressed and _is_count(measure):
-        counts_now = {
-            by: {k: int(v or 0) for k, v in t.items()} for by, t in tables_now.items() if t is not None
-        }
-        counts_before = {
-            by: {k: int(v or 0) for k, v in t.items()} for by, t in tables_before.items() if t is not None
-        }
-        protected, audited = _protected_breakdowns(int(raw_now), counts_now, threshold)
-        hidden_now.update(protected)
-        if raw_before is not None:
-            hidden_before.update(_protected_breakdowns(int(raw_before), counts_before, threshold)[0])
-
-    for by in measure.breakdowns:
-        now, before = tables_now[by], tables_before[by]
-        if now is None:
-            continue
-        labels = list(now) + [k for k in (before or {}) if k not in now]
-        rows = []
-        for label in labels:
-            rows.append(
-                Row(
-                    label,
-                    _cell(measure, now.get(label, 0), label in hidden_now[by], suppressed),
-                    _cell(
-                        measure,
-                        None if before is None else before.get(label, 0),
-                        label in hidden_before[by],
-                        suppressed,
-                    ),
-                )
-            )
+    shown = tuple(b for b in measure.breakdowns if b in DASHBOARD_BREAKDOWNS)
+    if audience is Audience.PARTNER:
+        shown = tuple(b for b in shown if b != "organisation")
+    now = publish(measure, scope, audience=audience, threshold=threshold, breakdowns=shown)
+    before = publish(
+        measure,
+        previous_scope,
+        audience=audience,
+        threshold=threshold,
+        breakdowns=tuple(t.by for t in now.tables),
+    )
+    section = Section(measure=measure, current=now.total, previous=before.total)
+    section.summary = _summary(measure, year, now.total, before.total)
+    for table in now.tables:
         section.tables.append(
             BreakdownTable(
-                by=by,
-                title=BREAKDOWN_LABELS.get(by, f"Par {by}"),
-                rows=rows,
-                total=Row("Total", current, previous),
-                withheld_by_audit=by in audited,
+                by=table.by,
+                title=BREAKDOWN_LABELS.get(table.by, f"Par {table.by}"),
+                rows=_rows(measure, table.by, now, before),
+                total=Row("Total", now.total, before.total),
+                withheld_by_audit=table.withheld_by_audit,
             )
         )
     section.chart, section.chart_table = _chart(section, year)
     return section
-
-
-def _cell(measure: Measure, value, hidden: bool, suppressed: bool) -> Shown:
-    if value is None:
-        return Shown(None, available=False, unit=measure.unit)
-    if suppressed and not _is_count(measure):
-        # A breakdown of a non-count statistic (a median per month) rests on unknown small groups: secret.
-        return Shown(value, secret=True, unit=measure.unit)
-    return Shown(value, secret=hidden, unit=measure.unit)
 
 
 def _chart(section: Section, year: int) -> tuple[Chart | None, BreakdownTable | None]:
@@ -335,12 +232,6 @@ def _chart(section: Section, year: int) -> tuple[Chart | None, BreakdownTable | 
     ), None
 
 
-def measures_for(*, partner_view: bool) -> list[Measure]:
-    if partner_view:
-        return [m for p in rules.PARTNER_PREFIXES for m in registry.all_measures(p)]
-    return registry.all_measures()
-
-
 def build(
     *, departement, organisation, year: int, today: date, suppressed: bool, threshold: int
 ) -> Dashboard:
@@ -348,9 +239,10 @@ def build(
     (start, end), (p_start, p_end) = periods(year, today)
     scope = Scope(departement=departement, start=start, end=end, organisation=organisation)
     previous_scope = Scope(departement=departement, start=p_start, end=p_end, organisation=organisation)
+    audience = Audience.PARTNER if suppressed else Audience.SECRETARIAT
     sections = [
-        _section(m, year, scope, previous_scope, suppressed=suppressed, threshold=threshold)
-        for m in measures_for(partner_view=organisation is not None)
+        _section(m, year, scope, previous_scope, audience=audience, threshold=threshold)
+        for m in measures_for(audience, own_organisation=organisation is not None)
     ]
     return Dashboard(
         year=year,

@@ -35,6 +35,16 @@ Breakdown = dict[str, Value]
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """What a measure gives for a scope: its value (or one value per label of a breakdown) and, for a
+    statistic that is not a count of people (a median delay, an amount), the number of people it rests on
+    (one number per label for a breakdown), which statistical secrecy needs. None: not known."""
+
+    value: Value | Breakdown
+    population: int | dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class Measure:
     code: str  # stable, dotted: "referrals.detections", "actions.outreach_contacts"
     label: str  # French, as a user reads it
@@ -44,7 +54,15 @@ class Measure:
     breakdowns: tuple[str, ...] = field(default=())  # the `by` values compute accepts
     # Number of people the value is computed over, for statistics that are not counts (a median delay):
     # secrecy hides such a value when it rests on fewer people than the threshold. None for counts.
-    population: Callable[[Scope], int] | None = None
+    population: Callable[..., int | dict[str, int]] | None = None
+    # French: the records the measure reads, as a user names them (« Demandes de PSP (Parcours) »).
+    source: str = ""
+    # A statistic whose value and population come from one pass over the records (kit.distributed):
+    # evaluate(scope, by=None) -> Evaluation. When set, `compute` and `population` delegate to it.
+    evaluator: Callable[..., Evaluation] | None = None
+    # A non-count whose breakdown cells add up to its total (a sum of money): secrecy then protects its
+    # secret cells from being recomputed from the others, as for counts.
+    additive: bool = False
 
     def __post_init__(self):
         if self.unit not in UNITS:
@@ -57,6 +75,27 @@ class Measure:
         if by not in self.breakdowns:
             raise ValueError(f"Ventilation « {by} » non prévue pour {self.code}")
         return self.compute(scope, by=by)
+
+    def evaluate(self, scope: Scope, by: str | None = None) -> Evaluation:
+        """Value and population in one call (one pass over the records where the measure allows it)."""
+        if by is not None and by not in self.breakdowns:
+            raise ValueError(f"Ventilation « {by} » non prévue pour {self.code}")
+        if self.evaluator is not None:
+            return self.evaluator(scope, by)
+        value = self.compute(scope) if by is None else self.compute(scope, by=by)
+        population = None
+        if self.population is not None and value is not None:
+            population = self.population(scope) if by is None else _population_by(self, scope, by)
+        return Evaluation(value, population)
+
+
+def _population_by(measure: Measure, scope: Scope, by: str):
+    """A population callable written before breakdowns had populations takes only the scope: per label,
+    unknown (secrecy then hides every cell of a non-count breakdown)."""
+    try:
+        return measure.population(scope, by=by)
+    except TypeError:
+        return None
 
 
 _REGISTRY: dict[str, Measure] = {}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from parcours.secrecy import Figure, disclosures
 from parcours.secrecy.tables import is_small
-from parcours.stats.dashboards import _protected_breakdowns
+from parcours.stats.publication import protected_breakdowns as _protected_breakdowns
 
 THRESHOLD = 11
 
