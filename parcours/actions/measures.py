@@ -131,6 +131,7 @@ register(
         "count",
         _outreach(None),
         BY_ORG_MONTH_KIND,
+        about_people=False,
     ),
     Measure(
         "actions.outreach_contacts",
@@ -172,6 +173,7 @@ register(
         "count",
         _records_of(PreventionAction),
         BY_ORG_MONTH,
+        about_people=False,
     ),
     Measure(
         "actions.prevention_people_reached",
@@ -190,6 +192,7 @@ register(
         "percent",
         _college_coverage,
         population=_college_population,
+        about_people=False,
     ),
     Measure(
         "actions.prevention_lycee_coverage",
@@ -199,6 +202,7 @@ register(
         "percent",
         _lycee_coverage,
         population=_lycee_population,
+        about_people=False,
     ),
     Measure(
         "actions.trainings",
@@ -207,6 +211,7 @@ register(
         "count",
         _records_of(Training),
         BY_ORG_MONTH,
+        about_people=False,
     ),
     Measure(
         "actions.training_attendees",
@@ -223,6 +228,7 @@ register(
         "count",
         _records_of(Training, "hours"),
         BY_ORG_MONTH,
+        about_people=False,
     ),
     Measure(
         "actions.course_ordered",

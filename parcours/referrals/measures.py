@@ -14,9 +14,11 @@ from statistics import median
 
 from django.db.models import Q
 
-from parcours.stats.registry import Measure, Scope, register
+from parcours.stats.registry import Measure, Part, Scope, register
 
-from .models import AgeBand, Detection, ProtectionReport, Referral, ReferralState
+from .models import MINOR_AGE_BANDS, AgeBand, Detection, ProtectionReport, Referral, ReferralState
+
+MINOR_BANDS = sorted(MINOR_AGE_BANDS)
 
 
 def _detections(scope: Scope):
@@ -143,6 +145,7 @@ register(
         "count",
         minor_detections,
         BREAKDOWNS,
+        part_of=Part("referrals.detections", "age_band", tuple(str(AgeBand(b).label) for b in MINOR_BANDS)),
     ),
     Measure(
         "referrals.protection_reports",

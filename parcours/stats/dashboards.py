@@ -22,9 +22,10 @@ from .publication import (
     Audience,
     Cell,
     Published,
+    breakdowns_for,
     format_value,
     measures_for,
-    publish,
+    publish_set,
 )
 from .registry import Measure, Scope
 
@@ -48,6 +49,7 @@ BREAKDOWN_LABELS = {
     "origin": "Par origine",
     "profession": "Par profession",
     "opinion": "Par avis",
+    "decision": "Par décision",
     "end_reason": "Par motif de fin",
 }
 # Breakdowns whose labels are dates: the year before is compared position by position (its January beside
@@ -174,20 +176,7 @@ def _rows(measure: Measure, by: str, now: Published, before: Published) -> list[
     return rows
 
 
-def _section(
-    measure: Measure, year: int, scope: Scope, previous_scope: Scope, *, audience: Audience, threshold: int
-) -> Section:
-    shown = tuple(b for b in measure.breakdowns if b in DASHBOARD_BREAKDOWNS)
-    if audience is Audience.PARTNER:
-        shown = tuple(b for b in shown if b != "organisation")
-    now = publish(measure, scope, audience=audience, threshold=threshold, breakdowns=shown)
-    before = publish(
-        measure,
-        previous_scope,
-        audience=audience,
-        threshold=threshold,
-        breakdowns=tuple(t.by for t in now.tables),
-    )
+def _section(measure: Measure, year: int, now: Published, before: Published) -> Section:
     section = Section(measure=measure, current=now.total, previous=before.total)
     section.summary = _summary(measure, year, now.total, before.total)
     for table in now.tables:
@@ -202,6 +191,13 @@ def _section(
         )
     section.chart, section.chart_table = _chart(section, year)
     return section
+
+
+def _shown_breakdowns(audience: Audience):
+    def breakdowns(measure: Measure) -> tuple[str, ...]:
+        return tuple(b for b in breakdowns_for(measure, audience) if b in DASHBOARD_BREAKDOWNS)
+
+    return breakdowns
 
 
 def _chart(section: Section, year: int) -> tuple[Chart | None, BreakdownTable | None]:
@@ -240,10 +236,11 @@ def build(
     scope = Scope(departement=departement, start=start, end=end, organisation=organisation)
     previous_scope = Scope(departement=departement, start=p_start, end=p_end, organisation=organisation)
     audience = Audience.PARTNER if suppressed else Audience.SECRETARIAT
-    sections = [
-        _section(m, year, scope, previous_scope, audience=audience, threshold=threshold)
-        for m in measures_for(audience, own_organisation=organisation is not None)
-    ]
+    measures = measures_for(audience, own_organisation=organisation is not None)
+    shown = _shown_breakdowns(audience)
+    now = publish_set(measures, scope, audience=audience, threshold=threshold, breakdowns=shown)
+    before = publish_set(measures, previous_scope, audience=audience, threshold=threshold, breakdowns=shown)
+    sections = [_section(m, year, now[m.code], before[m.code]) for m in measures]
     return Dashboard(
         year=year,
         scope=scope,

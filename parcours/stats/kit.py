@@ -65,9 +65,9 @@ def age_band_of(age: int) -> str:
     raise AssertionError("the last age band has no upper bound")
 
 
-def age_axis(birth_year_path: str, date_path: str) -> Axis:
-    """Age at the record's date, in whole years from the birth year (the only age Parcours keeps in clear:
-    the birth date is encrypted)."""
+def age_axis(birth_year_path: str, date_path: str | None = None, *, year_path: str | None = None) -> Axis:
+    """Age in whole years at the record's date (`date_path`) or in the year `year_path` reads, from the birth
+    year (the only age Parcours keeps in clear: the birth date is encrypted)."""
     labels = [(label, label) for _, label in rules.AGE_BANDS]
 
     def to_key(birth_year, year):
@@ -79,7 +79,7 @@ def age_axis(birth_year_path: str, date_path: str) -> Axis:
         birth_year_path,
         lambda scope: [*labels, (rules.AGE_UNKNOWN, rules.AGE_UNKNOWN)],
         to_key=to_key,
-        with_path=f"{date_path}__year",
+        with_path=year_path or f"{date_path}__year",
     )
 
 
@@ -267,11 +267,12 @@ def measure(
     built: tuple,
     *,
     source: str,
+    **options,
 ) -> Measure:
-    """A Measure from what `counted` or `distributed` built."""
+    """A Measure from what `counted` or `distributed` built (`options`: Measure's other fields)."""
     if len(built) == 2:
         compute, breakdowns = built
-        return Measure(code, label, definition, unit, compute, breakdowns, source=source)
+        return Measure(code, label, definition, unit, compute, breakdowns, source=source, **options)
     compute, evaluator, breakdowns = built
     return Measure(
         code,
@@ -283,6 +284,7 @@ def measure(
         source=source,
         evaluator=evaluator,
         additive=getattr(evaluator, "statistic", None) == "sum",
+        **options,
     )
 
 

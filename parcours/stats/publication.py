@@ -8,7 +8,8 @@ report all publish through `publish`; none applies secrecy by itself.
 - A partner reads its own organisation's figures, a national reader every département's aggregates: both
   suppressed.
 
-Suppression (threshold: the dated setting « diagnostic.secrecy_threshold », 11):
+Suppression (threshold: the dated setting « diagnostic.secrecy_threshold », 11), for every measure about
+people (`Measure.about_people`; meetings held or associations approved are published as they are):
 - a count from 1 to threshold-1 is secret (`parcours.secrecy.tables.is_small`);
 - a statistic that is not a count of people (a median delay, an amount) is secret when it rests on fewer
   people than the threshold, or on an unknown number of people; per cell of a breakdown, the same with the
@@ -25,11 +26,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from parcours.secrecy import Figure, protect, suppress
-from parcours.secrecy.tables import format_count, is_small
+from parcours.secrecy.tables import NNBSP, format_count, is_small
 
 from . import registry, rules
 from .registry import Measure, Scope
@@ -57,7 +59,7 @@ def format_value(value, unit: str) -> str:
         return format_count(int(value)) + UNIT_SUFFIX.get(unit, "")
     if isinstance(value, float) and not math.isfinite(value):
         return NOT_AVAILABLE
-    text = f"{value:.1f}".replace(".", ",")
+    text = f"{value:,.1f}".replace(",", NNBSP).replace(".", ",")
     return text.removesuffix(",0") + UNIT_SUFFIX.get(unit, "")
 
 
@@ -166,23 +168,37 @@ def protected_breakdowns(
         else:
             hidden[by] = set(primary.get(by, ())) | _secondary(cells, primary.get(by, set()), partition)
     partitions = {by: cells for by, cells in tables.items() if sum(cells.values()) == total and cells}
-    sizes = [len(cells) for cells in partitions.values()]
-    if not partitions or math.prod(sizes) > rules.MAX_AUDIT_CELLS:
-        # No joint audit (nothing to audit, or too many cells): each table keeps its own primary and secondary
-        # suppression (done above).
+    if not partitions:
         return hidden, set()
-    names = list(partitions)
+    # The hidden vector: the product of the independent breakdowns' labels. Quarters and years are sums of
+    # months (a quarter minus its published months gives a secret month back): when the months are published,
+    # they are coordinates of the vector and the quarters and years are sums over them.
+    derived = {"quarter", "year"} & set(partitions) if "month" in partitions else set()
+    base = [by for by in partitions if by not in derived]
+    if math.prod(len(partitions[by]) for by in base) > rules.MAX_AUDIT_CELLS:
+        # Too many cells for the linear algebra: the breakdowns by other labels than time are independent
+        # margins of the product (a margin's cell is determined by the other tables only through the total,
+        # which each table's own secondary suppression covers); the months, quarters and years are audited
+        # together.
+        base = ["month"] if "month" in partitions else base[:1]
+    names = base + sorted(derived)
     labels = {by: list(partitions[by]) for by in names}
-    coords = list(itertools.product(*(range(len(labels[by])) for by in names)))
+    coords = list(itertools.product(*(range(len(labels[by])) for by in base)))
     n_cells = len(coords)
     published, targets = [], []
     if total_published is None:
         total_published = not is_small(int(total), threshold)
     if total_published:
         published.append(Figure("total", frozenset(range(n_cells)), total))
-    for axis, by in enumerate(names):
+    for by in names:
         for i, label in enumerate(labels[by]):
-            cells = frozenset(k for k, c in enumerate(coords) if c[axis] == i)
+            if by in derived:
+                months = {j for j, m in enumerate(labels["month"]) if _period_of(m, by) == label}
+                axis = base.index("month")
+                cells = frozenset(k for k, c in enumerate(coords) if c[axis] in months)
+            else:
+                axis = base.index(by)
+                cells = frozenset(k for k, c in enumerate(coords) if c[axis] == i)
             figure = Figure(f"{by}\x1f{label}", cells, partitions[by][label])
             if primary is None or label in primary.get(by, ()):
                 targets.append(figure)
@@ -199,6 +215,12 @@ def protected_breakdowns(
         hidden[by].add(label)
         audited.add(by)
     return hidden, audited
+
+
+def _period_of(month_label: str, by: str) -> str:
+    """« 2026-05 » → its quarter « 2026-T2 » or its year « 2026 » (the labels of parcours.stats.kit)."""
+    year, month = month_label.split("-")
+    return year if by == "year" else f"{year}-T{(int(month) - 1) // 3 + 1}"
 
 
 def _secondary(cells: dict[str, float], secret: set[str], partition: bool) -> set[str]:
@@ -220,7 +242,7 @@ def publish(
 ) -> Published:
     """`measure` for `scope` as `audience` may read it. `breakdowns`: those to publish (default: every one the
     measure allows and the audience may read)."""
-    suppressed = audience.suppressed
+    suppressed = audience.suppressed and measure.about_people
     evaluation = measure.evaluate(scope)
     total = _total_cell(
         measure, evaluation.value, evaluation.population, suppressed=suppressed, threshold=threshold
@@ -282,14 +304,57 @@ def breakdowns_for(measure: Measure, audience: Audience) -> tuple[str, ...]:
 
 def measures_for(audience: Audience, *, own_organisation: bool = False) -> list[Measure]:
     """A partner (or the secretariat looking at one partner) reads the partners' measures; otherwise every
-    measure."""
+    measure. Outside the secretariat, never a measure kept for its own management."""
     if audience is Audience.PARTNER or own_organisation:
-        return [m for p in rules.PARTNER_PREFIXES for m in registry.all_measures(p)]
-    return registry.all_measures()
+        found = [m for p in rules.PARTNER_PREFIXES for m in registry.all_measures(p)]
+    else:
+        found = registry.all_measures()
+    if audience.suppressed:
+        found = [m for m in found if not m.secretariat_only]
+    return found
+
+
+def publish_set(
+    measures: list[Measure],
+    scope: Scope,
+    *,
+    audience: Audience,
+    threshold: int,
+    breakdowns: Callable[[Measure], tuple[str, ...]] | None = None,
+) -> dict[str, Published]:
+    """Measures published together for one scope. Outside the secretariat, a measure that is a sum of cells
+    of another (`Measure.part_of`) is secret when any of those cells is hidden (else the difference would
+    give a hidden cell back) and is published without breakdown tables (its tables would be a second,
+    unaudited cut of its parent's)."""
+    wanted = breakdowns or (lambda m: breakdowns_for(m, audience))
+    parents = {m.part_of.code for m in measures if m.part_of is not None}
+    order = sorted(measures, key=lambda m: m.code not in parents)
+    published: dict[str, Published] = {}
+    for m in order:
+        if m.part_of is not None and audience.suppressed and m.about_people:
+            published[m.code] = _as_part(m, scope, audience, threshold, published)
+        else:
+            published[m.code] = publish(
+                m, scope, audience=audience, threshold=threshold, breakdowns=wanted(m)
+            )
+    return {m.code: published[m.code] for m in measures}
+
+
+def _as_part(measure: Measure, scope: Scope, audience: Audience, threshold: int, done: dict) -> Published:
+    part = measure.part_of
+    result = publish(measure, scope, audience=audience, threshold=threshold, breakdowns=())
+    parent = done.get(part.code)
+    if parent is None:
+        parent = publish(
+            registry.get(part.code), scope, audience=audience, threshold=threshold, breakdowns=(part.by,)
+        )
+    table = parent.table(part.by)
+    cells = [c for c in (table.cells if table else []) if c.label in part.labels]
+    if result.total.available and (table is None or any(c.secret for c in cells)):
+        result.total = Cell(result.total.value, secret=True, unit=measure.unit, label="Total")
+    return result
 
 
 def indicator_set(scope: Scope, *, audience: Audience, threshold: int) -> list[Published]:
-    return [
-        publish(m, scope, audience=audience, threshold=threshold)
-        for m in measures_for(audience, own_organisation=scope.organisation is not None)
-    ]
+    measures = measures_for(audience, own_organisation=scope.organisation is not None)
+    return list(publish_set(measures, scope, audience=audience, threshold=threshold).values())

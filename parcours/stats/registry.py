@@ -45,6 +45,16 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A measure that is a sum of cells of another one (first requests: the « engagement » cell of requests
+    submitted by kind). Published outside the secretariat, it must not give back a cell its parent hides."""
+
+    code: str
+    by: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Measure:
     code: str  # stable, dotted: "referrals.detections", "actions.outreach_contacts"
     label: str  # French, as a user reads it
@@ -63,6 +73,14 @@ class Measure:
     # A non-count whose breakdown cells add up to its total (a sum of money): secrecy then protects its
     # secret cells from being recomputed from the others, as for counts.
     additive: bool = False
+    # Statistical secrecy protects people: a measure that counts no person and nothing about one (meetings
+    # held, associations approved, prevention actions run) is published as it is. Default: it does.
+    about_people: bool = True
+    # A sum of cells of another measure (see Part).
+    part_of: Part | None = None
+    # A figure for the secretariat's own management only (the register's count, which would give back other
+    # published figures by difference): never published outside its screen.
+    secretariat_only: bool = False
 
     def __post_init__(self):
         if self.unit not in UNITS:
