@@ -133,6 +133,19 @@ class NoTransmissionForm(DsfrBaseForm):
     )
 
 
+class WithdrawForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label="Motif du retrait",
+        max_length=inputs.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Par exemple : la personne a changé d'avis, a déménagé. L'association ne le lit pas.",
+        error_messages={
+            "required": "Indiquez le motif du retrait (par exemple : la personne a changé d'avis, "
+            "a déménagé)."
+        },
+    )
+
+
 class CloseForm(DsfrBaseForm):
     day = forms.DateField(label="Close le", widget=DATE_WIDGET)
     reason = forms.CharField(label="Motif de la clôture", max_length=inputs.LINE_MAX_LENGTH)

@@ -298,6 +298,11 @@ class Referral(BaseModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
+    # Withdrawn by the referring partner (or the secretariat) before any accompaniment: the young person
+    # changed their mind, moved... The reason is about the young person: encrypted.
+    withdrawn_on = models.DateField("retirée le", null=True, blank=True)
+    withdrawal_reason = EncryptedTextField("motif du retrait", blank=True)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-referred_on", "-created_at"]
@@ -309,9 +314,17 @@ class Referral(BaseModel):
             models.CheckConstraint(
                 condition=~Q(state="declined") | ~Q(decline_reason=""), name="referral_decline_has_reason"
             ),
+            # A referral accepted and contacted may still be withdrawn before the accompaniment starts.
             models.CheckConstraint(
-                condition=Q(first_contact_on__isnull=True) | Q(state="accepted"),
+                condition=Q(first_contact_on__isnull=True) | Q(state__in=["accepted", "withdrawn"]),
                 name="referral_contact_after_acceptance",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state="withdrawn", withdrawn_on__isnull=False, accompaniment_started_on__isnull=True
+                )
+                | ~Q(state="withdrawn") & Q(withdrawn_on__isnull=True),
+                name="referral_withdrawal_dated_before_accompaniment",
             ),
         ]
 

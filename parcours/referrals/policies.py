@@ -14,6 +14,9 @@ PERMISSIONS = {
     # The child-protection route and the referral: the organisation that detected.
     "referrals.protect": {PA, AW, AM},
     "referrals.refer": {PA, AW, AM},
+    # Correct a detection, withdraw its referral: the organisation that detected, or the secretariat.
+    "referrals.edit": {S, PA, AW, AM},
+    "referrals.withdraw": {S, PA, AW, AM},
     # The associations holding a valid agrément (whom a partner may refer to).
     "referrals.associations": {S, PA, AW, AM},
     # Referrals received by an association: answer, first contact, accompaniment.
@@ -32,6 +35,31 @@ def is_own(actor: Actor | None, detection) -> bool:
     return actor is not None and detection.organisation_id == actor.organisation.pk
 
 
+def is_own_or_secretariat(actor: Actor | None, detection) -> bool:
+    """Correcting a detection and withdrawing its referral: its organisation, or its département's
+    secretariat."""
+    return is_own(actor, detection) or (
+        actor is not None and actor.is_secretariat and detection.departement_id == actor.departement.pk
+    )
+
+
+def may_edit(actor: Actor | None, detection) -> bool:
+    return can(actor, "referrals.edit") and is_own_or_secretariat(actor, detection)
+
+
+def may_withdraw(actor: Actor | None, referral) -> bool:
+    return can(actor, "referrals.withdraw") and is_own_or_secretariat(actor, referral.detection)
+
+
+def is_withdrawable(referral) -> bool:
+    """Not yet answered, or accepted with no accompaniment started."""
+    from .models import ReferralState
+
+    return referral.state == ReferralState.PENDING or (
+        referral.state == ReferralState.ACCEPTED and referral.accompaniment_started_on is None
+    )
+
+
 def abilities(actor: Actor, detection) -> dict[str, bool]:
     from .models import DetectionState, ReferralState
 
@@ -40,6 +68,7 @@ def abilities(actor: Actor, detection) -> dict[str, bool]:
     reports = list(detection.protection_reports.all())
     referrals = list(detection.referrals.all())
     live_referral = any(r.state in (ReferralState.PENDING, ReferralState.ACCEPTED) for r in referrals)
+    withdrawable = [r for r in referrals if is_withdrawable(r)]
     protect = own and can(actor, "referrals.protect") and detection.is_minor
     return {
         "report": protect and open_,
@@ -51,6 +80,8 @@ def abilities(actor: Actor, detection) -> dict[str, bool]:
         and open_
         and not live_referral,
         "close": own and can(actor, "referrals.protect") and open_,
+        "edit": may_edit(actor, detection) and open_,
+        "withdraw": bool(withdrawable) and open_ and may_withdraw(actor, withdrawable[0]),
     }
 
 

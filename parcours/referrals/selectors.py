@@ -77,6 +77,21 @@ def get_received_referral_or_404(actor: Actor, public_id, *, detail: str = "orie
     return referral
 
 
+def get_made_referral_or_404(actor: Actor, public_id, *, detail: str = "orientation") -> Referral:
+    """A referral of a detection in the actor's scope (the referring side: its organisation, or the
+    secretariat), its reading journaled against the detection."""
+    referral = _get(
+        Referral.objects.filter(detection__in=detections_visible_to(actor)).select_related(
+            "detection", "detection__organisation", "detection__departement", "association"
+        ),
+        Referral,
+        public_id,
+        detail,
+    )
+    audit.record(actor, "view", referral.detection, detail=detail)
+    return referral
+
+
 def search_detections(qs, text: str, *, limit: int) -> list[Detection]:
     """Search by part of a last or first name (as people.PersonQuerySet.search_name): every word of 3
     letters or more must begin a word of the names, looked up through its keyed prefix token."""

@@ -29,7 +29,7 @@ from .models import (
     Referral,
     ReferralState,
 )
-from .policies import is_own, is_receiving_association
+from .policies import is_own, is_receiving_association, is_withdrawable, may_edit, may_withdraw
 from .selectors import indicators_offered
 
 MINOR_NOT_REFERRED = (
@@ -75,6 +75,20 @@ def refresh_search_tokens(detection: Detection) -> None:
 # --- Detection ---------------------------------------------------------------------------------------------
 
 
+def _age_band(*, detected_on: date, birth_date: date | None, age_band: str, today: date) -> str:
+    """The detection's age band: derived from the birth date when one is given (a birth date under 18 makes
+    the detection a minor's, whatever band was chosen), else the band chosen."""
+    _not_future(detected_on, "detected_on", "La date du repérage", today)
+    if birth_date:
+        _not_future(birth_date, "birth_date", "La date de naissance", today)
+        if birth_date.year < 1900 or birth_date >= detected_on:
+            raise ValidationError({"birth_date": "La date de naissance n'est pas plausible."})
+        return rules.age_band_for(birth_date, detected_on)
+    if not age_band:
+        raise ValidationError({"age_band": "Indiquez la tranche d'âge ou la date de naissance."})
+    return age_band
+
+
 @transaction.atomic
 def create_detection(
     *, actor: Actor, detection: Detection, indicators, today: date | None = None
@@ -82,15 +96,12 @@ def create_detection(
     """Record a detection for the actor's organisation. The age band is derived from the birth date when one
     is given (a birth date under 18 makes the detection a minor's, whatever band was chosen)."""
     _require(actor, "referrals.detect")
-    today = _today(today)
-    _not_future(detection.detected_on, "detected_on", "La date du repérage", today)
-    if detection.birth_date:
-        _not_future(detection.birth_date, "birth_date", "La date de naissance", today)
-        if detection.birth_date.year < 1900 or detection.birth_date >= detection.detected_on:
-            raise ValidationError({"birth_date": "La date de naissance n'est pas plausible."})
-        detection.age_band = rules.age_band_for(detection.birth_date, detection.detected_on)
-    if not detection.age_band:
-        raise ValidationError({"age_band": "Indiquez la tranche d'âge ou la date de naissance."})
+    detection.age_band = _age_band(
+        detected_on=detection.detected_on,
+        birth_date=detection.birth_date,
+        age_band=detection.age_band,
+        today=_today(today),
+    )
     offered = set(indicators_offered(actor.departement).values_list("pk", flat=True))
     indicators = list(indicators)
     if any(i.pk not in offered for i in indicators):
@@ -106,6 +117,114 @@ def create_detection(
     refresh_search_tokens(detection)
     audit.record(
         actor, "create", detection, detail="repérage d'un·e mineur·e" if detection.is_minor else "repérage"
+    )
+    return detection
+
+
+# What a detection's correction may change (the fields of forms.DetectionForm but the indicators).
+EDITABLE_FIELDS = (
+    "detected_on",
+    "age_band",
+    "birth_date",
+    "sex",
+    "place_type",
+    "platform_type",
+    "context",
+    "actions_taken",
+    "last_name",
+    "first_name",
+    "phone",
+)
+IDENTITY_FIELDS = frozenset({"last_name", "first_name", "birth_date", "phone"})
+REPORTED_MINOR_STAYS_MINOR = (
+    "Ce repérage a déjà une transmission à la protection de l'enfance : il reste celui d'un·e mineur·e. "
+    "Rien n'a été modifié. Si l'âge transmis était faux, dites-le au destinataire de la transmission (CRIP "
+    "ou parquet)."
+)
+REFERRED_ADULT_STAYS_ADULT = (
+    "Ce repérage a déjà été orienté vers une association : il reste celui d'une personne majeure. Rien n'a "
+    "été modifié. Si la personne est mineure, transmettez sans attendre une information préoccupante à la "
+    "CRIP (ou appelez le 119) et enregistrez un nouveau repérage."
+)
+
+
+def require_editor(actor: Actor, detection: Detection) -> None:
+    """The organisation that detected, or the département's secretariat (policies.may_edit)."""
+    if not may_edit(actor, detection):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def update_detection(
+    *, actor: Actor, detection: Detection, values: dict, indicators, today: date | None = None
+) -> Detection:
+    """Correct a detection that is not closed: age (band or birth date), sex, indicators, place and platform
+    types, context, what was done, the optional identity (its blind indexes and search tokens refreshed).
+    `values` holds some of EDITABLE_FIELDS. A detection with a protection report stays a minor's, one with a
+    referral stays an adult's. The audit event names the fields changed, never their values."""
+    require_editor(actor, detection)
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Champs non modifiables : {sorted(unknown)}")
+    if detection.state == DetectionState.CLOSED:
+        raise ValidationError("Ce repérage est clos : il ne peut plus être modifié.")
+    new = {f: values.get(f, getattr(detection, f)) for f in EDITABLE_FIELDS}
+    for text in ("context", "actions_taken", "last_name", "first_name", "phone"):
+        new[text] = (new[text] or "").strip()
+    new["age_band"] = _age_band(
+        detected_on=new["detected_on"],
+        birth_date=new["birth_date"],
+        age_band=new["age_band"],
+        today=_today(today),
+    )
+    is_minor = new["age_band"] in MINOR_AGE_BANDS
+    age_field = "birth_date" if new["birth_date"] else "age_band"
+    if detection.is_minor and not is_minor and detection.protection_reports.exists():
+        raise ValidationError({age_field: REPORTED_MINOR_STAYS_MINOR})
+    if not detection.is_minor and is_minor and detection.referrals.exists():
+        raise ValidationError({age_field: REFERRED_ADULT_STAYS_ADULT})
+    first_act = min(
+        [
+            *detection.protection_reports.values_list("sent_on", flat=True),
+            *detection.referrals.values_list("referred_on", flat=True),
+        ],
+        default=None,
+    )
+    if first_act is not None and new["detected_on"] > first_act:
+        raise ValidationError(
+            {
+                "detected_on": "La date du repérage ne peut pas suivre la transmission ou l'orientation déjà "
+                f"enregistrée ({first_act:%d/%m/%Y})."
+            }
+        )
+    # Indicators: those offered in the département, and those the detection already recorded (an indicator
+    # retired since stays on the detections that noted it).
+    indicators = list(indicators)
+    current = set(detection.indicators.values_list("pk", flat=True))
+    allowed = current | set(indicators_offered(detection.departement).values_list("pk", flat=True))
+    if any(i.pk not in allowed for i in indicators):
+        raise ValidationError({"indicators": "Un des signes choisis n'est pas proposé dans le département."})
+
+    changed = [f for f in EDITABLE_FIELDS if new[f] != getattr(detection, f)]
+    indicators_changed = {i.pk for i in indicators} != current
+    for field in changed:
+        setattr(detection, field, new[field])
+    detection.is_minor = is_minor
+    detection.refresh_indexes()
+    detection.save()
+    if indicators_changed:
+        detection.indicators.set(indicators)
+    if IDENTITY_FIELDS & set(changed):
+        refresh_search_tokens(detection)
+    labels = [
+        "identité" if f in IDENTITY_FIELDS else str(Detection._meta.get_field(f).verbose_name)
+        for f in changed
+    ] + (["signes observés"] if indicators_changed else [])
+    audit.record(
+        actor,
+        "update",
+        detection,
+        detail="repérage modifié : " + (", ".join(dict.fromkeys(labels)) or "aucun changement"),
     )
     return detection
 
@@ -312,7 +431,21 @@ def _require_receiver(actor: Actor, referral: Referral) -> None:
         raise PermissionDenied
 
 
+WITHDRAWN_REFERRAL = (
+    "Cette orientation a été retirée par le partenaire : plus rien ne peut y être enregistré."
+)
+WITHDRAWAL_REASON_REQUIRED = (
+    "Indiquez le motif du retrait (par exemple : la personne a changé d'avis, a déménagé)."
+)
+
+
+def _not_withdrawn(referral: Referral) -> None:
+    if referral.state == ReferralState.WITHDRAWN:
+        raise ValidationError(WITHDRAWN_REFERRAL)
+
+
 def check_answer(referral: Referral, accept: bool, day: date, decline_reason: str, today: date) -> None:
+    _not_withdrawn(referral)
     if referral.state != ReferralState.PENDING:
         raise ValidationError("Cette orientation a déjà reçu une réponse.")
     _not_future(day, "day", "La date de la réponse", today)
@@ -356,6 +489,7 @@ def record_first_contact(
 ) -> Referral:
     _require_receiver(actor, referral)
     today = _today(today)
+    _not_withdrawn(referral)
     if referral.state != ReferralState.ACCEPTED:
         raise ValidationError("Le premier contact s'enregistre sur une orientation acceptée.")
     if referral.first_contact_on is not None:
@@ -370,6 +504,7 @@ def record_first_contact(
 
 
 def check_accompaniment(referral: Referral, day: date, today: date) -> None:
+    _not_withdrawn(referral)
     if referral.state != ReferralState.ACCEPTED or referral.first_contact_on is None:
         raise ValidationError(
             "L'accompagnement commence après l'acceptation de l'orientation et le premier contact."
@@ -408,6 +543,47 @@ def start_accompaniment(
     referral.save(update_fields=["accompaniment_started_on", "person", "updated_at"])
     audit.record(actor, "update", referral, detail="accompagnement commencé")
     return person
+
+
+def check_withdraw(referral: Referral, reason: str) -> None:
+    """What makes a withdrawal impossible (checked before the confirmation too)."""
+    if referral.state == ReferralState.WITHDRAWN:
+        raise ValidationError("Cette orientation est déjà retirée.")
+    if referral.state == ReferralState.DECLINED:
+        raise ValidationError("L'association a décliné cette orientation : il n'y a rien à retirer.")
+    if not is_withdrawable(referral):
+        raise ValidationError(
+            "L'association a commencé l'accompagnement de la personne : l'orientation ne peut plus être "
+            "retirée. Si la personne ne souhaite plus être accompagnée, c'est avec l'association qu'elle le "
+            "dit."
+        )
+    if referral.detection.state == DetectionState.CLOSED:
+        raise ValidationError("Ce repérage est clos : rien ne peut plus y être enregistré.")
+    if not reason.strip():
+        raise ValidationError({"reason": WITHDRAWAL_REASON_REQUIRED})
+
+
+@transaction.atomic
+def withdraw_referral(
+    *, actor: Actor, referral: Referral, reason: str, today: date | None = None
+) -> Referral:
+    """The referring partner (or the secretariat) withdraws a referral the association has not answered, or
+    accepted without starting an accompaniment: the detection is open again (to be referred elsewhere or
+    closed), the association no longer reads the referral."""
+    if not may_withdraw(actor, referral):
+        raise PermissionDenied
+    check_withdraw(referral, reason)
+    referral.state = ReferralState.WITHDRAWN
+    referral.withdrawn_on = _today(today)
+    referral.withdrawal_reason = reason.strip()
+    referral.withdrawn_by = actor.user
+    referral.save(update_fields=["state", "withdrawn_on", "withdrawal_reason", "withdrawn_by", "updated_at"])
+    detection = referral.detection
+    if detection.state == DetectionState.REFERRED:
+        detection.state = DetectionState.OPEN
+        detection.save(update_fields=["state", "updated_at"])
+    audit.record(actor, "transition", referral, detail="orientation retirée")
+    return referral
 
 
 # --- The département's indicators --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,14 +37,16 @@ from .forms import (
     NoTransmissionForm,
     ProtectionReportForm,
     ReferralForm,
+    WithdrawForm,
 )
-from .models import DetectionIndicator, ProtectionReport
-from .policies import abilities
+from .models import DetectionIndicator, DetectionState, ProtectionReport, ReferralState
+from .policies import abilities, is_withdrawable, may_edit
 from .selectors import (
     OutOfScope,
     approved_associations,
     detections_visible_to,
     get_detection_or_404,
+    get_made_referral_or_404,
     get_received_referral_or_404,
     indicators_offered,
     search_detections,
@@ -119,6 +121,74 @@ class DetectionCreateView(ActorRequiredMixin, FormView):
         return redirect("referrals:detail", pk=detection.public_id)
 
 
+class DetectionUpdateView(ActorRequiredMixin, FormView):
+    """Correct a detection (DetectionForm, prefilled; its identity decrypted for the organisation that
+    detected or the secretariat, the only ones who reach this page), until it is closed."""
+
+    permission = "referrals.edit"
+    template_name = "referrals/detection_create.html"
+    form_class = DetectionForm
+
+    def get_detection(self):
+        if not hasattr(self, "_detection"):
+            detection = get_detection_or_404(self.actor, self.kwargs["pk"], detail="modification du repérage")
+            if not may_edit(self.actor, detection):
+                raise PermissionDenied
+            self._detection = detection
+        return self._detection
+
+    def get(self, request, *args, **kwargs):
+        detection = self.get_detection()
+        if detection.state == DetectionState.CLOSED:
+            messages.error(request, "Ce repérage est clos : il ne peut plus être modifié.")
+            return redirect("referrals:detail", pk=detection.public_id)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        detection = self.get_detection()
+        return {
+            **{f: getattr(detection, f) for f in services.EDITABLE_FIELDS},
+            "indicators": list(detection.indicators.all()),
+        }
+
+    def get_form_kwargs(self):
+        detection = self.get_detection()
+        offered = indicators_offered(detection.departement).values("pk")
+        current = detection.indicators.values("pk")
+        choices = DetectionIndicator.objects.filter(Q(pk__in=offered) | Q(pk__in=current)).order_by(
+            "departement_id", "order", "label"
+        )
+        return {**super().get_form_kwargs(), "indicators": choices}
+
+    def get_context_data(self, **kwargs):
+        detection = self.get_detection()
+        return super().get_context_data(
+            nav="referrals",
+            title=f"Modifier le repérage {detection.pseudonym}",
+            back_url=reverse("referrals:detail", args=[detection.public_id]),
+            action=reverse("referrals:update", args=[detection.public_id]),
+            submit_label="Enregistrer les modifications",
+            editing=True,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        detection = self.get_detection()
+        data = form.cleaned_data
+        try:
+            services.update_detection(
+                actor=self.actor,
+                detection=detection,
+                values={f: data[f] for f in services.EDITABLE_FIELDS},
+                indicators=data["indicators"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Repérage {detection.pseudonym} modifié.")
+        return redirect("referrals:detail", pk=detection.public_id)
+
+
 def crip_contacts(departement):
     """The département's child-protection cell, as the network's directory gives it (category CRIP)."""
     from parcours.directory.models import Category, Entry
@@ -163,6 +233,9 @@ def detection_context(actor, detection, **forms):
         context["referral_form"] = forms.get("referral_form") or ReferralForm(
             associations=approved_associations(actor.departement, today), initial={"referred_on": today}
         )
+    if can_do["withdraw"]:
+        context["withdrawable"] = next(r for r in referrals if is_withdrawable(r))
+        context["withdraw_form"] = forms.get("withdraw_form") or WithdrawForm()
     if can_do["close"]:
         context["close_form"] = forms.get("close_form") or CloseForm(initial={"day": today})
     return context
@@ -308,6 +381,49 @@ class ReferView(DetectionActionView):
         services.refer(actor=self.actor, detection=detection, **form.cleaned_data)
 
 
+class WithdrawView(ObjectActionView):
+    """The referring partner (or the secretariat) withdraws a referral, from the detection's page."""
+
+    permission = "referrals.withdraw"
+    form_class, form_name, anchor = WithdrawForm, "withdraw_form", "#orientation"
+    success_message = "Orientation retirée : le repérage est de nouveau en cours."
+
+    def get_object(self, pk, **kwargs):
+        return get_made_referral_or_404(self.actor, pk, detail="retrait d'orientation")
+
+    def page_url(self, referral) -> str:
+        return reverse("referrals:detail", args=[referral.detection.public_id])
+
+    def render_page(self, referral, form):
+        detection = referral.detection
+        detection.refresh_from_db()
+        context = detection_context(self.actor, detection, withdraw_form=form)
+        return render(self.request, "referrals/detection_detail.html", context)
+
+    def confirmation(self, referral, form):
+        services.check_withdraw(referral, form.cleaned_data["reason"])
+        association = referral.association
+        return Confirmation(
+            title=f"Retirer l'orientation vers {association}",
+            consequences=[
+                f"L'orientation du {referral.referred_on:%d/%m/%Y} est retirée : {association} ne la "
+                "voit plus parmi ses orientations à traiter et ne peut plus en lire le contenu. Elle lit "
+                "seulement qu'elle a été retirée, et à quelle date.",
+                "Le motif reste dans Parcours, lu par votre structure et le secrétariat ; "
+                "l'association ne le lit pas.",
+                "Le repérage redevient « En cours » : vous pourrez orienter la personne ailleurs, avec son "
+                "consentement, ou clore le repérage.",
+                "Le retrait ne pourra pas être annulé : pour la même association, il faudra une nouvelle "
+                "orientation.",
+            ],
+            button="Oui, retirer l'orientation",
+            back_url=self.page_url(referral) + self.anchor,
+        )
+
+    def perform(self, referral, form):
+        services.withdraw_referral(actor=self.actor, referral=referral, reason=form.cleaned_data["reason"])
+
+
 class ApprovedAssociationsView(ActorRequiredMixin, TemplateView):
     """The associations holding a valid agrément today, whom a partner may refer a young adult to."""
 
@@ -364,12 +480,23 @@ def referral_context(actor, referral, **forms):
     return context
 
 
-class ReferralDetailView(ActorRequiredMixin, TemplateView):
-    permission = "referrals.receive"
-    template_name = "referrals/referral_detail.html"
+def render_referral(request, actor, referral, **forms):
+    """The association's page of a referral; once withdrawn, only that it was withdrawn and when (no content
+    of the referral any more)."""
+    if referral.state == ReferralState.WITHDRAWN:
+        return render(
+            request,
+            "referrals/referral_withdrawn.html",
+            {"nav": "referrals_received", "referral": referral},
+        )
+    return render(request, "referrals/referral_detail.html", referral_context(actor, referral, **forms))
 
-    def get_context_data(self, **kwargs):
-        return referral_context(self.actor, get_received_referral_or_404(self.actor, self.kwargs["pk"]))
+
+class ReferralDetailView(ActorRequiredMixin, View):
+    permission = "referrals.receive"
+
+    def get(self, request, pk):
+        return render_referral(request, self.actor, get_received_referral_or_404(self.actor, pk))
 
 
 class ReferralActionView(ObjectActionView):
@@ -383,11 +510,7 @@ class ReferralActionView(ObjectActionView):
 
     def render_page(self, referral, form):
         referral.refresh_from_db()
-        return render(
-            self.request,
-            "referrals/referral_detail.html",
-            referral_context(self.actor, referral, **{self.form_name: form}),
-        )
+        return render_referral(self.request, self.actor, referral, **{self.form_name: form})
 
 
 class AnswerView(ReferralActionView):
@@ -478,6 +601,13 @@ class AccompanimentView(ActorRequiredMixin, FormView):
             messages.error(request, " ".join(exc.messages))
             return redirect("referrals:referral", pk=referral.public_id)
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        referral = self.get_referral()
+        if referral.state == ReferralState.WITHDRAWN:
+            messages.error(request, services.WITHDRAWN_REFERRAL)
+            return redirect("referrals:referral", pk=referral.public_id)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         referral = self.get_referral()

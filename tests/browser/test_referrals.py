@@ -1,7 +1,8 @@
 """In headless Chromium: (a) a Mission Locale detects a minor, transmits an information préoccupante and
 records the CRIP's feedback; (b) a young adult is detected, referred with consent, the association accepts,
 records the first contact, starts the accompaniment (the person's file prefilled from the referral) and opens
-the PSP request."""
+the PSP request; (c) a detection is corrected, referred, then the referral withdrawn (the association reads
+only that it was withdrawn)."""
 
 from __future__ import annotations
 
@@ -164,4 +165,43 @@ def test_a_young_adult_is_referred_accompanied_and_a_psp_request_opened(
     partner.goto(f"/reperage/{detection.public_id}/")
     expect(partner.get_by_test_id("referrals-table")).to_contain_text("commencé le")
     assert partner.request.get(f"/personnes/{person.public_id}/").status == 404
+    assert web.console_errors == []
+
+
+def test_a_detection_is_corrected_then_its_referral_withdrawn(web, psp_world, mission_locale, shots):
+    today = timezone.localdate()
+    partner = web.new_page()
+    log_in(partner, mission_locale)
+    _detect(partner, birth=today.replace(year=today.year - 20) - timedelta(days=40), last_name="Quenderil")
+    detection = Detection.objects.get()
+
+    partner.get_by_test_id("detection-edit").click()
+    check_page(partner)
+    expect(partner.locator("#id_detection_last_name")).to_have_value("Quenderil")
+    partner.get_by_label("Type de lieu").select_option(label="Rue, espace public")
+    partner.get_by_label("Ce qui a été fait").fill("Numéro du 119 donné.")
+    shots(partner, "modification")
+    partner.get_by_test_id("submit").click()
+    expect_message(partner, f"Repérage {detection.pseudonym} modifié.")
+    expect(partner.get_by_test_id("detection-summary")).to_contain_text("Rue, espace public")
+
+    form = partner.get_by_test_id("referral-form")
+    form.get_by_label("Association agréée").select_option(label="Association L'Escale fictive")
+    form.get_by_label("Consentement de la personne recueilli le").fill(today.isoformat())
+    partner.get_by_test_id("referral-submit").click()
+    expect_message(partner, "Orientation transmise à l'association.")
+    partner.get_by_test_id("withdraw-form").get_by_label("Motif du retrait").fill("A changé d'avis")
+    partner.get_by_test_id("withdraw-submit").click()
+    expect(partner.get_by_text("Ce qui va se passer")).to_be_visible()
+    partner.get_by_role("button", name="Oui, retirer l'orientation").click()
+    expect_message(partner, "Orientation retirée")
+    expect(partner.get_by_test_id("referrals-table")).to_contain_text("Retirée")
+    expect(partner.get_by_test_id("referral-form")).to_be_visible()
+    shots(partner, "orientation-retiree")
+
+    asso = web.new_page()
+    log_in(asso, psp_world.usernames["association"])
+    asso.goto(f"/reperage/orientations/{Referral.objects.get().public_id}/")
+    expect(asso.get_by_test_id("referral-withdrawn")).to_contain_text("retirée par le partenaire")
+    shots(asso, "orientation-retiree-association")
     assert web.console_errors == []

@@ -3,7 +3,8 @@
 
 The detection belongs to the partner advisor's organisation (a Mission Locale): the secretariat sees it,
 the partner acts on it, an association (another organisation) gets 404; the referral goes to L'Escale,
-whose worker and manager answer it."""
+whose worker and manager answer it. The partner and the secretariat correct the detection and withdraw its
+referral; L'Escale, which received the referral, does not reach the withdrawal (404)."""
 
 from __future__ import annotations
 
@@ -109,6 +110,17 @@ def _accompaniment(w):
     return {"pk": _referral(w, accepted=True, contacted=True).public_id}, None
 
 
+def _update(w):
+    return {"pk": _minor(w).public_id}, None
+
+
+def _withdraw(w):
+    return {"pk": _referral(w, accepted=True, contacted=True).public_id}, {
+        "reason": "La personne a changé d'avis",
+        "confirmation": "oui",
+    }
+
+
 def _indicator_retire(w):
     own = services.add_indicator(actor=w.actors[S], label="Signe local de test")
     assert DetectionIndicator.objects.filter(pk=own.pk).exists()
@@ -134,5 +146,7 @@ ROWS: dict[str, Row] = {
     "referrals:no_transmission": Row(POST, _no_transmission,          (403, 403, 404, 404, 403, 302, 403, 403, 403), 302),
     "referrals:refer": Row(POST, _refer,                              (403, 403, 404, 404, 403, 302, 403, 403, 403), 302),
     "referrals:close": Row(POST, _close,                              (403, 403, 404, 404, 403, 302, 403, 403, 403), 302),
+    "referrals:update": Row(GET, _update,                             (200, 403, 404, 404, 403, 200, 403, 403, 403), 302),
+    "referrals:withdraw": Row(POST, _withdraw,                        (302, 403, 404, 404, 403, 302, 403, 403, 403), 302),
 }
 # fmt: on
