@@ -53,6 +53,11 @@ def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(w
     page.get_by_test_id("party-add").click()
     expect(page.get_by_test_id("parties")).to_contain_text(str(partner.organisation))
 
+    page.locator("summary", has_text="Ajouter un axe").click()
+    page.get_by_label("Intitulé de l'axe").fill("Repérer et accompagner")
+    page.get_by_test_id("axis-add").click()
+    expect(page.get_by_test_id("axes")).to_contain_text("Repérer et accompagner")
+
     page.locator("summary", has_text="Ajouter un engagement").click()
     page.get_by_label("Partie qui s'engage").select_option(label=str(partner.organisation))
     page.get_by_label("Engagement", exact=True).fill(
