@@ -11,7 +11,7 @@ from django.http import Http404
 from parcours.core.access import Actor
 from parcours.core.policies import can
 
-from .models import Commitment, Convention, Indicator, Party, Strategy, StrategyAction
+from .models import Axis, Commitment, Convention, Indicator, Objective, Party, Strategy, StrategyAction
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -91,3 +91,11 @@ def overdue_actions(departement, today) -> QuerySet[StrategyAction]:
         .select_related("owner", "objective__strategy")
         .order_by("deadline", "pk")
     )
+
+
+def get_axis_or_404(convention: Convention, public_id) -> Axis:
+    return _child_or_404(convention.axes.all(), public_id)
+
+
+def get_objective_or_404(strategy: Strategy, public_id) -> Objective:
+    return _child_or_404(strategy.objectives.all(), public_id)

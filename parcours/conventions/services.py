@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from parcours.core import audit
@@ -50,7 +50,7 @@ def _own(actor: Actor, departement_id: int) -> None:
         raise PermissionDenied
 
 
-def _editable(convention: Convention) -> None:
+def check_editable(convention: Convention) -> None:
     if convention.state != ConventionState.IN_FORCE:
         raise ValidationError("La convention est close : elle ne peut plus être modifiée.")
 
@@ -83,6 +83,32 @@ def convention_end(start: date, duration_months: int | None, end: date | None) -
     return end
 
 
+def _check_convention(
+    actor: Actor,
+    *,
+    title: str,
+    reference: str,
+    signed_on: date,
+    start: date,
+    duration_months: int | None,
+    end: date | None,
+    convention: Convention | None = None,
+) -> date:
+    """The checks of a convention's general information, at creation and on correction; returns its end."""
+    if not title.strip():
+        raise ValidationError({"title": "L'intitulé de la convention est obligatoire."})
+    if start < add_months(signed_on, -12):
+        raise ValidationError(
+            {"start": "La prise d'effet ne peut pas précéder la signature de plus d'un an."}
+        )
+    others = Convention.objects.filter(departement=actor.departement, reference=reference)
+    if convention is not None:
+        others = others.exclude(pk=convention.pk)
+    if reference and others.exists():
+        raise ValidationError({"reference": "Une convention du département porte déjà cette référence."})
+    return convention_end(start, duration_months, end)
+
+
 @transaction.atomic
 def create_convention(
     *,
@@ -96,15 +122,16 @@ def create_convention(
     renewal_terms: str = "",
 ) -> Convention:
     _require(actor, "conventions.manage")
-    if not title.strip():
-        raise ValidationError({"title": "L'intitulé de la convention est obligatoire."})
-    if start < add_months(signed_on, -12):
-        raise ValidationError(
-            {"start": "La prise d'effet ne peut pas précéder la signature de plus d'un an."}
-        )
     reference = reference.strip()
-    if reference and Convention.objects.filter(departement=actor.departement, reference=reference).exists():
-        raise ValidationError({"reference": "Une convention du département porte déjà cette référence."})
+    end = _check_convention(
+        actor,
+        title=title,
+        reference=reference,
+        signed_on=signed_on,
+        start=start,
+        duration_months=duration_months,
+        end=end,
+    )
     convention = Convention.objects.create(
         departement=actor.departement,
         title=title.strip(),
@@ -112,7 +139,7 @@ def create_convention(
         signed_on=signed_on,
         start=start,
         duration_months=duration_months or None,
-        end=convention_end(start, duration_months, end),
+        end=end,
         renewal_terms=renewal_terms.strip(),
         created_by=actor.user,
     )
@@ -121,10 +148,87 @@ def create_convention(
 
 
 @transaction.atomic
+def update_convention(
+    *,
+    actor: Actor,
+    convention: Convention,
+    title: str,
+    reference: str = "",
+    signed_on: date,
+    start: date,
+    duration_months: int | None = None,
+    end: date | None = None,
+    renewal_terms: str = "",
+) -> Convention:
+    """Correct a convention's general information (a typo, an amendment of its dates) while it is in force,
+    with the checks of its creation. What is already recorded must still fit: the values entered stay
+    within its period, no review meeting precedes its signature."""
+    _require(actor, "conventions.manage")
+    _own(actor, convention.departement_id)
+    check_editable(convention)
+    reference = reference.strip()
+    end = _check_convention(
+        actor,
+        title=title,
+        reference=reference,
+        signed_on=signed_on,
+        start=start,
+        duration_months=duration_months,
+        end=end,
+        convention=convention,
+    )
+    outside = (
+        ManualValue.objects.filter(indicator__commitment__convention=convention)
+        .filter(Q(period_start__lt=start) | Q(period_end__gt=end))
+        .order_by("period_start")
+        .first()
+    )
+    if outside is not None:
+        field = "start" if outside.period_start < start else ("duration_months" if duration_months else "end")
+        raise ValidationError(
+            {
+                field: f"Une valeur est saisie pour la période du {outside.period_start:%d/%m/%Y} au "
+                f"{outside.period_end:%d/%m/%Y}, hors de la période du {start:%d/%m/%Y} au {end:%d/%m/%Y} : "
+                "gardez une période qui la contient."
+            }
+        )
+    early = convention.reviews.filter(held_on__lt=signed_on).order_by("held_on").first()
+    if early is not None:
+        raise ValidationError(
+            {"signed_on": f"La réunion de suivi du {early.held_on:%d/%m/%Y} précède cette date de signature."}
+        )
+    convention.title, convention.reference, convention.renewal_terms = (
+        title.strip(),
+        reference,
+        renewal_terms.strip(),
+    )
+    convention.signed_on, convention.start, convention.duration_months, convention.end = (
+        signed_on,
+        start,
+        duration_months or None,
+        end,
+    )
+    convention.save(
+        update_fields=[
+            "title",
+            "reference",
+            "renewal_terms",
+            "signed_on",
+            "start",
+            "duration_months",
+            "end",
+            "updated_at",
+        ]
+    )
+    audit.record(actor, "update", convention, detail="informations générales modifiées")
+    return convention
+
+
+@transaction.atomic
 def add_axis(*, actor: Actor, convention: Convention, title: str) -> Axis:
     _require(actor, "conventions.manage")
     _own(actor, convention.departement_id)
-    _editable(convention)
+    check_editable(convention)
     if not title.strip():
         raise ValidationError({"title": "L'intitulé de l'axe est obligatoire."})
     if convention.axes.filter(title=title.strip()).exists():
@@ -132,6 +236,50 @@ def add_axis(*, actor: Actor, convention: Convention, title: str) -> Axis:
     axis = Axis.objects.create(convention=convention, title=title.strip(), order=_next_order(convention.axes))
     audit.record(actor, "update", convention, detail="axe ajouté")
     return axis
+
+
+def _close_gap(qs, order: int) -> None:
+    """After a removal, the items that followed move up one place: « Axe 3 » becomes « Axe 2 », as in the
+    list on the page."""
+    qs.filter(order__gt=order).update(order=F("order") - 1)
+
+
+@transaction.atomic
+def rename_axis(*, actor: Actor, axis: Axis, title: str) -> Axis:
+    _require(actor, "conventions.manage")
+    convention = axis.convention
+    _own(actor, convention.departement_id)
+    check_editable(convention)
+    if not title.strip():
+        raise ValidationError({"title": "L'intitulé de l'axe est obligatoire."})
+    if convention.axes.filter(title=title.strip()).exclude(pk=axis.pk).exists():
+        raise ValidationError({"title": "Cet axe figure déjà dans la convention."})
+    axis.title = title.strip()
+    axis.save(update_fields=["title", "updated_at"])
+    audit.record(actor, "update", convention, detail="axe renommé")
+    return axis
+
+
+def check_remove_axis(axis: Axis) -> None:
+    check_editable(axis.convention)
+    commitments = list(axis.commitments.select_related("party__organisation"))
+    if commitments:
+        named = " ; ".join(f"« {c} » ({c.party})" for c in commitments[:3])
+        more = f" et {len(commitments) - 3} de plus" if len(commitments) > 3 else ""
+        raise ValidationError(
+            f"L'axe « {axis.title} » porte des engagements : {named}{more}. Retirez-les d'abord."
+        )
+
+
+@transaction.atomic
+def remove_axis(*, actor: Actor, axis: Axis) -> None:
+    _require(actor, "conventions.manage")
+    convention = axis.convention
+    _own(actor, convention.departement_id)
+    check_remove_axis(axis)
+    axis.delete()
+    _close_gap(convention.axes, axis.order)
+    audit.record(actor, "update", convention, detail="axe retiré")
 
 
 @transaction.atomic
@@ -148,7 +296,7 @@ def add_party(
     """A party: an organisation of the département, or a free-text party with its kind (not both)."""
     _require(actor, "conventions.manage")
     _own(actor, convention.departement_id)
-    _editable(convention)
+    check_editable(convention)
     name = name.strip()
     if organisation is not None and name:
         raise ValidationError({"name": "Choisissez une organisation ou saisissez un nom, pas les deux."})
@@ -199,7 +347,7 @@ def remove_party(*, actor: Actor, party: Party) -> None:
     _require(actor, "conventions.manage")
     convention = party.convention
     _own(actor, convention.departement_id)
-    _editable(convention)
+    check_editable(convention)
     check_remove_party(party)
     party.delete()
     audit.record(actor, "update", convention, detail="partie retirée")
@@ -211,7 +359,7 @@ def add_commitment(
 ) -> Commitment:
     _require(actor, "conventions.manage")
     _own(actor, convention.departement_id)
-    _editable(convention)
+    check_editable(convention)
     if party.convention_id != convention.pk:
         raise ValidationError({"party": "Choisissez une partie de cette convention."})
     if axis is not None and axis.convention_id != convention.pk:
@@ -234,7 +382,7 @@ def remove_commitment(*, actor: Actor, commitment: Commitment) -> None:
     _require(actor, "conventions.manage")
     convention = commitment.convention
     _own(actor, convention.departement_id)
-    _editable(convention)
+    check_editable(convention)
     commitment.delete()
     audit.record(actor, "update", convention, detail="engagement retiré avec ses indicateurs")
 
@@ -278,7 +426,7 @@ def add_indicator(
     if commitment is not None:
         _require(actor, "conventions.manage")
         _own(actor, commitment.convention.departement_id)
-        _editable(commitment.convention)
+        check_editable(commitment.convention)
         owner = commitment.convention
     else:
         _require(actor, "strategy.manage")
@@ -326,7 +474,7 @@ def _require_indicator(actor: Actor, indicator: Indicator):
     _require(actor, "conventions.manage" if isinstance(owner, Convention) else "strategy.manage")
     _own(actor, owner.departement_id)
     if isinstance(owner, Convention):
-        _editable(owner)
+        check_editable(owner)
     return owner
 
 
@@ -410,7 +558,7 @@ def record_review_meeting(
 
 
 def check_close(convention: Convention, day: date) -> None:
-    _editable(convention)
+    check_editable(convention)
     if day < convention.start:
         raise ValidationError({"day": "La clôture ne peut pas précéder la prise d'effet de la convention."})
 
@@ -439,23 +587,33 @@ def close_convention(*, actor: Actor, convention: Convention, day: date, reason:
 # --- The departmental strategy ---
 
 
-@transaction.atomic
-def create_strategy(
-    *, actor: Actor, title: str, first_year: int, last_year: int, adopted_on: date | None = None
-) -> Strategy:
-    _require(actor, "strategy.manage")
+def _check_strategy(
+    actor: Actor, *, title: str, first_year: int, last_year: int, strategy: Strategy | None = None
+) -> None:
+    """The checks of a strategy's general information, at creation and on correction."""
     if not title.strip():
         raise ValidationError({"title": "L'intitulé de la stratégie est obligatoire."})
     if last_year < first_year:
         raise ValidationError({"last_year": "La dernière année ne peut pas précéder la première."})
     if last_year - first_year + 1 > rules.MAX_STRATEGY_YEARS:
         raise ValidationError({"last_year": f"Une stratégie couvre au plus {rules.MAX_STRATEGY_YEARS} ans."})
-    if Strategy.objects.filter(
+    others = Strategy.objects.filter(
         departement=actor.departement, first_year__lte=last_year, last_year__gte=first_year
-    ).exists():
+    )
+    if strategy is not None:
+        others = others.exclude(pk=strategy.pk)
+    if others.exists():
         raise ValidationError(
             {"first_year": "Une stratégie du département couvre déjà une partie de ces années."}
         )
+
+
+@transaction.atomic
+def create_strategy(
+    *, actor: Actor, title: str, first_year: int, last_year: int, adopted_on: date | None = None
+) -> Strategy:
+    _require(actor, "strategy.manage")
+    _check_strategy(actor, title=title, first_year=first_year, last_year=last_year)
     strategy = Strategy.objects.create(
         departement=actor.departement,
         title=title.strip(),
@@ -465,6 +623,75 @@ def create_strategy(
         created_by=actor.user,
     )
     audit.record(actor, "create", strategy, detail="stratégie départementale")
+    return strategy
+
+
+def _check_strategy_contents(strategy: Strategy, first_year: int, last_year: int) -> None:
+    """What the strategy already holds must stay within its years: actions' deadlines, yearly reviews,
+    values entered. The error names the first item that would fall outside."""
+    first, last = date(first_year, 1, 1), date(last_year, 12, 31)
+    action = (
+        StrategyAction.objects.filter(objective__strategy=strategy)
+        .filter(Q(deadline__lt=first) | Q(deadline__gt=last))
+        .order_by("deadline")
+        .first()
+    )
+    if action is not None:
+        raise ValidationError(
+            {
+                "first_year" if action.deadline < first else "last_year": f"L'échéance de l'action "
+                f"« {action.title} » ({action.deadline:%d/%m/%Y}) sortirait de ces années : changez-la "
+                "d'abord."
+            }
+        )
+    review = strategy.reviews.exclude(year__gte=first_year, year__lte=last_year).order_by("year").first()
+    if review is not None:
+        raise ValidationError(
+            {
+                "first_year" if review.year < first_year else "last_year": f"Le bilan {review.year} est "
+                "enregistré : gardez cette année dans la stratégie."
+            }
+        )
+    value = (
+        ManualValue.objects.filter(indicator__objective__strategy=strategy)
+        .filter(Q(period_start__lt=first) | Q(period_end__gt=last))
+        .order_by("period_start")
+        .first()
+    )
+    if value is not None:
+        raise ValidationError(
+            {
+                "first_year" if value.period_start < first else "last_year": f"Une valeur est saisie pour la "
+                f"période du {value.period_start:%d/%m/%Y} au {value.period_end:%d/%m/%Y} : gardez des "
+                "années qui la contiennent."
+            }
+        )
+
+
+@transaction.atomic
+def update_strategy(
+    *,
+    actor: Actor,
+    strategy: Strategy,
+    title: str,
+    first_year: int,
+    last_year: int,
+    adopted_on: date | None = None,
+) -> Strategy:
+    """Correct a strategy's general information, with the checks of its creation; what it already holds
+    (deadlines, reviews, values) must stay within its years."""
+    _require(actor, "strategy.manage")
+    _own(actor, strategy.departement_id)
+    _check_strategy(actor, title=title, first_year=first_year, last_year=last_year, strategy=strategy)
+    _check_strategy_contents(strategy, first_year, last_year)
+    strategy.title, strategy.first_year, strategy.last_year, strategy.adopted_on = (
+        title.strip(),
+        first_year,
+        last_year,
+        adopted_on,
+    )
+    strategy.save(update_fields=["title", "first_year", "last_year", "adopted_on", "updated_at"])
+    audit.record(actor, "update", strategy, detail="informations générales modifiées")
     return strategy
 
 
@@ -481,6 +708,28 @@ def add_objective(*, actor: Actor, strategy: Strategy, title: str) -> Objective:
     )
     audit.record(actor, "update", strategy, detail="objectif ajouté")
     return objective
+
+
+def check_remove_objective(objective: Objective) -> None:
+    titles = list(objective.actions.values_list("title", flat=True)[:4])
+    if titles:
+        named = " ; ".join(f"« {t} »" for t in titles[:3])
+        more = " et d'autres" if len(titles) > 3 else ""
+        raise ValidationError(
+            f"L'objectif « {objective.title} » porte des actions : {named}{more}. Retirez-les d'abord."
+        )
+
+
+@transaction.atomic
+def remove_objective(*, actor: Actor, objective: Objective) -> None:
+    """Remove an objective that has no action; its indicators and their values go with it."""
+    _require(actor, "strategy.manage")
+    strategy = objective.strategy
+    _own(actor, strategy.departement_id)
+    check_remove_objective(objective)
+    objective.delete()
+    _close_gap(strategy.objectives, objective.order)
+    audit.record(actor, "update", strategy, detail="objectif retiré avec ses indicateurs")
 
 
 def _check_action(strategy: Strategy, owner: Organisation, deadline: date, status: str) -> None:
@@ -527,6 +776,28 @@ def update_action(*, actor: Actor, action: StrategyAction, status: str, deadline
     action.save(update_fields=["status", "deadline", "updated_at"])
     audit.record(actor, "update", strategy, detail="action mise à jour")
     return action
+
+
+def check_remove_action(action: StrategyAction) -> None:
+    """An action whose status a yearly review recorded is part of that review: it is not removed (it may be
+    abandoned)."""
+    years = sorted(action.reviews.values_list("review__year", flat=True))
+    if years:
+        listed = f"le bilan {years[0]}" if len(years) == 1 else "les bilans " + ", ".join(map(str, years))
+        raise ValidationError(
+            f"L'action « {action.title} » figure dans {listed} : elle ne peut plus être retirée. "
+            "Passez-la à l'état « Abandonnée »."
+        )
+
+
+@transaction.atomic
+def remove_action(*, actor: Actor, action: StrategyAction) -> None:
+    strategy = action.objective.strategy
+    _require(actor, "strategy.manage")
+    _own(actor, strategy.departement_id)
+    check_remove_action(action)
+    action.delete()
+    audit.record(actor, "update", strategy, detail="action retirée")
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from parcours.core import audit
@@ -37,10 +38,13 @@ from .policies import abilities, sees_exact_figures
 from .selectors import (
     conventions_visible_to,
     get_action_or_404,
+    get_axis_or_404,
     get_commitment_or_404,
     get_convention_indicator_or_404,
     get_convention_or_404,
+    get_objective_or_404,
     get_party_or_404,
+    get_strategy_indicator_or_404,
     get_strategy_or_404,
     strategies_of,
 )
@@ -51,6 +55,102 @@ def manual_indicators(*, convention=None, strategy=None):
     if convention is not None:
         return qs.filter(commitment__convention=convention)
     return qs.filter(objective__strategy=strategy)
+
+
+class EditPageView(ActorRequiredMixin, FormView):
+    """A page that corrects what is recorded (a convention's general information, an axis' title) through
+    its service: the form starts from the record; a refusal comes back in the form, nothing saved.
+    Subclasses find the object, give the form's initial data, the page to go back to and the service."""
+
+    template_name = "core/form_page.html"
+    nav = ""
+    success_message = ""
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def initial_from(self, obj) -> dict:
+        raise NotImplementedError
+
+    def page_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def page_title(self, obj) -> str:
+        raise NotImplementedError
+
+    def save(self, obj, data) -> None:
+        raise NotImplementedError
+
+    def check(self, obj) -> None:
+        """The object's state forbids any change (raises the service's ValidationError)."""
+
+    @cached_property
+    def edited(self):
+        return self.get_object()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.check(self.edited)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.page_url(self.edited))
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return self.initial_from(self.edited)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav=self.nav,
+            title=self.page_title(self.edited),
+            back_url=self.page_url(self.edited),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.save(self.edited, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.page_url(self.edited))
+
+
+class RemoveItemView:
+    """Removing one item of a page (a party, an axis, an action…) from its page, after a page that says
+    what will happen (mixed into the page's ObjectActionView). The URL names the item by `item_kwarg`, which
+    is also the service's keyword; `find(page_object, public_id)` finds it within the page's object (404
+    otherwise); `check`, when given, refuses before the question; `remove` is the service."""
+
+    item_kwarg = ""
+    find = None
+    check = None
+    remove = None
+    button = ""
+
+    def title(self, item) -> str:
+        raise NotImplementedError
+
+    def consequences(self, obj, item) -> list[str]:
+        raise NotImplementedError
+
+    def item(self, obj):
+        return self.find(obj, self.kwargs[self.item_kwarg])
+
+    def confirmation(self, obj, form):
+        item = self.item(obj)
+        if self.check is not None:
+            self.check(item)
+        return Confirmation(
+            title=self.title(item),
+            consequences=self.consequences(obj, item),
+            button=self.button,
+            back_url=self.page_url(obj) + self.anchor,
+        )
+
+    def perform(self, obj, form):
+        self.remove(actor=self.actor, **{self.item_kwarg: self.item(obj)})
 
 
 # --- Conventions ---
@@ -95,6 +195,66 @@ class ConventionCreateView(ActorRequiredMixin, FormView):
             self.request, "Convention enregistrée : ajoutez ses parties, ses axes et ses engagements."
         )
         return redirect("conventions:detail", pk=convention.public_id)
+
+
+class ConventionEditView(EditPageView):
+    permission = "conventions.manage"
+    form_class = ConventionForm
+    nav = "conventions"
+    success_message = "Convention modifiée."
+
+    def get_object(self):
+        return get_convention_or_404(self.actor, self.kwargs["pk"])
+
+    def check(self, convention):
+        services.check_editable(convention)
+
+    def initial_from(self, convention):
+        return {
+            "title": convention.title,
+            "reference": convention.reference,
+            "signed_on": convention.signed_on,
+            "start": convention.start,
+            # As it was given: the duration, or else the end date.
+            "duration_months": convention.duration_months,
+            "end": None if convention.duration_months else convention.end,
+            "renewal_terms": convention.renewal_terms,
+        }
+
+    def page_url(self, convention):
+        return reverse("conventions:detail", args=[convention.public_id])
+
+    def page_title(self, convention):
+        return f"Modifier la convention « {convention} »"
+
+    def save(self, convention, data):
+        services.update_convention(actor=self.actor, convention=convention, **data)
+
+
+class AxisEditView(EditPageView):
+    permission = "conventions.manage"
+    form_class = AxisForm
+    nav = "conventions"
+    success_message = "Axe renommé."
+
+    def get_object(self):
+        convention = get_convention_or_404(self.actor, self.kwargs["pk"])
+        return get_axis_or_404(convention, self.kwargs["axis"])
+
+    def check(self, axis):
+        services.check_editable(axis.convention)
+
+    def initial_from(self, axis):
+        return {"title": axis.title}
+
+    def page_url(self, axis):
+        return reverse("conventions:detail", args=[axis.convention.public_id]) + "#axes"
+
+    def page_title(self, axis):
+        return f"Renommer l'axe {axis.order} de la convention « {axis.convention} »"
+
+    def save(self, axis, data):
+        services.rename_axis(actor=self.actor, axis=axis, title=data["title"])
 
 
 def _figures(actor, indicator, *, departement, start, end, organisation=None):
@@ -198,6 +358,24 @@ class AxisAddView(ConventionActionView):
         services.add_axis(actor=self.actor, convention=convention, title=form.cleaned_data["title"])
 
 
+class AxisRemoveView(RemoveItemView, ConventionActionView):
+    anchor = "#axes"
+    success_message = "Axe retiré."
+    item_kwarg, button = "axis", "Oui, retirer l'axe"
+    find = staticmethod(get_axis_or_404)
+    check = staticmethod(services.check_remove_axis)
+    remove = staticmethod(services.remove_axis)
+
+    def title(self, axis):
+        return f"Retirer l'axe « {axis.title} »"
+
+    def consequences(self, convention, axis):
+        return [
+            f"L'axe « {axis.title} » ne figure plus dans la convention « {convention} ».",
+            "Les axes qui le suivent remontent d'un rang (l'axe suivant prend son numéro).",
+        ]
+
+
 class PartyAddView(ConventionActionView):
     form_name, anchor = "party_form", "#parties"
     success_message = "Partie ajoutée."
@@ -209,25 +387,22 @@ class PartyAddView(ConventionActionView):
         services.add_party(actor=self.actor, convention=convention, **form.cleaned_data)
 
 
-class PartyRemoveView(ConventionActionView):
+class PartyRemoveView(RemoveItemView, ConventionActionView):
     anchor = "#parties"
     success_message = "Partie retirée de la convention."
+    item_kwarg, button = "party", "Oui, retirer la partie"
+    find = staticmethod(get_party_or_404)
+    check = staticmethod(services.check_remove_party)
+    remove = staticmethod(services.remove_party)
 
-    def confirmation(self, convention, form):
-        party = get_party_or_404(convention, self.kwargs["party"])
-        services.check_remove_party(party)
-        return Confirmation(
-            title=f"Retirer la partie « {party} »",
-            consequences=[
-                f"« {party} » ne figurera plus parmi les parties de la convention « {convention} ».",
-                "Ses membres ne verront plus la convention s'il s'agit d'une organisation de Parcours.",
-            ],
-            button="Oui, retirer la partie",
-            back_url=self.page_url(convention) + self.anchor,
-        )
+    def title(self, party):
+        return f"Retirer la partie « {party} »"
 
-    def perform(self, convention, form):
-        services.remove_party(actor=self.actor, party=get_party_or_404(convention, self.kwargs["party"]))
+    def consequences(self, convention, party):
+        return [
+            f"« {party} » ne figurera plus parmi les parties de la convention « {convention} ».",
+            "Ses membres ne verront plus la convention s'il s'agit d'une organisation de Parcours.",
+        ]
 
 
 class CommitmentAddView(ConventionActionView):
@@ -244,27 +419,22 @@ class CommitmentAddView(ConventionActionView):
         )
 
 
-class CommitmentRemoveView(ConventionActionView):
+class CommitmentRemoveView(RemoveItemView, ConventionActionView):
     anchor = "#engagements"
     success_message = "Engagement retiré."
+    item_kwarg, button = "commitment", "Oui, retirer l'engagement"
+    find = staticmethod(get_commitment_or_404)
+    remove = staticmethod(services.remove_commitment)
 
-    def confirmation(self, convention, form):
-        commitment = get_commitment_or_404(convention, self.kwargs["commitment"])
+    def title(self, commitment):
+        return "Retirer un engagement"
+
+    def consequences(self, convention, commitment):
         n = commitment.indicators.count()
-        return Confirmation(
-            title="Retirer un engagement",
-            consequences=[
-                f"L'engagement « {commitment} » est retiré de la convention.",
-                f"Ses indicateurs ({n}) et les valeurs saisies pour eux sont supprimés.",
-            ],
-            button="Oui, retirer l'engagement",
-            back_url=self.page_url(convention) + self.anchor,
-        )
-
-    def perform(self, convention, form):
-        services.remove_commitment(
-            actor=self.actor, commitment=get_commitment_or_404(convention, self.kwargs["commitment"])
-        )
+        return [
+            f"L'engagement « {commitment} » est retiré de la convention.",
+            f"Ses indicateurs ({n}) et les valeurs saisies pour eux sont supprimés.",
+        ]
 
 
 class ConventionIndicatorAddView(ConventionActionView):
@@ -288,23 +458,23 @@ class ConventionIndicatorAddView(ConventionActionView):
         )
 
 
-class ConventionIndicatorRemoveView(ConventionActionView):
-    anchor = "#engagements"
+class IndicatorRemoveView(RemoveItemView):
+    """An indicator of a commitment or of a strategy objective: one confirmation, one service."""
+
+    item_kwarg, button = "indicator", "Oui, retirer l'indicateur"
     success_message = "Indicateur retiré."
+    remove = staticmethod(services.remove_indicator)
 
-    def confirmation(self, convention, form):
-        indicator = get_convention_indicator_or_404(convention, self.kwargs["indicator"])
-        return Confirmation(
-            title=f"Retirer l'indicateur « {indicator} »",
-            consequences=["L'indicateur et les valeurs saisies pour lui sont supprimés."],
-            button="Oui, retirer l'indicateur",
-            back_url=self.page_url(convention) + self.anchor,
-        )
+    def title(self, indicator):
+        return f"Retirer l'indicateur « {indicator} »"
 
-    def perform(self, convention, form):
-        services.remove_indicator(
-            actor=self.actor, indicator=get_convention_indicator_or_404(convention, self.kwargs["indicator"])
-        )
+    def consequences(self, obj, indicator):
+        return ["L'indicateur et les valeurs saisies pour lui sont supprimés."]
+
+
+class ConventionIndicatorRemoveView(IndicatorRemoveView, ConventionActionView):
+    anchor = "#engagements"
+    find = staticmethod(get_convention_indicator_or_404)
 
 
 class ConventionValueAddView(ConventionActionView):
@@ -386,6 +556,33 @@ class StrategyCreateView(ActorRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Stratégie enregistrée : ajoutez ses objectifs et ses actions.")
         return redirect("conventions:strategy_detail", pk=strategy.public_id)
+
+
+class StrategyEditView(EditPageView):
+    permission = "strategy.manage"
+    form_class = StrategyForm
+    nav = "strategy"
+    success_message = "Stratégie modifiée."
+
+    def get_object(self):
+        return get_strategy_or_404(self.actor, self.kwargs["pk"])
+
+    def initial_from(self, strategy):
+        return {
+            "title": strategy.title,
+            "first_year": strategy.first_year,
+            "last_year": strategy.last_year,
+            "adopted_on": strategy.adopted_on,
+        }
+
+    def page_url(self, strategy):
+        return reverse("conventions:strategy_detail", args=[strategy.public_id])
+
+    def page_title(self, strategy):
+        return f"Modifier la stratégie « {strategy.title} »"
+
+    def save(self, strategy, data):
+        services.update_strategy(actor=self.actor, strategy=strategy, **data)
 
 
 def strategy_context(actor, strategy, **forms):
@@ -475,6 +672,26 @@ class ObjectiveAddView(StrategyActionView):
         services.add_objective(actor=self.actor, strategy=strategy, title=form.cleaned_data["title"])
 
 
+class ObjectiveRemoveView(RemoveItemView, StrategyActionView):
+    anchor = "#objectifs"
+    success_message = "Objectif retiré."
+    item_kwarg, button = "objective", "Oui, retirer l'objectif"
+    find = staticmethod(get_objective_or_404)
+    check = staticmethod(services.check_remove_objective)
+    remove = staticmethod(services.remove_objective)
+
+    def title(self, objective):
+        return f"Retirer l'objectif « {objective.title} »"
+
+    def consequences(self, strategy, objective):
+        n = objective.indicators.count()
+        return [
+            f"L'objectif « {objective.title} » ne figure plus dans la stratégie.",
+            f"Ses indicateurs ({n}) et les valeurs saisies pour eux sont supprimés.",
+            "Les objectifs qui le suivent remontent d'un rang (l'objectif suivant prend son numéro).",
+        ]
+
+
 class StrategyActionAddView(StrategyActionView):
     form_name, anchor = "action_form", "#nouvelle-action"
     success_message = "Action ajoutée."
@@ -502,6 +719,24 @@ class StrategyActionUpdateView(StrategyActionView):
         services.update_action(actor=self.actor, action=self.action, **form.cleaned_data)
 
 
+class StrategyActionRemoveView(RemoveItemView, StrategyActionView):
+    anchor = "#objectifs"
+    success_message = "Action retirée."
+    item_kwarg, button = "action", "Oui, retirer l'action"
+    find = staticmethod(get_action_or_404)
+    check = staticmethod(services.check_remove_action)
+    remove = staticmethod(services.remove_action)
+
+    def title(self, action):
+        return f"Retirer l'action « {action.title} »"
+
+    def consequences(self, strategy, action):
+        return [
+            f"L'action « {action.title} » (porteur : {action.owner}) ne figure plus dans la stratégie.",
+            "Si elle était en retard, elle quitte le tableau « À traiter ».",
+        ]
+
+
 class StrategyIndicatorAddView(StrategyActionView):
     form_name, anchor = "indicator_form", "#indicateurs"
     success_message = "Indicateur ajouté."
@@ -520,6 +755,11 @@ class StrategyIndicatorAddView(StrategyActionView):
             target=data["target"],
             target_basis=data["target_basis"],
         )
+
+
+class StrategyIndicatorRemoveView(IndicatorRemoveView, StrategyActionView):
+    anchor = "#objectifs"
+    find = staticmethod(get_strategy_indicator_or_404)
 
 
 class StrategyValueAddView(StrategyActionView):

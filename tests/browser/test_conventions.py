@@ -1,6 +1,7 @@
 """End to end, in headless Chromium: the secretariat records a convention with one commitment and a manual
-indicator, enters a value and sees its figure; the Mission Locale that is a party reads the same convention,
-read only, the small count shown as secret (statistical secrecy, threshold 11).
+indicator, enters a value and sees its figure, corrects a typo in the convention's title, and removes an
+action of the departmental strategy after its confirmation page; the Mission Locale that is a party reads
+the same convention, read only, the small count shown as secret (statistical secrecy, threshold 11).
 
 Screenshots: test-artefacts/screenshots/conventions-NN-*.png.
 """
@@ -14,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import shoot as shoot_and_check
+from tests.factories import StrategyActionFactory
 
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, log_in
@@ -37,21 +39,24 @@ def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(w
     page.get_by_role("link", name="Conventions", exact=True).first.click()
     page.get_by_test_id("convention-create").click()
     check_page(page)
-    page.get_by_label("Intitulé de la convention").fill("Convention Missions locales et associations")
+    page.get_by_label("Intitulé de la convention").fill("Convention Misions locales et associations")
     page.get_by_label("Date de signature").fill(start.isoformat())
     page.get_by_label("Prend effet le").fill(start.isoformat())
     page.get_by_label("Durée (en mois)").fill("36")
     shoot(page, "nouvelle-convention")
     page.get_by_test_id("submit").click()
-    expect(page.get_by_test_id("convention-title")).to_have_text(
-        "Convention Missions locales et associations"
-    )
+    expect(page.get_by_test_id("convention-title")).to_have_text("Convention Misions locales et associations")
 
     page.locator("summary", has_text="Ajouter une partie").click()
     page.get_by_label("Organisation du département").select_option(label=str(partner.organisation))
     page.get_by_label("Signataire (prénom et nom)").fill("Camille Directrice")
     page.get_by_test_id("party-add").click()
     expect(page.get_by_test_id("parties")).to_contain_text(str(partner.organisation))
+
+    page.locator("summary", has_text="Ajouter un axe").click()
+    page.get_by_label("Intitulé de l'axe").fill("Repérer et accompagner")
+    page.get_by_test_id("axis-add").click()
+    expect(page.get_by_test_id("axes")).to_contain_text("Repérer et accompagner")
 
     page.locator("summary", has_text="Ajouter un engagement").click()
     page.get_by_label("Partie qui s'engage").select_option(label=str(partner.organisation))
@@ -81,6 +86,36 @@ def test_secretariat_records_a_convention_and_a_partner_reads_it_under_secrecy(w
     total = page.get_by_test_id("indicator-total")
     expect(total).to_have_text("4")
     shoot(page, "secretariat-chiffre-exact")
+
+    # A typo in the title: « Modifier », the form starts from what is recorded.
+    page.get_by_test_id("convention-edit").click()
+    check_page(page)
+    expect(page.get_by_label("Durée (en mois)")).to_have_value("36")
+    page.get_by_label("Intitulé de la convention").fill("Convention Missions locales et associations")
+    shoot(page, "modifier-convention")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("convention-title")).to_have_text(
+        "Convention Missions locales et associations"
+    )
+
+    # An action of the strategy dropped by the partners: removed after « Ce qui va se passer ».
+    action = StrategyActionFactory(
+        objective__strategy__departement=secretariat.departement,
+        objective__strategy__created_by=secretariat.user,
+        title="Action abandonnée à la renégociation",
+    )
+    page.get_by_role("button", name="Réseau").click()
+    page.get_by_role("link", name="Stratégie départementale", exact=True).first.click()
+    page.get_by_role("link", name=action.objective.strategy.title).click()
+    expect(page.get_by_test_id("action")).to_have_count(1)
+    shoot(page, "strategie")
+    page.get_by_test_id("action-remove").click()
+    expect(page.get_by_test_id("confirm-title")).to_contain_text("Action abandonnée à la renégociation")
+    expect(page.get_by_test_id("confirm-consequences")).to_contain_text("Ce qui va se passer")
+    shoot(page, "retirer-action-confirmation")
+    page.get_by_test_id("confirm-submit").click()
+    expect(page.get_by_test_id("action")).to_have_count(0)
+    expect(page.get_by_text("Action retirée.")).to_be_visible()
 
     other = web.new_page()
     log_in(other, partner.user.username)

@@ -86,6 +86,16 @@ def _value_add(w):
     }
 
 
+def _axis(w):
+    convention = _convention(w)
+    axis = services.add_axis(actor=w.actors[S], convention=convention, title="Mutualiser les réseaux")
+    return {"pk": convention.public_id, "axis": axis.public_id}
+
+
+def _axis_remove(w):
+    return _axis(w), {"confirmation": "oui"}
+
+
 def _strategy(w, data=None):
     strategy = StrategyFactory(departement=w.departement, created_by=w.actors[S].user)
     return {"pk": strategy.public_id}, data
@@ -128,6 +138,28 @@ def _strategy_indicator_add(w):
     }
 
 
+def _objective_remove(w):
+    action = _action(w)
+    strategy = action.objective.strategy
+    objective = services.add_objective(actor=w.actors[S], strategy=strategy, title="Objectif sans action")
+    return {"pk": strategy.public_id, "objective": objective.public_id}, {"confirmation": "oui"}
+
+
+def _action_remove(w):
+    action = _action(w)
+    return {"pk": action.objective.strategy.public_id, "action": action.public_id}, {"confirmation": "oui"}
+
+
+def _strategy_indicator_remove(w):
+    action = _action(w)
+    indicator = services.add_indicator(
+        actor=w.actors[S], objective=action.objective, kind="manual", label="Collèges"
+    )
+    return {"pk": action.objective.strategy.public_id, "indicator": indicator.public_id}, {
+        "confirmation": "oui"
+    }
+
+
 def _strategy_value_add(w):
     action = _action(w)
     strategy = action.objective.strategy
@@ -159,6 +191,9 @@ ROWS: dict[str, Row] = {
     "conventions:list": Row(GET, _none,                                           (200, 403, 200, 200, 403, 200, 403, 403, 403), 302),
     "conventions:create": Row(GET, _none,                                         (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:detail": Row(GET, _conv,                                         (200, 403, 200, 200, 403, 200, 403, 403, 403), 302),
+    "conventions:edit": Row(GET, _conv,                                           (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "conventions:axis_edit": Row(GET, lambda w: (_axis(w), None),                 (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "conventions:axis_remove": Row(POST, _axis_remove,                            (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:axis_add": Row(POST, lambda w: _conv(w, {"title": "Repérer et accompagner"}),
                                                                                   (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:party_add": Row(POST, lambda w: _conv(w, {"name": "Union départementale fictive", "kind": "other",
@@ -178,10 +213,15 @@ ROWS: dict[str, Row] = {
     "conventions:strategy_list": Row(GET, _none,                                  (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:strategy_create": Row(GET, _none,                                (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:strategy_detail": Row(GET, _strategy,                            (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "conventions:strategy_edit": Row(GET, _strategy,                              (200, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "conventions:objective_remove": Row(POST, _objective_remove,                  (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:objective_add": Row(POST, lambda w: _strategy(w, {"title": "Repérer les mineurs"}),
                                                                                   (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:action_add": Row(POST, _action_add,                              (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:action_update": Row(POST, _action_update,                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "conventions:action_remove": Row(POST, _action_remove,                        (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "conventions:strategy_indicator_remove": Row(POST, _strategy_indicator_remove,
+                                                                                  (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:strategy_indicator_add": Row(POST, _strategy_indicator_add,      (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:strategy_value_add": Row(POST, _strategy_value_add,              (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "conventions:strategy_review_add": Row(POST, _strategy_review_add,            (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
