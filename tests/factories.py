@@ -537,3 +537,56 @@ class ClientCourseSessionFactory(factory.django.DjangoModelFactory):
     completed_alternative = 5
     completed_composition = 2
     completed_sentence = 1
+
+
+# --- Pathways as rows (the statistics' tests): the services' walk is in tests/conftest.drive_to_decision ---
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """A pathway row, for tests that need many pathways at chosen dates (indicators); tests of the workflow
+    go through the services."""
+
+    class Meta:
+        model = "pathways.Pathway"
+
+    person = factory.SubFactory(PersonFactory)
+    departement = factory.SelfAttribute("person.departement")
+    association = factory.SelfAttribute("person.organisation")
+    state = "active"
+    created_by = factory.SelfAttribute("person.created_by")
+
+    class Params:
+        ended = factory.Trait(state="ended", end_reason="completed", ended_on=date(2025, 6, 30))
+
+
+class RequestFactory(factory.django.DjangoModelFactory):
+    """A request row; `decided` gives it an opinion and the prefect's decision on `decision_date`."""
+
+    class Meta:
+        model = "pathways.Request"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    kind = "initial"
+    state = "submitted"
+    submitted_on = date(2025, 3, 1)
+
+    class Params:
+        decided = factory.Trait(
+            state="authorised",
+            opinion="favourable",
+            opinion_date=factory.SelfAttribute("decision_date"),
+            decision="authorised",
+            decision_date=factory.LazyAttribute(lambda r: r.submitted_on + timedelta(days=30)),
+        )
+        refused = factory.Trait(decided=True, state="refused", opinion="unfavourable", decision="refused")
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.Period"
+
+    request = factory.SubFactory(RequestFactory, decided=True)
+    pathway = factory.SelfAttribute("request.pathway")
+    number = 1
+    start = date(2025, 1, 1)
+    end = factory.LazyAttribute(lambda p: p.start + timedelta(days=182))

@@ -3,11 +3,9 @@ cross-trainings and the clients' awareness course. Each counts records dated in 
 
 from __future__ import annotations
 
-from collections import Counter
+from django.db.models import Sum
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
-
+from parcours.stats.kit import choices_axis, counted, organisation_axis, summed
 from parcours.stats.registry import Measure, Scope, register
 
 from .coverage import coverage_of
@@ -21,70 +19,36 @@ from .models import (
     Training,
 )
 
-
-def _records(model, scope: Scope):
-    qs = model.objects.filter(departement=scope.departement, held_on__range=(scope.start, scope.end))
-    if scope.organisation is not None:
-        qs = qs.filter(organisation=scope.organisation)
-    return qs
+SOURCE_OUTREACH = "Maraudes de rue et numériques des partenaires, dans Parcours"
+SOURCE_PREVENTION = "Actions de prévention et liste des établissements du département, dans Parcours"
+SOURCE_TRAINING = "Formations croisées des professionnels, dans Parcours"
+SOURCE_COURSE = "Sessions du stage de sensibilisation des clients, dans Parcours"
 
 
-def _number(value) -> int | float:
-    """Sums of hours are decimals: a float for the registry's callers, an int otherwise."""
-    if value is None:
-        return 0
-    return value if isinstance(value, int) else float(value)
+def _of(model):
+    def records(scope: Scope):
+        qs = model.objects.filter(departement=scope.departement)
+        if scope.organisation is not None:
+            qs = qs.filter(organisation=scope.organisation)
+        return qs
+
+    return records
 
 
-def _label(by: str, key) -> str:
-    if by == "month":
-        return f"{key:%Y-%m}"
-    if by == "kind":
-        return str(OutreachKind(key).label)
-    return str(key)
+PARTNER = {"organisation": organisation_axis("organisation", kinds=None)}
+OUTREACH_AXES = {**PARTNER, "kind": choices_axis("kind", OutreachKind.choices)}
 
 
-def _grouped(qs, by: str | None, value: str | None):
-    """A total (by None) or one number per organisation, month or kind of round; `value` is the field
-    summed, or None to count records."""
-    if by is None:
-        return qs.count() if value is None else _number(qs.aggregate(n=Sum(value))["n"])
-    key = {"organisation": "organisation__name", "month": "month", "kind": "kind"}.get(by)
-    if key is None:
-        raise ValueError(by)
-    if by == "month":
-        qs = qs.annotate(month=TruncMonth("held_on"))
-    rows = qs.values(key).annotate(n=Count("pk") if value is None else Sum(value)).order_by(key)
-    return {_label(by, row[key]): _number(row["n"]) for row in rows}
+def _outreach(*fields: str):
+    if not fields:
+        return counted(_of(OutreachRound), date="held_on", axes=OUTREACH_AXES)
+    return summed(_of(OutreachRound), date="held_on", fields=fields, axes=OUTREACH_AXES)
 
 
-def _outreach(value: str | None):
-    def compute(scope: Scope, by: str | None = None):
-        return _grouped(_records(OutreachRound, scope), by, value)
-
-    return compute
-
-
-def _sum_of(model, *fields):
-    def compute(scope: Scope, by: str | None = None):
-        qs = _records(model, scope)
-        if by is None:
-            sums = qs.aggregate(**{f: Sum(f) for f in fields})
-            return sum(_number(v) for v in sums.values())
-        parts = [_grouped(qs, by, f) for f in fields]
-        merged: Counter = Counter()
-        for part in parts:
-            merged.update(part)
-        return dict(sorted(merged.items()))
-
-    return compute
-
-
-def _records_of(model, value: str | None = None):
-    def compute(scope: Scope, by: str | None = None):
-        return _grouped(_records(model, scope), by, value)
-
-    return compute
+def _records_of(model, *fields: str):
+    if not fields:
+        return counted(_of(model), date="held_on", axes=PARTNER)
+    return summed(_of(model), date="held_on", fields=fields, axes=PARTNER)
 
 
 def _college_coverage(scope: Scope, by: str | None = None):
@@ -109,19 +73,20 @@ def _lycee_population(scope: Scope) -> int:
 
 
 def _course(prefix: str):
+    """Participants of the course (ordered or completed), in total, by partner and time, or by origin of
+    their obligation (one field per origin: the breakdown sums each field)."""
+    fields = tuple(f"{prefix}_{key}" for key, _ in COURSE_ORIGINS)
+    compute_summed, breakdowns = summed(_of(ClientCourseSession), date="held_on", fields=fields, axes=PARTNER)
+
     def compute(scope: Scope, by: str | None = None):
-        qs = _records(ClientCourseSession, scope)
-        fields = [f"{prefix}_{key}" for key, _ in COURSE_ORIGINS]
         if by == "origin":
+            qs = _of(ClientCourseSession)(scope).filter(held_on__range=(scope.start, scope.end))
             sums = qs.aggregate(**{f: Sum(f) for f in fields})
             return {label: sums[f"{prefix}_{key}"] or 0 for key, label in COURSE_ORIGINS}
-        return _sum_of(ClientCourseSession, *fields)(scope, by)
+        return compute_summed(scope, by)
 
-    return compute
+    return compute, (*breakdowns, "origin")
 
-
-BY_ORG_MONTH = ("organisation", "month")
-BY_ORG_MONTH_KIND = ("organisation", "month", "kind")
 
 register(
     Measure(
@@ -129,17 +94,17 @@ register(
         "Maraudes",
         "Nombre de maraudes (de rue et numériques) datées dans la période.",
         "count",
-        _outreach(None),
-        BY_ORG_MONTH_KIND,
+        *_outreach(),
         about_people=False,
+        source=SOURCE_OUTREACH,
     ),
     Measure(
         "actions.outreach_contacts",
         "Contacts établis en maraude",
         "Somme des contacts établis lors des maraudes datées dans la période.",
         "count",
-        _outreach("contacts"),
-        BY_ORG_MONTH_KIND,
+        *_outreach("contacts"),
+        source=SOURCE_OUTREACH,
     ),
     Measure(
         "actions.outreach_people_met",
@@ -147,33 +112,33 @@ register(
         "Somme des personnes rencontrées lors des maraudes datées dans la période (une personne vue à deux "
         "maraudes compte deux fois).",
         "count",
-        _outreach("people_met"),
-        BY_ORG_MONTH_KIND,
+        *_outreach("people_met"),
+        source=SOURCE_OUTREACH,
     ),
     Measure(
         "actions.outreach_minors_met",
         "Mineur·es rencontré·es en maraude (estimation)",
         "Somme des mineur·es estimé·es parmi les personnes rencontrées en maraude dans la période.",
         "count",
-        _outreach("minors_met"),
-        BY_ORG_MONTH_KIND,
+        *_outreach("minors_met"),
+        source=SOURCE_OUTREACH,
     ),
     Measure(
         "actions.outreach_reports",
         "Signalements à PHAROS ou aux plateformes",
         "Somme des signalements à PHAROS et aux plateformes faits lors des maraudes datées dans la période.",
         "count",
-        _sum_of(OutreachRound, "reports_pharos", "reports_platforms"),
-        BY_ORG_MONTH,
+        *_outreach("reports_pharos", "reports_platforms"),
+        source=SOURCE_OUTREACH,
     ),
     Measure(
         "actions.prevention_actions",
         "Actions de prévention",
         "Nombre d'actions de prévention datées dans la période.",
         "count",
-        _records_of(PreventionAction),
-        BY_ORG_MONTH,
+        *_records_of(PreventionAction),
         about_people=False,
+        source=SOURCE_PREVENTION,
     ),
     Measure(
         "actions.prevention_people_reached",
@@ -181,8 +146,8 @@ register(
         "Somme des personnes touchées (élèves, personnels, parents) par les actions de prévention "
         "de la période.",
         "count",
-        _records_of(PreventionAction, "people_reached"),
-        BY_ORG_MONTH,
+        *_records_of(PreventionAction, "people_reached"),
+        source=SOURCE_PREVENTION,
     ),
     Measure(
         "actions.prevention_college_coverage",
@@ -193,6 +158,7 @@ register(
         _college_coverage,
         population=_college_population,
         about_people=False,
+        source=SOURCE_PREVENTION,
     ),
     Measure(
         "actions.prevention_lycee_coverage",
@@ -203,32 +169,33 @@ register(
         _lycee_coverage,
         population=_lycee_population,
         about_people=False,
+        source=SOURCE_PREVENTION,
     ),
     Measure(
         "actions.trainings",
         "Formations croisées",
         "Nombre de formations croisées de professionnels datées dans la période.",
         "count",
-        _records_of(Training),
-        BY_ORG_MONTH,
+        *_records_of(Training),
         about_people=False,
+        source=SOURCE_TRAINING,
     ),
     Measure(
         "actions.training_attendees",
         "Professionnels formés",
         "Somme des participants aux formations croisées de la période.",
         "count",
-        _records_of(Training, "total_attendees"),
-        BY_ORG_MONTH,
+        *_records_of(Training, "total_attendees"),
+        source=SOURCE_TRAINING,
     ),
     Measure(
         "actions.training_hours",
         "Heures de formation croisée",
         "Somme des durées (en heures) des formations croisées de la période.",
         "count",
-        _records_of(Training, "hours"),
-        BY_ORG_MONTH,
+        *_records_of(Training, "hours"),
         about_people=False,
+        source=SOURCE_TRAINING,
     ),
     Measure(
         "actions.course_ordered",
@@ -236,8 +203,8 @@ register(
         "Somme des participants convoqués aux sessions du stage de sensibilisation à la lutte contre l'achat "
         "d'actes sexuels datées dans la période.",
         "count",
-        _course("ordered"),
-        ("organisation", "month", "origin"),
+        *_course("ordered"),
+        source=SOURCE_COURSE,
     ),
     Measure(
         "actions.course_completed",
@@ -245,7 +212,7 @@ register(
         "Somme des participants ayant suivi en entier les sessions du stage de sensibilisation "
         "de la période.",
         "count",
-        _course("completed"),
-        ("organisation", "month", "origin"),
+        *_course("completed"),
+        source=SOURCE_COURSE,
     ),
 )

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from parcours.core.models import OrganisationKind
@@ -83,17 +83,22 @@ def age_axis(birth_year_path: str, date_path: str | None = None, *, year_path: s
     )
 
 
-def organisation_axis(path: str, kinds: tuple[str, ...] = (OrganisationKind.ASSOCIATION,)) -> Axis:
-    """One label per organisation of the département (of `kinds`), by name; with `scope.organisation`, that
-    one only."""
+# Organisations that are not partners of the network: the prefecture itself and the national level.
+NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
+
+
+def organisation_axis(path: str, kinds: tuple[str, ...] | None = (OrganisationKind.ASSOCIATION,)) -> Axis:
+    """One label per organisation of the département (of `kinds`; None: every partner of the network), by
+    name; with `scope.organisation`, that one only."""
 
     def labels(scope: Scope):
         from parcours.core.models import Organisation
 
         if scope.organisation is not None:
             return [(scope.organisation.pk, scope.organisation.name)]
-        orgs = Organisation.objects.in_departement(scope.departement).filter(kind__in=kinds).order_by("name")
-        return [(o.pk, o.name) for o in orgs]
+        orgs = Organisation.objects.in_departement(scope.departement)
+        orgs = orgs.exclude(kind__in=NOT_PARTNERS) if kinds is None else orgs.filter(kind__in=kinds)
+        return [(o.pk, o.name) for o in orgs.order_by("name")]
 
     return Axis(f"{path}_id" if not path.endswith("_id") else path, labels)
 
@@ -189,6 +194,33 @@ def counted(
         return {
             label: (len(counts.get(key, ())) if distinct else counts.get(key, 0)) for key, label in labels
         }
+
+    return compute, (*TIME_AXES, *axes)
+
+
+def summed(
+    records: Callable[[Scope], QuerySet],
+    *,
+    date: str,
+    fields: tuple[str, ...],
+    axes: dict[str, Axis] | None = None,
+) -> tuple[Callable, tuple[str, ...]]:
+    """compute(scope, by=None) summing `fields` over the records dated in the scope (contacts made in
+    outreach rounds, people reached by prevention actions), in total or per label of a breakdown."""
+    axes = axes or {}
+
+    def number(row) -> int | float:
+        total = sum(v or 0 for v in row)
+        return int(total) if float(total).is_integer() else float(total)
+
+    def compute(scope: Scope, by: str | None = None):
+        qs = _in_period(records, date, scope)
+        if by is None:
+            return number(qs.aggregate(**{f"_{f}": Sum(f) for f in fields}).values())
+        sums: dict[object, float] = defaultdict(float)
+        for key, values in _grouped_rows(qs, by, date, axes, list(fields)):
+            sums[key] += sum(v or 0 for v in values)
+        return {label: number([sums.get(key, 0)]) for key, label in _labels(by, scope, axes)}
 
     return compute, (*TIME_AXES, *axes)
 
@@ -310,4 +342,5 @@ __all__ = [
     "nationality_axis",
     "organisation_axis",
     "sex_axis",
+    "summed",
 ]
