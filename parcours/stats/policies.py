@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parcours.core.policies import AM, AW, PA, S, register
+from parcours.core.policies import AM, AW, NA, PA, S, register
 
 PERMISSIONS = {
     # A dashboard: a partner its own organisation's activity (under statistical secrecy), the secretariat the
@@ -10,6 +10,8 @@ PERMISSIONS = {
     "stats.dashboard": {S, PA, AW, AM},
     # The whole network and the choice of a partner: the secretariat.
     "stats.network": {S},
+    # The indicators' definitions: whoever reads figures (the national analyst included).
+    "stats.catalogue": {S, PA, AW, AM, NA},
 }
 
 

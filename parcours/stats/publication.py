@@ -38,6 +38,14 @@ from .registry import Measure, Scope
 
 SECRET_LABEL = "secret"  # noqa: S105 (the word printed in a secret cell, not a credential)
 NOT_AVAILABLE = "donnée non disponible"
+UNIT_LABELS = {
+    "count": "nombre",
+    "euros": "euros",
+    "days": "jours",
+    "months": "mois",
+    "percent": "pourcentage",
+    "ratio": "rapport",
+}
 UNIT_SUFFIX = {"count": "", "euros": " €", "days": " jours", "months": " mois", "percent": " %", "ratio": ""}
 
 

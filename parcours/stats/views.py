@@ -10,8 +10,9 @@ from parcours.core.policies import can
 from parcours.core.views_base import ActorRequiredMixin
 from parcours.diagnostic.rules import secrecy_threshold
 
-from . import dashboards
+from . import dashboards, registry
 from .forms import DashboardForm
+from .publication import UNIT_LABELS
 
 # Organisations that are not partners of the network: the prefecture itself and the national level.
 NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
@@ -54,3 +55,51 @@ class DashboardView(ActorRequiredMixin, TemplateView):
         )
         context["organisation"] = organisation
         return context
+
+
+DOMAINS = (
+    ("pathways.", "Parcours de sortie de la prostitution"),
+    ("approvals.", "Agrément des associations"),
+    ("commission.", "Commission départementale"),
+    ("referrals.", "Repérage, protection et orientation"),
+    ("actions.", "Actions du réseau"),
+)
+
+
+class CatalogueView(ActorRequiredMixin, TemplateView):
+    """Every indicator of the registry, as defined once in code: what it counts, from which records, its
+    unit, its breakdowns and how it is published (docs/indicateurs.md)."""
+
+    permission = "stats.catalogue"
+    template_name = "stats/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        groups = []
+        for prefix, title in DOMAINS:
+            rows = [_entry(m) for m in registry.all_measures(prefix)]
+            if rows:
+                groups.append({"title": title, "anchor": prefix.rstrip("."), "measures": rows})
+        return {"nav": "stats", "groups": groups, "threshold": secrecy_threshold(timezone.localdate())}
+
+
+def anchor_of(code: str) -> str:
+    return "indicateur-" + code.replace(".", "-").replace("_", "-")
+
+
+def _entry(measure):
+    if measure.secretariat_only:
+        publication = "Jamais hors du secrétariat (suivi de gestion)."
+    elif not measure.about_people:
+        publication = "Tel quel : il ne compte ni ne décrit aucune personne."
+    else:
+        publication = "Sous secret statistique hors du secrétariat."
+    parent = registry.get(measure.part_of.code) if measure.part_of else None
+    return {
+        "measure": measure,
+        "anchor": anchor_of(measure.code),
+        "parent_anchor": anchor_of(parent.code) if parent else "",
+        "unit": UNIT_LABELS[measure.unit],
+        "breakdowns": [dashboards.BREAKDOWN_LABELS.get(b, b) for b in measure.breakdowns],
+        "publication": publication,
+        "parent": parent,
+    }

@@ -285,3 +285,16 @@ def test_bad_arguments_get_a_french_message(departement, args, message):
         args = ("--departement", departement.code, *args)
     with pytest.raises(CommandError, match=message):
         _command(*args)
+
+
+def test_the_catalogue_defines_every_indicator_for_whoever_reads_figures(actors):
+    from django.urls import reverse
+
+    from parcours.core.roles import Role
+    from tests.conftest import client_for
+
+    page = client_for(actors[Role.NATIONAL_ANALYST]).get(reverse("stats:catalogue")).content.decode()
+    for measure in registry.all_measures():
+        assert f'data-code="{measure.code}"' in page
+    assert "Jamais hors du secrétariat" in page  # the register's count
+    assert 'href="#indicateur-pathways-decisions"' in page  # a part links to its whole
