@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Sum
 
+from parcours.stats import kit
 from parcours.stats.kit import choices_axis, counted, organisation_axis, summed
 from parcours.stats.registry import Measure, Scope, register
 
@@ -76,7 +77,9 @@ def _course(prefix: str):
     """Participants of the course (ordered or completed), in total, by partner and time, or by origin of
     their obligation (one field per origin: the breakdown sums each field)."""
     fields = tuple(f"{prefix}_{key}" for key, _ in COURSE_ORIGINS)
-    compute_summed, breakdowns = summed(_of(ClientCourseSession), date="held_on", fields=fields, axes=PARTNER)
+    compute_summed, _, breakdowns = summed(
+        _of(ClientCourseSession), date="held_on", fields=fields, axes=PARTNER
+    )
 
     def compute(scope: Scope, by: str | None = None):
         if by == "origin":
@@ -85,68 +88,68 @@ def _course(prefix: str):
             return {label: sums[f"{prefix}_{key}"] or 0 for key, label in COURSE_ORIGINS}
         return compute_summed(scope, by)
 
-    return compute, (*breakdowns, "origin")
+    return compute, None, (*breakdowns, "origin")
 
 
 register(
-    Measure(
+    kit.measure(
         "actions.outreach_rounds",
         "Maraudes",
         "Nombre de maraudes (de rue et numériques) datées dans la période.",
         "count",
-        *_outreach(),
+        _outreach(),
         about_people=False,
         source=SOURCE_OUTREACH,
     ),
-    Measure(
+    kit.measure(
         "actions.outreach_contacts",
         "Contacts établis en maraude",
         "Somme des contacts établis lors des maraudes datées dans la période.",
         "count",
-        *_outreach("contacts"),
+        _outreach("contacts"),
         source=SOURCE_OUTREACH,
     ),
-    Measure(
+    kit.measure(
         "actions.outreach_people_met",
         "Personnes rencontrées en maraude",
         "Somme des personnes rencontrées lors des maraudes datées dans la période (une personne vue à deux "
         "maraudes compte deux fois).",
         "count",
-        *_outreach("people_met"),
+        _outreach("people_met"),
         source=SOURCE_OUTREACH,
     ),
-    Measure(
+    kit.measure(
         "actions.outreach_minors_met",
         "Mineur·es rencontré·es en maraude (estimation)",
         "Somme des mineur·es estimé·es parmi les personnes rencontrées en maraude dans la période.",
         "count",
-        *_outreach("minors_met"),
+        _outreach("minors_met"),
         source=SOURCE_OUTREACH,
     ),
-    Measure(
+    kit.measure(
         "actions.outreach_reports",
         "Signalements à PHAROS ou aux plateformes",
         "Somme des signalements à PHAROS et aux plateformes faits lors des maraudes datées dans la période.",
         "count",
-        *_outreach("reports_pharos", "reports_platforms"),
+        _outreach("reports_pharos", "reports_platforms"),
         source=SOURCE_OUTREACH,
     ),
-    Measure(
+    kit.measure(
         "actions.prevention_actions",
         "Actions de prévention",
         "Nombre d'actions de prévention datées dans la période.",
         "count",
-        *_records_of(PreventionAction),
+        _records_of(PreventionAction),
         about_people=False,
         source=SOURCE_PREVENTION,
     ),
-    Measure(
+    kit.measure(
         "actions.prevention_people_reached",
         "Personnes touchées par la prévention",
         "Somme des personnes touchées (élèves, personnels, parents) par les actions de prévention "
         "de la période.",
         "count",
-        *_records_of(PreventionAction, "people_reached"),
+        _records_of(PreventionAction, "people_reached"),
         source=SOURCE_PREVENTION,
     ),
     Measure(
@@ -171,48 +174,48 @@ register(
         about_people=False,
         source=SOURCE_PREVENTION,
     ),
-    Measure(
+    kit.measure(
         "actions.trainings",
         "Formations croisées",
         "Nombre de formations croisées de professionnels datées dans la période.",
         "count",
-        *_records_of(Training),
+        _records_of(Training),
         about_people=False,
         source=SOURCE_TRAINING,
     ),
-    Measure(
+    kit.measure(
         "actions.training_attendees",
         "Professionnels formés",
         "Somme des participants aux formations croisées de la période.",
         "count",
-        *_records_of(Training, "total_attendees"),
+        _records_of(Training, "total_attendees"),
         source=SOURCE_TRAINING,
     ),
-    Measure(
+    kit.measure(
         "actions.training_hours",
         "Heures de formation croisée",
         "Somme des durées (en heures) des formations croisées de la période.",
         "count",
-        *_records_of(Training, "hours"),
+        _records_of(Training, "hours"),
         about_people=False,
         source=SOURCE_TRAINING,
     ),
-    Measure(
+    kit.measure(
         "actions.course_ordered",
         "Participants convoqués au stage de sensibilisation",
         "Somme des participants convoqués aux sessions du stage de sensibilisation à la lutte contre l'achat "
         "d'actes sexuels datées dans la période.",
         "count",
-        *_course("ordered"),
+        _course("ordered"),
         source=SOURCE_COURSE,
     ),
-    Measure(
+    kit.measure(
         "actions.course_completed",
         "Participants ayant suivi le stage de sensibilisation",
         "Somme des participants ayant suivi en entier les sessions du stage de sensibilisation "
         "de la période.",
         "count",
-        *_course("completed"),
+        _course("completed"),
         source=SOURCE_COURSE,
     ),
 )

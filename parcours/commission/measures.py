@@ -90,7 +90,7 @@ register(
         "2025 en demande au moins deux par an.",
         "count",
         _departement_only(meetings_held[0]),
-        meetings_held[1],
+        meetings_held[2],
         source=SOURCE_MEETINGS,
         about_people=False,
     ),

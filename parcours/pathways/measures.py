@@ -129,23 +129,30 @@ def _cells(*pairs) -> tuple[str, ...]:
     return tuple(DECISION_LABELS[p] for p in pairs)
 
 
-def _refusal_rate(scope: Scope, by: str | None = None) -> Evaluation:
-    """Share of the first requests decided in the period that were refused; population: those decisions."""
-    decided = _of(_requests, kind=RequestKind.INITIAL, decision__in=[d.value for d in Decision])
+def _refusal_rate(scope: Scope, bys) -> dict:
+    """Share of the first requests decided in the period that were refused; population: those decisions.
+    One pass over the decisions for every breakdown."""
     axes = _person_axes("pathway__", "decision_date")
-    total, _ = counted(decided, date="decision_date", axes=axes)
-    refused, _ = counted(_of(decided, decision=Decision.REFUSED), date="decision_date", axes=axes)
-    n, r = total(scope, by), refused(scope, by)
-    if by is None:
-        return Evaluation(round(100 * r / n, 1) if n else None, n)
-    return Evaluation(
-        {label: (round(100 * r[label] / n[label], 1) if n[label] else None) for label in n},
-        dict(n),
-    )
+    decided = _of(_requests, kind=RequestKind.INITIAL, decision__in=[d.value for d in Decision])
+    data = kit.Rows(kit.in_period(decided, "decision_date", scope), "decision_date", axes, bys, ["decision"])
+
+    def rate(rows):
+        refused = sum(1 for r in rows if data.value(r, "decision") == Decision.REFUSED)
+        return (round(100 * refused / len(rows), 1) if rows else None), len(rows)
+
+    value, n = rate(data.rows)
+    out = {None: Evaluation(value, n)}
+    for by in bys:
+        groups = data.groups(by)
+        values, populations = {}, {}
+        for key, label in kit.labels_of(by, scope, axes):
+            values[label], populations[label] = rate(groups.get(key, []))
+        out[by] = Evaluation(values, populations)
+    return out
 
 
 def _rate_compute(scope: Scope, by: str | None = None):
-    return _refusal_rate(scope, by).value
+    return _refusal_rate(scope, [by] if by else [])[by].value
 
 
 ends = counted(
@@ -429,7 +436,7 @@ register(
         _rate_compute,
         (*kit.TIME_AXES, *_person_axes("pathway__", "decision_date")),
         source=SOURCE_REQUESTS,
-        evaluator=_refusal_rate,
+        batch=_refusal_rate,
         part_of=Part("pathways.decisions", "decision", _cells(INITIAL_AUTHORISED, INITIAL_REFUSED)),
     ),
     _m(

@@ -55,8 +55,9 @@ BREAKDOWN_LABELS = {
 # Breakdowns whose labels are dates: the year before is compared position by position (its January beside
 # this January), not label by label.
 TIME_BREAKDOWNS = ("month", "quarter")
-# Breakdowns a dashboard shows (the registry may offer more, for exports and the annual report).
-DASHBOARD_BREAKDOWNS = tuple(b for b in BREAKDOWN_LABELS if b != "year")
+# Breakdowns a dashboard shows (the registry offers more, for exports and the annual report): the months
+# carry the year's shape on screen; quarters and years are in the exports.
+DASHBOARD_BREAKDOWNS = tuple(b for b in BREAKDOWN_LABELS if b not in ("quarter", "year"))
 
 __all__ = ["NOT_AVAILABLE", "SECRET_LABEL", "Shown", "build", "format_value", "periods"]
 

@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import QuerySet
 
 from parcours.core.models import OrganisationKind
 from parcours.people.models import NationalityGroup, Sex
@@ -124,45 +123,60 @@ def _years(start: date, end: date) -> list[tuple[object, str]]:
     return [(y, str(y)) for y in range(start.year, end.year + 1)]
 
 
-def _time_values(qs: QuerySet, date_path: str, by: str) -> tuple[QuerySet, list[str]]:
-    """Annotate the year (and month) of the record's date; the key is built in Python."""
-    qs = qs.annotate(_y=ExtractYear(date_path))
-    if by == "year":
-        return qs, ["_y"]
-    return qs.annotate(_m=ExtractMonth(date_path)), ["_y", "_m"]
-
-
-def _time_key(by: str, row: tuple) -> object:
-    if by == "year":
-        return row[0]
-    y, m = row[0], row[1]
-    return (y, m) if by == "month" else (y, (m - 1) // 3 + 1)
-
-
 def _time_labels(by: str, scope: Scope) -> list[tuple[object, str]]:
     return {"month": _months, "quarter": _quarters, "year": _years}[by](scope.start, scope.end)
 
 
-def _in_period(records: Callable[[Scope], QuerySet], date: str, scope: Scope) -> QuerySet:
+def labels_of(by: str, scope: Scope, axes: dict[str, Axis]) -> list[tuple[object, str]]:
+    return _time_labels(by, scope) if by in TIME_AXES else axes[by].labels(scope)
+
+
+def in_period(records: Callable[[Scope], QuerySet], date: str, scope: Scope) -> QuerySet:
     return records(scope).filter(**{f"{date}__range": (scope.start, scope.end)})
 
 
-def _grouped_rows(qs: QuerySet, by: str, date: str, axes: dict[str, Axis], value_fields: list[str]):
-    """Rows (key, *values) of the records for breakdown `by`, and its labels."""
-    if by in TIME_AXES:
-        qs, fields = _time_values(qs, date, by)
-        for row in qs.values_list(*fields, *value_fields):
-            yield _time_key(by, row[: len(fields)]), row[len(fields) :]
-        return
-    axis = axes[by]
-    fields = [axis.path] + ([axis.with_path] if axis.with_path else [])
-    for row in qs.values_list(*fields, *value_fields):
-        key = axis.to_key(*row[: len(fields)]) if axis.to_key else row[0]
-        yield key, row[len(fields) :]
+class Rows:
+    """The records of a scope, read ONCE with every column the asked breakdowns and values need (one query
+    per indicator and period, whatever the number of breakdowns), then grouped in Python."""
+
+    def __init__(self, qs: QuerySet, date: str, axes: dict[str, Axis], bys, values: list[str]):
+        columns = [date]
+        for by in bys:
+            if by not in TIME_AXES:
+                axis = axes[by]
+                columns += [axis.path] + ([axis.with_path] if axis.with_path else [])
+        columns = list(dict.fromkeys([*columns, *values]))
+        self.index = {c: i for i, c in enumerate(columns)}
+        self.rows = list(qs.values_list(*columns))
+        self.date, self.axes, self.values = date, axes, values
+
+    def value(self, row, column: str):
+        return row[self.index[column]]
+
+    def key(self, by: str, row):
+        if by in TIME_AXES:
+            day = row[self.index[self.date]]
+            if by == "year":
+                return day.year
+            return (day.year, day.month) if by == "month" else (day.year, (day.month - 1) // 3 + 1)
+        axis = self.axes[by]
+        value = row[self.index[axis.path]]
+        return axis.to_key(value, row[self.index[axis.with_path]]) if axis.to_key else value
+
+    def groups(self, by: str) -> dict[object, list]:
+        out: dict[object, list] = defaultdict(list)
+        for row in self.rows:
+            out[self.key(by, row)].append(row)
+        return out
 
 
-def _labels(by: str, scope: Scope, axes: dict[str, Axis]) -> list[tuple[object, str]]:
-    return _time_labels(by, scope) if by in TIME_AXES else axes[by].labels(scope)
+def _batched(batch):
+    """compute(scope, by=None) from batch(scope, bys) -> {None or by: Evaluation}."""
+
+    def compute(scope: Scope, by: str | None = None):
+        return batch(scope, [by] if by else [])[by].value
+
+    return compute
 
 
 def counted(
@@ -171,31 +185,32 @@ def counted(
     date: str,
     axes: dict[str, Axis] | None = None,
     distinct: str | None = None,
-) -> tuple[Callable, tuple[str, ...]]:
-    """compute(scope, by=None) counting the records dated in the scope (or the distinct values of
-    `distinct`, e.g. the people behind them), and the breakdowns it accepts: month, quarter, year and the
-    given axes. A record whose key is outside the labels (an organisation of another kind) is counted in
-    the total, not in the table (the table is then not a partition of the total)."""
+) -> tuple:
+    """Counts the records dated in the scope (or the distinct values of `distinct`, e.g. the people behind
+    them), in total and per label of each breakdown: month, quarter, year and the given axes. A record whose
+    key is outside the labels (an organisation of another kind) is counted in the total, not in the table
+    (the table is then not a partition of the total). Returns (compute, batch, breakdowns)."""
     axes = axes or {}
 
-    def compute(scope: Scope, by: str | None = None):
-        qs = _in_period(records, date, scope)
-        if by is None:
-            if distinct:
-                return qs.aggregate(n=Count(distinct, distinct=True))["n"]
-            return qs.count()
-        labels = _labels(by, scope, axes)
-        counts: dict[object, set | int] = defaultdict(set) if distinct else defaultdict(int)
-        for key, values in _grouped_rows(qs, by, date, axes, [distinct] if distinct else []):
-            if distinct:
-                counts[key].add(values[0])
-            else:
-                counts[key] += 1
-        return {
-            label: (len(counts.get(key, ())) if distinct else counts.get(key, 0)) for key, label in labels
-        }
+    def batch(scope: Scope, bys) -> dict:
+        data = Rows(in_period(records, date, scope), date, axes, bys, [distinct] if distinct else [])
 
-    return compute, (*TIME_AXES, *axes)
+        def count(rows) -> int:
+            return len({data.value(r, distinct) for r in rows}) if distinct else len(rows)
+
+        out = {None: Evaluation(count(data.rows))}
+        for by in bys:
+            groups = data.groups(by)
+            out[by] = Evaluation(
+                {label: count(groups.get(key, [])) for key, label in labels_of(by, scope, axes)}
+            )
+        return out
+
+    return _batched(batch), batch, (*TIME_AXES, *axes)
+
+
+def _number(total: float) -> int | float:
+    return int(total) if float(total).is_integer() else float(total)
 
 
 def summed(
@@ -204,25 +219,26 @@ def summed(
     date: str,
     fields: tuple[str, ...],
     axes: dict[str, Axis] | None = None,
-) -> tuple[Callable, tuple[str, ...]]:
-    """compute(scope, by=None) summing `fields` over the records dated in the scope (contacts made in
-    outreach rounds, people reached by prevention actions), in total or per label of a breakdown."""
+) -> tuple:
+    """Sums `fields` over the records dated in the scope (contacts made in outreach rounds, people reached by
+    prevention actions), in total and per label of each breakdown. Returns (compute, batch, breakdowns)."""
     axes = axes or {}
 
-    def number(row) -> int | float:
-        total = sum(v or 0 for v in row)
-        return int(total) if float(total).is_integer() else float(total)
+    def batch(scope: Scope, bys) -> dict:
+        data = Rows(in_period(records, date, scope), date, axes, bys, list(fields))
 
-    def compute(scope: Scope, by: str | None = None):
-        qs = _in_period(records, date, scope)
-        if by is None:
-            return number(qs.aggregate(**{f"_{f}": Sum(f) for f in fields}).values())
-        sums: dict[object, float] = defaultdict(float)
-        for key, values in _grouped_rows(qs, by, date, axes, list(fields)):
-            sums[key] += sum(v or 0 for v in values)
-        return {label: number([sums.get(key, 0)]) for key, label in _labels(by, scope, axes)}
+        def total(rows) -> int | float:
+            return _number(sum(float(data.value(r, f) or 0) for r in rows for f in fields))
 
-    return compute, (*TIME_AXES, *axes)
+        out = {None: Evaluation(total(data.rows))}
+        for by in bys:
+            groups = data.groups(by)
+            out[by] = Evaluation(
+                {label: total(groups.get(key, [])) for key, label in labels_of(by, scope, axes)}
+            )
+        return out
+
+    return _batched(batch), batch, (*TIME_AXES, *axes)
 
 
 STATISTICS = {
@@ -250,45 +266,41 @@ def distributed(
     statistic: str,
     axes: dict[str, Axis] | None = None,
     people: str | None = None,
-) -> tuple[Callable, Callable, tuple[str, ...]]:
-    """evaluate(scope, by=None) -> Evaluation of `statistic` over `value(row, scope)` for the records dated in
-    the scope (`row`: the values of `fields`; a value None leaves the record out); the population is the
-    number of distinct `people` (a path) behind the values kept, or of records. Returns (compute, evaluator,
+) -> tuple:
+    """`statistic` of `value(row, scope)` over the records dated in the scope (`row`: the values of `fields`;
+    a value None leaves the record out), with its population: the distinct `people` (a path) behind the
+    values kept, or the records; in total and per label of each breakdown. Returns (compute, batch,
     breakdowns)."""
     axes = axes or {}
     summarise = STATISTICS[statistic]
-    read = [*fields, *([people] if people else [])]
 
-    def _collect(rows, scope):
-        values, who = [], set()
-        for i, row in enumerate(rows):
-            v = value(row[: len(fields)], scope)
-            if v is None:
-                continue
-            values.append(v)
-            who.add(row[len(fields)] if people else i)
-        return values, who
+    def batch(scope: Scope, bys) -> dict:
+        data = Rows(
+            in_period(records, date, scope), date, axes, bys, [*fields, *([people] if people else [])]
+        )
 
-    def evaluator(scope: Scope, by: str | None = None) -> Evaluation:
-        qs = _in_period(records, date, scope)
-        if by is None:
-            values, who = _collect(qs.values_list(*read), scope)
-            return Evaluation(summarise(values) if values else None, len(who))
-        groups: dict[object, list] = defaultdict(list)
-        for key, row in _grouped_rows(qs, by, date, axes, read):
-            groups[key].append(row)
-        result, population = {}, {}
-        for key, label in _labels(by, scope, axes):
-            values, who = _collect(groups.get(key, []), scope)
-            result[label] = summarise(values) if values else None
-            population[label] = len(who)
-        return Evaluation(result, population)
+        def evaluate(rows):
+            values, who = [], set()
+            for i, row in enumerate(rows):
+                v = value(tuple(data.value(row, f) for f in fields), scope)
+                if v is None:
+                    continue
+                values.append(v)
+                who.add(data.value(row, people) if people else i)
+            return (summarise(values) if values else None), len(who)
 
-    def compute(scope: Scope, by: str | None = None):
-        return evaluator(scope, by).value
+        value_all, population_all = evaluate(data.rows)
+        out = {None: Evaluation(value_all, population_all)}
+        for by in bys:
+            groups = data.groups(by)
+            values, populations = {}, {}
+            for key, label in labels_of(by, scope, axes):
+                values[label], populations[label] = evaluate(groups.get(key, []))
+            out[by] = Evaluation(values, populations)
+        return out
 
-    evaluator.statistic = statistic  # type: ignore[attr-defined]
-    return compute, evaluator, (*TIME_AXES, *axes)
+    batch.statistic = statistic  # type: ignore[attr-defined]
+    return _batched(batch), batch, (*TIME_AXES, *axes)
 
 
 def measure(
@@ -301,23 +313,10 @@ def measure(
     source: str,
     **options,
 ) -> Measure:
-    """A Measure from what `counted` or `distributed` built (`options`: Measure's other fields)."""
-    if len(built) == 2:
-        compute, breakdowns = built
-        return Measure(code, label, definition, unit, compute, breakdowns, source=source, **options)
-    compute, evaluator, breakdowns = built
-    return Measure(
-        code,
-        label,
-        definition,
-        unit,
-        compute,
-        breakdowns,
-        source=source,
-        evaluator=evaluator,
-        additive=getattr(evaluator, "statistic", None) == "sum",
-        **options,
-    )
+    """A Measure from what `counted`, `summed` or `distributed` built (`options`: Measure's other fields)."""
+    compute, batch, breakdowns = built
+    options.setdefault("additive", getattr(batch, "statistic", None) == "sum")
+    return Measure(code, label, definition, unit, compute, breakdowns, source=source, batch=batch, **options)
 
 
 def days_between(start_index: int, end_index: int) -> Callable[[tuple, Scope], float | None]:

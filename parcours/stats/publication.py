@@ -251,15 +251,16 @@ def publish(
     """`measure` for `scope` as `audience` may read it. `breakdowns`: those to publish (default: every one the
     measure allows and the audience may read)."""
     suppressed = audience.suppressed and measure.about_people
-    evaluation = measure.evaluate(scope)
+    wanted = breakdowns if breakdowns is not None else breakdowns_for(measure, audience)
+    evaluations = registry.evaluate_many(measure, scope, wanted)
+    evaluation = evaluations[None]
     total = _total_cell(
         measure, evaluation.value, evaluation.population, suppressed=suppressed, threshold=threshold
     )
     result = Published(measure=measure, scope=scope, total=total)
     if evaluation.value is None:
         return result
-    wanted = breakdowns if breakdowns is not None else breakdowns_for(measure, audience)
-    raw = {by: measure.evaluate(scope, by) for by in wanted}
+    raw = {by: evaluations[by] for by in wanted}
     hidden: dict[str, set[str]] = {by: set() for by in wanted}
     audited: set[str] = set()
     if suppressed and _additive(measure):

@@ -70,6 +70,8 @@ class Measure:
     # A statistic whose value and population come from one pass over the records (kit.distributed):
     # evaluate(scope, by=None) -> Evaluation. When set, `compute` and `population` delegate to it.
     evaluator: Callable[..., Evaluation] | None = None
+    # Every asked breakdown in one pass over the records (kit): batch(scope, bys) -> {None or by: Evaluation}.
+    batch: Callable[..., dict] | None = None
     # A non-count whose breakdown cells add up to its total (a sum of money): secrecy then protects its
     # secret cells from being recomputed from the others, as for counts.
     additive: bool = False
@@ -98,6 +100,8 @@ class Measure:
         """Value and population in one call (one pass over the records where the measure allows it)."""
         if by is not None and by not in self.breakdowns:
             raise ValueError(f"Ventilation « {by} » non prévue pour {self.code}")
+        if self.batch is not None:
+            return self.batch(scope, [by] if by else [])[by]
         if self.evaluator is not None:
             return self.evaluator(scope, by)
         value = self.compute(scope) if by is None else self.compute(scope, by=by)
@@ -105,6 +109,16 @@ class Measure:
         if self.population is not None and value is not None:
             population = self.population(scope) if by is None else _population_by(self, scope, by)
         return Evaluation(value, population)
+
+
+def evaluate_many(measure: Measure, scope: Scope, bys) -> dict:
+    """{None: the total's Evaluation, by: each breakdown's}: in one pass when the measure allows it."""
+    for by in bys:
+        if by not in measure.breakdowns:
+            raise ValueError(f"Ventilation « {by} » non prévue pour {measure.code}")
+    if measure.batch is not None:
+        return measure.batch(scope, list(bys))
+    return {None: measure.evaluate(scope), **{by: measure.evaluate(scope, by) for by in bys}}
 
 
 def _population_by(measure: Measure, scope: Scope, by: str):

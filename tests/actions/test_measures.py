@@ -72,7 +72,9 @@ def test_breakdowns(world):
         "Association fictive": 20,
         "Mission locale fictive": 12,
     }
-    assert contacts.breakdown(scope, "month") == {"2025-03": 32}
+    months = contacts.breakdown(scope, "month")  # every month of the year, zeros included
+    assert len(months) == 12 and months["2025-03"] == 32 and sum(months.values()) == 32
+    assert contacts.breakdown(scope, "quarter") == {"2025-T1": 32, "2025-T2": 0, "2025-T3": 0, "2025-T4": 0}
     assert contacts.breakdown(scope, "kind") == {"Maraude de rue": 20, "Maraude numérique": 12}
     assert registry.get("actions.outreach_rounds").breakdown(scope, "organisation") == {
         "Association fictive": 1,
@@ -83,7 +85,8 @@ def test_breakdowns(world):
         "Composition pénale": 2,
         "Peine prononcée": 1,
     }
-    assert registry.get("actions.training_hours").breakdown(scope, "month") == {"2025-06": 9.0}
+    hours = registry.get("actions.training_hours").breakdown(scope, "month")
+    assert hours["2025-06"] == 9.0 and sum(hours.values()) == 9.0
     with pytest.raises(ValueError):
         contacts.breakdown(scope, "age_band")
 

@@ -294,14 +294,18 @@ def test_the_measures(partner, association, actors):
     scope = Scope(departement=partner.departement, start=today - timedelta(days=30), end=today)
     assert get("referrals.detections").value(scope) == 2
     assert get("referrals.minor_detections").value(scope) == 1
+    # Every label of a breakdown is listed, zeros included.
     assert get("referrals.protection_reports").breakdown(scope, "kind") == {
-        ProtectionReport.Kind.INFORMATION_PREOCCUPANTE.label: 1
+        ProtectionReport.Kind.INFORMATION_PREOCCUPANTE.label: 1,
+        ProtectionReport.Kind.SIGNALEMENT.label: 0,
     }
-    assert get("referrals.referrals").breakdown(scope, "state") == {"Acceptée": 1}
+    states = get("referrals.referrals").breakdown(scope, "state")
+    assert states["Acceptée"] == 1 and sum(states.values()) == 1
     assert get("referrals.delay_detection_referral").value(scope) == 6.0
     assert get("referrals.delay_referral_contact").value(scope) == 3.0
     assert get("referrals.delay_contact_accompaniment").value(scope) is None
-    assert get("referrals.detections").breakdown(scope, "age_band") == {"15 à 17 ans": 1, "18 à 21 ans": 1}
+    bands = get("referrals.detections").breakdown(scope, "age_band")
+    assert (bands["15 à 17 ans"], bands["18 à 21 ans"], sum(bands.values())) == (1, 1, 2)
 
 
 def test_list_and_detail_pages_have_a_query_budget(partner, django_assert_max_num_queries):
