@@ -52,3 +52,53 @@ def test_published_breakdowns_never_give_a_small_cell_back(table):
         for label, value in cells.items():
             if is_small(value, THRESHOLD):
                 assert label in hidden[by]
+
+
+months_of_a_year = st.lists(st.sampled_from([0, 0, 0, 1, 2, 5, 9, 11, 12, 30]), min_size=12, max_size=12)
+
+
+@given(months_of_a_year, st.lists(st.sampled_from([0, 1, 4, 11, 25]), min_size=3, max_size=3))
+def test_months_quarters_and_years_published_together_never_give_a_small_month_back(months, sexes):
+    """Quarters and years are sums of months: a quarter minus its published months would give a secret
+    month back. Published with another breakdown of the same total (sex), nothing small is determined."""
+    total = sum(months)
+    by_month = {f"2025-{m + 1:02d}": v for m, v in enumerate(months)}
+    by_quarter = {f"2025-T{q + 1}": sum(months[3 * q : 3 * q + 3]) for q in range(4)}
+    # A second breakdown whose cells add up to the same total (its split is drawn, the last cell balances).
+    first = [min(s, total) for s in sexes[:2]]
+    first[1] = min(first[1], total - first[0])
+    by_sex = {"F": first[0], "H": first[1], "A": total - first[0] - first[1]}
+    tables = {"month": by_month, "quarter": by_quarter, "year": {"2025": total}, "sex": by_sex}
+    hidden, _ = _protected_breakdowns(total, tables, THRESHOLD)
+
+    # The hidden vector: month × sex (a joint split consistent with both margins is one of many; the
+    # published figures are sums of slices, whatever the split).
+    coords = list(itertools.product(range(12), range(3)))
+    published = [] if is_small(total, THRESHOLD) else [Figure("total", frozenset(range(len(coords))), total)]
+    targets = []
+
+    def slice_of(predicate):
+        return frozenset(k for k, c in enumerate(coords) if predicate(c))
+
+    for i, (label, value) in enumerate(by_month.items()):
+        figure = Figure(f"month:{label}", slice_of(lambda c, i=i: c[0] == i), value)
+        targets.append(figure)
+        if label not in hidden["month"]:
+            published.append(figure)
+    for q, (label, value) in enumerate(by_quarter.items()):
+        figure = Figure(f"quarter:{label}", slice_of(lambda c, q=q: c[0] // 3 == q), value)
+        targets.append(figure)
+        if label not in hidden["quarter"]:
+            published.append(figure)
+    if "2025" not in hidden["year"]:
+        published.append(Figure("year:2025", frozenset(range(len(coords))), total))
+    for j, (label, value) in enumerate(by_sex.items()):
+        figure = Figure(f"sex:{label}", slice_of(lambda c, j=j: c[1] == j), value)
+        targets.append(figure)
+        if label not in hidden["sex"]:
+            published.append(figure)
+    assert disclosures(len(coords), published, targets, THRESHOLD) == []
+    for by, cells in tables.items():
+        for label, value in cells.items():
+            if is_small(value, THRESHOLD):
+                assert label in hidden[by], (by, label)
