@@ -85,3 +85,8 @@ FINAL_PROGRESS_STEP = 25
 # A computation that has not moved for this long is taken as abandoned (worker stopped): the secretariat may
 # start it again. The slowest measured run (5 lists) takes a few minutes; 30 leaves a wide margin.
 REPORT_STALLED_AFTER = timedelta(minutes=30)
+
+
+# How long the cells of an open campaign's live linkage stay in the cache (selectors.linkage_summary). Not a
+# rule of law: its key changes with any change of the lists, this only bounds the memory they hold.
+LINKAGE_CACHE_SECONDS = 60 * 60

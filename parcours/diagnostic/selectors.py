@@ -6,10 +6,12 @@ statistical secrecy on top (`report.py`).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -131,15 +133,37 @@ def linkage_summary(campaign: Campaign) -> LinkageSummary:
         for i, p in enumerate(participants, start=1)
     ]
     position = {info.participant.pk: i for i, info in enumerate(lists)}
-    rows = LinkageRecord.objects.filter(campaign=campaign).values_list(
-        "keys", "key_list__participant_id", "age_band", "sex", "online"
+    stored = LinkageRecord.objects.filter(campaign=campaign)
+    # The linkage takes seconds on large lists and every page of an open campaign reads it: its cells (counts
+    # per capture history × age band × sex × online, never a key) are kept in the cache under a fingerprint
+    # of what they are computed from. A list sent again is a new KeyList (deleted and created, a new random
+    # public id) and a withdrawn one is gone, so the fingerprint changes with any change of the input.
+    fingerprint = (
+        "diagnostic-linkage:"
+        + hashlib.sha256(
+            repr(
+                (
+                    str(campaign.public_id),
+                    [
+                        (str(info.participant.public_id), str(info.participant.key_list.public_id))
+                        for info in lists
+                    ],
+                    stored.count(),
+                )
+            ).encode()
+        ).hexdigest()
     )
-    records = []
-    for keys, participant_id, band, sex, online in rows.iterator(chunk_size=2000):
-        keys = frozenset(keys.split())
-        # A row with a birth year only has one key (« LK2|Y| »); a full date gives three or more.
-        records.append(linkage.Record(position[participant_id], keys, sex, band, online, len(keys) > 1))
-    return _summary(lists, Counter(_clusters(records, len(lists))))
+    cells = cache.get(fingerprint)
+    if cells is None:
+        rows = stored.values_list("keys", "key_list__participant_id", "age_band", "sex", "online")
+        records = []
+        for keys, participant_id, band, sex, online in rows.iterator(chunk_size=2000):
+            keys = frozenset(keys.split())
+            # A row with a birth year only has one key (« LK2|Y| »); a full date gives three or more.
+            records.append(linkage.Record(position[participant_id], keys, sex, band, online, len(keys) > 1))
+        cells = Counter(_clusters(records, len(lists)))
+        cache.set(fingerprint, cells, timeout=rules.LINKAGE_CACHE_SECONDS)
+    return _summary(lists, cells)
 
 
 def _summary(lists: list[ListInfo], cells: Counter) -> LinkageSummary:

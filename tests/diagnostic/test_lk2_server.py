@@ -293,3 +293,22 @@ def test_the_upgrade_freezes_closed_campaigns_and_drops_the_lk1_lists_of_the_oth
 
         CampaignNow.objects.filter(departement__code="96").delete()
         Departement.objects.filter(code="96").delete()
+
+
+def test_the_live_linkage_is_computed_once_until_a_list_changes(monkeypatch):
+    campaign = CampaignFactory()
+    a, b = (ParticipantFactory(campaign=campaign, name=n) for n in ("A", "B"))
+    give_key_list(a, [("k1", "y1"), "alone-a"])
+    give_key_list(b, [("k1", "y1")])
+    calls = []
+    real_link = selectors.linkage.link
+    monkeypatch.setattr(
+        selectors.linkage, "link", lambda *args, **kw: calls.append(1) or real_link(*args, **kw)
+    )
+    assert selectors.linkage_summary(campaign).distinct == 2
+    assert selectors.linkage_summary(campaign).distinct == 2
+    assert len(calls) == 1  # the second page read the cells from the cache
+    # B sends its list again, without the shared person: a new fingerprint, a new linkage.
+    give_key_list(b, ["alone-b"])
+    assert selectors.linkage_summary(campaign).distinct == 3
+    assert len(calls) == 2
