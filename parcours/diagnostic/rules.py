@@ -87,6 +87,7 @@ FINAL_PROGRESS_STEP = 25
 REPORT_STALLED_AFTER = timedelta(minutes=30)
 
 
-# How long the cells of an open campaign's live linkage stay in the cache (selectors.linkage_summary). Not a
-# rule of law: its key changes with any change of the lists, this only bounds the memory they hold.
+# How long the cells of an open campaign's live linkage, and the estimate made from them, stay in the cache
+# (selectors.linkage_summary, selectors.estimate). Not a rule of law: their keys change with any change of the
+# lists, this only bounds the memory they hold.
 LINKAGE_CACHE_SECONDS = 60 * 60

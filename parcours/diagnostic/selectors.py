@@ -291,11 +291,20 @@ def estimate(summary: LinkageSummary) -> EstimateOutcome:
             f"Il faut au moins {rules.MIN_LISTS_FOR_ESTIMATE} listes de clés pour estimer le nombre de "
             f"personnes qu'aucune structure ne connaît ({len(summary.lists)} reçue(s)).",
         )
+    # The model selection fits about a thousand log-linear models (seconds): its outcome is a function of the
+    # lists' codes and the capture histories alone, cached under their digest (counts, never a key).
+    digest = "diagnostic-estimate:" + hashlib.sha256(
+        repr((summary.codes, sorted(Counter(summary.memberships).items()))).encode()
+    ).hexdigest()
+    cached = cache.get(digest)
+    if cached is not None:
+        return cached
     try:
-        result = estimate_memberships(summary.codes, summary.memberships)
+        outcome = EstimateOutcome(estimate_memberships(summary.codes, summary.memberships), None)
     except EstimationError as error:
-        return EstimateOutcome(None, error.message)
-    return EstimateOutcome(result, None)
+        outcome = EstimateOutcome(None, error.message)
+    cache.set(digest, outcome, timeout=rules.LINKAGE_CACHE_SECONDS)
+    return outcome
 
 
 def member_participant_or_404(actor: Actor, public_id) -> Participant:

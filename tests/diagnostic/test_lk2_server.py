@@ -312,3 +312,16 @@ def test_the_live_linkage_is_computed_once_until_a_list_changes(monkeypatch):
     give_key_list(b, ["alone-b"])
     assert selectors.linkage_summary(campaign).distinct == 3
     assert len(calls) == 2
+
+
+def test_the_estimate_is_made_once_for_the_same_capture_histories(departement, monkeypatch):
+    campaign = three_list_campaign(departement)
+    calls = []
+    real = selectors.estimate_memberships
+    monkeypatch.setattr(selectors, "estimate_memberships", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = selectors.estimate(selectors.linkage_summary(campaign))
+    second = selectors.estimate(selectors.linkage_summary(campaign))
+    assert len(calls) == 1
+    assert (first.ok, first.error) == (second.ok, second.error)
+    if first.ok:
+        assert first.result.estimate == second.result.estimate
