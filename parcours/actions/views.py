@@ -189,13 +189,13 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def _year(request) -> int:
-    today = timezone.localdate()
+def _year(request, latest: int) -> int:
+    """The year asked for (`?annee=`), from 2000 to `latest`; `latest` otherwise."""
     try:
-        year = int(request.GET.get("annee", today.year))
+        year = int(request.GET.get("annee", latest))
     except (TypeError, ValueError):
-        return today.year
-    return year if 2000 <= year <= today.year else today.year
+        return latest
+    return year if 2000 <= year <= latest else latest
 
 
 class HomeView(ActorRequiredMixin, View):
@@ -239,7 +239,7 @@ class ListView(KindMixin, View):
         years = sorted(
             {d.year for d in qs.dates("held_on", "year")} | {timezone.localdate().year}, reverse=True
         )
-        year = _year(request)
+        year = _year(request, timezone.localdate().year)
         qs = qs.of_year(year).prefetch_related(*kind.prefetch).order_by("-held_on", "-created_at")
         page = paginate(request, qs)
         table = [(kind.url("detail", obj), [fn(obj) for _, fn in kind.columns]) for obj in page]
@@ -477,12 +477,7 @@ class CoverageView(EstablishmentMixin, View):
     def get(self, request):
         today = timezone.localdate()
         current = coverage.school_year_of(today)
-        try:
-            start_year = int(request.GET.get("annee", current))
-        except (TypeError, ValueError):
-            start_year = current
-        if not 2000 <= start_year <= current:
-            start_year = current
+        start_year = _year(request, current)
         start, end = coverage.school_year_bounds(start_year)
         lines = [
             coverage.coverage_of(self.actor.departement, kind, start, min(end, today))

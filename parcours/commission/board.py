@@ -19,6 +19,18 @@ from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending
 LETTERS_SHOWN_DAYS = 60
 
 
+def _decision_item(what: str, d: PrefectDecision) -> BoardItem:
+    """A decision waiting on the secretariat or the signatory, since the opinion it follows."""
+    return BoardItem(
+        label=f"{what} : {d.get_outcome_display().lower()}",
+        person=d.pathway.person,
+        url=reverse("commission:decision_detail", args=[d.public_id]),
+        # An end decision has no opinion: it waits since it was drafted.
+        due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
+        due_label="avis du" if d.request else "préparée le",
+    )
+
+
 @register_board_provider
 def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
     if actor.role == "secretariat":
@@ -78,14 +90,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 "Décisions renvoyées par le signataire : à reprendre",
                 verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à signer",
                 items=[
-                    BoardItem(
-                        label=f"Projet renvoyé : {d.get_outcome_display().lower()}",
-                        person=d.pathway.person,
-                        url=reverse("commission:decision_detail", args=[d.public_id]),
-                        # An end decision has no opinion: it waits since it was drafted.
-                        due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
-                        due_label="avis du" if d.request else "préparée le",
-                    )
+                    _decision_item("Projet renvoyé", d)
                     for d in PrefectDecision.objects.filter(
                         departement=dep, state=PrefectDecision.State.RETURNED
                     )
@@ -117,17 +122,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 "decisions_to_sign",
                 "Décisions préparées à signer",
                 verb="Relire puis signer la décision",
-                items=[
-                    BoardItem(
-                        label=f"Décision préparée : {d.get_outcome_display().lower()}",
-                        person=d.pathway.person,
-                        url=reverse("commission:decision_detail", args=[d.public_id]),
-                        # An end decision has no opinion: it waits since it was drafted.
-                        due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
-                        due_label="avis du" if d.request else "préparée le",
-                    )
-                    for d in drafts.order_by("created_at")
-                ],
+                items=[_decision_item("Décision préparée", d) for d in drafts.order_by("created_at")],
             )
         ]
     if actor.is_association:

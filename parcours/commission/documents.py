@@ -219,57 +219,57 @@ def register_kinds() -> None:
             default_template="commission/documents/minutes.html",
         )
     )
-    register(
-        DocumentKind(
-            key=DECISION,
-            label="Décision préfectorale (parcours de sortie)",
-            fields=DECISION_FIELDS,
-            sample=_sample_decision,
-            default_template="commission/documents/decision.html",
-        )
-    )
-    for key, label, template in [
-        (LETTER_PERSON, "Notification à la personne (remise par l'association)", "letter_person.html"),
-        (LETTER_AFIS, "Notification à l'organisme payeur de l'AFIS (MSA)", "letter_afis.html"),
-        (LETTER_IMMIGRATION, "Notification au service des étrangers", "letter_immigration.html"),
-    ]:
-        register(
-            DocumentKind(
-                key=key,
-                label=label,
-                fields=DECISION_FIELDS,
-                sample=_sample_decision,
-                default_template=f"commission/documents/{template}",
-            )
-        )
-    register(
-        DocumentKind(
-            key=END_DECISION,
-            label="Décision préfectorale mettant fin à un parcours de sortie",
-            fields=END_DECISION_FIELDS,
-            sample=_sample_end_decision,
-            default_template="commission/documents/end_decision.html",
-        )
-    )
-    for key, label, template in [
-        (END_LETTER_PERSON, "Notification de la fin du parcours à la personne", "end_letter_person.html"),
+    # A decision and its letters share their fields and their sample: one table per kind of decision.
+    decisions = [
         (
-            END_LETTER_AFIS,
-            "Notification de la fin du parcours à l'organisme payeur de l'AFIS",
-            "end_letter_afis.html",
+            DECISION_FIELDS,
+            _sample_decision,
+            [
+                (DECISION, "Décision préfectorale (parcours de sortie)", "decision.html"),
+                (
+                    LETTER_PERSON,
+                    "Notification à la personne (remise par l'association)",
+                    "letter_person.html",
+                ),
+                (LETTER_AFIS, "Notification à l'organisme payeur de l'AFIS (MSA)", "letter_afis.html"),
+                (LETTER_IMMIGRATION, "Notification au service des étrangers", "letter_immigration.html"),
+            ],
         ),
         (
-            END_LETTER_IMMIGRATION,
-            "Notification de la fin du parcours au service des étrangers",
-            "end_letter_immigration.html",
+            END_DECISION_FIELDS,
+            _sample_end_decision,
+            [
+                (
+                    END_DECISION,
+                    "Décision préfectorale mettant fin à un parcours de sortie",
+                    "end_decision.html",
+                ),
+                (
+                    END_LETTER_PERSON,
+                    "Notification de la fin du parcours à la personne",
+                    "end_letter_person.html",
+                ),
+                (
+                    END_LETTER_AFIS,
+                    "Notification de la fin du parcours à l'organisme payeur de l'AFIS",
+                    "end_letter_afis.html",
+                ),
+                (
+                    END_LETTER_IMMIGRATION,
+                    "Notification de la fin du parcours au service des étrangers",
+                    "end_letter_immigration.html",
+                ),
+            ],
         ),
-    ]:
-        register(
-            DocumentKind(
-                key=key,
-                label=label,
-                fields=END_DECISION_FIELDS,
-                sample=_sample_end_decision,
-                default_template=f"commission/documents/{template}",
+    ]
+    for fields, sample, kinds in decisions:
+        for key, label, template in kinds:
+            register(
+                DocumentKind(
+                    key=key,
+                    label=label,
+                    fields=fields,
+                    sample=sample,
+                    default_template=f"commission/documents/{template}",
+                )
             )
-        )

@@ -78,23 +78,38 @@ class MeetingForm(DsfrBaseForm):
         return cleaned
 
 
-class AddRequestForm(DsfrBaseForm):
-    request = forms.ChoiceField(label="Demande prête pour la commission")
+class PoolForm(DsfrBaseForm):
+    """Pick one object of a pool (what may be put on an agenda) by its public id: the field `pick`, a
+    ChoiceField, offers the pool with `choice_label` and cleans to the object."""
+
+    pick: str
 
     def __init__(self, *args, pool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.pool = {str(r.public_id): r for r in pool}
-        self.fields["request"].choices = [
-            (
-                key,
-                f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association}), "
-                f"{r.get_state_display().lower()}",
-            )
-            for key, r in self.pool.items()
-        ]
+        self.pool = {str(obj.public_id): obj for obj in pool}
+        self.fields[self.pick].choices = [(key, self.choice_label(obj)) for key, obj in self.pool.items()]
 
-    def clean_request(self):
-        return self.pool[self.cleaned_data["request"]]
+    @staticmethod
+    def choice_label(obj) -> str:
+        return str(obj)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.pick in cleaned:  # a valid choice: a key of the pool
+            cleaned[self.pick] = self.pool[cleaned[self.pick]]
+        return cleaned
+
+
+class AddRequestForm(PoolForm):
+    pick = "request"
+    request = forms.ChoiceField(label="Demande prête pour la commission")
+
+    @staticmethod
+    def choice_label(r) -> str:
+        return (
+            f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association}), "
+            f"{r.get_state_display().lower()}"
+        )
 
 
 class FreeItemForm(DsfrBaseForm):
@@ -148,6 +163,22 @@ class OpinionForm(DsfrBaseForm):
     motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _divergence_motive(help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label="Motifs d'une décision contraire à l'avis de la commission",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=help_text,
+    )
+
+
+SIGNER_EXAMPLE = "Ex. : « Pour le préfet et par délégation, le secrétaire général »."
+
+
+def _signer(help_text: str = SIGNER_EXAMPLE) -> forms.CharField:
+    return forms.CharField(label="Signataire", max_length=200, required=False, help_text=help_text)
+
+
 class DecisionDraftForm(DsfrBaseForm):
     outcome = forms.ChoiceField(
         label="Décision proposée au préfet",
@@ -165,34 +196,26 @@ class DecisionDraftForm(DsfrBaseForm):
         required=False,
         help_text="Vide : la période commence à la signature (ou le lendemain de la période en cours).",
     )
-    divergence_motive = forms.CharField(
-        label="Motifs d'une décision contraire à l'avis de la commission",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text="Obligatoires si la décision proposée ne suit pas l'avis.",
-    )
+    divergence_motive = _divergence_motive("Obligatoires si la décision proposée ne suit pas l'avis.")
 
 
-class SignForm(DsfrBaseForm):
+class EndSignForm(DsfrBaseForm):
+    """The signature of a decision: the day and who signs (that of an end decision, nothing more)."""
+
     day = forms.DateField(label="Date de signature", widget=DATE_WIDGET)
-    signer = forms.CharField(
-        label="Signataire",
-        max_length=200,
-        required=False,
-        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ». Vide : la qualité "
-        "inscrite dans l'en-tête des documents.",
-    )
+    signer = _signer(f"{SIGNER_EXAMPLE} Vide : la qualité inscrite dans l'en-tête des documents.")
+
+
+class SignForm(EndSignForm):
+    """The signature of a decision on a request: the prefect may decide otherwise than the draft."""
+
     outcome = forms.ChoiceField(
         label="Décision signée",
         choices=[("", "Celle qui est préparée"), ("authorised", "Autorisation"), ("refused", "Refus")],
         required=False,
         help_text="Le préfet peut décider autrement que le projet ; contre l'avis, il en dit les motifs.",
     )
-    divergence_motive = forms.CharField(
-        label="Motifs d'une décision contraire à l'avis de la commission",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    divergence_motive = _divergence_motive()
 
 
 class ReturnForm(DsfrBaseForm):
@@ -203,18 +226,13 @@ class ReturnForm(DsfrBaseForm):
     )
 
 
-class AddApplicationForm(DsfrBaseForm):
+class AddApplicationForm(PoolForm):
+    pick = "application"
     application = forms.ChoiceField(label="Demande d'agrément complète, en attente de l'avis")
 
-    def __init__(self, *args, pool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pool = {str(a.public_id): a for a in pool}
-        self.fields["application"].choices = [
-            (key, f"{a.organisation} — {a.get_kind_display().lower()}") for key, a in self.pool.items()
-        ]
-
-    def clean_application(self):
-        return self.pool[self.cleaned_data["application"]]
+    @staticmethod
+    def choice_label(a) -> str:
+        return f"{a.organisation} — {a.get_kind_display().lower()}"
 
 
 class LetterHandoverForm(DsfrBaseForm):
@@ -246,38 +264,20 @@ class EndDecisionDraftForm(DsfrBaseForm):
     )
 
 
-class EndDecisionOutsideForm(DsfrBaseForm):
+class EndDecisionOutsideForm(EndDecisionDraftForm):
+    """The same reasons, with the act signed on paper: its reference, its day and who signed it."""
+
+    field_order = ["external_reference", "day", "motive", "signer"]
     external_reference = forms.CharField(label="Référence de l'acte signé hors Parcours", max_length=100)
     day = forms.DateField(label="Date de la décision", widget=DATE_WIDGET)
-    motive = forms.CharField(
-        label="Motifs de la fin du parcours",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
-        help_text=END_MOTIVE_HELP,
-    )
-    signer = forms.CharField(
-        label="Signataire",
-        max_length=200,
-        required=False,
-        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ».",
-    )
-
-
-class EndSignForm(DsfrBaseForm):
-    day = forms.DateField(label="Date de signature", widget=DATE_WIDGET)
-    signer = forms.CharField(
-        label="Signataire",
-        max_length=200,
-        required=False,
-        help_text="Ex. : « Pour le préfet et par délégation, le secrétaire général ». Vide : la qualité "
-        "inscrite dans l'en-tête des documents.",
-    )
+    signer = _signer()
 
 
 # --- The coordination of minors' individual pathways ---
 
 
-class AddSituationForm(DsfrBaseForm):
+class AddSituationForm(PoolForm):
+    pick = "detection"
     detection = forms.ChoiceField(label="Repérage d'un mineur transmis à la protection de l'enfance")
     summary = forms.CharField(
         label="Résumé pseudonymisé pour les membres (facultatif)",
@@ -287,35 +287,21 @@ class AddSituationForm(DsfrBaseForm):
         help_text="Sans nom ni élément identifiant : un nom enregistré au repérage est remplacé par le code.",
     )
 
-    def __init__(self, *args, pool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pool = {str(d.public_id): d for d in pool}
-        self.fields["detection"].choices = [
-            (
-                key,
-                f"{d.pseudonym} — {d.get_age_band_display().lower()}, repéré le {d.detected_on:%d/%m/%Y} "
-                f"par {d.organisation}",
-            )
-            for key, d in self.pool.items()
-        ]
-
-    def clean_detection(self):
-        return self.pool[self.cleaned_data["detection"]]
+    @staticmethod
+    def choice_label(d) -> str:
+        return (
+            f"{d.pseudonym} — {d.get_age_band_display().lower()}, repéré le {d.detected_on:%d/%m/%Y} "
+            f"par {d.organisation}"
+        )
 
 
-class FollowUpForm(DsfrBaseForm):
+class FollowUpForm(PoolForm):
+    pick = "situation"
     situation = forms.ChoiceField(label="Situation suivie en coordination")
 
-    def __init__(self, *args, pool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pool = {str(s.public_id): s for s in pool}
-        self.fields["situation"].choices = [
-            (key, f"{s.detection.pseudonym} — ouverte le {timezone.localdate(s.created_at):%d/%m/%Y}")
-            for key, s in self.pool.items()
-        ]
-
-    def clean_situation(self):
-        return self.pool[self.cleaned_data["situation"]]
+    @staticmethod
+    def choice_label(s) -> str:
+        return f"{s.detection.pseudonym} — ouverte le {timezone.localdate(s.created_at):%d/%m/%Y}"
 
 
 class SituationSummaryForm(DsfrBaseForm):

@@ -194,12 +194,33 @@ def _next_order(meeting: Meeting) -> int:
     return (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
-@transaction.atomic
-def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> AgendaItem:
-    """Put a request that is ready (or was postponed) on the agenda of a restricted meeting."""
+def _check_agenda(actor: Actor, meeting: Meeting) -> None:
+    """The secretariat of the meeting's département may still change its agenda."""
     _require(actor)
     _same_departement(actor, meeting.departement_id)
     _editable_agenda(meeting)
+
+
+def _append_item(
+    *, actor: Actor, meeting: Meeting, kind: str, title: str, detail: str, journaled=None, **links
+) -> AgendaItem:
+    """Put an item at the end of the meeting's agenda, date the change of a convened agenda and journal it
+    (on the meeting, or on `journaled` when the act creates it)."""
+    item = AgendaItem.objects.create(
+        meeting=meeting, kind=kind, title=title, order=_next_order(meeting), **links
+    )
+    _agenda_changed(meeting)
+    if journaled is None:
+        audit.record(actor, "update", meeting, detail=detail)
+    else:
+        audit.record(actor, "create", journaled, detail=detail)
+    return item
+
+
+@transaction.atomic
+def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> AgendaItem:
+    """Put a request that is ready (or was postponed) on the agenda of a restricted meeting."""
+    _check_agenda(actor, meeting)
     if meeting.kind != MeetingKind.RESTRICTED:
         raise ValidationError(
             "Les demandes individuelles sont examinées en formation restreinte : "
@@ -215,25 +236,22 @@ def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> Age
     if not request_pool(actor.departement).filter(pk=request.pk).exists():
         raise ValidationError("Cette demande est déjà inscrite à l'ordre du jour d'une autre séance.")
     kind_label = "Renouvellement" if request.kind == RequestKind.RENEWAL else "Demande d'engagement"
-    item = AgendaItem.objects.create(
+    item = _append_item(
+        actor=actor,
         meeting=meeting,
         kind=AgendaItem.Kind.REQUEST,
         request=request,
-        order=_next_order(meeting),
         title=f"{kind_label} — {request.pathway.person.pseudonym}",
+        detail="demande inscrite à l'ordre du jour",
     )
     _recuse_presenting_association(item)
-    _agenda_changed(meeting)
-    audit.record(actor, "update", meeting, detail="demande inscrite à l'ordre du jour")
     return item
 
 
 @transaction.atomic
 def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaItem:
     """Put an association's agrément application, complete and awaiting the opinion, on the agenda."""
-    _require(actor)
-    _same_departement(actor, meeting.departement_id)
-    _editable_agenda(meeting)
+    _check_agenda(actor, meeting)
     if meeting.kind == MeetingKind.COORDINATION:
         raise ValidationError(
             "La formation de coordination examine les situations de mineurs, pas les demandes d'agrément."
@@ -245,12 +263,13 @@ def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaI
             "Cette demande d'agrément n'attend pas l'avis de la commission, ou elle est déjà inscrite "
             "à l'ordre du jour d'une autre séance."
         )
-    item = AgendaItem.objects.create(
+    item = _append_item(
+        actor=actor,
         meeting=meeting,
         kind=AgendaItem.Kind.AGREMENT,
         application=application,
-        order=_next_order(meeting),
         title=f"Agrément ({application.get_kind_display().lower()}) — {application.organisation}",
+        detail="demande d'agrément inscrite à l'ordre du jour",
     )
     # The association whose agrément is examined does not deliberate on it.
     for mandate in Mandate.objects.current(meeting.day).filter(
@@ -261,35 +280,27 @@ def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaI
             mandate=mandate,
             defaults={"reason": "Association dont l'agrément est examiné", "automatic": True},
         )
-    _agenda_changed(meeting)
-    audit.record(actor, "update", meeting, detail="demande d'agrément inscrite à l'ordre du jour")
     return item
 
 
 @transaction.atomic
 def add_free_item(*, actor: Actor, meeting: Meeting, title: str, description: str = "") -> AgendaItem:
-    _require(actor)
-    _same_departement(actor, meeting.departement_id)
-    _editable_agenda(meeting)
+    _check_agenda(actor, meeting)
     if not title.strip():
         raise ValidationError({"title": "Indiquez l'intitulé du point."})
-    item = AgendaItem.objects.create(
+    return _append_item(
+        actor=actor,
         meeting=meeting,
         kind=AgendaItem.Kind.FREE,
         title=title.strip(),
         description=description.strip(),
-        order=_next_order(meeting),
+        detail="point libre inscrit à l'ordre du jour",
     )
-    _agenda_changed(meeting)
-    audit.record(actor, "update", meeting, detail="point libre inscrit à l'ordre du jour")
-    return item
 
 
 @transaction.atomic
 def remove_item(*, actor: Actor, item: AgendaItem) -> None:
-    _require(actor)
-    _same_departement(actor, item.meeting.departement_id)
-    _editable_agenda(item.meeting)
+    _check_agenda(actor, item.meeting)
     meeting = item.meeting
     situation = item.situation
     item.delete()
@@ -302,9 +313,7 @@ def remove_item(*, actor: Actor, item: AgendaItem) -> None:
 
 @transaction.atomic
 def move_item(*, actor: Actor, item: AgendaItem, up: bool) -> None:
-    _require(actor)
-    _same_departement(actor, item.meeting.departement_id)
-    _editable_agenda(item.meeting)
+    _check_agenda(actor, item.meeting)
     items = list(item.meeting.items.all())
     index = items.index(item)
     other = index - 1 if up else index + 1
@@ -803,6 +812,22 @@ def _civility(person) -> str:
 EXPECTED_OUTCOME = {"favourable": "authorised", "unfavourable": "refused"}
 
 
+def _person_fields(person) -> dict:
+    """The person as a prefect's decision and its letters name her or him."""
+    feminine = person.sex == "F"
+    return {
+        "civilite": _civility(person),
+        "prenom": person.first_name,
+        "nom": person.last_name.upper(),
+        "naissance": person.birth_date,
+        "nationalite": person.nationality or person.get_nationality_group_display(),
+        # Agreements follow the recorded sex: no inclusive writing in an act.
+        "feminin": feminine,
+        "ne": "née" if feminine else "né",
+        "autorise": "autorisée" if feminine else "autorisé",
+    }
+
+
 def goes_against_opinion(request: Request, outcome: str) -> bool:
     expected = EXPECTED_OUTCOME.get(request.opinion, "")
     return bool(expected) and outcome != expected
@@ -823,19 +848,8 @@ def decision_context(decision, *, signer: str = "") -> dict:
                 None,
                 None,
             )
-    feminine = person.sex == "F"
     return {
-        "personne": {
-            "civilite": _civility(person),
-            "prenom": person.first_name,
-            "nom": person.last_name.upper(),
-            "naissance": person.birth_date,
-            "nationalite": person.nationality or person.get_nationality_group_display(),
-            # Agreements follow the recorded sex: no inclusive writing in an act.
-            "feminin": feminine,
-            "ne": "née" if feminine else "né",
-            "autorise": "autorisée" if feminine else "autorisé",
-        },
+        "personne": _person_fields(person),
         "association": str(request.pathway.association),
         "avis": {"sens": request.get_opinion_display(), "date": request.opinion_date},
         "decision": {
@@ -925,13 +939,7 @@ def draft_decision(
         period_start=period_start,
         drafted_by=actor.user,
     )
-    decision.document = documents.create_document(
-        actor=actor,
-        kind=doc_kinds.DECISION,
-        context=decision_context(decision),
-        title=_draft_title(request),
-        related=request,
-    )
+    decision.document = _draft_document(actor, decision)
     decision.save()
     audit.record(actor, "create", decision, detail="décision préparée")
     return decision
@@ -942,9 +950,7 @@ def return_decision(*, actor: Actor, decision, comment: str):
     """The signatory sends a draft back to the secretariat with a comment (nothing is numbered)."""
     from .models import PrefectDecision
 
-    _require(actor, "commission.sign")
-    _same_departement(actor, decision.departement_id)
-    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked_decision(actor, decision, "commission.sign")
     if decision.state != PrefectDecision.State.DRAFT:
         raise ValidationError("Seule une décision à signer peut être renvoyée au secrétariat.")
     comment = comment.strip()
@@ -964,9 +970,7 @@ def revise_decision(
     """The secretariat takes a returned draft up again: the draft is rewritten and goes back to signature."""
     from .models import PrefectDecision
 
-    _require(actor, "commission.decide")
-    _same_departement(actor, decision.departement_id)
-    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked_decision(actor, decision, "commission.decide")
     if decision.state != PrefectDecision.State.RETURNED:
         raise ValidationError("Seule une décision renvoyée par le signataire se reprend.")
     motive, divergence_motive = motive.strip(), divergence_motive.strip()
@@ -975,19 +979,46 @@ def revise_decision(
     decision.outcome, decision.motive, decision.period_start = outcome, motive, period_start
     decision.divergence_motive = divergence_motive
     decision.state = PrefectDecision.State.DRAFT
-    old = decision.document
-    decision.document = documents.create_document(
+    _redraft(actor, decision)
+    audit.record(actor, "update", decision, detail="décision reprise et renvoyée à la signature")
+    return decision
+
+
+def _locked_decision(actor: Actor, decision, permission: str):
+    """The decision, locked for the act `permission` allows, once the actor is checked."""
+    from .models import PrefectDecision
+
+    _require(actor, permission)
+    _same_departement(actor, decision.departement_id)
+    return PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+
+
+def _draft_document(actor: Actor, decision):
+    """The draft of a decision (a request's, or a pathway's end) as the signatory will read it."""
+    if decision.outcome == decision.Outcome.ENDED:
+        return documents.create_document(
+            actor=actor,
+            kind=doc_kinds.END_DECISION,
+            context=end_decision_context(decision),
+            title=END_DRAFT_TITLE,
+            related=decision.pathway,
+        )
+    return documents.create_document(
         actor=actor,
         kind=doc_kinds.DECISION,
         context=decision_context(decision),
         title=_draft_title(decision.request),
         related=decision.request,
     )
+
+
+def _redraft(actor: Actor, decision) -> None:
+    """A returned decision taken up again: a new draft replaces the previous one (kept if it was frozen)."""
+    old = decision.document
+    decision.document = _draft_document(actor, decision)
     decision.save()
     if old is not None and not old.is_frozen:
         old.delete()
-    audit.record(actor, "update", decision, detail="décision reprise et renvoyée à la signature")
-    return decision
 
 
 def _next_number(departement, year: int) -> int:
@@ -1071,11 +1102,7 @@ def issue_documents(*, actor: Actor, decision, signer: str = ""):
 def issue_register_documents(*, actor: Actor, decision):
     """A decision entered in the register by the migration of the hand-recorded decisions (no act, no
     letter then): the secretariat produces its act and its letters, once."""
-    from .models import PrefectDecision
-
-    _require(actor, "commission.decide")
-    _same_departement(actor, decision.departement_id)
-    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked_decision(actor, decision, "commission.decide")
     issue_documents(actor=actor, decision=decision)
     audit.record(actor, "update", decision, detail=f"acte et courriers produits n° {decision.reference}")
     return decision
@@ -1129,9 +1156,7 @@ def sign_decision(
     the commission's opinion."""
     from .models import PrefectDecision
 
-    _require(actor, "commission.sign")
-    _same_departement(actor, decision.departement_id)
-    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked_decision(actor, decision, "commission.sign")
     if decision.state == PrefectDecision.State.SIGNED:
         raise ValidationError("Cette décision est déjà signée.")
     if decision.state == PrefectDecision.State.RETURNED:
@@ -1269,8 +1294,6 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
     from parcours.pathways.models import Afis, ResidencePermit
 
     pathway = decision.pathway
-    person = pathway.person
-    feminine = person.sex == "F"
     first = pathway.periods.order_by("start").first()
     afis = Afis.objects.filter(pathway=pathway, granted_on__isnull=False).first()
     permit = ResidencePermit.objects.filter(
@@ -1278,16 +1301,7 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
     ).first()
     day = decision.signed_on or timezone.localdate()
     return {
-        "personne": {
-            "civilite": _civility(person),
-            "prenom": person.first_name,
-            "nom": person.last_name.upper(),
-            "naissance": person.birth_date,
-            "nationalite": person.nationality or person.get_nationality_group_display(),
-            "feminin": feminine,
-            "ne": "née" if feminine else "né",
-            "autorise": "autorisée" if feminine else "autorisé",
-        },
+        "personne": _person_fields(pathway.person),
         "association": str(pathway.association),
         "decision": {
             "numero": decision.reference,
@@ -1306,6 +1320,10 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
         },
         "signataire": signer,
     }
+
+
+# An unfavourable individual decision states its reasons (CRPA L. 211-2).
+END_MOTIVE_REQUIRED = "Une décision de fin de parcours est motivée : indiquez les motifs."
 
 
 def _check_end_decision(pathway, motive: str) -> None:
@@ -1328,10 +1346,7 @@ def _check_end_decision(pathway, motive: str) -> None:
             "Une décision de fin de ce parcours est déjà préparée : elle attend la signature."
         )
     if not motive:
-        # An unfavourable individual decision states its reasons (CRPA L. 211-2).
-        raise ValidationError(
-            {"motive": "Une décision de fin de parcours est motivée : indiquez les motifs."}
-        )
+        raise ValidationError({"motive": END_MOTIVE_REQUIRED})
 
 
 END_DRAFT_TITLE = "Projet de décision — fin du parcours de sortie"
@@ -1355,13 +1370,7 @@ def draft_end_decision(*, actor: Actor, pathway, motive: str):
         motive=motive,
         drafted_by=actor.user,
     )
-    decision.document = documents.create_document(
-        actor=actor,
-        kind=doc_kinds.END_DECISION,
-        context=end_decision_context(decision),
-        title=END_DRAFT_TITLE,
-        related=pathway,
-    )
+    decision.document = _draft_document(actor, decision)
     decision.save()
     audit.record(actor, "create", decision, detail="décision de fin de parcours préparée")
     return decision
@@ -1407,28 +1416,14 @@ def revise_end_decision(*, actor: Actor, decision, motive: str):
     """The secretariat takes a returned end decision up again (its reasons) and sends it back to signature."""
     from .models import PrefectDecision
 
-    _require(actor, "commission.decide")
-    _same_departement(actor, decision.departement_id)
-    decision = PrefectDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked_decision(actor, decision, "commission.decide")
     if decision.state != PrefectDecision.State.RETURNED or decision.outcome != PrefectDecision.Outcome.ENDED:
         raise ValidationError("Seule une décision de fin renvoyée par le signataire se reprend ici.")
     motive = motive.strip()
     if not motive:
-        raise ValidationError(
-            {"motive": "Une décision de fin de parcours est motivée : indiquez les motifs."}
-        )
+        raise ValidationError({"motive": END_MOTIVE_REQUIRED})
     decision.motive, decision.state = motive, PrefectDecision.State.DRAFT
-    old = decision.document
-    decision.document = documents.create_document(
-        actor=actor,
-        kind=doc_kinds.END_DECISION,
-        context=end_decision_context(decision),
-        title=END_DRAFT_TITLE,
-        related=decision.pathway,
-    )
-    decision.save()
-    if old is not None and not old.is_frozen:
-        old.delete()
+    _redraft(actor, decision)
     audit.record(actor, "update", decision, detail="décision de fin reprise et renvoyée à la signature")
     return decision
 
@@ -1463,9 +1458,7 @@ def add_situation_item(*, actor: Actor, meeting: Meeting, detection, summary: st
     from .models import Situation
     from .selectors import situation_pool
 
-    _require(actor)
-    _same_departement(actor, meeting.departement_id)
-    _editable_agenda(meeting)
+    _check_agenda(actor, meeting)
     _coordination_meeting(meeting)
     if detection.departement_id != actor.departement.pk:
         raise PermissionDenied
@@ -1482,16 +1475,15 @@ def add_situation_item(*, actor: Actor, meeting: Meeting, detection, summary: st
         summary=pseudonymise(detection, summary),
         opened_by=actor.user,
     )
-    item = AgendaItem.objects.create(
+    return _append_item(
+        actor=actor,
         meeting=meeting,
         kind=AgendaItem.Kind.SITUATION,
         situation=situation,
-        order=_next_order(meeting),
         title=f"Situation {detection.pseudonym}",
+        detail="situation d'un mineur inscrite en coordination",
+        journaled=situation,
     )
-    _agenda_changed(meeting)
-    audit.record(actor, "create", situation, detail="situation d'un mineur inscrite en coordination")
-    return item
 
 
 @transaction.atomic
@@ -1499,9 +1491,7 @@ def add_follow_up_item(*, actor: Actor, meeting: Meeting, situation) -> AgendaIt
     """Put an open situation back on a coordination meeting's agenda for its follow-up (« Suivi »)."""
     from .selectors import follow_up_pool
 
-    _require(actor)
-    _same_departement(actor, meeting.departement_id)
-    _editable_agenda(meeting)
+    _check_agenda(actor, meeting)
     _coordination_meeting(meeting)
     if situation.departement_id != actor.departement.pk:
         raise PermissionDenied
@@ -1509,16 +1499,14 @@ def add_follow_up_item(*, actor: Actor, meeting: Meeting, situation) -> AgendaIt
         raise ValidationError(
             "Cette situation est close, déjà inscrite à cette séance ou à une autre séance à venir."
         )
-    item = AgendaItem.objects.create(
+    return _append_item(
+        actor=actor,
         meeting=meeting,
         kind=AgendaItem.Kind.SITUATION,
         situation=situation,
-        order=_next_order(meeting),
         title=f"Suivi — situation {situation.detection.pseudonym}",
+        detail="situation inscrite en suivi",
     )
-    _agenda_changed(meeting)
-    audit.record(actor, "update", meeting, detail="situation inscrite en suivi")
-    return item
 
 
 def add_open_situations(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:

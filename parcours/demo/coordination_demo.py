@@ -1,10 +1,12 @@
 """The demo's coordination formation of minors' individual pathways (décret du 30 décembre 2025): the CRIP
-and PJJ seats next to the ASE and the president of the conseil départemental, a few minors detected by the
-Mission Locale and transmitted to child protection, a coordination meeting held six weeks ago with its
-situations and plans (minutes frozen), and the next one, convened, with the follow-up and a new situation.
+and PJJ seats next to the ASE and the president of the conseil départemental, a coordination meeting held six
+weeks ago with its situations and plans (minutes frozen), and the next one, convened, with the follow-up and a
+new situation.
 
-The detections are pseudonymous (no identity) and are created here with the referrals models directly; the
-referrals demo may later create its own, this module only needs minors' detections with a transmission.
+The situations are those of the referrals demo (referrals_demo): minors' detections its partners transmitted
+to the CRIP or the prosecutor, put on the agenda by the secretariat from the pool of transmitted detections
+(selectors.situation_pool) with the commission's service, as in the application. The CRIP's seat is held by
+the CRIP the partners transmit to.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from django.utils import timezone
 
 from parcours.commission import services as cs
 from parcours.commission.models import (
-    AgendaItem,
     Arrete,
     Convocation,
     Mandate,
@@ -25,30 +26,19 @@ from parcours.commission.models import (
     Minutes,
     PlanAction,
     Seat,
-    Situation,
 )
 from parcours.commission.rules import SeatCategory
-from parcours.commission.selectors import current_mandates, formation_of
+from parcours.commission.selectors import current_mandates, formation_of, situation_pool
 from parcours.core.models import Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
-from parcours.people.models import Sex
-from parcours.referrals.models import (
-    AgeBand,
-    Detection,
-    DetectionIndicator,
-    PlaceType,
-    PlatformType,
-    ProtectionReport,
-    new_detection_pseudonym,
-)
+from parcours.demo.referrals_demo import PARTNERS
+from parcours.referrals.models import ProtectionReport
+
+CRIP = PARTNERS[1][0]  # the CRIP organisation created by the referrals demo
 
 # (seat label, organisation name, titular's first and last name): synthetic members.
 SEATS = [
-    (
-        "Cellule de recueil des informations préoccupantes (CRIP)",
-        "CRIP — Conseil départemental de démonstration",
-        ("Coralie", "Recueil"),
-    ),
+    ("Cellule de recueil des informations préoccupantes (CRIP)", CRIP, ("Coralie", "Recueil")),
     (
         "Protection judiciaire de la jeunesse (PJJ)",
         "Direction territoriale de la PJJ de démonstration",
@@ -56,23 +46,21 @@ SEATS = [
     ),
 ]
 
-# (days ago detected, age band, sex, indicator codes' positions, place, platform, transmission, feedback)
-DETECTIONS = [
-    (80, AgeBand.FROM_15_TO_17, Sex.FEMALE, (0, 3, 4), PlaceType.SHORT_LET, PlatformType.SOCIAL_NETWORK,
-     ProtectionReport.Kind.INFORMATION_PREOCCUPANTE, ProtectionReport.Feedback.ADMINISTRATIVE),
-    (70, AgeBand.UNDER_15, Sex.FEMALE, (1, 2), PlaceType.HOTEL, PlatformType.MESSAGING,
-     ProtectionReport.Kind.SIGNALEMENT, ProtectionReport.Feedback.JUDICIAL),
-    (60, AgeBand.FROM_15_TO_17, Sex.MALE, (3, 5), PlaceType.ONLINE_ONLY, PlatformType.AD_SITE,
-     ProtectionReport.Kind.INFORMATION_PREOCCUPANTE, ProtectionReport.Feedback.EVALUATION),
-    (12, AgeBand.FROM_15_TO_17, Sex.FEMALE, (0, 4), PlaceType.PLACEMENT, PlatformType.SOCIAL_NETWORK,
-     ProtectionReport.Kind.INFORMATION_PREOCCUPANTE, ""),
-]  # fmt: skip
-
-SUMMARIES = [
-    "Fugues répétées du foyer depuis l'automne ; hébergée par intermittence chez un majeur. "
-    "Scolarité interrompue.",
-    "Annonces en ligne repérées par la Mission Locale ; enquête en cours au parquet des mineurs.",
-    "Contacts réguliers avec un adulte rencontré en ligne ; suivi par l'ASE en évaluation.",
+# The held meeting's situations, in agenda order: the kind of transmission each one comes from, its summary.
+SITUATIONS = [
+    (
+        ProtectionReport.Kind.INFORMATION_PREOCCUPANTE,
+        "Fugues répétées du foyer depuis l'automne ; hébergement par intermittence chez un majeur. "
+        "Scolarité interrompue.",
+    ),
+    (
+        ProtectionReport.Kind.SIGNALEMENT,
+        "Annonces en ligne repérées par le partenaire ; enquête en cours au parquet des mineurs.",
+    ),
+    (
+        ProtectionReport.Kind.INFORMATION_PREOCCUPANTE,
+        "Contacts réguliers avec un adulte rencontré en ligne ; suivi par l'ASE en évaluation.",
+    ),
 ]
 
 # (situation index, seat label or organisation name, what, days after the meeting, status)
@@ -88,6 +76,9 @@ PLAN = [
     (2, "Aide sociale à l'enfance (ASE)", "Évaluation de la situation familiale", 45, "ongoing"),
 ]  # fmt: skip
 
+PLACE = "Hôtel du département de démonstration, salle Simone-Veil"
+CHAIR = "La directrice de cabinet du préfet et la vice-présidente chargée de l'enfance"
+
 
 def _at(day, hour=10):
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
@@ -99,7 +90,9 @@ def build(builder) -> None:
     today = builder.today
     arrete = Arrete.objects.filter(departement=departement).order_by("-mandate_start").first()
     for label, org_name, (first, last) in SEATS:
-        org = Organisation.objects.create(departement=departement, name=org_name, kind=OrganisationKind.OTHER)
+        org, _ = Organisation.objects.get_or_create(
+            departement=departement, name=org_name, defaults={"kind": OrganisationKind.OTHER}
+        )
         seat = cs.add_seat(
             actor=sec, arrete=arrete, category=SeatCategory.CHILD_PROTECTION, label=label, organisation=org
         )
@@ -114,62 +107,43 @@ def build(builder) -> None:
         Membership.objects.create(user=user, organisation=org, role=Role.COMMISSION_MEMBER)
         cs.appoint(actor=sec, seat=seat, member=user, kind=Mandate.Kind.TITULAR)
 
-    detections = _detections(builder, departement, today)
-    held = _held_meeting(sec, departement, today, detections[:3])
+    held = _held_meeting(sec, departement, today)
     _minutes(sec, held)
-    _next_meeting(sec, today, detections[3])
+    _next_meeting(sec, today)
 
 
-def _detections(builder, departement, today) -> list[Detection]:
-    advisor = builder.actors["mission.locale"]
-    indicators = list(DetectionIndicator.objects.filter(departement__isnull=True).order_by("order"))
-    result = []
-    for days, band, sex, picks, place, platform, kind, feedback in DETECTIONS:
-        detected_on = today - timedelta(days=days)
-        detection = Detection.objects.create(
-            departement=departement,
-            organisation=advisor.organisation,
-            created_by=advisor.user,
-            pseudonym=new_detection_pseudonym(departement.code),
-            detected_on=detected_on,
-            state="protected",
-            age_band=band,
-            is_minor=True,
-            sex=sex,
-            place_type=place,
-            platform_type=platform,
-        )
-        detection.indicators.set([indicators[i] for i in picks if i < len(indicators)])
-        sent_on = detected_on + timedelta(days=1)
-        ProtectionReport.objects.create(
-            detection=detection,
-            kind=kind,
-            sent_on=sent_on,
-            recipient="CRIP du département"
-            if kind == ProtectionReport.Kind.INFORMATION_PREOCCUPANTE
-            else "Parquet des mineurs",
-            reference=f"{'IP' if kind == 'ip' else 'SIG'}-{sent_on.year}-{len(result) + 41:04d}",
-            created_by=advisor.user,
-            feedback=feedback,
-            feedback_on=sent_on + timedelta(days=9) if feedback else None,
-        )
-        result.append(detection)
-    return result
+def _transmitted(departement, kind: str, *, sent_by, taken=()):
+    """The latest minor's detection of the referrals demo transmitted (this kind) by `sent_by` and not yet
+    in coordination: what the secretariat picks in the pool of its coordination page."""
+    return (
+        situation_pool(departement)
+        .filter(protection_reports__kind=kind, protection_reports__sent_on__lte=sent_by)
+        .exclude(pk__in=[d.pk for d in taken])
+        .last()
+    )
 
 
-def _held_meeting(sec, departement, today, detections) -> Meeting:
-    """Six weeks ago: the situations were presented and each got its plan; all formation members present."""
+def _held_meeting(sec, departement, today) -> Meeting:
+    """Six weeks ago: the secretariat put three transmitted situations on the agenda before convening; they
+    were presented and each got its plan; all formation members present."""
     day = today - timedelta(days=42)
-    meeting = Meeting.objects.create(
+    convened_on = day - timedelta(days=14)
+    meeting = Meeting.objects.create(  # in the past: schedule_meeting only programs meetings to come
         departement=departement,
         kind=MeetingKind.COORDINATION,
         starts_at=_at(day),
-        place="Hôtel du département de démonstration, salle Simone-Veil",
-        state=MeetingState.HELD,
-        convened_at=_at(day - timedelta(days=14), 9),
-        held_on=day,
-        chaired_by="La directrice de cabinet du préfet et la vice-présidente chargée de l'enfance",
+        place=PLACE,
+        chaired_by=CHAIR,
     )
+    items, taken = [], []
+    for kind, summary in SITUATIONS:
+        detection = _transmitted(departement, kind, sent_by=convened_on, taken=taken)
+        taken.append(detection)
+        items.append(cs.add_situation_item(actor=sec, meeting=meeting, detection=detection, summary=summary))
+    Meeting.objects.filter(pk=meeting.pk).update(
+        state=MeetingState.HELD, convened_at=_at(convened_on, 9), held_on=day
+    )
+    meeting.refresh_from_db()
     sits = formation_of(meeting)
     for mandate in current_mandates(departement, day):
         if mandate.kind == Mandate.Kind.TITULAR and sits(mandate.seat):
@@ -181,20 +155,6 @@ def _held_meeting(sec, departement, today, detections) -> Meeting:
                 present=True,
             )
     seats = {seat.label: seat for seat in Seat.objects.filter(arrete__departement=departement)}
-    items = []
-    for order, (detection, summary) in enumerate(zip(detections, SUMMARIES, strict=True), start=1):
-        situation = Situation.objects.create(
-            departement=departement, detection=detection, summary=summary, opened_by=sec.user
-        )
-        items.append(
-            AgendaItem.objects.create(
-                meeting=meeting,
-                kind=AgendaItem.Kind.SITUATION,
-                situation=situation,
-                order=order,
-                title=f"Situation {detection.pseudonym}",
-            )
-        )
     for index, label, what, days, status in PLAN:
         PlanAction.objects.create(
             situation=items[index].situation,
@@ -223,21 +183,31 @@ def _minutes(sec, meeting) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.CLOSED)
 
 
-def _next_meeting(sec, today, new_detection) -> None:
-    """In three weeks: the open situations come back for follow-up, a new one is put on the agenda; convened
-    (membre.ase reads the situations in « Mes séances »)."""
+def _next_meeting(sec, today) -> None:
+    """In three weeks: the open situations come back for follow-up, the latest information préoccupante still
+    awaiting the CRIP's answer is put on the agenda; convened (membre.ase reads the situations in « Mes
+    séances »)."""
     meeting = cs.schedule_meeting(
         actor=sec,
         kind=MeetingKind.COORDINATION,
         starts_at=_at(today + timedelta(days=21)),
-        place="Hôtel du département de démonstration, salle Simone-Veil",
-        chaired_by="La directrice de cabinet du préfet et la vice-présidente chargée de l'enfance",
+        place=PLACE,
+        chaired_by=CHAIR,
+    )
+    detection = (
+        situation_pool(sec.departement)
+        .filter(
+            protection_reports__kind=ProtectionReport.Kind.INFORMATION_PREOCCUPANTE,
+            protection_reports__feedback="",
+        )
+        .select_related("organisation")
+        .last()
     )
     cs.add_situation_item(
         actor=sec,
         meeting=meeting,
-        detection=new_detection,
-        summary="Repérée par la Mission Locale lors d'un atelier ; information préoccupante transmise, "
+        detection=detection,
+        summary=f"Repérage par {detection.organisation} ; information préoccupante transmise, "
         "retour de la CRIP attendu.",
     )
     cs.convene(actor=sec, meeting=meeting)

@@ -64,6 +64,29 @@ def test_the_coordination_formation_has_met_and_follows_up(demo):
     assert not member_convocations(Actor(police.user, police)).filter(meeting=upcoming).exists()
 
 
+def test_the_coordination_examines_the_minors_the_referrals_demo_transmitted(demo):
+    """One story: each situation followed in coordination comes from a minor's detection that a partner of
+    the referrals demo recorded and transmitted to child protection, both journaled by that partner; the
+    CRIP's seat is held by the CRIP the partners transmit to."""
+    from parcours.commission.models import Seat, Situation
+    from parcours.core.models import AuditEvent
+
+    situations = Situation.objects.filter(departement=demo).select_related("detection")
+    assert situations.count() >= 4
+    for situation in situations:
+        detection = situation.detection
+        assert detection.is_minor
+        journal = AuditEvent.objects.filter(user=detection.created_by, action="create")
+        assert journal.filter(object_type="referrals.detection", object_id=str(detection.public_id)).exists()
+        reports = [str(report.public_id) for report in detection.protection_reports.all()]
+        assert journal.filter(
+            object_type="referrals.protectionreport", object_id__in=reports, detail__startswith="transmission"
+        ).exists()
+    crip = Seat.objects.get(arrete__departement=demo, label__contains="(CRIP)").organisation
+    assert crip.name.startswith("Cellule de recueil des informations préoccupantes (CRIP)")
+    assert crip.kind == "child_welfare"
+
+
 def test_the_prefect_has_a_decision_to_sign(demo):
     from parcours.commission.models import PrefectDecision
 

@@ -456,41 +456,44 @@ class MeetingActionView(ObjectActionView):
         return render(self.request, "commission/secretariat_meeting.html", context)
 
 
-class AddRequestItemView(MeetingActionView):
-    form_name, anchor = "add_request_form", "#ordre-du-jour"
+class AddItemView(MeetingActionView):
+    """Put an item on the agenda: the form's fields are the arguments of the service named `service`; a
+    form that picks in a pool (forms.PoolForm) is offered `pool(actor, meeting)`."""
+
+    anchor = "#ordre-du-jour"
+    service = ""
+    pool = None
+
+    def get_form(self):
+        if self.pool is None:
+            return self.form_class(self.request.POST)
+        return self.form_class(self.request.POST, pool=self.pool(self.actor, self.meeting))
+
+    def perform(self, meeting, form):
+        getattr(services, self.service)(actor=self.actor, meeting=meeting, **form.cleaned_data)
+
+
+class AddRequestItemView(AddItemView):
+    form_class, form_name, service = AddRequestForm, "add_request_form", "add_request_item"
     success_message = "Demande inscrite à l'ordre du jour."
 
-    def get_form(self):
-        return AddRequestForm(self.request.POST, pool=request_pool(self.actor.departement))
-
-    def perform(self, meeting, form):
-        services.add_request_item(
-            actor=self.actor, meeting=self.meeting, request=form.cleaned_data["request"]
-        )
+    @staticmethod
+    def pool(actor, meeting):
+        return request_pool(actor.departement)
 
 
-class AddApplicationItemView(MeetingActionView):
-    form_name, anchor = "add_application_form", "#ordre-du-jour"
+class AddApplicationItemView(AddItemView):
+    form_class, form_name, service = AddApplicationForm, "add_application_form", "add_agrement_item"
     success_message = "Demande d'agrément inscrite à l'ordre du jour."
 
-    def get_form(self):
-        return AddApplicationForm(self.request.POST, pool=application_pool(self.actor.departement))
-
-    def perform(self, meeting, form):
-        services.add_agrement_item(
-            actor=self.actor, meeting=self.meeting, application=form.cleaned_data["application"]
-        )
+    @staticmethod
+    def pool(actor, meeting):
+        return application_pool(actor.departement)
 
 
-class AddFreeItemView(MeetingActionView):
-    form_name, anchor = "free_item_form", "#ordre-du-jour"
+class AddFreeItemView(AddItemView):
+    form_class, form_name, service = FreeItemForm, "free_item_form", "add_free_item"
     success_message = "Point inscrit à l'ordre du jour."
-
-    def get_form(self):
-        return FreeItemForm(self.request.POST)
-
-    def perform(self, meeting, form):
-        services.add_free_item(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
 
 
 class RemoveItemView(MeetingActionView):
@@ -538,28 +541,22 @@ def _meeting_label(meeting) -> str:
     return f"{meeting.get_kind_display().lower()} du {meeting.day:%d/%m/%Y}"
 
 
-class AddSituationItemView(MeetingActionView):
-    form_name, anchor = "add_situation_form", "#ordre-du-jour"
+class AddSituationItemView(AddItemView):
+    form_class, form_name, service = AddSituationForm, "add_situation_form", "add_situation_item"
     success_message = "Situation inscrite à l'ordre du jour (sous son code pseudonyme)."
 
-    def get_form(self):
-        return AddSituationForm(self.request.POST, pool=situation_pool(self.actor.departement))
-
-    def perform(self, meeting, form):
-        services.add_situation_item(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
+    @staticmethod
+    def pool(actor, meeting):
+        return situation_pool(actor.departement)
 
 
-class AddFollowUpItemView(MeetingActionView):
-    form_name, anchor = "follow_up_form", "#ordre-du-jour"
+class AddFollowUpItemView(AddItemView):
+    form_class, form_name, service = FollowUpForm, "follow_up_form", "add_follow_up_item"
     success_message = "Situation inscrite en suivi."
 
-    def get_form(self):
-        return FollowUpForm(self.request.POST, pool=follow_up_pool(self.actor.departement, self.meeting))
-
-    def perform(self, meeting, form):
-        services.add_follow_up_item(
-            actor=self.actor, meeting=self.meeting, situation=form.cleaned_data["situation"]
-        )
+    @staticmethod
+    def pool(actor, meeting):
+        return follow_up_pool(actor.departement, meeting)
 
 
 class SituationItemActionView(MeetingActionView):
