@@ -293,9 +293,12 @@ def estimate(summary: LinkageSummary) -> EstimateOutcome:
         )
     # The model selection fits about a thousand log-linear models (seconds): its outcome is a function of the
     # lists' codes and the capture histories alone, cached under their digest (counts, never a key).
-    digest = "diagnostic-estimate:" + hashlib.sha256(
-        repr((summary.codes, sorted(Counter(summary.memberships).items()))).encode()
-    ).hexdigest()
+    digest = (
+        "diagnostic-estimate:"
+        + hashlib.sha256(
+            repr((summary.codes, sorted(Counter(summary.memberships).items()))).encode()
+        ).hexdigest()
+    )
     cached = cache.get(digest)
     if cached is not None:
         return cached
