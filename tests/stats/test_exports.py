@@ -356,3 +356,12 @@ def test_the_dashboard_offers_downloads_per_section_and_for_the_whole_set(actors
     assert "Tout télécharger" in html
     for fmt in ("csv", "xlsx", "ods"):
         assert f"?indicateur=referrals.detections&amp;annee=2027&amp;format={fmt}" in html
+
+
+@pytest.mark.parametrize(
+    "role", [Role.SIGNATORY, Role.COMMISSION_MEMBER, Role.IMMIGRATION, Role.NATIONAL_ANALYST, Role.ADMIN]
+)
+def test_roles_without_a_dashboard_cannot_ask_for_an_export(actors, role):
+    response = client_for(actors[role]).post(URL, {"annee": "2027", "format": "csv"})
+    assert response.status_code == 403
+    assert not IndicatorExport.objects.exists()
