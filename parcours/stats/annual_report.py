@@ -173,6 +173,8 @@ def _chart(p: Published, year: int) -> Chart | None:
         return None
     title = BREAKDOWN_LABELS.get(table.by, f"Par {table.by}").lower()
     bars = [(c.label, c.published) for c in table.cells]
+    if not any(value for _, value in bars):
+        return None  # nothing to draw (every bar zero, secret or not available): the table says it
     alt = (
         f"Graphique en barres : {p.measure.label.lower()}, {title}, {year} ; les mêmes chiffres sont dans le "
         "tableau qui suit."

@@ -132,6 +132,10 @@ def test_the_report_is_published_for_the_ministry_under_secrecy(actors, year_202
     bands = {label: shown for t in indicators["referrals.detections"].tables for label, shown in t.rows}
     assert bands["15 à 17 ans"] == "secret"
     assert report.any_secret
+    # A chart where there is something to draw, with the table of its figures; none over zeros only.
+    assert indicators["referrals.detections"].chart is not None
+    assert indicators["referrals.detections"].tables[0].title == "Par tranche d'âge"
+    assert indicators["commission.meetings_held"].chart is None
     for indicator in indicators.values():
         for cell in [indicator.published.total, *(c for t in indicator.published.tables for c in t.cells)]:
             value = cell.published
