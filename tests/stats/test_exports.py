@@ -1,6 +1,6 @@
-"""Exports of indicators (docs/indicateurs-exports.md): the three formats hold the cells the publication module
-gives; a partner's file holds its own figures only, under secrecy; large exports run in the background behind
-a link that expires and that only the reader who asked can use; bad input is a French message."""
+"""Exports of indicators (docs/indicateurs-exports.md): the three formats hold the cells the publication
+module gives; a partner's file holds its own figures only, under secrecy; large exports run in the background
+behind a link that expires and that only the reader who asked can use; bad input is a French message."""
 
 from __future__ import annotations
 
