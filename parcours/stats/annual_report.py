@@ -168,16 +168,16 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _chart(p: Published, year: int) -> Chart | None:
-    table = p.tables[0] if p.tables else None
-    if table is None or not table.cells:
+    """The first table with something to draw (a bar that is neither zero, secret nor unavailable); none
+    otherwise: the tables say it."""
+    table = next((t for t in p.tables if any(c.published for c in t.cells)), None)
+    if table is None:
         return None
     title = BREAKDOWN_LABELS.get(table.by, f"Par {table.by}").lower()
     bars = [(c.label, c.published) for c in table.cells]
-    if not any(value for _, value in bars):
-        return None  # nothing to draw (every bar zero, secret or not available): the table says it
     alt = (
         f"Graphique en barres : {p.measure.label.lower()}, {title}, {year} ; les mêmes chiffres sont dans le "
-        "tableau qui suit."
+        f"tableau « {p.measure.label} — {title} »."
     )
     return bar_chart(bars, title=f"{p.measure.label} — {year}", alt=alt, serie=p.measure.label)
 

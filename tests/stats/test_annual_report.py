@@ -133,8 +133,10 @@ def test_the_report_is_published_for_the_ministry_under_secrecy(actors, year_202
     assert bands["15 à 17 ans"] == "secret"
     assert report.any_secret
     # A chart where there is something to draw, with the table of its figures; none over zeros only.
-    assert indicators["referrals.detections"].chart is not None
+    # The age bands are all hidden (4 minors, and the 25 others would give them back from the total): the
+    # chart draws the quarters.
     assert indicators["referrals.detections"].tables[0].title == "Par tranche d'âge"
+    assert "par trimestre" in indicators["referrals.detections"].chart.alt
     assert indicators["commission.meetings_held"].chart is None
     for indicator in indicators.values():
         for cell in [indicator.published.total, *(c for t in indicator.published.tables for c in t.cells)]:
