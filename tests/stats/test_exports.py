@@ -115,14 +115,20 @@ def _read_ods(content: bytes) -> dict:
 READERS = {"csv": _read_csv, "xlsx": _read_xlsx, "ods": _read_ods}
 
 
-def _numbers(cells: dict) -> list[float]:
-    out = []
-    for value in cells.values():
-        try:
-            out.append(float(value))
-        except ValueError:
+def _small_counts(cells: dict) -> list:
+    """Published counts of people from 1 to threshold-1 (there must be none outside the secretariat)."""
+    small = []
+    for (code, by, label), value in cells.items():
+        measure = registry.get(code)
+        if measure.unit != "count" or not measure.about_people:
             continue
-    return out
+        try:
+            number = float(value)
+        except ValueError:  # « secret », « donnée non disponible »
+            continue
+        if 1 <= number < THRESHOLD:
+            small.append((code, by, label, value))
+    return small
 
 
 # --- Small exports ---------------------------------------------------------------------------------------
@@ -147,7 +153,7 @@ def test_a_partners_indicator_in_each_format_holds_the_published_cells(actors, a
     # The 7 minors of January are secret; the partner's total is its own 42.
     assert found[("referrals.detections", "Par mois", "2027-01")] == "secret"
     assert found[("referrals.detections", "Total", "Total")] == "42"
-    assert not [n for n in _numbers(found) if 1 <= n < THRESHOLD]
+    assert not _small_counts(found)
 
 
 def test_the_secretariat_exports_exact_figures_with_definition_unit_source_and_period(actors, activity):
@@ -168,6 +174,7 @@ def test_the_secretariat_exports_exact_figures_with_definition_unit_source_and_p
     found = _read_xlsx(response.content)
     assert found[("referrals.detections", "Total", "Total")] == "95"  # the whole network
     assert found[("referrals.detections", "Par mois", "2027-01")] == "7"  # exact
+    assert _small_counts(found)  # what the partners' check looks for is there in exact figures
 
 
 def test_a_partners_file_says_the_threshold(actors, activity):
@@ -254,7 +261,7 @@ def test_a_whole_set_runs_in_the_background_and_holds_the_indicator_set(
     assert found == _expected(indicator_set(scope, audience=Audience.PARTNER, threshold=THRESHOLD))
     assert found[("referrals.detections", "Total", "Total")] == "42"  # not the network's 95
     assert "Mission locale voisine" not in content.decode("utf-8-sig")
-    assert not [n for n in _numbers(found) if 1 <= n < THRESHOLD]
+    assert not _small_counts(found)
     # Stored encrypted: the file on disk is not the CSV.
     with open(export.file.path, "rb") as handle:
         assert b"referrals.detections" not in handle.read()
