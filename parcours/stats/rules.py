@@ -31,3 +31,37 @@ AGE_BANDS = (
     (None, "45 ans et plus"),
 )
 AGE_UNKNOWN = "Âge inconnu"
+
+# --- Exports (docs/indicateurs-exports.md) ---------------------------------------------------------------
+
+# A finished export is a file about the département's activity (exact figures for the secretariat): its link
+# works this many days after the file is ready, then says it has expired and the file is deleted. Seven days
+# leave a week to download what was asked for on a Friday; longer would leave exact figures lying in the
+# store. Parcours's choice (no text fixes it). Dated setting: core.RuleSetting key below ({"days": 7}).
+EXPORT_LINK_DAYS = 7
+EXPORT_LINK_DAYS_SETTING = "stats.export_link_days"
+# A request over more years than this is refused: the registry's figures start in FIRST_YEAR and ten years
+# cover a multi-annual strategy with its baseline.
+MAX_EXPORT_YEARS = 10
+# The progress page reloads itself this often (seconds) while the export is being built.
+EXPORT_REFRESH_SECONDS = 3
+
+# --- The commission's annual report (docs/rapport-annuel.md) --------------------------------------------
+
+# The editable introduction and conclusion: plain text, at most this many characters each (about four
+# pages of the PDF).
+REPORT_TEXT_MAX_CHARS = 12000
+
+
+def export_link_days(day) -> int:
+    """The lifetime of an export's link in force on `day` (a RuleSetting row overrides the default)."""
+    from parcours.core.models import RuleSetting
+
+    row = RuleSetting.objects.in_force(EXPORT_LINK_DAYS_SETTING, day)
+    if row is None:
+        return EXPORT_LINK_DAYS
+    value = row.value.get("days") if isinstance(row.value, dict) else row.value
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return EXPORT_LINK_DAYS

@@ -1,21 +1,32 @@
-"""Partner dashboards (docs/tableaux-de-bord.md): thin view over `dashboards.build`."""
+"""Partner dashboards (docs/tableaux-de-bord.md): thin view over `dashboards.build`; exports of indicators
+(docs/indicateurs-exports.md) and the commission's annual report (docs/rapport-annuel.md)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from parcours.core.models import Organisation, OrganisationKind
 from parcours.core.policies import can
-from parcours.core.views_base import ActorRequiredMixin
+from parcours.core.storage import UnreadableFile
+from parcours.core.views_base import ActorRequiredMixin, altered_file_response, apply_errors
 from parcours.diagnostic.rules import secrecy_threshold
+from parcours.documents.sandbox import TemplateProblem
 
-from . import dashboards, registry
-from .forms import DashboardForm
+from . import annual_report, dashboards, exports, registry, rules, selectors, services
+from .dashboards import BREAKDOWN_LABELS
+from .forms import DashboardForm, ExportForm, ReportTextForm, ReportYearForm
+from .models import ExportState
 from .publication import UNIT_LABELS
 
 # Organisations that are not partners of the network: the prefecture itself and the national level.
 NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
+EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("ods", "ODS"))
 
 
 def partners_of(departement):
@@ -33,7 +44,7 @@ class DashboardView(ActorRequiredMixin, TemplateView):
         data = self.request.GET.copy()
         data.setdefault("annee", str(today.year))
         form = DashboardForm(data, last_year=today.year, partners=partners)
-        context = {"nav": "stats", "form": form, "network": network}
+        context = {"nav": "stats", "form": form, "network": network, "export_formats": EXPORT_FORMATS}
         if not form.is_valid():
             return context
         if network:
@@ -103,3 +114,204 @@ def _entry(measure):
         "publication": publication,
         "parent": parent,
     }
+
+
+# --- Exports (docs/indicateurs-exports.md) ---------------------------------------------------------------
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download: never cached (exact figures for the secretariat), never sniffed as something else."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class ExportView(ActorRequiredMixin, View):
+    """GET with a format: a small export (one indicator, one year) is sent at once; a large one (the whole
+    set, several years) is offered to prepare in the background. POST: prepare it (any size)."""
+
+    permission = "stats.export"
+
+    def _form(self, data, today):
+        network = can(self.actor, "stats.network")
+        partners = partners_of(self.actor.departement) if network else None
+        audience, organisation = services.export_reader(self.actor, None)
+        measures = exports.available_measures(audience, organisation if not network else None)
+        return ExportForm(
+            data,
+            last_year=today.year,
+            measures=measures,
+            breakdowns=BREAKDOWN_LABELS,
+            partners=partners,
+        )
+
+    def _spec(self, form, today):
+        data = form.cleaned_data
+        first = data["annee"]
+        code = data.get("indicateur") or ""
+        try:
+            return services.resolve_export(
+                actor=self.actor,
+                codes=(code,) if code else (),
+                breakdown=data.get("ventilation") or "",
+                first_year=first,
+                last_year=data.get("annee_fin") or first,
+                format=data["format"],
+                organisation=data.get("organisation"),
+                today=today,
+            )
+        except exports.ExportError as error:
+            form.add_error(None, str(error))
+            return None
+
+    def _page(self, form, *, large=False, status=200):
+        context = {"nav": "stats", "form": form, "large": large, "title": "Exporter des indicateurs"}
+        return render(self.request, "stats/export.html", context, status=status)
+
+    def get(self, request):
+        today = timezone.localdate()
+        if "format" not in request.GET:
+            data = {"annee": str(today.year), "format": "xlsx"} | request.GET.dict()
+            return self._page(self._unbound(data, today))
+        form = self._form(request.GET, today)
+        spec = self._spec(form, today) if form.is_valid() else None
+        if spec is None:
+            return self._page(form)
+        if spec.large:
+            return self._page(form, large=True)
+        name, content = services.export_now(actor=self.actor, spec=spec, today=today)
+        return file_response(content, name, exports.CONTENT_TYPES[spec.format])
+
+    def _unbound(self, initial, today):
+        form = self._form(None, today)
+        form.initial = initial
+        return form
+
+    def post(self, request):
+        today = timezone.localdate()
+        form = self._form(request.POST, today)
+        spec = self._spec(form, today) if form.is_valid() else None
+        if spec is None:
+            return self._page(form)
+        export = services.request_export(actor=self.actor, spec=spec)
+        return redirect("stats:export_status", pk=export.public_id)
+
+
+class ExportStatusView(ActorRequiredMixin, TemplateView):
+    """The progress of one's own export (reloaded by a meta refresh while it is being built), then its
+    download link and the link's expiry."""
+
+    permission = "stats.export"
+    template_name = "stats/export_status.html"
+
+    def get_context_data(self, **kwargs):
+        export = selectors.export_of(self.actor, kwargs["pk"])
+        running = export.state in (ExportState.PENDING, ExportState.RUNNING)
+        return {
+            "nav": "stats",
+            "export": export,
+            "running": running,
+            "expired": services.is_expired(export),
+            "refresh": rules.EXPORT_REFRESH_SECONDS if running else None,
+            "link_days": rules.export_link_days(timezone.localdate()),
+            "title": "Préparation de l'export",
+        }
+
+
+class ExportDownloadView(ActorRequiredMixin, View):
+    permission = "stats.export"
+
+    def get(self, request, pk):
+        export = selectors.export_of(self.actor, pk)
+        try:
+            content = services.export_content(actor=self.actor, export=export)
+        except services.ExportExpired:
+            context = {"nav": "stats", "export": export, "title": "Lien expiré"}
+            response = render(request, "stats/export_expired.html", context, status=410)
+            response["Cache-Control"] = "no-store"
+            return response
+        except ValidationError:
+            return redirect("stats:export_status", pk=export.public_id)
+        except UnreadableFile:
+            return altered_file_response(request)
+        return file_response(content, export.filename, exports.CONTENT_TYPES[export.format])
+
+
+# --- The commission's annual report (docs/rapport-annuel.md) --------------------------------------------
+
+
+class AnnualReportView(ActorRequiredMixin, View):
+    """The page to prepare the report of a year: its texts, a preview of its sections, its versions."""
+
+    permission = "stats.annual_report"
+
+    def _year(self, data, today):
+        form = ReportYearForm(data, last_year=today.year)
+        return form, (form.cleaned_data["annee"] if form.is_valid() else None)
+
+    def _page(self, request, year_form, year, text_form, status=200):
+        context = {"nav": "stats", "year_form": year_form, "year": year, "text_form": text_form}
+        context["title"] = "Rapport annuel de la commission"
+        if year is not None:
+            context["versions"] = services.report_versions(self.actor.departement, year)
+            context["section_titles"] = annual_report.SECTION_TITLES
+            context["threshold"] = secrecy_threshold(timezone.localdate())
+        return render(request, "stats/annual_report.html", context, status=status)
+
+    def get(self, request):
+        today = timezone.localdate()
+        data = request.GET.copy()
+        data.setdefault("annee", str(today.year - 1 if today.year > rules.FIRST_YEAR else today.year))
+        year_form, year = self._year(data, today)
+        text_form = None
+        if year is not None:
+            text = services.report_text(self.actor.departement, year)
+            text_form = ReportTextForm(
+                initial={"introduction": text.introduction, "conclusion": text.conclusion} if text else {}
+            )
+        return self._page(request, year_form, year, text_form)
+
+    def post(self, request):
+        today = timezone.localdate()
+        year_form, year = self._year(request.POST, today)
+        if year is None:
+            return self._page(request, year_form, None, None)
+        text_form = ReportTextForm(request.POST)
+        if text_form.is_valid():
+            try:
+                services.save_report_text(
+                    actor=self.actor,
+                    year=year,
+                    introduction=text_form.cleaned_data["introduction"],
+                    conclusion=text_form.cleaned_data["conclusion"],
+                )
+            except ValidationError as error:
+                apply_errors(text_form, error)
+            else:
+                messages.success(request, f"Les textes du rapport {year} sont enregistrés.")
+                return redirect(f"{reverse('stats:annual_report')}?annee={year}")
+        return self._page(request, year_form, year, text_form)
+
+
+class AnnualReportGenerateView(ActorRequiredMixin, View):
+    """Generate a new version of the report's PDF (stored encrypted, frozen, with its SHA-256)."""
+
+    permission = "stats.annual_report"
+
+    def post(self, request):
+        today = timezone.localdate()
+        form = ReportYearForm(request.POST, last_year=today.year)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            return redirect("stats:annual_report")
+        year = form.cleaned_data["annee"]
+        back = f"{reverse('stats:annual_report')}?annee={year}"
+        try:
+            document = services.generate_report(actor=self.actor, year=year)
+        except (ValidationError, TemplateProblem) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect(back + "#versions")
+        messages.success(request, f"Le rapport {year} est produit : {document.title}.")
+        return redirect(back + "#versions")
