@@ -363,6 +363,7 @@ class CountryBuilder:
             raise ValueError(f"Entre 1 et {len(DEPARTEMENTS)} départements.")
         self.n_departements, self.n_people, self.years = departements, people, years
         self.today = today or timezone.localdate()
+        self.now = min(timezone.now(), aware(self.today, 23, 59))
         self.start = date(self.today.year - years + 1, 1, 1)
         self.rng = random.Random(seed)
         self.rows: dict[type, list] = defaultdict(list)
@@ -389,7 +390,7 @@ class CountryBuilder:
         user, organisation, role = actor
         self.add(
             AuditEvent(
-                at=aware(day, hour, self.rng.randint(0, 59)),
+                at=min(aware(day, hour, self.rng.randint(0, 59)), self.now),
                 departement=organisation.departement,
                 user=user,
                 role=role,
@@ -778,7 +779,7 @@ class CountryBuilder:
             PathwayEvent(
                 pathway=pathway,
                 request=request,
-                at=aware(day, hour, self.rng.randint(0, 59)),
+                at=min(aware(day, hour, self.rng.randint(0, 59)), self.now),
                 name=name,
                 label=label,
                 from_state=from_state,
@@ -797,7 +798,8 @@ class CountryBuilder:
         index = rng.randrange(len(d.associations))
         association = d.orgs[f"asso{index}"]
         worker, secretariat, prefect = d.users[f"asso{index}"], d.users["ddfe"], d.users["prefet"]
-        person = self.new_person(d, first_day - timedelta(days=rng.randint(20, 400)), index)
+        known_since = max(first_day - timedelta(days=rng.randint(20, 400)), min(first_day, self.start))
+        person = self.new_person(d, known_since, index)
         pathway = self.add(
             Pathway(
                 departement=d.departement,
