@@ -188,3 +188,40 @@ def test_bad_options_are_refused_in_french(country):
 def test_reference_year_figures_are_reported(country):
     assert "parcours ouverts (en instruction ou autorisés) au 31/12/2024" in country
     assert date.fromisoformat(TODAY).year == 2026
+
+
+def test_the_pages_open_on_the_synthetic_country(country):
+    """The rows written in bulk are what the views expect: the secretariat's, the signatory's and an
+    association's pages open on pathways in every state, on held meetings and on the register."""
+    from django.urls import reverse
+
+    from parcours.core.access import Actor
+    from parcours.core.models import Membership
+    from tests.conftest import client_for
+
+    def client(username):
+        membership = Membership.objects.select_related("user", "organisation").get(user__username=username)
+        return client_for(Actor(membership.user, membership))
+
+    departement = Pathway.objects.values_list("departement__code", flat=True).first().lower()
+    secretariat, association = client(f"{departement}.ddfe"), client(f"{departement}.asso0")
+    pathways = Pathway.objects.filter(departement__code__iexact=departement)
+    pages = [reverse("home"), reverse("pathways:list"), reverse("people:list"), reverse("referrals:list")]
+    pages += [reverse("commission:meeting_list"), reverse("commission:home")]
+    for state in PathwayState.values:
+        for pathway in pathways.filter(state=state)[:2]:
+            pages.append(reverse("pathways:detail", args=[pathway.public_id]))
+    meeting = Meeting.objects.filter(departement__code__iexact=departement, state=MeetingState.CLOSED).first()
+    pages.append(reverse("commission:meeting_detail", args=[meeting.public_id]))
+    pages.append(reverse("commission:decision_list"))
+    for outcome in PrefectDecision.Outcome.values:
+        decision = PrefectDecision.objects.filter(pathway__in=pathways, outcome=outcome).first()
+        if decision is not None:
+            pages.append(reverse("commission:decision_detail", args=[decision.public_id]))
+    for page in pages:
+        assert secretariat.get(page).status_code == 200, page
+    signatory = client(f"{departement}.prefet")
+    assert signatory.get(reverse("commission:decision_list")).status_code == 200
+    own = pathways.filter(association__name__startswith="Association L'Escale").first()
+    for page in [reverse("home"), reverse("people:list"), reverse("pathways:detail", args=[own.public_id])]:
+        assert association.get(page).status_code == 200, page
