@@ -1168,17 +1168,7 @@ class CountryBuilder:
                     )
             break
         if pathway.state == PathwayState.ENDED and pathway.end_reason != EndReason.COMPLETED:
-            pathway.outcome = ""
-        if pathway.state != PathwayState.ENDED:
-            return
-        # Requests still open when the pathway ended are closed with it.
-        for request in self.rows[Request][-5:]:
-            if request.pathway is pathway and request.state not in (
-                RequestState.AUTHORISED,
-                RequestState.REFUSED,
-                RequestState.ABANDONED,
-            ):
-                request.state = RequestState.ABANDONED
+            pathway.outcome = ""  # a situation at the exit is recorded only for a completed pathway
 
     def end_by_prefect(self, d: Dept, pathway: Pathway, day: date, end) -> None:
         motive = "Les engagements du parcours ne sont plus tenus depuis plusieurs mois, malgré les relances."

@@ -27,7 +27,15 @@ from parcours.commission.models import (
 from parcours.core.models import AuditEvent, Departement
 from parcours.demo.generator import FIRST_NAMES, LAST_NAMES
 from parcours.pathways import rules
-from parcours.pathways.models import Afis, Pathway, PathwayState, Period, Request, RequestKind
+from parcours.pathways.models import (
+    OPEN_REQUEST_STATES,
+    Afis,
+    Pathway,
+    PathwayState,
+    Period,
+    Request,
+    RequestKind,
+)
 from parcours.people.models import Person
 from parcours.referrals.models import Detection, DetectionIndicator, ProtectionReport, Referral
 from parcours.referrals.selectors import search_detections
@@ -94,6 +102,8 @@ def test_no_pathway_is_longer_than_24_months_and_periods_are_of_6_months(country
         for period in run:
             assert period.start <= period.end <= rules.add_months(period.start, rules.PERIOD_MONTHS)
         assert run[-1].end <= rules.months_end(run[0].start, rules.MAX_PATHWAY_MONTHS)
+    closed = Request.objects.filter(pathway__state__in=[PathwayState.ENDED, PathwayState.REFUSED])
+    assert not closed.filter(state__in=OPEN_REQUEST_STATES).exists()
     for pathway in Pathway.objects.filter(state=PathwayState.ENDED):
         assert pathway.ended_on and pathway.end_reason
         last = max(periods.get(pathway.pk, []), key=lambda p: p.number, default=None)
