@@ -239,6 +239,9 @@ FIRST_YEAR_OF_PSP = 2017
 # After each authorised period: renewal asked, or the pathway ends (outcome, withdrawal, contact lost,
 # an end decided by the prefect, not renewed).
 P_RENEW = 0.95
+# How the others end, cumulative shares: withdrawal, contact lost, the prefect's decision; the rest at the
+# period's end (completed, or not renewed).
+END_SHARES = {EndReason.WITHDRAWN: 0.25, EndReason.CONTACT_LOST: 0.5, EndReason.ENDED_BY_PREFECT: 0.65}
 
 # What marks the synthetic country in a database: its organisations' contact addresses.
 MARK = "pays-synthetique.invalid"
@@ -1153,11 +1156,12 @@ class CountryBuilder:
             end_day = start + timedelta(days=rng.randint(20, (stop - start).days))
             if end_day > today:
                 break
-            if draw < P_RENEW + 0.03:
+            how = (draw - P_RENEW) / (1 - P_RENEW)  # among the pathways that end here
+            if how < END_SHARES[EndReason.WITHDRAWN]:
                 end(end_day, EndReason.WITHDRAWN)
-            elif draw < P_RENEW + 0.06:
+            elif how < END_SHARES[EndReason.CONTACT_LOST]:
                 end(end_day, EndReason.CONTACT_LOST)
-            elif draw < P_RENEW + 0.08:
+            elif how < END_SHARES[EndReason.ENDED_BY_PREFECT]:
                 self.end_by_prefect(d, pathway, end_day, end)
             else:
                 if stop <= today:

@@ -25,11 +25,13 @@ from parcours.commission.models import (
     PrefectDecision,
 )
 from parcours.core.models import AuditEvent, Departement
+from parcours.demo.country import CountryBuilder
 from parcours.demo.generator import FIRST_NAMES, LAST_NAMES
 from parcours.pathways import rules
 from parcours.pathways.models import (
     OPEN_REQUEST_STATES,
     Afis,
+    EndReason,
     Pathway,
     PathwayState,
     Period,
@@ -108,6 +110,27 @@ def test_no_pathway_is_longer_than_24_months_and_periods_are_of_6_months(country
         assert pathway.ended_on and pathway.end_reason
         last = max(periods.get(pathway.pk, []), key=lambda p: p.number, default=None)
         assert last is None or last.end <= pathway.ended_on
+
+
+def test_pathways_end_for_every_reason_over_ten_years():
+    """The simulation alone (nothing written): over ten years, every way a pathway ends occurs."""
+    builder = CountryBuilder(departements=12, people=3000, years=10, seed=7, today=date(2026, 6, 30))
+    builder.depts = builder.build_departements()
+    for d in builder.depts:
+        builder.build_commission(d)
+    builder.build_pathways()
+    reasons = {p.end_reason for p in builder.rows[Pathway] if p.state == PathwayState.ENDED}
+    assert reasons == set(EndReason.values)
+    assert {p.state for p in builder.rows[Pathway]} == set(PathwayState.values)
+
+
+def test_every_end_decided_by_the_prefect_is_in_the_register(country):
+    ended = Pathway.objects.filter(state=PathwayState.ENDED)
+    assert ended.exists()
+    for pathway in ended.filter(end_reason="ended_by_prefect"):
+        decision = pathway.prefect_decisions.get(outcome=PrefectDecision.Outcome.ENDED)
+        assert decision.request is None and decision.signed_on == pathway.ended_on
+    assert not ended.exclude(end_reason="completed").exclude(outcome="").exists()
 
 
 def test_afis_follows_the_scale_and_the_age_of_majority(country):
