@@ -41,10 +41,14 @@ from .forms import (
 from .models import Afis, DocumentKind, EndReason, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import (
+    TO_HANDLE,
+    board_horizon,
     get_pathway_or_404,
     get_permit_or_404,
     get_request_document_or_404,
     listable_pathways,
+    pathways_to_handle,
+    permits_expiring,
     permits_visible_to,
 )
 
@@ -55,6 +59,10 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         qs = listable_pathways(self.actor).select_related("person", "association").prefetch_related("periods")
+        to_handle = self.request.GET.get("a_traiter", "")
+        if to_handle in TO_HANDLE:  # one kind of item of the « À traiter » board, all of them
+            to_handle_qs = pathways_to_handle(self.actor, to_handle, timezone.localdate())
+            qs = qs.filter(pk__in=to_handle_qs.values("pk"))
         state = self.request.GET.get("etat", "")
         if state in PathwayState.values:
             qs = qs.filter(state=state)
@@ -76,6 +84,8 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
             "request_states": RequestState.choices,
             "state": state,
             "request_state": request_state,
+            "to_handle": to_handle if to_handle in TO_HANDLE else "",
+            "to_handle_choices": TO_HANDLE.items(),
         }
 
 
@@ -559,6 +569,10 @@ class PermitListView(ActorRequiredMixin, TemplateView):
         status = self.request.GET.get("etat", "")
         if status in qs.model.Status.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(status=status)
+        expiring = self.request.GET.get("a_traiter", "") == "titres-expirant"
+        if expiring:  # the board's « titres expirant » section, all of them
+            today = timezone.localdate()
+            qs = qs.filter(pk__in=permits_expiring(self.actor, board_horizon(today)).values("pk"))
         page = paginate(self.request, qs)
         note_list(self.actor, [permit.pathway.person for permit in page], detail="liste des titres de séjour")
         return {
@@ -567,6 +581,7 @@ class PermitListView(ActorRequiredMixin, TemplateView):
             "sort": sort_key,
             "status": status,
             "statuses": permits_visible_to(self.actor).model.Status.choices,
+            "expiring": expiring,
         }
 
 
