@@ -10,6 +10,7 @@ from django.utils import timezone
 from parcours.core.access import Actor
 from parcours.core.roles import Role
 from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
+from parcours.people.models import identity_deferred
 
 from . import rules
 from .models import Letter, Meeting, MeetingState, PrefectDecision
@@ -74,7 +75,9 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             section(
                 "decisions_to_prepare",
                 "Avis rendus : décision du préfet à préparer",
-                decisions_to_prepare(dep).order_by("meeting__starts_at", "order", "pk"),
+                decisions_to_prepare(dep)
+                .defer(*identity_deferred("request__pathway__person"))
+                .order_by("meeting__starts_at", "order", "pk"),
                 lambda item: BoardItem(
                     label=f"Avis {item.get_opinion_display().lower()}",
                     person=item.request.pathway.person,
@@ -91,6 +94,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 "Décisions renvoyées par le signataire : à reprendre",
                 PrefectDecision.objects.filter(departement=dep, state=PrefectDecision.State.RETURNED)
                 .select_related("request", "pathway__person")
+                .defer(*identity_deferred("pathway__person"))
                 .order_by("updated_at", "pk"),
                 _decision_item("Projet renvoyé"),
                 verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à signer",
@@ -112,9 +116,11 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             ),
         ]
     if actor.role == "signatory":
-        drafts = PrefectDecision.objects.filter(
-            departement=actor.departement, state=PrefectDecision.State.DRAFT
-        ).select_related("request", "pathway__person", "item__meeting")
+        drafts = (
+            PrefectDecision.objects.filter(departement=actor.departement, state=PrefectDecision.State.DRAFT)
+            .select_related("request", "pathway__person", "item__meeting")
+            .defer(*identity_deferred("pathway__person"))
+        )
         return [
             section(
                 "decisions_to_sign",
@@ -133,6 +139,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 notified_on__isnull=True, decision__signed_on__gte=today - timedelta(days=LETTERS_SHOWN_DAYS)
             )
             .select_related("decision__pathway__person")
+            .defer(*identity_deferred("decision__pathway__person"))
             .order_by("decision__signed_on")
         )
         return [

@@ -25,6 +25,7 @@ from parcours.pathways.selectors import (
     permits_visible_to,
     requests_to_handle,
 )
+from parcours.people.models import identity_deferred
 from parcours.people.selectors import note_list, people_visible_to
 
 # How many items of a section the board loads (the most urgent first); the badge says the true count and a
@@ -136,6 +137,7 @@ def _request_section(
     qs = (
         requests_to_handle(actor, states, outside_register=outside_register)
         .select_related("pathway__person", "pathway__association")
+        .defer(*identity_deferred("pathway__person"))
         .order_by(order, "pk")
     )
     return section(
@@ -159,6 +161,7 @@ def _periods_ending(actor: Actor, today: date, horizon: date, *, title: str, ver
     qs = (
         periods_ending(actor, today, horizon)
         .select_related("person", "association")
+        .defer(*identity_deferred("person"))
         .order_by("last_end", "pk")
     )
     return section(
@@ -178,7 +181,12 @@ def _periods_ending(actor: Actor, today: date, horizon: date, *, title: str, ver
 
 
 def _periods_over(actor: Actor, today: date, *, verb: str) -> BoardSection:
-    qs = periods_over(actor, today).select_related("person").order_by("last_end", "pk")
+    qs = (
+        periods_over(actor, today)
+        .select_related("person")
+        .defer(*identity_deferred("person"))
+        .order_by("last_end", "pk")
+    )
     board_section = section(
         "periods_over",
         "Périodes échues sans suite",
@@ -198,7 +206,12 @@ def _periods_over(actor: Actor, today: date, *, verb: str) -> BoardSection:
 
 
 def _permits_expiring(actor: Actor, today: date, horizon: date, *, title: str, verb: str) -> BoardSection:
-    qs = permits_expiring(actor, horizon).select_related("pathway__person").order_by("expires_on", "pk")
+    qs = (
+        permits_expiring(actor, horizon)
+        .select_related("pathway__person")
+        .defer(*identity_deferred("pathway__person"))
+        .order_by("expires_on", "pk")
+    )
     url_name = "pathways:permit_edit" if actor.role == Role.IMMIGRATION else "pathways:detail"
     board_section = section(
         "permits",
@@ -226,6 +239,7 @@ def _end_reports(actor: Actor) -> BoardSection:
     qs = (
         end_reports_pending(actor)
         .select_related("pathway__person", "pathway__association")
+        .defer(*identity_deferred("pathway__person"))
         .order_by("created_at", "pk")
     )
     return section(
@@ -406,6 +420,7 @@ def _own_sections(actor: Actor, today: date) -> list[BoardSection]:
             permits_visible_to(actor)
             .filter(status="requested", pathway__state=PathwayState.ACTIVE)
             .select_related("pathway__person")
+            .defer(*identity_deferred("pathway__person"))
             .order_by("requested_on", "pk")
         )
         return [
@@ -474,7 +489,9 @@ def _name_people(actor: Actor, sections: list[BoardSection]) -> None:
     items = [i for s in sections for item in s.items for i in [item, *item.also] if i.person is not None]
     names: dict[int, str] = {}
     if actor.is_association and items:
-        own = list(people_visible_to(actor).filter(pk__in={i.person.pk for i in items}).order_by("pk"))
+        own = list(
+            people_visible_to(actor).filter(pk__in={i.person.pk for i in items}).names_only().order_by("pk")
+        )
         note_list(actor, own, detail="tableau « À traiter »")
         names = {p.pk: f"{p.display_name} ({p.pseudonym})" for p in own}
     for item in items:

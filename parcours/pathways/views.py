@@ -19,6 +19,7 @@ from parcours.core.views_base import (
     paginate,
     sort_param,
 )
+from parcours.people.models import identity_deferred
 from parcours.people.selectors import get_person_or_404, note_list
 
 from . import rules, services
@@ -58,7 +59,12 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
     template_name = "pathways/pathway_list.html"
 
     def get_context_data(self, **kwargs):
-        qs = listable_pathways(self.actor).select_related("person", "association").prefetch_related("periods")
+        qs = (
+            listable_pathways(self.actor)
+            .select_related("person", "association")
+            .defer(*identity_deferred("person"))  # the list names people by their code only
+            .prefetch_related("periods")
+        )
         to_handle = self.request.GET.get("a_traiter", "")
         if to_handle in TO_HANDLE:  # one kind of item of the « À traiter » board, all of them
             to_handle_qs = pathways_to_handle(self.actor, to_handle, timezone.localdate())

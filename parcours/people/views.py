@@ -48,7 +48,7 @@ class PersonListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = PersonSearchForm(self.request.POST if self.request.method == "POST" else None)
-        qs = searchable_people(self.actor).select_related("organisation")
+        qs = searchable_people(self.actor).select_related("organisation").names_only()
         sort_key, order = sort_param(
             self.request, {"code": "pseudonym", "creation": "created_at", "maj": "updated_at"}, "-maj"
         )

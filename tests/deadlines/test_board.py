@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.core import crypto
 from parcours.core.models import AuditEvent
 from parcours.core.views_base import PAGE_SIZE
 from parcours.deadlines.selectors import BOARD_SECTION_LIMIT, BoardItem, BoardSection, _one_line_per_case
@@ -188,3 +189,28 @@ def test_a_long_section_shows_its_most_urgent_items_its_true_count_and_a_link_to
     # The filter is the board's: a request in preparation is not among them.
     Request.objects.filter(pathway=many_to_check[0]).update(state=RequestState.DRAFT)
     assert f"{n - 1} résultats" in text(client.get(more))
+
+
+@pytest.fixture
+def decryptions(monkeypatch):
+    """How many encrypted values the code decrypts (every encrypted field decrypts through this function)."""
+    calls = []
+    real = crypto.decrypt_str
+    monkeypatch.setattr(crypto, "decrypt_str", lambda token: calls.append(1) or real(token))
+    return calls
+
+
+def test_pages_that_name_people_by_their_code_decrypt_no_identity(actors, many_to_check, decryptions):
+    secretariat = client_for(actors["secretariat"])
+    page = text(_board(secretariat))
+    assert many_to_check[0].person.pseudonym in page
+    listed = text(secretariat.get(reverse("pathways:list")))
+    assert many_to_check[-1].person.pseudonym in listed
+    assert decryptions == []
+    # The association's worker reads names: the names only are decrypted, not the rest of the identity.
+    Request.objects.filter(pathway__in=many_to_check).update(state=RequestState.INCOMPLETE)
+    page = text(_board(client_for(actors["association_worker"])))
+    assert many_to_check[0].person.last_name.upper() in page
+    decryptions.clear()
+    _board(client_for(actors["association_worker"]))
+    assert 0 < len(decryptions) <= 3 * BOARD_SECTION_LIMIT  # birth name, first name, usual name
