@@ -83,7 +83,7 @@ def request_pool(departement):
     )
     return (
         Request.objects.filter(
-            pathway__departement=departement, state__in=[RequestState.READY, RequestState.POSTPONED]
+            departement=departement, state__in=[RequestState.READY, RequestState.POSTPONED]
         )
         .annotate(on_agenda=Exists(on_agenda))
         .filter(on_agenda=False)

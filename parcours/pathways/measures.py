@@ -17,7 +17,7 @@ KIND_LABELS = dict(RequestKind.choices)
 
 
 def _requests(scope: Scope):
-    qs = Request.objects.filter(pathway__departement=scope.departement)
+    qs = Request.objects.filter(departement=scope.departement)
     if scope.organisation is not None:
         qs = qs.filter(pathway__association=scope.organisation)
     return qs

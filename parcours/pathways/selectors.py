@@ -40,6 +40,21 @@ def pathways_visible_to(actor: Actor | None):
     return Pathway.objects.none()
 
 
+def requests_visible_to(actor: Actor | None):
+    """The requests of the pathways the actor sees (as pathways_visible_to), read through the requests' own
+    département column and its (département, état) index."""
+    if actor is None:
+        return Request.objects.none()
+    base = Request.objects.filter(departement=actor.departement)
+    if actor.role == Role.SECRETARIAT:
+        return base
+    if actor.is_association:
+        return base.filter(pathway__association=actor.organisation)
+    if actor.role == Role.SIGNATORY:
+        return base.filter(pathway__in=pathways_visible_to(actor))
+    return Request.objects.none()
+
+
 def listable_pathways(actor: Actor | None):
     qs = pathways_visible_to(actor)
     if actor is not None and not (actor.is_secretariat or actor.is_association):
@@ -98,7 +113,7 @@ def get_request_document_or_404(actor: Actor, pathway_id, document_id) -> Reques
 
 def requests_to_handle(actor: Actor, states, *, outside_register: bool = False):
     """Open requests in `states` of the pathways the actor sees."""
-    qs = Request.objects.filter(pathway__in=pathways_visible_to(actor), state__in=states)
+    qs = requests_visible_to(actor).filter(state__in=states)
     if outside_register:
         # Each case once (issue 11, item 5): a request whose decision is in the register (drafted, returned)
         # or whose opinion was given in a Parcours meeting is on the commission's sections instead.
@@ -187,7 +202,7 @@ def pathways_to_handle(actor: Actor, key: str, today: date):
         requests = requests_to_handle(actor, _TO_HANDLE_STATES[key], outside_register=key == "avis-rendus")
         return scope.filter(Exists(requests.filter(pathway=OuterRef("pk"))))
     if key == "decisions-a-preparer":  # the commission's board: an opinion given in a meeting, undrafted
-        requests = Request.objects.filter(
+        requests = requests_visible_to(actor).filter(
             state=RequestState.REVIEWED,
             agenda_items__opinion__in=["favourable", "unfavourable"],
             agenda_items__decision__isnull=True,

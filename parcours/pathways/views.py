@@ -2,7 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,6 +51,7 @@ from .selectors import (
     pathways_to_handle,
     permits_expiring,
     permits_visible_to,
+    requests_visible_to,
 )
 
 
@@ -74,7 +75,8 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
             qs = qs.filter(state=state)
         request_state = self.request.GET.get("demande", "")
         if request_state in RequestState.values:
-            qs = qs.filter(requests__state=request_state).distinct()
+            in_state = requests_visible_to(self.actor).filter(pathway=OuterRef("pk"), state=request_state)
+            qs = qs.filter(Exists(in_state))
         sort_key, order = sort_param(
             self.request,
             {"code": "person__pseudonym", "creation": "created_at", "maj": "updated_at", "etat": "state"},
