@@ -35,8 +35,10 @@ def pathways_visible_to(actor: Actor | None):
     if actor.is_association:
         return base.filter(association=actor.organisation)
     if actor.role == Role.SIGNATORY:
-        # Decisions to sign and their dossiers.
-        return base.filter(requests__state__in=SIGNATORY_REQUEST_STATES).distinct()
+        # Decisions to sign and their dossiers: an EXISTS per pathway (its requests' index), not a join
+        # de-duplicated by DISTINCT over every column of the pathway and its person.
+        to_sign = Request.objects.filter(pathway=OuterRef("pk"), state__in=SIGNATORY_REQUEST_STATES)
+        return base.filter(Exists(to_sign))
     return Pathway.objects.none()
 
 
