@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
             model_name="request",
             name="departement",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
             model_name="request",
             name="departement",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
