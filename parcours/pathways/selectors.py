@@ -37,7 +37,9 @@ def pathways_visible_to(actor: Actor | None):
     if actor.role == Role.SIGNATORY:
         # Decisions to sign and their dossiers: an EXISTS per pathway (its requests' index), not a join
         # de-duplicated by DISTINCT over every column of the pathway and its person.
-        to_sign = Request.objects.filter(pathway=OuterRef("pk"), state__in=SIGNATORY_REQUEST_STATES)
+        to_sign = Request.objects.filter(
+            departement=actor.departement, pathway=OuterRef("pk"), state__in=SIGNATORY_REQUEST_STATES
+        )
         return base.filter(Exists(to_sign))
     return Pathway.objects.none()
 
