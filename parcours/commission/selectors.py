@@ -88,7 +88,7 @@ def request_pool(departement):
         .annotate(on_agenda=Exists(on_agenda))
         .filter(on_agenda=False)
         .select_related("pathway__person", "pathway__association")
-        .order_by("submitted_on")
+        .order_by("submitted_on", "pk")
     )
 
 
