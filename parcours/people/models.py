@@ -85,14 +85,17 @@ class PersonQuerySet(models.QuerySet):
         """Exact search through blind indexes (names of the person and of their aliases)."""
         qs = self
         if last_name:
-            # Each field has its own index key: the name is hashed once per field it is looked up in.
+            # Each field has its own index key: the name is hashed once per field it is looked up in. The
+            # people found by their name or by an alias: a UNION of two lookups, each through its index (an OR
+            # across the aliases' join would read every person of the scope, then de-duplicate them).
+            by_name = Person.objects.filter(last_name_bidx=blind_index(last_name, label=PERSON_LAST_NAME))
+            by_alias = PersonAlias.objects.filter(name_bidx=blind_index(last_name, label=ALIAS_NAME))
             qs = qs.filter(
-                Q(last_name_bidx=blind_index(last_name, label=PERSON_LAST_NAME))
-                | Q(aliases__name_bidx=blind_index(last_name, label=ALIAS_NAME))
+                pk__in=by_name.order_by().values("pk").union(by_alias.order_by().values("person_id"))
             )
         if birth_date:
             qs = qs.filter(birth_date_bidx=blind_index(birth_date, label=PERSON_BIRTH_DATE))
-        return qs.distinct()
+        return qs
 
     def search_name(self, text: str, *, limit: int | None = None):
         """Search by part of a name, without accents: every word of `text` (3 letters or more) must begin one
