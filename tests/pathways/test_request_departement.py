@@ -5,7 +5,7 @@ requests go through it."""
 from __future__ import annotations
 
 import ast
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,6 +116,7 @@ def test_the_migration_copies_each_pathways_departement_to_its_requests():
                 departement=departement,
                 organisation=org,
                 pseudonym=f"MIG{n}",
+                birth_date=date(1990, 1, 1),
                 birth_year=1990,
                 created_by=user,
             )
