@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
+from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
+from parcours.people.models import identity_deferred
 
 from . import rules
 from .models import Letter, Meeting, MeetingState, PrefectDecision
@@ -19,16 +20,18 @@ from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending
 LETTERS_SHOWN_DAYS = 60
 
 
-def _decision_item(what: str, d: PrefectDecision) -> BoardItem:
-    """A decision waiting on the secretariat or the signatory, since the opinion it follows."""
-    return BoardItem(
-        label=f"{what} : {d.get_outcome_display().lower()}",
-        person=d.pathway.person,
-        url=reverse("commission:decision_detail", args=[d.public_id]),
-        # An end decision has no opinion: it waits since it was drafted.
-        due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
-        due_label="avis du" if d.request else "préparée le",
-    )
+def _decision_item(prefix: str):
+    def build(d) -> BoardItem:
+        return BoardItem(
+            label=f"{prefix} : {d.get_outcome_display().lower()}",
+            person=d.pathway.person,
+            url=reverse("commission:decision_detail", args=[d.public_id]),
+            # An end decision has no opinion: it waits since it was drafted.
+            due=d.request.opinion_date if d.request else timezone.localdate(d.created_at),
+            due_label="avis du" if d.request else "préparée le",
+        )
+
+    return build
 
 
 @register_board_provider
@@ -69,34 +72,33 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                     for m in meetings.filter(state=MeetingState.HELD).order_by("starts_at")
                 ],
             ),
-            BoardSection(
+            section(
                 "decisions_to_prepare",
                 "Avis rendus : décision du préfet à préparer",
+                decisions_to_prepare(dep)
+                .defer(*identity_deferred("request__pathway__person"))
+                .order_by("meeting__starts_at", "order", "pk"),
+                lambda item: BoardItem(
+                    label=f"Avis {item.get_opinion_display().lower()}",
+                    person=item.request.pathway.person,
+                    url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
+                    + f"#point-{item.public_id}",
+                    due=item.meeting.day,
+                    due_label="séance du",
+                ),
                 verb="Préparer la décision à signer",
-                items=[
-                    BoardItem(
-                        label=f"Avis {item.get_opinion_display().lower()}",
-                        person=item.request.pathway.person,
-                        url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
-                        + f"#point-{item.public_id}",
-                        due=item.meeting.day,
-                        due_label="séance du",
-                    )
-                    for item in decisions_to_prepare(dep)
-                ],
+                more_url=reverse("pathways:list") + "?a_traiter=decisions-a-preparer",
             ),
-            BoardSection(
+            section(
                 "decisions_returned",
                 "Décisions renvoyées par le signataire : à reprendre",
+                PrefectDecision.objects.filter(departement=dep, state=PrefectDecision.State.RETURNED)
+                .select_related("request", "pathway__person")
+                .defer(*identity_deferred("pathway__person"))
+                .order_by("updated_at", "pk"),
+                _decision_item("Projet renvoyé"),
                 verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à signer",
-                items=[
-                    _decision_item("Projet renvoyé", d)
-                    for d in PrefectDecision.objects.filter(
-                        departement=dep, state=PrefectDecision.State.RETURNED
-                    )
-                    .select_related("request", "pathway__person")
-                    .order_by("updated_at")
-                ],
+                more_url=reverse("commission:decision_list") + "?etat=returned",
             ),
             BoardSection(
                 "mandates_ending",
@@ -114,15 +116,19 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             ),
         ]
     if actor.role == "signatory":
-        drafts = PrefectDecision.objects.filter(
-            departement=actor.departement, state=PrefectDecision.State.DRAFT
-        ).select_related("request", "pathway__person", "item__meeting")
+        drafts = (
+            PrefectDecision.objects.filter(departement=actor.departement, state=PrefectDecision.State.DRAFT)
+            .select_related("request", "pathway__person", "item__meeting")
+            .defer(*identity_deferred("pathway__person"))
+        )
         return [
-            BoardSection(
+            section(
                 "decisions_to_sign",
                 "Décisions préparées à signer",
+                drafts.order_by("created_at", "pk"),
+                _decision_item("Décision préparée"),
                 verb="Relire puis signer la décision",
-                items=[_decision_item("Décision préparée", d) for d in drafts.order_by("created_at")],
+                more_url=reverse("commission:decision_list") + "?etat=draft",
             )
         ]
     if actor.is_association:
@@ -133,29 +139,28 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 notified_on__isnull=True, decision__signed_on__gte=today - timedelta(days=LETTERS_SHOWN_DAYS)
             )
             .select_related("decision__pathway__person")
+            .defer(*identity_deferred("decision__pathway__person"))
             .order_by("decision__signed_on")
         )
         return [
-            BoardSection(
+            section(
                 "letters_to_hand",
                 "Décisions du préfet : courrier à remettre à la personne",
-                [
-                    BoardItem(
-                        label=f"Courrier de la décision n° {letter.decision.reference} "
-                        f"({letter.decision.get_outcome_display().lower()})",
-                        url=reverse("commission:letter_download", args=[letter.public_id]),
-                        due=letter.decision.signed_on,
-                        due_label="signée le",
-                        person=letter.decision.pathway.person,
-                        form="commission/_board_handover.html",
-                        form_context={
-                            "action": reverse("commission:letter_handover", args=[letter.public_id]),
-                            "id": letter.public_id,
-                            "choices": Letter.Acknowledgement.choices,
-                        },
-                    )
-                    for letter in letters
-                ],
+                letters.order_by("decision__signed_on", "pk"),
+                lambda letter: BoardItem(
+                    label=f"Courrier de la décision n° {letter.decision.reference} "
+                    f"({letter.decision.get_outcome_display().lower()})",
+                    url=reverse("commission:letter_download", args=[letter.public_id]),
+                    due=letter.decision.signed_on,
+                    due_label="signée le",
+                    person=letter.decision.pathway.person,
+                    form="commission/_board_handover.html",
+                    form_context={
+                        "action": reverse("commission:letter_handover", args=[letter.public_id]),
+                        "id": letter.public_id,
+                        "choices": Letter.Acknowledgement.choices,
+                    },
+                ),
                 verb="Remettre le courrier à la personne, puis enregistrer la date de remise "
                 "(date de notification, point de départ du délai de recours)",
             )

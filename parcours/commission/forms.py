@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 
 from django import forms
@@ -100,16 +101,48 @@ class PoolForm(DsfrBaseForm):
         return cleaned
 
 
-class AddRequestForm(PoolForm):
-    pick = "request"
-    request = forms.ChoiceField(label="Demande prête pour la commission")
+# How many ready requests the meeting page lists at once (the rest on the next pages of the list).
+REQUEST_POOL_PAGE_SIZE = 20
 
-    @staticmethod
-    def choice_label(r) -> str:
-        return (
-            f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association}), "
-            f"{r.get_state_display().lower()}"
-        )
+
+def _uuids(values) -> list[str]:
+    result = []
+    for value in values:
+        try:
+            result.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return result
+
+
+class AddRequestForm(DsfrBaseForm):
+    """The ready requests to put on the agenda, ticked in one page of the pool (a département may have
+    hundreds: never all in one list); the ticked ones are looked up in the pool, by id, when posted."""
+
+    request = forms.MultipleChoiceField(
+        label="Demandes prêtes pour la commission",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins une demande à inscrire."},
+    )
+
+    def __init__(self, *args, pool, shown=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = list(shown)
+        if self.is_bound:
+            posted = _uuids(self.data.getlist("request") if hasattr(self.data, "getlist") else [])
+            rows += list(pool.filter(public_id__in=posted)) if posted else []
+        self.pool = {str(r.public_id): r for r in rows}
+        self.fields["request"].choices = [
+            (
+                key,
+                f"{r.pathway.person.pseudonym} — {r.get_kind_display().lower()} ({r.pathway.association}), "
+                f"{r.get_state_display().lower()}",
+            )
+            for key, r in self.pool.items()
+        ]
+
+    def clean_request(self):
+        return [self.pool[key] for key in self.cleaned_data["request"]]
 
 
 class FreeItemForm(DsfrBaseForm):

@@ -83,12 +83,12 @@ def request_pool(departement):
     )
     return (
         Request.objects.filter(
-            pathway__departement=departement, state__in=[RequestState.READY, RequestState.POSTPONED]
+            departement=departement, state__in=[RequestState.READY, RequestState.POSTPONED]
         )
         .annotate(on_agenda=Exists(on_agenda))
         .filter(on_agenda=False)
         .select_related("pathway__person", "pathway__association")
-        .order_by("submitted_on")
+        .order_by("submitted_on", "pk")
     )
 
 

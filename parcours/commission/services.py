@@ -249,6 +249,12 @@ def add_request_item(*, actor: Actor, meeting: Meeting, request: Request) -> Age
 
 
 @transaction.atomic
+def add_request_items(*, actor: Actor, meeting: Meeting, requests) -> list[AgendaItem]:
+    """Put several ready requests on the agenda at once (all or none), in the order given."""
+    return [add_request_item(actor=actor, meeting=meeting, request=request) for request in requests]
+
+
+@transaction.atomic
 def add_agrement_item(*, actor: Actor, meeting: Meeting, application) -> AgendaItem:
     """Put an association's agrément application, complete and awaiting the opinion, on the agenda."""
     _check_agenda(actor, meeting)

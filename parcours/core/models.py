@@ -188,6 +188,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         verbose_name = "événement d'audit"
+        # The journal page reads a département's latest events (most recent first).
+        indexes = [models.Index(fields=["departement", "at"], name="audit_departement_at")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()

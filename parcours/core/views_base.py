@@ -31,6 +31,46 @@ class ActorRequiredMixin:
 PAGE_SIZE = 25
 
 
+@dataclass
+class PageWithoutCount:
+    """A page of a list too long to count on every view (the audit journal): `per_page + 1` rows are read to
+    know whether a next page exists; no total, no last page."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def paginate_without_count(request, queryset, per_page: int = PAGE_SIZE) -> PageWithoutCount:
+    """Paginate an ordered queryset without counting it; a bad page number gives the first page."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, 10_000)  # the offset stays reasonable whatever the URL says
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    return PageWithoutCount(rows[:per_page], number, has_next=len(rows) > per_page)
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """Paginate; a bad page number gives the first or last page, never an error."""
     paginator = Paginator(queryset, per_page)

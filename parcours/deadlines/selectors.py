@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,16 +15,22 @@ from parcours.core.access import Actor
 from parcours.core.models import Alert
 from parcours.core.roles import Role
 from parcours.core.selectors import memberships_to_decide
-from parcours.pathways.models import (
-    EndReport,
-    PathwayState,
-    Request,
-    RequestKind,
-    RequestState,
-    ResidencePermit,
+from parcours.pathways.models import PathwayState, RequestState
+from parcours.pathways.selectors import (
+    board_horizon,
+    end_reports_pending,
+    periods_ending,
+    periods_over,
+    permits_expiring,
+    permits_visible_to,
+    requests_to_handle,
 )
-from parcours.pathways.selectors import pathways_visible_to, permits_visible_to
+from parcours.people.models import identity_deferred
 from parcours.people.selectors import note_list, people_visible_to
+
+# How many items of a section the board loads (the most urgent first); the badge says the true count and a
+# link leads to the list of them all.
+BOARD_SECTION_LIMIT = 20
 
 # The dates that are deadlines (a date after which something is late), as opposed to the dates of a past
 # event ("transmise le", "signée le") that only say how long a case has waited.
@@ -70,95 +75,149 @@ class BoardSection:
     title: str
     items: list[BoardItem] = field(default_factory=list)
     verb: str = ""  # the one line that says what to do for every item of the group
+    # When only the first items are loaded (BOARD_SECTION_LIMIT): `total` is the true number, counted in
+    # SQL, and `more_url` the list page that shows them all. None: every item is loaded (and, each case kept
+    # once, `items` may hold fewer: the others are folded under the same person's more urgent item).
+    total: int | None = None
+    more_url: str = ""
+    overdue_total: int | None = None  # the true number of overdue items, when some are not loaded
+
+    @property
+    def count(self) -> int:
+        return self.total if self.total is not None else len(self.items)
+
+    @property
+    def has_more(self) -> bool:
+        return self.total is not None and self.total > len(self.items)
 
     def overdue_count(self, today: date) -> int:
+        if self.overdue_total is not None:
+            return self.overdue_total
         return sum(1 for i in self.items if i.overdue_on(today))
 
 
-def _request_items(actor: Actor, states, *, order="updated_at", outside_register=False) -> list[BoardItem]:
-    qs = Request.objects.filter(pathway__in=pathways_visible_to(actor), state__in=states)
-    if outside_register:
-        # Each case once (issue 11, item 5): a request whose decision is in the register (drafted, returned)
-        # or whose opinion was given in a Parcours meeting is on the commission's sections instead.
-        qs = qs.filter(prefect_decision__isnull=True).exclude(
-            agenda_items__opinion__in=["favourable", "unfavourable"]
-        )
-    qs = qs.select_related("pathway__person", "pathway__association").order_by(order)
-    return [
-        BoardItem(
+def limited(
+    qs, build: Callable[[Any], BoardItem], *, limit: int | None = None
+) -> tuple[list[BoardItem], int | None]:
+    """The first `limit` rows of an ordered queryset as board items, and the true number of rows when there
+    are more (counted in SQL), else None: a section never loads the whole département."""
+    limit = limit or BOARD_SECTION_LIMIT
+    rows = list(qs[:limit])
+    total = qs.count() if len(rows) == limit else None
+    if total == limit:
+        total = None
+    return [build(row) for row in rows], total
+
+
+def section(key: str, title: str, qs, build, *, verb: str = "", more_url: str = "", **extra) -> BoardSection:
+    """A board section loaded from a queryset ordered by urgency: its first items, its true count."""
+    items, total = limited(qs, build)
+    return BoardSection(key, title, items, verb=verb, total=total, more_url=more_url, **extra)
+
+
+def _list_url(actor: Actor, key: str) -> str:
+    """The page that shows every item of a kind: the pathway list filtered on it, or the immigration
+    service's permit list."""
+    if actor.role == Role.IMMIGRATION:
+        return reverse("pathways:permits") + f"?a_traiter={key}"
+    return reverse("pathways:list") + f"?a_traiter={key}"
+
+
+def _request_section(
+    actor: Actor,
+    key: str,
+    title: str,
+    list_key: str,
+    states,
+    *,
+    verb: str,
+    order="updated_at",
+    outside_register=False,
+) -> BoardSection:
+    qs = (
+        requests_to_handle(actor, states, outside_register=outside_register)
+        .select_related("pathway__person", "pathway__association")
+        .defer(*identity_deferred("pathway__person"))
+        .order_by(order, "pk")
+    )
+    return section(
+        key,
+        title,
+        qs,
+        lambda r: BoardItem(
             label=f"{r.get_kind_display()} ({r.pathway.association})",
             url=reverse("pathways:detail", args=[r.pathway.public_id]),
             person=r.pathway.person,
             due=r.submitted_on,
             due_label="transmise le",
             extra=r.get_state_display(),
-        )
-        for r in qs[:200]
-    ]
-
-
-def _periods_ending(actor: Actor, today: date, horizon: date) -> list[BoardItem]:
-    open_renewal = Request.objects.filter(
-        pathway=OuterRef("pk"),
-        kind=RequestKind.RENEWAL,
-        state__in=[s for s in RequestState.values if s not in ("authorised", "refused", "abandoned")],
+        ),
+        verb=verb,
+        more_url=_list_url(actor, list_key),
     )
+
+
+def _periods_ending(actor: Actor, today: date, horizon: date, *, title: str, verb: str) -> BoardSection:
     qs = (
-        pathways_visible_to(actor)
-        .filter(state=PathwayState.ACTIVE)
-        .annotate(last_end=Max("periods__end"), renewing=Exists(open_renewal))
-        .filter(last_end__gte=today, last_end__lte=horizon, renewing=False)
+        periods_ending(actor, today, horizon)
         .select_related("person", "association")
-        .order_by("last_end")
+        .defer(*identity_deferred("person"))
+        .order_by("last_end", "pk")
     )
-    return [
-        BoardItem(
+    return section(
+        "periods_ending",
+        title,
+        qs,
+        lambda p: BoardItem(
             label=f"Période se terminant sans demande de renouvellement ({p.association})",
             url=reverse("pathways:detail", args=[p.public_id]),
             person=p.person,
             due=p.last_end,
             due_label="fin le",
-        )
-        for p in qs
-    ]
-
-
-def _periods_over(actor: Actor, today: date) -> list[BoardItem]:
-    qs = (
-        pathways_visible_to(actor)
-        .filter(state=PathwayState.ACTIVE)
-        .annotate(last_end=Max("periods__end"))
-        .filter(last_end__lt=today)
-        .select_related("person")
-        .order_by("last_end")
+        ),
+        verb=verb,
+        more_url=_list_url(actor, "periodes-finissant"),
     )
-    return [
-        BoardItem(
+
+
+def _periods_over(actor: Actor, today: date, *, verb: str) -> BoardSection:
+    qs = (
+        periods_over(actor, today)
+        .select_related("person")
+        .defer(*identity_deferred("person"))
+        .order_by("last_end", "pk")
+    )
+    board_section = section(
+        "periods_over",
+        "Périodes échues sans suite",
+        qs,
+        lambda p: BoardItem(
             label="Dernière période échue : renouveler ou clore le parcours",
             url=reverse("pathways:detail", args=[p.public_id]),
             person=p.person,
             due=p.last_end,
             due_label="échue le",
-        )
-        for p in qs
-    ]
+        ),
+        verb=verb,
+        more_url=_list_url(actor, "periodes-echues"),
+    )
+    board_section.overdue_total = board_section.total  # every one is past its end (None: all loaded)
+    return board_section
 
 
-def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardItem]:
-    if actor.role in (Role.IMMIGRATION, Role.SECRETARIAT):
-        base = permits_visible_to(actor)
-    else:
-        base = ResidencePermit.objects.filter(pathway__in=pathways_visible_to(actor))
+def _permits_expiring(actor: Actor, today: date, horizon: date, *, title: str, verb: str) -> BoardSection:
     qs = (
-        base.filter(
-            pathway__state=PathwayState.ACTIVE, status=ResidencePermit.Status.ISSUED, expires_on__lte=horizon
-        )
+        permits_expiring(actor, horizon)
         .select_related("pathway__person")
-        .order_by("expires_on")
+        .defer(*identity_deferred("pathway__person"))
+        .order_by("expires_on", "pk")
     )
     url_name = "pathways:permit_edit" if actor.role == Role.IMMIGRATION else "pathways:detail"
-    return [
-        BoardItem(
+    board_section = section(
+        "permits",
+        title,
+        qs,
+        lambda t: BoardItem(
             label="Autorisation provisoire de séjour "
             + ("expirée" if t.expires_on < today else "à renouveler"),
             person=t.pathway.person,
@@ -167,43 +226,50 @@ def _permits_expiring(actor: Actor, today: date, horizon: date) -> list[BoardIte
             ),
             due=t.expires_on,
             due_label="expirée le" if t.expires_on < today else "expire le",
-        )
-        for t in qs
-    ]
-
-
-def _end_reports(actor: Actor) -> list[BoardItem]:
-    qs = (
-        EndReport.objects.filter(pathway__in=pathways_visible_to(actor), state=EndReport.State.PENDING)
-        .select_related("pathway__person", "pathway__association")
-        .order_by("created_at")
+        ),
+        verb=verb,
+        more_url=_list_url(actor, "titres-expirant"),
     )
-    return [
-        BoardItem(
+    if board_section.total is not None:
+        board_section.overdue_total = qs.filter(expires_on__lt=today).count()
+    return board_section
+
+
+def _end_reports(actor: Actor) -> BoardSection:
+    qs = (
+        end_reports_pending(actor)
+        .select_related("pathway__person", "pathway__association")
+        .defer(*identity_deferred("pathway__person"))
+        .order_by("created_at", "pk")
+    )
+    return section(
+        "end_reports",
+        "Fins de parcours signalées par les associations",
+        qs,
+        lambda r: BoardItem(
             label=f"{r.get_reason_display()} au {r.day:%d/%m/%Y} ({r.pathway.association})",
             url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#fin",
             due=timezone.localdate(r.created_at),
             due_label="signalée le",
             person=r.pathway.person,
-        )
-        for r in qs[:200]
-    ]
+        ),
+        verb="Vérifier puis confirmer ou refuser la fin signalée",
+        more_url=_list_url(actor, "fins-signalees"),
+    )
 
 
 def _grants_to_decide(actor: Actor) -> BoardSection:
     """Held grants of a role that sees people, for the one who confirms them (never its own request)."""
-    return BoardSection(
+    return section(
         "grants",
         "Habilitations à confirmer",
-        [
-            BoardItem(
-                label=f"{m.user} — {m.get_role_display()} ({m.organisation}), demandé par {m.requested_by}",
-                url=reverse("core:membership_decision", args=[m.public_id]),
-                due=timezone.localtime(m.requested_at).date(),
-                due_label="demandée le",
-            )
-            for m in memberships_to_decide(actor)[:100]
-        ],
+        memberships_to_decide(actor),
+        lambda m: BoardItem(
+            label=f"{m.user} — {m.get_role_display()} ({m.organisation}), demandé par {m.requested_by}",
+            url=reverse("core:membership_decision", args=[m.public_id]),
+            due=timezone.localtime(m.requested_at).date(),
+            due_label="demandée le",
+        ),
         verb="Confirmer ou refuser l'habilitation",
     )
 
@@ -226,117 +292,126 @@ def register_board_provider(provider: BoardProvider) -> BoardProvider:
 
 
 def _own_sections(actor: Actor, today: date) -> list[BoardSection]:
-    horizon = today + timedelta(days=settings.PARCOURS_BOARD_HORIZON_DAYS)
+    horizon = board_horizon(today)
     days = settings.PARCOURS_BOARD_HORIZON_DAYS
     role = actor.role
     if role == Role.SECRETARIAT:
-        alerts = Alert.objects.filter(departement=actor.departement, acknowledged_at__isnull=True)[:100]
+        alerts = Alert.objects.filter(departement=actor.departement, acknowledged_at__isnull=True).order_by(
+            "created_at", "pk"
+        )
         return [
-            BoardSection(
+            section(
                 "alerts",
                 "Alertes",
-                [
-                    BoardItem(
-                        label=a.message,
-                        url=reverse("core:alert_ack", args=[a.public_id]),
-                        due=timezone.localdate(a.created_at),
-                        due_label="le",
-                        extra="alert",
-                        is_deadline=False,
-                    )
-                    for a in alerts
-                ],
+                alerts,
+                lambda a: BoardItem(
+                    label=a.message,
+                    url=reverse("core:alert_ack", args=[a.public_id]),
+                    due=timezone.localdate(a.created_at),
+                    due_label="le",
+                    extra="alert",
+                    is_deadline=False,
+                ),
                 verb="Lire l'alerte, agir, puis la marquer comme traitée",
             ),
             _grants_to_decide(actor),
-            BoardSection(
-                "end_reports",
-                "Fins de parcours signalées par les associations",
-                _end_reports(actor),
-                verb="Vérifier puis confirmer ou refuser la fin signalée",
-            ),
-            BoardSection(
+            _end_reports(actor),
+            _request_section(
+                actor,
                 "to_check",
                 "Demandes à vérifier (complétude)",
-                _request_items(actor, [RequestState.SUBMITTED], order="submitted_on"),
+                "verifier",
+                [RequestState.SUBMITTED],
+                order="submitted_on",
                 verb="Vérifier les pièces : déclarer la demande complète ou incomplète",
             ),
-            BoardSection(
+            _request_section(
+                actor,
                 "to_review",
                 "Demandes prêtes : avis de la commission à enregistrer",
-                _request_items(actor, [RequestState.READY, RequestState.POSTPONED], order="submitted_on"),
+                "pretes",
+                [RequestState.READY, RequestState.POSTPONED],
+                order="submitted_on",
                 verb="Inscrire à une séance puis enregistrer l'avis de la commission",
             ),
-            BoardSection(
+            _request_section(
+                actor,
                 "to_decide",
                 "Avis rendus hors séance : décision du préfet à enregistrer au registre",
-                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_register=True),
+                "avis-rendus",
+                [RequestState.REVIEWED],
+                order="opinion_date",
+                outside_register=True,
                 verb="Préparer la décision du préfet et l'enregistrer au registre",
             ),
-            BoardSection(
-                "periods_ending",
-                f"Périodes se terminant dans les {days} jours sans demande de renouvellement",
-                _periods_ending(actor, today, horizon),
+            _periods_ending(
+                actor,
+                today,
+                horizon,
+                title=f"Périodes se terminant dans les {days} jours sans demande de renouvellement",
                 verb="Relancer l'association : renouvellement ou fin du parcours",
             ),
-            BoardSection(
-                "periods_over",
-                "Périodes échues sans suite",
-                _periods_over(actor, today),
-                verb="Clore le parcours ou obtenir la demande de renouvellement",
-            ),
-            BoardSection(
-                "permits",
-                f"Titres de séjour expirant dans les {days} jours",
-                _permits_expiring(actor, today, horizon),
+            _periods_over(actor, today, verb="Clore le parcours ou obtenir la demande de renouvellement"),
+            _permits_expiring(
+                actor,
+                today,
+                horizon,
+                title=f"Titres de séjour expirant dans les {days} jours",
                 verb="Vérifier le renouvellement avec le service des étrangers",
             ),
-            BoardSection(
+            _request_section(
+                actor,
                 "incomplete",
                 "Demandes incomplètes en attente de l'association",
-                _request_items(actor, [RequestState.INCOMPLETE]),
+                "incompletes",
+                [RequestState.INCOMPLETE],
                 verb="Attendre les pièces de l'association (relancer si besoin)",
             ),
         ]
     if actor.is_association:
         return [
-            BoardSection(
+            _request_section(
+                actor,
                 "incomplete",
                 "Demandes incomplètes à compléter",
-                _request_items(actor, [RequestState.INCOMPLETE]),
+                "incompletes",
+                [RequestState.INCOMPLETE],
                 verb="Ajouter les pièces demandées puis transmettre à nouveau",
             ),
-            BoardSection(
+            _request_section(
+                actor,
                 "drafts",
                 "Demandes en préparation",
-                _request_items(actor, [RequestState.DRAFT]),
+                "en-preparation",
+                [RequestState.DRAFT],
                 verb="Compléter la demande puis la transmettre",
             ),
-            BoardSection(
-                "periods_ending",
-                f"Périodes se terminant dans les {days} jours : préparer le renouvellement",
-                _periods_ending(actor, today, horizon),
+            _periods_ending(
+                actor,
+                today,
+                horizon,
+                title=f"Périodes se terminant dans les {days} jours : préparer le renouvellement",
                 verb="Préparer la demande de renouvellement",
             ),
-            BoardSection(
-                "periods_over",
-                "Périodes échues sans suite",
-                _periods_over(actor, today),
-                verb="Demander le renouvellement ou signaler la fin du parcours",
-            ),
-            BoardSection(
-                "permits",
-                f"Titres de séjour expirant dans les {days} jours",
-                _permits_expiring(actor, today, horizon),
+            _periods_over(actor, today, verb="Demander le renouvellement ou signaler la fin du parcours"),
+            _permits_expiring(
+                actor,
+                today,
+                horizon,
+                title=f"Titres de séjour expirant dans les {days} jours",
                 verb="Accompagner la personne pour le renouvellement du titre",
             ),
         ]
     if role == Role.SIGNATORY:
         return [
-            BoardSection(
+            _request_section(
+                actor,
                 "to_decide",
                 "Avis rendus hors séance : décision à prendre",
-                _request_items(actor, [RequestState.REVIEWED], order="opinion_date", outside_register=True),
+                "avis-rendus",
+                [RequestState.REVIEWED],
+                order="opinion_date",
+                outside_register=True,
                 verb="Prendre la décision",
             ),
         ]
@@ -345,34 +420,35 @@ def _own_sections(actor: Actor, today: date) -> list[BoardSection]:
             permits_visible_to(actor)
             .filter(status="requested", pathway__state=PathwayState.ACTIVE)
             .select_related("pathway__person")
-            .order_by("requested_on")
+            .defer(*identity_deferred("pathway__person"))
+            .order_by("requested_on", "pk")
         )
         return [
-            BoardSection(
+            section(
                 "to_issue",
                 "Autorisations provisoires de séjour à délivrer",
-                [
-                    BoardItem(
-                        label="Autorisation provisoire de séjour",
-                        url=reverse("pathways:permit_edit", args=[t.public_id]),
-                        due=t.requested_on,
-                        due_label="demandée le",
-                        person=t.pathway.person,
-                    )
-                    for t in to_issue
-                ],
+                to_issue,
+                lambda t: BoardItem(
+                    label="Autorisation provisoire de séjour",
+                    url=reverse("pathways:permit_edit", args=[t.public_id]),
+                    due=t.requested_on,
+                    due_label="demandée le",
+                    person=t.pathway.person,
+                ),
                 verb="Délivrer le titre et en reporter les dates",
+                more_url=reverse("pathways:permits") + "?etat=requested",
             ),
-            BoardSection(
-                "permits",
-                f"Titres expirant dans les {days} jours",
-                _permits_expiring(actor, today, horizon),
+            _permits_expiring(
+                actor,
+                today,
+                horizon,
+                title=f"Titres expirant dans les {days} jours",
                 verb="Renouveler le titre et en reporter les dates",
             ),
         ]
     if role == Role.ADMIN:
         grants = _grants_to_decide(actor)  # the secretariat role, requested by another administrator
-        return [grants] if grants.items else []
+        return [grants] if grants.count else []
     return []
 
 
@@ -413,7 +489,9 @@ def _name_people(actor: Actor, sections: list[BoardSection]) -> None:
     items = [i for s in sections for item in s.items for i in [item, *item.also] if i.person is not None]
     names: dict[int, str] = {}
     if actor.is_association and items:
-        own = list(people_visible_to(actor).filter(pk__in={i.person.pk for i in items}).order_by("pk"))
+        own = list(
+            people_visible_to(actor).filter(pk__in={i.person.pk for i in items}).names_only().order_by("pk")
+        )
         note_list(actor, own, detail="tableau « À traiter »")
         names = {p.pk: f"{p.display_name} ({p.pseudonym})" for p in own}
     for item in items:

@@ -21,11 +21,11 @@ class BoardView(ActorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         sections = board_for(self.actor, today)
-        groups = [{"section": s, "overdue": s.overdue_count(today)} for s in sections if s.items]
+        groups = [{"section": s, "overdue": s.overdue_count(today)} for s in sections if s.count]
         return {
             "nav": "home",
             "sections": sections,
             "groups": groups,
-            "total": sum(len(s.items) for s in sections),
+            "total": sum(s.count for s in sections),
             "today": today,
         }

@@ -165,7 +165,7 @@ def _past_meetings(departement, today, mandates) -> None:
     """One restricted meeting per date on which the commission gave opinions, with those items."""
     by_day = defaultdict(list)
     for request in (
-        Request.objects.filter(pathway__departement=departement)
+        Request.objects.filter(departement=departement)
         .exclude(opinion="")
         .select_related("pathway__person")
         .order_by("opinion_date")

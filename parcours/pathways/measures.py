@@ -49,7 +49,7 @@ SOURCE_RIGHTS = "Droits ouverts dans les parcours (AFIS, autorisation provisoire
 
 
 def _requests(scope: Scope):
-    qs = Request.objects.filter(pathway__departement=scope.departement)
+    qs = Request.objects.filter(departement=scope.departement)
     if scope.organisation is not None:
         qs = qs.filter(pathway__association=scope.organisation)
     return qs

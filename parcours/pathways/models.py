@@ -61,6 +61,7 @@ class Pathway(BaseModel):
         ordering = ["-created_at"]
         verbose_name = "parcours de sortie"
         verbose_name_plural = "parcours de sortie"
+        indexes = [models.Index(fields=["departement", "state"], name="pathway_departement_state")]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -168,6 +169,11 @@ class RequestQuerySet(models.QuerySet):
 
 class Request(BaseModel):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="requests")
+    # The pathway's département, copied (set by the services that create requests): a département's requests
+    # in a state are read through the (département, état) index, not by joining every pathway of the country.
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )  # indexed with the state (Meta.indexes)
     kind = models.CharField("type", max_length=10, choices=RequestKind.choices, default=RequestKind.INITIAL)
     state = FSMField("état", max_length=20, choices=RequestState.choices, default=RequestState.DRAFT)
 
@@ -211,6 +217,7 @@ class Request(BaseModel):
     class Meta:
         ordering = ["created_at"]
         verbose_name = "demande"
+        indexes = [models.Index(fields=["departement", "state"], name="request_departement_state")]
         constraints = [
             models.UniqueConstraint(
                 fields=["pathway"],

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Subquery
+
 from parcours.core.access import Actor
 from parcours.core.roles import Role
 from parcours.people.selectors import read_person_data
 
-from .models import Pathway, PathwayState, RequestDocument, RequestState, ResidencePermit
+from .models import (
+    EndReport,
+    Pathway,
+    PathwayState,
+    Period,
+    Request,
+    RequestDocument,
+    RequestKind,
+    RequestState,
+    ResidencePermit,
+)
 
 SIGNATORY_REQUEST_STATES = (RequestState.REVIEWED, RequestState.AUTHORISED, RequestState.REFUSED)
 
@@ -20,9 +35,28 @@ def pathways_visible_to(actor: Actor | None):
     if actor.is_association:
         return base.filter(association=actor.organisation)
     if actor.role == Role.SIGNATORY:
-        # Decisions to sign and their dossiers.
-        return base.filter(requests__state__in=SIGNATORY_REQUEST_STATES).distinct()
+        # Decisions to sign and their dossiers: an EXISTS per pathway (its requests' index), not a join
+        # de-duplicated by DISTINCT over every column of the pathway and its person.
+        to_sign = Request.objects.filter(
+            departement=actor.departement, pathway=OuterRef("pk"), state__in=SIGNATORY_REQUEST_STATES
+        )
+        return base.filter(Exists(to_sign))
     return Pathway.objects.none()
+
+
+def requests_visible_to(actor: Actor | None):
+    """The requests of the pathways the actor sees (as pathways_visible_to), read through the requests' own
+    département column and its (département, état) index."""
+    if actor is None:
+        return Request.objects.none()
+    base = Request.objects.filter(departement=actor.departement)
+    if actor.role == Role.SECRETARIAT:
+        return base
+    if actor.is_association:
+        return base.filter(pathway__association=actor.organisation)
+    if actor.role == Role.SIGNATORY:
+        return base.filter(pathway__in=pathways_visible_to(actor))
+    return Request.objects.none()
 
 
 def listable_pathways(actor: Actor | None):
@@ -75,3 +109,115 @@ def get_request_document_or_404(actor: Actor, pathway_id, document_id) -> Reques
         action="download",
         detail="pièce justificative",
     )
+
+
+# What calls for action on the « À traiter » board, one queryset per kind of item: the board loads the first
+# few of each and counts the rest; the pathway list (?a_traiter=<key>) and the permit list show them all.
+
+
+def requests_to_handle(actor: Actor, states, *, outside_register: bool = False):
+    """Open requests in `states` of the pathways the actor sees."""
+    qs = requests_visible_to(actor).filter(state__in=states)
+    if outside_register:
+        # Each case once (issue 11, item 5): a request whose decision is in the register (drafted, returned)
+        # or whose opinion was given in a Parcours meeting is on the commission's sections instead.
+        qs = qs.filter(prefect_decision__isnull=True).exclude(
+            agenda_items__opinion__in=["favourable", "unfavourable"]
+        )
+    return qs
+
+
+def _last_end():
+    """The end of a pathway's last period, read through the (pathway, number) index: one row per pathway."""
+    return Subquery(Period.objects.filter(pathway=OuterRef("pk")).order_by("-number").values("end")[:1])
+
+
+def periods_ending(actor: Actor, today: date, horizon: date):
+    """Active pathways whose last period ends between today and the horizon, no renewal under way."""
+    open_renewal = Request.objects.filter(
+        pathway=OuterRef("pk"),
+        kind=RequestKind.RENEWAL,
+        state__in=[s for s in RequestState.values if s not in ("authorised", "refused", "abandoned")],
+    )
+    return (
+        pathways_visible_to(actor)
+        .filter(state=PathwayState.ACTIVE)
+        .annotate(last_end=_last_end())
+        .filter(last_end__gte=today, last_end__lte=horizon)
+        .filter(~Exists(open_renewal))
+    )
+
+
+def periods_over(actor: Actor, today: date):
+    """Active pathways whose last period has ended."""
+    return (
+        pathways_visible_to(actor)
+        .filter(state=PathwayState.ACTIVE)
+        .annotate(last_end=_last_end())
+        .filter(last_end__lt=today)
+    )
+
+
+def end_reports_pending(actor: Actor):
+    return EndReport.objects.filter(pathway__in=pathways_visible_to(actor), state=EndReport.State.PENDING)
+
+
+def permits_expiring(actor: Actor, horizon: date):
+    """Issued permits of active pathways expiring by the horizon (expired ones included)."""
+    if actor.role in (Role.IMMIGRATION, Role.SECRETARIAT):
+        base = permits_visible_to(actor)
+    else:
+        base = ResidencePermit.objects.filter(pathway__in=pathways_visible_to(actor))
+    return base.filter(
+        pathway__state=PathwayState.ACTIVE, status=ResidencePermit.Status.ISSUED, expires_on__lte=horizon
+    )
+
+
+def board_horizon(today: date) -> date:
+    return today + timedelta(days=settings.PARCOURS_BOARD_HORIZON_DAYS)
+
+
+# The board's kinds of items that the pathway list can show in full: key → (label, states or None).
+TO_HANDLE = {
+    "verifier": "Demandes à vérifier (complétude)",
+    "pretes": "Demandes prêtes pour la commission",
+    "avis-rendus": "Avis rendus hors séance, décision à enregistrer",
+    "incompletes": "Demandes incomplètes",
+    "en-preparation": "Demandes en préparation",
+    "periodes-finissant": "Périodes se terminant sans demande de renouvellement",
+    "periodes-echues": "Périodes échues sans suite",
+    "titres-expirant": "Titres de séjour expirant ou expirés",
+    "fins-signalees": "Fins de parcours signalées à confirmer",
+    "decisions-a-preparer": "Avis rendus en séance, décision du préfet à préparer",
+}
+_TO_HANDLE_STATES = {
+    "verifier": [RequestState.SUBMITTED],
+    "pretes": [RequestState.READY, RequestState.POSTPONED],
+    "avis-rendus": [RequestState.REVIEWED],
+    "incompletes": [RequestState.INCOMPLETE],
+    "en-preparation": [RequestState.DRAFT],
+}
+
+
+def pathways_to_handle(actor: Actor, key: str, today: date):
+    """The pathways behind one kind of board item (`key` in TO_HANDLE), for the pathway list."""
+    scope = pathways_visible_to(actor)
+    if key in _TO_HANDLE_STATES:
+        requests = requests_to_handle(actor, _TO_HANDLE_STATES[key], outside_register=key == "avis-rendus")
+        return scope.filter(Exists(requests.filter(pathway=OuterRef("pk"))))
+    if key == "decisions-a-preparer":  # the commission's board: an opinion given in a meeting, undrafted
+        requests = requests_visible_to(actor).filter(
+            state=RequestState.REVIEWED,
+            agenda_items__opinion__in=["favourable", "unfavourable"],
+            agenda_items__decision__isnull=True,
+        )
+        return scope.filter(Exists(requests.filter(pathway=OuterRef("pk"))))
+    if key == "periodes-finissant":
+        return scope.filter(pk__in=periods_ending(actor, today, board_horizon(today)).values("pk"))
+    if key == "periodes-echues":
+        return scope.filter(pk__in=periods_over(actor, today).values("pk"))
+    if key == "titres-expirant":
+        return scope.filter(pk__in=permits_expiring(actor, board_horizon(today)).values("pathway_id"))
+    if key == "fins-signalees":
+        return scope.filter(pk__in=end_reports_pending(actor).values("pathway_id"))
+    return scope

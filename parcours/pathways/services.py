@@ -132,7 +132,10 @@ def start_pathway(*, actor: Actor, person: Person) -> Pathway:
         departement=person.departement, person=person, association=actor.organisation, created_by=actor.user
     )
     request = Request.objects.create(
-        pathway=pathway, kind=RequestKind.INITIAL, agrement=agrement_in_force(actor.organisation)
+        pathway=pathway,
+        departement_id=pathway.departement_id,
+        kind=RequestKind.INITIAL,
+        agrement=agrement_in_force(actor.organisation),
     )
     _log(actor, pathway, "start", "Demande d'engagement commencée", request=request, to_state=request.state)
     return pathway
@@ -516,6 +519,7 @@ def start_renewal(*, actor: Actor, pathway: Pathway) -> Request:
     previous = pathway.requests.filter(state=RequestState.AUTHORISED).order_by("-decision_date").first()
     request = Request.objects.create(
         pathway=pathway,
+        departement_id=pathway.departement_id,
         kind=RequestKind.RENEWAL,
         rights_requested=previous.rights_requested if previous else [],
         agrement=agrement_in_force(pathway.association),

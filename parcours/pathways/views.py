@@ -2,7 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from parcours.core.views_base import (
     paginate,
     sort_param,
 )
+from parcours.people.models import identity_deferred
 from parcours.people.selectors import get_person_or_404, note_list
 
 from . import rules, services
@@ -41,11 +42,16 @@ from .forms import (
 from .models import Afis, DocumentKind, EndReason, PathwayState, RequestDocument, RequestState
 from .policies import abilities
 from .selectors import (
+    TO_HANDLE,
+    board_horizon,
     get_pathway_or_404,
     get_permit_or_404,
     get_request_document_or_404,
     listable_pathways,
+    pathways_to_handle,
+    permits_expiring,
     permits_visible_to,
+    requests_visible_to,
 )
 
 
@@ -54,13 +60,23 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
     template_name = "pathways/pathway_list.html"
 
     def get_context_data(self, **kwargs):
-        qs = listable_pathways(self.actor).select_related("person", "association").prefetch_related("periods")
+        qs = (
+            listable_pathways(self.actor)
+            .select_related("person", "association")
+            .defer(*identity_deferred("person"))  # the list names people by their code only
+            .prefetch_related("periods")
+        )
+        to_handle = self.request.GET.get("a_traiter", "")
+        if to_handle in TO_HANDLE:  # one kind of item of the « À traiter » board, all of them
+            to_handle_qs = pathways_to_handle(self.actor, to_handle, timezone.localdate())
+            qs = qs.filter(pk__in=to_handle_qs.values("pk"))
         state = self.request.GET.get("etat", "")
         if state in PathwayState.values:
             qs = qs.filter(state=state)
         request_state = self.request.GET.get("demande", "")
         if request_state in RequestState.values:
-            qs = qs.filter(requests__state=request_state).distinct()
+            in_state = requests_visible_to(self.actor).filter(pathway=OuterRef("pk"), state=request_state)
+            qs = qs.filter(Exists(in_state))
         sort_key, order = sort_param(
             self.request,
             {"code": "person__pseudonym", "creation": "created_at", "maj": "updated_at", "etat": "state"},
@@ -76,6 +92,8 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
             "request_states": RequestState.choices,
             "state": state,
             "request_state": request_state,
+            "to_handle": to_handle if to_handle in TO_HANDLE else "",
+            "to_handle_choices": TO_HANDLE.items(),
         }
 
 
@@ -559,6 +577,10 @@ class PermitListView(ActorRequiredMixin, TemplateView):
         status = self.request.GET.get("etat", "")
         if status in qs.model.Status.values:  # unknown values (even NUL, fatal to PostgreSQL) are ignored
             qs = qs.filter(status=status)
+        expiring = self.request.GET.get("a_traiter", "") == "titres-expirant"
+        if expiring:  # the board's « titres expirant » section, all of them
+            today = timezone.localdate()
+            qs = qs.filter(pk__in=permits_expiring(self.actor, board_horizon(today)).values("pk"))
         page = paginate(self.request, qs)
         note_list(self.actor, [permit.pathway.person for permit in page], detail="liste des titres de séjour")
         return {
@@ -567,6 +589,7 @@ class PermitListView(ActorRequiredMixin, TemplateView):
             "sort": sort_key,
             "status": status,
             "statuses": permits_visible_to(self.actor).model.Status.choices,
+            "expiring": expiring,
         }
 
 

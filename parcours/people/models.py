@@ -72,18 +72,30 @@ class AdministrativeStatus(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet):
+    def pseudonyms_only(self):
+        """Every encrypted field deferred: for pages that name people by their code only (each decrypted
+        field costs a decryption per row, on every load)."""
+        return self.defer(*IDENTITY_FIELDS)
+
+    def names_only(self):
+        """Only the encrypted names loaded (for `display_name`), the rest of the identity deferred."""
+        return self.defer(*(name for name in IDENTITY_FIELDS if name not in NAME_FIELDS))
+
     def search(self, *, last_name: str = "", birth_date=None):
         """Exact search through blind indexes (names of the person and of their aliases)."""
         qs = self
         if last_name:
-            # Each field has its own index key: the name is hashed once per field it is looked up in.
+            # Each field has its own index key: the name is hashed once per field it is looked up in. The
+            # people found by their name or by an alias: a UNION of two lookups, each through its index (an OR
+            # across the aliases' join would read every person of the scope, then de-duplicate them).
+            by_name = Person.objects.filter(last_name_bidx=blind_index(last_name, label=PERSON_LAST_NAME))
+            by_alias = PersonAlias.objects.filter(name_bidx=blind_index(last_name, label=ALIAS_NAME))
             qs = qs.filter(
-                Q(last_name_bidx=blind_index(last_name, label=PERSON_LAST_NAME))
-                | Q(aliases__name_bidx=blind_index(last_name, label=ALIAS_NAME))
+                pk__in=by_name.order_by().values("pk").union(by_alias.order_by().values("person_id"))
             )
         if birth_date:
             qs = qs.filter(birth_date_bidx=blind_index(birth_date, label=PERSON_BIRTH_DATE))
-        return qs.distinct()
+        return qs
 
     def search_name(self, text: str, *, limit: int | None = None):
         """Search by part of a name, without accents: every word of `text` (3 letters or more) must begin one
@@ -231,6 +243,19 @@ class PersonSearchToken(models.Model):
 
     def __str__(self) -> str:  # a token says nothing by itself
         return self.token
+
+
+# The encrypted fields of a person, and those `display_name` reads.
+IDENTITY_FIELDS = tuple(
+    f.name for f in Person._meta.concrete_fields if isinstance(f, EncryptedTextField | EncryptedDateField)
+)
+NAME_FIELDS = ("last_name", "first_name", "usual_name")
+
+
+def identity_deferred(path: str) -> list[str]:
+    """For `.defer()` on a queryset that loads the person at `path` (e.g. "pathway__person") with
+    select_related, to show only its pseudonym: none of its encrypted fields is read nor decrypted."""
+    return [f"{path}__{name}" for name in IDENTITY_FIELDS]
 
 
 # Labels of the blind indexes (their keys are derived from them: see parcours.core.crypto).

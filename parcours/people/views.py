@@ -48,11 +48,15 @@ class PersonListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = PersonSearchForm(self.request.POST if self.request.method == "POST" else None)
-        qs = searchable_people(self.actor).select_related("organisation")
+        qs = searchable_people(self.actor).select_related("organisation").names_only()
         sort_key, order = sort_param(
             self.request, {"code": "pseudonym", "creation": "created_at", "maj": "updated_at"}, "-maj"
         )
-        qs = qs.annotate(has_open_pathway=Exists(Pathway.objects.open().filter(person=OuterRef("pk"))))
+        # Scoped to the département (its (département, état) index), not every open pathway of the country.
+        open_pathway = Pathway.objects.open().filter(
+            departement=self.actor.departement, person=OuterRef("pk")
+        )
+        qs = qs.annotate(has_open_pathway=Exists(open_pathway))
         context = {"nav": "people", "form": form, "sort": sort_key, "searched": False, "truncated": False}
         if form.is_bound:
             if not form.is_valid():

@@ -176,10 +176,9 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
 
     # The ready request, then a free item.
     add = form_of(sec, "add-request")
-    select = add.get_by_label("Demande prête pour la commission")
-    option = select.locator("option").filter(has_text=pseudonym)
-    expect(option).to_have_count(1)
-    select.select_option(value=option.get_attribute("value"))
+    box = add.locator("label").filter(has_text=pseudonym)
+    expect(box).to_have_count(1)
+    box.check()
     add.get_by_test_id("add-request").click()
     expect_message(sec, "Demande inscrite à l'ordre du jour.")
     agenda = sec.get_by_test_id("agenda")

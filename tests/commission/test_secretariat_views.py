@@ -9,9 +9,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.commission.forms import REQUEST_POOL_PAGE_SIZE
 from parcours.commission.models import AgendaItem, Arrete, Convocation, Meeting, MeetingState
-from parcours.pathways.models import RequestState
+from parcours.pathways import services as psp
+from parcours.pathways.models import Request, RequestState
 from tests.conftest import client_for
+from tests.factories import PersonFactory
 from tests.views.helpers import assert_unchanged, db_snapshot
 
 from .conftest import ready_request
@@ -244,3 +247,46 @@ def test_the_pathway_page_points_to_the_meeting_and_to_the_decision(sec, actors,
     assert "Décision préfectorale préparée, à signer." in page
     assert reverse("commission:decision_detail", args=[decision.public_id]) in page
     assert 'data-testid="record-decision"' not in page  # decided through the commission, not here
+
+
+def test_the_ready_requests_are_listed_a_page_at_a_time_and_several_can_be_ticked(
+    sec, actors, association, commission, django_assert_max_num_queries
+):
+    worker, today = actors["association_worker"], timezone.localdate()
+    n = REQUEST_POOL_PAGE_SIZE + 5
+    people = PersonFactory.create_batch(n, organisation=association, created_by=worker.user)
+    pathways = [psp.start_pathway(actor=worker, person=person) for person in people]
+    for days, pathway in enumerate(pathways):  # the oldest first
+        Request.objects.filter(pathway=pathway).update(
+            state=RequestState.READY, submitted_on=today - timedelta(days=n - days)
+        )
+    day = today + timedelta(days=8)
+    sec.post(
+        reverse("commission:meeting_create"),
+        {"kind": "restricted", "day": day.isoformat(), "time": "14:00", "place": "Préfecture, salle 2"},
+    )
+    meeting = Meeting.objects.get()
+    detail = reverse("commission:meeting_detail", args=[meeting.public_id])
+    with django_assert_max_num_queries(40):
+        first = sec.get(detail)
+    page = text(first)
+    assert page.count('name="request"') == REQUEST_POOL_PAGE_SIZE
+    assert f"{n} demandes prêtes à inscrire" in page
+    assert pathways[0].person.pseudonym in page and pathways[-1].person.pseudonym not in page
+    second = text(sec.get(detail, {"demandes": 2}))
+    assert second.count('name="request"') == n - REQUEST_POOL_PAGE_SIZE
+    assert pathways[-1].person.pseudonym in second
+    # Two ticked, one of them from the second page: both on the agenda, in one go.
+    chosen = [pathways[1].requests.get(), pathways[-1].requests.get()]
+    response = sec.post(
+        reverse("commission:item_add_request", args=[meeting.public_id]),
+        {"request": [str(r.public_id) for r in chosen]},
+    )
+    assert response.status_code == 302
+    assert sorted(meeting.items.values_list("request_id", flat=True)) == sorted(r.pk for r in chosen)
+    # Nothing ticked: said in the form, nothing saved.
+    before = db_snapshot()
+    response = sec.post(reverse("commission:item_add_request", args=[meeting.public_id]), {})
+    assert response.status_code == 200
+    assert "Cochez au moins une demande à inscrire." in text(response)
+    assert_unchanged(before)

@@ -7,6 +7,8 @@ import logging
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from parcours.core import audit
 from parcours.core.models import AuditAction, AuditEvent
@@ -161,3 +163,36 @@ def test_no_identity_reaches_audit_rows_or_logs(clients, actors, caplog):
     for needle in (NAME, FIRST_NAME, ALIAS, "06 19 28 37 46", "1991-06-02", "sildavienne"):
         assert not any(needle.lower() in row.lower() for row in rows), needle
         assert needle.lower() not in log_text.lower(), needle
+
+
+def test_the_journal_page_pages_without_counting_the_journal(clients, actors):
+    """The journal grows with every page viewed: its page reads one more row than it shows to know whether a
+    next page exists, and never counts the whole journal."""
+    secretariat = actors["secretariat"]
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                departement=secretariat.departement,
+                user=secretariat.user,
+                role="secretariat",
+                organisation=secretariat.organisation,
+                action=AuditAction.SEARCH,
+                detail=f"événement {n}",
+            )
+            for n in range(60)
+        ]
+    )
+    client = clients["secretariat"]
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("core:audit"), {"action": "search"})
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    page = first.content.decode()
+    assert page.count("<tr><td") == 50
+    assert "Page suivante" in page and "Page précédente" not in page and "Dernière page" not in page
+    second = client.get(reverse("core:audit"), {"action": "search", "page": 2}).content.decode()
+    assert second.count("<tr><td") == 10
+    assert "Page suivante" not in second and "Page précédente" in second
+    # A page number out of range or malformed is not an error.
+    assert client.get(reverse("core:audit"), {"page": "x"}).status_code == 200
+    far = client.get(reverse("core:audit"), {"action": "search", "page": 99}).content.decode()
+    assert "Aucun événement." in far

@@ -11,10 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.core import crypto
 from parcours.core.models import AuditEvent
-from parcours.deadlines.selectors import BoardItem, BoardSection, _one_line_per_case
+from parcours.core.views_base import PAGE_SIZE
+from parcours.deadlines.selectors import BOARD_SECTION_LIMIT, BoardItem, BoardSection, _one_line_per_case
 from parcours.pathways import services as psp
-from parcours.pathways.models import ResidencePermit
+from parcours.pathways.models import Request, RequestState, ResidencePermit
 from tests.conftest import client_for, drive_to_decision
 from tests.factories import PersonFactory, make_actor
 
@@ -149,3 +151,66 @@ def test_the_prefecture_reads_codes_only(actors, world):
     assert world["over"].person.pseudonym in page and world["canary"].pseudonym in page
     for name in ("ARDOISINE", "BRUMAIRE", CANARY.upper()):
         assert name not in page
+
+
+@pytest.fixture
+def many_to_check(actors, association):
+    """More requests to check than the board loads: each transmitted a day apart, the oldest first."""
+    worker, today = actors["association_worker"], timezone.localdate()
+    n = BOARD_SECTION_LIMIT + 5
+    people = PersonFactory.create_batch(n, organisation=association, created_by=worker.user)
+    pathways = [psp.start_pathway(actor=worker, person=person) for person in people]
+    for days, pathway in enumerate(pathways):
+        Request.objects.filter(pathway=pathway).update(
+            state=RequestState.SUBMITTED, submitted_on=today - timedelta(days=n - days)
+        )
+    return pathways
+
+
+def test_a_long_section_shows_its_most_urgent_items_its_true_count_and_a_link_to_them_all(
+    actors, many_to_check, django_assert_max_num_queries
+):
+    client = client_for(actors["secretariat"])
+    with django_assert_max_num_queries(36):  # constant: one or two per section
+        response = _board(client)
+    n = len(many_to_check)
+    [to_check] = [s for s in response.context["sections"] if s.key == "to_check"]
+    assert to_check.count == n and len(to_check.items) == BOARD_SECTION_LIMIT
+    # The oldest transmitted first; the badge says the true count, and the link leads to them all.
+    assert [i.person for i in to_check.items] == [p.person for p in many_to_check[:BOARD_SECTION_LIMIT]]
+    page = text(response)
+    assert f'data-testid="board-count">{n}</span>' in page
+    assert f"{n} dossiers à traiter" in page
+    more = reverse("pathways:list") + "?a_traiter=verifier"
+    assert f'<a href="{more}" data-testid="board-more">Voir les {n}</a>' in page
+    listed = text(client.get(more))
+    assert f"{n} résultats" in listed
+    assert all(p.person.pseudonym in listed for p in many_to_check[:PAGE_SIZE])
+    # The filter is the board's: a request in preparation is not among them.
+    Request.objects.filter(pathway=many_to_check[0]).update(state=RequestState.DRAFT)
+    assert f"{n - 1} résultats" in text(client.get(more))
+
+
+@pytest.fixture
+def decryptions(monkeypatch):
+    """How many encrypted values the code decrypts (every encrypted field decrypts through this function)."""
+    calls = []
+    real = crypto.decrypt_str
+    monkeypatch.setattr(crypto, "decrypt_str", lambda token: calls.append(1) or real(token))
+    return calls
+
+
+def test_pages_that_name_people_by_their_code_decrypt_no_identity(actors, many_to_check, decryptions):
+    secretariat = client_for(actors["secretariat"])
+    page = text(_board(secretariat))
+    assert many_to_check[0].person.pseudonym in page
+    listed = text(secretariat.get(reverse("pathways:list")))
+    assert many_to_check[-1].person.pseudonym in listed
+    assert decryptions == []
+    # The association's worker reads names: the names only are decrypted, not the rest of the identity.
+    Request.objects.filter(pathway__in=many_to_check).update(state=RequestState.INCOMPLETE)
+    page = text(_board(client_for(actors["association_worker"])))
+    assert many_to_check[0].person.last_name.upper() in page
+    decryptions.clear()
+    _board(client_for(actors["association_worker"]))
+    assert 0 < len(decryptions) <= 3 * BOARD_SECTION_LIMIT  # birth name, first name, usual name

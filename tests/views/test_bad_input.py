@@ -675,6 +675,7 @@ def test_decision_beyond_the_cap_is_refused(clients, capped_pathway):
     """Even if a fifth request reached the signatory (imported data), no fifth period is opened."""
     Request.objects.create(
         pathway=capped_pathway,
+        departement=capped_pathway.departement,
         kind=RequestKind.RENEWAL,
         state=RequestState.REVIEWED,
         opinion="favourable",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,10 +28,12 @@ from parcours.core.views_base import (
     pdf_response,
 )
 from parcours.documents import services as documents_services
+from parcours.people.models import identity_deferred
 from parcours.people.selectors import note_list
 
 from .. import rules, services
 from ..forms import (
+    REQUEST_POOL_PAGE_SIZE,
     ActionStatusForm,
     AddApplicationForm,
     AddRequestForm,
@@ -300,7 +303,12 @@ class MeetingCreateView(ActorRequiredMixin, FormView):
         return redirect("commission:meeting_detail", pk=meeting.public_id)
 
 
-def meeting_context(actor, meeting, **forms):
+def ready_requests(actor):
+    """The pool of ready requests, each named by its code only (no identity decrypted)."""
+    return request_pool(actor.departement).defer(*identity_deferred("pathway__person"))
+
+
+def meeting_context(actor, meeting, *, pool_page=None, **forms):
     items = list(
         meeting.items.select_related(
             "request__pathway__person", "request__pathway__association", "application__organisation"
@@ -311,9 +319,12 @@ def meeting_context(actor, meeting, **forms):
     convocations = list(meeting.convocations.select_related("mandate__member", "mandate__seat"))
     editable = meeting.state in (MeetingState.SCHEDULED, MeetingState.CONVENED)
     held = meeting.state == MeetingState.HELD
-    pool = (
-        list(request_pool(actor.departement)) if editable and meeting.kind == MeetingKind.RESTRICTED else []
+    # The ready requests, a page at a time (?demandes=N): a département may have hundreds.
+    pool_qs = ready_requests(actor) if editable and meeting.kind == MeetingKind.RESTRICTED else None
+    pool_page = (
+        Paginator(pool_qs, REQUEST_POOL_PAGE_SIZE).get_page(pool_page) if pool_qs is not None else None
     )
+    pool = list(pool_page) if pool_page is not None else []
     applications = (
         list(application_pool(actor.departement))
         if editable and meeting.kind != MeetingKind.COORDINATION
@@ -331,7 +342,8 @@ def meeting_context(actor, meeting, **forms):
         and meeting.day <= timezone.localdate(),
         "quorum": quorum_status(meeting) if meeting.state != MeetingState.SCHEDULED else None,
         "pool": pool,
-        "add_request_form": AddRequestForm(pool=pool) if pool else None,
+        "pool_page": pool_page,
+        "add_request_form": AddRequestForm(pool=pool_qs, shown=pool) if pool else None,
         "add_application_form": AddApplicationForm(pool=applications) if applications else None,
         "free_item_form": FreeItemForm(),
         "convene_form": ConveneForm(),
@@ -432,7 +444,7 @@ class MeetingDetailView(ActorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         meeting = get_meeting_or_404(self.actor, self.kwargs["pk"])
         audit.record(self.actor, "view", meeting, detail="séance de la commission")
-        return meeting_context(self.actor, meeting)
+        return meeting_context(self.actor, meeting, pool_page=self.request.GET.get("demandes"))
 
 
 class MeetingActionView(ObjectActionView):
@@ -477,9 +489,14 @@ class AddRequestItemView(AddItemView):
     form_class, form_name, service = AddRequestForm, "add_request_form", "add_request_item"
     success_message = "Demande inscrite à l'ordre du jour."
 
-    @staticmethod
-    def pool(actor, meeting):
-        return request_pool(actor.departement)
+    def get_form(self):
+        pool = ready_requests(self.actor)
+        return AddRequestForm(self.request.POST, pool=pool, shown=pool[:REQUEST_POOL_PAGE_SIZE])
+
+    def perform(self, meeting, form):
+        services.add_request_items(
+            actor=self.actor, meeting=self.meeting, requests=form.cleaned_data["request"]
+        )
 
 
 class AddApplicationItemView(AddItemView):
