@@ -566,6 +566,7 @@ class RequestFactory(factory.django.DjangoModelFactory):
         model = "pathways.Request"
 
     pathway = factory.SubFactory(PathwayFactory)
+    departement = factory.SelfAttribute("pathway.departement")
     kind = "initial"
     state = "submitted"
     submitted_on = date(2025, 3, 1)

@@ -879,6 +879,7 @@ class CountryBuilder:
             request = self.add(
                 Request(
                     pathway=pathway,
+                    departement=pathway.departement,
                     kind=kind,
                     state=RequestState.DRAFT,
                     rights_requested=list(rights),
