@@ -252,3 +252,13 @@ def active_pathway(actors, person):
     drive_to_decision(actors, pathway, day=timezone.localdate() - timedelta(days=10))
     pathway.refresh_from_db()
     return pathway
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the diagnostic keeps its linkage and estimate there, keyed by
+    content: a test counting computations must not find an earlier test's result)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -142,6 +142,14 @@ NOT_PERSON_DATA = {
     "directory:create": "annuaire : formulaire d'une entrée (un service)",
     "directory:edit": "annuaire : formulaire d'une entrée (un service)",
     "stats:dashboard": "tableau de bord : comptages et délais, jamais un nom ni un pseudonyme",
+    "stats:catalogue": "définitions des indicateurs",
+    "stats:export": "exports d'indicateurs : comptages publiés, jamais une personne",
+    "stats:export_status": "avancement d'un export d'indicateurs",
+    "stats:export_download": "fichier d'indicateurs : comptages publiés, jamais une personne",
+    "stats:annual_report": "rapport annuel : textes et chiffres agrégés sous secret statistique",
+    "conventions:edit": "conventions : formulaire de ses informations générales",
+    "conventions:axis_edit": "conventions : intitulé d'un axe",
+    "conventions:strategy_edit": "stratégie départementale : formulaire de ses informations générales",
     # Maraudes, prévention, formations, stages: counts only (docs/actions.md).
     **{
         name: "actions du réseau : des nombres, jamais une personne"
@@ -152,6 +160,7 @@ NOT_PERSON_DATA = {
     # (tests/referrals/test_reads_audited.py checks each of these pages).
     "referrals:list": DETECTION_READS,
     "referrals:detail": DETECTION_READS,
+    "referrals:update": DETECTION_READS,
     "referrals:referral": DETECTION_READS,
     "referrals:accompaniment": DETECTION_READS,
     "referrals:create": "formulaire vide",
