@@ -35,7 +35,8 @@ ERRORS = {
 def parse_year(value: str) -> int:
     today = timezone.localdate()
     if not value.isdigit() or len(value) != 4:
-        raise ParseError(f"Année invalide : « {value[:10]} » (attendu : quatre chiffres).")
+        # Not a year at all: the URL names nothing (404); a year out of range is a bad question (400).
+        raise NotFound(f"Année invalide : « {value[:10]} » (attendu : quatre chiffres).")
     year = int(value)
     if not stats_rules.FIRST_YEAR <= year <= today.year:
         raise ParseError(f"L'année doit être comprise entre {stats_rules.FIRST_YEAR} et {today.year}.")

@@ -10,7 +10,7 @@ urlpatterns = [
     path("", transaction.non_atomic_requests(views.RankingView.as_view()), name="ranking"),
     path("regions/", transaction.non_atomic_requests(views.RegionsView.as_view()), name="regions"),
     path(
-        "departements/<str:code>/<int:year>/",
+        "departements/<str:code>/<str:year>/",
         transaction.non_atomic_requests(views.DepartementView.as_view()),
         name="departement",
     ),

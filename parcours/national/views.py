@@ -44,7 +44,8 @@ class _ChoiceMixin(ActorRequiredMixin):
         form, years = self.choice()
         context = {
             "nav": "national_stats",
-            "form": form,
+            # Nothing received yet: no choice to make (the page says how figures arrive).
+            "form": form if years else None,
             "years": years,
             "secrecy_threshold": secrecy_threshold(timezone.localdate()),
         }
@@ -86,8 +87,8 @@ class DepartementView(ActorRequiredMixin, TemplateView):
     template_name = "national/departement.html"
 
     def get(self, request, *args, **kwargs):
-        code = kwargs["code"].upper()[:3]
-        release = selectors.release(code, kwargs["year"])
+        code, year = kwargs["code"].upper()[:3], kwargs["year"]
+        release = selectors.release(code, int(year)) if year.isdigit() and len(year) == 4 else None
         if release is None:
             raise Http404("Aucun chiffre reçu de ce département pour cette année.")
         items = selectors.indicators_of(release)
