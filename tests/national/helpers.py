@@ -24,11 +24,15 @@ def cell(value, secret=False):
 def payload(code="69", name="Rhône", year=None, active=40, meetings=6, delay=35.5, sex=None) -> dict:
     """A valid export: `active` (None: secret) pathways under way, with a breakdown by sex."""
     year = year or timezone.localdate().year - 1
-    sex = sex if sex is not None else [
-        {"label": "Femme", **cell(active)},
-        {"label": "Homme", **cell(0)},
-        {"label": "Autre / non précisé", **cell(0)},
-    ]
+    sex = (
+        sex
+        if sex is not None
+        else [
+            {"label": "Femme", **cell(active)},
+            {"label": "Homme", **cell(0)},
+            {"label": "Autre / non précisé", **cell(0)},
+        ]
+    )
     return {
         "format": "parcours.indicateurs/1",
         "departement": {"code": code, "name": name},

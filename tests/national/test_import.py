@@ -21,7 +21,11 @@ def ingest(document):
 
 def test_a_valid_export_is_stored_cell_by_cell():
     release = store(active=40, meetings=6)
-    assert (release.departement_code, release.departement_name, release.audience) == ("69", "Rhône", "national")
+    assert (release.departement_code, release.departement_name, release.audience) == (
+        "69",
+        "Rhône",
+        "national",
+    )
     totals = {f.indicator: f for f in release.figures.filter(breakdown="")}
     assert totals[PEOPLE].value == 40 and not totals[PEOPLE].secret
     assert totals[MEETINGS].value == 6
@@ -66,7 +70,10 @@ def _no_secret_key(d):
 MALFORMED = {
     "format": (lambda d: d.update(format="autre/2"), "attendu « parcours.indicateurs/1 »"),
     "audience": (lambda d: d.update(audience="partner"), "Public « partner »"),
-    "departement": (lambda d: d.update(departement={"code": "00", "name": "X"}), "Département « 00 » inconnu"),
+    "departement": (
+        lambda d: d.update(departement={"code": "00", "name": "X"}),
+        "Département « 00 » inconnu",
+    ),
     "year": (lambda d: d.update(year=1999), "Année « 1999 »"),
     "future year": (lambda d: d.update(year=timezone.localdate().year + 1), "attendu une année de 2016"),
     "unit": (lambda d: d["indicators"][1].update(unit="heures"), "unité inconnue « heures »"),
@@ -102,12 +109,19 @@ def test_every_problem_of_a_file_is_listed():
     with pytest.raises(NationalImportError) as refused:
         ingest(document)
     assert len(refused.value.problems) == 2
-    assert "Public « secretariat »" in refused.value.message and "3 n'est pas marqué secret" in refused.value.message
+    assert (
+        "Public « secretariat »" in refused.value.message
+        and "3 n'est pas marqué secret" in refused.value.message
+    )
 
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(b"{not json", "n'est pas du JSON valide"), (b"\xff\xfe", "UTF-8"), (b"[1, 2]", "doit être un objet JSON")],
+    [
+        (b"{not json", "n'est pas du JSON valide"),
+        (b"\xff\xfe", "UTF-8"),
+        (b"[1, 2]", "doit être un objet JSON"),
+    ],
 )
 def test_a_file_that_is_not_an_export_is_refused(content, expected):
     with pytest.raises(NationalImportError) as refused:

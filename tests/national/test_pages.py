@@ -124,7 +124,9 @@ def test_bad_choices_are_a_french_message_and_a_400(analyst, year, params, messa
 
 def test_unknown_departement_or_year_is_a_404(analyst, year):
     for code, y in (("00", year), ("69", year - 5), ("69", "abcd")):
-        assert analyst.get(reverse("national:departement", kwargs={"code": code, "year": y})).status_code == 404
+        assert (
+            analyst.get(reverse("national:departement", kwargs={"code": code, "year": y})).status_code == 404
+        )
     url = reverse("national:departement", kwargs={"code": "69", "year": year})
     assert analyst.get(url, {"indicateur": "x"}).status_code == 400
 

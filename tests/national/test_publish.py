@@ -30,7 +30,14 @@ def test_publish_national_stores_the_national_export_of_each_departement(departe
     # The same bytes as `manage.py indicators --audience national --format json`.
     out = io.StringIO()
     call_command(
-        "indicators", "--departement", departement.code, "--year", str(year), "--audience", "national", stdout=out
+        "indicators",
+        "--departement",
+        departement.code,
+        "--year",
+        str(year),
+        "--audience",
+        "national",
+        stdout=out,
     )
     assert release.sha256 == hashlib.sha256(out.getvalue().encode()).hexdigest()
     call_command("publish_national", "--year", str(year), "--departement", departement.code)

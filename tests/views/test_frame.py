@@ -107,7 +107,9 @@ def test_national_analyst_lands_on_its_statistics_page(actors):
     assert response.status_code == 200
     page = text(response)
     assert "<h1>Statistiques nationales</h1>" in page and "secret statistique" in page
-    assert re.search(rf'<a class="fr-nav__link" href="{reverse("national:ranking")}" aria-current="page"', page)
+    assert re.search(
+        rf'<a class="fr-nav__link" href="{reverse("national:ranking")}" aria-current="page"', page
+    )
     assert ">À traiter<" not in page  # no board link that would only bounce back here
 
 
