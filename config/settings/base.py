@@ -32,7 +32,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
-    "rest_framework",
+    # Not "rest_framework": its French translations would replace Django's own for the same messages (form
+    # errors such as « Saisissez une adresse de courriel valide. »); the API's messages are French already
+    # (parcours/national/api_errors.py), and nothing else of the app (browsable API, authtoken) is used.
     "drf_spectacular",
     "parcours.core",
     "parcours.approvals",
@@ -364,6 +366,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "parcours.national.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parcours — API nationale",

@@ -152,3 +152,9 @@ def test_issue_api_token_shows_the_token_once_and_keeps_only_its_hash(actors, ca
         call_command("issue_api_token", "--email", actors[Role.SECRETARIAT].user.email)
     call_command("issue_api_token", "--revoke", key[:8])
     assert api(key).get(reverse("api:indicators")).status_code == 401
+
+
+def test_drf_own_messages_are_in_french(token):
+    assert api().get(reverse("api:indicators")).json()["detail"].startswith("Authentification requise")
+    response = api(token).post(reverse("api:indicators"), {}, content_type="application/json")
+    assert response.status_code == 405 and "lecture seule" in response.json()["detail"]
