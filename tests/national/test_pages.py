@@ -141,3 +141,20 @@ def test_meetings_held_are_ranked_too(analyst, year):
     response = analyst.get(reverse("national:ranking"), {"annee": year, "indicateur": MEETINGS})
     assert [row[2] for row in ranked_rows(response)] == ["6", "6", "6", "6"]
     assert [row[1] for row in ranked_rows(response)] == ["1", "1", "1", "1"]  # ex aequo
+
+
+def test_pages_read_a_constant_number_of_queries_whatever_the_number_of_departements(analyst):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(name) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert analyst.get(reverse(name), {"indicateur": PEOPLE}).status_code == 200
+        return len(captured)
+
+    for code, dep in (("69", "Rhône"), ("13", "Bouches-du-Rhône")):
+        store(code=code, name=dep)
+    few = {name: queries(name) for name in ("national:ranking", "national:regions")}
+    for code, dep in (("59", "Nord"), ("75", "Paris"), ("33", "Gironde"), ("974", "La Réunion")):
+        store(code=code, name=dep)
+    assert {name: queries(name) for name in few} == few
