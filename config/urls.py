@@ -51,4 +51,6 @@ urlpatterns = [
     path("courriels/", include("parcours.outbox.urls")),
     path("annuaire/", include("parcours.directory.urls")),
     path("tableaux-de-bord/", include("parcours.stats.urls")),
+    path("national/", include("parcours.national.urls")),
+    path("", include("parcours.national.api_urls")),
 ]

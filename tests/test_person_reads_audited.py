@@ -134,6 +134,21 @@ NOT_PERSON_DATA = {
     "conventions:strategy_detail": "stratégie départementale : objectifs, actions, chiffres agrégés",
     "conventions:strategy_create": "stratégie départementale : formulaire vide",
     "core:national_stats": "statistiques nationales : agrégats sous secret statistique, jamais une personne",
+    # National aggregation: only the store of published figures (tests/national/test_no_person.py).
+    **{
+        name: "statistiques nationales : chiffres publiés sous secret statistique, jamais une personne"
+        for name in (
+            "national:ranking",
+            "national:regions",
+            "national:departement",
+            "api:indicators",
+            "api:release",
+            "api:ranking",
+            "api:schema",
+            "api:docs",
+            "api:export",
+        )
+    },
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
     # Issue 12: the network's directory (services and professional contacts) and the dashboards (counts).

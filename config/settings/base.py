@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    # Not "rest_framework": its French translations would replace Django's own for the same messages (form
+    # errors such as « Saisissez une adresse de courriel valide. »); the API's messages are French already
+    # (parcours/national/api_errors.py), and nothing else of the app (browsable API, authtoken) is used.
+    "drf_spectacular",
     "parcours.core",
     "parcours.approvals",
     "parcours.people",
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "parcours.actions",
     "parcours.referrals",
     "parcours.stats",
+    "parcours.national",
     "parcours.demo",
 ]
 
@@ -347,3 +352,33 @@ LOGGING = {
     },
 }
 STATICFILES_DIRS = [BASE_DIR / "parcours" / "static"]
+
+# National aggregation's read-only API (parcours/national/api.py, docs/national.md): JSON only (no browsable
+# API, whose forms and scripts the CSP would refuse), a token per national analyst or per national instance
+# (hashed, issued by `manage.py issue_api_token`), or the analyst's own session; nobody else reads it.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "parcours.national.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["parcours.national.api_auth.NationalReader"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "parcours.national.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parcours — API nationale",
+    "DESCRIPTION": (
+        "Agrégats départementaux publiés sous secret statistique (jamais une personne, jamais une case "
+        "secrète). Lecture seule, authentification par jeton (en-tête « Authorization: Token … »)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema is read like the API: a national analyst's token or session.
+    "SERVE_PERMISSIONS": ["parcours.national.api_auth.NationalReader"],
+}
+# A département's export (GET /api/v1/export/{year}/) fetched by the national instance: network timeout.
+PARCOURS_NATIONAL_PULL_TIMEOUT = env.int("PARCOURS_NATIONAL_PULL_TIMEOUT", default=30)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from .views_base import ActorRequiredMixin
 
@@ -36,14 +35,9 @@ class FramePage(TemplateView):
         }
 
 
-class NationalStatsView(ActorRequiredMixin, TemplateView):
-    """The national analyst's landing page: what its statistics will be, until they exist."""
+class NationalStatsView(ActorRequiredMixin, RedirectView):
+    """The national analyst's landing page: its statistics, in the national app (parcours/national). The
+    name stays, so that « / » and old links still lead there."""
 
     permission = "stats.national"
-    template_name = "core/national_stats.html"
-
-    def get_context_data(self, **kwargs):
-        # The threshold in force today, applied to every published count (docs/secret-statistique.md).
-        from parcours.diagnostic.rules import secrecy_threshold
-
-        return {"nav": "national_stats", "secrecy_threshold": secrecy_threshold(timezone.localdate())}
+    pattern_name = "national:ranking"

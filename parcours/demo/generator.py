@@ -35,6 +35,7 @@ from parcours.demo import (
 )
 from parcours.demo.files import blank_pdf
 from parcours.demo.identity import identity_pdf
+from parcours.national import services as national_services
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
     Afis,
@@ -266,6 +267,7 @@ class DemoBuilder:
         directory_demo.build(self)
         coordination_demo.build(self)
         actions_demo.build(self)
+        national_services.publish_past_years(departement=departement, since=start.year, today=self.today)
         return departement
 
     # --- people and pathways ---

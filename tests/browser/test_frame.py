@@ -107,9 +107,9 @@ def test_national_analyst_lands_on_its_page(web, screenshot, actors):
     page = web.new_page()
     log_in(page, actors[Role.NATIONAL_ANALYST].user.username)
     expect(page.get_by_role("heading", level=1, name="Statistiques nationales")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/statistiques-nationales/$"))
+    expect(page).to_have_url(re.compile(r"/national/$"))
     page.locator(".fr-header__service a").click()  # the header's brand links to « / »
-    expect(page).to_have_url(re.compile(r"/statistiques-nationales/$"))
+    expect(page).to_have_url(re.compile(r"/national/$"))
     expect(page.get_by_role("heading", level=1, name="Statistiques nationales")).to_be_visible()
     screenshot(page, "analyste-national")
     assert not web.console_errors

@@ -178,3 +178,23 @@ def test_demo_network_actions_cover_25_of_40_colleges(demo):
     assert kinds == {"street", "online"}
     assert Training.objects.filter(departement=demo).count() == 2
     assert ClientCourseSession.objects.filter(departement=demo).count() == 4
+
+
+def test_the_national_analyst_sees_the_demo_departements_published_figures(demo):
+    """seed_demo publishes the national figures of the past years: the analyst's page is not empty."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from parcours.national.models import Origin, Release
+
+    today = timezone.localdate()
+    releases = Release.objects.filter(departement_code="99").order_by("year")
+    assert [r.year for r in releases] == list(range(today.year - 3, today.year))
+    assert {r.origin for r in releases} == {Origin.LOCAL}
+    client = Client()
+    client.force_login(Membership.objects.get(user__username="analyste").user)
+    page = client.get(
+        reverse("national:ranking"), {"indicateur": "commission.meetings_held"}
+    ).content.decode()
+    assert "1 département sur 101 a transmis ses chiffres" in page

@@ -11,6 +11,6 @@ ROWS = {
     "core:legal": Row(GET, _none,                                       (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
     "core:privacy": Row(GET, _none,                                     (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
     "core:cookies": Row(GET, _none,                                     (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
-    "core:national_stats": Row(GET, _none,                              (403, 403, 403, 403, 403, 403, 403, 200, 403), 302),
+    "core:national_stats": Row(GET, _none,                              (403, 403, 403, 403, 403, 403, 403, 302, 403), 302),
 }
 # fmt: on

@@ -100,12 +100,15 @@ def test_login_page_offers_password_reset_and_help(settings):
 def test_national_analyst_lands_on_its_statistics_page(actors):
     client = client_for(actors[Role.NATIONAL_ANALYST])
     response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain == [(reverse("core:national_stats"), 302)]
+    assert response.redirect_chain == [
+        (reverse("core:national_stats"), 302),
+        (reverse("national:ranking"), 302),
+    ]
     assert response.status_code == 200
     page = text(response)
     assert "<h1>Statistiques nationales</h1>" in page and "secret statistique" in page
     assert re.search(
-        rf'<a class="fr-nav__link" href="{reverse("core:national_stats")}" aria-current="page"', page
+        rf'<a class="fr-nav__link" href="{reverse("national:ranking")}" aria-current="page"', page
     )
     assert ">À traiter<" not in page  # no board link that would only bounce back here
 
