@@ -316,6 +316,11 @@ def measure(
     """A Measure from what `counted`, `summed` or `distributed` built (`options`: Measure's other fields)."""
     compute, batch, breakdowns = built
     options.setdefault("additive", getattr(batch, "statistic", None) == "sum")
+    if getattr(batch, "statistic", None) is not None:
+        # A statistic's population, readable on its own (Measure.population) as well as through evaluate.
+        options.setdefault(
+            "population", lambda scope, by=None: batch(scope, [by] if by else [])[by].population
+        )
     return Measure(code, label, definition, unit, compute, breakdowns, source=source, batch=batch, **options)
 
 
