@@ -178,6 +178,12 @@ def protected_breakdowns(
     partitions = {by: cells for by, cells in tables.items() if sum(cells.values()) == total and cells}
     if not partitions:
         return hidden, set()
+    # Nothing to protect (no cell of 1 to threshold-1, no cell known secret): the audit would find nothing.
+    if primary is None:
+        if not any(is_small(int(v), threshold) for cells in partitions.values() for v in cells.values()):
+            return hidden, set()
+    elif not any(primary.get(by) for by in partitions):
+        return hidden, set()
     # The hidden vector: the product of the independent breakdowns' labels. Quarters and years are sums of
     # months (a quarter minus its published months gives a secret month back): when the months are published,
     # they are coordinates of the vector and the quarters and years are sums over them.
