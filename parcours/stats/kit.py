@@ -15,6 +15,8 @@ table whose cells add up to its total is a partition that secrecy can audit with
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -82,6 +84,22 @@ def age_axis(birth_year_path: str, date_path: str | None = None, *, year_path: s
     )
 
 
+# The organisations' labels read once per set of indicators published together (`labels_read_once`), not
+# once per indicator: a département's organisations do not change within one page or one export.
+_LABELS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "stats_organisation_labels", default=None
+)
+
+
+@contextlib.contextmanager
+def labels_read_once():
+    token = _LABELS.set({})
+    try:
+        yield
+    finally:
+        _LABELS.reset(token)
+
+
 # Organisations that are not partners of the network: the prefecture itself and the national level.
 NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
 
@@ -95,9 +113,16 @@ def organisation_axis(path: str, kinds: tuple[str, ...] | None = (OrganisationKi
 
         if scope.organisation is not None:
             return [(scope.organisation.pk, scope.organisation.name)]
+        memo = _LABELS.get()
+        key = (scope.departement.pk, kinds)
+        if memo is not None and key in memo:
+            return memo[key]
         orgs = Organisation.objects.in_departement(scope.departement)
         orgs = orgs.exclude(kind__in=NOT_PARTNERS) if kinds is None else orgs.filter(kind__in=kinds)
-        return [(o.pk, o.name) for o in orgs.order_by("name")]
+        found = [(o.pk, o.name) for o in orgs.order_by("name")]
+        if memo is not None:
+            memo[key] = found
+        return found
 
     return Axis(f"{path}_id" if not path.endswith("_id") else path, labels)
 

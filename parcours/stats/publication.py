@@ -33,7 +33,7 @@ from enum import StrEnum
 from parcours.secrecy import Figure, protect, suppress
 from parcours.secrecy.tables import NNBSP, format_count, is_small
 
-from . import registry, rules
+from . import kit, registry, rules
 from .registry import Measure, Scope
 
 SECRET_LABEL = "secret"  # noqa: S105 (the word printed in a secret cell, not a credential)
@@ -345,13 +345,14 @@ def publish_set(
     parents = {m.part_of.code for m in measures if m.part_of is not None}
     order = sorted(measures, key=lambda m: m.code not in parents)
     published: dict[str, Published] = {}
-    for m in order:
-        if m.part_of is not None and audience.suppressed and m.about_people:
-            published[m.code] = _as_part(m, scope, audience, threshold, published)
-        else:
-            published[m.code] = publish(
-                m, scope, audience=audience, threshold=threshold, breakdowns=wanted(m)
-            )
+    with kit.labels_read_once():
+        for m in order:
+            if m.part_of is not None and audience.suppressed and m.about_people:
+                published[m.code] = _as_part(m, scope, audience, threshold, published)
+            else:
+                published[m.code] = publish(
+                    m, scope, audience=audience, threshold=threshold, breakdowns=wanted(m)
+                )
     return {m.code: published[m.code] for m in measures}
 
 
