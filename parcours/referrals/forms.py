@@ -5,7 +5,7 @@ from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.core.models import Organisation
 from parcours.people.forms import DATE_WIDGET
 
-from .models import AgeBand, Detection, DetectionIndicator, ProtectionReport
+from .models import DETECTION_FIELDS, AgeBand, Detection, DetectionIndicator, ProtectionReport
 
 
 class IndicatorsField(forms.ModelMultipleChoiceField):
@@ -37,19 +37,7 @@ class DetectionForm(DsfrModelForm):
 
     class Meta:
         model = Detection
-        fields = [
-            "detected_on",
-            "age_band",
-            "birth_date",
-            "sex",
-            "place_type",
-            "platform_type",
-            "context",
-            "actions_taken",
-            "last_name",
-            "first_name",
-            "phone",
-        ]
+        fields = list(DETECTION_FIELDS)
         widgets = {
             "detected_on": DATE_WIDGET,
             "birth_date": DATE_WIDGET,

@@ -109,6 +109,23 @@ class IndicatorRetirement(BaseModel):
         return f"{self.indicator} (retiré)"
 
 
+# What a partner records on a detection, and may correct (the indicators apart): forms.DetectionForm's
+# fields and services.update_detection's, in one place.
+DETECTION_FIELDS = (
+    "detected_on",
+    "age_band",
+    "birth_date",
+    "sex",
+    "place_type",
+    "platform_type",
+    "context",
+    "actions_taken",
+    "last_name",
+    "first_name",
+    "phone",
+)
+
+
 class DetectionState(models.TextChoices):
     OPEN = "open", "En cours"
     PROTECTED = "protected", "Transmise (protection de l'enfance)"

@@ -19,6 +19,7 @@ from parcours.people.models import Person
 
 from . import rules
 from .models import (
+    DETECTION_FIELDS,
     MINOR_AGE_BANDS,
     Detection,
     DetectionIndicator,
@@ -122,19 +123,7 @@ def create_detection(
 
 
 # What a detection's correction may change (the fields of forms.DetectionForm but the indicators).
-EDITABLE_FIELDS = (
-    "detected_on",
-    "age_band",
-    "birth_date",
-    "sex",
-    "place_type",
-    "platform_type",
-    "context",
-    "actions_taken",
-    "last_name",
-    "first_name",
-    "phone",
-)
+EDITABLE_FIELDS = DETECTION_FIELDS
 IDENTITY_FIELDS = frozenset({"last_name", "first_name", "birth_date", "phone"})
 REPORTED_MINOR_STAYS_MINOR = (
     "Ce repérage a déjà une transmission à la protection de l'enfance : il reste celui d'un·e mineur·e. "
