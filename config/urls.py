@@ -8,6 +8,7 @@ from parcours.deadlines import views as board_views
 
 urlpatterns = [
     path("", board_views.BoardView.as_view(), name="home"),
+    path("sante/", login_not_required(core_views.HealthView.as_view()), name="health"),
     path("compte/connexion/", login_not_required(core_views.LoginView.as_view()), name="login"),
     path("compte/deconnexion/", core_views.LogoutView.as_view(), name="logout"),
     path("compte/rattachement/", core_views.ChooseMembershipView.as_view(), name="choose_membership"),

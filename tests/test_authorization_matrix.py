@@ -58,6 +58,8 @@ EXPECTED: dict[str, Row] = {
     "home": Row(GET, _none,                                             (200, 200, 200, 200, 200, 200, 200, 302, 200), 302),
     "login": Row(GET, _none,                                            (302, 302, 302, 302, 302, 302, 302, 302, 302), 200),
     "logout": Row(POST, _none,                                          (302, 302, 302, 302, 302, 302, 302, 302, 302), 302),
+    # The health check: no authentication, no data.
+    "health": Row(GET, _none,                                           (200, 200, 200, 200, 200, 200, 200, 200, 200), 200),
     "choose_membership": Row(GET, _none,                                (200, 200, 200, 200, 200, 200, 200, 200, 200), 302),
     # Administration: the administrator only, never a person's file.
     "core:organisations": Row(GET, _none,                               (403, 403, 403, 403, 403, 403, 403, 403, 200), 302),

@@ -38,7 +38,7 @@ class SessionLifetimeMiddleware:
 class ActorMiddleware:
     """Attach `request.actor`; send a user with several memberships to choose one first."""
 
-    EXEMPT_PREFIXES = ("/compte/", "/static/")
+    EXEMPT_PREFIXES = ("/compte/", "/static/", "/sante/")
 
     def __init__(self, get_response):
         self.get_response = get_response

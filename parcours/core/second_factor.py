@@ -263,6 +263,7 @@ class SecondFactorMiddleware:
                 reverse("second_factor_verify"),
                 reverse("second_factor_enrol"),
                 reverse("logout"),
+                reverse("health"),
                 settings.STATIC_URL,
             )
         return self._exempt

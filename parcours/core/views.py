@@ -2,9 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView, View
 
@@ -323,3 +326,20 @@ class AlertAcknowledgeView(ActorRequiredMixin, View):
         services.acknowledge_alert(actor=self.actor, alert=alert)
         messages.success(request, "Alerte marquée comme traitée.")
         return redirect("home")
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class HealthView(View):
+    """For the load balancer and the monitoring: one query to the database, no authentication, no data.
+    200 {"status": "ok"} when the database answers, 503 otherwise (docs/exploitation.md)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError:
+            return JsonResponse({"status": "unavailable"}, status=503)
+        return JsonResponse({"status": "ok"})
