@@ -3,16 +3,17 @@ cross-trainings and the clients' awareness course. Each counts records dated in 
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import Count
 
 from parcours.stats import kit
 from parcours.stats.kit import choices_axis, counted, organisation_axis, summed
-from parcours.stats.registry import Measure, Scope, register
+from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Scope, register
 
-from .coverage import coverage_of
+from .coverage import Coverage
 from .models import (
     COURSE_ORIGINS,
     ClientCourseSession,
+    Establishment,
     EstablishmentKind,
     OutreachKind,
     OutreachRound,
@@ -28,7 +29,7 @@ SOURCE_COURSE = "Sessions du stage de sensibilisation des clients, dans Parcours
 
 def _of(model):
     def records(scope: Scope):
-        qs = model.objects.filter(departement=scope.departement)
+        qs = scope.within(model.objects.all())
         if scope.organisation is not None:
             qs = qs.filter(organisation=scope.organisation)
         return qs
@@ -52,43 +53,71 @@ def _records_of(model, *fields: str):
     return summed(_of(model), date="held_on", fields=fields, axes=PARTNER)
 
 
-def _college_coverage(scope: Scope, by: str | None = None):
-    cov = coverage_of(
-        scope.departement, EstablishmentKind.COLLEGE, scope.start, scope.end, scope.organisation
-    )
-    return cov.percent
+def _coverage(kind: str):
+    """Share of the département's listed establishments of `kind` that a prevention action reached in the
+    period (coverage.coverage_of, for one département or each of several in the same two queries);
+    population: the establishments listed (None: no list, no value)."""
+
+    def counts(scope: Scope) -> tuple[dict, dict]:
+        listed = scope.within(Establishment.objects.filter(kind=kind, active=True))
+        actions = {"prevention_actions__held_on__range": (scope.start, scope.end)}
+        if scope.organisation is not None:
+            actions["prevention_actions__organisation"] = scope.organisation
+        key = DEPARTEMENT_COLUMN if scope.departements else None
+        totals = _per(listed, key, Count("pk"))
+        reached = _per(listed.filter(**actions), key, Count("pk", distinct=True))
+        return totals, reached
+
+    def evaluation(total: int, reached: int) -> dict:
+        percent = Coverage(kind, "", total, reached, []).percent
+        return {None: Evaluation(percent, total if percent is not None else None)}
+
+    def batch(scope: Scope, bys) -> dict:
+        totals, reached = counts(scope)
+        return evaluation(totals.get(None, 0), reached.get(None, 0))
+
+    def across(scope: Scope, bys) -> dict:
+        totals, reached = counts(scope)
+        return {d.pk: evaluation(totals.get(d.pk, 0), reached.get(d.pk, 0)) for d in scope.departements}
+
+    batch.across = across  # type: ignore[attr-defined]
+    return batch
 
 
-def _college_population(scope: Scope) -> int:
-    return coverage_of(scope.departement, EstablishmentKind.COLLEGE, scope.start, scope.end).total
-
-
-def _lycee_coverage(scope: Scope, by: str | None = None):
-    return coverage_of(
-        scope.departement, EstablishmentKind.LYCEE, scope.start, scope.end, scope.organisation
-    ).percent
-
-
-def _lycee_population(scope: Scope) -> int:
-    return coverage_of(scope.departement, EstablishmentKind.LYCEE, scope.start, scope.end).total
+def _per(qs, key: str | None, aggregate) -> dict:
+    """{key's value (None without key): aggregate} in one query."""
+    if key is None:
+        return {None: qs.aggregate(n=aggregate)["n"]}
+    return dict(qs.values_list(key).annotate(n=aggregate).values_list(key, "n").order_by())
 
 
 def _course(prefix: str):
     """Participants of the course (ordered or completed), in total, by partner and time, or by origin of
-    their obligation (one field per origin: the breakdown sums each field)."""
-    fields = tuple(f"{prefix}_{key}" for key, _ in COURSE_ORIGINS)
-    compute_summed, _, breakdowns = summed(
-        _of(ClientCourseSession), date="held_on", fields=fields, axes=PARTNER
+    their obligation (one field per origin: that breakdown sums each field)."""
+    origins = [(f"{prefix}_{key}", label) for key, label in COURSE_ORIGINS]
+    return summed(
+        _of(ClientCourseSession),
+        date="held_on",
+        fields=tuple(f for f, _ in origins),
+        axes=PARTNER,
+        by_field=("origin", origins),
     )
 
-    def compute(scope: Scope, by: str | None = None):
-        if by == "origin":
-            qs = _of(ClientCourseSession)(scope).filter(held_on__range=(scope.start, scope.end))
-            sums = qs.aggregate(**{f: Sum(f) for f in fields})
-            return {label: sums[f"{prefix}_{key}"] or 0 for key, label in COURSE_ORIGINS}
-        return compute_summed(scope, by)
 
-    return compute, None, (*breakdowns, "origin")
+def _coverage_measure(code: str, label: str, definition: str, kind: str) -> Measure:
+    batch = _coverage(kind)
+    return Measure(
+        code,
+        label,
+        definition,
+        "percent",
+        lambda scope, by=None: batch(scope, [])[None].value,
+        population=lambda scope, by=None: batch(scope, [])[None].population,
+        batch=batch,
+        across=batch.across,
+        about_people=False,
+        source=SOURCE_PREVENTION,
+    )
 
 
 register(
@@ -152,27 +181,19 @@ register(
         _records_of(PreventionAction, "people_reached"),
         source=SOURCE_PREVENTION,
     ),
-    Measure(
+    _coverage_measure(
         "actions.prevention_college_coverage",
         "Couverture des collèges",
         "Part des collèges de la liste du département touchés par au moins une action de prévention dans la "
         "période ; sans liste de collèges, pas de valeur.",
-        "percent",
-        _college_coverage,
-        population=_college_population,
-        about_people=False,
-        source=SOURCE_PREVENTION,
+        EstablishmentKind.COLLEGE,
     ),
-    Measure(
+    _coverage_measure(
         "actions.prevention_lycee_coverage",
         "Couverture des lycées",
         "Part des lycées (généraux et technologiques) de la liste du département touchés par au moins "
         "une action de prévention dans la période ; sans liste de lycées, pas de valeur.",
-        "percent",
-        _lycee_coverage,
-        population=_lycee_population,
-        about_people=False,
-        source=SOURCE_PREVENTION,
+        EstablishmentKind.LYCEE,
     ),
     kit.measure(
         "actions.trainings",

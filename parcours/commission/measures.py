@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from parcours.stats import kit
 from parcours.stats.kit import choices_axis, counted, organisation_axis
-from parcours.stats.registry import Evaluation, Measure, Scope, register
+from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Scope, register
 
 from .models import Convocation, Meeting, MeetingKind, MeetingState, PrefectDecision
 
@@ -21,51 +21,78 @@ SOURCE_REGISTER = "Registre annuel des décisions du préfet, dans Parcours"
 
 
 def _meetings(scope: Scope):
-    return Meeting.objects.filter(departement=scope.departement, state__in=HELD_STATES)
+    return scope.within(Meeting.objects.filter(state__in=HELD_STATES))
 
 
 meetings_held = counted(_meetings, date="held_on", axes={"kind": choices_axis("kind", MeetingKind.choices)})
 
 
-def _departement_only(compute):
-    """None for one organisation (per label too): the commission belongs to the département."""
+def _departement_only(batch):
+    """batch and across for a figure of the commission: None for one organisation (per label too), the
+    commission belongs to the département (a multi-département scope has no organisation)."""
 
-    def wrapped(scope: Scope, by: str | None = None):
+    def only(scope: Scope, bys) -> dict:
         if scope.organisation is not None:
-            return None
-        return compute(scope, by)
+            return {None: Evaluation(None), **{by: Evaluation(None) for by in bys}}
+        return batch(scope, bys)
 
-    return wrapped
+    only.across = getattr(batch, "across", None)  # type: ignore[attr-defined]
+    return only
 
 
-def _attendance(scope: Scope, by: str | None = None) -> Evaluation:
+def _attendance_read(scope: Scope) -> dict:
+    """{(département or None, meeting kind): (convocations, present)} for the meetings held in the period:
+    one query, for one département or several."""
+    qs = scope.within(
+        Convocation.objects.filter(
+            meeting__state__in=HELD_STATES, meeting__held_on__range=(scope.start, scope.end)
+        ),
+        "meeting__departement",
+    )
+    column = [DEPARTEMENT_COLUMN] if scope.departements else []
+    rows = (
+        qs.values_list(*column, "meeting__kind")
+        .annotate(n=Count("pk"), present=Count("pk", filter=Q(present=True)))
+        .order_by()
+    )
+    return {(row[0] if column else None, row[-3]): (row[-2], row[-1]) for row in rows}
+
+
+def _attendance_of(departement, counts: dict, bys) -> dict:
     """Members present at the meetings held in the period, in percent of the members convened; population:
     the convocations (one per member and meeting)."""
-    if scope.organisation is not None:
-        return Evaluation(None)
-    qs = Convocation.objects.filter(
-        meeting__departement=scope.departement,
-        meeting__state__in=HELD_STATES,
-        meeting__held_on__range=(scope.start, scope.end),
-    )
 
-    def rate(rows):
-        agg = rows.aggregate(n=Count("pk"), present=Count("pk", filter=Q(present=True)))
-        return (round(100 * agg["present"] / agg["n"], 1) if agg["n"] else None), agg["n"]
+    def rate(kinds):
+        n = sum(counts.get((departement, k), (0, 0))[0] for k in kinds)
+        present = sum(counts.get((departement, k), (0, 0))[1] for k in kinds)
+        return (round(100 * present / n, 1) if n else None), n
 
-    if by is None:
-        value, n = rate(qs)
-        return Evaluation(value, n)
-    if by != "kind":
-        raise ValueError(by)
-    values, populations = {}, {}
-    for kind, label in MeetingKind.choices:
-        values[label], populations[label] = rate(qs.filter(meeting__kind=kind))
-    return Evaluation(values, populations)
+    value, n = rate(MeetingKind.values)
+    out = {None: Evaluation(value, n)}
+    if "kind" in bys:
+        values, populations = {}, {}
+        for kind, label in MeetingKind.choices:
+            values[label], populations[label] = rate([kind])
+        out["kind"] = Evaluation(values, populations)
+    return out
+
+
+def _attendance(scope: Scope, bys) -> dict:
+    return _attendance_of(None, _attendance_read(scope), bys)
+
+
+def _attendance_across(scope: Scope, bys) -> dict:
+    counts = _attendance_read(scope)
+    return {d.pk: _attendance_of(d.pk, counts, bys) for d in scope.departements}
+
+
+_attendance.across = _attendance_across  # type: ignore[attr-defined]
+attendance = _departement_only(_attendance)
+meetings = _departement_only(meetings_held[1])
 
 
 def _decisions(scope: Scope):
-    qs = PrefectDecision.objects.filter(departement=scope.departement, state=PrefectDecision.State.SIGNED)
+    qs = scope.within(PrefectDecision.objects.filter(state=PrefectDecision.State.SIGNED))
     if scope.organisation is not None:
         qs = qs.filter(pathway__association=scope.organisation)
     return qs
@@ -89,9 +116,11 @@ register(
         "séance ; les séances annulées ou seulement programmées ne comptent pas. Le décret du 30 décembre "
         "2025 en demande au moins deux par an.",
         "count",
-        _departement_only(meetings_held[0]),
+        kit.compute_of(meetings),
         meetings_held[2],
         source=SOURCE_MEETINGS,
+        batch=meetings,
+        across=meetings.across,
         about_people=False,
     ),
     Measure(
@@ -100,10 +129,11 @@ register(
         "Membres présents aux séances tenues dans la période, en pourcentage des membres convoqués (une "
         "convocation par membre et par séance, et la présence enregistrée pour chacune).",
         "percent",
-        lambda scope, by=None: _attendance(scope, by).value,
+        kit.compute_of(attendance),
         ("kind",),
         source=SOURCE_MEETINGS,
-        evaluator=_attendance,
+        batch=attendance,
+        across=attendance.across,
         about_people=False,  # the members of a public commission, sitting in their official capacity
     ),
     kit.measure(

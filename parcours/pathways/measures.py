@@ -11,7 +11,6 @@ those of parcours.stats.kit; the age is the person's at the date of the act.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count, IntegerField, Min, Q, Value
@@ -28,7 +27,7 @@ from parcours.stats.kit import (
     organisation_axis,
     sex_axis,
 )
-from parcours.stats.registry import Evaluation, Measure, Part, Scope, register
+from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Part, Scope, register
 
 from .models import (
     Afis,
@@ -49,14 +48,14 @@ SOURCE_RIGHTS = "Droits ouverts dans les parcours (AFIS, autorisation provisoire
 
 
 def _requests(scope: Scope):
-    qs = Request.objects.filter(departement=scope.departement)
+    qs = scope.within(Request.objects.all())
     if scope.organisation is not None:
         qs = qs.filter(pathway__association=scope.organisation)
     return qs
 
 
 def _pathways(scope: Scope):
-    qs = Pathway.objects.filter(departement=scope.departement)
+    qs = scope.within(Pathway.objects.all())
     if scope.organisation is not None:
         qs = qs.filter(association=scope.organisation)
     return qs
@@ -129,12 +128,18 @@ def _cells(*pairs) -> tuple[str, ...]:
     return tuple(DECISION_LABELS[p] for p in pairs)
 
 
-def _refusal_rate(scope: Scope, bys) -> dict:
+REFUSAL_AXES = _person_axes("pathway__", "decision_date")
+
+
+def _first_decisions(scope: Scope, bys) -> kit.Rows:
+    decided = _of(_requests, kind=RequestKind.INITIAL, decision__in=[d.value for d in Decision])
+    return kit.Rows.of(decided, "decision_date", scope, REFUSAL_AXES, bys, ["decision"])
+
+
+def _refusal_rates(data: kit.Rows, scope: Scope, bys) -> dict:
     """Share of the first requests decided in the period that were refused; population: those decisions.
     One pass over the decisions for every breakdown."""
-    axes = _person_axes("pathway__", "decision_date")
-    decided = _of(_requests, kind=RequestKind.INITIAL, decision__in=[d.value for d in Decision])
-    data = kit.Rows(kit.in_period(decided, "decision_date", scope), "decision_date", axes, bys, ["decision"])
+    axes = REFUSAL_AXES
 
     def rate(rows):
         refused = sum(1 for r in rows if data.value(r, "decision") == Decision.REFUSED)
@@ -149,6 +154,9 @@ def _refusal_rate(scope: Scope, bys) -> dict:
             values[label], populations[label] = rate(groups.get(key, []))
         out[by] = Evaluation(values, populations)
     return out
+
+
+_refusal_rate = kit.batch_of(_first_decisions, _refusal_rates)
 
 
 def _rate_compute(scope: Scope, by: str | None = None):
@@ -218,24 +226,6 @@ def _active_on(scope: Scope, day: date):
     )
 
 
-def _stock(rows_of, axes: dict[str, kit.Axis]):
-    """compute(scope, by=None) for a stock: distinct pathways in `rows_of(scope)`, per axis label."""
-
-    def compute(scope: Scope, by: str | None = None):
-        qs = rows_of(scope)
-        if by is None:
-            return qs.values("pk").distinct().count()
-        axis = axes[by]
-        fields = [axis.path] + ([axis.with_path] if axis.with_path else [])
-        groups: dict[object, set] = defaultdict(set)
-        for row in qs.values_list("pk", *fields).distinct():
-            key = axis.to_key(*row[1:]) if axis.to_key else row[1]
-            groups[key].add(row[0])
-        return {label: len(groups.get(key, ())) for key, label in axis.labels(scope)}
-
-    return compute
-
-
 def _active_at_end_rows(scope: Scope):
     """Pathways under way on the scope's last day, with that day's year (the age band is the person's age
     that year)."""
@@ -248,12 +238,13 @@ STOCK_AXES = {
     "nationality_group": nationality_axis("person__nationality_group"),
     "organisation": organisation_axis("association"),
 }
-active_at_end = _stock(_active_at_end_rows, STOCK_AXES)
+# Distinct pathways: a pathway appears once per period covering the day.
+active_at_end = counted(_active_at_end_rows, date=None, axes=STOCK_AXES, distinct="pk")
 
 
 def _afis_paid(scope: Scope):
     """AFIS whose payment covers at least one day of the scope."""
-    qs = Afis.objects.filter(pathway__departement=scope.departement, start__isnull=False)
+    qs = scope.within(Afis.objects.filter(start__isnull=False), "pathway__departement")
     if scope.organisation is not None:
         qs = qs.filter(pathway__association=scope.organisation)
     return qs.filter(start__lte=scope.end).filter(Q(end__isnull=True) | Q(end__gte=scope.start))
@@ -276,46 +267,51 @@ AFIS_AXES = {
 }
 
 
+AFIS_FIELDS = ["pathway__person_id", "monthly_amount", "start", "end"]
+
+
 def _afis(statistic: str):
-    """Beneficiaries (distinct people) or amounts (euros: monthly amount × months due in the scope)."""
+    """Beneficiaries (distinct people) or amounts (euros: monthly amount × months due in the scope), from one
+    read of the AFIS paid in the scope."""
 
-    def evaluator(scope: Scope, by: str | None = None) -> Evaluation:
-        fields = ["pathway__person_id", "monthly_amount", "start", "end"]
-        axis = AFIS_AXES.get(by) if by else None
-        if by is not None and axis is None:
-            raise ValueError(by)
-        rows = _afis_paid(scope).values_list(*fields, *([axis.path] if axis else []))
-        groups: dict[object, list] = defaultdict(list)
-        for row in rows:
-            groups[row[4] if axis else None].append(row)
+    def read(scope: Scope, bys) -> kit.Rows:
+        return kit.Rows.of(_afis_paid, None, scope, AFIS_AXES, bys, AFIS_FIELDS)
 
-        def summarise(items):
-            people = {r[0] for r in items}
+    def summarise(data: kit.Rows, scope: Scope, bys) -> dict:
+        def summary(rows):
+            people = {data.value(r, "pathway__person_id") for r in rows}
             if statistic == "people":
-                return len(people), len(people)
-            amount = sum(float(r[1] or 0) * _months_paid(r[2], r[3], scope) for r in items)
+                return len(people), None
+            amount = sum(
+                float(data.value(r, "monthly_amount") or 0)
+                * _months_paid(data.value(r, "start"), data.value(r, "end"), scope)
+                for r in rows
+            )
             return round(amount, 2), len(people)
 
-        if by is None:
-            value, population = summarise(groups[None])
-            return Evaluation(value, population)
-        values, populations = {}, {}
-        for key, label in axis.labels(scope):
-            values[label], populations[label] = summarise(groups.get(key, []))
-        return Evaluation(values, populations)
+        value, population = summary(data.rows)
+        out = {None: Evaluation(value, population)}
+        for by in bys:
+            groups = data.groups(by)
+            values, populations = {}, {}
+            for key, label in kit.labels_of(by, scope, AFIS_AXES):
+                values[label], populations[label] = summary(groups.get(key, []))
+            out[by] = Evaluation(values, populations if statistic != "people" else None)
+        return out
 
-    evaluator.statistic = "sum"  # type: ignore[attr-defined]
-    return evaluator
+    return kit.batch_of(read, summarise)
 
 
 _afis_people = _afis("people")
 _afis_amounts = _afis("amounts")
 
 permits_issued = counted(
-    lambda scope: ResidencePermit.objects.filter(
-        pathway__departement=scope.departement,
-        **({"pathway__association": scope.organisation} if scope.organisation is not None else {}),
-        issued_on__isnull=False,
+    lambda scope: scope.within(
+        ResidencePermit.objects.filter(
+            **({"pathway__association": scope.organisation} if scope.organisation is not None else {}),
+            issued_on__isnull=False,
+        ),
+        "pathway__departement",
     ),
     date="issued_on",
     axes={
@@ -326,27 +322,46 @@ permits_issued = counted(
 )
 
 
-def _caseload(scope: Scope, by: str | None = None) -> Evaluation:
-    """Pathways under way on the scope's last day per approved association (mean); per association with
-    `by="organisation"`. Population: the pathways."""
-    approved = list(approved_associations(scope).values_list("organisation", flat=True))
+def _caseload_read(scope: Scope) -> tuple[list, dict]:
+    """The associations approved on the scope's last day, (pk, name, département) by name, and their
+    pathways under way that day, {(département, association): n}: two queries, for one département or
+    several."""
+    approved = approved_associations(scope)
+    associations = list(
+        Organisation.objects.filter(pk__in=approved).order_by("name").values_list("pk", "name", "departement")
+    )
+    column = DEPARTEMENT_COLUMN if scope.departements else None
     rows = (
         _active_on(scope, scope.end)
         .filter(association__in=approved)
-        .values("association", "association__name")
+        .values_list(*([column] if column else []), "association")
         .annotate(n=Count("pk", distinct=True))
+        .order_by()
     )
-    counts = {r["association"]: (r["association__name"], r["n"]) for r in rows}
-    if by is None:
-        if not approved:
-            return Evaluation(None, 0)
-        total = sum(n for _, n in counts.values())
-        return Evaluation(round(total / len(approved), 1), total)
-    if by != "organisation":
-        raise ValueError(by)
-    names = dict(Organisation.objects.filter(pk__in=approved).values_list("pk", "name"))
-    values = {names[pk]: counts.get(pk, ("", 0))[1] for pk in sorted(approved, key=lambda pk: names[pk])}
-    return Evaluation({k: float(v) for k, v in values.items()}, dict(values))
+    counts = {((row[0], row[1]) if column else (scope.departement.pk, row[0])): row[-1] for row in rows}
+    return associations, counts
+
+
+def _caseload_of(departement, associations: list, counts: dict, bys) -> dict:
+    """Pathways under way on the scope's last day per approved association (mean); per association with
+    the breakdown "organisation". Population: the pathways."""
+    mine = [(pk, name) for pk, name, d in associations if d == departement]
+    values = {name: counts.get((departement, pk), 0) for pk, name in mine}
+    total = sum(values.values())
+    out = {None: Evaluation(round(total / len(mine), 1), total) if mine else Evaluation(None, 0)}
+    if "organisation" in bys:
+        out["organisation"] = Evaluation({k: float(v) for k, v in values.items()}, dict(values))
+    return out
+
+
+def _caseload(scope: Scope, bys) -> dict:
+    associations, counts = _caseload_read(scope)
+    return _caseload_of(scope.departement.pk, associations, counts, bys)
+
+
+def _caseload_across(scope: Scope, bys) -> dict:
+    associations, counts = _caseload_read(scope)
+    return {d.pk: _caseload_of(d.pk, associations, counts, bys) for d in scope.departements}
 
 
 def _no_source(scope: Scope, by: str | None = None):
@@ -437,6 +452,7 @@ register(
         (*kit.TIME_AXES, *_person_axes("pathway__", "decision_date")),
         source=SOURCE_REQUESTS,
         batch=_refusal_rate,
+        across=_refusal_rate.across,
         part_of=Part("pathways.decisions", "decision", _cells(INITIAL_AUTHORISED, INITIAL_REFUSED)),
     ),
     _m(
@@ -457,7 +473,7 @@ register(
         _decision_delay("p90"),
         SOURCE_REQUESTS,
     ),
-    Measure(
+    _m(
         "pathways.active_at_end",
         "Parcours en cours en fin de période",
         "Nombre de parcours dont une période d'autorisation couvre le dernier jour de la période observée et "
@@ -465,8 +481,7 @@ register(
         "31 décembre) ; l'âge est celui de la personne ce jour-là.",
         "count",
         active_at_end,
-        tuple(STOCK_AXES),
-        source=SOURCE_PATHWAYS,
+        SOURCE_PATHWAYS,
     ),
     _m(
         "pathways.ended",
@@ -492,9 +507,11 @@ register(
         "Nombre de personnes dont l'AFIS a été versée au moins un jour de la période (du début du versement "
         "à sa fin).",
         "count",
-        lambda scope, by=None: _afis_people(scope, by).value,
+        kit.compute_of(_afis_people),
         tuple(AFIS_AXES),
         source=SOURCE_RIGHTS,
+        batch=_afis_people,
+        across=_afis_people.across,
     ),
     Measure(
         "pathways.afis_amounts",
@@ -503,10 +520,11 @@ register(
         "qu'un jour en est couvert par le versement) ; calculée sur le montant enregistré, sans les "
         "revalorisations intervenues depuis l'octroi.",
         "euros",
-        lambda scope, by=None: _afis_amounts(scope, by).value,
+        kit.compute_of(_afis_amounts),
         tuple(AFIS_AXES),
         source=SOURCE_RIGHTS,
-        evaluator=_afis_amounts,
+        batch=_afis_amounts,
+        across=_afis_amounts.across,
         additive=True,
     ),
     _m(
@@ -524,10 +542,11 @@ register(
         "Nombre moyen de parcours en cours au dernier jour de la période par association agréée ce jour-là ; "
         "par association, le nombre de ses parcours en cours.",
         "ratio",
-        lambda scope, by=None: _caseload(scope, by).value,
+        lambda scope, by=None: _caseload(scope, [by] if by else [])[by].value,
         ("organisation",),
         source=SOURCE_PATHWAYS,
-        evaluator=_caseload,
+        batch=_caseload,
+        across=_caseload_across,
     ),
     Measure(
         "pathways.appeals",

@@ -35,14 +35,14 @@ MINOR_LABELS = tuple(str(band.label) for band in AgeBand if band in MINOR_AGE_BA
 
 
 def _detections(scope: Scope):
-    qs = Detection.objects.filter(departement=scope.departement)
+    qs = scope.within(Detection.objects.all())
     if scope.organisation is not None:
         qs = qs.filter(organisation=scope.organisation)
     return qs
 
 
 def _reports(scope: Scope):
-    qs = ProtectionReport.objects.filter(detection__departement=scope.departement)
+    qs = scope.within(ProtectionReport.objects.all(), "detection__departement")
     if scope.organisation is not None:
         qs = qs.filter(detection__organisation=scope.organisation)
     return qs
@@ -51,7 +51,7 @@ def _reports(scope: Scope):
 def _referrals(scope: Scope):
     """Referrals of the département; for one organisation, those it made (the detecting partner) or received
     (the association): an association's own activity is the referrals it answers."""
-    qs = Referral.objects.filter(detection__departement=scope.departement)
+    qs = scope.within(Referral.objects.all(), "detection__departement")
     if scope.organisation is not None:
         qs = qs.filter(Q(detection__organisation=scope.organisation) | Q(association=scope.organisation))
     return qs

@@ -19,7 +19,7 @@ from datetime import date
 from parcours.core.models import Departement, Organisation, OrganisationKind
 
 from . import rules
-from .publication import Audience, Published, indicator_set
+from .publication import Audience, Published, indicator_set, measures_for, publish_set_across
 from .registry import Scope
 
 FORMAT = "parcours.indicateurs/1"
@@ -88,6 +88,25 @@ def build(
         for org in organisations
     ]
     return IndicatorSet(departement, year, start, end, audience, threshold, scopes)
+
+
+def build_many(
+    *, departements: list[Departement], year: int, audience: Audience, today: date, threshold: int
+) -> list[IndicatorSet]:
+    """`build` for each département (the secretariat's or the national audience: the whole département),
+    each measure read once for them all (publication.publish_set_across): the national set in one pass.
+    Each département's result is the one `build` gives it alone."""
+    if audience is Audience.PARTNER:
+        raise ExportError("Le public « partner » se calcule département par département.")
+    start, end = period_of(year, today)
+    measures = measures_for(audience)
+    sets = publish_set_across(
+        measures, Scope.across(departements, start, end), audience=audience, threshold=threshold
+    )
+    return [
+        IndicatorSet(d, year, start, end, audience, threshold, [(None, list(sets[d.pk].values()))])
+        for d in departements
+    ]
 
 
 def _organisation(org: Organisation | None):

@@ -29,7 +29,7 @@ from parcours.core.models import OrganisationKind
 from parcours.people.models import NationalityGroup, Sex
 
 from . import rules
-from .registry import Evaluation, Measure, Scope
+from .registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Scope
 
 TIME_AXES = ("month", "quarter", "year")
 
@@ -84,8 +84,9 @@ def age_axis(birth_year_path: str, date_path: str | None = None, *, year_path: s
     )
 
 
-# The organisations' labels read once per set of indicators published together (`labels_read_once`), not
-# once per indicator: a département's organisations do not change within one page or one export.
+# The organisations of a département read once per set of indicators published together
+# (`labels_read_once`), not once per indicator: a département's organisations do not change within one page
+# or one export. For a multi-département scope, `prefetch_organisations` reads them all in one query.
 _LABELS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "stats_organisation_labels", default=None
 )
@@ -93,6 +94,9 @@ _LABELS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 
 @contextlib.contextmanager
 def labels_read_once():
+    if _LABELS.get() is not None:  # within an outer set: its memo serves
+        yield
+        return
     token = _LABELS.set({})
     try:
         yield
@@ -104,25 +108,51 @@ def labels_read_once():
 NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
 
 
+def _organisations(departement) -> list[tuple[object, str, str]]:
+    """(pk, name, kind) of the département's organisations, by name."""
+    from parcours.core.models import Organisation
+
+    memo = _LABELS.get()
+    key = getattr(departement, "pk", departement)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = list(
+        Organisation.objects.filter(departement=key).order_by("name").values_list("pk", "name", "kind")
+    )
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def prefetch_organisations(departements) -> None:
+    """Within `labels_read_once`: the organisations of every département of `departements` in one query."""
+    from parcours.core.models import Organisation
+
+    memo = _LABELS.get()
+    if memo is None:
+        return
+    ids = [getattr(d, "pk", d) for d in departements if getattr(d, "pk", d) not in memo]
+    if not ids:
+        return
+    for pk in ids:
+        memo[pk] = []
+    rows = Organisation.objects.filter(departement__in=ids).order_by("name")
+    for departement, pk, name, kind in rows.values_list("departement_id", "pk", "name", "kind"):
+        memo[departement].append((pk, name, kind))
+
+
 def organisation_axis(path: str, kinds: tuple[str, ...] | None = (OrganisationKind.ASSOCIATION,)) -> Axis:
     """One label per organisation of the département (of `kinds`; None: every partner of the network), by
     name; with `scope.organisation`, that one only."""
 
     def labels(scope: Scope):
-        from parcours.core.models import Organisation
-
         if scope.organisation is not None:
             return [(scope.organisation.pk, scope.organisation.name)]
-        memo = _LABELS.get()
-        key = (scope.departement.pk, kinds)
-        if memo is not None and key in memo:
-            return memo[key]
-        orgs = Organisation.objects.in_departement(scope.departement)
-        orgs = orgs.exclude(kind__in=NOT_PARTNERS) if kinds is None else orgs.filter(kind__in=kinds)
-        found = [(o.pk, o.name) for o in orgs.order_by("name")]
-        if memo is not None:
-            memo[key] = found
-        return found
+        return [
+            (pk, name)
+            for pk, name, kind in _organisations(scope.departement)
+            if (kind not in NOT_PARTNERS if kinds is None else kind in kinds)
+        ]
 
     return Axis(f"{path}_id" if not path.endswith("_id") else path, labels)
 
@@ -156,24 +186,57 @@ def labels_of(by: str, scope: Scope, axes: dict[str, Axis]) -> list[tuple[object
     return _time_labels(by, scope) if by in TIME_AXES else axes[by].labels(scope)
 
 
-def in_period(records: Callable[[Scope], QuerySet], date: str, scope: Scope) -> QuerySet:
+def in_period(records: Callable[[Scope], QuerySet], date: str | None, scope: Scope) -> QuerySet:
+    """The records dated in the scope's days; date None: a stock, `records` already reads it at a date."""
+    if date is None:
+        return records(scope)
     return records(scope).filter(**{f"{date}__range": (scope.start, scope.end)})
 
 
 class Rows:
     """The records of a scope, read ONCE with every column the asked breakdowns and values need (one query
-    per indicator and period, whatever the number of breakdowns), then grouped in Python."""
+    per indicator and period, whatever the number of breakdowns), then grouped in Python. For a
+    multi-département scope, each row carries its département (`per_departement` splits them)."""
 
-    def __init__(self, qs: QuerySet, date: str, axes: dict[str, Axis], bys, values: list[str]):
-        columns = [date]
+    def __init__(self, qs: QuerySet | None, date: str | None, axes: dict[str, Axis], bys, values: list[str]):
+        columns = [date] if date else []
         for by in bys:
             if by not in TIME_AXES:
                 axis = axes[by]
                 columns += [axis.path] + ([axis.with_path] if axis.with_path else [])
         columns = list(dict.fromkeys([*columns, *values]))
         self.index = {c: i for i, c in enumerate(columns)}
-        self.rows = list(qs.values_list(*columns))
+        self.rows = list(qs.values_list(*columns)) if qs is not None else []
         self.date, self.axes, self.values = date, axes, values
+
+    @classmethod
+    def of(
+        cls, records, date: str | None, scope: Scope, axes: dict[str, Axis], bys, values: list[str]
+    ) -> Rows:
+        """The records of `records(scope)` dated in the scope, with `values` (and each row's département for
+        a multi-département scope)."""
+        extra = [DEPARTEMENT_COLUMN] if scope.departements else []
+        return cls(in_period(records, date, scope), date, axes, bys, [*values, *extra])
+
+    def subset(self, rows: list) -> Rows:
+        other = Rows.__new__(Rows)
+        other.index, other.rows, other.date, other.axes, other.values = (
+            self.index,
+            rows,
+            self.date,
+            self.axes,
+            self.values,
+        )
+        return other
+
+    def per_departement(self, scope: Scope) -> dict:
+        """{departement id: the rows of that département} for each département of a multi-département scope
+        (an empty set for one with no record)."""
+        column = self.index[DEPARTEMENT_COLUMN]
+        parts: dict[object, list] = defaultdict(list)
+        for row in self.rows:
+            parts[row[column]].append(row)
+        return {d.pk: self.subset(parts.get(d.pk, [])) for d in scope.departements}
 
     def value(self, row, column: str):
         return row[self.index[column]]
@@ -195,7 +258,23 @@ class Rows:
         return out
 
 
-def _batched(batch):
+def batch_of(read: Callable[[Scope, list], Rows], summarise: Callable[[Rows, Scope, list], dict]):
+    """batch(scope, bys) for one département and across(scope, bys) for several, from `read(scope, bys)`
+    (the records, one query) and `summarise(rows, scope, bys)` (the figures of one département's rows)."""
+
+    def batch(scope: Scope, bys) -> dict:
+        return summarise(read(scope, bys), scope, bys)
+
+    def across(scope: Scope, bys) -> dict:
+        prefetch_organisations(scope.departements)
+        parts = read(scope, bys).per_departement(scope)
+        return {d.pk: summarise(parts[d.pk], scope.one(d), bys) for d in scope.departements}
+
+    batch.across = across  # type: ignore[attr-defined]
+    return batch
+
+
+def compute_of(batch):
     """compute(scope, by=None) from batch(scope, bys) -> {None or by: Evaluation}."""
 
     def compute(scope: Scope, by: str | None = None):
@@ -207,19 +286,21 @@ def _batched(batch):
 def counted(
     records: Callable[[Scope], QuerySet],
     *,
-    date: str,
+    date: str | None,
     axes: dict[str, Axis] | None = None,
     distinct: str | None = None,
 ) -> tuple:
     """Counts the records dated in the scope (or the distinct values of `distinct`, e.g. the people behind
     them), in total and per label of each breakdown: month, quarter, year and the given axes. A record whose
     key is outside the labels (an organisation of another kind) is counted in the total, not in the table
-    (the table is then not a partition of the total). Returns (compute, batch, breakdowns)."""
+    (the table is then not a partition of the total). `date` None: a stock read by `records` at a date (no
+    time breakdowns). Returns (compute, batch, breakdowns)."""
     axes = axes or {}
 
-    def batch(scope: Scope, bys) -> dict:
-        data = Rows(in_period(records, date, scope), date, axes, bys, [distinct] if distinct else [])
+    def read(scope: Scope, bys) -> Rows:
+        return Rows.of(records, date, scope, axes, bys, [distinct] if distinct else [])
 
+    def summarise(data: Rows, scope: Scope, bys) -> dict:
         def count(rows) -> int:
             return len({data.value(r, distinct) for r in rows}) if distinct else len(rows)
 
@@ -231,7 +312,8 @@ def counted(
             )
         return out
 
-    return _batched(batch), batch, (*TIME_AXES, *axes)
+    batch = batch_of(read, summarise)
+    return compute_of(batch), batch, (*(TIME_AXES if date else ()), *axes)
 
 
 def _number(total: float) -> int | float:
@@ -244,26 +326,35 @@ def summed(
     date: str,
     fields: tuple[str, ...],
     axes: dict[str, Axis] | None = None,
+    by_field: tuple[str, list[tuple[str, str]]] | None = None,
 ) -> tuple:
     """Sums `fields` over the records dated in the scope (contacts made in outreach rounds, people reached by
-    prevention actions), in total and per label of each breakdown. Returns (compute, batch, breakdowns)."""
+    prevention actions), in total and per label of each breakdown. `by_field`: (name, [(field, label)]), a
+    breakdown whose cells are the sums of each field (participants by origin of their obligation). Returns
+    (compute, batch, breakdowns)."""
     axes = axes or {}
+    field_by, field_labels = by_field or (None, [])
 
-    def batch(scope: Scope, bys) -> dict:
-        data = Rows(in_period(records, date, scope), date, axes, bys, list(fields))
+    def read(scope: Scope, bys) -> Rows:
+        return Rows.of(records, date, scope, axes, [b for b in bys if b != field_by], list(fields))
 
-        def total(rows) -> int | float:
-            return _number(sum(float(data.value(r, f) or 0) for r in rows for f in fields))
+    def summarise(data: Rows, scope: Scope, bys) -> dict:
+        def total(rows, of=fields) -> int | float:
+            return _number(sum(float(data.value(r, f) or 0) for r in rows for f in of))
 
         out = {None: Evaluation(total(data.rows))}
         for by in bys:
+            if by == field_by:
+                out[by] = Evaluation({label: total(data.rows, (f,)) for f, label in field_labels})
+                continue
             groups = data.groups(by)
             out[by] = Evaluation(
                 {label: total(groups.get(key, [])) for key, label in labels_of(by, scope, axes)}
             )
         return out
 
-    return _batched(batch), batch, (*TIME_AXES, *axes)
+    batch = batch_of(read, summarise)
+    return compute_of(batch), batch, (*TIME_AXES, *axes, *([field_by] if field_by else []))
 
 
 STATISTICS = {
@@ -297,13 +388,12 @@ def distributed(
     values kept, or the records; in total and per label of each breakdown. Returns (compute, batch,
     breakdowns)."""
     axes = axes or {}
-    summarise = STATISTICS[statistic]
+    statistic_of = STATISTICS[statistic]
 
-    def batch(scope: Scope, bys) -> dict:
-        data = Rows(
-            in_period(records, date, scope), date, axes, bys, [*fields, *([people] if people else [])]
-        )
+    def read(scope: Scope, bys) -> Rows:
+        return Rows.of(records, date, scope, axes, bys, [*fields, *([people] if people else [])])
 
+    def summarise(data: Rows, scope: Scope, bys) -> dict:
         def evaluate(rows):
             values, who = [], set()
             for i, row in enumerate(rows):
@@ -312,7 +402,7 @@ def distributed(
                     continue
                 values.append(v)
                 who.add(data.value(row, people) if people else i)
-            return (summarise(values) if values else None), len(who)
+            return (statistic_of(values) if values else None), len(who)
 
         value_all, population_all = evaluate(data.rows)
         out = {None: Evaluation(value_all, population_all)}
@@ -324,8 +414,9 @@ def distributed(
             out[by] = Evaluation(values, populations)
         return out
 
+    batch = batch_of(read, summarise)
     batch.statistic = statistic  # type: ignore[attr-defined]
-    return _batched(batch), batch, (*TIME_AXES, *axes)
+    return compute_of(batch), batch, (*TIME_AXES, *axes)
 
 
 def measure(
@@ -346,6 +437,7 @@ def measure(
         options.setdefault(
             "population", lambda scope, by=None: batch(scope, [by] if by else [])[by].population
         )
+    options.setdefault("across", getattr(batch, "across", None))
     return Measure(code, label, definition, unit, compute, breakdowns, source=source, batch=batch, **options)
 
 
@@ -363,13 +455,16 @@ __all__ = [
     "TIME_AXES",
     "Axis",
     "age_axis",
+    "batch_of",
     "choices_axis",
+    "compute_of",
     "counted",
     "days_between",
     "distributed",
     "measure",
     "nationality_axis",
     "organisation_axis",
+    "prefetch_organisations",
     "sex_axis",
     "summed",
 ]

@@ -24,11 +24,12 @@ people (`Measure.about_people`; meetings held or associations approved are publi
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+import numpy as np
 
 from parcours.secrecy import Figure, protect, suppress
 from parcours.secrecy.tables import NNBSP, format_count, is_small
@@ -197,22 +198,26 @@ def protected_breakdowns(
         base = ["month"] if "month" in partitions else base[:1]
     names = base + sorted(derived)
     labels = {by: list(partitions[by]) for by in names}
-    coords = list(itertools.product(*(range(len(labels[by])) for by in base)))
-    n_cells = len(coords)
+    n_cells = math.prod(len(labels[by]) for by in base)
     published, targets = [], []
     if total_published is None:
         total_published = not is_small(int(total), threshold)
     if total_published:
         published.append(Figure("total", frozenset(range(n_cells)), total))
+    # Cell k of the product is its coordinates in C order: the cells of label i of a base breakdown are a
+    # slice of the grid of cell numbers.
+    grid = np.arange(n_cells).reshape([len(labels[by]) for by in base])
+    buckets = {
+        by: [grid.take(i, axis=axis).ravel().tolist() for i in range(len(labels[by]))]
+        for axis, by in enumerate(base)
+    }
     for by in names:
         for i, label in enumerate(labels[by]):
             if by in derived:
-                months = {j for j, m in enumerate(labels["month"]) if _period_of(m, by) == label}
-                axis = base.index("month")
-                cells = frozenset(k for k, c in enumerate(coords) if c[axis] in months)
+                months = [j for j, m in enumerate(labels["month"]) if _period_of(m, by) == label]
+                cells = frozenset(k for j in months for k in buckets["month"][j])
             else:
-                axis = base.index(by)
-                cells = frozenset(k for k, c in enumerate(coords) if c[axis] == i)
+                cells = frozenset(buckets[by][i])
             figure = Figure(f"{by}\x1f{label}", cells, partitions[by][label])
             if primary is None or label in primary.get(by, ()):
                 targets.append(figure)
@@ -253,12 +258,15 @@ def publish(
     audience: Audience,
     threshold: int,
     breakdowns: tuple[str, ...] | None = None,
+    evaluations: dict | None = None,
 ) -> Published:
     """`measure` for `scope` as `audience` may read it. `breakdowns`: those to publish (default: every one the
-    measure allows and the audience may read)."""
+    measure allows and the audience may read). `evaluations`: the measure's figures for the scope when
+    already computed (evaluate_many's result, holding at least those breakdowns)."""
     suppressed = audience.suppressed and measure.about_people
     wanted = breakdowns if breakdowns is not None else breakdowns_for(measure, audience)
-    evaluations = registry.evaluate_many(measure, scope, wanted)
+    if evaluations is None or any(by not in evaluations for by in (None, *wanted)):
+        evaluations = registry.evaluate_many(measure, scope, wanted)
     evaluation = evaluations[None]
     total = _total_cell(
         measure, evaluation.value, evaluation.population, suppressed=suppressed, threshold=threshold
@@ -336,11 +344,14 @@ def publish_set(
     audience: Audience,
     threshold: int,
     breakdowns: Callable[[Measure], tuple[str, ...]] | None = None,
+    evaluations: dict[str, dict] | None = None,
 ) -> dict[str, Published]:
     """Measures published together for one scope. Outside the secretariat, a measure that is a sum of cells
     of another (`Measure.part_of`) is secret when any of those cells is hidden (else the difference would
     give a hidden cell back) and is published without breakdown tables (its tables would be a second,
-    unaudited cut of its parent's)."""
+    unaudited cut of its parent's). `evaluations`: {code: the measure's figures} already computed
+    (publish_set_across)."""
+    evaluations = evaluations or {}
     wanted = breakdowns or (lambda m: breakdowns_for(m, audience))
     parents = {m.part_of.code for m in measures if m.part_of is not None}
     order = sorted(measures, key=lambda m: m.code not in parents)
@@ -348,17 +359,56 @@ def publish_set(
     with kit.labels_read_once():
         for m in order:
             if m.part_of is not None and audience.suppressed and m.about_people:
-                published[m.code] = _as_part(m, scope, audience, threshold, published)
+                published[m.code] = _as_part(
+                    m, scope, audience, threshold, published, evaluations.get(m.code)
+                )
             else:
                 published[m.code] = publish(
-                    m, scope, audience=audience, threshold=threshold, breakdowns=wanted(m)
+                    m,
+                    scope,
+                    audience=audience,
+                    threshold=threshold,
+                    breakdowns=wanted(m),
+                    evaluations=evaluations.get(m.code),
                 )
     return {m.code: published[m.code] for m in measures}
 
 
-def _as_part(measure: Measure, scope: Scope, audience: Audience, threshold: int, done: dict) -> Published:
+def publish_set_across(
+    measures: list[Measure],
+    scope: Scope,
+    *,
+    audience: Audience,
+    threshold: int,
+    breakdowns: Callable[[Measure], tuple[str, ...]] | None = None,
+) -> dict[object, dict[str, Published]]:
+    """publish_set for each département of a multi-département scope (the national set, a region): each
+    measure read once for them all (registry.evaluate_across), each département's figures then published
+    and protected on their own, exactly as publish_set would. {departement id: {code: Published}}."""
+    wanted = breakdowns or (lambda m: breakdowns_for(m, audience))
+    with kit.labels_read_once():
+        kit.prefetch_organisations(scope.departements)
+        evaluated = {m.code: registry.evaluate_across(m, scope, wanted(m)) for m in measures}
+        return {
+            d.pk: publish_set(
+                measures,
+                scope.one(d),
+                audience=audience,
+                threshold=threshold,
+                breakdowns=breakdowns,
+                evaluations={code: figures[d.pk] for code, figures in evaluated.items()},
+            )
+            for d in scope.departements
+        }
+
+
+def _as_part(
+    measure: Measure, scope: Scope, audience: Audience, threshold: int, done: dict, evaluations=None
+) -> Published:
     part = measure.part_of
-    result = publish(measure, scope, audience=audience, threshold=threshold, breakdowns=())
+    result = publish(
+        measure, scope, audience=audience, threshold=threshold, breakdowns=(), evaluations=evaluations
+    )
     parent = done.get(part.code)
     if parent is None:
         parent = publish(

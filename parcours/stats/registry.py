@@ -15,19 +15,46 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import F
+
 # Units a measure may have (issue 13's JSON contract uses the same words).
 UNITS = ("count", "euros", "days", "months", "percent", "ratio")
+
+
+# The column a multi-département scope's records carry: the département each row belongs to.
+DEPARTEMENT_COLUMN = "stats_departement"
 
 
 @dataclass(frozen=True)
 class Scope:
     """What a measure is computed over: one département, the days start..end (both included), and
-    optionally one organisation (a partner's own activity)."""
+    optionally one organisation (a partner's own activity).
+
+    `Scope.across(departements, start, end)` is several départements at once (the national set, a region):
+    `evaluate_across` computes each département's figures from one read of the records of them all. A
+    records function limits its queryset with `scope.within(qs, path)`, which works for both."""
 
     departement: object
     start: date
     end: date
     organisation: object | None = None
+    departements: tuple = ()
+
+    @classmethod
+    def across(cls, departements, start: date, end: date) -> Scope:
+        return cls(None, start, end, departements=tuple(departements))
+
+    def within(self, qs, path: str = "departement"):
+        """`qs` limited to this scope's département(s) through `path` (a foreign key to Departement); for
+        several, each row carries its département's id in DEPARTEMENT_COLUMN."""
+        if not self.departements:
+            return qs.filter(**{path: self.departement})
+        ids = [getattr(d, "pk", d) for d in self.departements]
+        return qs.filter(**{f"{path}__in": ids}).annotate(**{DEPARTEMENT_COLUMN: F(f"{path}_id")})
+
+    def one(self, departement) -> Scope:
+        """This scope for one of its départements."""
+        return Scope(departement, self.start, self.end, self.organisation)
 
 
 Value = int | float | None
@@ -80,6 +107,9 @@ class Measure:
     about_people: bool = True
     # A sum of cells of another measure (see Part).
     part_of: Part | None = None
+    # Each département of a multi-département scope in one read (kit): across(scope, bys) ->
+    # {departement id: {None or by: Evaluation}}. Without it, evaluate_across evaluates them one by one.
+    across: Callable[..., dict] | None = None
     # A figure for the secretariat's own management only (the register's count, which would give back other
     # published figures by difference): never published outside its screen.
     secretariat_only: bool = False
@@ -119,6 +149,17 @@ def evaluate_many(measure: Measure, scope: Scope, bys) -> dict:
     if measure.batch is not None:
         return measure.batch(scope, list(bys))
     return {None: measure.evaluate(scope), **{by: measure.evaluate(scope, by) for by in bys}}
+
+
+def evaluate_across(measure: Measure, scope: Scope, bys) -> dict:
+    """{departement id: evaluate_many(measure, that département's scope, bys)} for a multi-département
+    scope: one read of every département's records when the measure allows it."""
+    for by in bys:
+        if by not in measure.breakdowns:
+            raise ValueError(f"Ventilation « {by} » non prévue pour {measure.code}")
+    if measure.across is not None:
+        return measure.across(scope, list(bys))
+    return {d.pk: evaluate_many(measure, scope.one(d), bys) for d in scope.departements}
 
 
 def _population_by(measure: Measure, scope: Scope, by: str):

@@ -258,3 +258,40 @@ def test_the_pages_open_on_the_synthetic_country(country):
     own = pathways.filter(association__name__startswith="Association L'Escale").first()
     for page in [reverse("home"), reverse("people:list"), reverse("pathways:detail", args=[own.public_id])]:
         assert association.get(page).status_code == 200, page
+
+
+@pytest.mark.parametrize("year", [2024, 2026])
+def test_every_measure_read_once_for_every_departement_gives_each_its_own_figures(country, year):
+    """The national set reads each measure once for all départements (registry.evaluate_across): each
+    département's figures, every breakdown included, are those it gets alone."""
+    from parcours.stats import kit, registry
+    from parcours.stats.publication import Audience, measures_for
+    from parcours.stats.registry import Scope
+
+    departements = list(Departement.objects.order_by("code"))
+    scope = Scope.across(departements, date(year, 1, 1), min(date(year, 12, 31), date.fromisoformat(TODAY)))
+    with kit.labels_read_once():
+        for measure in measures_for(Audience.SECRETARIAT):
+            together = registry.evaluate_across(measure, scope, measure.breakdowns)
+            for departement in departements:
+                alone = registry.evaluate_many(measure, scope.one(departement), measure.breakdowns)
+                assert together[departement.pk] == alone, (measure.code, departement.code)
+    # Not vacuous: the départements differ and have figures.
+    counts = registry.evaluate_across(registry.get("pathways.requests_submitted"), scope, [])
+    assert len({c[None].value for c in counts.values()}) > 1
+
+
+@pytest.mark.parametrize("audience", ["secretariat", "national"])
+def test_the_national_set_in_one_pass_is_each_departements_own_set(country, audience):
+    from parcours.stats import indicator_export
+    from parcours.stats.publication import Audience
+
+    departements = list(Departement.objects.order_by("code"))
+    today = date.fromisoformat(TODAY)
+    options = {"year": 2025, "audience": Audience(audience), "today": today, "threshold": 11}
+    together = indicator_export.build_many(departements=departements, **options)
+    for departement, result in zip(departements, together, strict=True):
+        alone = indicator_export.build(departement=departement, **options)
+        assert indicator_export.as_json(result) == indicator_export.as_json(alone)
+    if audience == "national":
+        assert any('"secret": true' in indicator_export.as_json(r) for r in together)

@@ -35,11 +35,11 @@ class Command(BaseCommand):
             if not departements.exists():
                 raise CommandError(f"Département inconnu : « {options['departement']} ».")
         today = timezone.localdate()
-        for departement in departements:
-            try:
-                result = services.publish_local(departement=departement, year=year, today=today)
-            except ExportError as error:
-                raise CommandError(str(error)) from None
-            except NationalImportError as error:
-                raise CommandError(error.message) from None
+        try:
+            results = services.publish_local_many(departements=list(departements), year=year, today=today)
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+        except NationalImportError as error:
+            raise CommandError(error.message) from None
+        for result in results:
             self.stdout.write(result.message)
