@@ -8,9 +8,10 @@ Usage::
 The database is a synthetic country (``manage.py build_synthetic_country``, docs/pays-synthetique.md) built
 with the test settings' keys, as ``bench/bench_indicators.py`` reads it. The script:
 
-1. picks the largest département (most people) and its secretariat account ``<code>.ddfe``, and the
-   national analyst ``01.analyste``; gives both accounts a second factor (production requires one) with
-   single-use recovery codes, one per client session (the database is a bench database: nothing else);
+1. picks the largest département (most people; ``--departement CODE`` for another) and its secretariat
+   account ``<code>.ddfe``, and the national analyst ``01.analyste``; gives both accounts a second factor
+   (production requires one) with single-use recovery codes, one per client session, and a production
+   password hash (the database is a bench database: nothing else);
 2. serves the application with **gunicorn** (``--workers`` pre-forked sync workers, ``config.wsgi``) and the
    **production settings** (``config.settings.prod``: DEBUG off, second factor mandatory, ATOMIC_REQUESTS,
    whitenoise), on loopback, behind no proxy (``DJANGO_SECURE_SSL_REDIRECT=false``: plain HTTP on
@@ -87,7 +88,7 @@ def login(port: int, user: str, recovery_code: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def prepare(clients: int) -> dict:
+def prepare(clients: int, code: str | None) -> dict:
     """The département, its accounts, a pathway, and recovery codes for every session (in the database)."""
     import django
 
@@ -100,7 +101,8 @@ def prepare(clients: int) -> dict:
     from parcours.core.models import Departement, User
     from parcours.pathways.models import Pathway, PathwayState
 
-    departement = Departement.objects.annotate(n=Count("people")).order_by("-n").first()
+    departements = Departement.objects.annotate(n=Count("people")).order_by("-n")
+    departement = departements.filter(code=code).first() if code else departements.first()
     if departement is None:
         sys.exit("Aucun département dans cette base.")
     users = {"ddfe": f"{departement.code}.ddfe", "analyste": "01.analyste"}
@@ -182,6 +184,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--departement", help="code du département mesuré (défaut : le plus grand)")
     parser.add_argument("--log", default=str(Path(tempfile.gettempdir()) / "parcours-bench-gunicorn.log"))
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -191,7 +194,7 @@ def main() -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     from config.settings import test as test_settings
 
-    found = prepare(args.clients)
+    found = prepare(args.clients, args.departement)
     departement = found["departement"]
     env = {
         **os.environ,
