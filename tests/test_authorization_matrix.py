@@ -205,8 +205,11 @@ def _names_an_object(name: str) -> bool:
 
 def _scoped(name: str) -> bool:
     """Names an object found through the actor's scope. An invitation link (`<str:token>`) is itself the
-    credential: whoever holds it answers for its structure, so it has no scope to step out of."""
-    return _names_an_object(name) and "<str:token>" not in ROUTES.get(name, "")
+    credential: whoever holds it answers for its structure, so it has no scope to step out of. An indicator's
+    code (`<str:code>`) names a definition, the same in every département: the figures shown are always the
+    actor's own (tests/stats/test_dashboard_views.py)."""
+    route = ROUTES.get(name, "")
+    return _names_an_object(name) and "<str:token>" not in route and "<str:code>" not in route
 
 
 def test_every_url_is_in_the_matrix():

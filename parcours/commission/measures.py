@@ -37,6 +37,14 @@ def _departement_only(batch):
         return batch(scope, bys)
 
     only.across = getattr(batch, "across", None)  # type: ignore[attr-defined]
+    if getattr(batch, "periods", None) is not None:
+
+        def periods(scopes, bys) -> list[dict]:
+            if scopes[0].organisation is not None:
+                return [only(s, bys) for s in scopes]
+            return batch.periods(scopes, bys)
+
+        only.periods = periods  # type: ignore[attr-defined]
     return only
 
 

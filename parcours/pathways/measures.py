@@ -156,7 +156,7 @@ def _refusal_rates(data: kit.Rows, scope: Scope, bys) -> dict:
     return out
 
 
-_refusal_rate = kit.batch_of(_first_decisions, _refusal_rates)
+_refusal_rate = kit.batch_of(_first_decisions, _refusal_rates, "decision_date")
 
 
 def _rate_compute(scope: Scope, by: str | None = None):

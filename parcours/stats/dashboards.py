@@ -16,6 +16,7 @@ from datetime import date
 
 from parcours.diagnostic.charts import Chart, bar_chart
 
+from . import kit
 from .publication import (
     NOT_AVAILABLE,
     SECRET_LABEL,
@@ -27,7 +28,7 @@ from .publication import (
     measures_for,
     publish_set,
 )
-from .registry import Measure, Scope
+from .registry import Measure, Scope, evaluate_periods
 
 Shown = Cell  # one figure as the page prints it
 
@@ -87,6 +88,11 @@ class Section:
     chart: Chart | None = None
     chart_table: BreakdownTable | None = None  # the table of the chart's figures (None: the comparison rows)
     summary: str = ""
+
+    @property
+    def chart_tables(self) -> list[BreakdownTable]:
+        """The tables the dashboard shows under the chart: the chart's own (its page shows them all)."""
+        return [self.chart_table] if self.chart_table is not None else []
 
     @property
     def anchor(self) -> str:
@@ -230,17 +236,47 @@ def _chart(section: Section, year: int) -> tuple[Chart | None, BreakdownTable | 
 
 
 def build(
-    *, departement, organisation, year: int, today: date, suppressed: bool, threshold: int
+    *,
+    departement,
+    organisation,
+    year: int,
+    today: date,
+    suppressed: bool,
+    threshold: int,
+    code: str | None = None,
 ) -> Dashboard:
-    """The dashboard of `organisation` (None: the whole département) for `year`."""
+    """The dashboard of `organisation` (None: the whole département) for `year`; with `code`, that indicator
+    only (its page: every breakdown table), its figures and secret cells the same as on the dashboard.
+    Raises KeyError for an unknown or unpublished code."""
     (start, end), (p_start, p_end) = periods(year, today)
     scope = Scope(departement=departement, start=start, end=end, organisation=organisation)
     previous_scope = Scope(departement=departement, start=p_start, end=p_end, organisation=organisation)
     audience = Audience.PARTNER if suppressed else Audience.SECRETARIAT
     measures = measures_for(audience, own_organisation=organisation is not None)
+    if code is not None:
+        measures = [m for m in measures if m.code == code]
+        if not measures:
+            raise KeyError(code)
     shown = _shown_breakdowns(audience)
-    now = publish_set(measures, scope, audience=audience, threshold=threshold, breakdowns=shown)
-    before = publish_set(measures, previous_scope, audience=audience, threshold=threshold, breakdowns=shown)
+    # Each measure's records read once for both periods (registry.evaluate_periods).
+    with kit.labels_read_once():
+        evaluated = {m.code: evaluate_periods(m, [scope, previous_scope], shown(m)) for m in measures}
+        now = publish_set(
+            measures,
+            scope,
+            audience=audience,
+            threshold=threshold,
+            breakdowns=shown,
+            evaluations={c: e[0] for c, e in evaluated.items()},
+        )
+        before = publish_set(
+            measures,
+            previous_scope,
+            audience=audience,
+            threshold=threshold,
+            breakdowns=shown,
+            evaluations={c: e[1] for c, e in evaluated.items()},
+        )
     sections = [_section(m, year, now[m.code], before[m.code]) for m in measures]
     return Dashboard(
         year=year,

@@ -258,12 +258,33 @@ class Rows:
         return out
 
 
-def batch_of(read: Callable[[Scope, list], Rows], summarise: Callable[[Rows, Scope, list], dict]):
+def batch_of(
+    read: Callable[[Scope, list], Rows],
+    summarise: Callable[[Rows, Scope, list], dict],
+    date: str | None = None,
+):
     """batch(scope, bys) for one département and across(scope, bys) for several, from `read(scope, bys)`
-    (the records, one query) and `summarise(rows, scope, bys)` (the figures of one département's rows)."""
+    (the records, one query) and `summarise(rows, scope, bys)` (the figures of one département's rows).
+    With `date` (the records' date column), periods(scopes, bys): the figures of several periods of one
+    département (a year and the year before) from one read of the records of them all."""
 
     def batch(scope: Scope, bys) -> dict:
         return summarise(read(scope, bys), scope, bys)
+
+    def periods(scopes: list[Scope], bys) -> list[dict]:
+        first = scopes[0]
+        union = Scope(
+            first.departement, min(s.start for s in scopes), max(s.end for s in scopes), first.organisation
+        )
+        data = read(union, bys)
+        column = data.index[date]
+        return [
+            summarise(data.subset([r for r in data.rows if s.start <= r[column] <= s.end]), s, bys)
+            for s in scopes
+        ]
+
+    if date is not None:
+        batch.periods = periods  # type: ignore[attr-defined]
 
     def across(scope: Scope, bys) -> dict:
         prefetch_organisations(scope.departements)
@@ -312,7 +333,7 @@ def counted(
             )
         return out
 
-    batch = batch_of(read, summarise)
+    batch = batch_of(read, summarise, date)
     return compute_of(batch), batch, (*(TIME_AXES if date else ()), *axes)
 
 
@@ -353,7 +374,7 @@ def summed(
             )
         return out
 
-    batch = batch_of(read, summarise)
+    batch = batch_of(read, summarise, date)
     return compute_of(batch), batch, (*TIME_AXES, *axes, *([field_by] if field_by else []))
 
 
@@ -414,7 +435,7 @@ def distributed(
             out[by] = Evaluation(values, populations)
         return out
 
-    batch = batch_of(read, summarise)
+    batch = batch_of(read, summarise, date)
     batch.statistic = statistic  # type: ignore[attr-defined]
     return compute_of(batch), batch, (*TIME_AXES, *axes)
 

@@ -162,6 +162,15 @@ def evaluate_across(measure: Measure, scope: Scope, bys) -> dict:
     return {d.pk: evaluate_many(measure, scope.one(d), bys) for d in scope.departements}
 
 
+def evaluate_periods(measure: Measure, scopes: list[Scope], bys) -> list[dict]:
+    """[evaluate_many(measure, scope, bys) for each scope] for periods of one département and organisation
+    (a year and the same span of the year before): one read of the records when the measure allows it."""
+    periods = getattr(measure.batch, "periods", None)
+    if periods is not None and not any(by not in measure.breakdowns for by in bys):
+        return periods(scopes, list(bys))
+    return [evaluate_many(measure, scope, bys) for scope in scopes]
+
+
 def _population_by(measure: Measure, scope: Scope, by: str):
     """A population callable written before breakdowns had populations takes only the scope: per label,
     unknown (secrecy then hides every cell of a non-count breakdown)."""

@@ -9,6 +9,11 @@ urlpatterns = [
     # The dashboard only reads, and reads a lot: outside the request's transaction, it takes no write lock on
     # the embedded SQLite (its transactions are IMMEDIATE), so that many readers do not queue behind it.
     path("", transaction.non_atomic_requests(views.DashboardView.as_view()), name="dashboard"),
+    path(
+        "indicateur/<str:code>/",
+        transaction.non_atomic_requests(views.IndicatorView.as_view()),
+        name="indicator",
+    ),
     path("indicateurs/", views.CatalogueView.as_view(), name="catalogue"),
     path("exports/", views.ExportView.as_view(), name="export"),
     path("exports/<uuid:pk>/", views.ExportStatusView.as_view(), name="export_status"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.generic import TemplateView, View
 
 from parcours.core.models import Organisation, OrganisationKind
@@ -34,8 +35,12 @@ def partners_of(departement):
 
 
 class DashboardView(ActorRequiredMixin, TemplateView):
+    """Every indicator: its summary, its chart and the chart's table; each links to its own page
+    (IndicatorView) with every breakdown table."""
+
     permission = "stats.dashboard"
     template_name = "stats/dashboard.html"
+    code: str | None = None
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -56,16 +61,35 @@ class DashboardView(ActorRequiredMixin, TemplateView):
             organisation = self.actor.organisation
             suppressed = True
         threshold = secrecy_threshold(today)
-        context["dashboard"] = dashboards.build(
-            departement=self.actor.departement,
-            organisation=organisation,
-            year=form.cleaned_data["annee"],
-            today=today,
-            suppressed=suppressed,
-            threshold=threshold,
-        )
+        try:
+            context["dashboard"] = dashboards.build(
+                departement=self.actor.departement,
+                organisation=organisation,
+                year=form.cleaned_data["annee"],
+                today=today,
+                suppressed=suppressed,
+                threshold=threshold,
+                code=self.code,
+            )
+        except KeyError:
+            raise Http404("Indicateur inconnu de ce tableau de bord.") from None
         context["organisation"] = organisation
+        context["detail"] = self.code is not None
+        # The query string of the chosen year and partner, for the links between the two pages.
+        query = {"annee": form.cleaned_data["annee"]}
+        if organisation is not None and network:
+            query["organisation"] = organisation.public_id
+        context["query"] = urlencode(query)
         return context
+
+
+class IndicatorView(DashboardView):
+    """One indicator of the dashboard with every breakdown table: the same figures and the same secret cells
+    (the same publication), for the same year and partner."""
+
+    def get_context_data(self, **kwargs):
+        self.code = kwargs["code"]
+        return super().get_context_data(**kwargs)
 
 
 DOMAINS = (

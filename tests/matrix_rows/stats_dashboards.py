@@ -11,6 +11,8 @@ ROWS: dict[str, Row] = {
     # A partner its own activity (under secrecy), the secretariat the whole network; the national analyst's
     # statistics are another page (issue 13).
     "stats:dashboard": Row(GET, _none,                                  (200, 403, 200, 200, 403, 200, 403, 403, 403), 302),
+    "stats:indicator": Row(GET, lambda w: ({"code": "actions.trainings"}, None),
+                                                                        (200, 403, 200, 200, 403, 200, 403, 403, 403), 302),
     # The indicators' definitions: whoever reads figures.
     "stats:catalogue": Row(GET, _none,                                  (200, 403, 200, 200, 403, 200, 403, 200, 403), 302),
 }

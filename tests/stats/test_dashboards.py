@@ -224,3 +224,54 @@ def test_periods_compare_the_same_span():
     )
     assert dashboards.periods(2024, TODAY)[0] == (date(2024, 1, 1), date(2024, 12, 31))
     assert dashboards.periods(2024, date(2024, 2, 29))[1][1] == date(2023, 2, 28)
+
+
+def _tables_on(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'data-testid="breakdown-table" data-by="([a-z_]+)"', page)
+
+
+def test_the_dashboard_shows_the_charts_table_and_the_indicators_page_every_table(actors, activity):
+    client = client_for(actors[Role.PARTNER_ADVISOR])
+    overview = client.get(URL)
+    section = _section(overview, "referrals.zz_detections")
+    page = overview.content.decode()
+    anchor = page.index(f'id="{section.anchor}"')
+    own_part = page[anchor : page.index("</section>", anchor)]
+    assert _tables_on(own_part) == ["month"]
+    link = reverse("stats:indicator", args=["referrals.zz_detections"])
+    assert f'href="{link}?annee=2027"' in own_part
+
+    detail = client.get(link, {"annee": 2027})
+    assert detail.status_code == 200
+    assert [s.measure.code for s in detail.context["dashboard"].sections] == ["referrals.zz_detections"]
+    assert _tables_on(detail.content.decode()) == [t.by for t in section.tables]
+    assert len(section.tables) > 1
+    # The same publication: the same cells, secret ones included, on both pages.
+    again = detail.context["dashboard"].sections[0]
+    for table in section.tables:
+        assert [(r.label, r.current.display, r.previous.display) for r in table.rows] == [
+            (r.label, r.current.display, r.previous.display) for r in _table(again, table.by).rows
+        ]
+    assert {r.label: r.current.display for r in _table(again, "age_band").rows}["15 à 17 ans"] == "secret"
+
+
+def test_the_indicators_page_keeps_the_partner_and_the_year_and_scopes_a_partner_to_itself(actors, activity):
+    own, other = activity
+    link = reverse("stats:indicator", args=["referrals.zz_detections"])
+    secretariat = client_for(actors[Role.SECRETARIAT])
+    response = secretariat.get(link, {"annee": 2027, "organisation": other.public_id})
+    assert response.context["dashboard"].sections[0].current.display == "50"
+    assert f"?annee=2027&amp;organisation={other.public_id}" in response.content.decode()  # back link
+    partner = client_for(actors[Role.PARTNER_ADVISOR])
+    response = partner.get(link, {"annee": 2027, "organisation": other.public_id})
+    assert response.context["dashboard"].sections[0].current.display == "42"
+    assert "Mission locale voisine" not in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["inconnu", "pathways.zz_network_only", "<script>"])
+def test_an_unknown_or_unpublished_indicator_is_not_found(actors, activity, code):
+    # A partner does not read the network-only measure; the page says « introuvable », never 500.
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(reverse("stats:indicator", args=[code]))
+    assert response.status_code == 404
