@@ -42,12 +42,12 @@ def _minors_section(actor: Actor) -> BoardSection:
     )
 
 
-def _referral_item(due_label: str):
+def _referral_item(date_field: str, due_label: str):
     def build(r) -> BoardItem:
         return BoardItem(
             label=f"Orientation {r.detection.pseudonym} ({r.detection.get_age_band_display()})",
             url=reverse("referrals:referral", args=[r.public_id]),
-            due=r.referred_on if due_label == "orientée le" else r.answered_on,
+            due=getattr(r, date_field),
             due_label=due_label,
         )
 
@@ -61,7 +61,7 @@ def _association_sections(actor: Actor, today: date) -> list[BoardSection]:
             "referrals_to_answer",
             "Orientations reçues en attente de réponse",
             referrals_awaiting_answer(actor).select_related("detection").order_by("referred_on", "pk"),
-            _referral_item("orientée le"),
+            _referral_item("referred_on", "orientée le"),
             verb="Accepter ou décliner l'orientation",
             more_url=received + "?a_traiter=en-attente",
         ),
@@ -71,7 +71,7 @@ def _association_sections(actor: Actor, today: date) -> list[BoardSection]:
             referrals_without_first_contact(actor, today)
             .select_related("detection")
             .order_by("answered_on", "pk"),
-            _referral_item("acceptée le"),
+            _referral_item("answered_on", "acceptée le"),
             verb="Prendre contact avec la personne et enregistrer le premier contact",
             more_url=received + "?a_traiter=sans-premier-contact",
         ),
