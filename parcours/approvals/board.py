@@ -1,22 +1,36 @@
-"""Sections of the "À traiter" board for the agrément procedure (registered from AppConfig.ready)."""
+"""Sections of the "À traiter" board for the agrément procedure (registered from AppConfig.ready).
+
+Each section loads its most urgent items only (deadlines.selectors.section), says the true count and links to
+the list of associations filtered on that kind of item (?a_traiter=<key>, selectors.TO_HANDLE)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.urls import reverse
 
 from parcours.core.access import Actor
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection
+from parcours.deadlines.selectors import BoardItem, BoardSection, merged_section, section
 
 from . import rules
 from .models import Agrement, AgrementApplication, ApplicationState
-from .settings_store import commission_opinion_required
+from .selectors import (
+    agrements_expiring,
+    applications_awaiting_opinion,
+    applications_to_check,
+    applications_to_decide,
+    completeness_clocks,
+    tacit_clocks,
+)
 
 
 def _app_url(application) -> str:
     return reverse("approvals:application", args=[application.public_id])
+
+
+def _list_url(key: str) -> str:
+    return reverse("approvals:list") + f"?a_traiter={key}"
 
 
 def _item(application, label, due, due_label) -> BoardItem:
@@ -29,144 +43,122 @@ def _item(application, label, due, due_label) -> BoardItem:
     )
 
 
-def _expiring(qs, today: date) -> list[Agrement]:
-    horizon = rules.add_months(today, rules.EXPIRY_WARNING_MONTHS)
-    agrements = (
-        qs.valid_on(today)
-        .filter(valid_until__lte=horizon)
-        .select_related("organisation")
-        .order_by("valid_until")
+def _received(a) -> BoardItem:
+    return _item(a, a.get_kind_display().lower(), a.received_on, "reçue le")
+
+
+def _to_decide(a) -> BoardItem:
+    return _item(a, a.get_kind_display().lower(), a.opinion_date or a.complete_on, "depuis le")
+
+
+def _to_decide_section(actor: Actor, today: date, *, verb: str) -> BoardSection:
+    return section(
+        "approvals_to_decide",
+        "Demandes d'agrément en attente de décision",
+        applications_to_decide(actor.departement, today).select_related("organisation"),
+        _to_decide,
+        verb=verb,
+        more_url=_list_url("a-decider"),
     )
-    # An association that already has a later agrément or a renewal under way has nothing to do.
-    result = []
-    for agrement in agrements[:200]:
-        later = Agrement.objects.filter(
-            organisation=agrement.organisation, valid_from__gt=agrement.valid_until, withdrawn_on=None
-        ).exists()
-        renewing = AgrementApplication.objects.open().filter(organisation=agrement.organisation).exists()
-        if not later and not renewing:
-            result.append(agrement)
-    return result
 
 
 def _secretariat(actor: Actor, today: date) -> list[BoardSection]:
-    apps = AgrementApplication.objects.filter(departement=actor.departement).select_related("organisation")
-    to_check = apps.filter(state=ApplicationState.SUBMITTED).order_by("received_on")
-    completeness_soon, tacit_soon = [], []
-    for a in to_check:
-        deadline = a.completeness_deadline
-        if deadline and deadline <= today + timedelta(days=rules.COMPLETENESS_WARNING_DAYS):
-            completeness_soon.append(_item(a, "complétude réputée acquise", deadline, "le"))
-    for a in apps.filter(state__in=ApplicationState.values).exclude(decided_on__isnull=False).order_by("pk"):
-        if a.state in (ApplicationState.DRAFT, ApplicationState.INCOMPLETE):
-            continue
-        tacit_on = a.tacit_approval_on(today)
-        if tacit_on and tacit_on <= today + timedelta(days=rules.TACIT_WARNING_DAYS):
-            tacit_soon.append(_item(a, "agrément tacite si aucune décision", tacit_on, "le"))
-    decidable = [ApplicationState.REVIEWED]
-    if not commission_opinion_required(today):
-        decidable.append(ApplicationState.COMPLETE)
-    expiring = _expiring(Agrement.objects.filter(organisation__departement=actor.departement), today)
+    dep = actor.departement
+    declared, deemed = tacit_clocks(dep, today)
+    tacit_label = "agrément tacite si aucune décision"
+    expiring = section(
+        "approvals_expiring",
+        f"Agréments expirant dans les {rules.EXPIRY_WARNING_MONTHS} mois",
+        agrements_expiring(Agrement.objects.filter(organisation__departement=dep), today).select_related(
+            "organisation"
+        ),
+        lambda g: BoardItem(
+            label=f"{g.organisation} — agrément {g.reference}",
+            url=reverse("approvals:association", args=[g.organisation.public_id]),
+            due=g.valid_until,
+            due_label="expire le",
+        ),
+        verb="Rappeler à l'association de demander le renouvellement",
+        more_url=_list_url("expirant"),
+    )
     return [
-        BoardSection(
+        section(
             "approvals_to_check",
             "Demandes d'agrément à vérifier (complétude)",
+            applications_to_check(dep).select_related("organisation"),
+            _received,
             verb="Vérifier les pièces du dossier d'agrément",
-            items=[_item(a, a.get_kind_display().lower(), a.received_on, "reçue le") for a in to_check[:200]],
+            more_url=_list_url("a-verifier"),
         ),
-        BoardSection(
+        merged_section(
             "approvals_clocks",
             "Agréments : délais légaux qui arrivent à échéance",
+            [
+                (
+                    completeness_clocks(dep, today).select_related("organisation"),
+                    lambda a: _item(a, "complétude réputée acquise", a.completeness_deadline, "le"),
+                ),
+                (
+                    declared.select_related("organisation"),
+                    lambda a: _item(a, tacit_label, a.tacit_approval_on(today), "le"),
+                ),
+                (
+                    deemed.select_related("organisation"),
+                    lambda a: _item(a, tacit_label, a.tacit_approval_on(today), "le"),
+                ),
+            ],
             verb="Agir avant l'échéance légale",
-            items=sorted(completeness_soon + tacit_soon, key=lambda i: i.due),
+            more_url=_list_url("delais"),
         ),
-        BoardSection(
+        section(
             "approvals_opinion",
             "Demandes d'agrément en attente de l'avis de la commission",
+            applications_awaiting_opinion(dep),
+            lambda a: _item(a, a.get_kind_display().lower(), a.complete_on, "complète le"),
             verb="Inscrire à une séance de la commission",
-            items=[
-                _item(a, a.get_kind_display().lower(), a.complete_on, "complète le")
-                for a in apps.filter(state=ApplicationState.AWAITING_OPINION).order_by("complete_on")[:200]
-            ],
+            more_url=_list_url("avis-commission"),
         ),
-        BoardSection(
-            "approvals_to_decide",
-            "Demandes d'agrément en attente de décision",
-            verb="Préparer ou prendre la décision",
-            items=[
-                _item(a, a.get_kind_display().lower(), a.opinion_date or a.complete_on, "depuis le")
-                for a in apps.filter(state__in=decidable).order_by("pk")[:200]
-            ],
-        ),
-        BoardSection(
-            "approvals_expiring",
-            f"Agréments expirant dans les {rules.EXPIRY_WARNING_MONTHS} mois",
-            verb="Rappeler à l'association de demander le renouvellement",
-            items=[
-                BoardItem(
-                    label=f"{g.organisation} — agrément {g.reference}",
-                    url=reverse("approvals:association", args=[g.organisation.public_id]),
-                    due=g.valid_until,
-                    due_label="expire le",
-                )
-                for g in expiring
-            ],
-        ),
+        _to_decide_section(actor, today, verb="Préparer ou prendre la décision"),
+        expiring,
     ]
 
 
 def _signatory(actor: Actor, today: date) -> list[BoardSection]:
-    decidable = [ApplicationState.REVIEWED]
-    if not commission_opinion_required(today):
-        decidable.append(ApplicationState.COMPLETE)
-    apps = AgrementApplication.objects.filter(departement=actor.departement, state__in=decidable)
-    return [
-        BoardSection(
-            "approvals_to_decide",
-            "Demandes d'agrément en attente de décision",
-            verb="Prendre la décision",
-            items=[
-                _item(a, a.get_kind_display().lower(), a.opinion_date or a.complete_on, "depuis le")
-                for a in apps.select_related("organisation").order_by("pk")[:200]
-            ],
-        )
-    ]
+    return [_to_decide_section(actor, today, verb="Prendre la décision")]
 
 
 def _association(actor: Actor, today: date) -> list[BoardSection]:
-    own = AgrementApplication.objects.filter(organisation=actor.organisation)
+    # One association's own files: an open application at most, its agréments; its page shows them all.
+    own = AgrementApplication.objects.filter(organisation=actor.organisation).select_related("organisation")
     to_complete = own.filter(state__in=[ApplicationState.INCOMPLETE, ApplicationState.DRAFT]).order_by("pk")
-    expiring = _expiring(Agrement.objects.filter(organisation=actor.organisation), today)
     return [
-        BoardSection(
+        section(
             "approvals_to_complete",
             "Demande d'agrément à compléter",
+            to_complete,
+            lambda a: _item(
+                a,
+                "pièces demandées par la préfecture"
+                if a.state == ApplicationState.INCOMPLETE
+                else "à déposer",
+                a.received_on,
+                "déposée le",
+            ),
             verb="Compléter puis déposer la demande d'agrément",
-            items=[
-                _item(
-                    a,
-                    "pièces demandées par la préfecture"
-                    if a.state == ApplicationState.INCOMPLETE
-                    else "à déposer",
-                    a.received_on,
-                    "déposée le",
-                )
-                for a in to_complete
-            ],
+            more_url=reverse("approvals:own"),
         ),
-        BoardSection(
+        section(
             "approvals_renew",
             "Agrément expirant : préparez le renouvellement",
+            agrements_expiring(Agrement.objects.filter(organisation=actor.organisation), today),
+            lambda g: BoardItem(
+                label=f"Agrément {g.reference} — préparez le renouvellement",
+                url=reverse("approvals:own"),
+                due=g.valid_until,
+                due_label="expire le",
+            ),
             verb="Déposer la demande de renouvellement de l'agrément",
-            items=[
-                BoardItem(
-                    label=f"Agrément {g.reference} — préparez le renouvellement",
-                    url=reverse("approvals:own"),
-                    due=g.valid_until,
-                    due_label="expire le",
-                )
-                for g in expiring
-            ],
+            more_url=reverse("approvals:own"),
         ),
     ]
 

@@ -8,6 +8,7 @@ dated settings (`core.RuleSetting`, see settings_store.py): the values here are 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from parcours.pathways.rules import add_months
@@ -98,6 +99,27 @@ def completeness_deadline(received_on: date) -> date:
 def tacit_approval_date(complete_on: date) -> date:
     """The day silence counts as approval: 4 months after the file became complete (date to date)."""
     return add_months(complete_on, TACIT_APPROVAL_MONTHS)
+
+
+def latest_start(deadline: Callable[[date], date], day: date) -> date:
+    """The latest start whose `deadline` falls on or before `day`.
+
+    A delay counted from date to date never moves its deadline back when its start moves forward, so
+    "deadline(start) <= day" is "start <= latest_start(deadline, day)": a query selects by the recorded date
+    (received_on, complete_on) what these rules define by the deadline, without computing it in SQL.
+    """
+    low, high = day - timedelta(days=366), day
+    while deadline(low) > day:
+        low -= timedelta(days=366)
+    if deadline(high) <= day:
+        return high
+    while (high - low).days > 1:  # deadline(low) <= day < deadline(high)
+        middle = low + timedelta(days=(high - low).days // 2)
+        if deadline(middle) <= day:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def declared_long_enough(declared_on: date, today: date) -> bool:

@@ -26,9 +26,10 @@ from .forms import (
 from .models import Agrement, AgrementStatus, ApplicationDocument, ApplicationState
 from .policies import abilities
 from .selectors import (
+    TO_HANDLE,
     _parse_uuid,
     agrement_status,
-    associations_of,
+    associations_to_handle,
     get_application_or_404,
     get_association_or_404,
 )
@@ -67,7 +68,10 @@ class AssociationListView(ActorRequiredMixin, TemplateView):
         today = timezone.localdate()
         rows = []
         wanted = self.request.GET.get("statut", "")
-        for org in associations_of(self.actor.departement):
+        to_handle = self.request.GET.get("a_traiter", "")
+        if to_handle not in TO_HANDLE:
+            to_handle = ""
+        for org in associations_to_handle(self.actor.departement, to_handle, today):
             status, agrement = agrement_status(org, today)
             if wanted in AgrementStatus.values and status != wanted:
                 continue
@@ -86,6 +90,8 @@ class AssociationListView(ActorRequiredMixin, TemplateView):
             "rows": rows,
             "statuses": AgrementStatus.choices,
             "wanted": wanted,
+            "to_handle": to_handle,
+            "to_handle_choices": TO_HANDLE.items(),
             "rules": rules,
         }
 

@@ -14,7 +14,12 @@ from parcours.people.models import identity_deferred
 
 from . import rules
 from .models import Letter, Meeting, MeetingState, PrefectDecision
-from .selectors import decisions_to_prepare, letters_visible_to, mandates_ending, overdue_actions
+from .selectors import (
+    decisions_to_prepare,
+    letters_visible_to,
+    mandates_ending,
+    situations_with_overdue_actions,
+)
 
 # Signed decisions stay on the association's board this long, for the letter to be handed over.
 LETTERS_SHOWN_DAYS = 60
@@ -40,37 +45,34 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
         dep = actor.departement
         meetings = Meeting.objects.filter(departement=dep)
         return [
-            BoardSection(
+            section(
                 "meetings_to_convene",
                 "Séances à convoquer dans les 15 jours",
+                meetings.filter(
+                    state=MeetingState.SCHEDULED,
+                    starts_at__date__lte=today + timedelta(days=15),
+                    starts_at__date__gte=today,
+                ).order_by("starts_at", "pk"),
+                lambda m: BoardItem(
+                    label=f"{m} — convocations à envoyer",
+                    url=reverse("commission:meeting_detail", args=[m.public_id]),
+                    due=m.day,
+                    due_label="séance le",
+                ),
                 verb="Envoyer les convocations",
-                items=[
-                    BoardItem(
-                        label=f"{m} — convocations à envoyer",
-                        url=reverse("commission:meeting_detail", args=[m.public_id]),
-                        due=m.day,
-                        due_label="séance le",
-                    )
-                    for m in meetings.filter(
-                        state=MeetingState.SCHEDULED,
-                        starts_at__date__lte=today + timedelta(days=15),
-                        starts_at__date__gte=today,
-                    ).order_by("starts_at")
-                ],
             ),
-            BoardSection(
+            section(
                 "minutes_to_write",
                 "Séances tenues : procès-verbal à rédiger et à figer",
+                meetings.filter(state=MeetingState.HELD).order_by("starts_at", "pk"),
+                lambda m: BoardItem(
+                    label=f"{m} — procès-verbal",
+                    url=reverse("commission:meeting_detail", args=[m.public_id]) + "#proces-verbal",
+                    due=m.day,
+                    due_label="tenue le",
+                ),
                 verb="Rédiger puis figer le procès-verbal",
-                items=[
-                    BoardItem(
-                        label=f"{m} — procès-verbal",
-                        url=reverse("commission:meeting_detail", args=[m.public_id]) + "#proces-verbal",
-                        due=m.day,
-                        due_label="tenue le",
-                    )
-                    for m in meetings.filter(state=MeetingState.HELD).order_by("starts_at")
-                ],
+                more_url=reverse("commission:meeting_list") + f"?etat={MeetingState.HELD}",
             ),
             section(
                 "decisions_to_prepare",
@@ -100,19 +102,18 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 verb="Reprendre le projet selon le commentaire du signataire, puis le renvoyer à signer",
                 more_url=reverse("commission:decision_list") + "?etat=returned",
             ),
-            BoardSection(
+            section(
                 "mandates_ending",
                 f"Mandats se terminant dans les {rules.MANDATE_WARNING_DAYS} jours",
-                [
-                    BoardItem(
-                        label=f"{m.member.get_full_name()} — {m.seat} ({m.get_kind_display().lower()})",
-                        url=reverse("commission:arrete_detail", args=[m.seat.arrete.public_id])
-                        + f"#siege-{m.seat.public_id}",
-                        due=m.end,
-                        due_label="fin le",
-                    )
-                    for m in mandates_ending(dep, today).select_related("seat__arrete")
-                ],
+                mandates_ending(dep, today).select_related("seat__arrete").order_by("end", "pk"),
+                lambda m: BoardItem(
+                    label=f"{m.member.get_full_name()} — {m.seat} ({m.get_kind_display().lower()})",
+                    url=reverse("commission:arrete_detail", args=[m.seat.arrete.public_id])
+                    + f"#siege-{m.seat.public_id}",
+                    due=m.end,
+                    due_label="fin le",
+                ),
+                more_url=reverse("commission:home") + "#mandats-finissant",
             ),
         ]
     if actor.role == "signatory":
@@ -171,41 +172,29 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
 @register_board_provider
 def coordination_sections(actor: Actor, today: date) -> list[BoardSection]:
     """Overdue actions of minors' coordinated plans: one line per situation (each case once), its earliest
-    overdue action first."""
+    overdue action first. No list page shows them all: past the limit, the board says how many it shows."""
     if actor.role != Role.SECRETARIAT:
         return []
-    from .models import AgendaItem
 
-    by_situation: dict[int, list] = {}
-    for action in overdue_actions(actor.departement, today):
-        by_situation.setdefault(action.situation_id, []).append(action)
-    last_items = {
-        item.situation_id: item
-        for item in AgendaItem.objects.filter(situation_id__in=by_situation)
-        .select_related("meeting")
-        .order_by("meeting__starts_at")
-    }
-    items = []
-    for situation_id, actions in by_situation.items():
-        item = last_items[situation_id]
-        first = actions[0]
-        items.append(
-            BoardItem(
-                label=f"{first.situation} — {len(actions)} action(s) du plan en retard",
-                url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
-                + f"#point-{item.public_id}",
-                due=first.due_on,
-                due_label="échéance le",
-                is_deadline=True,
-                extra=f"{first.owner} : {first.get_status_display().lower()}",
-            )
+    def build(situation) -> BoardItem:
+        first = situation.overdue[0]
+        item = situation.latest_items[0] if situation.latest_items else first.item
+        return BoardItem(
+            label=f"{situation} — {len(situation.overdue)} action(s) du plan en retard",
+            url=reverse("commission:meeting_detail", args=[item.meeting.public_id])
+            + f"#point-{item.public_id}",
+            due=first.due_on,
+            due_label="échéance le",
+            is_deadline=True,
+            extra=f"{first.owner} : {first.get_status_display().lower()}",
         )
-    items.sort(key=lambda board_item: board_item.due)
-    return [
-        BoardSection(
-            "coordination_overdue_actions",
-            "Coordination des parcours des mineurs : actions en retard",
-            items,
-            verb="Faire le point avec qui porte l'action, puis mettre le plan à jour",
-        )
-    ]
+
+    board_section = section(
+        "coordination_overdue_actions",
+        "Coordination des parcours des mineurs : actions en retard",
+        situations_with_overdue_actions(actor.departement, today),
+        build,
+        verb="Faire le point avec qui porte l'action, puis mettre le plan à jour",
+    )
+    board_section.overdue_total = board_section.total  # every one is past its due date (None: all loaded)
+    return [board_section]

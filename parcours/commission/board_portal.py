@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from parcours.core.access import Actor
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
+from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
 
 from .models import Convocation, MeetingState
 from .selectors import member_convocations
@@ -24,42 +24,43 @@ def _label(convocation: Convocation) -> str:
 
 @register_board_provider
 def member_board(actor: Actor, today: date) -> list[BoardSection]:
+    """Two sections limited in SQL (deadlines.selectors.section), both linking to « Mes séances », which lists
+    every convocation of the portal window."""
     if actor is None or actor.role != Role.COMMISSION_MEMBER:
         return []
-    convocations = list(member_convocations(actor))
-    to_answer = [
-        BoardItem(
-            label=f"Répondre à la convocation : {_label(c)}",
-            url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
-            due=c.meeting.day,
-            due_label="séance le",
-        )
-        for c in convocations
-        if c.answer == Convocation.Answer.PENDING and c.meeting.state == MeetingState.CONVENED
-    ]
+    convened = (
+        member_convocations(actor)
+        .filter(meeting__state=MeetingState.CONVENED)
+        .order_by("meeting__starts_at", "pk")
+    )
     horizon = today + timedelta(days=BOARD_MEETINGS_DAYS)
-    upcoming = [
-        BoardItem(
-            label=f"Ordre du jour : {_label(c)}",
-            url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
-            due=c.meeting.day,
-            due_label="séance le",
-            extra=c.get_answer_display(),
-        )
-        for c in convocations
-        if c.meeting.state == MeetingState.CONVENED and today <= c.meeting.day <= horizon
-    ]
+    portal = reverse("commission:portal")
     return [
-        BoardSection(
+        section(
             "commission_to_answer",
             "Convocations à la commission : répondre",
-            to_answer,
+            convened.filter(answer=Convocation.Answer.PENDING),
+            lambda c: BoardItem(
+                label=f"Répondre à la convocation : {_label(c)}",
+                url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
+                due=c.meeting.day,
+                due_label="séance le",
+            ),
             verb="Dire si vous serez présent ou représenté",
+            more_url=portal,
         ),
-        BoardSection(
+        section(
             "commission_upcoming",
             f"Séances de la commission dans les {BOARD_MEETINGS_DAYS} jours",
-            upcoming,
+            convened.filter(meeting__starts_at__date__gte=today, meeting__starts_at__date__lte=horizon),
+            lambda c: BoardItem(
+                label=f"Ordre du jour : {_label(c)}",
+                url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
+                due=c.meeting.day,
+                due_label="séance le",
+                extra=c.get_answer_display(),
+            ),
             verb="Préparer la séance : lire l'ordre du jour et les synthèses",
+            more_url=portal,
         ),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -353,6 +353,35 @@ def overdue_actions(departement, today: date):
         )
         .select_related("situation__detection", "seat", "organisation")
         .order_by("due_on")
+    )
+
+
+def situations_with_overdue_actions(departement, today: date):
+    """Open situations with an ongoing plan action past its due date, the one overdue for longest first (one
+    line per situation on the board). Each carries `overdue`, its overdue actions (the earliest first), and
+    `latest_items`, its agenda items (the latest meeting first): two queries for the rows loaded."""
+    from .models import Situation
+
+    overdue = overdue_actions(departement, today)
+    own = overdue.filter(situation=OuterRef("pk"))
+    return (
+        Situation.objects.filter(departement=departement, state=Situation.State.OPEN)
+        .filter(Exists(own))
+        .annotate(first_due=Subquery(own.order_by("due_on").values("due_on")[:1]))
+        .select_related("detection")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=overdue.select_related("item__meeting").order_by("due_on", "created_at"),
+                to_attr="overdue",
+            ),
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("meeting").order_by("-meeting__starts_at", "-pk"),
+                to_attr="latest_items",
+            ),
+        )
+        .order_by("first_due", "pk")
     )
 
 

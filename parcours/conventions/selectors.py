@@ -81,7 +81,14 @@ def get_action_or_404(strategy: Strategy, public_id) -> StrategyAction:
     return _child_or_404(StrategyAction.objects.filter(objective__strategy=strategy), public_id)
 
 
+# The board's « actions en retard », all of them on the strategy list (?a_traiter=actions-en-retard).
+OVERDUE_ACTIONS_KEY = "actions-en-retard"
+OVERDUE_ACTIONS_LABEL = "Actions en retard (échéance passée, à engager ou en cours)"
+
+
 def overdue_actions(departement, today) -> QuerySet[StrategyAction]:
+    """Actions of the département's strategies to start or under way whose deadline has passed, the oldest
+    deadline first (the board loads the first few, the strategy list shows them all)."""
     from .models import OPEN_ACTION_STATUSES
 
     return (

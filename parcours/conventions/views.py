@@ -12,7 +12,13 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from parcours.core import audit
-from parcours.core.views_base import ActorRequiredMixin, Confirmation, ObjectActionView, apply_errors
+from parcours.core.views_base import (
+    ActorRequiredMixin,
+    Confirmation,
+    ObjectActionView,
+    apply_errors,
+    paginate,
+)
 from parcours.diagnostic.rules import secrecy_threshold
 
 from . import services
@@ -36,6 +42,8 @@ from .forms import (
 from .models import Indicator, IndicatorKind, StrategyAction
 from .policies import abilities, sees_exact_figures
 from .selectors import (
+    OVERDUE_ACTIONS_KEY,
+    OVERDUE_ACTIONS_LABEL,
     conventions_visible_to,
     get_action_or_404,
     get_axis_or_404,
@@ -46,6 +54,7 @@ from .selectors import (
     get_party_or_404,
     get_strategy_indicator_or_404,
     get_strategy_or_404,
+    overdue_actions,
     strategies_of,
 )
 
@@ -526,7 +535,16 @@ class StrategyListView(ActorRequiredMixin, TemplateView):
     template_name = "conventions/strategy_list.html"
 
     def get_context_data(self, **kwargs):
-        return {"nav": "strategy", "strategies": strategies_of(self.actor)}
+        context = {
+            "nav": "strategy",
+            "strategies": strategies_of(self.actor),
+            "to_handle": "",
+            "to_handle_choices": [(OVERDUE_ACTIONS_KEY, OVERDUE_ACTIONS_LABEL)],
+        }
+        if self.request.GET.get("a_traiter", "") == OVERDUE_ACTIONS_KEY:  # the board's section, all of it
+            actions = overdue_actions(self.actor.departement, timezone.localdate())
+            context.update(to_handle=OVERDUE_ACTIONS_KEY, page=paginate(self.request, actions))
+        return context
 
 
 class StrategyCreateView(ActorRequiredMixin, FormView):

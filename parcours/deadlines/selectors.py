@@ -115,6 +115,31 @@ def section(key: str, title: str, qs, build, *, verb: str = "", more_url: str = 
     return BoardSection(key, title, items, verb=verb, total=total, more_url=more_url, **extra)
 
 
+def merged_section(
+    key: str, title: str, parts, *, verb: str = "", more_url: str = "", **extra
+) -> BoardSection:
+    """A board section whose items come from several querysets, each ordered by the date its items carry
+    (`parts`: (queryset, build) pairs; e.g. deadlines computed differently by kind). The first items of each
+    are loaded, merged by date and cut at BOARD_SECTION_LIMIT; the true count is the sum of their counts."""
+    limit = BOARD_SECTION_LIMIT
+    items: list[BoardItem] = []
+    total = 0
+    for qs, build in parts:
+        part, part_total = limited(qs, build, limit=limit)
+        items += part
+        total += len(part) if part_total is None else part_total
+    items.sort(key=lambda item: (item.due is None, item.due or date.max))
+    return BoardSection(
+        key,
+        title,
+        items[:limit],
+        verb=verb,
+        total=total if total > limit else None,
+        more_url=more_url,
+        **extra,
+    )
+
+
 def _list_url(actor: Actor, key: str) -> str:
     """The page that shows every item of a kind: the pathway list filtered on it, or the immigration
     service's permit list."""

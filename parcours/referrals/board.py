@@ -2,90 +2,78 @@
 
 Each case once: a minor's detection is on its partner's board and on the secretariat's until it is transmitted
 or its absence of transmission justified; a referral is on its association's board while it awaits an answer,
-then while its first contact is overdue. Items name the detection's code, never an identity."""
+then while its first contact is overdue. Items name the detection's code, never an identity. Each section
+loads its most urgent items only (deadlines.selectors.section), says the true count and links to the list
+that shows them all."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.urls import reverse
 
 from parcours.core.access import Actor
 from parcours.core.policies import can
-from parcours.deadlines.selectors import BoardItem, BoardSection
+from parcours.deadlines.selectors import BoardItem, BoardSection, section
 
 from . import rules
-from .models import DetectionState, ReferralState
-from .selectors import detections_visible_to, referrals_received_by
-
-
-def minors_without_transmission(qs) -> list:
-    """Minors' detections neither transmitted nor with a justified absence of transmission (the reason is
-    encrypted: it is checked once decrypted, on the few open minors' detections without a report)."""
-    candidates = (
-        qs.filter(is_minor=True, protection_reports__isnull=True)
-        .exclude(state=DetectionState.CLOSED)
-        .select_related("organisation")
-        .order_by("detected_on")
-    )
-    return [d for d in candidates if not d.no_transmission_reason]
+from .selectors import (
+    minors_without_transmission,
+    referrals_awaiting_answer,
+    referrals_without_first_contact,
+)
 
 
 def _minors_section(actor: Actor) -> BoardSection:
-    qs = minors_without_transmission(detections_visible_to(actor))
-    return BoardSection(
+    qs = minors_without_transmission(actor).select_related("organisation").order_by("detected_on", "pk")
+    return section(
         "referrals_minors",
         "Repérages de mineur·es sans transmission à la protection de l'enfance",
+        qs,
+        lambda d: BoardItem(
+            label=f"Repérage {d.pseudonym} ({d.get_age_band_display()}, {d.organisation})",
+            url=reverse("referrals:detail", args=[d.public_id]) + "#protection",
+            due=d.detected_on,
+            due_label="repéré le",
+        ),
         verb="Transmettre une information préoccupante (ou un signalement), "
         "ou justifier l'absence de transmission",
-        items=[
-            BoardItem(
-                label=f"Repérage {d.pseudonym} ({d.get_age_band_display()}, {d.organisation})",
-                url=reverse("referrals:detail", args=[d.public_id]) + "#protection",
-                due=d.detected_on,
-                due_label="repéré le",
-            )
-            for d in qs[:200]
-        ],
+        more_url=reverse("referrals:list") + "?a_traiter=mineurs-sans-transmission",
     )
 
 
+def _referral_item(date_field: str, due_label: str):
+    def build(r) -> BoardItem:
+        return BoardItem(
+            label=f"Orientation {r.detection.pseudonym} ({r.detection.get_age_band_display()})",
+            url=reverse("referrals:referral", args=[r.public_id]),
+            due=getattr(r, date_field),
+            due_label=due_label,
+        )
+
+    return build
+
+
 def _association_sections(actor: Actor, today: date) -> list[BoardSection]:
-    received = referrals_received_by(actor).select_related("detection")
-    pending = received.filter(state=ReferralState.PENDING).order_by("referred_on")
-    late = received.filter(
-        state=ReferralState.ACCEPTED,
-        first_contact_on__isnull=True,
-        answered_on__lte=today - timedelta(days=rules.FIRST_CONTACT_WARNING_DAYS),
-    ).order_by("answered_on")
+    received = reverse("referrals:received")
     return [
-        BoardSection(
+        section(
             "referrals_to_answer",
             "Orientations reçues en attente de réponse",
+            referrals_awaiting_answer(actor).select_related("detection").order_by("referred_on", "pk"),
+            _referral_item("referred_on", "orientée le"),
             verb="Accepter ou décliner l'orientation",
-            items=[
-                BoardItem(
-                    label=f"Orientation {r.detection.pseudonym} ({r.detection.get_age_band_display()})",
-                    url=reverse("referrals:referral", args=[r.public_id]),
-                    due=r.referred_on,
-                    due_label="orientée le",
-                )
-                for r in pending[:200]
-            ],
+            more_url=received + "?a_traiter=en-attente",
         ),
-        BoardSection(
+        section(
             "referrals_first_contact",
             f"Orientations acceptées sans premier contact depuis {rules.FIRST_CONTACT_WARNING_DAYS} jours",
+            referrals_without_first_contact(actor, today)
+            .select_related("detection")
+            .order_by("answered_on", "pk"),
+            _referral_item("answered_on", "acceptée le"),
             verb="Prendre contact avec la personne et enregistrer le premier contact",
-            items=[
-                BoardItem(
-                    label=f"Orientation {r.detection.pseudonym} ({r.detection.get_age_band_display()})",
-                    url=reverse("referrals:referral", args=[r.public_id]),
-                    due=r.answered_on,
-                    due_label="acceptée le",
-                )
-                for r in late[:200]
-            ],
+            more_url=received + "?a_traiter=sans-premier-contact",
         ),
     ]
 

@@ -173,6 +173,11 @@ class Detection(BaseModel):
     # A minor's detection leaves the boards once transmitted, or once the absence of transmission is
     # justified (e.g. already known to the CRIP, the situation was reported by someone else).
     no_transmission_reason = EncryptedTextField("motif de l'absence de transmission", blank=True)
+    # Whether that reason was given, stored in clear (it says nothing of the young person) so that the board
+    # and its list select the minors' detections awaiting a transmission in SQL, without decrypting.
+    no_transmission_justified = models.BooleanField(
+        "absence de transmission justifiée", default=False, editable=False
+    )
     closed_on = models.DateField("close le", null=True, blank=True)
     closing_reason = models.CharField("motif de clôture", max_length=200, blank=True)
 

@@ -73,7 +73,7 @@ def abilities(actor: Actor, detection) -> dict[str, bool]:
     return {
         "report": protect and open_,
         "feedback": protect,
-        "justify": protect and open_ and not reports and not detection.no_transmission_reason,
+        "justify": protect and open_ and not reports and not detection.no_transmission_justified,
         "refer": own
         and can(actor, "referrals.refer")
         and not detection.is_minor

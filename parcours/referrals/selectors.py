@@ -7,10 +7,10 @@ only what the referral needs; nobody else sees any.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from parcours.approvals.models import Agrement
 from parcours.core import audit
@@ -21,12 +21,16 @@ from parcours.core.policies import can
 from parcours.core.roles import Role
 from parcours.people.selectors import OutOfScope
 
+from . import rules
 from .models import (
     DETECTION_NAME_PREFIX,
     Detection,
     DetectionIndicator,
     DetectionSearchToken,
+    DetectionState,
+    ProtectionReport,
     Referral,
+    ReferralState,
 )
 
 
@@ -43,6 +47,57 @@ def referrals_received_by(actor: Actor | None) -> QuerySet[Referral]:
     if actor is None or not can(actor, "referrals.receive"):
         return Referral.objects.none()
     return Referral.objects.filter(association=actor.organisation, detection__departement=actor.departement)
+
+
+# What calls for action on the « À traiter » board, one queryset per kind of item: the board loads the first
+# few of each and counts the rest; the detection list and the list of referrals received (?a_traiter=<key>)
+# show them all.
+
+
+def minors_without_transmission(actor: Actor | None) -> QuerySet[Detection]:
+    """Open minors' detections in scope neither transmitted to child protection nor with a justified absence
+    of transmission (the flag stored in clear: nothing is decrypted)."""
+    reports = ProtectionReport.objects.filter(detection=OuterRef("pk"))
+    return (
+        detections_visible_to(actor)
+        .filter(is_minor=True, no_transmission_justified=False)
+        .exclude(state=DetectionState.CLOSED)
+        .filter(~Exists(reports))
+    )
+
+
+def referrals_awaiting_answer(actor: Actor | None) -> QuerySet[Referral]:
+    return referrals_received_by(actor).filter(state=ReferralState.PENDING)
+
+
+def referrals_without_first_contact(actor: Actor | None, today: date) -> QuerySet[Referral]:
+    """Referrals accepted FIRST_CONTACT_WARNING_DAYS ago or more with no first contact recorded."""
+    return referrals_received_by(actor).filter(
+        state=ReferralState.ACCEPTED,
+        first_contact_on__isnull=True,
+        answered_on__lte=today - timedelta(days=rules.FIRST_CONTACT_WARNING_DAYS),
+    )
+
+
+# The board's kinds of items that the detection list shows in full: key → label of the list's filter.
+DETECTIONS_TO_HANDLE = {
+    "mineurs-sans-transmission": "Mineur·es sans transmission à la protection de l'enfance",
+}
+# The same for the list of referrals received.
+RECEIVED_TO_HANDLE = {
+    "en-attente": "Orientations en attente de votre réponse",
+    "sans-premier-contact": "Orientations acceptées sans premier contact depuis "
+    f"{rules.FIRST_CONTACT_WARNING_DAYS} jours",
+}
+
+
+def received_to_handle(actor: Actor | None, key: str, today: date) -> QuerySet[Referral]:
+    """The referrals behind one kind of board item (`key` in RECEIVED_TO_HANDLE), for the received list."""
+    if key == "en-attente":
+        return referrals_awaiting_answer(actor)
+    if key == "sans-premier-contact":
+        return referrals_without_first_contact(actor, today)
+    return referrals_received_by(actor)
 
 
 def _get(scope, model, public_id, detail):

@@ -300,7 +300,7 @@ def check_no_transmission(detection: Detection, reason: str) -> None:
         raise ValidationError("Ce repérage est clos : rien ne peut plus y être enregistré.")
     if detection.protection_reports.exists():
         raise ValidationError("Une transmission est déjà enregistrée pour ce repérage.")
-    if detection.no_transmission_reason:
+    if detection.no_transmission_justified:
         raise ValidationError("L'absence de transmission est déjà justifiée.")
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez pourquoi aucune transmission n'est faite."})
@@ -313,7 +313,8 @@ def justify_no_transmission(*, actor: Actor, detection: Detection, reason: str) 
     _require_own(actor, detection, "referrals.protect")
     check_no_transmission(detection, reason)
     detection.no_transmission_reason = reason.strip()
-    detection.save(update_fields=["no_transmission_reason", "updated_at"])
+    detection.no_transmission_justified = True
+    detection.save(update_fields=["no_transmission_reason", "no_transmission_justified", "updated_at"])
     audit.record(actor, "update", detection, detail="absence de transmission justifiée")
     return detection
 
@@ -323,7 +324,7 @@ def check_close(detection: Detection, day: date, reason: str, today: date) -> No
         raise ValidationError("Ce repérage est déjà clos.")
     if (
         detection.is_minor
-        and not detection.no_transmission_reason
+        and not detection.no_transmission_justified
         and not detection.protection_reports.exists()
     ):
         raise ValidationError(CLOSE_MINOR_REFUSED)

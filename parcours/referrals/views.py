@@ -42,6 +42,8 @@ from .forms import (
 from .models import DetectionIndicator, DetectionState, ProtectionReport, ReferralState
 from .policies import abilities, is_withdrawable, may_edit
 from .selectors import (
+    DETECTIONS_TO_HANDLE,
+    RECEIVED_TO_HANDLE,
     OutOfScope,
     approved_associations,
     detections_visible_to,
@@ -49,6 +51,8 @@ from .selectors import (
     get_made_referral_or_404,
     get_received_referral_or_404,
     indicators_offered,
+    minors_without_transmission,
+    received_to_handle,
     search_detections,
 )
 
@@ -80,7 +84,14 @@ class DetectionListView(ActorRequiredMixin, TemplateView):
             else:
                 context["page"] = []
             return context
-        context["page"] = paginate(self.request, qs.order_by("-detected_on", "-created_at"))
+        to_handle = self.request.GET.get("a_traiter", "")
+        if to_handle in DETECTIONS_TO_HANDLE:  # one kind of item of the « À traiter » board, all of them
+            qs = minors_without_transmission(self.actor).select_related("organisation")
+        context.update(
+            page=paginate(self.request, qs.order_by("-detected_on", "-created_at")),
+            to_handle=to_handle if to_handle in DETECTIONS_TO_HANDLE else "",
+            to_handle_choices=DETECTIONS_TO_HANDLE.items(),
+        )
         return context
 
 
@@ -210,7 +221,9 @@ def detection_context(actor, detection, **forms):
         "can": can_do,
         "hotline": rules.CHILD_PROTECTION_HOTLINE,
         "crip": crip_contacts(detection.departement) if detection.is_minor else [],
-        "awaiting_transmission": detection.is_minor and not reports and not detection.no_transmission_reason,
+        "awaiting_transmission": (
+            detection.is_minor and not reports and not detection.no_transmission_justified
+        ),
     }
     if can_do["report"]:
         context["report_form"] = forms.get("report_form") or ProtectionReportForm(
@@ -450,14 +463,17 @@ class ReceivedListView(ActorRequiredMixin, TemplateView):
     template_name = "referrals/received_list.html"
 
     def get_context_data(self, **kwargs):
-        from .selectors import referrals_received_by
-
-        qs = (
-            referrals_received_by(self.actor)
-            .select_related("detection")
-            .order_by("-referred_on", "-created_at")
-        )
-        return {"nav": "referrals_received", "page": paginate(self.request, qs)}
+        to_handle = self.request.GET.get("a_traiter", "")
+        if to_handle not in RECEIVED_TO_HANDLE:
+            to_handle = ""
+        qs = received_to_handle(self.actor, to_handle, timezone.localdate())
+        qs = qs.select_related("detection").order_by("-referred_on", "-created_at")
+        return {
+            "nav": "referrals_received",
+            "page": paginate(self.request, qs),
+            "to_handle": to_handle,
+            "to_handle_choices": RECEIVED_TO_HANDLE.items(),
+        }
 
 
 def referral_context(actor, referral, **forms):

@@ -171,7 +171,8 @@ def test_a_long_section_shows_its_most_urgent_items_its_true_count_and_a_link_to
     actors, many_to_check, django_assert_max_num_queries
 ):
     client = client_for(actors["secretariat"])
-    with django_assert_max_num_queries(36):  # constant: one or two per section
+    # Constant: one or two per section (the agréments' legal clocks: one per kind of clock).
+    with django_assert_max_num_queries(37):
         response = _board(client)
     n = len(many_to_check)
     [to_check] = [s for s in response.context["sections"] if s.key == "to_check"]
