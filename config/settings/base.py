@@ -220,7 +220,12 @@ PARCOURS_SESSION_MAX_AGE_SECONDS = env.int("PARCOURS_SESSION_MAX_AGE_SECONDS", d
 # receives to choose its first password 72 hours (it may arrive on a Friday evening).
 PASSWORD_RESET_TIMEOUT = env.int("PARCOURS_PASSWORD_RESET_SECONDS", default=60 * 60)
 PARCOURS_ACCOUNT_SETUP_SECONDS = env.int("PARCOURS_ACCOUNT_SETUP_SECONDS", default=72 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit is pushed back by a signed-in request at most once every PARCOURS_SESSION_TOUCH_SECONDS
+# (core.middleware.SessionLifetimeMiddleware), not at every request: writing the session row on each page
+# was one more write transaction per request (and on the embedded SQLite, writers queue). A session then
+# ends after SESSION_COOKIE_AGE without a request, give or take this much.
+SESSION_SAVE_EVERY_REQUEST = False
+PARCOURS_SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

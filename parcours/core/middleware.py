@@ -10,11 +10,15 @@ from . import audit
 from .access import SESSION_KEY, actor_for
 from .signals import LOGIN_AT_KEY, LOGOUT_REASON_ATTR
 
+TOUCHED_AT_KEY = "parcours_touched_at"
+
 
 class SessionLifetimeMiddleware:
-    """End a session PARCOURS_SESSION_MAX_AGE_SECONDS after its login, however active it was (the idle
-    limit is SESSION_COOKIE_AGE, pushed back at every request). The login time is stored in the session at
-    login (signals.on_login); a session without it is given the current time."""
+    """End a session PARCOURS_SESSION_MAX_AGE_SECONDS after its login, however active it was. The idle limit
+    is SESSION_COOKIE_AGE, pushed back by a request when the session was last written more than
+    PARCOURS_SESSION_TOUCH_SECONDS ago (the session is saved when modified: one write a minute at most, not
+    one per page). The login time is stored in the session at login (signals.on_login); a session without it
+    is given the current time."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,6 +36,13 @@ class SessionLifetimeMiddleware:
                 messages.info(
                     request, f"Votre session a atteint sa durée maximale ({hours} h) : reconnectez-vous."
                 )
+                return self.get_response(request)
+            touched = request.session.get(TOUCHED_AT_KEY)
+            if (
+                not isinstance(touched, int | float)
+                or now - touched >= settings.PARCOURS_SESSION_TOUCH_SECONDS
+            ):
+                request.session[TOUCHED_AT_KEY] = now  # modified: saved, its expiry pushed back
         return self.get_response(request)
 
 

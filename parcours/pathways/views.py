@@ -119,7 +119,12 @@ def objective_prefix(objective) -> str:
 
 def detail_context(actor, pathway, **forms):
     prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
-    request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at").first()
+    request_obj = (
+        pathway.requests.exclude(state=RequestState.ABANDONED)
+        .select_related("prefect_decision")
+        .order_by("-created_at")
+        .first()
+    )
     today = timezone.localdate()
     can_do = abilities(actor, pathway, request_obj)
     context = {
@@ -127,7 +132,10 @@ def detail_context(actor, pathway, **forms):
         "pathway": pathway,
         "person": pathway.person,
         "current": request_obj,
-        "requests": pathway.requests.order_by("created_at"),
+        # Each request's decision in the register and its letters, read with the requests (no query per row).
+        "requests": pathway.requests.order_by("created_at")
+        .select_related("prefect_decision")
+        .prefetch_related("prefect_decision__letters"),
         "periods": pathway.periods.all(),
         "events": pathway.events.select_related("user", "organisation", "request"),
         "can": can_do,

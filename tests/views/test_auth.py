@@ -118,7 +118,8 @@ def test_success_resets_the_failure_count(client, worker):
 def test_session_settings():
     assert settings.SESSION_COOKIE_AGE == 15 * 60
     assert settings.PARCOURS_SESSION_MAX_AGE_SECONDS == 12 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False  # pushed back once a minute at most (below)
+    assert settings.PARCOURS_SESSION_TOUCH_SECONDS == 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
@@ -137,6 +138,32 @@ def test_session_expires_after_fifteen_idle_minutes(worker):
         response = client.get(reverse("home"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_session_is_written_once_a_minute_at_most_and_still_ends_after_fifteen_idle_minutes(worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(client) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home")).status_code == 200
+        return sum(
+            1 for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+        )
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = Client()
+        assert login(client, worker.username).status_code == 302
+        traveller.shift(timedelta(seconds=61))
+        assert session_writes(client) == 1  # pushed back
+        traveller.shift(timedelta(seconds=30))
+        assert session_writes(client) == 0  # less than a minute since: not written again
+        # The expiry runs from the last write: 15 minutes after it (at most a minute before the last
+        # request's 15 minutes), the session is over.
+        traveller.shift(timedelta(minutes=14, seconds=31))
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_logout_is_post_only(client, worker):
