@@ -157,6 +157,8 @@ NOT_PERSON_DATA = {
     "directory:create": "annuaire : formulaire d'une entrée (un service)",
     "directory:edit": "annuaire : formulaire d'une entrée (un service)",
     "stats:dashboard": "tableau de bord : comptages et délais, jamais un nom ni un pseudonyme",
+    "stats:indicator": "page d'un indicateur : comptages et délais, jamais un nom ni un pseudonyme",
+    "health": "contrôle de santé : une requête, aucune donnée",
     "stats:catalogue": "définitions des indicateurs",
     "stats:export": "exports d'indicateurs : comptages publiés, jamais une personne",
     "stats:export_status": "avancement d'un export d'indicateurs",

@@ -53,6 +53,21 @@ BREAKDOWN_LABELS = {
     "decision": "Par décision",
     "end_reason": "Par motif de fin",
 }
+# The dashboard's pages, one per domain of the registry's codes: (slug of the address, code prefix, title).
+DOMAINS = (
+    ("parcours", "pathways.", "Parcours de sortie de la prostitution"),
+    ("commission", "commission.", "Commission départementale"),
+    ("agrements", "approvals.", "Agrément des associations"),
+    ("reperage", "referrals.", "Repérage, protection et orientation"),
+    ("actions", "actions.", "Actions du réseau"),
+)
+
+
+def domains_for(measures: list[Measure]) -> list[tuple[str, str, str]]:
+    """The domains that hold at least one of `measures`, in DOMAINS order."""
+    return [d for d in DOMAINS if any(m.code.startswith(d[1]) for m in measures)]
+
+
 # Breakdowns whose labels are dates: the year before is compared position by position (its January beside
 # this January), not label by label.
 TIME_BREAKDOWNS = ("month", "quarter")
@@ -244,15 +259,21 @@ def build(
     suppressed: bool,
     threshold: int,
     code: str | None = None,
+    prefix: str = "",
 ) -> Dashboard:
-    """The dashboard of `organisation` (None: the whole département) for `year`; with `code`, that indicator
-    only (its page: every breakdown table), its figures and secret cells the same as on the dashboard.
-    Raises KeyError for an unknown or unpublished code."""
+    """The dashboard of `organisation` (None: the whole département) for `year`, the indicators whose code
+    starts with `prefix` (a domain); with `code`, that indicator only (its page: every breakdown table), its
+    figures and secret cells the same as on the dashboard. Raises KeyError for an unknown or unpublished
+    code."""
     (start, end), (p_start, p_end) = periods(year, today)
     scope = Scope(departement=departement, start=start, end=end, organisation=organisation)
     previous_scope = Scope(departement=departement, start=p_start, end=p_end, organisation=organisation)
     audience = Audience.PARTNER if suppressed else Audience.SECRETARIAT
-    measures = measures_for(audience, own_organisation=organisation is not None)
+    measures = [
+        m
+        for m in measures_for(audience, own_organisation=organisation is not None)
+        if m.code.startswith(prefix)
+    ]
     if code is not None:
         measures = [m for m in measures if m.code == code]
         if not measures:

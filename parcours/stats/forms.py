@@ -40,8 +40,19 @@ class DashboardForm(DsfrBaseForm):
         error_messages={"invalid_choice": "Choisissez un partenaire de la liste, ou « Tout le réseau »."},
     )
 
-    def __init__(self, *args, last_year: int, partners: QuerySet | None, **kwargs):
+    domaine = forms.ChoiceField(
+        label="Domaine",
+        required=False,
+        error_messages={"invalid_choice": "Choisissez un domaine de la liste."},
+    )
+
+    def __init__(
+        self, *args, last_year: int, partners: QuerySet | None, domains: list | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        # The domains this reader has indicators in (dashboards.DOMAINS): chosen by the links above the form.
+        self.fields["domaine"].choices = [(slug, title) for slug, _, title in (domains or [])]
+        self.fields["domaine"].widget = forms.HiddenInput()
         years = list(range(last_year, rules.FIRST_YEAR - 1, -1))
         self.fields["annee"].choices = [(y, str(y)) for y in years]
         message = self.fields["annee"].error_messages["invalid_choice"]

@@ -23,7 +23,7 @@ from . import annual_report, dashboards, exports, registry, rules, selectors, se
 from .dashboards import BREAKDOWN_LABELS
 from .forms import DashboardForm, ExportForm, ReportTextForm, ReportYearForm
 from .models import ExportState
-from .publication import UNIT_LABELS
+from .publication import UNIT_LABELS, Audience, measures_for
 
 # Organisations that are not partners of the network: the prefecture itself and the national level.
 NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
@@ -48,7 +48,7 @@ class DashboardView(ActorRequiredMixin, TemplateView):
         partners = partners_of(self.actor.departement) if network else None
         data = self.request.GET.copy()
         data.setdefault("annee", str(today.year))
-        form = DashboardForm(data, last_year=today.year, partners=partners)
+        form = DashboardForm(data, last_year=today.year, partners=partners, domains=dashboards.DOMAINS)
         context = {"nav": "stats", "form": form, "network": network, "export_formats": EXPORT_FORMATS}
         if not form.is_valid():
             return context
@@ -61,6 +61,13 @@ class DashboardView(ActorRequiredMixin, TemplateView):
             organisation = self.actor.organisation
             suppressed = True
         threshold = secrecy_threshold(today)
+        # One page per domain: the one asked for if this reader has indicators in it, else the first.
+        audience = Audience.PARTNER if suppressed else Audience.SECRETARIAT
+        domains = dashboards.domains_for(measures_for(audience, own_organisation=organisation is not None))
+        asked = form.cleaned_data.get("domaine")
+        if self.code is not None:
+            asked = next((slug for slug, prefix, _ in domains if self.code.startswith(prefix)), None)
+        domain = next((d for d in domains if d[0] == asked), domains[0] if domains else ("", "", ""))
         try:
             context["dashboard"] = dashboards.build(
                 departement=self.actor.departement,
@@ -70,16 +77,28 @@ class DashboardView(ActorRequiredMixin, TemplateView):
                 suppressed=suppressed,
                 threshold=threshold,
                 code=self.code,
+                prefix="" if self.code is not None else domain[1],
             )
         except KeyError:
             raise Http404("Indicateur inconnu de ce tableau de bord.") from None
         context["organisation"] = organisation
         context["detail"] = self.code is not None
-        # The query string of the chosen year and partner, for the links between the two pages.
+        # The query string of the chosen year and partner, for the links between the pages.
         query = {"annee": form.cleaned_data["annee"]}
         if organisation is not None and network:
             query["organisation"] = organisation.public_id
         context["query"] = urlencode(query)
+        context["domain_query"] = urlencode({**query, "domaine": domain[0]})
+        context["domains"] = [
+            {
+                "slug": slug,
+                "title": title,
+                "current": slug == domain[0],
+                "query": urlencode({**query, "domaine": slug}),
+            }
+            for slug, _, title in domains
+        ]
+        context["domain_title"] = domain[2]
         return context
 
 
@@ -92,15 +111,6 @@ class IndicatorView(DashboardView):
         return super().get_context_data(**kwargs)
 
 
-DOMAINS = (
-    ("pathways.", "Parcours de sortie de la prostitution"),
-    ("approvals.", "Agrément des associations"),
-    ("commission.", "Commission départementale"),
-    ("referrals.", "Repérage, protection et orientation"),
-    ("actions.", "Actions du réseau"),
-)
-
-
 class CatalogueView(ActorRequiredMixin, TemplateView):
     """Every indicator of the registry, as defined once in code: what it counts, from which records, its
     unit, its breakdowns and how it is published (docs/indicateurs.md)."""
@@ -110,7 +120,7 @@ class CatalogueView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         groups = []
-        for prefix, title in DOMAINS:
+        for _, prefix, title in dashboards.DOMAINS:
             rows = [_entry(m) for m in registry.all_measures(prefix)]
             if rows:
                 groups.append({"title": title, "anchor": prefix.rstrip("."), "measures": rows})

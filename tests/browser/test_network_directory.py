@@ -116,20 +116,38 @@ def test_a_mission_locale_advisor_finds_whom_to_call_then_reads_its_dashboard(we
     page.locator("#menu-principal").get_by_role("link", name="Tableau de bord").click()
     check_page(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Tableau de bord : Mission locale de Villefictive"
+        "Tableau de bord : Mission locale de Villefictive — Repérage, protection et orientation"
     )
     expect(page.get_by_test_id("dashboard-secrecy")).to_be_visible()
     section = page.locator('[data-code="referrals.zz_detections"]')
     expect(section.get_by_test_id("value-current")).to_have_text("27")
-    ages = section.locator('[data-by="age_band"]')
-    expect(ages.get_by_role("row", name="15 à 17 ans")).to_contain_text("secret")
-    expect(ages.get_by_role("row", name="Moins de 15 ans")).to_contain_text("0")
     expect(section.get_by_test_id("section-chart")).to_be_visible()
     months = section.locator('[data-by="month"]')
     expect(months.locator("caption")).to_contain_text("(chiffres du graphique)")
+    expect(section.locator('[data-by="age_band"]')).to_have_count(0)  # on the indicator's page
     expect(section.get_by_test_id("section-summary")).to_contain_text("Repérages (test) en")
     expect(page.get_by_test_id("dashboard-unavailable")).to_contain_text("Retours de la CRIP (test)")
     screenshot(page, "tableau-de-bord-partenaire")
+    # The other domain of its own activity, then back.
+    page.get_by_test_id("dashboard-domains").get_by_role("link", name="Actions du réseau").click()
+    expect(page.get_by_test_id("dashboard-domain")).to_have_text("— Actions du réseau")
+    page.get_by_test_id("dashboard-domains").get_by_role(
+        "link", name="Repérage, protection et orientation"
+    ).click()
+
+    # Every table of one indicator on its own page: the same figures, the small count still secret.
+    page.locator('[data-code="referrals.zz_detections"]').get_by_test_id("indicator-link").get_by_role(
+        "link"
+    ).click()
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Repérages (test)")
+    ages = page.locator('[data-by="age_band"]')
+    expect(ages.get_by_role("row", name="15 à 17 ans")).to_contain_text("secret")
+    expect(ages.get_by_role("row", name="Moins de 15 ans")).to_contain_text("0")
+    expect(page.get_by_test_id("value-current")).to_have_text("27")
+    screenshot(page, "indicateur-partenaire")
+    page.get_by_role("navigation", name="vous êtes ici :").get_by_role("link").first.click()
+    expect(page.get_by_test_id("dashboard-domain")).to_have_text("— Repérage, protection et orientation")
 
     # The organisation in the address does not widen the scope: still its own figures.
     page.goto(f"/tableaux-de-bord/?organisation={network.public_id}&annee=abc")

@@ -63,7 +63,7 @@ def _table(section, by):
 
 
 def test_a_seven_is_secret_for_the_partner_and_no_margin_gives_it_back(actors, activity):
-    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL)
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"domaine": "reperage"})
     assert response.status_code == 200
     section = _section(response, "referrals.zz_detections")
     assert section.current.display == "42" and section.previous.display == "30"
@@ -101,12 +101,14 @@ def test_a_seven_is_secret_for_the_partner_and_no_margin_gives_it_back(actors, a
 
 
 def test_the_secretariat_sees_exact_figures(actors, activity):
-    response = client_for(actors[Role.SECRETARIAT]).get(URL)
+    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"domaine": "reperage"})
     section = _section(response, "referrals.zz_detections")
     assert section.current.display == "92"
     assert not response.context["dashboard"].any_secret
     own, _ = activity
-    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"organisation": own.public_id})
+    response = client_for(actors[Role.SECRETARIAT]).get(
+        URL, {"domaine": "reperage", "organisation": own.public_id}
+    )
     section = _section(response, "referrals.zz_detections")
     assert section.current.display == "42"
     assert {r.label: r.current.display for r in _table(section, "age_band").rows}["15 à 17 ans"] == "7"
@@ -115,17 +117,39 @@ def test_the_secretariat_sees_exact_figures(actors, activity):
     assert "pathways.zz_network_only" not in codes
 
 
-def test_the_network_view_has_every_measure(actors, activity):
-    codes = {
-        s.measure.code for s in client_for(actors[Role.SECRETARIAT]).get(URL).context["dashboard"].sections
-    }
-    assert {"pathways.zz_network_only", "referrals.zz_detections", "actions.zz_zero"} <= codes
+def test_the_network_view_has_every_measure_one_domain_per_page(actors, activity):
+    client = client_for(actors[Role.SECRETARIAT])
+    first = client.get(URL)
+    slugs = [d["slug"] for d in first.context["domains"]]
+    assert slugs == ["parcours", "commission", "agrements", "reperage", "actions"]
+    assert first.context["domain_title"] == "Parcours de sortie de la prostitution"  # the first by default
+    codes = {}
+    for slug in slugs:
+        page = client.get(URL, {"domaine": slug})
+        assert [d["slug"] for d in page.context["domains"] if d["current"]] == [slug]
+        assert f'aria-current="page">{page.context["domain_title"]}<' in page.content.decode()
+        codes[slug] = {s.measure.code for s in page.context["dashboard"].sections}
+    assert "pathways.zz_network_only" in codes["parcours"]
+    assert "referrals.zz_detections" in codes["reperage"] and "actions.zz_zero" in codes["actions"]
+    assert all(code.startswith("referrals.") for code in codes["reperage"])
+
+
+def test_a_partner_has_its_own_domains_and_the_year_form_keeps_the_domain(actors, activity):
+    client = client_for(actors[Role.PARTNER_ADVISOR])
+    page = client.get(URL, {"domaine": "actions", "annee": 2026})
+    assert [d["slug"] for d in page.context["domains"]] == ["reperage", "actions"]
+    assert 'name="domaine" value="actions"' in page.content.decode()
+    # A domain this reader has no indicator in (the network's pathways): its first domain instead.
+    page = client.get(URL, {"domaine": "parcours"})
+    assert page.context["domain_title"] == "Repérage, protection et orientation"
+    assert client.get(URL, {"domaine": "<script>"}).status_code == 200  # a French message, no figure
 
 
 def test_none_is_not_available_and_zero_is_zero(actors, activity):
-    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL)
+    zero = client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"domaine": "actions"})
+    assert _section(zero, "actions.zz_zero").current.display == "0"
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"domaine": "reperage"})
     assert _section(response, "referrals.zz_unavailable").current.display == "donnée non disponible"
-    assert _section(response, "actions.zz_zero").current.display == "0"
     page = response.content.decode()
     assert "Indicateurs sans source pour l" in page and "Retours de la CRIP (test)" in page
     listed = [m.code for m in response.context["dashboard"].unavailable]
@@ -142,25 +166,34 @@ def test_a_median_over_fewer_people_than_the_threshold_is_secret_for_a_partner(a
     from tests.factories import make_actor
 
     advisor = make_actor(Role.PARTNER_ADVISOR, few)
-    section = _section(client_for(advisor).get(URL), "referrals.zz_median_delay")
+    section = _section(client_for(advisor).get(URL, {"domaine": "reperage"}), "referrals.zz_median_delay")
     assert section.current.display == "secret"
     # 42 people behind the median of the first Mission Locale: shown.
-    section = _section(client_for(actors[Role.PARTNER_ADVISOR]).get(URL), "referrals.zz_median_delay")
+    section = _section(
+        client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"domaine": "reperage"}),
+        "referrals.zz_median_delay",
+    )
     assert section.current.display == "12,5 jours"
     # The secretariat sees the small one's median.
-    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"organisation": few.public_id})
+    response = client_for(actors[Role.SECRETARIAT]).get(
+        URL, {"domaine": "reperage", "organisation": few.public_id}
+    )
     assert _section(response, "referrals.zz_median_delay").current.display == "12,5 jours"
 
 
 def test_a_partner_never_sees_another_partner_whatever_the_query_string(actors, activity):
     _, other = activity
-    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"organisation": other.public_id})
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(
+        URL, {"domaine": "reperage", "organisation": other.public_id}
+    )
     assert response.status_code == 200
     assert response.context["dashboard"].scope.organisation == actors[Role.PARTNER_ADVISOR].organisation
     assert _section(response, "referrals.zz_detections").current.display == "42"
     assert "Mission locale voisine" not in response.content.decode()
     # An association worker: its association's figures (none here), not the network's.
-    response = client_for(actors[Role.ASSOCIATION_WORKER]).get(URL, {"organisation": other.public_id})
+    response = client_for(actors[Role.ASSOCIATION_WORKER]).get(
+        URL, {"domaine": "reperage", "organisation": other.public_id}
+    )
     assert _section(response, "referrals.zz_detections").current.display == "0"
 
 
@@ -173,6 +206,7 @@ def test_a_partner_never_sees_another_partner_whatever_the_query_string(actors, 
         ({"annee": "\x00"}, "Choisissez une année de la liste"),
         ({"organisation": str(uuid.uuid4())}, "Choisissez un partenaire de la liste"),
         ({"organisation": "pas-un-uuid"}, "Choisissez un partenaire de la liste"),
+        ({"domaine": "inconnu"}, "Choisissez un domaine de la liste"),
     ],
 )
 def test_bad_query_parameters_give_a_french_message(actors, params, message):
@@ -188,7 +222,9 @@ def test_another_departement_partner_is_refused(actors):
     elsewhere = OrganisationFactory(
         departement=DepartementFactory(code="98", name="Autre"), kind="mission_locale"
     )
-    response = client_for(actors[Role.SECRETARIAT]).get(URL, {"organisation": elsewhere.public_id})
+    response = client_for(actors[Role.SECRETARIAT]).get(
+        URL, {"domaine": "reperage", "organisation": elsewhere.public_id}
+    )
     assert "Choisissez un partenaire de la liste" in response.content.decode()
 
 
@@ -196,7 +232,9 @@ def test_the_threshold_is_the_dated_setting_of_the_diagnostic(actors, activity):
     RuleSetting.objects.create(
         key=SECRECY_THRESHOLD_SETTING, value={"threshold": 50}, effective_from=date(2027, 1, 1), source="Test"
     )
-    section = _section(client_for(actors[Role.PARTNER_ADVISOR]).get(URL), "referrals.zz_detections")
+    section = _section(
+        client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"domaine": "reperage"}), "referrals.zz_detections"
+    )
     assert section.current.display == "secret"  # 42 < 50
 
 
@@ -204,11 +242,11 @@ def test_the_threshold_is_the_dated_setting_of_the_diagnostic(actors, activity):
     "role", [Role.SIGNATORY, Role.COMMISSION_MEMBER, Role.IMMIGRATION, Role.NATIONAL_ANALYST, Role.ADMIN]
 )
 def test_other_roles_are_refused(actors, role):
-    assert client_for(actors[role]).get(URL).status_code == 403
+    assert client_for(actors[role]).get(URL, {"domaine": "reperage"}).status_code == 403
 
 
 def test_each_section_has_a_chart_with_its_data_table_and_a_summary(actors, activity):
-    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL)
+    response = client_for(actors[Role.PARTNER_ADVISOR]).get(URL, {"domaine": "reperage"})
     section = _section(response, "referrals.zz_detections")
     assert section.chart is not None and section.chart_table.by == "month"
     assert "<script" not in section.chart.svg
@@ -234,7 +272,7 @@ def _tables_on(page: str) -> list[str]:
 
 def test_the_dashboard_shows_the_charts_table_and_the_indicators_page_every_table(actors, activity):
     client = client_for(actors[Role.PARTNER_ADVISOR])
-    overview = client.get(URL)
+    overview = client.get(URL, {"domaine": "reperage"})
     section = _section(overview, "referrals.zz_detections")
     page = overview.content.decode()
     anchor = page.index(f'id="{section.anchor}"')
