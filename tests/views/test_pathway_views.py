@@ -4,7 +4,7 @@ list filters; the "À traiter" board of each role; query budgets of the list and
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -596,3 +596,50 @@ def test_start_refused_when_a_pathway_is_open(clients, active_pathway):
     )
     assert "Cette personne a déjà un parcours de sortie en cours ou en demande." in text(response)
     assert Pathway.objects.count() == 1
+
+
+def test_pathway_detail_reads_each_requests_decision_with_the_requests(
+    clients, actors, active_pathway, django_assert_max_num_queries
+):
+    """Three more decided requests, each with its decision in the register: the same number of queries (the
+    decisions and their letters are read with the requests, not once per row)."""
+    from parcours.commission.models import PrefectDecision
+    from tests.factories import RequestFactory
+
+    client = clients["secretariat"]
+    url = reverse("pathways:detail", args=[active_pathway.public_id])
+    client.get(reverse("home"))
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for i in range(3):
+        request = RequestFactory(
+            pathway=active_pathway,
+            kind="renewal",
+            decided=True,
+            submitted_on=date(2024, 1 + i, 1),
+            decision_reference=f"2024-{100 + i}",
+        )
+        PrefectDecision.objects.create(
+            departement=active_pathway.departement,
+            request=request,
+            pathway=active_pathway,
+            origin=PrefectDecision.Origin.OUTSIDE,
+            external_reference=f"Arrêté papier {i}",
+            outcome="authorised",
+            state="signed",
+            year=2024,
+            number=100 + i,
+            reference=f"2024-{100 + i}",
+            signed_on=date(2024, 2 + i, 1),
+        )
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="register-number"') >= 3
+    assert queries() <= before  # (the latest request, now decided, shows less than the one in preparation)
