@@ -11,7 +11,8 @@ with the test settings' keys, as ``bench/bench_indicators.py`` reads it. The scr
 1. picks the largest département (most people; ``--departement CODE`` for another) and its secretariat
    account ``<code>.ddfe``, and the national analyst ``01.analyste``; gives both accounts a second factor
    (production requires one) with single-use recovery codes, one per client session, and a production
-   password hash (the database is a bench database: nothing else);
+   password hash; fills the national store (``publish_national``) for the last two full years when it is
+   empty (the database is a bench database: nothing else);
 2. serves the application with **gunicorn** (``--workers`` pre-forked sync workers, ``config.wsgi``) and the
    **production settings** (``config.settings.prod``: DEBUG off, second factor mandatory, ATOMIC_REQUESTS,
    whitenoise), on loopback, behind no proxy (``DJANGO_SECURE_SSL_REDIRECT=false``: plain HTTP on
@@ -123,6 +124,18 @@ def prepare(clients: int, code: str | None) -> dict:
     pathway = (
         Pathway.objects.filter(departement=departement, state=PathwayState.ACTIVE).order_by("pk").first()
     )
+    # The national view reads the store of published figures: filled for the last two full years if empty
+    # (what `manage.py publish_national` writes), so that the analyst's page shows the whole country.
+    from django.utils import timezone
+
+    from parcours.national import services as national
+    from parcours.national.models import Release
+
+    if not Release.objects.exists():
+        today = timezone.localdate()
+        everyone = list(Departement.objects.order_by("code"))
+        for year in (today.year - 2, today.year - 1):
+            national.publish_local_many(departements=everyone, year=year, today=today)
     return {
         "departement": departement,
         "departements": Departement.objects.count(),

@@ -117,7 +117,10 @@ def _check_cell(
         problems.append(f"{where} : valeur hors limites.")
         return
     if unit == "count":
-        if value < 0 or not float(value).is_integer():
+        # A sum of hours of training (a measure the registry says counts no person) may be 7.5; anything
+        # else counted is a whole number.
+        whole = measure is None or measure.about_people
+        if value < 0 or (whole and not float(value).is_integer()):
             problems.append(f"{where} : un comptage doit être un entier positif ou nul (reçu : {value}).")
             return
         if measure is not None and measure.about_people and 1 <= value < threshold:

@@ -295,3 +295,17 @@ def test_the_national_set_in_one_pass_is_each_departements_own_set(country, audi
         assert indicator_export.as_json(result) == indicator_export.as_json(alone)
     if audience == "national":
         assert any('"secret": true' in indicator_export.as_json(r) for r in together)
+
+
+def test_the_whole_country_is_published_to_the_national_store(country):
+    """What `publish_national` computes for every département is valid for the national store (its own
+    validation, the one an imported file meets): every département stored, nothing refused."""
+    from parcours.national.models import Release
+    from parcours.national.services import publish_local_many
+
+    departements = list(Departement.objects.order_by("code"))
+    results = publish_local_many(departements=departements, year=2025, today=date.fromisoformat(TODAY))
+    assert [r.status for r in results] == ["created"] * len(departements)
+    assert set(Release.objects.filter(year=2025).values_list("departement_code", flat=True)) == {
+        d.code for d in departements
+    }

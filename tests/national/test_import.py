@@ -82,6 +82,10 @@ MALFORMED = {
     "cell without secret": (_no_secret_key, "une case doit avoir « value » et « secret »"),
     "threshold lowered": (lambda d: d.update(secrecy_threshold=5), "Seuil du secret statistique « 5 »"),
     "no indicators": (lambda d: d.update(indicators=[]), "« indicators » doit être une liste non vide"),
+    "half a person": (
+        lambda d: d["indicators"][0].update(total={"value": 40.5, "secret": False}),
+        "un comptage doit être un entier positif ou nul (reçu : 40.5)",
+    ),
 }
 
 
@@ -102,6 +106,26 @@ def test_a_small_count_is_allowed_for_an_indicator_that_counts_no_one():
     """Three meetings held are not three people: published as they are."""
     release = store(meetings=3)
     assert release.figures.get(indicator=MEETINGS, breakdown="").value == 3
+
+
+def test_a_sum_of_hours_of_training_may_have_a_decimal():
+    """actions.training_hours counts no one: 17.5 hours of cross-training is a valid figure (a département
+    with a half-hour training was refused whole before)."""
+    document = payload()
+    document["indicators"].append(
+        {
+            "code": "actions.training_hours",
+            "label": "Heures de formation croisée",
+            "unit": "count",
+            "definition": "…",
+            "source": "…",
+            "available": True,
+            "total": {"value": 17.5, "secret": False},
+            "breakdowns": {},
+        }
+    )
+    release = ingest(document).release
+    assert release.figures.get(indicator="actions.training_hours", breakdown="").value == 17.5
 
 
 def test_every_problem_of_a_file_is_listed():
