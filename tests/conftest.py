@@ -18,6 +18,7 @@ from parcours.core import second_factor
 from parcours.core.access import SESSION_KEY, Actor
 from parcours.core.models import Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
+from parcours.core.signals import LOGIN_AT_KEY, TOUCHED_AT_KEY
 from parcours.pathways import services as psp
 from parcours.pathways.models import PlanObjective, RightKind
 from parcours.people.models import ConsentPurpose
@@ -185,6 +186,8 @@ def client_for(actor) -> Client:
     session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SESSION_KEY] = str(actor.membership.public_id)
     session[second_factor.SESSION_STATE] = second_factor.OK  # as a login whose code was given (or not needed)
+    # As a login leaves them (core.signals.on_login): the session's opening and last write.
+    session[LOGIN_AT_KEY] = session[TOUCHED_AT_KEY] = timezone.now().timestamp()
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     client.cookies[settings.SESSION_COOKIE_NAME].update(

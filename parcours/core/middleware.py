@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from . import audit
 from .access import SESSION_KEY, actor_for
-from .signals import LOGIN_AT_KEY, LOGOUT_REASON_ATTR
-
-TOUCHED_AT_KEY = "parcours_touched_at"
+from .signals import LOGIN_AT_KEY, LOGOUT_REASON_ATTR, TOUCHED_AT_KEY
 
 
 class SessionLifetimeMiddleware:
@@ -37,12 +35,17 @@ class SessionLifetimeMiddleware:
                     request, f"Votre session a atteint sa durée maximale ({hours} h) : reconnectez-vous."
                 )
                 return self.get_response(request)
-            touched = request.session.get(TOUCHED_AT_KEY)
+        # Any open session (signed in, or a structure's invitation link in the diagnostic): its idle expiry
+        # pushed back once a minute at most (modified, hence saved).
+        session = request.session
+        touched = session.get(TOUCHED_AT_KEY)  # loads it: an unknown or expired key becomes None
+        if session.session_key is not None:
+            now = timezone.now().timestamp()
             if (
                 not isinstance(touched, int | float)
                 or now - touched >= settings.PARCOURS_SESSION_TOUCH_SECONDS
             ):
-                request.session[TOUCHED_AT_KEY] = now  # modified: saved, its expiry pushed back
+                session[TOUCHED_AT_KEY] = now
         return self.get_response(request)
 
 

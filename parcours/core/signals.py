@@ -12,6 +12,8 @@ from .models import User
 from .services import record_account_event
 
 LOGIN_AT_KEY = "parcours_login_at"  # session key: when the session was opened (absolute lifetime)
+# Session key: when the session was last written, pushing its idle expiry back (middleware.SessionLifetime).
+TOUCHED_AT_KEY = "parcours_touched_at"
 LOGOUT_REASON_ATTR = "parcours_logout_reason"  # request attribute set by whoever logs a user out
 
 
@@ -19,7 +21,9 @@ LOGOUT_REASON_ATTR = "parcours_logout_reason"  # request attribute set by whoeve
 def on_login(sender, request, user, **kwargs):
     # django.contrib.auth.login() has already given the session a new key (cycle_key) at this point.
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_KEY] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session[LOGIN_AT_KEY] = now
+        request.session[TOUCHED_AT_KEY] = now  # written with the login: the next minute's pages do not write
     record_account_event(user, "login", detail="connexion")
 
 
