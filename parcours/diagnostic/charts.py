@@ -70,6 +70,15 @@ def bar_chart(bars: list[tuple[str, int | None]], *, title: str, alt: str, serie
 # A chart is a pure function of its figures and words, and pygal takes about 10 ms to draw one: the same
 # figures asked again (a dashboard reloaded, 16 readers of one page) reuse the drawing. Only counts and labels
 # are kept (never a person), in this process's memory.
+# A long label (« Formation de coordination des parcours des mineurs (décret du 30 décembre 2025) ») would
+# leave the bars no room: cut with « … » in the image; the table beside every chart gives it whole.
+MAX_LABEL_CHARACTERS = 32
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL_CHARACTERS else label[: MAX_LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
 @functools.lru_cache(maxsize=1024)
 def _bar_svg(bars: tuple[tuple[str, int | float | None], ...], title: str, serie: str) -> str:
     chart = pygal.HorizontalBar(
@@ -89,7 +98,7 @@ def _bar_svg(bars: tuple[tuple[str, int | float | None], ...], title: str, serie
         margin_left=48,  # room for the labels when the reader's font is wider than pygal's estimate
         truncate_label=-1,
     )
-    chart.x_labels = [label for label, _ in reversed(bars)]
+    chart.x_labels = [_short(label) for label, _ in reversed(bars)]
     chart.add(serie, [value for _, value in reversed(bars)])
     # pygal always writes its configuration in a <script>: useless in an image, dropped.
     return _SCRIPT.sub("", chart.render(is_unicode=True))

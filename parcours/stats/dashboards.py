@@ -165,7 +165,13 @@ def _summary(measure: Measure, year: int, current: Shown, previous: Shown) -> st
     sentence = f"{label} en {year} : {current.display}"
     if previous.available and not previous.secret and previous.value is not None:
         sentence += f", contre {previous.display} sur la même période de {year - 1}"
-        if isinstance(previous.value, int | float) and previous.value and current.value is not None:
+        if measure.unit == "percent" and current.value is not None and previous.value is not None:
+            # A rate changes by points, not by a percentage of itself (81 % after 81,8 %: -0,8 point).
+            points = round(current.value - previous.value, 1)
+            shown = format_value(abs(points), "ratio")
+            sign = "+" if points > 0 else "-" if points < 0 else ""
+            sentence += f" ({sign}{shown} point{'s' if abs(points) >= 2 else ''})"
+        elif isinstance(previous.value, int | float) and previous.value and current.value is not None:
             change = round(100 * (current.value - previous.value) / previous.value)
             sentence += f" ({'+' if change > 0 else ''}{change} %)"
     elif previous.secret:

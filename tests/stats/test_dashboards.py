@@ -313,3 +313,25 @@ def test_an_unknown_or_unpublished_indicator_is_not_found(actors, activity, code
     # A partner does not read the network-only measure; the page says « introuvable », never 500.
     response = client_for(actors[Role.PARTNER_ADVISOR]).get(reverse("stats:indicator", args=[code]))
     assert response.status_code == 404
+
+
+def test_a_rate_compares_in_points_and_a_count_in_percent():
+    from parcours.stats.publication import Cell
+    from parcours.stats.registry import Measure
+
+    rate = Measure("commission.zz_rate", "Taux (test)", "…", "percent", lambda scope, by=None: None)
+    summary = dashboards._summary(rate, 2027, Cell(81.0, unit="percent"), Cell(81.8, unit="percent"))
+    assert summary.endswith("contre 81,8 % sur la même période de 2026 (-0,8 point).")
+    summary = dashboards._summary(rate, 2027, Cell(85.0, unit="percent"), Cell(81.5, unit="percent"))
+    assert summary.endswith("(+3,5 points).")
+    count = Measure("referrals.zz_count", "Repérages (test)", "…", "count", lambda scope, by=None: None)
+    assert dashboards._summary(count, 2027, Cell(42), Cell(30)).endswith("(+40 %).")
+
+
+def test_a_long_label_is_cut_in_the_chart_and_whole_in_its_table():
+    from parcours.diagnostic.charts import MAX_LABEL_CHARACTERS, bar_chart
+
+    long = "Formation de coordination des parcours des mineurs (décret du 30 décembre 2025)"
+    chart = bar_chart([("Séance plénière", 3), (long, 12)], title="Séances (test)", alt="…", serie="Séances")
+    assert long not in chart.svg and long[: MAX_LABEL_CHARACTERS - 1] + "…" in chart.svg
+    assert "Séance plénière" in chart.svg
