@@ -293,6 +293,9 @@ PARCOURS_HOSTING = env(
 # Absolute address of the application, for links in e-mails (diagnostic invitations).
 PARCOURS_PUBLIC_URL = env("PARCOURS_PUBLIC_URL", default="http://127.0.0.1:8000")
 PARCOURS_BOARD_HORIZON_DAYS = env.int("PARCOURS_BOARD_HORIZON_DAYS", default=60)
+# A dashboard page is kept this long at most in the cache, and only while the data it is computed from have
+# not changed (parcours.stats.cache: a version PostgreSQL increases at every write); 0: never cached.
+PARCOURS_STATS_CACHE_SECONDS = env.int("PARCOURS_STATS_CACHE_SECONDS", default=3600)
 
 # Background tasks (django-tasks): the database backend, run by `manage.py db_worker` (docs/taches.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -156,6 +156,19 @@ def periods(year: int, today: date) -> tuple[tuple[date, date], tuple[date, date
 # --- Building the dashboard ------------------------------------------------------------------------------
 
 
+def header(*, year: int, today: date, suppressed: bool, threshold: int) -> Dashboard:
+    """What the page says above the figures (periods, secrecy), without computing them."""
+    (start, end), (p_start, p_end) = periods(year, today)
+    return Dashboard(
+        year=year,
+        scope=Scope(None, start, end),
+        previous_scope=Scope(None, p_start, p_end),
+        suppressed=suppressed,
+        threshold=threshold,
+        sections=[],
+    )
+
+
 def _summary(measure: Measure, year: int, current: Shown, previous: Shown) -> str:
     label = measure.label
     if not current.available:

@@ -96,3 +96,18 @@ class AnnualReportText(BaseModel):
 
     def __str__(self) -> str:
         return f"Rapport annuel {self.year} ({self.departement.code})"
+
+
+class DataVersion(models.Model):
+    """One row: a number PostgreSQL increases, in the same transaction, at every statement that writes a
+    table the indicators read (triggers of migration 0002, `cache.SOURCE_TABLES`): INSERT, UPDATE, DELETE
+    and TRUNCATE, bulk writes and raw SQL included. A page of figures cached under this number is never
+    shown after a write it does not include (parcours.stats.cache)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "version des données des indicateurs"
+
+    def __str__(self) -> str:
+        return f"version {self.version}"

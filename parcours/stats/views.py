@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 
 from parcours.core.models import Organisation, OrganisationKind
@@ -20,6 +24,8 @@ from parcours.diagnostic.rules import secrecy_threshold
 from parcours.documents.sandbox import TemplateProblem
 
 from . import annual_report, dashboards, exports, registry, rules, selectors, services
+from . import cache as stats_cache
+from .cache import data_version
 from .dashboards import BREAKDOWN_LABELS
 from .forms import DashboardForm, ExportForm, ReportTextForm, ReportYearForm
 from .models import ExportState
@@ -68,21 +74,28 @@ class DashboardView(ActorRequiredMixin, TemplateView):
         if self.code is not None:
             asked = next((slug for slug, prefix, _ in domains if self.code.startswith(prefix)), None)
         domain = next((d for d in domains if d[0] == asked), domains[0] if domains else ("", "", ""))
-        try:
-            context["dashboard"] = dashboards.build(
-                departement=self.actor.departement,
-                organisation=organisation,
-                year=form.cleaned_data["annee"],
-                today=today,
-                suppressed=suppressed,
-                threshold=threshold,
-                code=self.code,
-                prefix="" if self.code is not None else domain[1],
-            )
-        except KeyError:
-            raise Http404("Indicateur inconnu de ce tableau de bord.") from None
+        year = form.cleaned_data["annee"]
+
+        def build():
+            try:
+                return dashboards.build(
+                    departement=self.actor.departement,
+                    organisation=organisation,
+                    year=year,
+                    today=today,
+                    suppressed=suppressed,
+                    threshold=threshold,
+                    code=self.code,
+                    prefix="" if self.code is not None else domain[1],
+                )
+            except KeyError:
+                raise Http404("Indicateur inconnu de ce tableau de bord.") from None
+
         context["organisation"] = organisation
         context["detail"] = self.code is not None
+        context["header"] = dashboards.header(
+            year=year, today=today, suppressed=suppressed, threshold=threshold
+        )
         # The query string of the chosen year and partner, for the links between the pages.
         query = {"annee": form.cleaned_data["annee"]}
         if organisation is not None and network:
@@ -99,6 +112,31 @@ class DashboardView(ActorRequiredMixin, TemplateView):
             for slug, _, title in domains
         ]
         context["domain_title"] = domain[2]
+        # A domain's page of figures: cached until the data change (stats.cache: the version PostgreSQL
+        # increases at every write to the tables the indicators read); computed at each request elsewhere.
+        version = data_version() if self.code is None else None
+        if version is None:
+            context["dashboard"] = build()
+            return context
+        cache_key = stats_cache.key(
+            "dashboard",
+            version,
+            self.actor.departement.pk,
+            getattr(organisation, "pk", None),
+            year,
+            str(audience),
+            threshold,
+            today.isoformat(),
+            domain[0],
+            can(self.actor, "stats.export"),
+        )
+        body = cache.get(cache_key)
+        if body is None:
+            body = render_to_string(
+                "stats/_dashboard_body.html", {**context, "d": build()}, request=self.request
+            )
+            cache.set(cache_key, body, settings.PARCOURS_STATS_CACHE_SECONDS)
+        context["body"] = mark_safe(body)  # noqa: S308 (our own template's output, figures only)
         return context
 
 
