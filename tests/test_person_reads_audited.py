@@ -149,6 +149,9 @@ NOT_PERSON_DATA = {
             "api:export",
         )
     },
+    # API tokens: holders, first characters, staff accounts (tests/national/test_token_views.py).
+    "national:tokens": "jetons d'API : détenteur, début du jeton, comptes des agents ; jamais une personne",
+    "national:token_issue": "jetons d'API : formulaire (détenteur, compte d'un analyste national)",
     "diagnostic:invitation": "diagnostic : lien d'invitation (clés et agrégats, jamais un nom)",
     "diagnostic:member_entry": "diagnostic : clés et agrégats, jamais un nom",
     # Issue 12: the network's directory (services and professional contacts) and the dashboards (counts).

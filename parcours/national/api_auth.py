@@ -72,8 +72,8 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "« Token <jeton> » : le jeton délivré par l'administrateur "
-            "(manage.py issue_api_token).",
+            "description": "« Token <jeton> » : le jeton délivré par l'administrateur (page « Jetons "
+            "d'API » ou manage.py issue_api_token) ; un jeton d'export, par le secrétariat du département.",
         }
 
 

@@ -1,6 +1,7 @@
-"""Every read of the national store (docs/national.md). Only `Release` and `Figure` are read here: the
-national views and API cannot reach a person, a pathway or an unsuppressed figure, because nothing of the
-kind is in these tables.
+"""Every read of the national store (docs/national.md). Only `Release` and `Figure` are read for the figures:
+the national views and API cannot reach a person, a pathway or an unsuppressed figure, because nothing of the
+kind is in these tables. The API tokens' section, at the end, reads the tokens and the staff accounts they are
+issued to (never a person followed), scoped to the actor (policies.py).
 
 Sums (national, regional) are the sums of the *published* figures: a secret cell is not in them, and the
 page says how many were left out; no national figure is ever computed from unsuppressed data.
@@ -8,17 +9,24 @@ page says how many were left out; no national figure is ever computed from unsup
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from parcours.core.access import Actor
+from parcours.core.models import Membership
+from parcours.core.roles import Role
 from parcours.stats import registry
 from parcours.stats.indicator_export import FORMAT
 from parcours.stats.publication import Cell
 
-from .models import Figure, Release
+from . import policies
+from .models import ApiToken, Figure, Release, TokenKind
 from .regions import DEPARTEMENTS, REGION_OF, REGIONS, Region, sort_key
 
 
@@ -272,3 +280,48 @@ def release_payload(release: Release) -> dict:
 
 def sent_codes(year: int) -> list[str]:
     return sorted(Release.objects.filter(year=year).values_list("departement_code", flat=True), key=sort_key)
+
+
+# --- API tokens ---------------------------------------------------------------------------------------------
+
+
+def tokens_visible_to(actor: Actor | None) -> QuerySet[ApiToken]:
+    """The tokens `actor` manages (policies.is_own): its département's export tokens, and for the
+    administrator the reading tokens of its département's national analysts; newest first."""
+    kinds = policies.token_kinds(actor)
+    if actor is None or not kinds:
+        return ApiToken.objects.none()
+    scope = Q(pk__in=[])
+    if TokenKind.EXPORT in kinds:
+        scope |= Q(kind=TokenKind.EXPORT, departement=actor.departement)
+    if TokenKind.NATIONAL_READ in kinds:
+        scope |= Q(kind=TokenKind.NATIONAL_READ, membership__organisation__departement=actor.departement)
+    return ApiToken.objects.filter(scope).select_related(
+        "departement", "issued_by", "membership__user", "membership__organisation__departement"
+    )
+
+
+def get_token_or_404(actor: Actor | None, public_id) -> ApiToken:
+    """A token in the actor's reach; unknown, malformed or another département's: 404."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404("Jeton inconnu.") from None
+    token = tokens_visible_to(actor).filter(public_id=key).first()
+    if token is None:
+        raise Http404("Jeton inconnu.")
+    return token
+
+
+def analyst_memberships(actor: Actor | None) -> QuerySet[Membership]:
+    """The accounts `actor` may issue a national-reading token to (policies.may_issue_to): active
+    national-analyst memberships of its département, its own account excepted."""
+    if actor is None or TokenKind.NATIONAL_READ not in policies.token_kinds(actor):
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(role=Role.NATIONAL_ANALYST, organisation__departement=actor.departement)
+        .exclude(user=actor.user)
+        .select_related("user", "organisation__departement")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from parcours.core import audit
+from parcours.core.access import Actor
 from parcours.core.models import AuditAction, Departement, Membership
 from parcours.core.roles import Role
 from parcours.diagnostic.rules import secrecy_threshold
@@ -33,6 +34,7 @@ from parcours.stats import rules as stats_rules
 from parcours.stats.publication import Audience
 from parcours.stats.registry import UNITS
 
+from . import policies
 from .models import ApiToken, Figure, Origin, Release, TokenKind, hash_token
 from .regions import DEPARTEMENTS
 
@@ -381,29 +383,43 @@ def pull(*, url: str, token: str) -> bytes:
 
 
 class TokenError(ValueError):
-    pass
+    """A token refused (issue or revocation): the French message says why; nothing was written."""
 
 
 def issue_token(
     *,
-    issued_by=None,
+    actor: Actor | None = None,
     kind: str,
     name: str,
     membership: Membership | None = None,
     departement: Departement | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token and its clear value, which is shown once and never stored."""
-    if not name.strip():
+    """A new token and its clear value, which is shown once and never stored (nor journaled: the audit event
+    names the token by its opaque id).
+
+    `actor`: who issues it from the tokens page, held to policies.py (its département, the kinds its role
+    manages, never its own account); None for `manage.py issue_api_token`, run by the instance's operator."""
+    name = (name or "").strip()
+    if not name:
         raise TokenError("Dites qui détient le jeton (son nom ou celui de l'instance).")
     if kind == TokenKind.NATIONAL_READ:
         if membership is None or membership.role != Role.NATIONAL_ANALYST or not membership.active:
             raise TokenError(
                 "Un jeton de lecture nationale est délivré à un compte actif d'analyste national."
             )
+        if actor is not None and not policies.may_issue_to(actor, membership):
+            raise TokenError(
+                "Vous ne pouvez pas délivrer de jeton à ce compte : un jeton se délivre à un analyste "
+                "national de votre département, jamais à son propre compte."
+            )
         departement = None
     elif kind == TokenKind.EXPORT:
         if departement is None:
             raise TokenError("Un jeton d'export est délivré pour un département de cette instance.")
+        if actor is not None and (
+            kind not in policies.token_kinds(actor) or departement.pk != actor.departement.pk
+        ):
+            raise TokenError("Vous ne pouvez délivrer un jeton d'export que pour votre département.")
         membership = None
     else:
         raise TokenError(f"Type de jeton inconnu : « {kind} ».")
@@ -411,15 +427,15 @@ def issue_token(
     with transaction.atomic():
         token = ApiToken.objects.create(
             kind=kind,
-            name=name.strip()[:200],
+            name=name[:200],
             prefix=key[:8],
             key_hash=hash_token(key),
             membership=membership,
             departement=departement,
-            issued_by=issued_by,
+            issued_by=actor.user if actor else None,
         )
         audit.record(
-            None,
+            actor,
             AuditAction.CREATE,
             token,
             detail=f"jeton d'API délivré : {token.get_kind_display()}",
@@ -428,10 +444,27 @@ def issue_token(
     return token, key
 
 
-def revoke_token(*, token: ApiToken) -> None:
+def revoke_token(*, actor: Actor | None = None, token: ApiToken) -> ApiToken:
+    """The token stops working at once (the API looks tokens up among the unrevoked). Already revoked:
+    refused, nothing changes. `actor` as for issue_token."""
+    if actor is not None and not policies.is_own(actor, token):
+        raise TokenError("Ce jeton n'est pas de ceux que vous gérez.")
     with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
+        now = timezone.now()
+        # One conditional UPDATE: of two revocations at once, one changes the row and the other is refused.
+        if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now, updated_at=now
+        ):
+            token.refresh_from_db(fields=["revoked_at"])
+            when = timezone.localtime(token.revoked_at).strftime("%d/%m/%Y à %H:%M")
+            raise TokenError(f"Ce jeton est déjà révoqué (le {when}) : rien n'a changé.")
+        token.revoked_at = token.updated_at = now
         audit.record(
-            None, AuditAction.UPDATE, token, detail="jeton d'API révoqué", departement=token.departement
+            actor,
+            AuditAction.UPDATE,
+            token,
+            detail="jeton d'API révoqué",
+            departement=token.departement
+            or (token.membership.organisation.departement if token.membership_id else None),
         )
+    return token

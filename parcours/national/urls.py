@@ -14,4 +14,8 @@ urlpatterns = [
         transaction.non_atomic_requests(views.DepartementView.as_view()),
         name="departement",
     ),
+    # The API tokens the secretariat and the administrator manage (policies.py): writes, in the transaction.
+    path("jetons/", views.TokenListView.as_view(), name="tokens"),
+    path("jetons/nouveau/", views.TokenIssueView.as_view(), name="token_issue"),
+    path("jetons/<uuid:pk>/revoquer/", views.TokenRevokeView.as_view(), name="token_revoke"),
 ]

@@ -150,7 +150,8 @@ def test_issue_api_token_shows_the_token_once_and_keeps_only_its_hash(actors, ca
     assert api(key).get(reverse("api:indicators")).status_code == 200
     with pytest.raises(CommandError, match="Aucun compte actif d'analyste national"):
         call_command("issue_api_token", "--email", actors[Role.SECRETARIAT].user.email)
-    call_command("issue_api_token", "--revoke", key[:8])
+    # "=": a key may begin with "-", which argparse would take for an option.
+    call_command("issue_api_token", f"--revoke={key[:8]}")
     assert api(key).get(reverse("api:indicators")).status_code == 401
 
 

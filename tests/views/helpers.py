@@ -35,6 +35,7 @@ DOMAIN_APPS = (
     "documents",
     "outbox",
     "diagnostic",
+    "national",
 )
 
 
