@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from parcours.core.access import Actor
@@ -52,6 +52,14 @@ def grouped_measures() -> list[tuple[str, list[registry.Measure]]]:
         config = apps.app_configs.get(label)
         groups[str(config.verbose_name) if config else label].append(measure)
     return sorted(groups.items())
+
+
+def store_version() -> tuple:
+    """What changes whenever the store does: `services.ingest` writes a release's figures anew (their ids
+    only grow) and a release removed changes the count. Two queries on indexes."""
+    releases = Release.objects.aggregate(n=Count("pk"))["n"]
+    last_figure = Figure.objects.aggregate(last=Max("pk"))["last"]
+    return releases, last_figure
 
 
 def years() -> list[int]:

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView, View
 
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import ActorRequiredMixin, Confirmation, confirmation_page, is_confirmed
 from parcours.diagnostic.rules import secrecy_threshold
+from parcours.stats import cache as stats_cache
 
 from . import maps, policies, selectors, services
 from .forms import IndicatorForm, NationalForm, TokenIssueForm
@@ -49,7 +54,7 @@ class _ChoiceMixin(ActorRequiredMixin):
             kwargs["status"] = 400
         return super().render_to_response(context, **kwargs)
 
-    def base_context(self):
+    def base_context(self, *, compute: bool = True):
         form, years = self.choice()
         context = {
             "nav": "national_stats",
@@ -60,8 +65,10 @@ class _ChoiceMixin(ActorRequiredMixin):
         }
         if years and form.is_valid():
             year, code = form.cleaned_data["annee"], form.cleaned_data["indicateur"]
-            context["ranking"] = selectors.ranking(year, code)
-            context["measure"] = selectors.measure_or_none(code)
+            context["choice"] = (year, code)
+            if compute:
+                context["ranking"] = selectors.ranking(year, code)
+                context["measure"] = selectors.measure_or_none(code)
         return context
 
 
@@ -71,9 +78,26 @@ class RankingView(_ChoiceMixin, TemplateView):
     template_name = "national/ranking.html"
 
     def get_context_data(self, **kwargs):
-        context = self.base_context()
+        seconds = settings.PARCOURS_STATS_CACHE_SECONDS
+        context = self.base_context(compute=not seconds)
         if "ranking" in context:
             context["map"] = maps.build(context["ranking"])
+            return context
+        if "choice" not in context:
+            return context
+        # The store changes only by `services.ingest` (a release created or replaced, its time of receipt
+        # renewed): its count and last receipt are its version; the page's figures are cached under it.
+        key = stats_cache.key("national", selectors.store_version(), *context["choice"])
+        body = cache.get(key)
+        if body is None:
+            ranking = selectors.ranking(*context["choice"])
+            body = render_to_string(
+                "national/_ranking_body.html",
+                {**context, "ranking": ranking, "map": maps.build(ranking)},
+                request=self.request,
+            )
+            cache.set(key, body, seconds)
+        context["body"] = mark_safe(body)  # noqa: S308 (our own template's output: published figures only)
         return context
 
 

@@ -158,3 +158,36 @@ def test_pages_read_a_constant_number_of_queries_whatever_the_number_of_departem
     for code, dep in (("59", "Nord"), ("75", "Paris"), ("33", "Gironde"), ("974", "La Réunion")):
         store(code=code, name=dep)
     assert {name: queries(name) for name in few} == few
+
+
+def test_the_ranking_page_is_cached_until_the_store_changes(settings, analyst, year):
+    """Served again from the cache (no figure read), until a département's release is replaced: then the new
+    figure at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PARCOURS_STATS_CACHE_SECONDS = 3600
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            response = analyst.get(reverse("national:ranking"), {"annee": year})
+        assert response.status_code == 200
+        return response.content.decode(), [q["sql"] for q in captured]
+
+    first, first_sql = read()
+    again, again_sql = read()
+    figures_read = '"national_figure"."value"'  # the ranking reads the figures' values
+    assert any(figures_read in sql for sql in first_sql)
+    assert not any(figures_read in sql for sql in again_sql)
+
+    def table(page):
+        return page[page.index('data-testid="national-ranking"') : page.index("</table>")]
+
+    assert table(first) == table(again)
+    assert (
+        '<tr data-code="69">' in first and ">40<" in first.split('<tr data-code="69">')[1].split("</tr>")[0]
+    )
+    store(code="69", name="Rhône", year=year, active=64)  # the Rhône's release replaced
+    after, after_sql = read()
+    assert any(figures_read in sql for sql in after_sql)
+    assert ">64<" in after.split('<tr data-code="69">')[1].split("</tr>")[0]
