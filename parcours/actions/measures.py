@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Count
 
 from parcours.stats import kit
-from parcours.stats.kit import choices_axis, counted, organisation_axis, summed
-from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Scope, register
+from parcours.stats.kit import choices_axis, counted, grouped, organisation_axis, per_departement, summed
+from parcours.stats.registry import Evaluation, Measure, Scope, register
 
 from .coverage import Coverage
 from .models import (
@@ -58,37 +58,21 @@ def _coverage(kind: str):
     period (coverage.coverage_of, for one département or each of several in the same two queries);
     population: the establishments listed (None: no list, no value)."""
 
-    def counts(scope: Scope) -> tuple[dict, dict]:
+    def read(scope: Scope) -> tuple[dict, dict]:
         listed = scope.within(Establishment.objects.filter(kind=kind, active=True))
         actions = {"prevention_actions__held_on__range": (scope.start, scope.end)}
         if scope.organisation is not None:
             actions["prevention_actions__organisation"] = scope.organisation
-        key = DEPARTEMENT_COLUMN if scope.departements else None
-        totals = _per(listed, key, Count("pk"))
-        reached = _per(listed.filter(**actions), key, Count("pk", distinct=True))
-        return totals, reached
+        reached = listed.filter(**actions)
+        return grouped(listed, scope, n=Count("pk")), grouped(reached, scope, n=Count("pk", distinct=True))
 
-    def evaluation(total: int, reached: int) -> dict:
-        percent = Coverage(kind, "", total, reached, []).percent
+    def of(departement, counts: tuple[dict, dict], bys) -> dict:
+        totals, reached = counts
+        total = totals.get((departement,), 0)
+        percent = Coverage(kind, "", total, reached.get((departement,), 0), []).percent
         return {None: Evaluation(percent, total if percent is not None else None)}
 
-    def batch(scope: Scope, bys) -> dict:
-        totals, reached = counts(scope)
-        return evaluation(totals.get(None, 0), reached.get(None, 0))
-
-    def across(scope: Scope, bys) -> dict:
-        totals, reached = counts(scope)
-        return {d.pk: evaluation(totals.get(d.pk, 0), reached.get(d.pk, 0)) for d in scope.departements}
-
-    batch.across = across  # type: ignore[attr-defined]
-    return batch
-
-
-def _per(qs, key: str | None, aggregate) -> dict:
-    """{key's value (None without key): aggregate} in one query."""
-    if key is None:
-        return {None: qs.aggregate(n=aggregate)["n"]}
-    return dict(qs.values_list(key).annotate(n=aggregate).values_list(key, "n").order_by())
+    return per_departement(read, of)
 
 
 def _course(prefix: str):
@@ -111,7 +95,7 @@ def _coverage_measure(code: str, label: str, definition: str, kind: str) -> Meas
         label,
         definition,
         "percent",
-        lambda scope, by=None: batch(scope, [])[None].value,
+        kit.compute_of(batch),
         population=lambda scope, by=None: batch(scope, [])[None].population,
         batch=batch,
         across=batch.across,

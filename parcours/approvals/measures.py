@@ -8,34 +8,33 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Scope, register
+from parcours.stats import kit
+from parcours.stats.registry import Evaluation, Measure, Scope, register
 
 from .models import Agrement
 
 SOURCE = "Registre des agréments des associations, dans Parcours"
 
 
-def approved(scope: Scope):
+def approved_records(scope: Scope):
+    """The agréments valid on the scope's last day in its département(s) (for one organisation: its own)."""
     qs = scope.within(Agrement.objects.valid_on(scope.end), "organisation__departement")
     if scope.organisation is not None:
         qs = qs.filter(organisation=scope.organisation)
-    return qs.values("organisation").distinct()
+    return qs
 
 
-def _valid_agrements(scope: Scope, bys=()) -> dict:
-    return {None: Evaluation(approved(scope).count())}
+def approved(scope: Scope):
+    return approved_records(scope).values("organisation").distinct()
 
 
-def _valid_agrements_across(scope: Scope, bys=()) -> dict:
-    """Each département's count in one query."""
-    counts = dict(
-        scope.within(Agrement.objects.valid_on(scope.end), "organisation__departement")
-        .values_list(DEPARTEMENT_COLUMN)
-        .annotate(n=Count("organisation", distinct=True))
-        .values_list(DEPARTEMENT_COLUMN, "n")
-        .order_by()
-    )
-    return {d.pk: {None: Evaluation(counts.get(d.pk, 0))} for d in scope.departements}
+def _valid_agrements_read(scope: Scope) -> dict:
+    return kit.grouped(approved_records(scope), scope, n=Count("organisation", distinct=True))
+
+
+_valid_agrements = kit.per_departement(
+    _valid_agrements_read, lambda departement, counts, bys: {None: Evaluation(counts.get((departement,), 0))}
+)
 
 
 register(
@@ -45,10 +44,10 @@ register(
         "Nombre d'associations du département titulaires d'un agrément en cours de validité "
         "(CASF R. 121-12-1 et suivants) au dernier jour de la période, non retiré ce jour-là.",
         "count",
-        lambda scope, by=None: _valid_agrements(scope)[None].value,
+        kit.compute_of(_valid_agrements),
         source=SOURCE,
         batch=_valid_agrements,
-        across=_valid_agrements_across,
+        across=_valid_agrements.across,
         about_people=False,  # agréments are published acts (arrêtés)
     ),
 )

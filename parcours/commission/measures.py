@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from parcours.stats import kit
 from parcours.stats.kit import choices_axis, counted, organisation_axis
-from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Scope, register
+from parcours.stats.registry import Evaluation, Measure, Scope, register
 
 from .models import Convocation, Meeting, MeetingKind, MeetingState, PrefectDecision
 
@@ -49,21 +49,15 @@ def _departement_only(batch):
 
 
 def _attendance_read(scope: Scope) -> dict:
-    """{(département or None, meeting kind): (convocations, present)} for the meetings held in the period:
-    one query, for one département or several."""
+    """{(département, meeting kind): (convocations, present)} for the meetings held in the period: one
+    query, for one département or several."""
     qs = scope.within(
         Convocation.objects.filter(
             meeting__state__in=HELD_STATES, meeting__held_on__range=(scope.start, scope.end)
         ),
         "meeting__departement",
     )
-    column = [DEPARTEMENT_COLUMN] if scope.departements else []
-    rows = (
-        qs.values_list(*column, "meeting__kind")
-        .annotate(n=Count("pk"), present=Count("pk", filter=Q(present=True)))
-        .order_by()
-    )
-    return {(row[0] if column else None, row[-3]): (row[-2], row[-1]) for row in rows}
+    return kit.grouped(qs, scope, "meeting__kind", n=Count("pk"), present=Count("pk", filter=Q(present=True)))
 
 
 def _attendance_of(departement, counts: dict, bys) -> dict:
@@ -85,17 +79,7 @@ def _attendance_of(departement, counts: dict, bys) -> dict:
     return out
 
 
-def _attendance(scope: Scope, bys) -> dict:
-    return _attendance_of(None, _attendance_read(scope), bys)
-
-
-def _attendance_across(scope: Scope, bys) -> dict:
-    counts = _attendance_read(scope)
-    return {d.pk: _attendance_of(d.pk, counts, bys) for d in scope.departements}
-
-
-_attendance.across = _attendance_across  # type: ignore[attr-defined]
-attendance = _departement_only(_attendance)
+attendance = _departement_only(kit.per_departement(_attendance_read, _attendance_of))
 meetings = _departement_only(meetings_held[1])
 
 

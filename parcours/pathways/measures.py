@@ -27,7 +27,7 @@ from parcours.stats.kit import (
     organisation_axis,
     sex_axis,
 )
-from parcours.stats.registry import DEPARTEMENT_COLUMN, Evaluation, Measure, Part, Scope, register
+from parcours.stats.registry import Evaluation, Measure, Part, Scope, register
 
 from .models import (
     Afis,
@@ -139,21 +139,12 @@ def _first_decisions(scope: Scope, bys) -> kit.Rows:
 def _refusal_rates(data: kit.Rows, scope: Scope, bys) -> dict:
     """Share of the first requests decided in the period that were refused; population: those decisions.
     One pass over the decisions for every breakdown."""
-    axes = REFUSAL_AXES
 
     def rate(rows):
         refused = sum(1 for r in rows if data.value(r, "decision") == Decision.REFUSED)
         return (round(100 * refused / len(rows), 1) if rows else None), len(rows)
 
-    value, n = rate(data.rows)
-    out = {None: Evaluation(value, n)}
-    for by in bys:
-        groups = data.groups(by)
-        values, populations = {}, {}
-        for key, label in kit.labels_of(by, scope, axes):
-            values[label], populations[label] = rate(groups.get(key, []))
-        out[by] = Evaluation(values, populations)
-    return out
+    return kit.evaluations(data, scope, bys, REFUSAL_AXES, rate)
 
 
 _refusal_rate = kit.batch_of(_first_decisions, _refusal_rates, "decision_date")
@@ -289,15 +280,7 @@ def _afis(statistic: str):
             )
             return round(amount, 2), len(people)
 
-        value, population = summary(data.rows)
-        out = {None: Evaluation(value, population)}
-        for by in bys:
-            groups = data.groups(by)
-            values, populations = {}, {}
-            for key, label in kit.labels_of(by, scope, AFIS_AXES):
-                values[label], populations[label] = summary(groups.get(key, []))
-            out[by] = Evaluation(values, populations if statistic != "people" else None)
-        return out
+        return kit.evaluations(data, scope, bys, AFIS_AXES, summary)
 
     return kit.batch_of(read, summarise)
 
@@ -330,21 +313,14 @@ def _caseload_read(scope: Scope) -> tuple[list, dict]:
     associations = list(
         Organisation.objects.filter(pk__in=approved).order_by("name").values_list("pk", "name", "departement")
     )
-    column = DEPARTEMENT_COLUMN if scope.departements else None
-    rows = (
-        _active_on(scope, scope.end)
-        .filter(association__in=approved)
-        .values_list(*([column] if column else []), "association")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
-    counts = {((row[0], row[1]) if column else (scope.departement.pk, row[0])): row[-1] for row in rows}
-    return associations, counts
+    active = _active_on(scope, scope.end).filter(association__in=approved)
+    return associations, kit.grouped(active, scope, "association", n=Count("pk", distinct=True))
 
 
-def _caseload_of(departement, associations: list, counts: dict, bys) -> dict:
+def _caseload_of(departement, read: tuple[list, dict], bys) -> dict:
     """Pathways under way on the scope's last day per approved association (mean); per association with
     the breakdown "organisation". Population: the pathways."""
+    associations, counts = read
     mine = [(pk, name) for pk, name, d in associations if d == departement]
     values = {name: counts.get((departement, pk), 0) for pk, name in mine}
     total = sum(values.values())
@@ -354,14 +330,7 @@ def _caseload_of(departement, associations: list, counts: dict, bys) -> dict:
     return out
 
 
-def _caseload(scope: Scope, bys) -> dict:
-    associations, counts = _caseload_read(scope)
-    return _caseload_of(scope.departement.pk, associations, counts, bys)
-
-
-def _caseload_across(scope: Scope, bys) -> dict:
-    associations, counts = _caseload_read(scope)
-    return {d.pk: _caseload_of(d.pk, associations, counts, bys) for d in scope.departements}
+_caseload = kit.per_departement(_caseload_read, _caseload_of)
 
 
 def _no_source(scope: Scope, by: str | None = None):
@@ -546,7 +515,7 @@ register(
         ("organisation",),
         source=SOURCE_PATHWAYS,
         batch=_caseload,
-        across=_caseload_across,
+        across=_caseload.across,
     ),
     Measure(
         "pathways.appeals",

@@ -295,6 +295,43 @@ def batch_of(
     return batch
 
 
+def per_departement(read: Callable[[Scope], object], of: Callable[[object, object, list], dict]):
+    """batch(scope, bys) and its across(scope, bys) for a measure computed from one read of the records of
+    one or several départements: `read(scope)` (one or two grouped queries, its result keyed by département
+    id, see `departement_key`) and `of(departement id, read's result, bys)` -> {None or by: Evaluation}."""
+
+    def batch(scope: Scope, bys) -> dict:
+        return of(scope.departement.pk, read(scope), bys)
+
+    def across(scope: Scope, bys) -> dict:
+        data = read(scope)
+        return {d.pk: of(d.pk, data, bys) for d in scope.departements}
+
+    batch.across = across  # type: ignore[attr-defined]
+    return batch
+
+
+def grouped(qs: QuerySet, scope: Scope, *columns: str, **aggregates) -> dict:
+    """{(département id, *columns' values): aggregates' values} in one query grouped by département (the
+    scope's own id for one département) and `columns`; one aggregate: its value alone."""
+    key = [DEPARTEMENT_COLUMN] if scope.departements else []
+    names = list(aggregates)
+    if not key and not columns:  # one département, no grouping: an aggregate
+        found = qs.aggregate(**aggregates)
+        values = tuple(found[n] for n in names)
+        return {(scope.departement.pk,): values[0] if len(values) == 1 else values}
+    rows = (
+        qs.values_list(*key, *columns).annotate(**aggregates).values_list(*key, *columns, *names).order_by()
+    )
+    out = {}
+    for row in rows:
+        head = row[: len(key) + len(columns)]
+        head = head if key else (scope.departement.pk, *head)
+        values = row[len(key) + len(columns) :]
+        out[tuple(head)] = values[0] if len(values) == 1 else tuple(values)
+    return out
+
+
 def compute_of(batch):
     """compute(scope, by=None) from batch(scope, bys) -> {None or by: Evaluation}."""
 
@@ -302,6 +339,21 @@ def compute_of(batch):
         return batch(scope, [by] if by else [])[by].value
 
     return compute
+
+
+def evaluations(data: Rows, scope: Scope, bys, axes: dict[str, Axis], summary) -> dict:
+    """{None: the total's Evaluation, by: one value per label} from `summary(rows) -> (value, population)`
+    applied to all the rows and to each label's rows (no population for the total, as for a count: none
+    carried for the labels either)."""
+    value, population = summary(data.rows)
+    out = {None: Evaluation(value, population)}
+    for by in bys:
+        groups = data.groups(by)
+        values, populations = {}, {}
+        for key, label in labels_of(by, scope, axes):
+            values[label], populations[label] = summary(groups.get(key, []))
+        out[by] = Evaluation(values, populations if population is not None else None)
+    return out
 
 
 def counted(
@@ -322,16 +374,10 @@ def counted(
         return Rows.of(records, date, scope, axes, bys, [distinct] if distinct else [])
 
     def summarise(data: Rows, scope: Scope, bys) -> dict:
-        def count(rows) -> int:
-            return len({data.value(r, distinct) for r in rows}) if distinct else len(rows)
+        def count(rows) -> tuple[int, None]:
+            return (len({data.value(r, distinct) for r in rows}) if distinct else len(rows)), None
 
-        out = {None: Evaluation(count(data.rows))}
-        for by in bys:
-            groups = data.groups(by)
-            out[by] = Evaluation(
-                {label: count(groups.get(key, [])) for key, label in labels_of(by, scope, axes)}
-            )
-        return out
+        return evaluations(data, scope, bys, axes, count)
 
     batch = batch_of(read, summarise, date)
     return compute_of(batch), batch, (*(TIME_AXES if date else ()), *axes)
@@ -363,15 +409,11 @@ def summed(
         def total(rows, of=fields) -> int | float:
             return _number(sum(float(data.value(r, f) or 0) for r in rows for f in of))
 
-        out = {None: Evaluation(total(data.rows))}
-        for by in bys:
-            if by == field_by:
-                out[by] = Evaluation({label: total(data.rows, (f,)) for f, label in field_labels})
-                continue
-            groups = data.groups(by)
-            out[by] = Evaluation(
-                {label: total(groups.get(key, [])) for key, label in labels_of(by, scope, axes)}
-            )
+        out = evaluations(
+            data, scope, [b for b in bys if b != field_by], axes, lambda rows: (total(rows), None)
+        )
+        if field_by in bys:
+            out[field_by] = Evaluation({label: total(data.rows, (f,)) for f, label in field_labels})
         return out
 
     batch = batch_of(read, summarise, date)
@@ -425,15 +467,7 @@ def distributed(
                 who.add(data.value(row, people) if people else i)
             return (statistic_of(values) if values else None), len(who)
 
-        value_all, population_all = evaluate(data.rows)
-        out = {None: Evaluation(value_all, population_all)}
-        for by in bys:
-            groups = data.groups(by)
-            values, populations = {}, {}
-            for key, label in labels_of(by, scope, axes):
-                values[label], populations[label] = evaluate(groups.get(key, []))
-            out[by] = Evaluation(values, populations)
-        return out
+        return evaluations(data, scope, bys, axes, evaluate)
 
     batch = batch_of(read, summarise, date)
     batch.statistic = statistic  # type: ignore[attr-defined]
@@ -479,6 +513,9 @@ __all__ = [
     "batch_of",
     "choices_axis",
     "compute_of",
+    "evaluations",
+    "grouped",
+    "per_departement",
     "counted",
     "days_between",
     "distributed",
