@@ -157,8 +157,10 @@ def queries_per_page(paths: dict[str, tuple[str, str]]) -> dict[str, int]:
     from parcours.core.models import User
     from parcours.core.second_factor import OK, SESSION_STATE
 
-    # As served: the production settings cache a dashboard page until its data change (stats.cache).
+    # As served: the production settings cache a dashboard page and the board until their data change
+    # (stats.cache, deadlines.cache).
     settings.PARCOURS_STATS_CACHE_SECONDS = 3600
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 3600
     counts = {}
     for label, (username, path) in paths.items():
         client = Client()

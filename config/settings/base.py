@@ -296,6 +296,9 @@ PARCOURS_BOARD_HORIZON_DAYS = env.int("PARCOURS_BOARD_HORIZON_DAYS", default=60)
 # A dashboard page is kept this long at most in the cache, and only while the data it is computed from have
 # not changed (parcours.stats.cache: a version PostgreSQL increases at every write); 0: never cached.
 PARCOURS_STATS_CACHE_SECONDS = env.int("PARCOURS_STATS_CACHE_SECONDS", default=3600)
+# The « À traiter » board likewise (parcours.deadlines.cache): kept at most this long, and only while the
+# records it reads have not changed; 0: never cached.
+PARCOURS_BOARD_CACHE_SECONDS = env.int("PARCOURS_BOARD_CACHE_SECONDS", default=3600)
 
 # Background tasks (django-tasks): the database backend, run by `manage.py db_worker` (docs/taches.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

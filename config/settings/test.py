@@ -47,6 +47,7 @@ AXES_ENABLED = True
 # Dashboards computed at each request (their tests read the figures from the response's context);
 # tests/stats/test_cache.py turns the cache on.
 PARCOURS_STATS_CACHE_SECONDS = 0
+PARCOURS_BOARD_CACHE_SECONDS = 0
 # WhiteNoise would scan every static file (the whole DSFR, ~0.2 s) each time a test Client builds its
 # middleware; autorefresh looks files up on request instead. Same files served, production unchanged.
 WHITENOISE_AUTOREFRESH = True

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,8 @@ from parcours.pathways.selectors import (
 )
 from parcours.people.models import identity_deferred
 from parcours.people.selectors import note_list, people_visible_to
+
+from . import cache as board_cache
 
 # How many items of a section the board loads (the most urgent first); the badge says the true count and a
 # link leads to the list of them all.
@@ -523,11 +526,29 @@ def _name_people(actor: Actor, sections: list[BoardSection]) -> None:
         item.who = names.get(item.person.pk, item.person.pseudonym)
 
 
-def board_for(actor: Actor, today: date) -> list[BoardSection]:
+def _sections(actor: Actor, today: date) -> list[BoardSection]:
     sections = _own_sections(actor, today)
     for provider in _PROVIDERS:
         sections += provider(actor, today)
-    sections = _one_line_per_case(sections, today)
+    return _one_line_per_case(sections, today)
+
+
+def board_for(actor: Actor, today: date) -> list[BoardSection]:
+    """The actor's board for `today`. On PostgreSQL its sections are kept in the cache while the records they
+    read have not changed (parcours.deadlines.cache); the people are named at each request."""
+    version = board_cache.board_version()
+    if version is None:
+        sections = _sections(actor, today)
+    else:
+        # Everything the sections depend on besides the records: the membership (role, organisation, the
+        # grants it may decide), the day, and the horizon setting.
+        cache_key = board_cache.key(
+            version, actor.membership.pk, actor.role, today, settings.PARCOURS_BOARD_HORIZON_DAYS
+        )
+        sections = cache.get(cache_key)
+        if sections is None:
+            sections = _sections(actor, today)
+            cache.set(cache_key, sections, settings.PARCOURS_BOARD_CACHE_SECONDS)
     _name_people(actor, sections)
     return sections
 

@@ -1,0 +1,74 @@
+"""The « À traiter » board cached until the records it is computed from change (docs/tableau.md).
+
+A role's board is a pure function of the records its sections read, of the reader's membership and of the
+day. PostgreSQL increases `BoardVersion.version` in the same transaction as any write to those records
+(statement-level triggers on SOURCE_TABLES, migration 0001): sections cached under a version are valid
+exactly as long as the version has not changed, whatever wrote (a service, a bulk update, an import, raw
+SQL). The cache is Django's (each process its own by default); the version is read from the database.
+
+What is cached is the sections and their items, people named by their code only: an association's worker
+reads the names of its own people, and that read is journaled, at every request (never from the cache). On
+the embedded SQLite (no triggers) nothing is cached: `board_version()` is None.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import connection
+
+from .models import BoardVersion
+
+# The tables the board reads, for every role and every provider, found by running each role's board under
+# a query log: tests/deadlines/test_cache.py fails if the board reads a table that is not here (then add its
+# trigger in a migration, as 0001 does).
+SOURCE_TABLES = (
+    "approvals_agrement",
+    "approvals_agrementapplication",
+    "commission_agendaitem",
+    "commission_arrete",
+    "commission_convocation",
+    "commission_letter",
+    "commission_mandate",
+    "commission_meeting",
+    "commission_planaction",
+    "commission_prefectdecision",
+    "commission_seat",
+    "commission_situation",
+    "conventions_objective",
+    "conventions_strategy",
+    "conventions_strategyaction",
+    "core_alert",
+    "core_departement",
+    "core_membership",
+    "core_organisation",
+    "core_rulesetting",
+    "core_user",
+    "diagnostic_campaign",
+    "diagnostic_participant",
+    "documents_generateddocument",
+    "pathways_endreport",
+    "pathways_pathway",
+    "pathways_period",
+    "pathways_request",
+    "pathways_residencepermit",
+    "people_person",
+    "referrals_detection",
+    "referrals_protectionreport",
+    "referrals_referral",
+)
+
+
+def board_version() -> int | None:
+    """The version of the board's data (one query); None where the board is not cached (SQLite, or
+    PARCOURS_BOARD_CACHE_SECONDS = 0)."""
+    if connection.vendor != "postgresql" or not settings.PARCOURS_BOARD_CACHE_SECONDS:
+        return None
+    return BoardVersion.objects.values_list("version", flat=True).filter(pk=1).first()
+
+
+def key(version: int, *parts) -> str:
+    """A cache key for a board: the version first, then everything the board depends on."""
+    digest = hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
+    return f"parcours:board:{digest}"

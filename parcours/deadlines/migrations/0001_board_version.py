@@ -1,0 +1,94 @@
+"""The version of the « À traiter » board's data, increased by PostgreSQL at every write to the tables it
+reads (parcours.deadlines.cache). On SQLite the table exists and nothing increases it: nothing is cached
+there."""
+
+from django.db import migrations, models
+
+# Frozen copy of parcours.deadlines.cache.SOURCE_TABLES at this migration.
+TABLES = (
+    "approvals_agrement",
+    "approvals_agrementapplication",
+    "commission_agendaitem",
+    "commission_arrete",
+    "commission_convocation",
+    "commission_letter",
+    "commission_mandate",
+    "commission_meeting",
+    "commission_planaction",
+    "commission_prefectdecision",
+    "commission_seat",
+    "commission_situation",
+    "conventions_objective",
+    "conventions_strategy",
+    "conventions_strategyaction",
+    "core_alert",
+    "core_departement",
+    "core_membership",
+    "core_organisation",
+    "core_rulesetting",
+    "core_user",
+    "diagnostic_campaign",
+    "diagnostic_participant",
+    "documents_generateddocument",
+    "pathways_endreport",
+    "pathways_pathway",
+    "pathways_period",
+    "pathways_request",
+    "pathways_residencepermit",
+    "people_person",
+    "referrals_detection",
+    "referrals_protectionreport",
+    "referrals_referral",
+)
+FUNCTION = "parcours_board_data_changed"
+
+
+def create(apps, schema_editor):
+    apps.get_model("deadlines", "BoardVersion").objects.create(pk=1, version=0)
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN UPDATE deadlines_boardversion SET version = version + 1 WHERE id = 1; RETURN NULL; END; $$"
+    )
+    for table in TABLES:
+        schema_editor.execute(
+            f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{table}"')
+    schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = [
+        ("approvals", "0005_encrypt_document_file_names"),
+        ("commission", "0010_coordination_of_minors_pathways"),
+        ("conventions", "0001_conventions_and_strategy"),
+        ("core", "0006_audit_departement_date_index"),
+        ("diagnostic", "0007_frozen_report"),
+        ("documents", "0005_letterhead"),
+        ("pathways", "0007_request_departement"),
+        ("people", "0004_fill_person_search_tokens"),
+        ("referrals", "0006_detection_no_transmission_justified"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="BoardVersion",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.BigIntegerField(default=0)),
+            ],
+            options={"verbose_name": "version des données du tableau « À traiter »"},
+        ),
+        migrations.RunPython(create, drop),
+    ]

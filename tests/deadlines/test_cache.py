@@ -1,0 +1,155 @@
+"""The « À traiter » board cached until the records it reads change (parcours.deadlines.cache): on
+PostgreSQL, a version the database increases in the same transaction as any write to those tables; the
+names an association's worker reads are looked up (and journaled) at every request; on SQLite, nothing
+cached."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.core.models import AuditEvent
+from parcours.deadlines.cache import SOURCE_TABLES, board_version
+from parcours.deadlines.selectors import board_for
+from parcours.pathways.models import Request, RequestState
+from parcours.pathways import services as psp
+from tests.conftest import client_for, drive_to_decision
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the version is kept by PostgreSQL triggers (CI=true)"
+)
+
+
+def test_every_table_the_board_reads_is_watched(actors):
+    """Every role's board, every provider: the tables read are all in SOURCE_TABLES (a new source without
+    its trigger would leave a cached board stale)."""
+    with CaptureQueriesContext(connection) as captured:
+        for actor in actors.values():
+            board_for(actor, date(2026, 6, 1))
+    read = {t for q in captured for t in re.findall(r'(?:FROM|JOIN) "([a-z_0-9]+)"', q["sql"])}
+    assert read, "no query captured"
+    assert read <= set(SOURCE_TABLES), sorted(read - set(SOURCE_TABLES))
+
+
+@on_postgresql
+def test_each_watched_table_has_its_trigger():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'parcours_board_data_changed'"
+        )
+        watched = {row[0] for row in cursor.fetchall()}
+    assert watched == set(SOURCE_TABLES)
+
+
+@on_postgresql
+def test_any_write_to_a_watched_table_changes_the_version(settings, actors, association):
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 3600
+    worker = actors["association_worker"]
+    versions = [board_version()]
+    person = PersonFactory(organisation=association, created_by=worker.user)  # INSERT
+    versions.append(board_version())
+    pathway = psp.start_pathway(actor=worker, person=person)
+    versions.append(board_version())
+    Request.objects.filter(pathway=pathway).update(state=RequestState.SUBMITTED)  # bulk UPDATE
+    versions.append(board_version())
+    with connection.cursor() as cursor:  # raw SQL
+        cursor.execute("UPDATE pathways_request SET kind = kind WHERE pathway_id = %s", [pathway.pk])
+    versions.append(board_version())
+    assert versions == sorted(set(versions)), versions  # strictly increasing
+
+
+def _submitted(actors, association, n: int, today: date) -> list:
+    worker = actors["association_worker"]
+    pathways = [
+        psp.start_pathway(actor=worker, person=PersonFactory(organisation=association, created_by=worker.user))
+        for _ in range(n)
+    ]
+    Request.objects.filter(pathway__in=pathways).update(
+        state=RequestState.SUBMITTED, submitted_on=today - timedelta(days=3)
+    )
+    return pathways
+
+
+@on_postgresql
+def test_the_board_is_served_from_the_cache_until_a_request_is_transmitted(settings, actors, association):
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 3600
+    today = timezone.localdate()
+    _submitted(actors, association, 2, today)
+    client = client_for(actors["secretariat"])
+
+    def read() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            page = html.unescape(client.get(reverse("home")).content.decode())
+        return page, [q["sql"] for q in captured]
+
+    count = re.compile(r'id="groupe-to_check".*?data-testid="board-count">(\d+)<', re.S)
+    first, first_sql = read()
+    again, again_sql = read()
+    assert any("pathways_request" in sql for sql in first_sql)
+    assert not any("pathways_request" in sql for sql in again_sql)  # from the cache
+    assert len(again_sql) < len(first_sql) // 3
+    assert count.search(first).group(1) == count.search(again).group(1) == "2"
+    _submitted(actors, association, 1, today)
+    after, after_sql = read()
+    assert any("pathways_request" in sql for sql in after_sql)  # computed again
+    assert count.search(after).group(1) == "3"
+
+
+@on_postgresql
+def test_a_cached_board_still_names_and_journals_the_workers_people_at_each_request(
+    settings, actors, association
+):
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 3600
+    worker = actors["association_worker"]
+    person = PersonFactory(organisation=association, created_by=worker.user, last_name="Pervenche")
+    psp.start_pathway(actor=worker, person=person)
+    client = client_for(worker)
+    for _ in range(2):  # computed, then from the cache
+        before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        page = html.unescape(client.get(reverse("home")).content.decode())
+        assert f"PERVENCHE {person.first_name} ({person.pseudonym})" in page
+        events = AuditEvent.objects.filter(pk__gt=before, action="view", object_type="people.person")
+        assert [e.object_id for e in events] == [str(person.public_id)]
+
+
+@on_postgresql
+def test_the_cache_is_per_membership_and_per_day(settings, actors, association):
+    """Another role never reads the secretariat's cached board, and another day is computed for that day
+    (a period that ends in between moves from « se terminant » to « échues »), nothing written between."""
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 3600
+    today = timezone.localdate()
+    _submitted(actors, association, 1, today)
+    worker = actors["association_worker"]
+    pathway = psp.start_pathway(actor=worker, person=PersonFactory(organisation=association, created_by=worker.user))
+    drive_to_decision(actors, pathway, day=today - timedelta(days=150))  # its period ends in about a month
+
+    def keys(actor, day):
+        return [s.key for s in board_for(actor, day) if s.items]
+
+    version = board_version()
+    assert "to_check" in keys(actors["secretariat"], today)
+    assert "to_check" not in keys(worker, today)
+    assert "periods_ending" in keys(actors["secretariat"], today)
+    later = keys(actors["secretariat"], today + timedelta(days=45))
+    assert "periods_over" in later and "periods_ending" not in later
+    assert board_version() == version
+
+
+def test_on_sqlite_nothing_is_cached(settings):
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 3600
+    if connection.vendor == "postgresql":
+        assert board_version() is not None
+    else:
+        assert board_version() is None
+    settings.PARCOURS_BOARD_CACHE_SECONDS = 0
+    assert board_version() is None
