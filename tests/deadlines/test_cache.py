@@ -18,8 +18,8 @@ from django.utils import timezone
 from parcours.core.models import AuditEvent
 from parcours.deadlines.cache import SOURCE_TABLES, board_version
 from parcours.deadlines.selectors import board_for
-from parcours.pathways.models import Request, RequestState
 from parcours.pathways import services as psp
+from parcours.pathways.models import Request, RequestState
 from tests.conftest import client_for, drive_to_decision
 from tests.factories import PersonFactory
 
@@ -71,7 +71,9 @@ def test_any_write_to_a_watched_table_changes_the_version(settings, actors, asso
 def _submitted(actors, association, n: int, today: date) -> list:
     worker = actors["association_worker"]
     pathways = [
-        psp.start_pathway(actor=worker, person=PersonFactory(organisation=association, created_by=worker.user))
+        psp.start_pathway(
+            actor=worker, person=PersonFactory(organisation=association, created_by=worker.user)
+        )
         for _ in range(n)
     ]
     Request.objects.filter(pathway__in=pathways).update(
@@ -130,7 +132,9 @@ def test_the_cache_is_per_membership_and_per_day(settings, actors, association):
     today = timezone.localdate()
     _submitted(actors, association, 1, today)
     worker = actors["association_worker"]
-    pathway = psp.start_pathway(actor=worker, person=PersonFactory(organisation=association, created_by=worker.user))
+    pathway = psp.start_pathway(
+        actor=worker, person=PersonFactory(organisation=association, created_by=worker.user)
+    )
     drive_to_decision(actors, pathway, day=today - timedelta(days=150))  # its period ends in about a month
 
     def keys(actor, day):
