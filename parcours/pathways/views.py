@@ -119,12 +119,14 @@ def objective_prefix(objective) -> str:
 
 def detail_context(actor, pathway, **forms):
     prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
-    request_obj = (
-        pathway.requests.exclude(state=RequestState.ABANDONED)
-        .select_related("prefect_decision")
-        .order_by("-created_at")
-        .first()
+    # Every request once, with its decision in the register, the decision's letters and the agrément it was
+    # filed under (no query per row); the current one is the latest not abandoned.
+    requests = list(
+        pathway.requests.order_by("created_at", "pk")
+        .select_related("prefect_decision", "agrement__organisation")
+        .prefetch_related("prefect_decision__letters")
     )
+    request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
     today = timezone.localdate()
     can_do = abilities(actor, pathway, request_obj)
     context = {
@@ -132,10 +134,7 @@ def detail_context(actor, pathway, **forms):
         "pathway": pathway,
         "person": pathway.person,
         "current": request_obj,
-        # Each request's decision in the register and its letters, read with the requests (no query per row).
-        "requests": pathway.requests.order_by("created_at")
-        .select_related("prefect_decision")
-        .prefetch_related("prefect_decision__letters"),
+        "requests": requests,
         "periods": pathway.periods.all(),
         "events": pathway.events.select_related("user", "organisation", "request"),
         "can": can_do,
