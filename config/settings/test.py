@@ -39,7 +39,11 @@ TASKS = {
 STORAGES = {
     "default": {
         "BACKEND": "parcours.core.storage.EncryptedFileSystemStorage",
-        "OPTIONS": {"location": str(BASE_DIR / "var" / "test-private"), "base_url": None},
+        # PARCOURS_TEST_STORAGE: another store, for a second instance run by a test (the restore drill).
+        "OPTIONS": {
+            "location": os.environ.get("PARCOURS_TEST_STORAGE", str(BASE_DIR / "var" / "test-private")),
+            "base_url": None,
+        },
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
