@@ -269,6 +269,16 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS", default=[])
 PARCOURS_BLIND_INDEX_KEY = env("PARCOURS_BLIND_INDEX_KEY", default="")
 PARCOURS_KEY_DIR = Path(env("PARCOURS_KEY_DIR", default=str(VAR_DIR / "keys")))
+# The audit journal's daily seals (parcours.core.audit_chain, docs/audit.md): the Ed25519 signing key (a file
+# the database never holds; `manage.py seal_audit --create-key` makes it) and the directory the seals are
+# appended to, outside the database (in production, one the application's accounts cannot rewrite).
+PARCOURS_AUDIT_SEAL_KEY_FILE = Path(
+    env("PARCOURS_AUDIT_SEAL_KEY_FILE", default=str(PARCOURS_KEY_DIR / "audit_seal_key.pem"))
+)
+PARCOURS_AUDIT_SEAL_DIR = Path(env("PARCOURS_AUDIT_SEAL_DIR", default=str(VAR_DIR / "sceaux-audit")))
+# An account that opens more people's files than this within an hour raises an alert to the secretariat
+# (checked by `seal_audit`, each minute). Service choice, to adjust to the département's activity.
+PARCOURS_AUDIT_READS_PER_HOUR = env.int("PARCOURS_AUDIT_READS_PER_HOUR", default=100)
 
 # The service's details shown on the login page and the footer's pages (docs/environnement.md): who to ask for
 # help (the login page, the accessibility statement), who runs this instance and who hosts it (mentions

@@ -203,6 +203,46 @@ class AuditEvent(models.Model):
         raise ValidationError("Un événement d'audit ne peut pas être supprimé.")
 
 
+class AuditLink(models.Model):
+    """The audit journal as a hash chain (parcours.core.audit_chain, docs/audit.md « Journal scellé »).
+
+    Each event, once chained, has one link; `digest` = SHA-256 of the previous link's digest and of the
+    event's canonical text. Rewriting an event, removing one, or inserting one into the past breaks the chain
+    from that point, which `manage.py verify_audit` finds and names. Links are append-only like the events.
+    `position` is the chain's order (the order the chainer met the events: an event of a transaction that
+    committed late is chained late, never skipped)."""
+
+    position = models.BigAutoField(primary_key=True)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="link")
+    digest = models.CharField(max_length=64)
+    chained_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "maillon du journal d'audit"
+
+    def __str__(self) -> str:
+        return f"maillon {self.position}"
+
+
+class AuditSeal(models.Model):
+    """A day's seal: the chain's last digest at the end of the day, signed (Ed25519) with a key the database
+    never holds, also appended to a file outside the database (PARCOURS_AUDIT_SEAL_DIR). Append-only."""
+
+    day = models.DateField(unique=True)
+    position = models.BigIntegerField()  # the last link it covers
+    digest = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)  # hex
+    key_id = models.CharField(max_length=16)  # fingerprint of the public key
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "sceau du journal d'audit"
+
+    def __str__(self) -> str:
+        return f"sceau du {self.day:%d/%m/%Y}"
+
+
 class RuleSettingQuerySet(models.QuerySet):
     def in_force(self, key: str, day) -> RuleSetting | None:
         """The row of `key` in force on `day` (the latest effective on or before it), or None."""
@@ -241,6 +281,7 @@ class Alert(BaseModel):
         GRANT_REQUESTED = "grant_requested", "Habilitation demandée"
         GRANT_CONFIRMED = "grant_confirmed", "Habilitation confirmée"
         GRANT_REFUSED = "grant_refused", "Habilitation refusée"
+        READS_ANOMALY = "reads_anomaly", "Lectures de dossiers inhabituelles"
 
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField("type", max_length=40, choices=Kind.choices)
