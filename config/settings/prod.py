@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, for_a_team
+from .base import LOGGING, env, for_a_team
 from .keys import check_production_secrets
 
 DEBUG = False
@@ -45,3 +45,24 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
+
+# Logs: one JSON object per line on the standard output (the service manager or the container runtime keeps
+# them); the same filters as in development mask the secrets that travel in URLs. No identity is ever logged
+# (URLs carry opaque ids; messages name no one).
+LOGGING["formatters"]["json"] = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
+LOGGING["handlers"]["console"]["formatter"] = "json"
+LOGGING["handlers"]["django.server"]["formatter"] = "json"
+
+# Optional error reporting (Sentry or GlitchTip): only with a DSN, personal data scrubbed before sending
+# (parcours.core.observability).
+from parcours.core.observability import init_sentry  # noqa: E402
+
+init_sentry(
+    os.environ.get("SENTRY_DSN", ""),
+    environment=env("SENTRY_ENVIRONMENT", default="production"),
+    release=env("PARCOURS_RELEASE", default=""),
+)
