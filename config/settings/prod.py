@@ -50,7 +50,7 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 # them); the same filters as in development mask the secrets that travel in URLs. No identity is ever logged
 # (URLs carry opaque ids; messages name no one).
 LOGGING["formatters"]["json"] = {
-    "()": "pythonjsonlogger.json.JsonFormatter",
+    "()": "parcours.core.logging.json_formatter",
     "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
     "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
 }

@@ -33,3 +33,26 @@ class MaskSecretUrls(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, ()
         return True
+
+
+# The fields a production log line may carry: Django's loggers attach the request object itself as an "extra"
+# (its repr is the full URL, query string included: a search may carry a name), so every other extra is
+# dropped rather than serialised.
+JSON_FIELDS = ("time", "level", "logger", "message", "status_code", "exc_info", "stack_info")
+
+
+def json_formatter(**options):
+    """The JSON formatter of the production logs (config/settings/prod.py): one object per line, known fields
+    only, secrets in URLs masked."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    class ParcoursJsonFormatter(JsonFormatter):
+        def add_fields(self, log_data, record, message_dict):
+            super().add_fields(log_data, record, message_dict)
+            for key in list(log_data):
+                if key not in JSON_FIELDS:
+                    del log_data[key]
+            if "message" in log_data:
+                log_data["message"] = mask_secrets(str(log_data["message"]))
+
+    return ParcoursJsonFormatter(**options)

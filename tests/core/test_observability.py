@@ -86,13 +86,24 @@ def test_production_logs_are_json_lines_with_secrets_masked(tmp_path):
     env.pop("SENTRY_DSN", None)
     code = (
         "import django; django.setup(); import logging; "
-        "logging.getLogger('parcours').warning('lien refusé : /diagnostic/invitation/jeton-secret/')"
+        "logging.getLogger('parcours').warning('lien refusé : /diagnostic/invitation/jeton-secret/'); "
+        "logging.getLogger('django.request').warning('Not Found: %s', '/personnes/', "
+        "extra={'status_code': 404, 'request': '<WSGIRequest: GET /personnes/?q=Durandelle>'})"
     )
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
     assert lines, done.stderr
-    record = lines[-1]
+    record, refused = lines[-2:]
     assert record["level"] == "WARNING" and record["logger"] == "parcours"
     assert record["message"] == "lien refusé : /diagnostic/invitation/***/"
+    # Django attaches the request (its repr is the URL with its query string): never serialised.
+    assert refused == {
+        "time": refused["time"],
+        "level": "WARNING",
+        "logger": "django.request",
+        "message": "Not Found: /personnes/",
+        "status_code": 404,
+    }
+    assert "Durandelle" not in done.stderr
