@@ -91,3 +91,8 @@ REPORT_STALLED_AFTER = timedelta(minutes=30)
 # (selectors.linkage_summary, selectors.estimate). Not a rule of law: their keys change with any change of the
 # lists, this only bounds the memory they hold.
 LINKAGE_CACHE_SECONDS = 60 * 60
+
+# A report « en calcul » with no progress saved for this long was abandoned by a worker that died: it is
+# claimed again (`manage.py requeue_stale_tasks`). Progress is saved every FINAL_PROGRESS_STEP replicates and
+# the PDF takes seconds: fifteen minutes of silence is not a slow run. Operational choice (docs/taches.md).
+REPORT_STALE_AFTER_MINUTES = 15

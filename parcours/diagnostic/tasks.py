@@ -9,9 +9,10 @@ and the secretariat starts it again from the campaign's page; nothing half-made 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -28,6 +29,22 @@ from .report import build_report
 logger = logging.getLogger(__name__)
 
 DOCUMENT_KIND = "diagnostic.rapport"
+
+
+def stale_before(now):
+    """A report computing with no progress saved since this moment was abandoned by a dead worker."""
+    return now - timedelta(minutes=rules.REPORT_STALE_AFTER_MINUTES)
+
+
+def requeue_stale() -> int:
+    """Queue again every report abandoned by a dead worker; returns how many."""
+    stale = FrozenReport.objects.filter(
+        state=ReportState.COMPUTING, progress_total__gt=0, updated_at__lt=stale_before(timezone.now())
+    )
+    ids = [str(public_id) for public_id in stale.values_list("public_id", flat=True)]
+    for public_id in ids:
+        compute_report.enqueue(public_id)
+    return len(ids)
 
 
 def enqueue_report(report: FrozenReport) -> None:
@@ -78,9 +95,12 @@ def _freeze(report: FrozenReport, published) -> GeneratedDocument:
 @task()
 def compute_report(report_id: str) -> str:
     """Compute, render and freeze one version of a campaign's report; returns ready, failed or skipped."""
-    claimed = FrozenReport.objects.filter(
-        public_id=report_id, state=ReportState.COMPUTING, progress_total=0
-    ).update(progress_total=rules.FINAL_BOOTSTRAP, updated_at=timezone.now())
+    now = timezone.now()
+    claimed = (
+        FrozenReport.objects.filter(public_id=report_id, state=ReportState.COMPUTING)
+        .filter(Q(progress_total=0) | Q(updated_at__lt=stale_before(now)))
+        .update(progress_total=rules.FINAL_BOOTSTRAP, progress_done=0, updated_at=now)
+    )
     if not claimed:
         return "skipped"  # already computed, failed, or taken by another worker
     report = FrozenReport.objects.select_related(

@@ -65,3 +65,10 @@ def export_link_days(day) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return EXPORT_LINK_DAYS
+
+
+# A background export still « en préparation » with no progress saved for this long was abandoned by a worker
+# that died (killed, host restarted): `manage.py requeue_stale_tasks` queues it again and the next run claims
+# it. An export saves its progress family by family, seconds apart: ten minutes of silence is not a slow run.
+# Operational choice (docs/taches.md).
+EXPORT_STALE_AFTER_MINUTES = 10

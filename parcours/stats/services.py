@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -126,10 +127,34 @@ def spec_of(export: IndicatorExport, today: date) -> exports.ExportSpec:
     )
 
 
+def stale_or_pending(now) -> Q:
+    """Exports a worker may take: pending, or running with no progress for EXPORT_STALE_AFTER_MINUTES (their
+    worker died mid-way; nothing of that run was recorded)."""
+    stale = now - timedelta(minutes=rules.EXPORT_STALE_AFTER_MINUTES)
+    return Q(state=ExportState.PENDING) | Q(state=ExportState.RUNNING, updated_at__lt=stale)
+
+
+def requeue_stale() -> int:
+    """Queue again every export abandoned by a dead worker; returns how many."""
+    from .tasks import build_export
+
+    stale = IndicatorExport.objects.filter(
+        state=ExportState.RUNNING,
+        updated_at__lt=timezone.now() - timedelta(minutes=rules.EXPORT_STALE_AFTER_MINUTES),
+    )
+    ids = [str(public_id) for public_id in stale.values_list("public_id", flat=True)]
+    for public_id in ids:
+        build_export.enqueue(public_id)
+    return len(ids)
+
+
 def run_export(public_id: str) -> str:
     """Build one export (the background task's body): ready, failed or skipped (already taken)."""
-    claimed = IndicatorExport.objects.filter(public_id=public_id, state=ExportState.PENDING).update(
-        state=ExportState.RUNNING, updated_at=timezone.now()
+    now = timezone.now()
+    claimed = (
+        IndicatorExport.objects.filter(public_id=public_id)
+        .filter(stale_or_pending(now))
+        .update(state=ExportState.RUNNING, progress_done=0, updated_at=now)
     )
     if not claimed:
         return "skipped"

@@ -119,7 +119,15 @@ def test_the_units_start_what_the_documentation_says():
         units[path.name] = parser["Service"]
     assert "gunicorn -c deploy/gunicorn.conf.py config.wsgi" in units["parcours-web.service"]["ExecStart"]
     assert units["parcours-worker.service"]["ExecStart"].endswith("manage.py db_worker")
-    assert units["parcours-minute.service"]["ExecStart"].endswith("manage.py deliver_pending_emails")
+    minute = [
+        line.removeprefix("ExecStart=")
+        for line in (DEPLOY / "systemd" / "parcours-minute.service").read_text().splitlines()
+        if line.startswith("ExecStart=")
+    ]
+    assert [command.split("manage.py ")[1] for command in minute] == [
+        "deliver_pending_emails",
+        "requeue_stale_tasks",
+    ]
     seal = units["parcours-audit-seal.service"]
     assert seal["ExecStart"].endswith("manage.py seal_audit") and seal["User"] == "parcours-sceaux"
     for name, service in units.items():
