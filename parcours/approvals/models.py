@@ -72,10 +72,6 @@ class AgrementStatus(models.TextChoices):
     NONE = "none", "Aucun agrément"
 
 
-def has_valid_agrement(organisation: Organisation, day: date) -> bool:
-    return Agrement.objects.filter(organisation=organisation).valid_on(day).exists()
-
-
 class ApplicationKind(models.TextChoices):
     FIRST = "first", "Première demande"
     RENEWAL = "renewal", "Renouvellement"

@@ -18,9 +18,12 @@ from parcours.approvals.models import (
     AgrementApplication,
     ApplicationKind,
     ApplicationState,
+)
+from parcours.approvals.selectors import (
+    applications_awaiting_opinion,
+    get_application_or_404,
     has_valid_agrement,
 )
-from parcours.approvals.selectors import applications_awaiting_opinion, get_application_or_404
 from parcours.core.models import OrganisationKind, RuleSetting
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
