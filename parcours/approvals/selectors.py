@@ -260,9 +260,13 @@ _INSTRUCTED = (
 
 
 def applications_to_decide(departement: Departement, today: date) -> QuerySet[AgrementApplication]:
-    return AgrementApplication.objects.filter(
-        departement=departement, state__in=decidable_states(today)
-    ).order_by("pk")
+    """Files ready for the decision: none of the other départements' opinions still awaited in its delay."""
+    waiting = ListedDepartement.objects.filter(application=OuterRef("pk"), opinion="", due_on__gte=today)
+    return (
+        AgrementApplication.objects.filter(departement=departement, state__in=decidable_states(today))
+        .filter(~Exists(waiting))
+        .order_by("pk")
+    )
 
 
 def agrements_expiring(agrements: QuerySet[Agrement], today: date) -> QuerySet[Agrement]:
