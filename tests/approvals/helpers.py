@@ -10,7 +10,6 @@ from parcours.approvals import rules
 from parcours.approvals import services as approvals
 from tests.conftest import pdf_upload
 
-
 # A synthetic SIRET (valid check digit) and RNA number.
 SIRET = "73282932000074"
 RNA = "W991000042"
@@ -62,7 +61,8 @@ def complete(manager, secretariat):
 
 
 def awaiting_opinion(manager, secretariat):
-    """Complete and sent for the commission's opinion (asked by the secretariat unless a setting requires it)."""
+    """Complete and sent for the commission's opinion (asked by the secretariat, unless a setting requires
+    it)."""
     application = complete(manager, secretariat)
     if application.state == "complete":
         application = approvals.ask_commission_opinion(actor=secretariat, application=application)
