@@ -574,12 +574,11 @@ def _listed_here(actor: Actor, listed: ListedDepartement) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
-def give_other_opinion(
+def check_other_opinion(
     *, actor: Actor, listed: ListedDepartement, opinion: str, day: date, motive: str
-) -> ListedDepartement:
-    """The reasoned opinion of a département named in a file instructed at another seat. Given once; the
-    seat's prefect decides (R. 121-12-3 CASF)."""
+) -> str:
+    """Every check of `give_other_opinion`, without writing (its confirmation page asks nothing of bad
+    input). Returns the motive, stripped."""
     _require(actor, "approvals.other_opinion")
     _listed_here(actor, listed)
     application = listed.application
@@ -599,6 +598,22 @@ def give_other_opinion(
             "Action impossible : le dossier n'attend pas l'avis du département "
             f"(état : « {application.get_state_display()} »)."
         )
+    return motive
+
+
+@transaction.atomic
+def give_other_opinion(
+    *, actor: Actor, listed: ListedDepartement, opinion: str, day: date, motive: str
+) -> ListedDepartement:
+    """The reasoned opinion of a département named in a file instructed at another seat. Given once; the
+    seat's prefect decides (R. 121-12-3 CASF)."""
+    listed = (
+        ListedDepartement.objects.select_for_update()
+        .select_related("application", "departement")
+        .get(pk=listed.pk)
+    )
+    motive = check_other_opinion(actor=actor, listed=listed, opinion=opinion, day=day, motive=motive)
+    application = listed.application
     listed.opinion, listed.opinion_on, listed.opinion_motive, listed.opinion_by = (
         opinion,
         day,

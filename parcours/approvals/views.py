@@ -420,7 +420,15 @@ class OtherOpinionView(ListedActionView):
     success_message = "Avis du département enregistré et transmis à la préfecture du siège."
 
     def confirmation(self, application, form):
-        label = dict(form.fields["opinion"].choices)[form.cleaned_data["opinion"]].lower()
+        data = form.cleaned_data
+        services.check_other_opinion(
+            actor=self.actor,
+            listed=self.listed,
+            opinion=data["opinion"],
+            day=data["day"],
+            motive=data["motive"],
+        )
+        label = dict(form.fields["opinion"].choices)[data["opinion"]].lower()
         return Confirmation(
             title=f"Rendre un avis {label} sur la demande d'agrément de {application.organisation.name} ?",
             consequences=[
