@@ -244,7 +244,7 @@ def opinions_asked(departement: Departement) -> QuerySet[ListedDepartement]:
     undecided: the first due first."""
     return (
         ListedDepartement.objects.filter(departement=departement, opinion="", application__decided_on=None)
-        .filter(application__state__in=[s for s in ApplicationState.values if s in _INSTRUCTED])
+        .filter(application__state__in=_INSTRUCTED)
         .select_related("application__organisation", "application__departement")
         .order_by("due_on", "pk")
     )

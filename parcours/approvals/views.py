@@ -121,6 +121,8 @@ class OwnAgrementView(ActorRequiredMixin, TemplateView):
         context = organisation_context(org, timezone.localdate())
         context["nav"] = "approvals_own"
         context["open_application"] = org.agrement_applications.open().first()
+        # A renewal is of the association's own agrément (not of one granted at another seat naming it).
+        context["renewal"] = Agrement.objects.filter(organisation=org).exists()
         return context
 
 
