@@ -168,7 +168,7 @@ class AgrementApplication(BaseModel):
     @property
     def others(self):
         """The other départements named in the file (R. 121-12-3 CASF), with their secretariat's opinion."""
-        return self.listed_departements.select_related("departement", "establishment").order_by(
+        return self.listed_departements.select_related("departement", "establishment", "agrement").order_by(
             "departement__code"
         )
 

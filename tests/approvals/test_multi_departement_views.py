@@ -180,3 +180,25 @@ def test_the_establishment_sees_the_seats_agrement_as_its_own(w):
     page = text(client_for(w.establishment_manager).get(reverse("approvals:own")))
     assert "Agrément délivré par la préfecture du siège (99) à Association Trait d'Union fictive" in page
     assert "ARR-99-2026-042" in page
+
+
+def test_the_page_reads_the_listed_departements_in_constant_queries(w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DepartementFactory
+
+    def queries(departements) -> int:
+        application = h.fill(w.manager, h.draft(w.manager), departements=departements)
+        application = h.approvals.submit_application(actor=w.manager, application=application)
+        client = client_for(w.secretariat)
+        client.get(url(application))  # warm the session and caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(application)).status_code == 200
+        application.listed_departements.all().delete()
+        type(application).objects.filter(pk=application.pk).update(state="refused")
+        return len(captured)
+
+    one = queries([w.other])
+    three = queries([w.other, w.third, DepartementFactory(code="33", name="Gironde fictive")])
+    assert one == three
