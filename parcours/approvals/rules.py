@@ -23,11 +23,14 @@ AGREMENT_VALIDITY_MONTHS = AGREMENT_VALIDITY_YEARS * 12
 MIN_DECLARATION_YEARS = 3
 
 # Completeness clock: the file counts as complete if the prefecture asks for no missing document within
-# 2 months of its receipt. Source: art. R. 121-12-3 CASF (reading to confirm; DOMAIN.md, "Agrément").
+# 2 months of its receipt. Source: art. R. 121-12-3 CASF, al. 4 ("réputé complet si, dans un délai de deux
+# mois à compter de sa réception, le préfet ... n'a pas fait connaître ... la liste des pièces manquantes";
+# wording read on a public reproduction of the article, not on Légifrance itself).
 COMPLETENESS_DEADLINE_MONTHS = 2
 
 # Tacit approval: 4 months of silence after a complete file count as approval.
-# Source: art. R. 121-12-3 CASF (reading to confirm; DOMAIN.md, "Agrément").
+# Source: art. R. 121-12-3 CASF, al. 3 ("le silence gardé pendant quatre mois ... à compter de la réception du
+# dossier complet ... vaut agrément"; same reproduction).
 TACIT_APPROVAL_MONTHS = 4
 
 # Whether the commission's opinion is asked before the prefect decides. Default: no. Art. R. 121-12-3 CASF
