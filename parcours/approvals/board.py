@@ -21,6 +21,7 @@ from .selectors import (
     applications_to_check,
     applications_to_decide,
     completeness_clocks,
+    opinions_asked,
     tacit_clocks,
 )
 
@@ -120,6 +121,20 @@ def _secretariat(actor: Actor, today: date) -> list[BoardSection]:
         ),
         _to_decide_section(actor, today, verb="Préparer ou prendre la décision"),
         expiring,
+        section(
+            "approvals_other_opinions",
+            "Demandes d'agrément d'un autre département : avis demandé",
+            opinions_asked(dep),
+            lambda row: BoardItem(
+                label=f"{row.application.organisation} (siège : {row.application.departement.code}) — "
+                f"{row.application.get_kind_display().lower()}",
+                url=_app_url(row.application) + "#departements",
+                due=row.due_on,
+                due_label="avis attendu au plus tard le",
+                extra=row.application.get_state_display(),
+            ),
+            verb="Donner l'avis motivé du département",
+        ),
     ]
 
 

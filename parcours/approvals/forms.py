@@ -2,10 +2,11 @@ from django import forms
 from django.conf import settings
 
 from parcours.core.forms import DsfrBaseForm
+from parcours.core.models import Departement, Organisation, OrganisationKind
 from parcours.people.forms import DATE_WIDGET
 
 from . import rules
-from .models import ApplicationDecision, CommissionOpinion
+from .models import ApplicationDecision, CommissionOpinion, OtherOpinion
 
 
 class ApplicationInfoForm(DsfrBaseForm):
@@ -31,6 +32,28 @@ class ApplicationInfoForm(DsfrBaseForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    siret = forms.CharField(
+        label="Numéro SIRET",
+        required=False,
+        max_length=20,
+        help_text="14 chiffres. À défaut de SIRET et de RNA, joignez le récépissé de déclaration.",
+    )
+    rna = forms.CharField(
+        label="Numéro RNA", required=False, max_length=10, help_text="W suivi de 9 chiffres."
+    )
+    departements = forms.ModelMultipleChoiceField(
+        label="Autres départements où l'association mettra en œuvre le parcours de sortie",
+        required=False,
+        queryset=Departement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Le département du siège est toujours compris. La préfecture du siège instruit et décide, "
+        "après l'avis du secrétariat de chaque département coché (art. R. 121-12-3 CASF).",
+    )
+
+    def __init__(self, *args, seat=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = Departement.objects.order_by("code")
+        self.fields["departements"].queryset = queryset.exclude(pk=seat.pk) if seat else queryset
 
 
 class ApplicationDocumentForm(DsfrBaseForm):
@@ -110,3 +133,36 @@ class WithdrawForm(DsfrBaseForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class OtherOpinionForm(DsfrBaseForm):
+    opinion = forms.ChoiceField(
+        label="Avis du département", choices=OtherOpinion.choices, widget=forms.RadioSelect
+    )
+    day = forms.DateField(label="Date de l'avis", widget=DATE_WIDGET)
+    motive = forms.CharField(
+        label="Motif (capacité de l'association à intervenir dans le département)",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EstablishmentForm(DsfrBaseForm):
+    establishment = forms.ModelChoiceField(
+        label="Établissement de l'association dans le département",
+        queryset=Organisation.objects.none(),
+        empty_label="— choisir —",
+        help_text="L'organisation de votre département par laquelle l'association déposera ses demandes de "
+        "parcours de sortie sous cet agrément. Si elle n'existe pas encore, demandez à l'administrateur de "
+        "la créer.",
+        error_messages={
+            "required": "Choisissez l'établissement.",
+            "invalid_choice": "Choisissez une association active de votre département.",
+        },
+    )
+
+    def __init__(self, *args, departement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = Organisation.objects.filter(
+            departement=departement, kind=OrganisationKind.ASSOCIATION, active=True
+        ).order_by("name")

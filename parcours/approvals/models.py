@@ -72,10 +72,6 @@ class AgrementStatus(models.TextChoices):
     NONE = "none", "Aucun agrément"
 
 
-def has_valid_agrement(organisation: Organisation, day: date) -> bool:
-    return Agrement.objects.filter(organisation=organisation).valid_on(day).exists()
-
-
 class ApplicationKind(models.TextChoices):
     FIRST = "first", "Première demande"
     RENEWAL = "renewal", "Renouvellement"
@@ -130,6 +126,10 @@ class AgrementApplication(BaseModel):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # The file's free fields (arrêté du 4 novembre 2016).
     declared_on = models.DateField("date de déclaration de l'association", null=True, blank=True)
+    # Public identifiers of the association (arrêté du 4 novembre 2016): SIRET, RNA (or, failing them, the
+    # receipt of its declaration as a document).
+    siret = models.CharField("numéro SIRET", max_length=14, blank=True)
+    rna = models.CharField("numéro RNA", max_length=10, blank=True)
     staff_count = models.PositiveSmallIntegerField("nombre de salariés et bénévoles", null=True, blank=True)
     qualifications = models.TextField("qualifications des personnels", blank=True)
     premises = models.TextField("locaux", blank=True)
@@ -164,6 +164,13 @@ class AgrementApplication(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.get_state_display()}"
+
+    @property
+    def others(self):
+        """The other départements named in the file (R. 121-12-3 CASF), with their secretariat's opinion."""
+        return self.listed_departements.select_related("departement", "establishment", "agrement").order_by(
+            "departement__code"
+        )
 
     # --- clocks ---
 
@@ -242,6 +249,69 @@ class AgrementApplication(BaseModel):
     @transition(state, source=ApplicationState.GRANTED, target=ApplicationState.WITHDRAWN)
     def withdraw(self):
         pass
+
+
+class OtherOpinion(models.TextChoices):
+    FAVOURABLE = "favourable", "Favorable"
+    UNFAVOURABLE = "unfavourable", "Défavorable"
+
+
+class ListedDepartementQuerySet(models.QuerySet):
+    def valid_on(self, day: date):
+        """Départements where an agrément is in force on `day` (through their granted application)."""
+        return self.filter(agrement__valid_from__lte=day, agrement__valid_until__gte=day).filter(
+            Q(agrement__withdrawn_on__isnull=True) | Q(agrement__withdrawn_on__gt=day)
+        )
+
+
+class ListedDepartement(BaseModel):
+    """A département other than the seat's named in an application (R. 121-12-3 CASF): the seat's prefect
+    instructs and decides, this département's secretariat gives a reasoned opinion within a time limit, and
+    the agrément, once granted, is valid here too. The association acts here through its establishment, an
+    organisation of this département named by its secretariat (the account its PSP requests come from)."""
+
+    application = models.ForeignKey(
+        AgrementApplication, on_delete=models.CASCADE, related_name="listed_departements"
+    )
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    establishment = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agrement_extensions",
+        verbose_name="établissement de l'association dans le département",
+    )
+    requested_on = models.DateField("avis demandé le", null=True, blank=True)
+    due_on = models.DateField("avis attendu au plus tard le", null=True, blank=True)
+    opinion = models.CharField("avis du département", max_length=15, choices=OtherOpinion.choices, blank=True)
+    opinion_motive = models.TextField("motif de l'avis", blank=True)
+    opinion_on = models.DateField("date de l'avis", null=True, blank=True)
+    opinion_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Set when the application is granted: the agrément is then valid in this département too.
+    agrement = models.ForeignKey(
+        Agrement, on_delete=models.PROTECT, null=True, blank=True, related_name="listed_departements"
+    )
+
+    objects = ListedDepartementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["departement__code"]
+        verbose_name = "département visé par la demande d'agrément"
+        verbose_name_plural = "départements visés par la demande d'agrément"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "departement"], name="listed_departement_unique"),
+            models.CheckConstraint(
+                condition=Q(opinion="") | Q(opinion_on__isnull=False), name="listed_opinion_dated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.departement)
+
+    def opinion_pending(self, today: date) -> bool:
+        """The opinion is still awaited: not given, and its time limit not passed."""
+        return not self.opinion and self.due_on is not None and today <= self.due_on
 
 
 def application_document_path(instance, filename):

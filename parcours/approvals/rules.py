@@ -23,18 +23,42 @@ AGREMENT_VALIDITY_MONTHS = AGREMENT_VALIDITY_YEARS * 12
 MIN_DECLARATION_YEARS = 3
 
 # Completeness clock: the file counts as complete if the prefecture asks for no missing document within
-# 2 months of its receipt. Source: art. R. 121-12-3 CASF (reading to confirm; DOMAIN.md, "Agrément").
+# 2 months of its receipt. Source: art. R. 121-12-3 CASF, al. 4 ("réputé complet si, dans un délai de deux
+# mois à compter de sa réception, le préfet ... n'a pas fait connaître ... la liste des pièces manquantes";
+# wording read on a public reproduction of the article, not on Légifrance itself).
 COMPLETENESS_DEADLINE_MONTHS = 2
 
 # Tacit approval: 4 months of silence after a complete file count as approval.
-# Source: art. R. 121-12-3 CASF (reading to confirm; DOMAIN.md, "Agrément").
+# Source: art. R. 121-12-3 CASF, al. 3 ("le silence gardé pendant quatre mois ... à compter de la réception du
+# dossier complet ... vaut agrément"; same reproduction).
 TACIT_APPROVAL_MONTHS = 4
 
-# Whether the commission's opinion is asked before the prefect decides. Default: yes. "To confirm" on the
-# text of R. 121-12-3 CASF, hence also a dated setting (key below, value {"required": true|false}).
-COMMISSION_OPINION_REQUIRED = True
+# Whether the commission's opinion is asked before the prefect decides. Default: no. Art. R. 121-12-3 CASF
+# names no opinion of the commission on an agrément (the seat's prefect decides; the circulaire
+# DGCS/B2/2017/18 du 31 janvier 2017 has the DDFE instruct and give a reasoned opinion), and waiting for a
+# meeting would eat the 4 months after which silence is approval. A dated setting (key below, value
+# {"required": true|false}) lets a département ask for it; the secretariat may also send one file for an
+# opinion when it is optional.
+COMMISSION_OPINION_REQUIRED = False
 COMMISSION_OPINION_SETTING = "approvals.commission_opinion_required"
-COMMISSION_OPINION_SOURCE = "Art. R. 121-12-3 CASF (lecture à confirmer)"
+COMMISSION_OPINION_SOURCE = (
+    "Art. R. 121-12-3 CASF (aucun avis de la commission prévu) ; "
+    "circulaire DGCS/B2/2017/18 du 31 janvier 2017"
+)
+
+# Multi-département applications: the application names the départements where the association will carry
+# out the PSP; it goes to the prefect of the seat, who instructs and decides; the agrément is valid in each
+# département listed. Source: art. R. 121-12-3 CASF. The other départements' secretariats are consulted
+# ("en lien avec son homologue": circulaire DGCS/B2/2017/18 du 31 janvier 2017); no text sets their time
+# limit: 2 months from the receipt of the file (the completeness delay, leaving the 4 months of the tacit
+# clock to the decision) is local practice, to confirm, hence also a dated setting ({"months": N}).
+OTHER_OPINION_MONTHS = 2
+OTHER_OPINION_SETTING = "approvals.other_departement_opinion_months"
+OTHER_OPINION_SOURCE = (
+    "Art. R. 121-12-3 CASF ; circulaire DGCS/B2/2017/18 du 31 janvier 2017 (délai non fixé : à confirmer)"
+)
+# At most this many départements in one application (a form's sanity bound, not a legal rule).
+MAX_LISTED_DEPARTEMENTS = 20
 
 # Board: warn the association and the secretariat this long before an agrément expires (local practice,
 # leaving time for a renewal to be instructed within the 2 + 4 months of the clocks above).
@@ -43,37 +67,80 @@ EXPIRY_WARNING_MONTHS = 6
 COMPLETENESS_WARNING_DAYS = 15
 TACIT_WARNING_DAYS = 30
 
-# The file of a request for agrément. Source: arrêté du 4 novembre 2016 (composition of the file);
-# art. R. 121-12-2 CASF (conditions: declared for 3 years, purpose, skills and staff).
-DOC_STATUTES = "statutes"
-DOC_MANAGERS = "managers"
-DOC_ACTIVITY_REPORT = "activity_report"
-DOC_ACCOUNTS = "accounts"
+# The file of a request for agrément. Source: arrêté du 4 novembre 2016 pris en application de la
+# sous-section 1 (agrément des associations) of the CASF (composition of the file): the request signed by the
+# association's legal representative naming the départements; the general assembly's resolution committing
+# the association to a global care policy aimed at leaving prostitution; a document on its human and material
+# means and its network of institutional and associative partners; evidence of the training of its employees
+# and volunteers; its SIRET number, its RNA number or, failing them, the receipt of its declaration; its
+# statutes, accounts and activity report (list to confirm against the arrêté's full text). The contrat
+# d'engagement républicain: art. 10-1 de la loi n° 2000-321 du 12 avril 2000 (created by art. 12 de la loi
+# n° 2021-1109 du 24 août 2021) for any association asking the State for an agrément; décret n° 2021-1947.
+# Conditions: art. R. 121-12-2 CASF (declared for 3 years, purpose, skills and staff).
+DOC_REQUEST = "request"
+DOC_GA_RESOLUTION = "ga_resolution"
 DOC_MEANS = "means"
-DOC_PROJECT = "project"
+DOC_TRAINING = "training"
+DOC_REPUBLICAN_CONTRACT = "republican_contract"
+DOC_STATUTES = "statutes"
+DOC_ACCOUNTS = "accounts"
+DOC_ACTIVITY_REPORT = "activity_report"
 DOC_DECLARATION = "declaration"
+DOC_MANAGERS = "managers"
+DOC_PROJECT = "project"
 DOC_OTHER = "other"
 
 DOCUMENT_LABELS = {
+    DOC_REQUEST: "Demande signée par le représentant légal, précisant les départements visés",
+    DOC_GA_RESOLUTION: "Délibération de l'assemblée générale (prise en charge globale, sortie)",
+    DOC_MEANS: "Moyens humains et matériels, réseau des partenaires institutionnels et associatifs",
+    DOC_TRAINING: "Justificatifs de formation des salariés et bénévoles",
+    DOC_REPUBLICAN_CONTRACT: "Contrat d'engagement républicain souscrit",
     DOC_STATUTES: "Statuts de l'association",
-    DOC_MANAGERS: "Liste des dirigeants",
-    DOC_ACTIVITY_REPORT: "Dernier rapport d'activité",
     DOC_ACCOUNTS: "Derniers comptes approuvés",
-    DOC_MEANS: "Moyens : personnels et qualifications, locaux",
+    DOC_ACTIVITY_REPORT: "Dernier rapport d'activité",
+    DOC_DECLARATION: "Récépissé de déclaration (à défaut de numéro SIRET ou RNA)",
+    DOC_MANAGERS: "Liste des dirigeants",
     DOC_PROJECT: "Projet d'accompagnement",
-    DOC_DECLARATION: "Récépissé de déclaration (au moins 3 ans)",
     DOC_OTHER: "Autre pièce",
 }
 
 REQUIRED_DOCUMENTS = (
-    DOC_STATUTES,
-    DOC_MANAGERS,
-    DOC_ACTIVITY_REPORT,
-    DOC_ACCOUNTS,
+    DOC_REQUEST,
+    DOC_GA_RESOLUTION,
     DOC_MEANS,
-    DOC_PROJECT,
-    DOC_DECLARATION,
+    DOC_TRAINING,
+    DOC_REPUBLICAN_CONTRACT,
+    DOC_STATUTES,
+    DOC_ACCOUNTS,
+    DOC_ACTIVITY_REPORT,
 )
+# Required only when the file gives neither a SIRET nor an RNA number (arrêté du 4 novembre 2016).
+DOC_WITHOUT_IDENTIFIER = DOC_DECLARATION
+
+
+def required_documents(*, has_identifier: bool) -> tuple[str, ...]:
+    return REQUIRED_DOCUMENTS if has_identifier else (*REQUIRED_DOCUMENTS, DOC_WITHOUT_IDENTIFIER)
+
+
+def valid_siret(value: str) -> bool:
+    """14 digits whose Luhn sum is a multiple of 10 (INSEE, répertoire SIRENE)."""
+    if len(value) != 14 or not value.isdigit():
+        return False
+    total = 0
+    for index, char in enumerate(reversed(value)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def valid_rna(value: str) -> bool:
+    """W followed by 9 digits (répertoire national des associations, arrêté du 14 octobre 2009)."""
+    return len(value) == 10 and value[0] == "W" and value[1:].isdigit()
 
 
 def agrement_end(start: date) -> date:

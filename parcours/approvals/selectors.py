@@ -18,17 +18,103 @@ from .models import (
     AgrementApplication,
     AgrementStatus,
     ApplicationState,
+    ListedDepartement,
 )
 from .settings_store import commission_opinion_required
 
+# --- The one answer to « does this association hold a valid agrément in this département? » ---------------
+# An agrément is granted by the prefect of the association's seat and is valid in each département its
+# application listed (R. 121-12-3 CASF). In Parcours an organisation belongs to one département: the
+# association acts at its seat through the organisation that applied, and in another listed département
+# through its establishment there (ListedDepartement.establishment, named by that département's secretariat).
+# Pathways (submission), referrals, the directory, the board and the statistics all read these functions.
+
+
+def agrements_in_force_for(organisation: Organisation, day: date) -> QuerySet[Agrement]:
+    """The agréments under which `organisation` acts in its own département on `day`: its own (it is the
+    seat), or one granted at another seat whose application lists this département with it as the
+    establishment there."""
+    return (
+        Agrement.objects.valid_on(day)
+        .filter(
+            Q(organisation=organisation)
+            | Q(
+                listed_departements__establishment=organisation,
+                listed_departements__departement_id=organisation.departement_id,
+            )
+        )
+        .distinct()
+    )
+
+
+def agrement_in_force(organisation: Organisation, day: date) -> Agrement | None:
+    """The agrément in force for `organisation` on `day` (the latest started), or None."""
+    return agrements_in_force_for(organisation, day).order_by("-valid_from", "pk").first()
+
+
+def has_valid_agrement(organisation: Organisation, day: date) -> bool:
+    return agrements_in_force_for(organisation, day).exists()
+
+
+def listed_in_force(day: date) -> QuerySet[ListedDepartement]:
+    """The other départements where a granted agrément is valid on `day` (its seat's not included)."""
+    return ListedDepartement.objects.valid_on(day)
+
+
+def acting_associations(departements, day: date) -> QuerySet[Organisation]:
+    """The active associations of `departements` (one or an iterable) that may carry out PSPs there on `day`:
+    approved at their seat, or the establishment there of an association approved elsewhere for it."""
+    ids = [departements.pk] if isinstance(departements, Departement) else [d.pk for d in departements]
+    seat = Agrement.objects.valid_on(day).filter(organisation__departement__in=ids).values("organisation_id")
+    listed = (
+        listed_in_force(day)
+        .filter(departement__in=ids, establishment__isnull=False)
+        .values("establishment_id")
+    )
+    return Organisation.objects.filter(
+        departement__in=ids, kind=OrganisationKind.ASSOCIATION, active=True
+    ).filter(Q(pk__in=seat) | Q(pk__in=listed))
+
+
+def approved_in(departement: Departement, day: date) -> list[tuple[Organisation, Agrement]]:
+    """Every association approved in `departement` on `day`, once, with the agrément that covers it there
+    (the latest started): those whose seat is here, and those of another seat whose agrément lists it, shown
+    through their establishment here when named, else through their seat. By name."""
+    found: dict[int, tuple[Organisation, Agrement]] = {}
+    seat = (
+        Agrement.objects.valid_on(day)
+        .filter(organisation__departement=departement, organisation__active=True)
+        .select_related("organisation")
+        .order_by("-valid_from")
+    )
+    for agrement in seat:
+        found.setdefault(agrement.organisation_id, (agrement.organisation, agrement))
+    listed = (
+        listed_in_force(day)
+        .filter(departement=departement)
+        .select_related("agrement__organisation", "establishment")
+        .order_by("-agrement__valid_from")
+    )
+    for row in listed:
+        shown = (
+            row.establishment if row.establishment and row.establishment.active else row.agrement.organisation
+        )
+        if shown.active:
+            found.setdefault(shown.pk, (shown, row.agrement))
+    return sorted(found.values(), key=lambda pair: (pair[0].name.casefold(), pair[0].pk))
+
 
 def applications_visible_to(actor: Actor | None) -> QuerySet[AgrementApplication]:
-    qs = AgrementApplication.objects.select_related("organisation", "agrement", "previous")
+    qs = AgrementApplication.objects.select_related("organisation", "agrement", "previous", "departement")
     if actor is None:
         return qs.none()
     if actor.role in (Role.SECRETARIAT, Role.SIGNATORY):
-        # A draft is the association's work in progress: the prefecture sees the file once it is sent.
-        return qs.filter(departement=actor.departement).exclude(state=ApplicationState.DRAFT)
+        # A draft is the association's work in progress: the prefecture sees the file once it is sent. The
+        # other départements named in a file see it too (no person is in it), to give their opinion.
+        listed = ListedDepartement.objects.filter(departement=actor.departement).values("application_id")
+        return qs.filter(Q(departement=actor.departement) | Q(pk__in=listed)).exclude(
+            state=ApplicationState.DRAFT
+        )
     if actor.is_association:
         return qs.filter(organisation=actor.organisation)
     return qs.none()
@@ -66,9 +152,20 @@ def get_association_or_404(actor: Actor, public_id) -> Organisation:
     return org
 
 
+def agrements_of(organisation: Organisation) -> QuerySet[Agrement]:
+    """Every agrément the organisation held: its own, and those naming it as an establishment elsewhere."""
+    return Agrement.objects.filter(
+        Q(organisation=organisation)
+        | Q(
+            listed_departements__establishment=organisation,
+            listed_departements__departement_id=organisation.departement_id,
+        )
+    ).distinct()
+
+
 def latest_agrement(organisation: Organisation, day: date) -> Agrement | None:
     """The agrément that speaks for the association on `day`: the one in force, else the latest one."""
-    agrements = list(Agrement.objects.filter(organisation=organisation).order_by("-valid_from"))
+    agrements = list(agrements_of(organisation).order_by("-valid_from"))
     for agrement in agrements:
         if agrement.status_on(day) in (AgrementStatus.VALID, AgrementStatus.EXPIRING):
             return agrement
@@ -142,10 +239,34 @@ def decidable_states(today: date) -> list[str]:
     return states
 
 
+def opinions_asked(departement: Departement) -> QuerySet[ListedDepartement]:
+    """Files of another seat naming `departement` whose opinion this secretariat has not given, while they are
+    undecided: the first due first."""
+    return (
+        ListedDepartement.objects.filter(departement=departement, opinion="", application__decided_on=None)
+        .filter(application__state__in=_INSTRUCTED)
+        .select_related("application__organisation", "application__departement")
+        .order_by("due_on", "pk")
+    )
+
+
+_INSTRUCTED = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.INCOMPLETE,
+    ApplicationState.COMPLETE,
+    ApplicationState.AWAITING_OPINION,
+    ApplicationState.REVIEWED,
+)
+
+
 def applications_to_decide(departement: Departement, today: date) -> QuerySet[AgrementApplication]:
-    return AgrementApplication.objects.filter(
-        departement=departement, state__in=decidable_states(today)
-    ).order_by("pk")
+    """Files ready for the decision: none of the other départements' opinions still awaited in its delay."""
+    waiting = ListedDepartement.objects.filter(application=OuterRef("pk"), opinion="", due_on__gte=today)
+    return (
+        AgrementApplication.objects.filter(departement=departement, state__in=decidable_states(today))
+        .filter(~Exists(waiting))
+        .order_by("pk")
+    )
 
 
 def agrements_expiring(agrements: QuerySet[Agrement], today: date) -> QuerySet[Agrement]:

@@ -16,7 +16,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from parcours.core import audit
 from parcours.core.access import Actor
-from parcours.core.models import Organisation, OrganisationKind
+from parcours.core.models import Departement, Organisation, OrganisationKind
 from parcours.core.policies import can
 from parcours.core.uploads import validate_upload
 
@@ -30,8 +30,10 @@ from .models import (
     ApplicationKind,
     ApplicationState,
     CommissionOpinion,
+    ListedDepartement,
+    OtherOpinion,
 )
-from .settings_store import commission_opinion_required
+from .settings_store import commission_opinion_required, other_opinion_months
 
 
 def _require(actor: Actor, permission: str) -> None:
@@ -134,7 +136,15 @@ def start_application(*, actor: Actor, today: date | None = None) -> AgrementApp
         created_by=actor.user,
         previous=previous,
         declared_on=last.declared_on if last else None,
+        siret=last.siret if last else "",
+        rna=last.rna if last else "",
     )
+    if previous is not None and hasattr(previous, "application"):
+        # A renewal names again the départements of the agrément it renews, with their establishments.
+        for row in previous.application.listed_departements.all():
+            ListedDepartement.objects.create(
+                application=application, departement_id=row.departement_id, establishment=row.establishment
+            )
     _log(
         actor,
         application,
@@ -154,8 +164,13 @@ def update_application(
     staff_count: int | None,
     qualifications: str,
     premises: str,
+    siret: str = "",
+    rna: str = "",
+    departements=None,
     today: date | None = None,
 ) -> AgrementApplication:
+    """The file's fields; `departements` (None: unchanged) are the other départements where the association
+    will carry out the PSP (R. 121-12-3 CASF), its seat's being always included."""
     _require(actor, "approvals.prepare")
     _own(actor, application)
     if not application.is_editable:
@@ -165,13 +180,44 @@ def update_application(
         raise ValidationError({"declared_on": "La date de déclaration ne peut pas être dans le futur."})
     if staff_count is not None and staff_count < 0:
         raise ValidationError({"staff_count": "Le nombre de personnels ne peut pas être négatif."})
+    siret = "".join((siret or "").split())
+    rna = (rna or "").strip().upper()
+    if siret and not rules.valid_siret(siret):
+        raise ValidationError(
+            {"siret": "Le numéro SIRET doit compter 14 chiffres valides (clé de contrôle)."}
+        )
+    if rna and not rules.valid_rna(rna):
+        raise ValidationError(
+            {"rna": "Le numéro RNA s'écrit W suivi de 9 chiffres (par exemple W751234567)."}
+        )
     application.declared_on = declared_on
     application.staff_count = staff_count
     application.qualifications = qualifications.strip()
     application.premises = premises.strip()
+    application.siret, application.rna = siret, rna
+    if departements is not None:
+        _set_departements(application, list(departements))
     application.save()
     audit.record(actor, "update", application, detail="contenu du dossier d'agrément")
     return application
+
+
+def _set_departements(application: AgrementApplication, departements: list[Departement]) -> None:
+    wanted = {d.pk for d in departements}
+    if application.departement_id in wanted:
+        raise ValidationError(
+            {"departements": "Le département du siège est toujours compris : ne le cochez pas."}
+        )
+    if len(wanted) > rules.MAX_LISTED_DEPARTEMENTS:
+        raise ValidationError(
+            {"departements": f"Cochez au plus {rules.MAX_LISTED_DEPARTEMENTS} autres départements."}
+        )
+    if Departement.objects.filter(pk__in=wanted).count() != len(wanted):
+        raise ValidationError({"departements": "Département inconnu."})
+    current = set(application.listed_departements.values_list("departement_id", flat=True))
+    application.listed_departements.filter(departement_id__in=current - wanted).delete()
+    for pk in sorted(wanted - current):
+        ListedDepartement.objects.create(application=application, departement_id=pk)
 
 
 @transaction.atomic
@@ -214,11 +260,11 @@ def remove_document(*, actor: Actor, document: ApplicationDocument) -> None:
 
 
 def missing_for_submission(application: AgrementApplication, today: date) -> list[str]:
+    """What makes `submit_application` refuse the file (arrêté du 4 novembre 2016), one line each."""
     missing: list[str] = []
     present = set(application.documents.values_list("kind", flat=True))
-    missing += [
-        f"Pièce manquante : {rules.DOCUMENT_LABELS[k]}" for k in rules.REQUIRED_DOCUMENTS if k not in present
-    ]
+    required = rules.required_documents(has_identifier=bool(application.siret or application.rna))
+    missing += [f"Pièce manquante : {rules.DOCUMENT_LABELS[k]}" for k in required if k not in present]
     if application.declared_on is None:
         missing.append("La date de déclaration de l'association n'est pas indiquée.")
     elif not rules.declared_long_enough(application.declared_on, today):
@@ -258,6 +304,19 @@ def submit_application(
         "Dossier complété et déposé de nouveau" if resubmission else "Dossier déposé à la préfecture",
         day=today,
     )
+    # The other départements are consulted from the first receipt of the file, within the time limit then set.
+    due = rules.add_months(today, other_opinion_months(today))
+    for row in application.listed_departements.filter(requested_on=None).select_related("departement"):
+        row.requested_on, row.due_on = today, due
+        row.save(update_fields=["requested_on", "due_on", "updated_at"])
+        _log(
+            actor,
+            application,
+            "other_opinion_asked",
+            f"Avis demandé au secrétariat du département {row.departement.code}, attendu au plus tard le "
+            f"{due:%d/%m/%Y}",
+            day=today,
+        )
     return application
 
 
@@ -349,6 +408,11 @@ def record_commission_opinion(
     return application
 
 
+def opinions_pending(application: AgrementApplication, today: date) -> list[ListedDepartement]:
+    """The other départements whose opinion is awaited, their time limit not passed: the decision waits."""
+    return [row for row in application.others if row.opinion_pending(today)]
+
+
 def _grant(actor, application, *, start: date, reference: str, tacit: bool, day: date, motive: str = ""):
     previous = application.previous
     if previous and previous.withdrawn_on is None and previous.valid_until >= start:
@@ -362,6 +426,8 @@ def _grant(actor, application, *, start: date, reference: str, tacit: bool, day:
         tacit=tacit,
     )
     application.agrement = agrement
+    # Valid in each département listed (R. 121-12-3 CASF), whatever their opinion: the seat's prefect decides.
+    application.listed_departements.update(agrement=agrement)
     label = (
         f"Agrément tacite acquis (silence de {rules.TACIT_APPROVAL_MONTHS} mois) — valable jusqu'au "
         f"{agrement.valid_until:%d/%m/%Y}"
@@ -404,6 +470,15 @@ def decide(
     decidable = state == ApplicationState.REVIEWED or (
         state == ApplicationState.COMPLETE and not commission_opinion_required(today)
     )
+    pending = opinions_pending(application, today)
+    if decidable and pending:
+        raise ValidationError(
+            "Action impossible : l'avis du département "
+            + ", ".join(
+                f"{row.departement.code} (attendu au plus tard le {row.due_on:%d/%m/%Y})" for row in pending
+            )
+            + " n'est pas encore rendu."
+        )
     if not decidable:
         raise ValidationError(
             "Action impossible : le dossier n'est pas prêt pour la décision "
@@ -489,3 +564,124 @@ def withdraw_agrement(*, actor: Actor, agrement: Agrement, day: date, motive: st
     else:
         _log(actor, application, "withdraw", label, agrement=agrement, day=day, motive=motive)
     return agrement
+
+
+# --- The other départements named in the file ---
+
+
+def _listed_here(actor: Actor, listed: ListedDepartement) -> None:
+    if listed.departement_id != actor.departement.pk:
+        raise PermissionDenied
+
+
+def check_other_opinion(
+    *, actor: Actor, listed: ListedDepartement, opinion: str, day: date, motive: str
+) -> str:
+    """Every check of `give_other_opinion`, without writing (its confirmation page asks nothing of bad
+    input). Returns the motive, stripped."""
+    _require(actor, "approvals.other_opinion")
+    _listed_here(actor, listed)
+    application = listed.application
+    if opinion not in OtherOpinion.values:
+        raise ValidationError({"opinion": "Avis inconnu."})
+    motive = (motive or "").strip()
+    if not motive:
+        raise ValidationError({"motive": "Le motif de l'avis est obligatoire."})
+    today = timezone.localdate()
+    _check_day(
+        day, today, label="La date de l'avis", not_before=listed.requested_on, after_label="la demande d'avis"
+    )
+    if listed.opinion:
+        raise ValidationError(f"L'avis du département a déjà été rendu le {listed.opinion_on:%d/%m/%Y}.")
+    if listed.requested_on is None or application.decided_on is not None:
+        raise ValidationError(
+            "Action impossible : le dossier n'attend pas l'avis du département "
+            f"(état : « {application.get_state_display()} »)."
+        )
+    return motive
+
+
+@transaction.atomic
+def give_other_opinion(
+    *, actor: Actor, listed: ListedDepartement, opinion: str, day: date, motive: str
+) -> ListedDepartement:
+    """The reasoned opinion of a département named in a file instructed at another seat. Given once; the
+    seat's prefect decides (R. 121-12-3 CASF)."""
+    listed = (
+        ListedDepartement.objects.select_for_update()
+        .select_related("application", "departement")
+        .get(pk=listed.pk)
+    )
+    motive = check_other_opinion(actor=actor, listed=listed, opinion=opinion, day=day, motive=motive)
+    application = listed.application
+    listed.opinion, listed.opinion_on, listed.opinion_motive, listed.opinion_by = (
+        opinion,
+        day,
+        motive,
+        actor.user,
+    )
+    listed.save()
+    late = listed.due_on is not None and day > listed.due_on
+    _log(
+        actor,
+        application,
+        "other_opinion",
+        f"Avis du département {listed.departement.code} : {OtherOpinion(opinion).label.lower()}"
+        + (" (rendu après le délai)" if late else ""),
+        day=day,
+        motive=motive,
+    )
+    return listed
+
+
+@transaction.atomic
+def name_establishment(
+    *, actor: Actor, listed: ListedDepartement, establishment: Organisation
+) -> ListedDepartement:
+    """Name the association's establishment in a listed département: the organisation of this département
+    through which it files PSP requests here under the agrément granted at its seat."""
+    _require(actor, "approvals.other_opinion")
+    _listed_here(actor, listed)
+    application = listed.application
+    if (
+        establishment is None
+        or establishment.departement_id != listed.departement_id
+        or establishment.kind != OrganisationKind.ASSOCIATION
+        or not establishment.active
+    ):
+        raise ValidationError({"establishment": "Choisissez une association active de votre département."})
+    if listed.agrement is not None and listed.agrement.withdrawn_on is not None:
+        raise ValidationError("Cet agrément a été retiré : aucun établissement ne peut plus y être rattaché.")
+    if application.state in (ApplicationState.REFUSED, ApplicationState.WITHDRAWN):
+        raise ValidationError(
+            f"Action impossible : la demande est close (état : « {application.get_state_display()} »)."
+        )
+    if listed.establishment_id == establishment.pk:
+        raise ValidationError({"establishment": "Cet établissement est déjà rattaché."})
+    listed.establishment = establishment
+    listed.save(update_fields=["establishment", "updated_at"])
+    _log(
+        actor,
+        application,
+        "establishment",
+        f"Établissement dans le département {listed.departement.code} : {establishment.name}",
+    )
+    return listed
+
+
+@transaction.atomic
+def ask_commission_opinion(
+    *, actor: Actor, application: AgrementApplication, today: date | None = None
+) -> AgrementApplication:
+    """Send a complete file for the commission's opinion when the setting does not require it (the tacit
+    clock keeps running)."""
+    _require(actor, "approvals.check")
+    _in_departement(actor, application)
+    _transition(
+        actor,
+        application,
+        "send_to_commission",
+        "Dossier transmis pour avis à la commission départementale (avis facultatif)",
+        day=today or timezone.localdate(),
+    )
+    return application

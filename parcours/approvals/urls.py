@@ -29,4 +29,15 @@ urlpatterns = [
     path("demande/<uuid:pk>/avis/", views.OpinionView.as_view(), name="opinion"),
     path("demande/<uuid:pk>/decision/", views.DecisionView.as_view(), name="decide"),
     path("demande/<uuid:pk>/agrement-tacite/", views.TacitView.as_view(), name="tacit"),
+    path("demande/<uuid:pk>/commission/", views.AskCommissionView.as_view(), name="ask_commission"),
+    path(
+        "demande/<uuid:pk>/departements/<uuid:listed>/avis/",
+        views.OtherOpinionView.as_view(),
+        name="other_opinion",
+    ),
+    path(
+        "demande/<uuid:pk>/departements/<uuid:listed>/etablissement/",
+        views.EstablishmentView.as_view(),
+        name="establishment",
+    ),
 ]

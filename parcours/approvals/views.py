@@ -12,23 +12,26 @@ from django.views.generic import TemplateView, View
 
 from parcours.core import audit
 from parcours.core.storage import UnreadableFile, read_verified
-from parcours.core.views_base import ActorRequiredMixin, ObjectActionView, altered_file_response
+from parcours.core.views_base import ActorRequiredMixin, Confirmation, ObjectActionView, altered_file_response
 
 from . import rules, services
 from .forms import (
     ApplicationDocumentForm,
     ApplicationInfoForm,
     DecisionForm,
+    EstablishmentForm,
     OpinionForm,
+    OtherOpinionForm,
     ReturnIncompleteForm,
     WithdrawForm,
 )
 from .models import Agrement, AgrementStatus, ApplicationDocument, ApplicationState
-from .policies import abilities
+from .policies import abilities, listed_abilities
 from .selectors import (
     TO_HANDLE,
     _parse_uuid,
     agrement_status,
+    agrements_of,
     associations_to_handle,
     get_application_or_404,
     get_association_or_404,
@@ -53,7 +56,7 @@ def organisation_context(organisation, today):
         "status_label": AgrementStatus(status).label,
         "status_badge": STATUS_BADGES[status],
         "current_agrement": current,
-        "agrements": Agrement.objects.filter(organisation=organisation).order_by("-valid_from"),
+        "agrements": agrements_of(organisation).select_related("organisation").order_by("-valid_from"),
         "applications": organisation.agrement_applications.order_by("-created_at"),
         "rules": rules,
         "today": today,
@@ -118,6 +121,8 @@ class OwnAgrementView(ActorRequiredMixin, TemplateView):
         context = organisation_context(org, timezone.localdate())
         context["nav"] = "approvals_own"
         context["open_application"] = org.agrement_applications.open().first()
+        # A renewal is of the association's own agrément (not of one granted at another seat naming it).
+        context["renewal"] = Agrement.objects.filter(organisation=org).exists()
         return context
 
 
@@ -153,14 +158,40 @@ def application_context(actor, application, **forms):
     }
     if application.is_editable:
         context["missing_now"] = services.missing_for_submission(application, today)
+    others = []
+    for row in application.others:
+        row_can = listed_abilities(actor, row)
+        focused = forms.get("listed_pk") == row.pk
+        others.append(
+            {
+                "row": row,
+                "can": row_can,
+                "late": row.due_on is not None and not row.opinion and today > row.due_on,
+                "opinion_form": (forms.get("other_opinion_form") if focused else None)
+                or (OtherOpinionForm(initial={"day": today}) if row_can["opinion"] else None),
+                "establishment_form": (forms.get("establishment_form") if focused else None)
+                or (
+                    EstablishmentForm(
+                        departement=actor.departement, initial={"establishment": row.establishment}
+                    )
+                    if row_can["establishment"]
+                    else None
+                ),
+            }
+        )
+    context["others"] = others
     defaults = {
         "info_form": ApplicationInfoForm(
+            seat=application.departement,
             initial={
                 "declared_on": application.declared_on,
                 "staff_count": application.staff_count,
                 "qualifications": application.qualifications,
                 "premises": application.premises,
-            }
+                "siret": application.siret,
+                "rna": application.rna,
+                "departements": [row["row"].departement for row in others],
+            },
         )
         if can_do["edit"]
         else None,
@@ -173,6 +204,20 @@ def application_context(actor, application, **forms):
     for name, default in defaults.items():
         context[name] = forms.get(name, default)
     return context
+
+
+def _listed_or_404(application, listed_id):
+    key = _parse_uuid(listed_id)
+    row = (
+        application.listed_departements.filter(public_id=key)
+        .select_related("departement", "agrement", "application")
+        .first()
+        if key
+        else None
+    )
+    if row is None:
+        raise Http404
+    return row
 
 
 class ApplicationDetailView(ActorRequiredMixin, TemplateView):
@@ -205,6 +250,9 @@ class InfoView(ApplicationActionView):
     form_class, form_name, anchor = ApplicationInfoForm, "info_form", "#dossier"
     success_message = "Informations du dossier enregistrées."
 
+    def get_form(self):
+        return ApplicationInfoForm(self.request.POST, seat=self.actor.departement)
+
     def perform(self, application, form):
         data = form.cleaned_data
         services.update_application(
@@ -214,6 +262,9 @@ class InfoView(ApplicationActionView):
             staff_count=data["staff_count"],
             qualifications=data["qualifications"],
             premises=data["premises"],
+            siret=data["siret"],
+            rna=data["rna"],
+            departements=data["departements"],
         )
 
 
@@ -334,6 +385,85 @@ class DecisionView(ApplicationActionView):
             day=data["day"],
             reference=data["reference"],
             motive=data["motive"],
+        )
+
+
+class AskCommissionView(ApplicationActionView):
+    permission = "approvals.check"
+    anchor = "#instruction"
+    success_message = "Dossier transmis pour avis à la commission."
+
+    def perform(self, application, form):
+        services.ask_commission_opinion(actor=self.actor, application=application)
+
+
+class ListedActionView(ApplicationActionView):
+    """A POST on one département named in the file (its secretariat's opinion, the establishment)."""
+
+    anchor = "#departements"
+
+    def get_object(self, pk, **kwargs):
+        application = get_application_or_404(self.actor, pk)
+        self.listed = _listed_or_404(application, kwargs["listed"])
+        return application
+
+    def render_page(self, application, form):
+        application.refresh_from_db()
+        context = application_context(
+            self.actor, application, **{self.form_name: form, "listed_pk": self.listed.pk}
+        )
+        context["focus_form"] = self.form_name
+        return render(self.request, "approvals/application_detail.html", context)
+
+
+class OtherOpinionView(ListedActionView):
+    permission = "approvals.other_opinion"
+    form_class, form_name = OtherOpinionForm, "other_opinion_form"
+    success_message = "Avis du département enregistré et transmis à la préfecture du siège."
+
+    def confirmation(self, application, form):
+        data = form.cleaned_data
+        services.check_other_opinion(
+            actor=self.actor,
+            listed=self.listed,
+            opinion=data["opinion"],
+            day=data["day"],
+            motive=data["motive"],
+        )
+        label = dict(form.fields["opinion"].choices)[data["opinion"]].lower()
+        return Confirmation(
+            title=f"Rendre un avis {label} sur la demande d'agrément de {application.organisation.name} ?",
+            consequences=[
+                f"L'avis du département {self.listed.departement.code} est transmis à la préfecture du "
+                "siège, qui instruit la demande et décide.",
+                "Il ne pourra plus être modifié.",
+            ],
+            button="Rendre l'avis",
+            back_url=self.page_url(application) + self.anchor,
+        )
+
+    def perform(self, application, form):
+        data = form.cleaned_data
+        services.give_other_opinion(
+            actor=self.actor,
+            listed=self.listed,
+            opinion=data["opinion"],
+            day=data["day"],
+            motive=data["motive"],
+        )
+
+
+class EstablishmentView(ListedActionView):
+    permission = "approvals.other_opinion"
+    form_class, form_name = EstablishmentForm, "establishment_form"
+    success_message = "Établissement de l'association rattaché."
+
+    def get_form(self):
+        return EstablishmentForm(self.request.POST, departement=self.actor.departement)
+
+    def perform(self, application, form):
+        services.name_establishment(
+            actor=self.actor, listed=self.listed, establishment=form.cleaned_data["establishment"]
         )
 
 

@@ -6,7 +6,7 @@
 - Nouvelle Rive: its agrément expired a month ago; its renewal, sent 20 days ago, is in instruction with the
   completeness clock running;
 - Le Fil d'Ariane (new): a first application returned as incomplete;
-- Entr'aide du Val (new): a complete first application awaiting the commission's opinion;
+- Entr'aide du Val (new): a complete first application sent for the commission's (optional) opinion;
 - La Passerelle (new): an agrément withdrawn in the past.
 
 The agréments in force on every day since the demo's start are kept: the PSP requests of L'Escale and Horizons
@@ -127,6 +127,7 @@ def _file(actor: Actor, day: date, *, declared_on=date(2010, 3, 2), skip=()) -> 
             staff_count=6,
             qualifications="Deux éducatrices spécialisées, une assistante sociale, bénévoles formés.",
             premises="Local d'accueil avec deux bureaux d'entretien confidentiels.",
+            rna=f"W99{application.organisation_id:07d}",  # synthetic RNA number
             today=day,
         )
         for kind in rules.REQUIRED_DOCUMENTS:
@@ -164,6 +165,10 @@ def build(builder) -> None:
         approvals.submit_application(actor=manager, application=renewal, today=submitted_on)
     with dated(submitted_on + timedelta(days=20)):
         approvals.mark_complete(
+            actor=secretariat, application=renewal, today=submitted_on + timedelta(days=20)
+        )
+        # The commission's opinion is optional (R. 121-12-3 CASF): the secretariat asked for it on this file.
+        approvals.ask_commission_opinion(
             actor=secretariat, application=renewal, today=submitted_on + timedelta(days=20)
         )
     with dated(submitted_on + timedelta(days=60)):
@@ -257,6 +262,9 @@ def build(builder) -> None:
         approvals.submit_application(actor=val_manager, application=application, today=day)
     with dated(today - timedelta(days=50)):
         approvals.mark_complete(actor=secretariat, application=application, today=today - timedelta(days=50))
+        approvals.ask_commission_opinion(
+            actor=secretariat, application=application, today=today - timedelta(days=50)
+        )
 
     # La Passerelle: granted long ago, withdrawn when its accompaniment service closed.
     passerelle = Organisation.objects.create(

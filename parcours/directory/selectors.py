@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from parcours.approvals.models import Agrement
+from parcours.approvals.selectors import approved_in
 from parcours.core.access import Actor
 from parcours.core.models import Organisation
 from parcours.core.policies import can
@@ -52,18 +53,9 @@ class ApprovedAssociation:
 
 
 def approved_associations(actor: Actor, day: date) -> list[ApprovedAssociation]:
-    agrements = (
-        Agrement.objects.valid_on(day)
-        .filter(organisation__departement=actor.departement, organisation__active=True)
-        .select_related("organisation")
-        .order_by("organisation__name", "-valid_from")
-    )
-    seen, found = set(), []
-    for agrement in agrements:
-        if agrement.organisation_id not in seen:
-            seen.add(agrement.organisation_id)
-            found.append(ApprovedAssociation(agrement.organisation, agrement))
-    return found
+    # approvals' single reading: approved at a seat here, or at another seat for this département too
+    # (R. 121-12-3 CASF), shown through the association's establishment here when one is named.
+    return [ApprovedAssociation(org, agrement) for org, agrement in approved_in(actor.departement, day)]
 
 
 def national_numbers(query: str = "") -> list[rules.NationalNumber]:

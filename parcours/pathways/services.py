@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from parcours.approvals.models import Agrement, has_valid_agrement
+from parcours.approvals import selectors as agrements
+from parcours.approvals.selectors import has_valid_agrement
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.policies import can
@@ -114,9 +115,9 @@ def _own_association(actor: Actor, pathway: Pathway) -> None:
 
 
 def agrement_in_force(organisation, day: date | None = None):
-    """The association's agrément in force on `day` (today by default) from the register, or None."""
-    day = day or timezone.localdate()
-    return Agrement.objects.filter(organisation=organisation).valid_on(day).order_by("-valid_from").first()
+    """The association's agrément in force on `day` (today by default) from the register, or None: its own, or
+    the one granted at its seat and valid in this département (approvals.selectors, R. 121-12-3 CASF)."""
+    return agrements.agrement_in_force(organisation, day or timezone.localdate())
 
 
 @transaction.atomic

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 
-from parcours.approvals.models import Agrement
+from parcours.approvals.selectors import acting_associations
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.crypto import NAME_PREFIX_MAX_LETTERS, NAME_PREFIX_MIN_LETTERS, name_words, prefix_token
-from parcours.core.models import Organisation, OrganisationKind
+from parcours.core.models import Organisation
 from parcours.core.policies import can
 from parcours.core.roles import Role
 from parcours.people.selectors import OutOfScope
@@ -183,8 +183,6 @@ def indicators_offered(departement) -> QuerySet[DetectionIndicator]:
 
 
 def approved_associations(departement, day: date) -> QuerySet[Organisation]:
-    """The département's associations holding an agrément valid on `day` (approvals' register)."""
-    valid = Agrement.objects.valid_on(day).values("organisation_id")
-    return Organisation.objects.filter(
-        departement=departement, kind=OrganisationKind.ASSOCIATION, active=True, pk__in=valid
-    ).order_by("name")
+    """The département's associations holding an agrément valid there on `day` (approvals' register: at their
+    seat, or as the establishment of an association approved at another seat for this département)."""
+    return acting_associations(departement, day).order_by("name")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.approvals.models import has_valid_agrement
+from parcours.approvals.selectors import has_valid_agrement
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.models import Organisation, OrganisationKind

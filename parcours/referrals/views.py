@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
-from parcours.approvals.selectors import associations_of
+from parcours.approvals.selectors import approved_in, associations_of
 from parcours.core import audit
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -445,13 +445,14 @@ class ApprovedAssociationsView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        associations = approved_associations(self.actor.departement, today).prefetch_related(
-            Prefetch("agrements", to_attr="all_agrements")
-        )
-        rows = []
-        for org in associations:
-            valid = [a for a in org.all_agrements if a.status_on(today) in ("valid", "expiring")]
-            rows.append((org, max(valid, key=lambda a: a.valid_until) if valid else None))
+        # The organisations of the département a young adult may be referred to, each with the agrément that
+        # covers it here (approvals' single reading: its own, or its seat's listing this département).
+        departement = self.actor.departement
+        rows = [
+            (org, agrement)
+            for org, agrement in approved_in(departement, today)
+            if org.departement_id == departement.pk
+        ]
         return {"nav": "referrals_associations", "rows": rows, "today": today}
 
 

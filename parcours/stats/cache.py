@@ -31,6 +31,7 @@ SOURCE_TABLES = (
     "actions_preventionaction_establishments",
     "actions_training",
     "approvals_agrement",
+    "approvals_listeddepartement",
     "commission_convocation",
     "commission_meeting",
     "commission_prefectdecision",

@@ -10,8 +10,21 @@ from parcours.approvals import rules
 from parcours.approvals import services as approvals
 from tests.conftest import pdf_upload
 
+# A synthetic SIRET (valid check digit) and RNA number.
+SIRET = "73282932000074"
+RNA = "W991000042"
 
-def fill(actor, application, *, declared_on: date | None = None, documents=rules.REQUIRED_DOCUMENTS):
+
+def fill(
+    actor,
+    application,
+    *,
+    declared_on: date | None = None,
+    documents=rules.REQUIRED_DOCUMENTS,
+    departements=None,
+    siret=SIRET,
+    rna=RNA,
+):
     today = timezone.localdate()
     approvals.update_application(
         actor=actor,
@@ -20,6 +33,9 @@ def fill(actor, application, *, declared_on: date | None = None, documents=rules
         staff_count=12,
         qualifications="Deux éducatrices spécialisées, une conseillère en insertion.",
         premises="Local d'accueil de jour, deux bureaux d'entretien.",
+        siret=siret,
+        rna=rna,
+        departements=departements,
     )
     for kind in documents:
         approvals.add_document(actor=actor, application=application, kind=kind, uploaded=pdf_upload())
@@ -39,9 +55,18 @@ def submitted(manager):
     return approvals.submit_application(actor=manager, application=application)
 
 
+def complete(manager, secretariat):
+    """Declared complete: ready for the decision (the commission's opinion is optional by default)."""
+    return approvals.mark_complete(actor=secretariat, application=submitted(manager))
+
+
 def awaiting_opinion(manager, secretariat):
-    application = submitted(manager)
-    return approvals.mark_complete(actor=secretariat, application=application)
+    """Complete and sent for the commission's opinion (asked by the secretariat, unless a setting requires
+    it)."""
+    application = complete(manager, secretariat)
+    if application.state == "complete":
+        application = approvals.ask_commission_opinion(actor=secretariat, application=application)
+    return application
 
 
 def reviewed(manager, secretariat, opinion="favourable"):

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from parcours.approvals import rules
 from parcours.approvals.board import approvals_board
-from parcours.approvals.models import Agrement, AgrementApplication, AgrementStatus, has_valid_agrement
-from parcours.approvals.selectors import agrement_status
+from parcours.approvals.models import Agrement, AgrementApplication, AgrementStatus
+from parcours.approvals.selectors import agrement_status, has_valid_agrement
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Membership, Organisation
 from parcours.pathways.models import Request

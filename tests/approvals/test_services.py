@@ -18,9 +18,12 @@ from parcours.approvals.models import (
     AgrementApplication,
     ApplicationKind,
     ApplicationState,
+)
+from parcours.approvals.selectors import (
+    applications_awaiting_opinion,
+    get_application_or_404,
     has_valid_agrement,
 )
-from parcours.approvals.selectors import applications_awaiting_opinion, get_application_or_404
 from parcours.core.models import OrganisationKind, RuleSetting
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
@@ -150,7 +153,10 @@ def test_submission_lists_what_is_missing_in_french(manager):
         approvals.submit_application(actor=manager, application=application)
     text = " ".join(exc.value.messages)
     assert "Pièce manquante : Statuts de l'association" in text
-    assert "Pièce manquante : Récépissé de déclaration (au moins 3 ans)" in text
+    assert "Pièce manquante : Contrat d'engagement républicain souscrit" in text
+    assert "Pièce manquante : Délibération de l'assemblée générale" in text
+    # Without a SIRET or an RNA number, the receipt of the declaration is asked for.
+    assert "Pièce manquante : Récépissé de déclaration (à défaut de numéro SIRET ou RNA)" in text
     assert "date de déclaration" in text
     application.refresh_from_db()
     assert application.state == ApplicationState.DRAFT and application.received_on is None

@@ -129,7 +129,14 @@ def test_full_procedure_over_http(clients, actors, departement):
     application = AgrementApplication.objects.get(organisation=org)
     response = client.post(
         app_url(application, "approvals:info"),
-        {"declared_on": "2015-01-10", "staff_count": "5", "qualifications": "CESF", "premises": "Local"},
+        {
+            "declared_on": "2015-01-10",
+            "staff_count": "5",
+            "qualifications": "CESF",
+            "premises": "Local",
+            "siret": "732 829 320 00074",
+            "rna": "w991000042",
+        },
     )
     assert response.status_code == 302
     for kind in rules.REQUIRED_DOCUMENTS:
@@ -143,6 +150,9 @@ def test_full_procedure_over_http(clients, actors, departement):
     assert "Derniers comptes approuvés" in page and "Comptes signés" in page
     client.post(app_url(application, "approvals:submit"))
     clients[S].post(app_url(application, "approvals:complete"))
+    # The commission's opinion is optional by default: the secretariat asks for it on this file.
+    assert "Demander l'avis (facultatif) de la commission" in text(clients[S].get(app_url(application)))
+    clients[S].post(app_url(application, "approvals:ask_commission"))
     clients[S].post(
         app_url(application, "approvals:opinion"),
         {"opinion": "favourable", "day": today().isoformat(), "motive": "Équipe formée"},

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 from parcours.approvals import rules
+from parcours.approvals import services as approvals
+from parcours.core.models import OrganisationKind
 from tests.approvals import helpers as h
 from tests.conftest import pdf_upload
+from tests.factories import DepartementFactory, OrganisationFactory, make_actor
 from tests.matrix_rows.base import AM, GET, POST, Row, S, _date, _none
 
 
@@ -72,6 +75,31 @@ def _decide(w):
     )
 
 
+def _listed_here(w):
+    """A file sent at another seat (69) naming the matrix's département (99): its row here."""
+    seat = DepartementFactory(code="69", name="Rhône fictif")
+    association = OrganisationFactory(departement=seat, kind=OrganisationKind.ASSOCIATION)
+    manager = make_actor(AM, association)
+    application = h.fill(manager, h.draft(manager), departements=[w.departement])
+    approvals.submit_application(actor=manager, application=application)
+    return application, application.listed_departements.get()
+
+
+def _other_opinion(w):
+    application, listed = _listed_here(w)
+    return {"pk": application.public_id, "listed": listed.public_id}, {
+        "opinion": "favourable",
+        "day": _date(w.today),
+        "motive": "Antenne active dans le département",
+        "confirmation": "oui",
+    }
+
+
+def _establishment(w):
+    application, listed = _listed_here(w)
+    return {"pk": application.public_id, "listed": listed.public_id}, {"establishment": w.association.pk}
+
+
 def _tacit(w):
     application = h.awaiting_opinion(w.actors[AM], w.actors[S])
     return _app(h.back_date(application, 200), {})
@@ -97,5 +125,10 @@ ROWS: dict[str, Row] = {
     "approvals:opinion": Row(POST, _opinion,                          (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
     "approvals:decide": Row(POST, _decide,                            (302, 302, 403, 403, 403, 403, 403, 403, 403), 302),
     "approvals:tacit": Row(POST, _tacit,                              (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "approvals:ask_commission": Row(POST, lambda w: _app(h.complete(w.actors[AM], w.actors[S]), {}),
+                                                                      (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    # A département named in a file of another seat: its secretariat's opinion and the establishment.
+    "approvals:other_opinion": Row(POST, _other_opinion,              (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
+    "approvals:establishment": Row(POST, _establishment,              (302, 403, 403, 403, 403, 403, 403, 403, 403), 302),
 }
 # fmt: on
