@@ -22,10 +22,11 @@ from .models import BoardVersion
 
 # The tables the board reads, for every role and every provider, found by running each role's board under
 # a query log: tests/deadlines/test_cache.py fails if the board reads a table that is not here (then add its
-# trigger in a migration, as 0001 does).
+# trigger in a migration, as 0001 and 0002 do).
 SOURCE_TABLES = (
     "approvals_agrement",
     "approvals_agrementapplication",
+    "approvals_listeddepartement",
     "commission_agendaitem",
     "commission_arrete",
     "commission_convocation",
