@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "parcours.core.middleware.ActorMiddleware",
     "parcours.core.second_factor.SecondFactorMiddleware",
     "parcours.core.middleware.RefusalJournalMiddleware",  # refused attempts in the audit journal
+    "parcours.core.middleware.StorageFullMiddleware",  # a full file store: 507 and a French page
     "axes.middleware.AxesMiddleware",
 ]
 

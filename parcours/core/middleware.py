@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,3 +109,22 @@ class RefusalJournalMiddleware:
             + (f" ({exception.detail})" if getattr(exception, "detail", "") else ""),
         )
         return None
+
+
+class StorageFullMiddleware:
+    """A full file store (disk, quota) answers 507 with a French page instead of a 500. The view's transaction
+    is already rolled back when the exception reaches here (ATOMIC_REQUESTS): no row points at a file that
+    was not written, and the storage removed the part it had written (parcours.core.storage)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .storage import StorageFull
+
+        if not isinstance(exception, StorageFull):
+            return None
+        return render(request, "storage_full.html", {"message": StorageFull.message}, status=507)

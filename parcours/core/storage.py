@@ -11,6 +11,8 @@ with the primary key (`reseal_tree`); the migration that introduced the format s
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import hashlib
 import io
 import logging
@@ -30,6 +32,20 @@ logger = logging.getLogger(__name__)
 MAGIC = b"PARCOURS-FERNET-1\n"
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
+
+
+class StorageFull(OSError):
+    """The file store has no room left (disk full, quota reached): nothing was stored. The request that
+    needed it is rolled back whole (StorageFullMiddleware answers 507 with a French page); a background task
+    records its French failure."""
+
+    message = (
+        "L'espace de stockage des fichiers est plein : rien n'a été enregistré. Prévenez l'équipe technique, "
+        "puis recommencez quand elle aura libéré de la place."
+    )
+
+
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT}
 
 
 class UnreadableFile(OSError):
@@ -133,7 +149,17 @@ class EncryptedFileSystemStorage(FileSystemStorage):
 
     def _save(self, name, content):
         data = b"".join(content.chunks())
-        return super()._save(name, ContentFile(seal(data)))
+        try:
+            return super()._save(name, ContentFile(seal(data)))
+        except OSError as error:
+            if error.errno not in NO_ROOM:
+                raise
+            # The file this call created (O_EXCL) holds part of the content at most: removed, so that no
+            # half-written file stays behind; no row will point at it (the caller's transaction fails).
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path(name))
+            logger.error("storage: no room left on the file store (errno %s)", error.errno)
+            raise StorageFull(error.errno, StorageFull.message) from None
 
     def _open(self, name, mode="rb"):
         if any(flag in mode for flag in "wa+"):
