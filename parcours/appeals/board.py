@@ -196,7 +196,8 @@ def _secretariat(actor: Actor, today: date) -> list[BoardSection]:
             "Procédures contradictoires en cours",
             _procedures(actor).open().order_by("observations_until", "created_at"),
             lambda p: _procedure_item(p, today),
-            verb="Recueillir les observations et, si le réglage le prévoit, l'avis de la commission, puis décider",
+            verb="Recueillir les observations et, si le réglage le prévoit, l'avis de la "
+            "commission, puis décider",
         ),
         _deadline_section(actor, today),
     ]
@@ -216,7 +217,8 @@ def _association(actor: Actor, today: date) -> list[BoardSection]:
                 due_label="prêt le",
                 person=p.pathway.person,
             ),
-            verb="Remettre le préavis à la personne et l'aider à présenter ses observations, puis enregistrer "
+            verb="Remettre le préavis à la personne et l'aider à présenter ses observations, puis "
+            "enregistrer "
             "la date de remise",
         ),
         section(

@@ -57,7 +57,8 @@ class ReexaminationForm(DsfrBaseForm):
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Pour un refus, la demande revient d'elle-même, prête pour la commission. Sinon, décrivez la "
+        help_text="Pour un refus, la demande revient d'elle-même, prête pour la commission. Sinon, "
+        "décrivez la "
         "suite (nouvelle procédure, nouvelle décision, reprise du parcours ou de l'AFIS).",
     )
 
@@ -67,7 +68,8 @@ class ProcedureStartForm(DsfrBaseForm):
         label="Motifs de la mesure envisagée",
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Ils figurent dans le préavis remis à la personne : les faits et les engagements non tenus, sans "
+        help_text="Ils figurent dans le préavis remis à la personne : les faits et les engagements "
+        "non tenus, sans "
         "détail inutile sur sa vie. " + NO_NAME_HELP,
     )
 
@@ -103,7 +105,8 @@ class ProcedureDecisionForm(DsfrBaseForm):
         label="Motifs de la décision",
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Une décision défavorable est motivée (article L. 211-2 du code des relations entre le public "
+        help_text="Une décision défavorable est motivée (article L. 211-2 du code des relations "
+        "entre le public "
         "et l'administration) ; elle répond aux observations présentées.",
     )
     external_reference = forms.CharField(

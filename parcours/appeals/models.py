@@ -191,7 +191,8 @@ class ProcedureQuerySet(models.QuerySet):
 
 
 class Procedure(BaseModel):
-    """The prior adversarial procedure of an unfavourable measure, and (AFIS stop, withdrawal) its decision."""
+    """The prior adversarial procedure of an unfavourable measure, and (AFIS stop, withdrawal) its
+    decision."""
 
     class Acknowledgement(models.TextChoices):
         SIGNED_RECEIPT = "signed_receipt", "Remise en main propre contre récépissé signé"

@@ -48,7 +48,8 @@ def _check_day(day: date | None, *, field: str, label: str, not_before: date | N
     if not_before and day < not_before:
         raise ValidationError(
             {
-                field: f"{label[0].upper()}{label[1:]} ne peut pas précéder {before_label} ({not_before:%d/%m/%Y})."
+                field: f"{label[0].upper()}{label[1:]} ne peut pas précéder {before_label} "
+                f"({not_before:%d/%m/%Y})."
             }
         )
 
@@ -417,7 +418,8 @@ def record_observations(*, actor: Actor, procedure: Procedure, day: date | None,
         if today <= procedure.observations_until:
             raise ValidationError(
                 {
-                    "text": f"Le délai d'observations court jusqu'au {procedure.observations_until:%d/%m/%Y} inclus : "
+                    "text": "Le délai d'observations court jusqu'au "
+                    f"{procedure.observations_until:%d/%m/%Y} inclus : "
                     "la mesure ne peut être décidée sans observations qu'après cette date."
                 }
             )

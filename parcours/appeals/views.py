@@ -86,7 +86,8 @@ def _contested_label(obj) -> str:
     from parcours.commission.models import PrefectDecision
 
     if isinstance(obj, PrefectDecision):
-        return f"Décision n° {obj.reference} du {obj.signed_on:%d/%m/%Y} ({obj.get_outcome_display().lower()}), parcours {obj.pathway.person.pseudonym}"
+        return f"Décision n° {obj.reference} du {obj.signed_on:%d/%m/%Y} "
+        f"({obj.get_outcome_display().lower()}), parcours {obj.pathway.person.pseudonym}"
     if isinstance(obj, AgrementApplication):
         return f"Refus d'agrément de {obj.organisation} du {obj.decided_on:%d/%m/%Y}"
     if isinstance(obj, Agrement):
@@ -201,7 +202,8 @@ class AppealOutcomeView(_AppealAction):
         data = form.cleaned_data
         label = dict(AppealOutcome.choices)[data["outcome"]]
         consequences = [
-            f"L'issue « {label} » du {data['day']:%d/%m/%Y} est enregistrée : elle ne peut plus être modifiée."
+            f"L'issue « {label} » du {data['day']:%d/%m/%Y} est enregistrée : elle ne peut plus "
+            "être modifiée."
         ]
         if data["outcome"] in (AppealOutcome.ANNULLED, AppealOutcome.SUSPENDED):
             consequences.append(
@@ -225,7 +227,8 @@ class AppealReexamineView(_AppealAction):
     def confirmation(self, appeal, form):
         if appeal.target == AppealTarget.REFUSAL:
             consequences = [
-                "Le parcours redevient « Demande en cours » ; une nouvelle demande, copie de la demande refusée "
+                "Le parcours redevient « Demande en cours » ; une nouvelle demande, copie de la "
+                "demande refusée "
                 "(contenu, objectifs et pièces), est prête pour la commission.",
                 "La commission rendra un nouvel avis, puis le préfet une nouvelle décision au registre.",
             ]
@@ -409,26 +412,31 @@ class ProcedureDecisionView(_ProcedureAction):
         data = form.cleaned_data
         if procedure.kind == ProcedureKind.END:
             consequences = [
-                "La décision de fin, motivée, est préparée pour la signature du préfet au registre des décisions.",
-                "Le parcours prend fin le jour de la signature ; l'acte et les courriers (la personne, l'organisme "
+                "La décision de fin, motivée, est préparée pour la signature du préfet au registre "
+                "des décisions.",
+                "Le parcours prend fin le jour de la signature ; l'acte et les courriers (la "
+                "personne, l'organisme "
                 "payeur de l'AFIS, le service des étrangers) sont alors produits.",
             ]
         else:
             if data.get("day") is None:
                 raise ValidationError({"day": "Indiquez la date de la décision."})
             consequences = [
-                f"La décision du {data['day']:%d/%m/%Y} reçoit le numéro suivant du registre {data['day'].year} : "
+                f"La décision du {data['day']:%d/%m/%Y} reçoit le numéro suivant du registre "
+                f"{data['day'].year} : "
                 "cela ne peut pas être défait.",
             ]
             if procedure.kind == ProcedureKind.AFIS_STOP:
                 stop = rules.first_day_of_next_month(data["day"])
                 consequences.append(
-                    f"L'AFIS cesse d'être versée à compter du {stop:%d/%m/%Y} (mois suivant la décision) ; le "
+                    f"L'AFIS cesse d'être versée à compter du {stop:%d/%m/%Y} (mois suivant la "
+                    "décision) ; le "
                     "courrier à la personne et celui à l'organisme payeur sont produits."
                 )
             else:
                 consequences.append(
-                    "La décision est produite ; le retrait prendra effet le jour de sa notification à l'association."
+                    "La décision est produite ; le retrait prendra effet le jour de sa "
+                    "notification à l'association."
                 )
         return Confirmation(
             title="Prendre la décision",
@@ -462,7 +470,8 @@ class DecisionHandoverView(_ProcedureAction):
         return Confirmation(
             title="Enregistrer la notification du retrait",
             consequences=[
-                f"Le retrait de l'agrément prend effet le {form.cleaned_data['day']:%d/%m/%Y} : l'association ne "
+                f"Le retrait de l'agrément prend effet le {form.cleaned_data['day']:%d/%m/%Y} : "
+                "l'association ne "
                 "peut plus transmettre de demande de parcours de sortie.",
                 "La liste des parcours à confier à une autre association agréée s'affiche sur la procédure.",
             ],
@@ -475,7 +484,8 @@ class DecisionHandoverView(_ProcedureAction):
             actor=self.actor, procedure=procedure, **form.cleaned_data
         )
         return (
-            f"Notification enregistrée le {procedure.decision_notified_on:%d/%m/%Y} : recours possible jusqu'au "
+            f"Notification enregistrée le {procedure.decision_notified_on:%d/%m/%Y} : recours "
+            "possible jusqu'au "
             f"{procedure.appeal_deadline:%d/%m/%Y}."
         )
 

@@ -24,7 +24,11 @@ def refuse_in_register(actors, pathway, *, day):
     psp.mark_ready(actor=sec, request=request)
     psp.record_opinion(actor=sec, request=request, opinion="unfavourable", day=day, motive="Projet fragile")
     return cs.record_outside_decision(
-        actor=sec, request=request, outcome="refused", day=day, external_reference="ARR-REF-1",
+        actor=sec,
+        request=request,
+        outcome="refused",
+        day=day,
+        external_reference="ARR-REF-1",
         motive=REFUSAL_MOTIVE,
     )
 
@@ -40,7 +44,9 @@ def notified(actors, refused):
     """The refusal's letter handed over to the person 10 days ago."""
     letter = refused.letters.get(addressee=Letter.Addressee.PERSON)
     cs.record_letter_handover(
-        actor=actors["association_worker"], letter=letter, day=timezone.localdate() - timedelta(days=10),
+        actor=actors["association_worker"],
+        letter=letter,
+        day=timezone.localdate() - timedelta(days=10),
         acknowledgement="signed_receipt",
     )
     return refused
@@ -51,7 +57,11 @@ def with_afis(actors, active_pathway):
     afis = Afis.objects.get(pathway=active_pathway)
     start = active_pathway.periods.get().start
     psp.grant_afis(
-        actor=actors["secretariat"], afis=afis, granted_on=start, start=start, paying_body="MSA fictive",
+        actor=actors["secretariat"],
+        afis=afis,
+        granted_on=start,
+        start=start,
+        paying_body="MSA fictive",
         dependent_children=0,
     )
     return active_pathway

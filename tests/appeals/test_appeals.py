@@ -37,7 +37,9 @@ def test_a_refusal_appealed_annulled_and_reexamined(actors, notified):
     appeal = _appeal(actors, notified, kind="contentieux", court_reference="2601234")
     assert appeal.target == AppealTarget.REFUSAL and appeal.outcome == AppealOutcome.PENDING
     today = timezone.localdate()
-    appeal = appeals.record_outcome(actor=sec, appeal=appeal, outcome="annulled", day=today, note="Erreur d'appréciation")
+    appeal = appeals.record_outcome(
+        actor=sec, appeal=appeal, outcome="annulled", day=today, note="Erreur d'appréciation"
+    )
     assert appeal.awaits_reexamination
     # The board of the secretariat shows the re-examination to open.
     sections = {s.key: s for s in appeals_board(sec, today)}
@@ -52,11 +54,15 @@ def test_a_refusal_appealed_annulled_and_reexamined(actors, notified):
     assert again.state == RequestState.READY and again.submitted_on == today and again != old
     assert again.association_opinion == old.association_opinion
     assert again.objectives.count() == old.objectives.count()
-    assert sorted(again.documents.values_list("kind", flat=True)) == sorted(old.documents.values_list("kind", flat=True))
+    assert sorted(again.documents.values_list("kind", flat=True)) == sorted(
+        old.documents.values_list("kind", flat=True)
+    )
     copied = again.documents.first()
     with copied.file.open("rb") as f:
         assert f.read().startswith(b"%PDF")
-    assert any(e.label.startswith("Demande réexaminée après annulation du refus") for e in pathway.events.all())
+    assert any(
+        e.label.startswith("Demande réexaminée après annulation du refus") for e in pathway.events.all()
+    )
     # The refused request keeps its refusal and its register number: the history is kept.
     old.refresh_from_db()
     assert old.state == RequestState.REFUSED
@@ -87,8 +93,14 @@ def test_what_cannot_be_appealed_and_bad_input(actors, notified, active_pathway)
     with pytest.raises(ValidationError, match="moyens"):
         _appeal(actors, notified, grounds="   ")
     with pytest.raises(PermissionDenied):
-        appeals.record_appeal(actor=actors["association_worker"], obj=notified, kind="gracieux", author="person",
-                              lodged_on=timezone.localdate(), grounds=GROUNDS)
+        appeals.record_appeal(
+            actor=actors["association_worker"],
+            obj=notified,
+            kind="gracieux",
+            author="person",
+            lodged_on=timezone.localdate(),
+            grounds=GROUNDS,
+        )
     assert Appeal.objects.count() == before
     assert authorised.state == RequestState.AUTHORISED
 
@@ -96,7 +108,9 @@ def test_what_cannot_be_appealed_and_bad_input(actors, notified, active_pathway)
     with pytest.raises(ValidationError, match="référé"):
         appeals.record_outcome(actor=sec, appeal=appeal, outcome="suspended", day=timezone.localdate())
     with pytest.raises(ValidationError, match="précéder le recours"):
-        appeals.record_outcome(actor=sec, appeal=appeal, outcome="rejected", day=appeal.lodged_on - timedelta(days=1))
+        appeals.record_outcome(
+            actor=sec, appeal=appeal, outcome="rejected", day=appeal.lodged_on - timedelta(days=1)
+        )
     appeals.record_outcome(actor=sec, appeal=appeal, outcome="rejected", day=timezone.localdate())
     with pytest.raises(ValidationError, match="déjà enregistrée"):
         appeals.record_outcome(actor=sec, appeal=appeal, outcome="annulled", day=timezone.localdate())
@@ -153,13 +167,23 @@ def test_the_notification_date_cannot_precede_the_signature_nor_be_in_the_future
     worker = actors["association_worker"]
     letter = refused.letters.get(addressee=Letter.Addressee.PERSON)
     with pytest.raises(ValidationError, match="précéder la signature"):
-        cs.record_letter_handover(actor=worker, letter=letter, day=refused.signed_on - timedelta(days=1),
-                                  acknowledgement="signed_receipt")
+        cs.record_letter_handover(
+            actor=worker,
+            letter=letter,
+            day=refused.signed_on - timedelta(days=1),
+            acknowledgement="signed_receipt",
+        )
     with pytest.raises(ValidationError, match="futur"):
-        cs.record_letter_handover(actor=worker, letter=letter, day=timezone.localdate() + timedelta(days=1),
-                                  acknowledgement="signed_receipt")
+        cs.record_letter_handover(
+            actor=worker,
+            letter=letter,
+            day=timezone.localdate() + timedelta(days=1),
+            acknowledgement="signed_receipt",
+        )
     # The signature day itself is the earliest notification: the deadline counts from it.
-    cs.record_letter_handover(actor=worker, letter=letter, day=refused.signed_on, acknowledgement="signed_receipt")
+    cs.record_letter_handover(
+        actor=worker, letter=letter, day=refused.signed_on, acknowledgement="signed_receipt"
+    )
     letter.refresh_from_db()
     assert letter.appeal_deadline == rules.appeal_deadline(refused.signed_on)
 
@@ -167,16 +191,17 @@ def test_the_notification_date_cannot_precede_the_signature_nor_be_in_the_future
 def test_a_time_travel_across_the_deadline(actors, notified):
     """Seen from the last day the decision is still appealable; the next day the pathway page says the
     deadline passed."""
-    from tests.conftest import client_for
-
     import html
+
+    from tests.conftest import client_for
 
     letter = notified.letters.get(addressee=Letter.Addressee.PERSON)
     deadline = letter.appeal_deadline
     url = f"/parcours/{notified.pathway.public_id}/"
     with time_machine.travel(deadline, tick=False):
         page = html.unescape(client_for(actors["secretariat"]).get(url).content.decode())
-        assert f'recours possible jusqu\'au <strong data-testid="decision-appeal-deadline">{deadline:%d/%m/%Y}</strong>.' in page
+        shown = f'<strong data-testid="decision-appeal-deadline">{deadline:%d/%m/%Y}</strong>.'
+        assert "recours possible jusqu'au " + shown in page
         assert "délai échu" not in page
     with time_machine.travel(deadline + timedelta(days=1), tick=False):
         page = html.unescape(client_for(actors["secretariat"]).get(url).content.decode())

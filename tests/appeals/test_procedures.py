@@ -1,6 +1,6 @@
-"""Unfavourable decisions with a hearing (issue 14, items 2 and 18): the notice of intent handed over, the time
-to present observations (CRPA L. 121-1, L. 122-1), the commission's opinion where the setting asks for it,
-then the reasoned decision (L. 211-2) with its act and letters; the AFIS stops from the month after the
+"""Unfavourable decisions with a hearing (issue 14, items 2 and 18): the notice of intent handed over, the
+time to present observations (CRPA L. 121-1, L. 122-1), the commission's opinion where the setting asks for
+it, then the reasoned decision (L. 211-2) with its act and letters; the AFIS stops from the month after the
 decision; a withdrawal takes effect no earlier than its notification and lists the pathways to hand over."""
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ def test_ending_a_pathway_goes_through_notice_observations_opinion_then_the_regi
     # Another association cannot record the handover.
     other = make_actor("association_worker")
     with pytest.raises(PermissionDenied):
-        appeals.record_notice_handover(actor=other, procedure=procedure, day=timezone.localdate(),
-                                       acknowledgement="signed_receipt")
+        appeals.record_notice_handover(
+            actor=other, procedure=procedure, day=timezone.localdate(), acknowledgement="signed_receipt"
+        )
     today = timezone.localdate()
     handed = today
     procedure = _hand_notice(actors, procedure, handed)
@@ -72,7 +73,9 @@ def test_ending_a_pathway_goes_through_notice_observations_opinion_then_the_regi
         actor=sec, procedure=procedure, day=today, text="La personne explique une hospitalisation."
     )
     assert procedure.state == ProcedureState.OPINION
-    procedure = appeals.record_procedure_opinion(actor=sec, procedure=procedure, opinion="favourable", day=today)
+    procedure = appeals.record_procedure_opinion(
+        actor=sec, procedure=procedure, opinion="favourable", day=today
+    )
     assert procedure.state == ProcedureState.READY
     procedure = appeals.decide_procedure(actor=sec, procedure=procedure, day=today, motive=GROUNDS)
     assert procedure.state == ProcedureState.DECIDED and procedure.end_decision is not None
@@ -84,17 +87,25 @@ def test_ending_a_pathway_goes_through_notice_observations_opinion_then_the_regi
     assert pathway.state == PathwayState.ENDED
     afis = Afis.objects.get(pathway=pathway)
     assert afis.end == rules.first_day_of_next_month(today) - timedelta(days=1)
-    assert set(decision.letters.values_list("addressee", flat=True)) == {"person", "afis_payer", "immigration"}
+    assert set(decision.letters.values_list("addressee", flat=True)) == {
+        "person",
+        "afis_payer",
+        "immigration",
+    }
     assert worker  # the association hands the letter over from its board (commission tests)
 
 
 def test_observations_none_after_the_time_and_opinion_not_required_by_the_setting(actors, with_afis):
     sec = actors["secretariat"]
     RuleSetting.objects.create(
-        key=rules.COMMISSION_OPINION_SETTING, effective_from=date(2020, 1, 1), value={"required": False},
+        key=rules.COMMISSION_OPINION_SETTING,
+        effective_from=date(2020, 1, 1),
+        value={"required": False},
         source="test",
     )
-    procedure = appeals.start_procedure(actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=with_afis, grounds=GROUNDS)
+    procedure = appeals.start_procedure(
+        actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=with_afis, grounds=GROUNDS
+    )
     assert not procedure.opinion_required
     today = timezone.localdate()
     procedure = _hand_notice(actors, procedure, today)
@@ -128,16 +139,22 @@ def test_the_afis_stops_from_the_month_after_the_decision_with_act_and_letters(a
     afis = Afis.objects.get(pathway=with_afis)
     afis.end = decided_on + timedelta(days=120)
     afis.save()
-    procedure = appeals.start_procedure(actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=with_afis, grounds=GROUNDS)
+    procedure = appeals.start_procedure(
+        actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=with_afis, grounds=GROUNDS
+    )
     procedure = _hand_notice(actors, procedure, today)
     procedure = appeals.record_observations(
         actor=sec, procedure=procedure, day=today, text="Observations de la personne."
     )
-    procedure = appeals.record_procedure_opinion(actor=sec, procedure=procedure, opinion="favourable", day=today)
+    procedure = appeals.record_procedure_opinion(
+        actor=sec, procedure=procedure, opinion="favourable", day=today
+    )
     with time_machine.travel(decided_on, tick=False):
         with pytest.raises(ValidationError, match="motivée"):
             appeals.decide_procedure(actor=signatory, procedure=procedure, day=decided_on, motive=" ")
-        procedure = appeals.decide_procedure(actor=signatory, procedure=procedure, day=decided_on, motive=GROUNDS)
+        procedure = appeals.decide_procedure(
+            actor=signatory, procedure=procedure, day=decided_on, motive=GROUNDS
+        )
     stop = rules.first_day_of_next_month(decided_on)
     afis.refresh_from_db()
     assert afis.status == Afis.Status.STOPPED and afis.end == stop - timedelta(days=1)
@@ -159,11 +176,18 @@ def test_the_afis_stops_from_the_month_after_the_decision_with_act_and_letters(a
     handed = decided_on + timedelta(days=2)
     with time_machine.travel(handed, tick=False):
         procedure = appeals.record_decision_handover(
-            actor=actors["association_worker"], procedure=procedure, day=handed, acknowledgement="handed_unsigned"
+            actor=actors["association_worker"],
+            procedure=procedure,
+            day=handed,
+            acknowledgement="handed_unsigned",
         )
         assert procedure.appeal_deadline == rules.appeal_deadline(handed)
         appeal = appeals.record_appeal(
-            actor=sec, obj=procedure, kind="gracieux", author="person", lodged_on=handed,
+            actor=sec,
+            obj=procedure,
+            kind="gracieux",
+            author="person",
+            lodged_on=handed,
             grounds="La personne conteste.",
         )
     assert appeal.target == "afis_stop"
@@ -172,10 +196,14 @@ def test_the_afis_stops_from_the_month_after_the_decision_with_act_and_letters(a
 def test_a_decision_before_the_end_of_the_time_to_observe_is_refused(actors, with_afis):
     sec = actors["secretariat"]
     RuleSetting.objects.create(
-        key=rules.COMMISSION_OPINION_SETTING, effective_from=date(2020, 1, 1), value={"required": False},
+        key=rules.COMMISSION_OPINION_SETTING,
+        effective_from=date(2020, 1, 1),
+        value={"required": False},
         source="test",
     )
-    procedure = appeals.start_procedure(actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=with_afis, grounds=GROUNDS)
+    procedure = appeals.start_procedure(
+        actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=with_afis, grounds=GROUNDS
+    )
     procedure = _hand_notice(actors, procedure, timezone.localdate())
     with time_machine.travel(procedure.observations_until + timedelta(days=1), tick=False):
         procedure = appeals.record_observations(actor=sec, procedure=procedure, day=None, text="")
@@ -186,16 +214,24 @@ def test_a_decision_before_the_end_of_the_time_to_observe_is_refused(actors, wit
     assert Afis.objects.get(pathway=with_afis).status == Afis.Status.GRANTED
 
 
-def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over(actors, association, active_pathway):
+def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over(
+    actors, association, active_pathway
+):
     sec = actors["secretariat"]
     agrement = Agrement.objects.get(organisation=association)
-    procedure = appeals.start_procedure(actor=sec, kind=ProcedureKind.WITHDRAWAL, agrement=agrement, grounds=GROUNDS)
+    procedure = appeals.start_procedure(
+        actor=sec, kind=ProcedureKind.WITHDRAWAL, agrement=agrement, grounds=GROUNDS
+    )
     notice = pdf_text(procedure.notice_document)
     assert association.name in notice and "retirer cet agrément" in notice and "notification" in notice
     # The association does not record the receipt of its own notice: the secretariat does.
     with pytest.raises(PermissionDenied):
-        appeals.record_notice_handover(actor=actors["association_manager"], procedure=procedure,
-                                       day=timezone.localdate(), acknowledgement="registered_mail")
+        appeals.record_notice_handover(
+            actor=actors["association_manager"],
+            procedure=procedure,
+            day=timezone.localdate(),
+            acknowledgement="registered_mail",
+        )
     received = timezone.localdate()
     procedure = appeals.record_notice_handover(
         actor=sec, procedure=procedure, day=received, acknowledgement="registered_mail"
@@ -203,7 +239,9 @@ def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over
     decided = procedure.observations_until + timedelta(days=1)
     with time_machine.travel(decided, tick=False):
         procedure = appeals.record_observations(actor=sec, procedure=procedure, day=None, text="")
-        procedure = appeals.record_procedure_opinion(actor=sec, procedure=procedure, opinion="favourable", day=decided)
+        procedure = appeals.record_procedure_opinion(
+            actor=sec, procedure=procedure, opinion="favourable", day=decided
+        )
         procedure = appeals.decide_procedure(actor=sec, procedure=procedure, day=decided, motive=GROUNDS)
     agrement.refresh_from_db()
     assert agrement.withdrawn_on is None  # no effect before the notification
@@ -213,8 +251,12 @@ def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over
     notified_on = decided + timedelta(days=3)
     with time_machine.travel(notified_on, tick=False):
         with pytest.raises(ValidationError, match="précéder la décision"):
-            appeals.record_decision_handover(actor=sec, procedure=procedure, day=decided - timedelta(days=1),
-                                             acknowledgement="registered_mail")
+            appeals.record_decision_handover(
+                actor=sec,
+                procedure=procedure,
+                day=decided - timedelta(days=1),
+                acknowledgement="registered_mail",
+            )
         procedure = appeals.record_decision_handover(
             actor=sec, procedure=procedure, day=notified_on, acknowledgement="registered_mail"
         )
@@ -222,8 +264,15 @@ def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over
     assert agrement.withdrawn_on == notified_on == procedure.effective_on
     assert list(appeals.pathways_to_hand_over(procedure)) == [active_pathway]
     with time_machine.travel(notified_on, tick=False):
-        appeal = appeals.record_appeal(actor=sec, obj=agrement, kind="contentieux", author="association",
-                                       lodged_on=notified_on, grounds="Conteste", court_reference="2609999")
+        appeal = appeals.record_appeal(
+            actor=sec,
+            obj=agrement,
+            kind="contentieux",
+            author="association",
+            lodged_on=notified_on,
+            grounds="Conteste",
+            court_reference="2609999",
+        )
     assert appeal.target == "agrement_withdrawn"
 
 
@@ -232,7 +281,9 @@ def test_an_abandoned_measure_closes_the_procedure(actors, with_afis):
     procedure = appeals.start_procedure(actor=sec, kind=ProcedureKind.END, pathway=with_afis, grounds=GROUNDS)
     with pytest.raises(ValidationError, match="pourquoi"):
         appeals.abandon_procedure(actor=sec, procedure=procedure, reason="")
-    procedure = appeals.abandon_procedure(actor=sec, procedure=procedure, reason="La personne a repris contact.")
+    procedure = appeals.abandon_procedure(
+        actor=sec, procedure=procedure, reason="La personne a repris contact."
+    )
     assert procedure.state == ProcedureState.ABANDONED
     # A new procedure can start again later.
     assert appeals.start_procedure(actor=sec, kind=ProcedureKind.END, pathway=with_afis, grounds=GROUNDS)
@@ -245,5 +296,7 @@ def test_start_refused_without_grounds_or_afis(actors, active_pathway):
         appeals.start_procedure(actor=sec, kind=ProcedureKind.END, pathway=active_pathway, grounds=" ")
     Afis.objects.filter(pathway=active_pathway).update(status=Afis.Status.REQUESTED)
     with pytest.raises(ValidationError, match="ne perçoit pas l'AFIS"):
-        appeals.start_procedure(actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=active_pathway, grounds=GROUNDS)
+        appeals.start_procedure(
+            actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=active_pathway, grounds=GROUNDS
+        )
     assert not Procedure.objects.exists()

@@ -43,7 +43,9 @@ def test_recording_an_appeal_with_bad_input_changes_nothing(actors, notified):
     url = reverse("appeals:create", args=["decision", notified.public_id])
     page = text(client.get(url))
     assert "Décision contestée : Décision n°" in page and "recours contentieux possible jusqu'au" in page
-    response = client.post(url, {"kind": "refere", "author": "person", "lodged_on": "2020-13-45", "grounds": ""})
+    response = client.post(
+        url, {"kind": "refere", "author": "person", "lodged_on": "2020-13-45", "grounds": ""}
+    )
     assert response.status_code == 200
     page = text(response)
     assert "Le formulaire contient des erreurs" in page and "Rien n'a été enregistré" in page
@@ -63,21 +65,27 @@ def test_an_authorisation_cannot_be_appealed_from_its_page(actors, active_pathwa
     )
     page = text(client_for(sec).get(reverse("appeals:create", args=["decision", decision.public_id])))
     assert 'data-testid="appeal-form"' in page  # an end is appealable
-    assert "pas encore notifiée" in text(client_for(sec).get(reverse("pathways:detail", args=[pathway.public_id])))
+    assert "pas encore notifiée" in text(
+        client_for(sec).get(reverse("pathways:detail", args=[pathway.public_id]))
+    )
 
 
 def test_the_procedure_page_for_each_role(actors, with_afis):
     sec, worker = actors["secretariat"], actors["association_worker"]
     pathway_url = reverse("pathways:detail", args=[with_afis.public_id])
     page = text(client_for(sec).get(pathway_url))
-    assert "Envisager l'arrêt de l'AFIS (préavis)" in page and "Envisager la fin du parcours (préavis)" in page
+    assert (
+        "Envisager l'arrêt de l'AFIS (préavis)" in page and "Envisager la fin du parcours (préavis)" in page
+    )
     assert "Envisager" not in text(client_for(worker).get(pathway_url))
     start = reverse("appeals:procedure_start", args=[with_afis.public_id, "afis"])
     response = client_for(sec).post(start, {"grounds": ""})
     assert "Le formulaire contient des erreurs" in text(response) and not Procedure.objects.exists()
     response = client_for(sec).post(start, {"grounds": "Absences répétées aux rendez-vous"})
     procedure = Procedure.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("appeals:procedure", args=[procedure.public_id])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "appeals:procedure", args=[procedure.public_id]
+    )
     url = reverse("appeals:procedure", args=[procedure.public_id])
     # The association hands the notice over; the secretariat does not see that form.
     assert 'data-testid="notice-handover"' in text(client_for(worker).get(url))
@@ -102,17 +110,27 @@ def test_the_procedure_page_for_each_role(actors, with_afis):
     assert f"possibles jusqu'au {procedure.observations_until:%d/%m/%Y} inclus" in page
     assert 'data-testid="record-observations"' in page
     # The notice PDF: the association reads it; the payer's letter is not for it.
-    assert client_for(worker).get(reverse("appeals:document", args=[procedure.public_id, "preavis"])).status_code == 200
-    assert client_for(worker).get(
-        reverse("appeals:document", args=[procedure.public_id, "organisme-payeur"])
-    ).status_code == 404
+    assert (
+        client_for(worker).get(reverse("appeals:document", args=[procedure.public_id, "preavis"])).status_code
+        == 200
+    )
+    assert (
+        client_for(worker)
+        .get(reverse("appeals:document", args=[procedure.public_id, "organisme-payeur"]))
+        .status_code
+        == 404
+    )
     appeals.abandon_procedure(actor=sec, procedure=procedure, reason="Reprise de contact")
 
 
 def test_the_list_of_appeals(actors, notified):
     appeals.record_appeal(
-        actor=actors["secretariat"], obj=notified, kind="gracieux", author="person",
-        lodged_on=timezone.localdate(), grounds="Conteste",
+        actor=actors["secretariat"],
+        obj=notified,
+        kind="gracieux",
+        author="person",
+        lodged_on=timezone.localdate(),
+        grounds="Conteste",
     )
     for role in ("secretariat", "signatory", "association_worker"):
         page = text(client_for(actors[role]).get(reverse("appeals:list")))

@@ -97,7 +97,9 @@ def test_a_refusal_notified_appealed_annulled_and_reexamined(web, psp_world):
     form = sec.locator("#issue form")
     choose(form, "Décision annulée ou retirée")
     form.get_by_label("Date de la réponse ou du jugement").fill(f"{today:%Y-%m-%d}")
-    form.get_by_label("Motifs de la réponse ou du jugement").fill("Le tribunal annule le refus et enjoint de réexaminer.")
+    form.get_by_label("Motifs de la réponse ou du jugement").fill(
+        "Le tribunal annule le refus et enjoint de réexaminer."
+    )
     form.get_by_test_id("record-outcome").click()
     expect(sec.get_by_role("heading", level=1)).to_contain_text("Enregistrer l'issue du recours")
     expect(sec.locator("main")).to_contain_text("réexamen de la décision apparaît au tableau")

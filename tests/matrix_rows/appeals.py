@@ -26,11 +26,17 @@ def _appeal(w, annulled=False):
     key = "_annulled" if annulled else "_appeal"
     if not hasattr(w, key):
         appeal = appeals.record_appeal(
-            actor=w.actors["secretariat"], obj=_refusal(w), kind="gracieux", author="person", lodged_on=w.today,
+            actor=w.actors["secretariat"],
+            obj=_refusal(w),
+            kind="gracieux",
+            author="person",
+            lodged_on=w.today,
             grounds="La personne conteste",
         )
         if annulled:
-            appeal = appeals.record_outcome(actor=w.actors["secretariat"], appeal=appeal, outcome="annulled", day=w.today)
+            appeal = appeals.record_outcome(
+                actor=w.actors["secretariat"], appeal=appeal, outcome="annulled", day=w.today
+            )
         setattr(w, key, appeal)
     return getattr(w, key)
 
@@ -49,9 +55,13 @@ def _procedure(w, stage="notice"):
                 actor=w.worker, procedure=procedure, day=w.today, acknowledgement="signed_receipt"
             )
         if steps.index(stage) >= 2:
-            procedure = appeals.record_observations(actor=sec, procedure=procedure, day=w.today, text="Observations")
+            procedure = appeals.record_observations(
+                actor=sec, procedure=procedure, day=w.today, text="Observations"
+            )
         if steps.index(stage) >= 3:
-            procedure = appeals.record_procedure_opinion(actor=sec, procedure=procedure, opinion="favourable", day=w.today)
+            procedure = appeals.record_procedure_opinion(
+                actor=sec, procedure=procedure, opinion="favourable", day=w.today
+            )
         if steps.index(stage) >= 4:
             procedure = appeals.decide_procedure(actor=sec, procedure=procedure, day=w.today, motive=GROUNDS)
         setattr(w, key, procedure)
