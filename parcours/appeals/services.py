@@ -57,7 +57,7 @@ def _check_day(day: date | None, *, field: str, label: str, not_before: date | N
 # --- What can be appealed ---
 
 
-def appealable(target: str, obj) -> tuple[str, date | None]:
+def appealable(obj) -> tuple[str, date | None]:
     """The target kind of an appeal against `obj` and the date of the contested decision; ValidationError
     (French) when `obj` is not an unfavourable decision that can be appealed."""
     from parcours.approvals.models import Agrement, AgrementApplication, ApplicationState
@@ -111,7 +111,7 @@ def record_appeal(
     stop, refused or withdrawn agrément)."""
     _require(actor, "appeals.record")
     _same_departement(actor, _departement_of(obj))
-    target, decided_on = appealable("", obj)
+    target, decided_on = appealable(obj)
     if kind not in AppealKind.values:
         raise ValidationError({"kind": "Choisissez la nature du recours."})
     if author not in AppealAuthor.values:

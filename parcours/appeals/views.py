@@ -121,7 +121,7 @@ class AppealCreateView(ActorRequiredMixin, View):
         obj = self._obj(target, pk)
         error = ""
         try:
-            services.appealable("", obj)
+            services.appealable(obj)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         return self._render(obj, forms.AppealForm(initial={"lodged_on": timezone.localdate()}), error)
