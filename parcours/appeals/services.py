@@ -340,6 +340,7 @@ def start_procedure(*, actor: Actor, kind: str, grounds: str, pathway=None, agre
         freeze=True,
     )
     procedure.save()
+    _timeline(actor, procedure, "procedure_started", "Mesure envisagée ({kind}) : préavis à remettre")
     audit.record(
         actor,
         "create",
@@ -347,6 +348,15 @@ def start_procedure(*, actor: Actor, kind: str, grounds: str, pathway=None, agre
         detail=f"procédure contradictoire : {procedure.get_kind_display().lower()}",
     )
     return procedure
+
+
+def _timeline(actor: Actor, procedure: Procedure, name: str, what: str) -> None:
+    """The pathway's history says where the procedure stands (its kind and step, never its grounds)."""
+    if procedure.pathway_id:
+        from parcours.pathways.services import _log
+
+        kind = procedure.get_kind_display()
+        _log(actor, procedure.pathway, name, what.format(kind=kind[0].lower() + kind[1:]))
 
 
 def _may_hand_over(actor: Actor, procedure: Procedure) -> None:
@@ -387,6 +397,7 @@ def record_notice_handover(
     procedure.observations_until = rules.observations_deadline(day, days)
     procedure.state = ProcedureState.OBSERVATIONS
     procedure.save()
+    _timeline(actor, procedure, "notice_handed", f"Préavis remis le {day:%d/%m/%Y} ({{kind}})")
     audit.record(actor, "update", procedure, detail=f"préavis remis le {day:%d/%m/%Y}")
     return procedure
 
@@ -663,6 +674,7 @@ def abandon_procedure(*, actor: Actor, procedure: Procedure, reason: str) -> Pro
     procedure.state, procedure.abandoned_on = ProcedureState.ABANDONED, timezone.localdate()
     procedure.decision_motive = reason
     procedure.save()
+    _timeline(actor, procedure, "procedure_abandoned", "Mesure abandonnée ({kind})")
     audit.record(actor, "transition", procedure, detail="mesure abandonnée")
     return procedure
 

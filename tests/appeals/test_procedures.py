@@ -285,6 +285,10 @@ def test_an_abandoned_measure_closes_the_procedure(actors, with_afis):
         actor=sec, procedure=procedure, reason="La personne a repris contact."
     )
     assert procedure.state == ProcedureState.ABANDONED
+    labels = [e.label for e in with_afis.events.all()]
+    assert "Mesure envisagée (fin du parcours de sortie) : préavis à remettre" in labels
+    assert "Mesure abandonnée (fin du parcours de sortie)" in labels
+    assert not any("repris contact" in label for label in labels)  # the reasons stay off the timeline
     # A new procedure can start again later.
     assert appeals.start_procedure(actor=sec, kind=ProcedureKind.END, pathway=with_afis, grounds=GROUNDS)
     assert Procedure.objects.filter(pathway=with_afis).count() == 2
