@@ -214,3 +214,44 @@ def test_another_refusal_in_the_same_departement_is_independent(actors, associat
     other = refuse_in_register(actors, pathway, day=timezone.localdate())
     appeal = _appeal(actors, other)
     assert appeal.decision == other and Appeal.objects.filter(decision=notified).count() == 0
+
+
+def test_an_end_annulled_is_reexamined_with_what_is_done(actors, active_pathway):
+    sec = actors["secretariat"]
+    end = cs.record_outside_end_decision(
+        actor=sec,
+        pathway=active_pathway,
+        day=timezone.localdate(),
+        external_reference="ARR-F",
+        motive="Motifs",
+    )
+    appeal = _appeal(actors, end)
+    assert appeal.target == AppealTarget.END
+    appeal = appeals.record_outcome(actor=sec, appeal=appeal, outcome="annulled", day=timezone.localdate())
+    with pytest.raises(ValidationError, match="suite donnée"):
+        appeals.open_reexamination(actor=sec, appeal=appeal, day=timezone.localdate())
+    appeal = appeals.open_reexamination(
+        actor=sec,
+        appeal=appeal,
+        day=timezone.localdate(),
+        note="Nouvelle demande préparée avec l'association.",
+    )
+    assert appeal.reexamined_on == timezone.localdate() and appeal.reexamination_request is None
+
+
+def test_a_refused_agrement_can_be_appealed_by_the_association(actors, association):
+    from parcours.approvals import services as approvals
+    from parcours.approvals.models import AgrementApplication, ApplicationState
+
+    application = approvals.start_application(actor=actors["association_manager"])
+    with pytest.raises(ValidationError, match="refus d'agrément"):
+        _appeal(actors, application)
+    AgrementApplication.objects.filter(pk=application.pk).update(
+        state=ApplicationState.REFUSED, decided_on=timezone.localdate(), decision="refused"
+    )
+    application.refresh_from_db()
+    appeal = _appeal(actors, application, author="association")
+    assert appeal.target == AppealTarget.AGREMENT_REFUSED
+    from parcours.appeals.selectors import appeals_visible_to
+
+    assert list(appeals_visible_to(actors["association_manager"])) == [appeal]

@@ -78,3 +78,30 @@ def test_the_settings_are_dated_and_override_the_defaults():
     assert settings_store.silence_rule(today) == rules.SILENCE_ACCEPTANCE
     assert settings_store.silence_rule(date(2026, 4, 30)) == rules.SILENCE_REJECTION
     assert settings_store.observations_days(today) == 8
+
+
+@given(days, st.integers(min_value=-90, max_value=90), st.integers(min_value=0, max_value=90))
+def test_a_notification_date_is_accepted_only_between_the_decision_and_today(decided_on, offset, age):
+    """Every notification (notice, decision) goes through one check: never before the act, never in the
+    future; the two boundaries themselves are accepted."""
+    import time_machine
+    from django.core.exceptions import ValidationError
+
+    from parcours.appeals.services import _check_day
+
+    today = decided_on + timedelta(days=age)
+    day = decided_on + timedelta(days=offset)
+    with time_machine.travel(today, tick=False):
+        try:
+            _check_day(
+                day,
+                field="day",
+                label="la date de notification",
+                not_before=decided_on,
+                before_label="la décision",
+            )
+            accepted = True
+        except ValidationError as exc:
+            accepted = False
+            assert "futur" in str(exc) or "précéder la décision" in str(exc)
+    assert accepted == (decided_on <= day <= today)
