@@ -44,6 +44,7 @@ urlpatterns = [
     path("parcours/", include("parcours.pathways.urls")),
     path("commission/", include("parcours.commission.urls")),
     path("agrements/", include("parcours.approvals.urls")),
+    path("recours/", include("parcours.appeals.urls")),
     path("reperage/", include("parcours.referrals.urls")),
     path("documents/", include("parcours.documents.urls")),
     path("diagnostic/", include("parcours.diagnostic.urls")),

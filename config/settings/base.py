@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "parcours.documents",
     "parcours.outbox",
     "parcours.commission",
+    "parcours.appeals",
     "parcours.diagnostic",
     "parcours.conventions",
     "parcours.directory",

@@ -25,6 +25,7 @@ from parcours.core.models import Departement, Membership, Organisation, Organisa
 from parcours.core.roles import Role
 from parcours.demo import (
     actions_demo,
+    appeals_demo,
     approvals_demo,
     commission_demo,
     conventions_demo,
@@ -261,6 +262,7 @@ class DemoBuilder:
         ).into_register(ModelsAt0008(), None)
         approvals_demo.build(self)
         commission_demo.build(self)
+        appeals_demo.build(self)
         diagnostic_demo.build(self)
         referrals_demo.build(self)
         conventions_demo.build(self)

@@ -109,6 +109,10 @@ class Pathway(BaseModel):
     def refuse(self):
         """The prefect refused the first request."""
 
+    @transition(field=state, source=PathwayState.REFUSED, target=PathwayState.IN_INSTRUCTION)
+    def reopen(self):
+        """The refusal was annulled (or suspended) on appeal: the request is examined again (appeals)."""
+
     @transition(field=state, source=OPEN_PATHWAY_STATES, target=PathwayState.ENDED)
     def end(self, *, reason, outcome, day):
         self.end_reason, self.outcome, self.ended_on = reason, outcome or "", day

@@ -855,3 +855,100 @@ def save_right_step(*, actor: Actor, pathway: Pathway, form) -> RightStep:
         actor, pathway, "right_step", f"Démarche « {step.description} » : {step.get_status_display().lower()}"
     )
     return step
+
+
+# --- After an appeal (parcours.appeals) ---
+
+
+@transaction.atomic
+def reexamine_refused_request(*, actor: Actor, request: Request, day: date) -> Request:
+    """A refusal annulled (or suspended) on appeal: the pathway is in instruction again and a new request,
+    a copy of the refused one (its content, objectives and documents, checked complete then), is ready for
+    the commission. Called by appeals.services.open_reexamination, which records the appeal's side."""
+    _require(actor, "requests.check")
+    pathway = request.pathway
+    if request.state != RequestState.REFUSED or pathway.state != PathwayState.REFUSED:
+        raise ValidationError("Seule une demande refusée, dont le parcours est refusé, peut être réexaminée.")
+    if pathway.person.pathways.open().exists():
+        raise ValidationError(
+            "La personne a depuis un autre parcours en cours ou en demande : le réexamen ne peut pas rouvrir "
+            "celui-ci. Réexaminez la situation dans le parcours en cours."
+        )
+    _transition(
+        actor,
+        pathway,
+        "reopen",
+        "Refus annulé sur recours : parcours de nouveau en instruction",
+        pathway=pathway,
+    )
+    again = Request.objects.create(
+        pathway=pathway,
+        departement_id=pathway.departement_id,
+        kind=request.kind,
+        state=RequestState.READY,
+        rights_requested=list(request.rights_requested),
+        association_opinion=request.association_opinion,
+        actions_carried_out=request.actions_carried_out,
+        person_commitment=request.person_commitment,
+        commitment_date=request.commitment_date,
+        prostitution_stopped=request.prostitution_stopped,
+        agrement=request.agrement,
+        submitted_on=day,
+    )
+    PlanObjective.objects.bulk_create(
+        PlanObjective(
+            request=again,
+            domain=o.domain,
+            objective=o.objective,
+            actions=o.actions,
+            target_date=o.target_date,
+        )
+        for o in request.objectives.all()
+    )
+    for document in request.documents.all():
+        with document.file.open("rb") as stored:
+            content = stored.read()
+        copy = RequestDocument(
+            request=again,
+            kind=document.kind,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=document.uploaded_by,
+        )
+        copy.file.save("upload", ContentFile(content), save=False)
+        copy.save()
+    _log(
+        actor,
+        pathway,
+        "reexamination",
+        "Demande réexaminée après annulation du refus : prête pour la commission",
+        request=again,
+        to_state=again.state,
+    )
+    return again
+
+
+@transaction.atomic
+def stop_afis_by_decision(*, actor: Actor, afis: Afis, day: date, reference: str, motive: str) -> Afis:
+    """The prefect's signed decision stops the AFIS « à compter du mois suivant la décision »: it stays due
+    for the decision's month (rules.first_day_of_next_month). Called by appeals.services.decide_procedure."""
+    _require(actor, "requests.decide")
+    if afis.status != Afis.Status.GRANTED:
+        raise ValidationError("Seule une AFIS accordée peut être arrêtée.")
+    last = rules.first_day_of_next_month(day) - timedelta(days=1)
+    if afis.start and last < afis.start:
+        last = afis.start
+    if afis.end and afis.end < last:
+        last = afis.end
+    afis.status, afis.end = Afis.Status.STOPPED, last
+    afis.save(update_fields=["status", "end", "updated_at"])
+    _log(
+        actor,
+        afis.pathway,
+        "afis_stopped",
+        f"AFIS arrêtée par décision n° {reference} : versée jusqu'au {afis.end:%d/%m/%Y}",
+        motive=motive,
+    )
+    return afis

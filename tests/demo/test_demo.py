@@ -198,3 +198,13 @@ def test_the_national_analyst_sees_the_demo_departements_published_figures(demo)
         reverse("national:ranking"), {"indicateur": "commission.meetings_held"}
     ).content.decode()
     assert "1 département sur 101 a transmis ses chiffres" in page
+
+
+def test_the_demo_shows_an_appeal_and_hearings(demo):
+    from parcours.appeals.models import Appeal, Procedure
+
+    assert Appeal.objects.filter(departement=demo, target="refusal", outcome="pending").count() == 1
+    assert set(Procedure.objects.filter(departement=demo).values_list("kind", "state")) == {
+        ("afis_stop", "observations"),
+        ("end", "notice"),
+    }

@@ -123,6 +123,33 @@ def everything(actors, association, commission, email_store, django_capture_on_c
     decision = cs.draft_decision(actor=sec, item=item, outcome="authorised")
     cs.sign_decision(actor=prefect, decision=decision, day=timezone.localdate())
     cs.close_meeting(actor=sec, meeting=meeting)  # minutes frozen
+    # The AFIS stopped after a hearing (appeals): the notice, the act and its two letters name the person.
+    from parcours.appeals import services as hearing
+    from parcours.pathways.models import Afis
+
+    today = timezone.localdate()
+    pathway.refresh_from_db()
+    psp.grant_afis(
+        actor=sec,
+        afis=Afis.objects.get(pathway=pathway),
+        granted_on=today,
+        start=today,
+        paying_body="MSA fictive",
+        dependent_children=0,
+    )
+    procedure = hearing.start_procedure(
+        actor=sec, kind="afis_stop", pathway=pathway, grounds=f"Mme {LAST} absente"
+    )
+    procedure = hearing.record_notice_handover(
+        actor=asso, procedure=procedure, day=today, acknowledgement="signed_receipt"
+    )
+    procedure = hearing.record_observations(
+        actor=sec, procedure=procedure, day=today, text=f"{FIRST} {LAST} explique"
+    )
+    procedure = hearing.record_procedure_opinion(
+        actor=sec, procedure=procedure, opinion="favourable", day=today
+    )
+    hearing.decide_procedure(actor=prefect, procedure=procedure, day=today, motive=f"Mme {LAST} absente")
     documents.create_document(
         actor=sec,
         kind="documents.courrier",
@@ -155,6 +182,12 @@ def test_the_fixture_really_holds_the_identity(everything, email_store):
     """Non-vacuous: decrypted, the documents, uploads and e-mails do name the person."""
     kinds = set(GeneratedDocument.objects.values_list("kind", flat=True))
     assert {"commission.convocation", "commission.pv", "commission.decision", "documents.courrier"} <= kinds
+    assert {
+        "appeals.preavis",
+        "appeals.decision_arret_afis",
+        "appeals.arret_afis_personne",
+        "appeals.arret_afis_organisme_payeur",
+    } <= kinds
     assert Letter.objects.count() == 3  # person, AFIS payer, immigration service
     decision = PrefectDecision.objects.get()
     assert FIRST in decision.document.html and LAST.upper() in decision.document.html

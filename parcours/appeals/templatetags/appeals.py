@@ -1,0 +1,73 @@
+"""The appeals block of a pathway's page: the silence rule of its open request, its procedures, the appeals
+against its decisions and the appeal deadlines. One tag, so that the pathways template only includes it."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from parcours.core.policies import can
+
+from .. import rules, settings_store
+from ..models import Procedure, ProcedureKind
+
+register = template.Library()
+
+# The states in which a request waits for the administration (the silence clock runs from its receipt).
+WAITING_STATES = ("submitted", "ready", "postponed", "reviewed")
+
+
+def silence_of(request) -> dict | None:
+    """The implicit decision a waiting request would get (date and rule), or None."""
+    if request is None or request.state not in WAITING_STATES or not request.submitted_on:
+        return None
+    rule = settings_store.silence_rule(request.submitted_on)
+    return {
+        "on": rules.implicit_decision_on(request.submitted_on),
+        "received_on": request.submitted_on,
+        "rule": rule,
+        "label": rules.SILENCE_LABELS[rule],
+    }
+
+
+@register.inclusion_tag("appeals/includes/pathway_block.html", takes_context=True)
+def pathway_appeals(context, pathway):
+    from parcours.commission.models import PrefectDecision
+    from parcours.pathways.models import Afis, PathwayState
+
+    actor = context.get("actor")
+    current = pathway.requests.open().first()
+    decisions = list(
+        PrefectDecision.objects.filter(
+            pathway=pathway,
+            state=PrefectDecision.State.SIGNED,
+            outcome__in=[PrefectDecision.Outcome.REFUSED, PrefectDecision.Outcome.ENDED],
+        )
+        .prefetch_related("letters", "appeals")
+        .order_by("signed_on")
+    )
+    for decision in decisions:
+        letter = next((x for x in decision.letters.all() if x.addressee == "person"), None)
+        decision.notified_on = letter.notified_on if letter else None
+        decision.deadline = (
+            rules.appeal_deadline(letter.notified_on) if letter and letter.notified_on else None
+        )
+    procedures = list(Procedure.objects.filter(pathway=pathway).order_by("-created_at"))
+    manage = can(actor, "procedures.manage")
+    active = pathway.state == PathwayState.ACTIVE
+    open_kinds = {p.kind for p in procedures if p.state in ("notice", "observations", "opinion", "ready")}
+    return {
+        "actor": actor,
+        "pathway": pathway,
+        "silence": silence_of(current),
+        "decisions": decisions,
+        "procedures": procedures,
+        "can_record": can(actor, "appeals.record"),
+        "can_view": can(actor, "appeals.view"),
+        "start_end": manage and active and ProcedureKind.END not in open_kinds,
+        "start_afis": manage
+        and active
+        and ProcedureKind.AFIS_STOP not in open_kinds
+        and Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).exists(),
+        "today": timezone.localdate(),
+    }
