@@ -269,7 +269,8 @@ class InterpretingForm(DsfrBaseForm):
         max_digits=8,
         decimal_places=2,
         initial=0,
-        help_text="Coût pour l'association, pour ses comptes rendus financiers (0 si pris en charge ailleurs).",
+        help_text="Coût pour l'association, pour ses comptes rendus financiers "
+        "(0 si pris en charge ailleurs).",
     )
     max_lengths = {"language": inputs.NAME_MAX_LENGTH, "interpreter": inputs.LINE_MAX_LENGTH}
 

@@ -44,9 +44,9 @@ register(
     kit.measure(
         "people.interpreting_costs",
         "Coût de l'interprétariat",
-        "Somme, en euros, des coûts des séances d'interprétariat enregistrées par les associations (recueil du "
-        "consentement, signature des engagements, notification, entretiens), datées du jour de la séance ; "
-        "par association et par année pour les comptes rendus financiers.",
+        "Somme, en euros, des coûts des séances d'interprétariat enregistrées par les associations "
+        "(recueil du consentement, signature des engagements, notification, entretiens), datées du jour "
+        "de la séance ; par association et par année pour les comptes rendus financiers.",
         "euros",
         interpreting_costs,
         source=SOURCE_INTERPRETING,

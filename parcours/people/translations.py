@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the translated paragraphs are kept as wrapped by hand, one sentence group per literal)
 """Documents given to the person in their language, French alongside: the information notice, the consent form
 and the explanation of the prefect's decision. Each translation has exactly the paragraphs of the French text,
 in the same order, so that the page shows them side by side (parcours.people.views.TranslatedDocumentView).
