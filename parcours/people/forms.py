@@ -10,6 +10,7 @@ from parcours.core.models import Organisation, OrganisationKind
 
 from .models import (
     ConsentPurpose,
+    DocumentLanguage,
     FollowUpNote,
     InterpretingMode,
     InterpretingOccasion,
@@ -111,6 +112,11 @@ class PersonForm(DsfrModelForm):
         # Encrypted text in the model: the form is where a phone number and an e-mail address are checked.
         self.fields["phone"].validators.append(inputs.validate_phone)
         self.fields["email"].validators.append(validate_email)
+        # Not asked: French (the documents in French only).
+        self.fields["document_language"].required = False
+
+    def clean_document_language(self):
+        return self.cleaned_data.get("document_language") or DocumentLanguage.FRENCH
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]

@@ -7,11 +7,34 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+TABLE = "housing_housingrequest"
+
+# The indicators read this table (parcours.stats.cache.SOURCE_TABLES): on PostgreSQL, a write to it increases
+# the indicators' data version, as stats migration 0002 does for the tables before it.
+TRIGGER_FUNCTION = "parcours_stats_data_changed"
+
+
+def watch(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f'CREATE TRIGGER {TRIGGER_FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{TABLE}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_FUNCTION}()"
+    )
+
+
+def unwatch(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f'DROP TRIGGER IF EXISTS {TRIGGER_FUNCTION} ON "{TABLE}"')
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ("stats", "0002_data_version"),
         ('core', '0006_audit_departement_date_index'),
         ('people', '0004_fill_person_search_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -71,4 +94,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'pending'), ('outcome_on__isnull', True), ('placement', '')), models.Q(('status', 'placed'), ('outcome_on__isnull', False), models.Q(('placement', ''), _negated=True)), models.Q(('status__in', ['refused', 'withdrawn']), ('outcome_on__isnull', False), ('placement', '')), _connector='OR'), name='siao_outcome_matches_status'), models.CheckConstraint(condition=models.Q(('outcome_on__isnull', True), ('outcome_on__gte', models.F('requested_on')), _connector='OR'), name='siao_outcome_after_request')],
             },
         ),
+        migrations.RunPython(watch, unwatch),
     ]

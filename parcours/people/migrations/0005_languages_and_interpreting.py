@@ -7,9 +7,32 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+TABLE = "people_interpretingsession"
+
+# The indicators read this table (parcours.stats.cache.SOURCE_TABLES): on PostgreSQL, a write to it increases
+# the indicators' data version, as stats migration 0002 does for the tables before it.
+TRIGGER_FUNCTION = "parcours_stats_data_changed"
+
+
+def watch(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f'CREATE TRIGGER {TRIGGER_FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{TABLE}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_FUNCTION}()"
+    )
+
+
+def unwatch(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f'DROP TRIGGER IF EXISTS {TRIGGER_FUNCTION} ON "{TABLE}"')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ("stats", "0002_data_version"),
         ('core', '0006_audit_departement_date_index'),
         ('people', '0004_fill_person_search_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -52,4 +75,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='interpreting_cost_not_negative'), models.CheckConstraint(condition=models.Q(('duration_minutes__gt', 0)), name='interpreting_duration_positive'), models.CheckConstraint(condition=models.Q(('consent__isnull', True), ('occasion', 'consent'), _connector='OR'), name='interpreting_consent_only_at_consent')],
             },
         ),
+        migrations.RunPython(watch, unwatch),
     ]
