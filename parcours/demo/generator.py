@@ -31,6 +31,7 @@ from parcours.demo import (
     coordination_demo,
     diagnostic_demo,
     directory_demo,
+    housing_demo,
     referrals_demo,
 )
 from parcours.demo.files import blank_pdf
@@ -267,6 +268,7 @@ class DemoBuilder:
         directory_demo.build(self)
         coordination_demo.build(self)
         actions_demo.build(self)
+        housing_demo.build(self)
         national_services.publish_past_years(departement=departement, since=start.year, today=self.today)
         return departement
 
