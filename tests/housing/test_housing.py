@@ -209,3 +209,14 @@ def test_the_delay_to_housing_indicator_is_a_median_with_its_population(worker, 
     assert by_org.value[association.name] == 90
     # Housed before the period: not counted in it.
     assert measure.evaluate(Scope(departement, date(2027, 1, 1), date(2027, 12, 31))).value is None
+
+
+def test_the_pathway_page_shows_the_housing_block_and_the_attestations_link(worker, active_pathway, actors):
+    page = (
+        client_for(worker).get(reverse("pathways:detail", args=[active_pathway.public_id])).content.decode()
+    )
+    assert 'data-testid="housing-block"' in page and 'data-testid="attestations-link"' in page
+    signatory = client_for(actors["signatory"]).get(
+        reverse("pathways:detail", args=[active_pathway.public_id])
+    )
+    assert 'data-testid="housing-block"' not in signatory.content.decode()

@@ -14,8 +14,13 @@ def _today():
 
 def _interpreting(w):
     return {"pk": w.person.public_id}, {
-        "day": _today(), "occasion": "interview", "language": "roumain", "interpreter": "Interprète Fictive",
-        "mode": "phone", "duration_minutes": "30", "cost": "20",
+        "day": _today(),
+        "occasion": "interview",
+        "language": "roumain",
+        "interpreter": "Interprète Fictive",
+        "mode": "phone",
+        "duration_minutes": "30",
+        "cost": "20",
     }
 
 
