@@ -33,3 +33,12 @@ def attestations_to_issue(departement):
     return Attestation.objects.filter(departement=departement, state=AttestationState.REQUESTED).order_by(
         "created_at", "pk"
     )
+
+
+def attestations_decided(organisation, since):
+    """Issued or refused since `since`, for the association that asked: the most recent first."""
+    return Attestation.objects.filter(
+        pathway__association=organisation,
+        state__in=[AttestationState.ISSUED, AttestationState.REFUSED],
+        decided_on__gte=since,
+    ).order_by("-decided_on", "-pk")

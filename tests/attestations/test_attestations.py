@@ -155,6 +155,13 @@ def test_the_secretariat_board_lists_the_requested_attestations(worker, secretar
     assert sections["attestations_to_issue"].count == 1
 
 
+def test_the_association_board_says_to_hand_over_the_issued_attestation(worker, secretariat, active_pathway):
+    attestation = _issued(worker, secretariat, active_pathway)
+    sections = {s.key: s for s in board_for(worker, timezone.localdate())}
+    (item,) = sections["attestations_decided"].items
+    assert attestation.number in item.label and item.person == active_pathway.person
+
+
 def test_the_person_page_links_to_the_attestations(worker, active_pathway):
     page = client_for(worker).get(reverse("people:detail", args=[active_pathway.person.public_id]))
     assert reverse("attestations:pathway", args=[active_pathway.public_id]) in page.content.decode()
