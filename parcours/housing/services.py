@@ -178,3 +178,13 @@ def update_housing_request(*, actor: Actor, housing: HousingRequest, data: dict)
         detail = "demande de logement social abandonnée"
     audit.record(actor, "update", housing, detail=detail)
     return housing
+
+
+def move_on_merge(*, kept: Person, other: Person) -> None:
+    """A merge of two records of one person (people.merge): the other record's housing route moves to the
+    kept one. Two open social-housing requests cannot both stay open: the other record's is closed as
+    abandoned on the day of the merge (it is the same person's, and the kept one goes on)."""
+    SiaoRequest.objects.filter(person=other).update(person=kept)
+    if HousingRequest.objects.open().filter(person=kept).exists():
+        HousingRequest.objects.open().filter(person=other).update(cancelled_on=timezone.localdate())
+    HousingRequest.objects.filter(person=other).update(person=kept)

@@ -220,3 +220,29 @@ def test_the_pathway_page_shows_the_housing_block_and_the_attestations_link(work
         reverse("pathways:detail", args=[active_pathway.public_id])
     )
     assert 'data-testid="housing-block"' not in signatory.content.decode()
+
+
+def test_a_merge_moves_the_housing_route_and_the_interpreting_to_the_kept_record(worker, person, actors):
+    from parcours.people import merge
+    from parcours.people import services as people
+
+    other = PersonFactory(
+        organisation=person.organisation, created_by=worker.user, last_name=person.last_name
+    )
+    _request(worker, person, TODAY - timedelta(days=50))
+    _request(worker, other, TODAY - timedelta(days=20))
+    services.record_siao_request(actor=worker, person=other, requested_on=TODAY, orientation="alt")
+    people.record_interpreting(
+        actor=worker,
+        person=other,
+        day=TODAY,
+        occasion="interview",
+        language="espagnol",
+        interpreter="Interprète Fictive",
+        mode="phone",
+        duration_minutes=20,
+        cost=0,
+    )
+    merge.merge_people(actor=actors["secretariat"], kept=person, other=other)
+    assert person.housing_requests.count() == 2 and person.housing_requests.open().count() == 1
+    assert person.siao_requests.count() == 1 and person.interpreting_sessions.count() == 1
