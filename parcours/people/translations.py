@@ -85,7 +85,7 @@ TEXTS: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "queda registrada y solo pueden verla las personas que la necesitan. La comisión departamental "
                 "solo ve su expediente bajo un código, sin su nombre.",
                 "Su expediente nunca se transmite a la policía ni a la justicia. Solo se comparte con otro "
-                "organismo si usted lo ha aceptado, y únicamente con el socio que usted ha nombrado.",
+                "organismo si usted lo ha aceptado, y únicamente con el organismo colaborador que usted ha indicado.",
                 "En cualquier momento puede pedir ver su información, hacer que se corrija o retirar su "
                 "consentimiento. Diríjase a la asociación que le acompaña.",
                 "Si necesita un intérprete para una entrevista, una firma o la entrega de una decisión, pídalo: la "
@@ -201,7 +201,7 @@ TEXTS: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "asociación registre la información necesaria para mi acompañamiento.",
                 "☐ Acepto que la asociación prepare conmigo una solicitud de entrada en un itinerario de salida de "
                 "la prostitución y la transmita a la secretaría de la comisión departamental (prefectura).",
-                f"☐ Acepto que mi expediente se comparta con el siguiente socio: {BLANK}, para: {BLANK}.",
+                f"☐ Acepto que mi expediente se comparta con el siguiente organismo colaborador: {BLANK}, para: {BLANK}.",
                 "Sé que puedo retirar mi consentimiento en cualquier momento, sin tener que justificarme, "
                 "diciéndoselo a la asociación.",
                 f"Hecho en {BLANK}, el {BLANK}. Firma de la persona: {BLANK} — Intérprete presente, en su caso "
@@ -261,7 +261,7 @@ TEXTS: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "Recebi a nota informativa sobre os meus dados, numa língua que compreendo. Aceito que a "
                 "associação registe as informações necessárias ao meu acompanhamento.",
                 "☐ Aceito que a associação prepare comigo um pedido de entrada num percurso de saída da "
-                "prostituição e o transmita ao secretariado da comissão departamental (prefeitura).",
+                "prostituição e o transmita ao secretariado da comissão departamental (préfecture, serviços do Estado).",
                 f"☐ Aceito que o meu processo seja partilhado com o seguinte parceiro: {BLANK}, para: {BLANK}.",
                 "Sei que posso retirar o meu consentimento a qualquer momento, sem ter de me justificar, "
                 "dizendo-o à associação.",
@@ -374,10 +374,10 @@ TEXTS: dict[str, dict[str, tuple[str, list[str]]]] = {
             ],
         ),
         "pt": (
-            "O seu pedido de percurso de saída da prostituição: a decisão do prefeito",
+            "O seu pedido de percurso de saída da prostituição: a decisão do préfet",
             [
                 "Este documento traduz, para a/o ajudar a compreendê-la, a carta oficial em francês que lhe "
-                "notifica a decisão do prefeito. Só a carta em francês faz fé.",
+                "notifica a decisão do préfet (o representante do Estado no departamento). Só a carta em francês faz fé.",
                 "Se o seu pedido for aceite: está autorizado(a) a entrar num percurso de saída da prostituição por "
                 "um período de seis meses, que pode ser renovado. A associação acompanha-a/o neste percurso e nos "
                 "seus procedimentos (alojamento ou habitação, saúde, direitos, formação, emprego).",
@@ -385,7 +385,7 @@ TEXTS: dict[str, dict[str, tuple[str, list[str]]]] = {
                 "se for de nacionalidade estrangeira, uma autorização provisória de residência de pelo menos seis "
                 "meses que lhe permite trabalhar.",
                 "Se o seu pedido for recusado: o motivo está escrito na carta. A associação continua ao seu lado. "
-                "Pode contestar a decisão no prazo de dois meses: por uma reclamação junto do prefeito (recours "
+                "Pode contestar a decisão no prazo de dois meses: por uma reclamação junto do préfet (recours "
                 "gracieux) ou por um recurso para o tribunal administrativo.",
                 "Para qualquer dúvida, dirija-se à associação que a/o acompanha. Pode pedir um intérprete.",
             ],
