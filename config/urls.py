@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("parcours.core.urls")),
     path("personnes/", include("parcours.people.urls")),
     path("parcours/", include("parcours.pathways.urls")),
+    path("logement/", include("parcours.housing.urls")),
+    path("attestations/", include("parcours.attestations.urls")),
     path("commission/", include("parcours.commission.urls")),
     path("agrements/", include("parcours.approvals.urls")),
     path("recours/", include("parcours.appeals.urls")),

@@ -59,6 +59,10 @@ PERSON_DATA = {
     "commission:portal_item": ONE,
     "documents:draft": ONE,
     "documents:download": ONE,
+    # Issue 14: a person's housing route, the attestations of a pathway and one attestation's PDF.
+    "housing:person": ONE,
+    "attestations:pathway": ONE,
+    "attestations:download": ONE,
 }
 
 # GET URLs that show nothing of a person, and why.
@@ -187,6 +191,8 @@ NOT_PERSON_DATA = {
     "referrals:associations": "associations agréées",
     "referrals:indicators": "liste des signes d'alerte",
     "referrals:received": "orientations reçues : codes des repérages, tranche d'âge, dates",
+    "people:translations": "documents traduits : textes généraux et formulaires vierges, aucune personne",
+    "people:translation": "document traduit : texte général ou formulaire vierge, aucune personne",
 }
 
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "parcours.core",
     "parcours.approvals",
     "parcours.people",
+    "parcours.housing",
+    "parcours.attestations",
     "parcours.pathways",
     "parcours.deadlines",
     "parcours.documents",

@@ -30,6 +30,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "people.notes": frozenset(ASSO),
     "people.consent": frozenset(ASSO),
     "people.share": frozenset(ASSO),
+    # Interpreters present at the consent, the commitments, a notification: recorded by the association.
+    "people.interpreting": frozenset(ASSO),
+    # Documents translated for the person (no one's data): those who give them, and the secretariat.
+    "people.translations": frozenset({S, AW, AM}),
     # Probable duplicates and the merge of two records: the secretariat, which sees every file.
     "people.merge": frozenset({S}),
     # Pathways and requests.

@@ -32,6 +32,7 @@ from parcours.demo import (
     coordination_demo,
     diagnostic_demo,
     directory_demo,
+    housing_demo,
     referrals_demo,
 )
 from parcours.demo.files import blank_pdf
@@ -269,6 +270,7 @@ class DemoBuilder:
         directory_demo.build(self)
         coordination_demo.build(self)
         actions_demo.build(self)
+        housing_demo.build(self)
         national_services.publish_past_years(departement=departement, since=start.year, today=self.today)
         return departement
 

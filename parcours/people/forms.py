@@ -8,7 +8,16 @@ from parcours.core import inputs
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.core.models import Organisation, OrganisationKind
 
-from .models import ConsentPurpose, FollowUpNote, Person, PersonAlias
+from .models import (
+    ConsentPurpose,
+    DocumentLanguage,
+    FollowUpNote,
+    InterpretingMode,
+    InterpretingOccasion,
+    Person,
+    PersonAlias,
+)
+from .services import MAX_INTERPRETING_COST
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -30,6 +39,8 @@ class PersonForm(DsfrModelForm):
             "nationality",
             "nationality_group",
             "languages",
+            "document_language",
+            "needs_interpreter",
             "phone",
             "email",
             "address",
@@ -77,6 +88,8 @@ class PersonForm(DsfrModelForm):
                 "nationality",
                 "nationality_group",
                 "languages",
+                "document_language",
+                "needs_interpreter",
             ],
         ),
         ("Contact", ["phone", "email", "address"]),
@@ -99,6 +112,11 @@ class PersonForm(DsfrModelForm):
         # Encrypted text in the model: the form is where a phone number and an e-mail address are checked.
         self.fields["phone"].validators.append(inputs.validate_phone)
         self.fields["email"].validators.append(validate_email)
+        # Not asked: French (the documents in French only).
+        self.fields["document_language"].required = False
+
+    def clean_document_language(self):
+        return self.cleaned_data.get("document_language") or DocumentLanguage.FRENCH
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
@@ -235,3 +253,39 @@ class ShareForm(DsfrBaseForm):
         self.fields["partner"].queryset = Organisation.objects.filter(
             pk__in=person.consents.active().filter(purpose=ConsentPurpose.SHARING).values("partner")
         )
+
+
+class InterpretingForm(DsfrBaseForm):
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    occasion = forms.ChoiceField(label="Moment", choices=InterpretingOccasion.choices)
+    consent = forms.ModelChoiceField(
+        label="Consentement recueilli en présence de l'interprète",
+        queryset=None,
+        required=False,
+        help_text="Seulement pour le recueil d'un consentement.",
+    )
+    language = forms.CharField(label="Langue interprétée")
+    interpreter = forms.CharField(label="Interprète (nom et, le cas échéant, service)")
+    mode = forms.ChoiceField(label="Modalité", choices=InterpretingMode.choices)
+    duration_minutes = forms.IntegerField(label="Durée (minutes)", min_value=1, max_value=24 * 60)
+    cost = forms.DecimalField(
+        label="Coût (€)",
+        min_value=0,
+        max_value=MAX_INTERPRETING_COST,
+        max_digits=8,
+        decimal_places=2,
+        initial=0,
+        help_text="Coût pour l'association, pour ses comptes rendus financiers "
+        "(0 si pris en charge ailleurs).",
+    )
+    max_lengths = {"language": inputs.NAME_MAX_LENGTH, "interpreter": inputs.LINE_MAX_LENGTH}
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = person.consents.all()
+        self.fields["consent"].label_from_instance = lambda c: f"{c} — recueilli le {c.given_on:%d/%m/%Y}"
+
+    def clean_day(self):
+        value = self.cleaned_data["day"]
+        not_in_future(value)
+        return value

@@ -111,6 +111,16 @@ def merge_plan(actor: Actor, kept: Person, other: Person) -> MergePlan:
     )
 
 
+# Steps other apps add to a merge (called with kept= and other=, in its transaction), registered from their
+# AppConfig.ready: people does not import them.
+MERGE_STEPS: list = []
+
+
+def register_merge_step(step) -> None:
+    if step not in MERGE_STEPS:
+        MERGE_STEPS.append(step)
+
+
 @transaction.atomic
 def merge_people(*, actor: Actor, kept: Person, other: Person) -> Person:
     """Move everything of `other` to `kept` (see the module's docstring). Refused with a ValidationError
@@ -126,6 +136,9 @@ def merge_people(*, actor: Actor, kept: Person, other: Person) -> Person:
     other.notes.update(person=kept)
     other.pathways.update(person=kept)
     other.aliases.update(person=kept)
+    other.interpreting_sessions.update(person=kept)
+    for step in MERGE_STEPS:  # what other apps hold about the person (their housing route...)
+        step(kept=kept, other=other)
     # The other record's names stay searchable on the kept one, as aliases.
     known_aliases = set(kept.aliases.values_list("name_bidx", flat=True))
     for name in (other.last_name, other.usual_name):

@@ -71,6 +71,19 @@ class AdministrativeStatus(models.TextChoices):
     UNDOCUMENTED = "undocumented", "Sans titre de séjour"
 
 
+class DocumentLanguage(models.TextChoices):
+    """The languages Parcours has the person's documents in (parcours.people.translations), French first."""
+
+    FRENCH = "fr", "Français"
+    ENGLISH = "en", "Anglais"
+    SPANISH = "es", "Espagnol"
+    ROMANIAN = "ro", "Roumain"
+    NIGERIAN_PIDGIN = "pcm", "Pidgin nigérian"
+    CHINESE = "zh", "Chinois (mandarin, écriture simplifiée)"
+    PORTUGUESE = "pt", "Portugais"
+    OTHER = "other", "Autre langue (pas de document traduit : interprète)"
+
+
 class PersonQuerySet(models.QuerySet):
     def pseudonyms_only(self):
         """Every encrypted field deferred: for pages that name people by their code only (each decrypted
@@ -134,6 +147,12 @@ class Person(BaseModel):
     birth_date = EncryptedDateField("date de naissance")
     nationality = EncryptedTextField("nationalité", blank=True)
     languages = EncryptedTextField("langues parlées", blank=True)
+    # The language of the documents given to the person (parcours.people.translations) and whether an
+    # interpreter is needed: coded, to choose the translated documents (docs/langues.md).
+    document_language = models.CharField(
+        "langue des documents remis", max_length=10, choices=DocumentLanguage.choices, default="fr"
+    )
+    needs_interpreter = models.BooleanField("besoin d'un interprète", default=False)
     phone = EncryptedTextField("téléphone", blank=True)
     email = EncryptedTextField("courriel", blank=True)
     address = EncryptedTextField("adresse ou domiciliation", blank=True)
@@ -359,3 +378,64 @@ class FollowUpNote(BaseModel):
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name = "note de suivi"
+
+
+# --- Languages and interpreting (docs/langues.md) ---------------------------------------------------------
+
+
+class InterpretingOccasion(models.TextChoices):
+    CONSENT = "consent", "Recueil du consentement"
+    COMMITMENT = "commitment", "Signature des engagements du parcours"
+    NOTIFICATION = "notification", "Remise de la notification d'une décision"
+    INTERVIEW = "interview", "Entretien de suivi"
+    OTHER = "other", "Autre"
+
+
+class InterpretingMode(models.TextChoices):
+    IN_PERSON = "in_person", "Sur place"
+    PHONE = "phone", "Par téléphone"
+    VIDEO = "video", "Par visioconférence"
+
+
+class InterpretingSession(BaseModel):
+    """An interpreter present at a moment of the accompaniment: who (named, encrypted), in which language, for
+    what (consent, commitments, notification...), and its cost for the association's funding reports."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="interpreting_sessions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="association"
+    )
+    day = models.DateField("date")
+    occasion = models.CharField("moment", max_length=20, choices=InterpretingOccasion.choices)
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interpreting_sessions",
+        verbose_name="consentement recueilli",
+    )
+    language = EncryptedTextField("langue interprétée")
+    interpreter = EncryptedTextField("interprète (nom et, le cas échéant, service)")
+    mode = models.CharField("modalité", max_length=10, choices=InterpretingMode.choices)
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
+    cost = models.DecimalField("coût (€)", max_digits=8, decimal_places=2, default=0)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-day", "-created_at"]
+        verbose_name = "séance d'interprétariat"
+        verbose_name_plural = "séances d'interprétariat"
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="interpreting_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="interpreting_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent__isnull=True) | Q(occasion="consent"),
+                name="interpreting_consent_only_at_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} le {self.day:%d/%m/%Y}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,8 @@ from .models import (
     Consent,
     ConsentPurpose,
     FollowUpNote,
+    InterpretingOccasion,
+    InterpretingSession,
     Person,
     PersonAlias,
     PersonSearchToken,
@@ -231,3 +234,56 @@ def end_share(*, actor: Actor, share: Share) -> Share:
         share.save(update_fields=["revoked_at", "updated_at"])
         audit.record(actor, "share", share.person, detail=f"fin du partage avec {share.partner.public_id}")
     return share
+
+
+# Interpreting costs above this are refused as a typing error (a session of a day costs a few hundred euros).
+MAX_INTERPRETING_COST = Decimal("5000")
+
+
+@transaction.atomic
+def record_interpreting(
+    *,
+    actor: Actor,
+    person: Person,
+    day: date,
+    occasion: str,
+    language: str,
+    interpreter: str,
+    mode: str,
+    duration_minutes: int,
+    cost: Decimal,
+    consent: Consent | None = None,
+) -> InterpretingSession:
+    """An interpreter was present (at the consent, the signature of the commitments, a notification, an
+    interview): who, in which language, how long, at what cost to the association."""
+    _require_association(actor, person)
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date ne peut pas être dans le futur."})
+    if cost < 0 or cost > MAX_INTERPRETING_COST:
+        raise ValidationError({"cost": f"Le coût doit être compris entre 0 et {MAX_INTERPRETING_COST} €."})
+    if not 0 < duration_minutes <= 24 * 60:
+        raise ValidationError({"duration_minutes": "La durée doit être comprise entre 1 et 1440 minutes."})
+    if consent is not None:
+        if consent.person_id != person.pk:
+            raise ValidationError({"consent": "Ce consentement n'est pas celui de cette personne."})
+        if occasion != InterpretingOccasion.CONSENT:
+            raise ValidationError(
+                {"consent": "Un consentement ne se rattache qu'à une séance de recueil du consentement."}
+            )
+    if not language.strip() or not interpreter.strip():
+        raise ValidationError("Indiquez la langue et l'interprète.")
+    session = InterpretingSession.objects.create(
+        person=person,
+        organisation=actor.organisation,
+        day=day,
+        occasion=occasion,
+        consent=consent,
+        language=language.strip(),
+        interpreter=interpreter.strip(),
+        mode=mode,
+        duration_minutes=duration_minutes,
+        cost=cost,
+        recorded_by=actor.user,
+    )
+    audit.record(actor, "create", session, detail=f"interprétariat ({occasion})")
+    return session

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,11 @@ from parcours.core.views_base import (
 from parcours.pathways.models import Pathway
 from parcours.pathways.rules import AGE_OF_MAJORITY, MINOR_REFUSED, age_on
 
-from . import merge, services
+from . import merge, services, translations
 from .forms import (
     AliasForm,
     ConsentForm,
+    InterpretingForm,
     NoteForm,
     PersonCreateForm,
     PersonForm,
@@ -183,12 +185,19 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
                 ),
                 share_form=ShareForm(person=person),
                 withdraw_form=WithdrawConsentForm(initial={"withdrawn_on": timezone.localdate()}),
+                interpreting=person.interpreting_sessions.filter(
+                    organisation=self.actor.organisation
+                ).select_related("consent"),
+                interpreting_form=InterpretingForm(person=person, initial={"day": timezone.localdate()}),
             )
         elif self.actor.is_secretariat:
             context.update(
                 consents=person.consents.select_related("partner"),
                 shares=person.shares.select_related("partner"),
+                interpreting=person.interpreting_sessions.select_related("consent"),
             )
+        context.setdefault("interpreting", None)  # read by the association and the secretariat only
+        context["translated"] = translated_documents(person.document_language)
         return context
 
 
@@ -272,6 +281,58 @@ class NoteAddView(PersonActionView):
             kind=form.cleaned_data["kind"],
             text=form.cleaned_data["text"],
         )
+
+
+class InterpretingAddView(PersonActionView):
+    form_name = "interpreting_form"
+    permission = "people.interpreting"
+    success_message = "Séance d'interprétariat enregistrée."
+    anchor = "#interpretariat"
+
+    def get_form(self, person):
+        return InterpretingForm(self.request.POST, person=person)
+
+    def perform(self, person, form):
+        services.record_interpreting(actor=self.actor, person=person, **form.cleaned_data)
+
+
+def translated_documents(language: str) -> list[dict]:
+    """The documents the person can be given in their language (none for French or another language)."""
+    if language not in translations.LANGUAGES:
+        return []
+    return [
+        {"label": label, "code": translations.code_of(document, language)}
+        for document, label in translations.DOCUMENTS.items()
+    ]
+
+
+class TranslatedDocumentListView(ActorRequiredMixin, TemplateView):
+    """Every translated document, by language: no person's data (blank forms and general explanations)."""
+
+    permission = "people.translations"
+    template_name = "people/translated_list.html"
+
+    def get_context_data(self, **kwargs):
+        languages = [
+            (language, [translations.code_of(d, key) for d in translations.DOCUMENTS])
+            for key, language in translations.LANGUAGES.items()
+        ]
+        return {"nav": "people", "languages": languages, "documents": translations.DOCUMENTS}
+
+
+class TranslatedDocumentView(ActorRequiredMixin, TemplateView):
+    """A document in French and in the person's language side by side, to print and give (the browser's
+    « Imprimer » gives a PDF: the page carries the fonts of every script through the system's fonts)."""
+
+    permission = "people.translations"
+    template_name = "people/translated_document.html"
+
+    def get_context_data(self, **kwargs):
+        found = translations.parse_code(self.kwargs["code"])
+        if found is None:
+            raise Http404
+        document, language = found
+        return {"nav": "people", **translations.side_by_side(document, language)}
 
 
 class AliasAddView(PersonActionView):

@@ -60,6 +60,8 @@ DOMAINS = (
     ("agrements", "approvals.", "Agrément des associations"),
     ("reperage", "referrals.", "Repérage, protection et orientation"),
     ("actions", "actions.", "Actions du réseau"),
+    ("logement", "housing.", "Hébergement et logement"),
+    ("accompagnement", "people.", "Accompagnement (interprétariat)"),
 )
 
 

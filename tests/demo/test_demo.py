@@ -208,3 +208,33 @@ def test_the_demo_shows_an_appeal_and_hearings(demo):
         ("afis_stop", "observations"),
         ("end", "notice"),
     }
+
+
+def test_issue_14_languages_housing_and_attestations_are_shown(demo):
+    from datetime import date
+
+    from parcours.attestations.models import Attestation
+    from parcours.housing.models import HousingRequest, SiaoRequest
+    from parcours.people.models import InterpretingSession, Person
+    from parcours.stats import registry
+    from parcours.stats.registry import Scope
+
+    assert (
+        Person.objects.filter(departement=demo, needs_interpreter=True)
+        .exclude(document_language="fr")
+        .count()
+        >= 4
+    )
+    assert InterpretingSession.objects.filter(person__departement=demo, occasion="consent").count() >= 4
+    assert SiaoRequest.objects.filter(departement=demo, status="placed").exists()
+    housed = HousingRequest.objects.filter(departement=demo, housed_on__isnull=False)
+    assert (
+        housed.count() == 3
+        and HousingRequest.objects.filter(departement=demo).exclude(dalo_decision="").exists()
+    )
+    delay = registry.get("housing.delay_to_housing").evaluate(
+        Scope(demo, date(2016, 1, 1), date(2099, 12, 31))
+    )
+    assert delay.value is not None and delay.population == 3
+    states = set(Attestation.objects.filter(departement=demo).values_list("state", flat=True))
+    assert states == {"issued", "requested"}

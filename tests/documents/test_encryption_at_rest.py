@@ -165,6 +165,37 @@ def everything(actors, association, commission, email_store, django_capture_on_c
         kind=DOC_OTHER,
         uploaded=SimpleUploadedFile(f"{LAST}.pdf", identity_pdf(), content_type="application/pdf"),
     )
+    # The attestation of engagement names her too (issue 14), and so do her housing and interpreting records.
+    from parcours.attestations import services as attestations
+    from parcours.housing import services as housing
+    from parcours.people import services as people
+
+    pathway.refresh_from_db()
+    attestation = attestations.request_attestation(
+        actor=asso, pathway=pathway, purpose="tax", recipient=f"Impôts de {LAST}"
+    )
+    attestations.issue_attestation(actor=sec, attestation=attestation)
+    housing.record_housing_request(
+        actor=asso, person=person, filed_on=timezone.localdate(), registration_number=f"NUR-{LAST}"
+    )
+    housing.record_siao_request(
+        actor=asso,
+        person=person,
+        requested_on=timezone.localdate(),
+        orientation="chrs",
+        number=f"SIAO-{LAST}",
+    )
+    people.record_interpreting(
+        actor=asso,
+        person=person,
+        day=timezone.localdate(),
+        occasion="interview",
+        language="roumain",
+        interpreter=f"Interprète de {FIRST}",
+        mode="phone",
+        duration_minutes=30,
+        cost=0,
+    )
     letter = Letter.objects.get(decision__request=request, addressee=Letter.Addressee.PERSON)
     with django_capture_on_commit_callbacks(execute=True):
         outbox.queue_email(
@@ -188,6 +219,7 @@ def test_the_fixture_really_holds_the_identity(everything, email_store):
         "appeals.arret_afis_personne",
         "appeals.arret_afis_organisme_payeur",
     } <= kinds
+    assert "attestations.engagement" in kinds
     assert Letter.objects.count() == 3  # person, AFIS payer, immigration service
     decision = PrefectDecision.objects.get()
     assert FIRST in decision.document.html and LAST.upper() in decision.document.html

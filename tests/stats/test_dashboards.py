@@ -121,7 +121,15 @@ def test_the_network_view_has_every_measure_one_domain_per_page(actors, activity
     client = client_for(actors[Role.SECRETARIAT])
     first = client.get(URL)
     slugs = [d["slug"] for d in first.context["domains"]]
-    assert slugs == ["parcours", "commission", "agrements", "reperage", "actions"]
+    assert slugs == [
+        "parcours",
+        "commission",
+        "agrements",
+        "reperage",
+        "actions",
+        "logement",
+        "accompagnement",
+    ]
     assert first.context["domain_title"] == "Parcours de sortie de la prostitution"  # the first by default
     codes = {}
     for slug in slugs:
