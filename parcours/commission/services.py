@@ -1181,6 +1181,7 @@ def close_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
     meeting.items.filter(kind__in=[AgendaItem.Kind.REQUEST, AgendaItem.Kind.AGREMENT], opinion="").delete()
     meeting.state = MeetingState.CLOSED
     meeting.save(update_fields=["state", "updated_at"])
+    minutes.document.refresh_from_db()
     sent = send_minutes(meeting, minutes)
     audit.record(
         actor,
