@@ -11,7 +11,13 @@ from django.utils import timezone
 from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation
 
-from .rules import COLLEGE_OF, DEFAULT_QUORUM_PERCENT, ENFORCEMENT_CATEGORIES, NOT_ON_INDIVIDUAL_FILES, SeatCategory
+from .rules import (
+    COLLEGE_OF,
+    DEFAULT_QUORUM_PERCENT,
+    ENFORCEMENT_CATEGORIES,
+    NOT_ON_INDIVIDUAL_FILES,
+    SeatCategory,
+)
 
 # --- Composition ---
 
@@ -61,7 +67,9 @@ class Seat(BaseModel):
     # The formations the seat sits in, as the arrêté sets them (décret n° 2006-665, art. 8); defaults from the
     # category (rules.sits_in_formation) when the seat is added.
     in_plenary = models.BooleanField("siège en séance plénière", default=True)
-    in_restricted = models.BooleanField("siège en formation restreinte (demandes individuelles)", default=True)
+    in_restricted = models.BooleanField(
+        "siège en formation restreinte (demandes individuelles)", default=True
+    )
     in_coordination = models.BooleanField("siège en formation de coordination des mineurs", default=False)
 
     class Meta:
@@ -358,8 +366,12 @@ class AgendaItem(BaseModel):
         verbose_name = "point de l'ordre du jour"
         constraints = [
             models.CheckConstraint(
-                condition=(Q(votes_for__isnull=True) & Q(votes_against__isnull=True) & Q(abstentions__isnull=True))
-                | (Q(votes_for__isnull=False) & Q(votes_against__isnull=False) & Q(abstentions__isnull=False)),
+                condition=(
+                    Q(votes_for__isnull=True) & Q(votes_against__isnull=True) & Q(abstentions__isnull=True)
+                )
+                | (
+                    Q(votes_for__isnull=False) & Q(votes_against__isnull=False) & Q(abstentions__isnull=False)
+                ),
                 name="agenda_item_votes_all_or_none",
             ),
             # A request is on one agenda at a time; a postponed item frees it for the next meeting.
@@ -488,9 +500,7 @@ class Convocation(BaseModel):
             models.CheckConstraint(
                 condition=Q(proxy_holder__isnull=True) | ~Q(proxy_holder=F("pk")), name="proxy_not_to_oneself"
             ),
-            models.CheckConstraint(
-                condition=Q(remote=False) | Q(present=True), name="remote_means_present"
-            ),
+            models.CheckConstraint(condition=Q(remote=False) | Q(present=True), name="remote_means_present"),
         ]
 
     def __str__(self) -> str:

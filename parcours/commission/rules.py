@@ -65,6 +65,7 @@ def plenary_alert(today: date, held_or_planned: int, minimum: int) -> bool:
     """Whether the board warns: from June, when fewer plenaries than the minimum are held or planned."""
     return today.month >= PLENARY_ALERT_FROM_MONTH and held_or_planned < minimum
 
+
 # Members see the agenda and the pseudonymised summaries from the convocation until this many days after
 # the meeting, and nothing afterwards. A choice of the service (need-to-know), not a legal figure.
 PORTAL_DAYS_AFTER_MEETING = 15
@@ -177,7 +178,11 @@ class CategoryVersion:
     source: str
 
 
-_INITIAL = {c: c.label for c in SeatCategory if c not in (SeatCategory.DEPARTMENT_PRESIDENT, SeatCategory.CHILD_PROTECTION)}
+_INITIAL = {
+    c: c.label
+    for c in SeatCategory
+    if c not in (SeatCategory.DEPARTMENT_PRESIDENT, SeatCategory.CHILD_PROTECTION)
+}
 CATEGORY_VERSIONS = (
     CategoryVersion(
         date(2016, 10, 30), _INITIAL, "Art. R. 121-12-7 CASF (décret n° 2016-1467 du 28 octobre 2016)"
@@ -346,9 +351,7 @@ def vote_outcome(votes_for: int, votes_against: int, abstentions: int, voters: i
     if votes_against > votes_for:
         return "unfavourable"
     if casting not in ("favourable", "unfavourable"):
-        raise VoteError(
-            "Partage égal des voix : indiquez le sens de la voix prépondérante de la présidence."
-        )
+        raise VoteError("Partage égal des voix : indiquez le sens de la voix prépondérante de la présidence.")
     return casting
 
 

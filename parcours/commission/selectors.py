@@ -525,3 +525,49 @@ def visible_situation_items(convocation: Convocation):
     return convocation.meeting.items.filter(kind=AgendaItem.Kind.SITUATION).select_related(
         "situation__detection"
     )
+
+
+# --- The frozen minutes, readable by the members ---
+
+
+def member_minutes(actor: Actor):
+    """The frozen minutes a member may read, for as long as they hold a mandate: those of the meetings they
+    were convened to, and those of the meetings of a formation their seat sat in on the meeting's day (the
+    minutes go to every member of the formation). Nobody else (404)."""
+    from .models import Minutes
+
+    if actor is None or actor.role != "commission_member":
+        return Minutes.objects.none()
+    day = OuterRef("meeting__held_on")
+    mandates = Mandate.objects.filter(
+        member=actor.user,
+        seat__arrete__departement=actor.departement,
+        start__lte=day,
+        end__gte=day,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+    sat = (
+        (Q(meeting__kind=MeetingKind.PLENARY) & Exists(mandates.filter(seat__in_plenary=True)))
+        | (Q(meeting__kind=MeetingKind.RESTRICTED) & Exists(mandates.filter(seat__in_restricted=True)))
+        | (Q(meeting__kind=MeetingKind.COORDINATION) & Exists(mandates.filter(seat__in_coordination=True)))
+    )
+    convened = Exists(Convocation.objects.filter(meeting=OuterRef("meeting"), mandate__member=actor.user))
+    today = timezone.localdate()
+    in_office = Mandate.objects.current(today).filter(
+        member=actor.user, seat__arrete__departement=actor.departement
+    )
+    if not in_office.exists():
+        return Minutes.objects.none()
+    return (
+        Minutes.objects.filter(
+            meeting__departement=actor.departement,
+            meeting__state=MeetingState.CLOSED,
+            document__frozen_at__isnull=False,
+        )
+        .filter(sat | convened)
+        .select_related("meeting", "document")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def get_member_minutes_or_404(actor: Actor, public_id):
+    return _get_or_404(member_minutes(actor), public_id)

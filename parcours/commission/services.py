@@ -651,9 +651,9 @@ def record_attendance(
     Convocation.objects.bulk_update(convocations, ["present", "remote", "updated_at"])
     present = {c.pk for c in convocations if c.present}
     # A proxy is given by an absent member to a present one (art. 10): drop those attendance undid.
-    meeting.convocations.filter(proxy_holder__isnull=False).exclude(
-        proxy_holder__in=present
-    ).update(proxy_holder=None)
+    meeting.convocations.filter(proxy_holder__isnull=False).exclude(proxy_holder__in=present).update(
+        proxy_holder=None
+    )
     meeting.convocations.filter(pk__in=present).update(proxy_holder=None)
     meeting.offline_present.set([offline[pk] for pk in offline_seat_ids])
     meeting.state = MeetingState.HELD
@@ -697,7 +697,9 @@ def record_proxy(*, actor: Actor, meeting: Meeting, giver: Convocation, holder: 
             {"giver": "Son siège est déjà pourvu (son suppléant·e est présent·e) : pas de procuration."}
         )
     if holder.proxies_held.count() >= rules.MAX_PROXIES_HELD:
-        raise ValidationError({"holder": "Ce membre détient déjà une procuration : nul n'en détient plus d'une."})
+        raise ValidationError(
+            {"holder": "Ce membre détient déjà une procuration : nul n'en détient plus d'une."}
+        )
     giver.proxy_holder = holder
     giver.save(update_fields=["proxy_holder", "updated_at"])
     audit.record(actor, "update", giver, detail="procuration donnée à un membre présent")
@@ -746,7 +748,9 @@ def reconvene(
         item.meeting, item.order = again, order
         item.save(update_fields=["meeting", "order", "updated_at"])
     audit.record(actor, "create", again, detail="séance reconvoquée sur le même ordre du jour, sans quorum")
-    audit.record(actor, "update", meeting, detail=f"quorum non atteint : {len(waiting)} point(s) reconvoqué(s)")
+    audit.record(
+        actor, "update", meeting, detail=f"quorum non atteint : {len(waiting)} point(s) reconvoqué(s)"
+    )
     return again
 
 
@@ -780,7 +784,9 @@ def _counted_vote(item: AgendaItem, opinion: str, counts, casting_vote: str):
         counts = (ballots["favourable"], ballots["unfavourable"], ballots["abstention"])
     elif all(c is None for c in counts):
         if casting_vote:
-            raise ValidationError({"casting_vote": "La voix prépondérante ne compte qu'en cas de partage égal."})
+            raise ValidationError(
+                {"casting_vote": "La voix prépondérante ne compte qu'en cas de partage égal."}
+            )
         return None
     else:
         counts = tuple(c or 0 for c in counts)
@@ -788,8 +794,10 @@ def _counted_vote(item: AgendaItem, opinion: str, counts, casting_vote: str):
         if meeting.is_written:
             return counts  # the secretariat may postpone to a meeting whatever the ballots say
         raise ValidationError(
-            {"votes_for": "Le décompte des voix porte sur un avis favorable ou défavorable : pour ajourner, "
-             "laissez-le vide."}
+            {
+                "votes_for": "Le décompte des voix porte sur un avis favorable ou défavorable : pour ajourner, "
+                "laissez-le vide."
+            }
         )
     votes_for, votes_against, abstentions = counts
     if casting_vote and votes_for != votes_against:
@@ -1045,7 +1053,9 @@ def minutes_context(meeting: Meeting) -> dict:
     from .selectors import filled_seats
 
     convocations = list(
-        meeting.convocations.select_related("mandate__member", "mandate__seat", "proxy_holder__mandate__member")
+        meeting.convocations.select_related(
+            "mandate__member", "mandate__seat", "proxy_holder__mandate__member"
+        )
     )
     status = quorum_status(meeting)
     recusals: dict[int, list[str]] = {}
@@ -1084,13 +1094,14 @@ def minutes_context(meeting: Meeting) -> dict:
             if not c.present
         ],
         "procurations": [
-            {"mandant": c.mandate.member.get_full_name(), "mandataire": c.proxy_holder.mandate.member.get_full_name()}
+            {
+                "mandant": c.mandate.member.get_full_name(),
+                "mandataire": c.proxy_holder.mandate.member.get_full_name(),
+            }
             for c in convocations
             if c.proxy_holder_id
         ],
-        "sieges_sans_compte": [
-            str(seat) for seat in meeting.offline_present.all() if seat.pk in filled
-        ],
+        "sieges_sans_compte": [str(seat) for seat in meeting.offline_present.all() if seat.pk in filled],
         "quorum": {
             "exige": status["applies"],
             "pourvus": status["filled"],
@@ -2160,7 +2171,9 @@ def cast_ballot(*, actor: Actor, convocation: Convocation, item: AgendaItem, cho
     if choice not in Ballot.Choice.values:
         raise ValidationError({"choice": "Choisissez votre vote."})
     if convocation.answer == Convocation.Answer.SUBSTITUTE:
-        raise ValidationError("Vous vous êtes fait remplacer par votre suppléant·e : c'est lui ou elle qui vote.")
+        raise ValidationError(
+            "Vous vous êtes fait remplacer par votre suppléant·e : c'est lui ou elle qui vote."
+        )
     if item.recusals.filter(mandate=convocation.mandate).exists():
         raise ValidationError("Vous vous êtes déporté·e sur cette demande : vous ne votez pas.")
     ballot, created = Ballot.objects.update_or_create(
