@@ -219,7 +219,9 @@ def plenaries_of_year(departement, year: int):
 
 
 def plenary_status(departement, today: date) -> dict:
-    rule = min_plenaries(date(today.year, 12, 31))
+    # The year's minimum is the one in force on its 1 January (the décret of 30 December 2025 asks two
+    # plenaries from 2026 on).
+    rule = min_plenaries(date(today.year, 1, 1))
     meetings = plenaries_of_year(departement, today.year)
     held = meetings.filter(state__in=[MeetingState.HELD, MeetingState.CLOSED]).count()
     planned = meetings.filter(state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED]).count()

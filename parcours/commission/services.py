@@ -683,6 +683,8 @@ def record_proxy(*, actor: Actor, meeting: Meeting, giver: Convocation, holder: 
         raise ValidationError("Des avis sont déjà rendus à cette séance : les procurations ne changent plus.")
     if giver.meeting_id != meeting.pk or holder.meeting_id != meeting.pk:
         raise ValidationError("Ces membres ne sont pas convoqués à cette séance.")
+    giver = Convocation.objects.select_for_update().select_related("mandate").get(pk=giver.pk)
+    holder = Convocation.objects.get(pk=holder.pk)
     if giver.pk == holder.pk:
         raise ValidationError({"holder": "Un membre ne se donne pas procuration à lui-même."})
     if giver.present:

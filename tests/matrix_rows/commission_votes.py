@@ -54,10 +54,14 @@ def written_consultation(w, *, open_now=True, closed=False):
         closes_at=now + timedelta(days=5),
         reason="Renouvellement arrivant à échéance avant la prochaine séance",
     )
-    item = cs.add_request_item(actor=w.actors[S], meeting=meeting, request=w.ready_pathway.requests.open().get())
+    item = cs.add_request_item(
+        actor=w.actors[S], meeting=meeting, request=w.ready_pathway.requests.open().get()
+    )
     cs.convene(actor=w.actors[S], meeting=meeting)
     if closed:
-        Meeting.objects.filter(pk=meeting.pk).update(starts_at=now - timedelta(days=5), closes_at=now - timedelta(hours=1))
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=now - timedelta(days=5), closes_at=now - timedelta(hours=1)
+        )
     elif open_now:
         Meeting.objects.filter(pk=meeting.pk).update(starts_at=now - timedelta(hours=1))
     meeting.refresh_from_db()
