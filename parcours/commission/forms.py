@@ -238,7 +238,9 @@ def _member_label(c) -> str:
 
 class AttendanceForm(DsfrBaseForm):
     present = forms.MultipleChoiceField(
-        label="Membres présents (sur place ou à distance)", required=False, widget=forms.CheckboxSelectMultiple
+        label="Membres présents (sur place ou à distance)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     remote = forms.MultipleChoiceField(
         label="Dont présents à distance (téléphone ou visioconférence)",
@@ -286,9 +288,13 @@ class ProxyForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.by_key = {str(c.public_id): c for c in convocations}
         self.fields["giver"].choices = [
-            (key, _member_label(c)) for key, c in self.by_key.items() if not c.present and not c.proxy_holder_id
+            (key, _member_label(c))
+            for key, c in self.by_key.items()
+            if not c.present and not c.proxy_holder_id
         ]
-        self.fields["holder"].choices = [(key, _member_label(c)) for key, c in self.by_key.items() if c.present]
+        self.fields["holder"].choices = [
+            (key, _member_label(c)) for key, c in self.by_key.items() if c.present
+        ]
 
     def clean_giver(self):
         return self.by_key[self.cleaned_data["giver"]]
@@ -316,7 +322,9 @@ VOTE_ERRORS = {"min_value": "Un nombre de voix ne peut pas être négatif.", "in
 
 
 def _votes(label: str) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=0, max_value=999, error_messages=VOTE_ERRORS)
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, max_value=999, error_messages=VOTE_ERRORS
+    )
 
 
 class OpinionForm(DsfrBaseForm):
@@ -360,9 +368,7 @@ class DissentForm(DsfrBaseForm):
     def __init__(self, *args, convocations, **kwargs):
         super().__init__(*args, **kwargs)
         self.by_key = {
-            str(c.mandate.public_id): c.mandate
-            for c in convocations
-            if c.present or c.proxy_holder_id
+            str(c.mandate.public_id): c.mandate for c in convocations if c.present or c.proxy_holder_id
         }
         self.fields["mandate"].choices = [
             (key, f"{m.member.get_full_name()} — {m.seat}") for key, m in self.by_key.items()

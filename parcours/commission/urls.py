@@ -29,9 +29,7 @@ urlpatterns = [
     path("seances/<uuid:pk>/points/<uuid:item>/desaccord/", views.DissentView.as_view(), name="dissent_add"),
     path("seances/<uuid:pk>/procurations/", views.ProxyView.as_view(), name="proxy_add"),
     path("seances/<uuid:pk>/reconvocation/", views.ReconveneView.as_view(), name="reconvene"),
-    path(
-        "seances/<uuid:pk>/cloture-consultation/", views.WrittenCloseView.as_view(), name="written_close"
-    ),
+    path("seances/<uuid:pk>/cloture-consultation/", views.WrittenCloseView.as_view(), name="written_close"),
     path("seances/<uuid:pk>/situations/", views.AddSituationItemView.as_view(), name="item_add_situation"),
     path("seances/<uuid:pk>/suivis/", views.AddFollowUpItemView.as_view(), name="item_add_follow_up"),
     path(

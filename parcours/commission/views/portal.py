@@ -251,10 +251,14 @@ class PortalVoteView(ActorRequiredMixin, View):
             else:
                 messages.success(request, f"Votre vote sur « {target.title} » est enregistré.")
                 return redirect(
-                    reverse("commission:portal_meeting", kwargs={"meeting": meeting}) + f"#point-{target.public_id}"
+                    reverse("commission:portal_meeting", kwargs={"meeting": meeting})
+                    + f"#point-{target.public_id}"
                 )
         audit.record(
-            self.actor, "view", convocation.meeting, detail=f"ordre du jour ({_meeting_label(convocation.meeting)})"
+            self.actor,
+            "view",
+            convocation.meeting,
+            detail=f"ordre du jour ({_meeting_label(convocation.meeting)})",
         )
         context = meeting_context(self.actor, convocation, ballot_form=form, failed_item=target)
         return render(request, "commission/portal_meeting.html", context)

@@ -359,7 +359,9 @@ class WrittenConsultationCreateView(ActorRequiredMixin, FormView):
                 )
             apply_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, "Consultation écrite programmée : inscrivez les demandes, puis consultez.")
+        messages.success(
+            self.request, "Consultation écrite programmée : inscrivez les demandes, puis consultez."
+        )
         return redirect("commission:meeting_detail", pk=meeting.public_id)
 
 
@@ -377,7 +379,9 @@ def meeting_context(actor, meeting, *, pool_page=None, **forms):
         )
     )
     convocations = list(
-        meeting.convocations.select_related("mandate__member", "mandate__seat", "proxy_holder__mandate__member")
+        meeting.convocations.select_related(
+            "mandate__member", "mandate__seat", "proxy_holder__mandate__member"
+        )
     )
     editable = meeting.state in (MeetingState.SCHEDULED, MeetingState.CONVENED)
     held = meeting.state == MeetingState.HELD
