@@ -341,12 +341,7 @@ class OpinionForm(DsfrBaseForm):
         help_text="Décret n° 2006-672, art. 12 : la commission se prononce à la majorité des voix des membres "
         "présents ou représentés ; la présidence départage.",
     )
-    motive = forms.CharField(
-        label="Motif",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Repris au procès-verbal, que lisent tous les membres (police, justice et service des "
-        "étrangers compris) : sans nom, sans détail de santé ni de suivi social.",
-    )
+    motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, written=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2165,7 +2165,7 @@ def cast_ballot(*, actor: Actor, convocation: Convocation, item: AgendaItem, cho
     _require(actor, "commission.portal")
     if convocation.mandate.member_id != actor.user.pk:
         raise PermissionDenied
-    meeting = convocation.meeting
+    meeting = Meeting.objects.get(pk=convocation.meeting_id)  # its window as stored, not a cached copy
     if item.meeting_id != meeting.pk or item.kind != AgendaItem.Kind.REQUEST:
         raise PermissionDenied
     if not voting_open(meeting):
