@@ -15,6 +15,7 @@ from parcours.people.models import identity_deferred
 from . import rules
 from .models import Letter, Meeting, MeetingState, PrefectDecision
 from .selectors import (
+    arrete_in_force,
     decisions_to_prepare,
     plenary_status,
     letters_visible_to,
@@ -174,7 +175,9 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
 def plenary_sections(actor: Actor, today: date) -> list[BoardSection]:
     """From June, when fewer plenary meetings than the minimum of the year are held or planned (décret du 30
     décembre 2025: two at least; only plenaries count), one line on the secretariat's board."""
-    if actor.role != Role.SECRETARIAT:
+    if actor.role != Role.SECRETARIAT or today.month < rules.PLENARY_ALERT_FROM_MONTH:
+        return []
+    if arrete_in_force(actor.departement, today) is None:  # one query when no commission is composed yet
         return []
     status = plenary_status(actor.departement, today)
     if not status["alert"]:

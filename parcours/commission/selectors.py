@@ -219,12 +219,16 @@ def plenaries_of_year(departement, year: int):
 
 
 def plenary_status(departement, today: date) -> dict:
+    from django.db.models import Count
+
     # The year's minimum is the one in force on its 1 January (the décret of 30 December 2025 asks two
     # plenaries from 2026 on).
     rule = min_plenaries(date(today.year, 1, 1))
-    meetings = plenaries_of_year(departement, today.year)
-    held = meetings.filter(state__in=[MeetingState.HELD, MeetingState.CLOSED]).count()
-    planned = meetings.filter(state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED]).count()
+    counts = plenaries_of_year(departement, today.year).aggregate(
+        held=Count("pk", filter=Q(state__in=[MeetingState.HELD, MeetingState.CLOSED])),
+        planned=Count("pk", filter=Q(state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED])),
+    )
+    held, planned = counts["held"], counts["planned"]
     return {
         "year": today.year,
         "held": held,
@@ -232,7 +236,10 @@ def plenary_status(departement, today: date) -> dict:
         "minimum": rule.minimum,
         "source": rule.source,
         "missing": max(rule.minimum - held - planned, 0),
-        "alert": rules.plenary_alert(today, held + planned, rule.minimum),
+        # Once the commission is composed in Parcours (an arrêté in force): before, Parcours knows no commission
+        # to warn about, and the composition comes first.
+        "alert": rules.plenary_alert(today, held + planned, rule.minimum)
+        and arrete_in_force(departement, today) is not None,
     }
 
 
