@@ -247,7 +247,7 @@ class AttendanceForm(DsfrBaseForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Un membre qui prend part aux débats à distance compte pour le quorum (décret n° 2006-672, "
-        "art. 11). Cochez-le aussi parmi les présents.",
+        "art. 11). Cochez-le aussi parmi les présents ; les sièges sont nommés dans le même ordre.",
     )
     offline = forms.MultipleChoiceField(
         label="Sièges de droit sans compte Parcours, présents ou représentés",
@@ -259,9 +259,12 @@ class AttendanceForm(DsfrBaseForm):
     def __init__(self, *args, convocations, offline_seats=(), offline_present=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.by_key = {str(c.public_id): c for c in convocations}
-        choices = [(key, _member_label(c)) for key, c in self.by_key.items()]
-        self.fields["present"].choices = choices
-        self.fields["remote"].choices = choices
+        self.fields["present"].choices = [(key, _member_label(c)) for key, c in self.by_key.items()]
+        # By seat (the member is named in the list above): one label per member on the page.
+        self.fields["remote"].choices = [
+            (key, f"Siège {c.mandate.seat} ({c.mandate.get_kind_display().lower()}) à distance")
+            for key, c in self.by_key.items()
+        ]
         self.fields["present"].initial = [key for key, c in self.by_key.items() if c.present]
         self.fields["remote"].initial = [key for key, c in self.by_key.items() if c.remote]
         self.seats = {str(seat.public_id): seat for seat in offline_seats}
