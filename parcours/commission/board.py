@@ -17,9 +17,9 @@ from .models import Letter, Meeting, MeetingState, PrefectDecision
 from .selectors import (
     arrete_in_force,
     decisions_to_prepare,
-    plenary_status,
     letters_visible_to,
     mandates_ending,
+    plenary_status,
     situations_with_overdue_actions,
 )
 
@@ -184,8 +184,8 @@ def plenary_sections(actor: Actor, today: date) -> list[BoardSection]:
         return []
     done = status["held"] + status["planned"]
     item = BoardItem(
-        label=f"Séances plénières {status['year']} : {done} tenue(s) ou programmée(s) sur {status['minimum']} "
-        "exigées",
+        label=f"Séances plénières {status['year']} : {done} tenue(s) ou programmée(s) "
+        f"sur {status['minimum']} exigées",
         url=reverse("commission:meeting_create"),
         due=date(today.year, 12, 31),
         due_label="avant le",

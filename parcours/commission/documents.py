@@ -234,7 +234,8 @@ def register_kinds() -> None:
                 "presents": "Membres présents (chacun : m.nom, m.siege, m.qualite, m.a_distance vrai s'il a "
                 "pris part à distance)",
                 "procurations": "Procurations (chacune : p.mandant, p.mandataire)",
-                "sieges_sans_compte": "Sièges de droit sans compte Parcours présents ou représentés (libellés)",
+                "sieges_sans_compte": "Sièges de droit sans compte Parcours présents ou représentés "
+                "(libellés)",
                 **RECONVENED_FIELDS,
                 "reconvoquee_le": "Date de la nouvelle séance si le quorum n'a pas été atteint (une date)",
                 "points_reconvoques": "Intitulés des points reportés à la nouvelle séance",
@@ -247,7 +248,8 @@ def register_kinds() -> None:
                 "quorum.atteint": "Vrai si le quorum est atteint",
                 "points": "Points examinés (chacun : point.numero, point.intitule, point.avis, point.motif, "
                 "point.deports, point.vote — vote.pour, vote.contre, vote.abstentions, vote.preponderante —, "
-                "point.desaccords — chacun d.nom, d.siege, d.texte ; pour une situation de mineur, point.situation vrai, point.plan et "
+                "point.desaccords — chacun d.nom, d.siege, d.texte ; pour une situation de mineur, "
+                "point.situation vrai, point.plan et "
                 "point.suivi : actions, chacune a.qui, a.quoi, a.echeance, a.etat)",
                 "coordination": "Vrai pour la formation de coordination des parcours des mineurs",
                 "base_legale": "Base légale du partage d'informations (coordination : art. L. 226-2-2 CASF)",

@@ -55,8 +55,9 @@ class SeatForm(DsfrBaseForm):
         choices=FORMATION_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Rien de coché : la règle de la catégorie (plénière pour tous ; restreinte sauf président du "
-        "conseil départemental et protection de l'enfance ; coordination pour les catégories de la formation).",
+        help_text="Rien de coché : la règle de la catégorie (plénière pour tous ; restreinte sauf "
+        "président du conseil départemental et protection de l'enfance ; coordination pour les "
+        "catégories de la formation).",
     )
 
     def __init__(self, *args, departement, categories=None, **kwargs):
@@ -106,8 +107,8 @@ class WrittenConsultationForm(DsfrBaseForm):
     reason = forms.CharField(
         label="Pourquoi consulter par écrit",
         max_length=300,
-        help_text="Ex. : renouvellements qui arrivent à échéance avant la prochaine séance ; demande urgente. "
-        "Sans nom.",
+        help_text="Ex. : renouvellements qui arrivent à échéance avant la prochaine séance ; "
+        "demande urgente. Sans nom.",
     )
     chaired_by = forms.CharField(label="Présidée par", max_length=200, required=False)
 
@@ -341,8 +342,8 @@ class OpinionForm(DsfrBaseForm):
         label="En cas de partage égal des voix : voix prépondérante de la présidence",
         choices=[("", "Pas de partage"), ("favourable", "Favorable"), ("unfavourable", "Défavorable")],
         required=False,
-        help_text="Décret n° 2006-672, art. 12 : la commission se prononce à la majorité des voix des membres "
-        "présents ou représentés ; la présidence départage.",
+        help_text="Décret n° 2006-672, art. 12 : la commission se prononce à la majorité des voix "
+        "des membres présents ou représentés ; la présidence départage.",
     )
     motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -142,7 +142,8 @@ COLLEGE_OF = {
     SeatCategory.CHILD_PROTECTION: College.CHILD_PROTECTION,
 }
 
-# The care/justice wall. Police, gendarmerie and justice: a person in a PSP is not required to file a complaint,
+# The care/justice wall. Police, gendarmerie and justice: a person in a PSP is not required to file a
+# complaint,
 # so these members never see the social follow-up, the address or the health section of a summary. The
 # prefecture's foreigners' department (6°) sits behind the same wall: it decides on the person's residence
 # permit, and what the person confides to the association about health or social life must not weigh on that
@@ -178,6 +179,7 @@ class CategoryVersion:
     source: str
 
 
+NATIONAL_POLICE_LABEL = "3° Directeur départemental ou interdépartemental de la police nationale"
 _INITIAL = {
     c: c.label
     for c in SeatCategory
@@ -191,7 +193,7 @@ CATEGORY_VERSIONS = (
         date(2023, 12, 1),
         {
             **_INITIAL,
-            SeatCategory.PUBLIC_SECURITY: "3° Directeur départemental ou interdépartemental de la police nationale",
+            SeatCategory.PUBLIC_SECURITY: NATIONAL_POLICE_LABEL,
             SeatCategory.JUDICIAL_POLICE: "4° Chef du service de police judiciaire compétent (filière police "
             "judiciaire de la police nationale)",
         },
@@ -202,7 +204,7 @@ CATEGORY_VERSIONS = (
         date(2025, 12, 31),
         {
             **_INITIAL,
-            SeatCategory.PUBLIC_SECURITY: "3° Directeur départemental ou interdépartemental de la police nationale",
+            SeatCategory.PUBLIC_SECURITY: NATIONAL_POLICE_LABEL,
             SeatCategory.JUDICIAL_POLICE: "4° Chef du service de police judiciaire compétent (filière police "
             "judiciaire de la police nationale)",
             SeatCategory.DEPARTMENT_PRESIDENT: SeatCategory.DEPARTMENT_PRESIDENT.label,
@@ -279,7 +281,8 @@ def sits_in_formation(category: str, kind: str, coordination_categories=COORDINA
 #             says no quorum will be required (CRPA R. 133-10 — to confirm);
 #   art. 12 — majority of the votes of the members present or represented; the chair, when entitled to vote,
 #             has a casting vote on a tie (CRPA R. 133-11 or R. 133-12 — to confirm);
-#   art. 14 — the minutes give the names of the members present, the questions dealt with and the sense of each
+#   art. 14 — the minutes give the names of the members present, the questions dealt with and the sense of
+# each
 #             deliberation, the proxies; any member may ask that their disagreement with the opinion be
 #             mentioned (CRPA R. 133-13 — to confirm).
 # The quorum's share is the arrêté's (`Arrete.quorum_percent`, décret n° 2006-665 art. 8: the prefect's arrêté
@@ -287,7 +290,8 @@ def sits_in_formation(category: str, kind: str, coordination_categories=COORDINA
 DEFAULT_QUORUM_PERCENT = 50
 QUORUM_SOURCE = "Décret n° 2006-672, art. 11 (art. R. 133-10 CRPA, à confirmer)"
 RECONVENED_SOURCE = (
-    "Décret n° 2006-672, art. 11, al. 2 (art. R. 133-10 CRPA, à confirmer) : séance convoquée de nouveau sur le "
+    "Décret n° 2006-672, art. 11, al. 2 (art. R. 133-10 CRPA, à confirmer) : séance convoquée de nouveau "
+    "sur le "
     "même ordre du jour, sans condition de quorum"
 )
 
@@ -343,7 +347,8 @@ def vote_outcome(votes_for: int, votes_against: int, abstentions: int, voters: i
         raise VoteError("Un nombre de voix ne peut pas être négatif.")
     if votes_for + votes_against + abstentions > voters:
         raise VoteError(
-            f"{votes_for + votes_against + abstentions} voix décomptées pour {voters} membre(s) présent(s) ou "
+            f"{votes_for + votes_against + abstentions} voix décomptées pour {voters} membre(s) présent(s) "
+            "ou "
             "représenté(s) pouvant voter sur ce point : corrigez le décompte."
         )
     if votes_for > votes_against:

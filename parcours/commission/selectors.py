@@ -126,7 +126,8 @@ def formation_seats(meeting: Meeting):
 
 
 def counted_seats(meeting: Meeting) -> set[int]:
-    """Seats that count for the quorum: every seat of the formation in the arrêté (décret n° 2006-672, art. 11:
+    """Seats that count for the quorum: every seat of the formation in the arrêté (décret n° 2006-672, art.
+    11:
     « la moitié au moins des membres composant la commission »), filled or not."""
     return set(formation_seats(meeting).values_list("pk", flat=True))
 
@@ -236,7 +237,8 @@ def plenary_status(departement, today: date) -> dict:
         "minimum": rule.minimum,
         "source": rule.source,
         "missing": max(rule.minimum - held - planned, 0),
-        # Once the commission is composed in Parcours (an arrêté in force): before, Parcours knows no commission
+        # Once the commission is composed in Parcours (an arrêté in force): before, Parcours knows no
+        # commission
         # to warn about, and the composition comes first.
         "alert": rules.plenary_alert(today, held + planned, rule.minimum)
         and arrete_in_force(departement, today) is not None,

@@ -542,7 +542,8 @@ def _send_convocation(convocation: Convocation) -> None:
         + (f", {meeting.place}" if meeting.place else "")
         + ".\n\n"
         + (
-            "Le quorum n'ayant pas été atteint à la séance précédente, la commission est convoquée de nouveau "
+            "Le quorum n'ayant pas été atteint à la séance précédente, la commission est convoquée de "
+            "nouveau "
             "sur le même ordre du jour et délibérera sans condition de quorum.\n\n"
             if meeting.without_quorum
             else ""
@@ -797,8 +798,8 @@ def _counted_vote(item: AgendaItem, opinion: str, counts, casting_vote: str):
             return counts  # the secretariat may postpone to a meeting whatever the ballots say
         raise ValidationError(
             {
-                "votes_for": "Le décompte des voix porte sur un avis favorable ou défavorable : pour ajourner, "
-                "laissez-le vide."
+                "votes_for": "Le décompte des voix porte sur un avis favorable ou défavorable : "
+                "pour ajourner, laissez-le vide."
             }
         )
     votes_for, votes_against, abstentions = counts
@@ -835,7 +836,8 @@ def record_item_opinion(
     casting_vote: str = "",
 ) -> AgendaItem:
     """The commission's opinion on an item, with its vote (for, against, abstentions, and the chair's casting
-    vote on a tie; a written consultation's ballots are counted here); for a PSP request it moves the request's
+    vote on a tie; a written consultation's ballots are counted here); for a PSP request it moves the
+    request's
     state machine too — the same workflow whatever the form of the deliberation."""
     _require(actor)
     meeting = item.meeting
@@ -1048,7 +1050,8 @@ def _vote_fields(item: AgendaItem) -> dict | None:
 
 
 def minutes_context(meeting: Meeting) -> dict:
-    """What the minutes record (décret n° 2006-672, art. 14): attendance (in person, remote, proxies, ex officio
+    """What the minutes record (décret n° 2006-672, art. 14): attendance (in person, remote, proxies, ex
+    officio
     seats without account), quorum, each item with its opinion, its vote, the recusals and the disagreements
     members asked to be mentioned (codes only, never an identity)."""
     from .models import Dissent
@@ -1222,7 +1225,8 @@ def minutes_recipients(meeting: Meeting) -> list:
 
 
 def send_minutes(meeting: Meeting, minutes) -> int:
-    """One e-mail per member with an address, the frozen minutes attached (outbox, idempotency key per member):
+    """One e-mail per member with an address, the frozen minutes attached (outbox, idempotency key per
+    member):
     the minutes also stay readable in the member's portal (« Procès-verbaux »)."""
     local = timezone.localtime(meeting.starts_at)
     sent = 0
@@ -1236,8 +1240,10 @@ def send_minutes(meeting: Meeting, minutes) -> int:
             subject=f"Procès-verbal — commission départementale du {local:%d/%m/%Y}",
             body=(
                 f"Bonjour {user.get_full_name()},\n\n"
-                f"Le procès-verbal de la {meeting.get_kind_display().lower()} du {local:%d/%m/%Y} est figé : il "
-                "est joint et reste consultable dans votre espace « Mes séances », rubrique « Procès-verbaux », "
+                f"Le procès-verbal de la {meeting.get_kind_display().lower()} du {local:%d/%m/%Y} est figé "
+                ": il "
+                "est joint et reste consultable dans votre espace « Mes séances », rubrique « "
+                "Procès-verbaux », "
                 "pendant votre mandat.\n\nLe secrétariat de la commission"
             ),
             attachments=[minutes.document],
@@ -2134,11 +2140,15 @@ def _send_written_consultation(convocation: Convocation) -> None:
         subject=f"Consultation écrite — commission départementale, jusqu'au {closes:%d/%m/%Y}",
         body=(
             f"Bonjour {member.get_full_name()},\n\n"
-            f"La présidence consulte par écrit la formation restreinte de la commission départementale, au titre "
-            f"du siège « {convocation.mandate.seat} », du {opens:%d/%m/%Y à %Hh%M} au {closes:%d/%m/%Y à %Hh%M} "
+            "La présidence consulte par écrit la formation restreinte de la commission départementale, au "
+            "titre "
+            f"du siège « {convocation.mandate.seat} », du {opens:%d/%m/%Y à %Hh%M} au "
+            f"{closes:%d/%m/%Y à %Hh%M} "
             f"({rules.WRITTEN_CONSULTATION_SOURCE}).\n\nLes demandes et leurs résumés (pseudonymisés) sont "
-            "dans votre espace « Mes séances » de Parcours, où vous votez sur chacune : pour un avis favorable, "
-            "pour un avis défavorable, ou abstention. La consultation n'est valable que si la moitié au moins "
+            "dans votre espace « Mes séances » de Parcours, où vous votez sur chacune : pour un avis "
+            "favorable, "
+            "pour un avis défavorable, ou abstention. La consultation n'est valable que si la moitié au "
+            "moins "
             "des membres y prend part.\n\nLe secrétariat de la commission"
         ),
         attachments=[meeting.convocation_document] if meeting.convocation_document else [],
@@ -2199,7 +2209,8 @@ def close_written_consultation(*, actor: Actor, meeting: Meeting) -> dict:
         raise ValidationError("Cette consultation n'est pas en cours.")
     if timezone.now() < meeting.closes_at:
         raise ValidationError(
-            f"La consultation est ouverte jusqu'au {timezone.localtime(meeting.closes_at):%d/%m/%Y à %Hh%M} : "
+            "La consultation est ouverte jusqu'au "
+            f"{timezone.localtime(meeting.closes_at):%d/%m/%Y à %Hh%M} : "
             "elle ne peut pas être close avant."
         )
     convocations = list(meeting.convocations.all())

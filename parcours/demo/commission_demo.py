@@ -212,13 +212,17 @@ def _past_meetings(departement, today, mandates) -> None:
 
 
 def _votes(meeting, voters: int) -> None:
-    """Each opinion with its vote (issue 14): a large majority, one abstention; a postponement is not voted."""
+    """Each opinion with its vote (issue 14): a large majority, one abstention; no vote on a postponement."""
     if voters < 2:
         return
     for item in meeting.items.exclude(opinion=AgendaItem.Opinion.POSTPONED):
         majority, minority = voters - 1, 0
-        votes = (majority, minority) if item.opinion == AgendaItem.Opinion.FAVOURABLE else (minority, majority)
-        AgendaItem.objects.filter(pk=item.pk).update(votes_for=votes[0], votes_against=votes[1], abstentions=1)
+        votes = (
+            (majority, minority) if item.opinion == AgendaItem.Opinion.FAVOURABLE else (minority, majority)
+        )
+        AgendaItem.objects.filter(pk=item.pk).update(
+            votes_for=votes[0], votes_against=votes[1], abstentions=1
+        )
 
 
 def _dissent(sec: Actor, departement, today) -> None:

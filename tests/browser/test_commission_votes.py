@@ -1,5 +1,7 @@
-"""End to end, in headless Chromium (issue 14): a meeting without quorum, convened again on the same agenda and
-deliberating without quorum, with a vote whose tie the chair breaks and a member's disagreement in the minutes;
+"""End to end, in headless Chromium (issue 14): a meeting without quorum, convened again on the same agenda
+and
+deliberating without quorum, with a vote whose tie the chair breaks and a member's disagreement in the
+minutes;
 then a written consultation between meetings whose ballots, cast in the members' portal, produce an opinion
 that goes on to the prefect's decision like a meeting's.
 
@@ -29,7 +31,8 @@ from tests.browser.a11y import shoot as shoot_and_check
 
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, log_in
-from .test_meeting import MEMBER_NAMES, PLACE, meeting_world, menu  # noqa: F401 (fixture)
+from .test_meeting import MEMBER_NAMES, PLACE, menu
+from .test_meeting import meeting_world as meeting_world  # noqa: F401 (the fixture)
 from .test_portal import actor_named
 
 pytestmark = pytest.mark.browser

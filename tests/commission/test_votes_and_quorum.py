@@ -29,7 +29,6 @@ from parcours.commission.models import (
     Convocation,
     Meeting,
     MeetingKind,
-    MeetingState,
     Seat,
 )
 from parcours.commission.rules import SeatCategory

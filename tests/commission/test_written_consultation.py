@@ -1,4 +1,5 @@
-"""Issue 14, item 13: the written consultation between meetings (ordonnance n° 2014-1329, décret n° 2014-1627),
+"""Issue 14, item 13: the written consultation between meetings (ordonnance n° 2014-1329, décret n°
+2014-1627),
 for renewals and urgent requests; the opinion it produces follows the same workflow as a meeting's."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from django.utils import timezone
 from parcours.commission import services as cs
 from parcours.commission.models import Meeting
 from tests.commission import matrix_world as cw
-from tests.matrix_rows.base import CM, GET, POST, Row, S, _none
+from tests.matrix_rows.base import GET, POST, Row, S, _none
 
 
 def _dissent(w):

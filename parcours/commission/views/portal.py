@@ -265,7 +265,7 @@ class PortalVoteView(ActorRequiredMixin, View):
 
 
 class PortalMinutesListView(ActorRequiredMixin, TemplateView):
-    """« Procès-verbaux »: the frozen minutes of the member's formations, for as long as they hold a mandate."""
+    """« Procès-verbaux »: the frozen minutes of the member's formations, while they hold a mandate."""
 
     permission = "commission.portal"
     template_name = "commission/portal_minutes.html"

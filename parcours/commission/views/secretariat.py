@@ -45,9 +45,6 @@ from ..forms import (
     ConveneForm,
     DecisionDraftForm,
     DissentForm,
-    ProxyForm,
-    ReconveneForm,
-    WrittenConsultationForm,
     EndDecisionDraftForm,
     EndSignForm,
     FollowUpForm,
@@ -56,11 +53,14 @@ from ..forms import (
     MeetingForm,
     OpinionForm,
     PlanActionForm,
+    ProxyForm,
+    ReconveneForm,
     RecusalForm,
     ReturnForm,
     SeatForm,
     SignForm,
     SituationSummaryForm,
+    WrittenConsultationForm,
 )
 from ..models import (
     AgendaItem,
@@ -78,9 +78,6 @@ from ..selectors import (
     application_pool,
     arretes_of,
     categories_in_force,
-    plenary_status,
-    seats_without_account,
-    tally,
     coordination_categories,
     current_mandates,
     decisions_of,
@@ -95,11 +92,14 @@ from ..selectors import (
     get_meeting_or_404,
     mandates_ending,
     meetings_of,
+    plenary_status,
     quorum_status,
     read_decision,
     request_pool,
+    seats_without_account,
     situation_pool,
     situation_view,
+    tally,
 )
 
 
@@ -330,10 +330,13 @@ class WrittenConsultationCreateView(ActorRequiredMixin, FormView):
             title="Consulter la commission par écrit",
             intro=(
                 "Entre deux séances, la présidence peut consulter par écrit la formation restreinte sur des "
-                "renouvellements ou des demandes urgentes (ordonnance n° 2014-1329 du 6 novembre 2014, décret "
-                "n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace « Mes séances » entre "
+                "renouvellements ou des demandes urgentes (ordonnance n° 2014-1329 du 6 novembre 2014, "
+                "décret "
+                "n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace « Mes séances » "
+                "entre "
                 f"l'ouverture et la clôture ({rules.WRITTEN_CONSULTATION_MIN_DAYS} à "
-                f"{rules.WRITTEN_CONSULTATION_MAX_DAYS} jours) ; l'avis suit ensuite le même chemin qu'en séance."
+                f"{rules.WRITTEN_CONSULTATION_MAX_DAYS} jours) ; l'avis suit ensuite le même chemin qu'en "
+                "séance."
             ),
             back_url=reverse("commission:home"),
             **kwargs,
@@ -813,7 +816,8 @@ class AttendanceView(MeetingActionView):
             )
         return (
             f"Présences enregistrées : quorum NON atteint ({status['filled']} sièges sur {status['total']}, "
-            f"{status['needed']} requis). La commission ne peut pas rendre d'avis : reconvoquez-la sur le même "
+            f"{status['needed']} requis). La commission ne peut pas rendre d'avis : reconvoquez-la sur le "
+            "même "
             "ordre du jour, elle délibérera sans condition de quorum."
         )
 
@@ -849,10 +853,13 @@ class ReconveneView(MeetingActionView):
             consequences=[
                 f"Le quorum n'est pas atteint ({status['filled']} sièges sur {status['total']}, "
                 f"{status['needed']} requis) : une nouvelle séance est programmée le {day:%d/%m/%Y}.",
-                f"Les {waiting} point(s) qui attendent un avis y passent ; aucun point ne pourra y être ajouté.",
-                "La convocation dira qu'aucun quorum ne sera exigé : la commission y délibérera valablement quel "
+                f"Les {waiting} point(s) qui attendent un avis y passent ; aucun point ne pourra y être "
+                "ajouté.",
+                "La convocation dira qu'aucun quorum ne sera exigé : la commission y délibérera "
+                "valablement quel "
                 "que soit le nombre de présents (décret n° 2006-672, art. 11).",
-                "Cela ne peut pas être défait ; les convocations restent à envoyer depuis la nouvelle séance.",
+                "Cela ne peut pas être défait ; les convocations restent à envoyer depuis la nouvelle "
+                "séance.",
             ],
             button="Oui, reconvoquer la commission",
             back_url=self.page_url(meeting) + self.anchor,
@@ -907,7 +914,8 @@ class WrittenCloseView(MeetingActionView):
             consequences=[
                 f"{voters} membre(s) ont voté : ils comptent comme ayant pris part à la délibération ; la "
                 "consultation n'est valable que si le quorum de l'arrêté est atteint.",
-                "Les votes ne changent plus ; vous enregistrerez ensuite l'avis de chaque demande d'après eux.",
+                "Les votes ne changent plus ; vous enregistrerez ensuite l'avis de chaque demande d'après "
+                "eux.",
             ],
             button="Oui, clore la consultation",
             back_url=self.page_url(meeting) + self.anchor,
@@ -916,9 +924,13 @@ class WrittenCloseView(MeetingActionView):
     def perform(self, meeting, form):
         status = services.close_written_consultation(actor=self.actor, meeting=self.meeting)
         if status["reached"]:
-            return f"Consultation close : quorum atteint ({status['filled']} votants sur {status['total']} sièges)."
+            return (
+                f"Consultation close : quorum atteint ({status['filled']} votants sur {status['total']} "
+                "sièges)."
+            )
         return (
-            f"Consultation close : quorum NON atteint ({status['filled']} votants sur {status['total']} sièges, "
+            f"Consultation close : quorum NON atteint ({status['filled']} votants sur {status['total']} "
+            "sièges, "
             f"{status['needed']} requis). Reconvoquez la commission en séance sur le même ordre du jour."
         )
 
