@@ -216,3 +216,18 @@ def test_the_secretariat_schedules_a_written_consultation_from_its_page(sec, com
     assert good.status_code == 302 and meeting.is_written and meeting.written_reason == REASON
     page = client.get(reverse("commission:meeting_detail", args=[meeting.public_id])).content.decode()
     assert "Consultation écrite" in page and REASON in page
+
+
+def test_the_members_board_asks_to_vote_until_they_have(sec, commission, consultation):
+    from parcours.deadlines.selectors import board_for
+
+    meeting, item = consultation
+    doctor = commission.members["doctor"]
+
+    def to_vote():
+        sections = {s.key: s for s in board_for(doctor, timezone.localdate())}
+        return [i.label for i in sections["commission_to_vote"].items]
+
+    assert to_vote() == ["Voter : consultation écrite — Médecin"]
+    vote(commission, meeting, item, "doctor", "abstention")
+    assert to_vote() == []
