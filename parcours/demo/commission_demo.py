@@ -231,8 +231,10 @@ def _dissent(sec: Actor, departement, today) -> None:
     from parcours.commission.models import Dissent
 
     meeting = (
-        Meeting.objects.filter(departement=departement, state=MeetingState.CLOSED)
-        .filter(held_on__gte=today - timedelta(days=365))
+        Meeting.objects.filter(
+            departement=departement, state=MeetingState.CLOSED, kind=MeetingKind.RESTRICTED
+        )
+        .filter(held_on__gte=today - timedelta(days=365), items__votes_for__isnull=False)
         .order_by("-starts_at")
         .first()
     )
@@ -292,18 +294,23 @@ def _written_consultation(sec: Actor, today) -> None:
     from parcours.commission.models import Ballot
     from parcours.commission.selectors import request_pool
 
-    renewal = request_pool(sec.departement).filter(kind="renewal").first()
-    if renewal is None:
+    pool = request_pool(sec.departement)
+    request = pool.filter(kind="renewal").first()
+    reason = "Renouvellement arrivant à échéance avant la prochaine séance restreinte"
+    if request is None and pool.count() >= 2:  # the next meeting keeps the others
+        request = pool.last()
+        reason = "Demande urgente : l'hébergement de la personne dépend de l'avis avant la prochaine séance"
+    if request is None:
         return
     now = timezone.now()
     meeting = cs.schedule_written_consultation(
         actor=sec,
         opens_at=now + timedelta(hours=1),
         closes_at=_at(today + timedelta(days=4), 18),
-        reason="Renouvellement arrivant à échéance avant la prochaine séance restreinte",
+        reason=reason,
         chaired_by="La sous-préfète, directrice de cabinet",
     )
-    item = cs.add_request_item(actor=sec, meeting=meeting, request=renewal)
+    item = cs.add_request_item(actor=sec, meeting=meeting, request=request)
     convocations = cs.convene(actor=sec, meeting=meeting)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=_at(today - timedelta(days=1), 9))
     recused = set(item.recusals.values_list("mandate_id", flat=True))
