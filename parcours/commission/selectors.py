@@ -263,8 +263,10 @@ def categories_in_force(day: date) -> dict:
 
 
 def portal_window(meeting: Meeting) -> tuple:
-    """From the convocation to a set number of days after the meeting."""
-    return meeting.convened_at, meeting.starts_at + timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING)
+    """From the convocation to a set number of days after the meeting (after its closing, for a written
+    consultation)."""
+    end = meeting.closes_at or meeting.starts_at
+    return meeting.convened_at, end + timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING)
 
 
 def member_convocations(actor: Actor, now=None):
@@ -278,7 +280,11 @@ def member_convocations(actor: Actor, now=None):
             meeting__departement=actor.departement,
             meeting__state__in=[MeetingState.CONVENED, MeetingState.HELD, MeetingState.CLOSED],
             meeting__convened_at__lte=now,
-            meeting__starts_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING),
+        )
+        # Until the set number of days after the meeting — after its closing, for a written consultation.
+        .filter(
+            Q(meeting__starts_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING))
+            | Q(meeting__closes_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING))
         )
         .select_related("meeting", "mandate__seat")
         .order_by("meeting__starts_at")

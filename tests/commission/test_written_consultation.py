@@ -231,3 +231,16 @@ def test_the_members_board_asks_to_vote_until_they_have(sec, commission, consult
     assert to_vote() == ["Voter : consultation écrite — Médecin"]
     vote(commission, meeting, item, "doctor", "abstention")
     assert to_vote() == []
+
+
+def test_a_long_consultation_stays_readable_until_it_closes(sec, commission, consultation):
+    from parcours.commission.selectors import member_convocations
+
+    meeting, _ = consultation
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() + timedelta(days=2)
+    )
+    doctor = commission.members["doctor"]
+    assert member_convocations(doctor).filter(meeting=meeting).exists()
+    Meeting.objects.filter(pk=meeting.pk).update(closes_at=timezone.now() - timedelta(days=16))
+    assert not member_convocations(doctor).filter(meeting=meeting).exists()
