@@ -33,7 +33,7 @@ from parcours.commission.models import (
 )
 from parcours.commission.rules import SeatCategory
 from parcours.commission.selectors import categories_in_force, member_minutes, plenary_status, quorum_status
-from parcours.core.models import RuleSetting
+from parcours.core.models import AuditEvent, RuleSetting
 from parcours.documents.services import pdf_of
 from parcours.outbox.models import OutgoingEmail
 from parcours.pathways.models import RequestState
@@ -379,6 +379,9 @@ def test_frozen_minutes_go_to_every_member_and_stay_readable(sec, actors, commis
         assert page.status_code == 200 and "Procès-verbaux figés" in page.content.decode()
         pdf = client.get(reverse("commission:portal_minutes_pdf", args=[minutes.public_id]))
         assert pdf.status_code == 200 and pdf["Cache-Control"] == "no-store"
+        assert AuditEvent.objects.filter(
+            action="download", object_type="commission.minutes", user=substitute.user
+        ).exists()
         # The president (not in this formation) and another département's member get 404.
         president = client_for(commission.members["president"])
         assert (
