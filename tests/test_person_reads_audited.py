@@ -91,6 +91,11 @@ NOT_PERSON_DATA = {
     "commission:meeting_detail": "ordre du jour : " + PSEUDONYMS_ONLY,
     "commission:end_decision": "fin décidée par le préfet : " + PSEUDONYMS_ONLY,
     "commission:portal": "séances du membre",
+    "commission:written_create": "formulaire de consultation écrite",
+    "commission:portal_minutes": "liste des procès-verbaux du membre (dates et formations)",
+    "commission:portal_minutes_pdf": "procès-verbal figé : "
+    + PSEUDONYMS_ONLY
+    + " ; chaque téléchargement est journalisé (tests/commission/test_votes_and_quorum.py)",
     "commission:portal_meeting": "ordre du jour du membre : " + PSEUDONYMS_ONLY,
     "commission:portal_situation": "situation d'un mineur en formation de coordination : code du repérage, "
     "tranche d'âge, signes, transmissions, aucune identité ni texte libre du partenaire (un repérage n'est "

@@ -15,9 +15,11 @@ from parcours.people.models import identity_deferred
 from . import rules
 from .models import Letter, Meeting, MeetingState, PrefectDecision
 from .selectors import (
+    arrete_in_force,
     decisions_to_prepare,
     letters_visible_to,
     mandates_ending,
+    plenary_status,
     situations_with_overdue_actions,
 )
 
@@ -167,6 +169,37 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
             )
         ]
     return []
+
+
+@register_board_provider
+def plenary_sections(actor: Actor, today: date) -> list[BoardSection]:
+    """From June, when fewer plenary meetings than the minimum of the year are held or planned (décret du 30
+    décembre 2025: two at least; only plenaries count), one line on the secretariat's board."""
+    if actor.role != Role.SECRETARIAT or today.month < rules.PLENARY_ALERT_FROM_MONTH:
+        return []
+    if arrete_in_force(actor.departement, today) is None:  # one query when no commission is composed yet
+        return []
+    status = plenary_status(actor.departement, today)
+    if not status["alert"]:
+        return []
+    done = status["held"] + status["planned"]
+    item = BoardItem(
+        label=f"Séances plénières {status['year']} : {done} tenue(s) ou programmée(s) "
+        f"sur {status['minimum']} exigées",
+        url=reverse("commission:meeting_create"),
+        due=date(today.year, 12, 31),
+        due_label="avant le",
+        is_deadline=True,
+        extra=status["source"],
+    )
+    return [
+        BoardSection(
+            "plenaries_missing",
+            "Séances plénières de l'année : en programmer",
+            [item],
+            verb=f"Programmer {status['missing']} séance(s) plénière(s) sur la politique départementale",
+        )
+    ]
 
 
 @register_board_provider

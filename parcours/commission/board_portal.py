@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.core.roles import Role
 from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
 
-from .models import Convocation, MeetingState
+from .models import Ballot, Convocation, MeetingMode, MeetingState
 from .selectors import member_convocations
 
 # Meetings starting within this many days are listed with their agenda (a choice of the service).
@@ -35,7 +37,28 @@ def member_board(actor: Actor, today: date) -> list[BoardSection]:
     )
     horizon = today + timedelta(days=BOARD_MEETINGS_DAYS)
     portal = reverse("commission:portal")
+    now = timezone.now()
+    to_vote = (
+        convened.filter(
+            meeting__mode=MeetingMode.WRITTEN, meeting__starts_at__lte=now, meeting__closes_at__gt=now
+        )
+        .exclude(answer=Convocation.Answer.SUBSTITUTE)
+        .exclude(Exists(Ballot.objects.filter(convocation=OuterRef("pk"))))
+    )
     return [
+        section(
+            "commission_to_vote",
+            "Consultations écrites de la commission : voter",
+            to_vote,
+            lambda c: BoardItem(
+                label=f"Voter : consultation écrite — {c.mandate.seat.label}",
+                url=reverse("commission:portal_meeting", args=[c.meeting.public_id]),
+                due=timezone.localdate(c.meeting.closes_at),
+                due_label="avant le",
+            ),
+            verb="Lire les résumés et voter sur chaque demande avant la clôture",
+            more_url=portal,
+        ),
         section(
             "commission_to_answer",
             "Convocations à la commission : répondre",

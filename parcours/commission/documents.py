@@ -78,6 +78,16 @@ END_DECISION_FIELDS = {
 }
 
 
+RECONVENED_FIELDS = {
+    "sans_quorum": "Vrai si la séance est reconvoquée après un défaut de quorum (délibère sans quorum)",
+    "seance_precedente": "Date de la séance où le quorum n'a pas été atteint (une date)",
+}
+WRITTEN_FIELDS = {
+    "consultation_ecrite": "Consultation écrite (sinon vide) : consultation_ecrite.ouverture, "
+    "consultation_ecrite.cloture (dates et heures), consultation_ecrite.motif, consultation_ecrite.source",
+}
+
+
 def _sample_end_decision() -> dict:
     sample = _sample_decision()
     return {
@@ -123,6 +133,9 @@ def _sample_convocation() -> dict:
             {"intitule": "Questions diverses", "type": "Point libre"},
         ],
         "portail_jours": rules.PORTAL_DAYS_AFTER_MEETING,
+        "sans_quorum": False,
+        "seance_precedente": None,
+        "consultation_ecrite": None,
     }
 
 
@@ -130,9 +143,21 @@ def _sample_minutes() -> dict:
     return {
         **_sample_meeting(),
         "presents": [
-            {"nom": "Exemple Membre", "siege": "Médecin désigné par l'ordre", "qualite": "Titulaire"}
+            {
+                "nom": "Exemple Membre",
+                "siege": "Médecin désigné par l'ordre",
+                "qualite": "Titulaire",
+                "a_distance": True,
+            }
         ],
         "absents": [{"nom": "Autre Exemple", "siege": "Groupement de gendarmerie"}],
+        "procurations": [{"mandant": "Autre Exemple", "mandataire": "Exemple Membre"}],
+        "sieges_sans_compte": ["Directeur académique des services de l'éducation nationale"],
+        "sans_quorum": False,
+        "seance_precedente": None,
+        "reconvoquee_le": None,
+        "points_reconvoques": [],
+        "consultation_ecrite": None,
         "quorum": {"exige": True, "pourvus": 6, "total": 11, "requis": 6, "atteint": True},
         "points": [
             {
@@ -141,6 +166,8 @@ def _sample_minutes() -> dict:
                 "avis": "Favorable",
                 "motif": "Projet construit avec la personne, engagements clairs.",
                 "deports": "Association qui accompagne la personne",
+                "vote": {"pour": 3, "contre": 3, "abstentions": 1, "preponderante": "Favorable"},
+                "desaccords": [{"nom": "Autre Exemple", "siege": "Groupement de gendarmerie", "texte": ""}],
             }
         ],
     }
@@ -191,6 +218,8 @@ def register_kinds() -> None:
                 "portail_jours": "Jours après la séance pendant lesquels les résumés restent consultables",
                 "coordination": "Vrai pour la formation de coordination des parcours des mineurs",
                 "base_legale": "Base légale du partage d'informations (coordination : art. L. 226-2-2 CASF)",
+                **RECONVENED_FIELDS,
+                **WRITTEN_FIELDS,
             },
             sample=_sample_convocation,
             default_template="commission/documents/convocation.html",
@@ -202,7 +231,15 @@ def register_kinds() -> None:
             label="Procès-verbal de séance",
             fields={
                 **MEETING_FIELDS,
-                "presents": "Membres présents (chacun : m.nom, m.siege, m.qualite)",
+                "presents": "Membres présents (chacun : m.nom, m.siege, m.qualite, m.a_distance vrai s'il a "
+                "pris part à distance)",
+                "procurations": "Procurations (chacune : p.mandant, p.mandataire)",
+                "sieges_sans_compte": "Sièges de droit sans compte Parcours présents ou représentés "
+                "(libellés)",
+                **RECONVENED_FIELDS,
+                "reconvoquee_le": "Date de la nouvelle séance si le quorum n'a pas été atteint (une date)",
+                "points_reconvoques": "Intitulés des points reportés à la nouvelle séance",
+                **WRITTEN_FIELDS,
                 "absents": "Membres excusés ou absents (chacun : m.nom, m.siege)",
                 "quorum.exige": "Vrai si un quorum est exigé",
                 "quorum.pourvus": "Sièges pourvus",
@@ -210,7 +247,9 @@ def register_kinds() -> None:
                 "quorum.requis": "Sièges requis",
                 "quorum.atteint": "Vrai si le quorum est atteint",
                 "points": "Points examinés (chacun : point.numero, point.intitule, point.avis, point.motif, "
-                "point.deports ; pour une situation de mineur, point.situation vrai, point.plan et "
+                "point.deports, point.vote — vote.pour, vote.contre, vote.abstentions, vote.preponderante —, "
+                "point.desaccords — chacun d.nom, d.siege, d.texte ; pour une situation de mineur, "
+                "point.situation vrai, point.plan et "
                 "point.suivi : actions, chacune a.qui, a.quoi, a.echeance, a.etat)",
                 "coordination": "Vrai pour la formation de coordination des parcours des mineurs",
                 "base_legale": "Base légale du partage d'informations (coordination : art. L. 226-2-2 CASF)",

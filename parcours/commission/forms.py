@@ -20,8 +20,28 @@ class ArreteForm(DsfrBaseForm):
         label="Fin des mandats",
         widget=DATE_WIDGET,
         required=False,
-        help_text="Par défaut, 3 ans après le début.",
+        help_text="Par défaut, 3 ans après le début (décret n° 2006-665, art. 9).",
     )
+    quorum_percent = forms.IntegerField(
+        label="Quorum fixé par l'arrêté (en % des sièges)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Vide : la moitié des sièges (décret n° 2006-672, art. 11). 0 : l'arrêté ne fixe pas de "
+        "quorum. Les sièges de droit sans compte Parcours comptent.",
+        error_messages={
+            "min_value": "Le quorum est une part des sièges, de 0 à 100 %.",
+            "max_value": "Le quorum est une part des sièges, de 0 à 100 %.",
+            "invalid": "Indiquez un nombre entier, de 0 à 100.",
+        },
+    )
+
+
+FORMATION_CHOICES = [
+    ("plenary", "Séance plénière"),
+    ("restricted", "Formation restreinte (demandes individuelles)"),
+    ("coordination", "Formation de coordination des parcours des mineurs"),
+]
 
 
 class SeatForm(DsfrBaseForm):
@@ -30,12 +50,23 @@ class SeatForm(DsfrBaseForm):
     organisation = forms.ModelChoiceField(
         label="Organisme", queryset=Organisation.objects.none(), required=False, to_field_name="public_id"
     )
+    formations = forms.MultipleChoiceField(
+        label="Formations où le siège siège (selon l'arrêté)",
+        choices=FORMATION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Rien de coché : la règle de la catégorie (plénière pour tous ; restreinte sauf "
+        "président du conseil départemental et protection de l'enfance ; coordination pour les "
+        "catégories de la formation).",
+    )
 
-    def __init__(self, *args, departement, **kwargs):
+    def __init__(self, *args, departement, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.in_departement(departement).filter(
             active=True
         )
+        if categories is not None:  # the categories of R. 121-12-7 in force today, with today's wording
+            self.fields["category"].choices = [(str(code), label) for code, label in categories.items()]
 
 
 class AppointForm(DsfrBaseForm):
@@ -60,6 +91,52 @@ class AppointForm(DsfrBaseForm):
 
 class MandateEndForm(DsfrBaseForm):
     day = forms.DateField(label="Fin anticipée le", widget=DATE_WIDGET)
+
+
+class WrittenConsultationForm(DsfrBaseForm):
+    """A written consultation of the restricted formation between meetings."""
+
+    opens_day = forms.DateField(label="Ouverture le", widget=DATE_WIDGET)
+    opens_time = forms.TimeField(
+        label="à", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), initial="09:00"
+    )
+    closes_day = forms.DateField(label="Clôture le", widget=DATE_WIDGET)
+    closes_time = forms.TimeField(
+        label="à", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), initial="18:00"
+    )
+    reason = forms.CharField(
+        label="Pourquoi consulter par écrit",
+        max_length=300,
+        help_text="Ex. : renouvellements qui arrivent à échéance avant la prochaine séance ; "
+        "demande urgente. Sans nom.",
+    )
+    chaired_by = forms.CharField(label="Présidée par", max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for prefix in ("opens", "closes"):
+            day, time = cleaned.get(f"{prefix}_day"), cleaned.get(f"{prefix}_time")
+            if day and time:
+                cleaned[f"{prefix}_at"] = timezone.make_aware(datetime.combine(day, time))
+        return cleaned
+
+
+class ReconveneForm(DsfrBaseForm):
+    """The new meeting, on the same agenda, after the quorum failed."""
+
+    day = forms.DateField(label="Date de la nouvelle séance", widget=DATE_WIDGET)
+    time = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label="Lieu", max_length=200, required=False)
+    video_link = forms.URLField(
+        label="Lien de visioconférence", required=False, assume_scheme="https", max_length=200
+    )
+    chaired_by = forms.CharField(label="Présidée par", max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("day") and cleaned.get("time"):
+            cleaned["starts_at"] = timezone.make_aware(datetime.combine(cleaned["day"], cleaned["time"]))
+        return cleaned
 
 
 class MeetingForm(DsfrBaseForm):
@@ -156,22 +233,78 @@ class ConveneForm(DsfrBaseForm):
     urgent = forms.BooleanField(label="Urgence : convoquer moins de 5 jours avant la séance", required=False)
 
 
+def _member_label(c) -> str:
+    return f"{c.mandate.member.get_full_name()} — {c.mandate.seat} ({c.mandate.get_kind_display()})"
+
+
 class AttendanceForm(DsfrBaseForm):
     present = forms.MultipleChoiceField(
-        label="Membres présents", required=False, widget=forms.CheckboxSelectMultiple
+        label="Membres présents (sur place ou à distance)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
+    remote = forms.MultipleChoiceField(
+        label="Dont présents à distance (téléphone ou visioconférence)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Un membre qui prend part aux débats à distance compte pour le quorum (décret n° 2006-672, "
+        "art. 11). Cochez-le aussi parmi les présents ; les sièges sont nommés dans le même ordre.",
+    )
+    offline = forms.MultipleChoiceField(
+        label="Sièges de droit sans compte Parcours, présents ou représentés",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leur titulaire a été convoqué hors Parcours ; ces sièges comptent pour le quorum.",
+    )
+
+    def __init__(self, *args, convocations, offline_seats=(), offline_present=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_key = {str(c.public_id): c for c in convocations}
+        self.fields["present"].choices = [(key, _member_label(c)) for key, c in self.by_key.items()]
+        # By seat (the member is named in the list above): one label per member on the page.
+        self.fields["remote"].choices = [
+            (key, f"Siège {c.mandate.seat} ({c.mandate.get_kind_display().lower()}) à distance")
+            for key, c in self.by_key.items()
+        ]
+        self.fields["present"].initial = [key for key, c in self.by_key.items() if c.present]
+        self.fields["remote"].initial = [key for key, c in self.by_key.items() if c.remote]
+        self.seats = {str(seat.public_id): seat for seat in offline_seats}
+        self.fields["offline"].choices = [(key, seat.label) for key, seat in self.seats.items()]
+        self.fields["offline"].initial = [str(seat.public_id) for seat in offline_present]
+        if not self.seats:
+            del self.fields["offline"]
+
+    def clean_present(self):
+        return {self.by_key[key].pk for key in self.cleaned_data["present"]}
+
+    def clean_remote(self):
+        return {self.by_key[key].pk for key in self.cleaned_data["remote"]}
+
+    def clean_offline(self):
+        return {self.seats[key].pk for key in self.cleaned_data.get("offline", [])}
+
+
+class ProxyForm(DsfrBaseForm):
+    giver = forms.ChoiceField(label="Membre absent qui donne procuration")
+    holder = forms.ChoiceField(label="Membre présent qui la reçoit")
 
     def __init__(self, *args, convocations, **kwargs):
         super().__init__(*args, **kwargs)
         self.by_key = {str(c.public_id): c for c in convocations}
-        self.fields["present"].choices = [
-            (key, f"{c.mandate.member.get_full_name()} — {c.mandate.seat} ({c.mandate.get_kind_display()})")
+        self.fields["giver"].choices = [
+            (key, _member_label(c))
             for key, c in self.by_key.items()
+            if not c.present and not c.proxy_holder_id
         ]
-        self.fields["present"].initial = [key for key, c in self.by_key.items() if c.present]
+        self.fields["holder"].choices = [
+            (key, _member_label(c)) for key, c in self.by_key.items() if c.present
+        ]
 
-    def clean_present(self):
-        return {self.by_key[key].pk for key in self.cleaned_data["present"]}
+    def clean_giver(self):
+        return self.by_key[self.cleaned_data["giver"]]
+
+    def clean_holder(self):
+        return self.by_key[self.cleaned_data["holder"]]
 
 
 class RecusalForm(DsfrBaseForm):
@@ -189,11 +322,72 @@ class RecusalForm(DsfrBaseForm):
         return self.by_key[self.cleaned_data["mandate"]]
 
 
+VOTE_ERRORS = {"min_value": "Un nombre de voix ne peut pas être négatif.", "invalid": "Indiquez un nombre."}
+
+
+def _votes(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, max_value=999, error_messages=VOTE_ERRORS
+    )
+
+
 class OpinionForm(DsfrBaseForm):
     opinion = forms.ChoiceField(
         label="Avis de la commission", choices=AgendaItem.Opinion.choices, widget=forms.RadioSelect
     )
+    votes_for = _votes("Voix pour un avis favorable")
+    votes_against = _votes("Voix pour un avis défavorable")
+    abstentions = _votes("Abstentions")
+    casting_vote = forms.ChoiceField(
+        label="En cas de partage égal des voix : voix prépondérante de la présidence",
+        choices=[("", "Pas de partage"), ("favourable", "Favorable"), ("unfavourable", "Défavorable")],
+        required=False,
+        help_text="Décret n° 2006-672, art. 12 : la commission se prononce à la majorité des voix "
+        "des membres présents ou représentés ; la présidence départage.",
+    )
     motive = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, written=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if written:  # the ballots cast in the portal are counted: nothing to type
+            for name in ("votes_for", "votes_against", "abstentions"):
+                del self.fields[name]
+
+
+class DissentForm(DsfrBaseForm):
+    mandate = forms.ChoiceField(label="Membre qui demande la mention de son désaccord")
+    statement = forms.CharField(
+        label="Désaccord exprimé (facultatif)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        help_text="Mentionné au procès-verbal (décret n° 2006-672, art. 14). Sans nom.",
+    )
+
+    def __init__(self, *args, convocations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_key = {
+            str(c.mandate.public_id): c.mandate for c in convocations if c.present or c.proxy_holder_id
+        }
+        self.fields["mandate"].choices = [
+            (key, f"{m.member.get_full_name()} — {m.seat}") for key, m in self.by_key.items()
+        ]
+
+    def clean_mandate(self):
+        return self.by_key[self.cleaned_data["mandate"]]
+
+
+class BallotForm(DsfrBaseForm):
+    choice = forms.ChoiceField(
+        label="Votre vote",
+        choices=[
+            ("favourable", "Pour un avis favorable"),
+            ("unfavourable", "Pour un avis défavorable"),
+            ("abstention", "Abstention"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez votre vote.", "invalid_choice": "Choisissez votre vote."},
+    )
 
 
 def _divergence_motive(help_text: str = "") -> forms.CharField:

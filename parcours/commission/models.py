@@ -11,7 +11,13 @@ from django.utils import timezone
 from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation
 
-from .rules import COLLEGE_OF, ENFORCEMENT_CATEGORIES, NOT_ON_INDIVIDUAL_FILES, SeatCategory
+from .rules import (
+    COLLEGE_OF,
+    DEFAULT_QUORUM_PERCENT,
+    ENFORCEMENT_CATEGORIES,
+    NOT_ON_INDIVIDUAL_FILES,
+    SeatCategory,
+)
 
 # --- Composition ---
 
@@ -24,6 +30,9 @@ class Arrete(BaseModel):
     signed_on = models.DateField("signé le")
     mandate_start = models.DateField("début des mandats")
     mandate_end = models.DateField("fin des mandats")
+    # The quorum the arrêté sets (décret n° 2006-665, art. 8): this share of its seats present, remote or
+    # represented; 0: no quorum. Default: half (décret n° 2006-672, art. 11; rules.DEFAULT_QUORUM_PERCENT).
+    quorum_percent = models.PositiveSmallIntegerField("quorum (% des sièges)", default=DEFAULT_QUORUM_PERCENT)
 
     class Meta:
         ordering = ["-signed_on"]
@@ -32,6 +41,7 @@ class Arrete(BaseModel):
             models.CheckConstraint(
                 condition=Q(mandate_end__gt=F("mandate_start")), name="arrete_mandate_ordered"
             ),
+            models.CheckConstraint(condition=Q(quorum_percent__lte=100), name="arrete_quorum_percent_max"),
             models.UniqueConstraint(fields=["departement", "reference"], name="arrete_reference_unique"),
         ]
 
@@ -54,10 +64,24 @@ class Seat(BaseModel):
         verbose_name="organisme",
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    # The formations the seat sits in, as the arrêté sets them (décret n° 2006-665, art. 8); defaults from the
+    # category (rules.sits_in_formation) when the seat is added.
+    in_plenary = models.BooleanField("siège en séance plénière", default=True)
+    in_restricted = models.BooleanField(
+        "siège en formation restreinte (demandes individuelles)", default=True
+    )
+    in_coordination = models.BooleanField("siège en formation de coordination des mineurs", default=False)
 
     class Meta:
         ordering = ["order", "id"]
         verbose_name = "siège"
+        constraints = [
+            # The décret of 30 December 2025: these members do not sit on individual PSP files.
+            models.CheckConstraint(
+                condition=~Q(category__in=["department_president", "child_protection"], in_restricted=True),
+                name="seat_not_on_individual_files",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -75,7 +99,26 @@ class Seat(BaseModel):
 
     @property
     def sits_on_individual_files(self) -> bool:
-        return self.category not in NOT_ON_INDIVIDUAL_FILES
+        return self.category not in NOT_ON_INDIVIDUAL_FILES and self.in_restricted
+
+    def sits_in(self, kind: str) -> bool:
+        """Whether the seat is convened to a meeting of formation `kind` (a MeetingKind value)."""
+        return {
+            "plenary": self.in_plenary,
+            "restricted": self.in_restricted,
+            "coordination": self.in_coordination,
+        }.get(kind, False)
+
+    def formations_display(self) -> list[str]:
+        return [
+            label
+            for flag, label in (
+                (self.in_plenary, "plénière"),
+                (self.in_restricted, "restreinte"),
+                (self.in_coordination, "coordination des mineurs"),
+            )
+            if flag
+        ]
 
 
 class MandateQuerySet(models.QuerySet):
@@ -132,6 +175,11 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", "Annulée"
 
 
+class MeetingMode(models.TextChoices):
+    SESSION = "session", "Séance (sur place ou en visioconférence)"
+    WRITTEN = "written", "Consultation écrite (ordonnance n° 2014-1329)"
+
+
 class MeetingQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED, MeetingState.HELD])
@@ -159,6 +207,27 @@ class Meeting(BaseModel):
     held_on = models.DateField("tenue le", null=True, blank=True)
     chaired_by = models.CharField("présidée par", max_length=200, blank=True)
     notes = models.TextField("observations", blank=True)
+    # A written consultation between meetings (ordonnance n° 2014-1329, décret n° 2014-1627): it opens at
+    # `starts_at`, closes at `closes_at`; members vote in their portal; `written_reason` says why (a renewal
+    # due before the next meeting, an urgent request).
+    mode = models.CharField("forme", max_length=8, choices=MeetingMode.choices, default=MeetingMode.SESSION)
+    closes_at = models.DateTimeField("clôture de la consultation écrite", null=True, blank=True)
+    written_reason = models.CharField("motif de la consultation écrite", max_length=300, blank=True)
+    # Convened again on the same agenda after the quorum failed at `reconvened_from`: deliberates without
+    # quorum (décret n° 2006-672, art. 11, al. 2).
+    reconvened_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reconvened_as",
+        verbose_name="séance reconvoquée après défaut de quorum",
+    )
+    # Ex officio seats whose holder has no Parcours account: their presence (in person, remote or by proxy)
+    # is ticked by the secretariat; they count for the quorum like any seat of the arrêté.
+    offline_present = models.ManyToManyField(
+        Seat, blank=True, related_name="+", verbose_name="sièges sans compte présents ou représentés"
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -167,12 +236,26 @@ class Meeting(BaseModel):
         verbose_name = "séance"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(place="") | ~Q(video_link=""), name="meeting_has_place_or_link"
+                condition=~Q(place="") | ~Q(video_link="") | Q(mode="written"),
+                name="meeting_has_place_or_link",
+            ),
+            models.CheckConstraint(
+                condition=(Q(mode="session") & Q(closes_at__isnull=True))
+                | (Q(mode="written") & Q(closes_at__gt=F("starts_at")) & ~Q(written_reason="")),
+                name="written_consultation_has_window_and_reason",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.day:%d/%m/%Y}"
+
+    @property
+    def is_written(self) -> bool:
+        return self.mode == MeetingMode.WRITTEN
+
+    @property
+    def without_quorum(self) -> bool:
+        return self.reconvened_from_id is not None
 
     @property
     def agenda_notice_pending(self) -> bool:
@@ -266,11 +349,31 @@ class AgendaItem(BaseModel):
     opinion = models.CharField("avis", max_length=15, choices=Opinion.choices, blank=True)
     motive = EncryptedTextField("motif", blank=True)  # free text about the person: encrypted
     opinion_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The vote (décret n° 2006-672, art. 12): votes for a favourable opinion, against (unfavourable),
+    # abstentions; on a tie, the chair's casting vote. Empty: an opinion given without a counted vote.
+    votes_for = models.PositiveSmallIntegerField("voix pour un avis favorable", null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField("voix pour un avis défavorable", null=True, blank=True)
+    abstentions = models.PositiveSmallIntegerField("abstentions", null=True, blank=True)
+    casting_vote = models.CharField(
+        "voix prépondérante de la présidence",
+        max_length=15,
+        blank=True,
+        choices=[("favourable", "Favorable"), ("unfavourable", "Défavorable")],
+    )
 
     class Meta:
         ordering = ["order", "id"]
         verbose_name = "point de l'ordre du jour"
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(votes_for__isnull=True) & Q(votes_against__isnull=True) & Q(abstentions__isnull=True)
+                )
+                | (
+                    Q(votes_for__isnull=False) & Q(votes_against__isnull=False) & Q(abstentions__isnull=False)
+                ),
+                name="agenda_item_votes_all_or_none",
+            ),
             # A request is on one agenda at a time; a postponed item frees it for the next meeting.
             models.UniqueConstraint(
                 fields=["request"],
@@ -303,6 +406,14 @@ class AgendaItem(BaseModel):
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def has_vote(self) -> bool:
+        return self.votes_for is not None
+
+    @property
+    def tie(self) -> bool:
+        return self.has_vote and self.votes_for == self.votes_against
 
 
 class PlanAction(BaseModel):
@@ -365,12 +476,31 @@ class Convocation(BaseModel):
     answer = models.CharField("réponse", max_length=12, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField("répondu le", null=True, blank=True)
     present = models.BooleanField("présent·e à la séance", null=True, blank=True)
+    # Present through a telephone or video conference (counts as present: décret n° 2006-672, art. 11).
+    remote = models.BooleanField("à distance", default=False)
+    # The member, absent and not replaced by their substitute, gave a proxy to this (present) member
+    # (décret n° 2006-672, art. 10): one proxy held at most.
+    proxy_holder = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxies_held",
+        verbose_name="procuration donnée à",
+    )
 
     class Meta:
         ordering = ["mandate__seat__order", "mandate__kind"]
         verbose_name = "convocation"
         constraints = [
             models.UniqueConstraint(fields=["meeting", "mandate"], name="convocation_once_per_mandate"),
+            models.UniqueConstraint(
+                fields=["proxy_holder"], condition=Q(proxy_holder__isnull=False), name="one_proxy_held_each"
+            ),
+            models.CheckConstraint(
+                condition=Q(proxy_holder__isnull=True) | ~Q(proxy_holder=F("pk")), name="proxy_not_to_oneself"
+            ),
+            models.CheckConstraint(condition=Q(remote=False) | Q(present=True), name="remote_means_present"),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +521,48 @@ class Recusal(BaseModel):
 
     def __str__(self) -> str:
         return f"Déport — {self.mandate}"
+
+
+class Dissent(BaseModel):
+    """A member's disagreement with the opinion given on an item, mentioned in the minutes at the member's
+    request (décret n° 2006-672, art. 14; art. R. 133-13 CRPA to confirm)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="dissents")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="dissents")
+    # What the member asked to be written: may speak of the case, so encrypted (names are taken out).
+    statement = EncryptedTextField("désaccord exprimé", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "désaccord mentionné au procès-verbal"
+        constraints = [models.UniqueConstraint(fields=["item", "mandate"], name="dissent_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"Désaccord — {self.mandate}"
+
+
+class Ballot(BaseModel):
+    """A member's vote on an item of a written consultation, cast in their portal until it closes."""
+
+    class Choice(models.TextChoices):
+        FAVOURABLE = "favourable", "Pour un avis favorable"
+        UNFAVOURABLE = "unfavourable", "Pour un avis défavorable"
+        ABSTENTION = "abstention", "Abstention"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="ballots")
+    convocation = models.ForeignKey(Convocation, on_delete=models.CASCADE, related_name="ballots")
+    choice = models.CharField("vote", max_length=12, choices=Choice.choices)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = "vote (consultation écrite)"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "convocation"], name="ballot_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Vote — {self.get_choice_display()}"
 
 
 class DecisionSequence(models.Model):
@@ -572,6 +744,9 @@ class Minutes(BaseModel):
 
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
     document = models.ForeignKey("documents.GeneratedDocument", on_delete=models.PROTECT, related_name="+")
+    # Frozen minutes go to every member of the formation (décret n° 2006-672, art. 14; DOMAIN.md).
+    sent_at = models.DateTimeField("envoyé aux membres le", null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField("membres destinataires", default=0)
 
     class Meta:
         verbose_name = "procès-verbal"

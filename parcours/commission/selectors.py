@@ -14,7 +14,7 @@ from parcours.core.models import RuleSetting
 from parcours.pathways.models import Request, RequestState
 
 from . import rules
-from .models import AgendaItem, Arrete, Convocation, Mandate, Meeting, MeetingKind, MeetingState
+from .models import AgendaItem, Arrete, Convocation, Mandate, Meeting, MeetingKind, MeetingState, Seat
 
 
 def _get_or_404(qs, public_id):
@@ -106,38 +106,63 @@ def application_pool(departement):
     )
 
 
+def arrete_in_force(departement, day: date) -> Arrete | None:
+    """The arrêté whose mandates run on `day` (the latest signed when two overlap)."""
+    return (
+        Arrete.objects.filter(departement=departement, mandate_start__lte=day, mandate_end__gte=day)
+        .order_by("-signed_on", "-pk")
+        .first()
+    )
+
+
+def formation_seats(meeting: Meeting):
+    """Every seat of the arrêté in force on the meeting's day that sits in the meeting's formation, whether
+    or not its holder has an account (ex officio seats included): the seats the quorum counts."""
+    arrete = arrete_in_force(meeting.departement, meeting.day)
+    if arrete is None:
+        return Seat.objects.none()
+    flag = {"plenary": "in_plenary", "restricted": "in_restricted", "coordination": "in_coordination"}
+    return arrete.seats.filter(**{flag[meeting.kind]: True}).select_related("organisation")
+
+
 def counted_seats(meeting: Meeting) -> set[int]:
-    """Seats that count for the quorum: seats with a member in office on the day of the meeting."""
-    day = meeting.day
-    sits = formation_of(meeting)
-    seats = set()
-    for mandate in current_mandates(meeting.departement, day):
-        if not sits(mandate.seat):
-            continue
-        seats.add(mandate.seat_id)
-    return seats
+    """Seats that count for the quorum: every seat of the formation in the arrêté (décret n° 2006-672, art.
+    11:
+    « la moitié au moins des membres composant la commission »), filled or not."""
+    return set(formation_seats(meeting).values_list("pk", flat=True))
 
 
-def quorum_rule_for(day: date) -> rules.QuorumRule:
-    from fractions import Fraction
+def quorum_rule_for(meeting: Meeting) -> rules.QuorumRule:
+    arrete = arrete_in_force(meeting.departement, meeting.day)
+    return rules.quorum_rule_of(
+        arrete.quorum_percent if arrete is not None else None, reconvened=meeting.without_quorum
+    )
 
-    overrides = [
-        rules.QuorumRule(
-            row.effective_from, bool(row.value["applies"]), Fraction(row.value["fraction"]), row.source
-        )
-        for row in RuleSetting.objects.filter(key=rules.QUORUM_SETTING)
-    ]
-    return rules.quorum_rule(day, overrides)
+
+def filled_seats(meeting: Meeting, seats: set[int] | None = None) -> dict[int, str]:
+    """The seats filled at the meeting, each with how: "present" (in person), "remote" (telephone or video),
+    "proxy" (its member gave a proxy to a present member), "offline" (an ex officio seat without account,
+    ticked present or represented). A written consultation's participants are "remote"."""
+    seats = counted_seats(meeting) if seats is None else seats
+    filled: dict[int, str] = {}
+    for seat_id, remote in meeting.convocations.filter(present=True, mandate__seat_id__in=seats).values_list(
+        "mandate__seat_id", "remote"
+    ):
+        if filled.get(seat_id) != "present":
+            filled[seat_id] = "remote" if remote else "present"
+    for seat_id in meeting.convocations.filter(
+        proxy_holder__isnull=False, proxy_holder__present=True, mandate__seat_id__in=seats
+    ).values_list("mandate__seat_id", flat=True):
+        filled.setdefault(seat_id, "proxy")
+    for seat_id in meeting.offline_present.filter(pk__in=seats).values_list("pk", flat=True):
+        filled.setdefault(seat_id, "offline")
+    return filled
 
 
 def quorum_status(meeting: Meeting) -> dict:
     seats = counted_seats(meeting)
-    filled = set(
-        meeting.convocations.filter(present=True, mandate__seat_id__in=seats).values_list(
-            "mandate__seat_id", flat=True
-        )
-    )
-    rule = quorum_rule_for(meeting.day)
+    filled = filled_seats(meeting, seats)
+    rule = quorum_rule_for(meeting)
     return {
         "filled": len(filled),
         "total": len(seats),
@@ -145,15 +170,103 @@ def quorum_status(meeting: Meeting) -> dict:
         "reached": rules.quorum_reached(len(filled), len(seats), rule),
         "applies": rule.applies,
         "source": rule.source,
+        "remote": sum(1 for how in filled.values() if how == "remote"),
+        "proxies": sum(1 for how in filled.values() if how == "proxy"),
+        "reconvened": meeting.without_quorum,
     }
+
+
+def voters(meeting: Meeting, item: AgendaItem) -> int:
+    """How many may vote on the item: the seats filled (present, remote, represented) less the seats of the
+    members who recused themselves from it."""
+    filled = filled_seats(meeting)
+    recused = set(item.recusals.values_list("mandate__seat_id", flat=True))
+    return len(set(filled) - recused)
+
+
+def tally(item: AgendaItem) -> dict[str, int]:
+    """The ballots of a written consultation's item, counted."""
+    from .models import Ballot
+
+    counts = {choice: 0 for choice in Ballot.Choice.values}
+    for choice in item.ballots.values_list("choice", flat=True):
+        counts[choice] += 1
+    return counts
+
+
+def seats_without_account(meeting: Meeting) -> list:
+    """The formation's seats with no member in office on the meeting's day: ex officio holders convened
+    outside Parcours, whose presence the secretariat ticks."""
+    with_member = set(current_mandates(meeting.departement, meeting.day).values_list("seat_id", flat=True))
+    return [seat for seat in formation_seats(meeting) if seat.pk not in with_member]
+
+
+# --- Plenary meetings of the year (décret du 30 décembre 2025) ---
+
+
+def min_plenaries(day: date) -> rules.PlenaryRule:
+    overrides = [
+        rules.PlenaryRule(row.effective_from, int(row.value["minimum"]), row.source)
+        for row in RuleSetting.objects.filter(key=rules.MIN_PLENARIES_SETTING)
+    ]
+    return rules.plenary_rule(day, overrides)
+
+
+def plenaries_of_year(departement, year: int):
+    """Plenary meetings of the year held or planned (not cancelled): only plenaries count."""
+    return Meeting.objects.filter(
+        departement=departement, kind=MeetingKind.PLENARY, starts_at__year=year
+    ).exclude(state=MeetingState.CANCELLED)
+
+
+def plenary_status(departement, today: date) -> dict:
+    from django.db.models import Count
+
+    # The year's minimum is the one in force on its 1 January (the décret of 30 December 2025 asks two
+    # plenaries from 2026 on).
+    rule = min_plenaries(date(today.year, 1, 1))
+    counts = plenaries_of_year(departement, today.year).aggregate(
+        held=Count("pk", filter=Q(state__in=[MeetingState.HELD, MeetingState.CLOSED])),
+        planned=Count("pk", filter=Q(state__in=[MeetingState.SCHEDULED, MeetingState.CONVENED])),
+    )
+    held, planned = counts["held"], counts["planned"]
+    return {
+        "year": today.year,
+        "held": held,
+        "planned": planned,
+        "minimum": rule.minimum,
+        "source": rule.source,
+        "missing": max(rule.minimum - held - planned, 0),
+        # Once the commission is composed in Parcours (an arrêté in force): before, Parcours knows no
+        # commission
+        # to warn about, and the composition comes first.
+        "alert": rules.plenary_alert(today, held + planned, rule.minimum)
+        and arrete_in_force(departement, today) is not None,
+    }
+
+
+# --- Dated categories of members ---
+
+
+def categories_in_force(day: date) -> dict:
+    """The seat categories of R. 121-12-7 CASF in force on `day`, with their label then (rules.py), or the
+    list a dated setting sets instead."""
+    version = rules.category_version(day)
+    row = RuleSetting.objects.in_force(rules.SEAT_CATEGORIES_SETTING, day)
+    if row is not None and row.effective_from > version.effective_from:
+        codes = row.value.get("categories", []) if isinstance(row.value, dict) else row.value
+        return {rules.SeatCategory(c): version.labels.get(c, rules.SeatCategory(c).label) for c in codes}
+    return dict(version.labels)
 
 
 # --- The member portal ---
 
 
 def portal_window(meeting: Meeting) -> tuple:
-    """From the convocation to a set number of days after the meeting."""
-    return meeting.convened_at, meeting.starts_at + timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING)
+    """From the convocation to a set number of days after the meeting (after its closing, for a written
+    consultation)."""
+    end = meeting.closes_at or meeting.starts_at
+    return meeting.convened_at, end + timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING)
 
 
 def member_convocations(actor: Actor, now=None):
@@ -167,7 +280,11 @@ def member_convocations(actor: Actor, now=None):
             meeting__departement=actor.departement,
             meeting__state__in=[MeetingState.CONVENED, MeetingState.HELD, MeetingState.CLOSED],
             meeting__convened_at__lte=now,
-            meeting__starts_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING),
+        )
+        # Until the set number of days after the meeting — after its closing, for a written consultation.
+        .filter(
+            Q(meeting__starts_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING))
+            | Q(meeting__closes_at__gte=now - timedelta(days=rules.PORTAL_DAYS_AFTER_MEETING))
         )
         .select_related("meeting", "mandate__seat")
         .order_by("meeting__starts_at")
@@ -276,10 +393,9 @@ def coordination_categories(day: date) -> frozenset:
 
 
 def formation_of(meeting: Meeting):
-    """A test `seat -> bool`: whether the seat is convened to the meeting's formation
-    (rules.sits_in_formation, with the coordination categories in force on the meeting's day)."""
-    categories = coordination_categories(meeting.day) if meeting.kind == MeetingKind.COORDINATION else ()
-    return lambda seat: rules.sits_in_formation(seat.category, meeting.kind, categories)
+    """A test `seat -> bool`: whether the seat is convened to the meeting's formation, as the arrêté sets it
+    (`Seat.in_plenary`, `in_restricted`, `in_coordination`; defaults from rules.sits_in_formation)."""
+    return lambda seat: seat.sits_in(meeting.kind)
 
 
 def situation_pool(departement):
@@ -426,3 +542,49 @@ def visible_situation_items(convocation: Convocation):
     return convocation.meeting.items.filter(kind=AgendaItem.Kind.SITUATION).select_related(
         "situation__detection"
     )
+
+
+# --- The frozen minutes, readable by the members ---
+
+
+def member_minutes(actor: Actor):
+    """The frozen minutes a member may read, for as long as they hold a mandate: those of the meetings they
+    were convened to, and those of the meetings of a formation their seat sat in on the meeting's day (the
+    minutes go to every member of the formation). Nobody else (404)."""
+    from .models import Minutes
+
+    if actor is None or actor.role != "commission_member":
+        return Minutes.objects.none()
+    day = OuterRef("meeting__held_on")
+    mandates = Mandate.objects.filter(
+        member=actor.user,
+        seat__arrete__departement=actor.departement,
+        start__lte=day,
+        end__gte=day,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+    sat = (
+        (Q(meeting__kind=MeetingKind.PLENARY) & Exists(mandates.filter(seat__in_plenary=True)))
+        | (Q(meeting__kind=MeetingKind.RESTRICTED) & Exists(mandates.filter(seat__in_restricted=True)))
+        | (Q(meeting__kind=MeetingKind.COORDINATION) & Exists(mandates.filter(seat__in_coordination=True)))
+    )
+    convened = Exists(Convocation.objects.filter(meeting=OuterRef("meeting"), mandate__member=actor.user))
+    today = timezone.localdate()
+    in_office = Mandate.objects.current(today).filter(
+        member=actor.user, seat__arrete__departement=actor.departement
+    )
+    if not in_office.exists():
+        return Minutes.objects.none()
+    return (
+        Minutes.objects.filter(
+            meeting__departement=actor.departement,
+            meeting__state=MeetingState.CLOSED,
+            document__frozen_at__isnull=False,
+        )
+        .filter(sat | convened)
+        .select_related("meeting", "document")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def get_member_minutes_or_404(actor: Actor, public_id):
+    return _get_or_404(member_minutes(actor), public_id)

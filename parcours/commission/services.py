@@ -56,9 +56,19 @@ def _same_departement(actor: Actor, departement_id: int) -> None:
 
 @transaction.atomic
 def create_arrete(
-    *, actor: Actor, reference: str, signed_on: date, mandate_start: date, mandate_end: date | None = None
+    *,
+    actor: Actor,
+    reference: str,
+    signed_on: date,
+    mandate_start: date,
+    mandate_end: date | None = None,
+    quorum_percent: int | None = None,
 ):
     _require(actor)
+    if quorum_percent is None:
+        quorum_percent = rules.DEFAULT_QUORUM_PERCENT
+    if not 0 <= quorum_percent <= 100:
+        raise ValidationError({"quorum_percent": "Le quorum est une part des sièges, de 0 à 100 %."})
     reference = reference.strip()
     if not reference:
         raise ValidationError({"reference": "Indiquez la référence de l'arrêté."})
@@ -75,6 +85,7 @@ def create_arrete(
         signed_on=signed_on,
         mandate_start=mandate_start,
         mandate_end=mandate_end,
+        quorum_percent=quorum_percent,
     )
     audit.record(actor, "create", arrete, detail="arrêté de composition")
     return arrete
@@ -89,15 +100,54 @@ def _years_later(day: date, years: int) -> date:
     return same - timedelta(days=1)
 
 
+FORMATIONS = ("plenary", "restricted", "coordination")
+
+
 @transaction.atomic
-def add_seat(*, actor: Actor, arrete: Arrete, category: str, label: str, organisation=None) -> Seat:
+def add_seat(
+    *, actor: Actor, arrete: Arrete, category: str, label: str, organisation=None, formations=None
+) -> Seat:
+    """A seat of the arrêté, of a category in force today (R. 121-12-7 CASF, dated: selectors.
+    categories_in_force), sitting in the formations the arrêté names (`formations`, MeetingKind values;
+    empty: the category's defaults, rules.sits_in_formation)."""
+    from .selectors import categories_in_force, coordination_categories
+
     _require(actor)
     _same_departement(actor, arrete.departement_id)
+    today = timezone.localdate()
+    if category not in categories_in_force(today):
+        raise ValidationError(
+            {"category": "Cette catégorie de membres ne figure pas à l'article R. 121-12-7 en vigueur."}
+        )
+    if not label.strip():
+        raise ValidationError({"label": "Indiquez l'intitulé du siège."})
     if organisation is not None and organisation.departement_id != actor.departement.pk:
         raise ValidationError({"organisation": "Cet organisme n'est pas du département."})
+    if formations:
+        unknown = set(formations) - set(FORMATIONS)
+        if unknown:
+            raise ValidationError({"formations": "Choisissez parmi les formations proposées."})
+        if "restricted" in formations and category in rules.NOT_ON_INDIVIDUAL_FILES:
+            raise ValidationError(
+                {
+                    "formations": "Ce membre ne siège pas sur les demandes individuelles de parcours "
+                    "(décret du 30 décembre 2025) : il ne peut pas siéger en formation restreinte."
+                }
+            )
+        chosen = set(formations)
+    else:
+        categories = coordination_categories(today)
+        chosen = {k for k in FORMATIONS if rules.sits_in_formation(category, k, categories)}
     order = (arrete.seats.aggregate(m=Max("order"))["m"] or 0) + 1
     seat = Seat.objects.create(
-        arrete=arrete, category=category, label=label.strip(), organisation=organisation, order=order
+        arrete=arrete,
+        category=category,
+        label=label.strip(),
+        organisation=organisation,
+        order=order,
+        in_plenary="plenary" in chosen,
+        in_restricted="restricted" in chosen,
+        in_coordination="coordination" in chosen,
     )
     audit.record(actor, "create", seat, detail="siège de la commission")
     return seat
@@ -206,6 +256,16 @@ def _append_item(
 ) -> AgendaItem:
     """Put an item at the end of the meeting's agenda, date the change of a convened agenda and journal it
     (on the meeting, or on `journaled` when the act creates it)."""
+    if meeting.without_quorum:
+        raise ValidationError(
+            "Cette séance est reconvoquée faute de quorum sur le même ordre du jour : aucun point ne peut y "
+            "être ajouté (il faudrait alors réunir le quorum)."
+        )
+    if meeting.is_written and kind != AgendaItem.Kind.REQUEST:
+        raise ValidationError(
+            "Une consultation écrite porte sur des demandes de parcours (renouvellements, urgences) : "
+            "les autres points attendent une séance."
+        )
     item = AgendaItem.objects.create(
         meeting=meeting, kind=kind, title=title, order=_next_order(meeting), **links
     )
@@ -355,6 +415,13 @@ def check_convene(meeting: Meeting, *, urgent: bool = False) -> None:
         raise ValidationError("Les convocations de cette séance ont déjà été envoyées.")
     if not meeting.items.exists():
         raise ValidationError("L'ordre du jour est vide : inscrivez au moins un point avant de convoquer.")
+    if meeting.is_written:
+        if meeting.closes_at - timezone.now() < timedelta(days=rules.WRITTEN_CONSULTATION_MIN_DAYS):
+            raise ValidationError(
+                f"La consultation écrite doit laisser {rules.WRITTEN_CONSULTATION_MIN_DAYS} jours au moins "
+                "aux membres pour voter : reportez sa clôture."
+            )
+        return
     notice = timedelta(days=rules.CONVOCATION_NOTICE_DAYS)
     if not urgent and meeting.starts_at - timezone.now() < notice:
         raise ValidationError(
@@ -428,6 +495,20 @@ def convocation_context(meeting: Meeting) -> dict:
         "portail_jours": rules.PORTAL_DAYS_AFTER_MEETING,
         "coordination": meeting.kind == MeetingKind.COORDINATION,
         "base_legale": rules.SHARING_LEGAL_BASIS if meeting.kind == MeetingKind.COORDINATION else "",
+        "sans_quorum": meeting.without_quorum,
+        "seance_precedente": meeting.reconvened_from.day if meeting.without_quorum else None,
+        "consultation_ecrite": _written_fields(meeting),
+    }
+
+
+def _written_fields(meeting: Meeting) -> dict | None:
+    if not meeting.is_written:
+        return None
+    return {
+        "ouverture": timezone.localtime(meeting.starts_at),
+        "cloture": timezone.localtime(meeting.closes_at),
+        "motif": meeting.written_reason,
+        "source": rules.WRITTEN_CONSULTATION_SOURCE,
     }
 
 
@@ -450,13 +531,24 @@ def _send_convocation(convocation: Convocation) -> None:
         return
     meeting = convocation.meeting
     local = timezone.localtime(meeting.starts_at)
+    if meeting.is_written:
+        _send_written_consultation(convocation)
+        return
     body = (
         f"Bonjour {member.get_full_name()},\n\n"
         f"Vous êtes convoqué·e, au titre du siège « {convocation.mandate.seat} » "
         f"({convocation.mandate.get_kind_display().lower()}), à la {meeting.get_kind_display().lower()} "
         f"de la commission départementale du {local:%d/%m/%Y à %Hh%M}"
         + (f", {meeting.place}" if meeting.place else "")
-        + ".\n\nLa convocation et l'ordre du jour sont joints. Les résumés des demandes (pseudonymisés) et "
+        + ".\n\n"
+        + (
+            "Le quorum n'ayant pas été atteint à la séance précédente, la commission est convoquée de "
+            "nouveau "
+            "sur le même ordre du jour et délibérera sans condition de quorum.\n\n"
+            if meeting.without_quorum
+            else ""
+        )
+        + "La convocation et l'ordre du jour sont joints. Les résumés des demandes (pseudonymisés) et "
         "le formulaire de réponse sont dans votre espace « Mes séances » de Parcours.\n\n"
         "Merci d'indiquer si vous serez présent·e ou si votre suppléant·e vous remplacera.\n\n"
         "Le secrétariat de la commission"
@@ -514,28 +606,155 @@ def answer_convocation(*, actor: Actor, convocation: Convocation, answer: str) -
 
 
 @transaction.atomic
-def record_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) -> dict:
-    """Mark who is present (convocation ids); the meeting is then held. Returns the quorum status."""
+def record_attendance(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    present_ids: set[int],
+    remote_ids: set[int] = frozenset(),
+    offline_seat_ids: set[int] = frozenset(),
+) -> dict:
+    """Mark who is present (convocation ids), who of them took part remotely (telephone or video, décret
+    n° 2006-672 art. 11), and which ex officio seats without account were present or represented (seat ids);
+    the meeting is then held. Proxies that no longer hold (the giver came, the holder did not) are dropped.
+    Returns the quorum status."""
+    from .selectors import seats_without_account
+
     _require(actor)
     _same_departement(actor, meeting.departement_id)
+    if meeting.is_written:
+        raise ValidationError(
+            "Une consultation écrite ne relève pas de présences : elle se clôt une fois passée sa date de "
+            "clôture, les votants y ont participé."
+        )
     if meeting.state not in (MeetingState.CONVENED, MeetingState.HELD):
         raise ValidationError("La présence se relève pour une séance convoquée.")
     if meeting.day > timezone.localdate():
         raise ValidationError("La séance n'a pas encore eu lieu.")
+    if meeting.state == MeetingState.HELD and meeting.items.exclude(opinion="").exists():
+        raise ValidationError(
+            "Des avis sont déjà rendus à cette séance : les présences qui les ont permis ne changent plus."
+        )
     convocations = list(meeting.convocations.all())
-    unknown = set(present_ids) - {c.pk for c in convocations}
+    unknown = (set(present_ids) | set(remote_ids)) - {c.pk for c in convocations}
     if unknown:
         raise ValidationError("Un membre coché n'est pas convoqué à cette séance.")
+    if set(remote_ids) - set(present_ids):
+        raise ValidationError({"remote": "Seul un membre présent peut être noté « à distance »."})
+    offline = {seat.pk: seat for seat in seats_without_account(meeting)}
+    if set(offline_seat_ids) - set(offline):
+        raise ValidationError({"offline": "Ce siège n'est pas un siège sans compte de cette formation."})
+    now = timezone.now()
     for convocation in convocations:
         convocation.present = convocation.pk in present_ids
-        convocation.updated_at = timezone.now()
-    Convocation.objects.bulk_update(convocations, ["present", "updated_at"])
+        convocation.remote = convocation.pk in remote_ids
+        convocation.updated_at = now
+    Convocation.objects.bulk_update(convocations, ["present", "remote", "updated_at"])
+    present = {c.pk for c in convocations if c.present}
+    # A proxy is given by an absent member to a present one (art. 10): drop those attendance undid.
+    meeting.convocations.filter(proxy_holder__isnull=False).exclude(proxy_holder__in=present).update(
+        proxy_holder=None
+    )
+    meeting.convocations.filter(pk__in=present).update(proxy_holder=None)
+    meeting.offline_present.set([offline[pk] for pk in offline_seat_ids])
     meeting.state = MeetingState.HELD
     meeting.held_on = meeting.day
     meeting.save(update_fields=["state", "held_on", "updated_at"])
     status = quorum_status(meeting)
-    audit.record(actor, "update", meeting, detail="présences relevées")
+    audit.record(
+        actor,
+        "update",
+        meeting,
+        detail=f"présences relevées ({len(present)} membre(s) présent(s), dont {len(remote_ids)} à distance)",
+    )
     return status
+
+
+@transaction.atomic
+def record_proxy(*, actor: Actor, meeting: Meeting, giver: Convocation, holder: Convocation) -> Convocation:
+    """An absent member, not replaced by their substitute, gave a proxy to a present member (décret
+    n° 2006-672, art. 10): the giver's seat counts as represented; nobody holds more than one proxy."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    if meeting.is_written:
+        raise ValidationError("Une consultation écrite ne connaît pas de procuration : chacun vote lui-même.")
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Relevez d'abord les présences : une procuration se donne à un membre présent.")
+    if meeting.items.exclude(opinion="").exists():
+        raise ValidationError("Des avis sont déjà rendus à cette séance : les procurations ne changent plus.")
+    if giver.meeting_id != meeting.pk or holder.meeting_id != meeting.pk:
+        raise ValidationError("Ces membres ne sont pas convoqués à cette séance.")
+    giver = Convocation.objects.select_for_update().select_related("mandate").get(pk=giver.pk)
+    holder = Convocation.objects.get(pk=holder.pk)
+    if giver.pk == holder.pk:
+        raise ValidationError({"holder": "Un membre ne se donne pas procuration à lui-même."})
+    if giver.present:
+        raise ValidationError({"giver": "Ce membre est présent : il n'a pas à donner procuration."})
+    if not holder.present:
+        raise ValidationError({"holder": "La procuration se donne à un membre présent à la séance."})
+    if giver.proxy_holder_id is not None:
+        raise ValidationError({"giver": "Ce membre a déjà donné procuration."})
+    seat = giver.mandate.seat_id
+    if meeting.convocations.filter(mandate__seat_id=seat, present=True).exists():
+        raise ValidationError(
+            {"giver": "Son siège est déjà pourvu (son suppléant·e est présent·e) : pas de procuration."}
+        )
+    if holder.proxies_held.count() >= rules.MAX_PROXIES_HELD:
+        raise ValidationError(
+            {"holder": "Ce membre détient déjà une procuration : nul n'en détient plus d'une."}
+        )
+    giver.proxy_holder = holder
+    giver.save(update_fields=["proxy_holder", "updated_at"])
+    audit.record(actor, "update", giver, detail="procuration donnée à un membre présent")
+    return giver
+
+
+@transaction.atomic
+def reconvene(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    starts_at: datetime,
+    place: str = "",
+    video_link: str = "",
+    chaired_by: str = "",
+) -> Meeting:
+    """The quorum failed: convene the commission again on the same agenda; the new meeting deliberates without
+    quorum (décret n° 2006-672, art. 11, al. 2). The items that waited for an opinion move to it (the first
+    meeting's minutes say where they went)."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Seule une séance tenue sans quorum peut être reconvoquée.")
+    if quorum_status(meeting)["reached"]:
+        raise ValidationError("Le quorum est atteint : la commission peut délibérer, rien à reconvoquer.")
+    if Meeting.objects.filter(reconvened_from=meeting).exists():
+        raise ValidationError("Cette séance est déjà reconvoquée.")
+    waiting = list(meeting.items.filter(opinion="").exclude(kind=AgendaItem.Kind.SITUATION))
+    if not waiting:
+        raise ValidationError("Aucun point n'attend d'avis : rien à reconvoquer.")
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "Une séance ne peut pas être programmée dans le passé."})
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": "Indiquez un lieu ou un lien de visioconférence."})
+    again = Meeting.objects.create(
+        departement=meeting.departement,
+        kind=meeting.kind,
+        starts_at=starts_at,
+        place=place.strip(),
+        video_link=video_link.strip(),
+        chaired_by=chaired_by.strip() or meeting.chaired_by,
+        reconvened_from=meeting,
+    )
+    for order, item in enumerate(waiting, start=1):
+        item.meeting, item.order = again, order
+        item.save(update_fields=["meeting", "order", "updated_at"])
+    audit.record(actor, "create", again, detail="séance reconvoquée sur le même ordre du jour, sans quorum")
+    audit.record(
+        actor, "update", meeting, detail=f"quorum non atteint : {len(waiting)} point(s) reconvoqué(s)"
+    )
+    return again
 
 
 @transaction.atomic
@@ -557,19 +776,83 @@ def declare_recusal(*, actor: Actor, item: AgendaItem, mandate: Mandate, reason:
     return recusal
 
 
+def _counted_vote(item: AgendaItem, opinion: str, counts, casting_vote: str):
+    """The vote that gives the opinion: (for, against, abstentions) checked against the number of members
+    who may vote and against the opinion recorded (décret n° 2006-672, art. 12), or None (no counted vote)."""
+    from .selectors import tally, voters
+
+    meeting = item.meeting
+    if meeting.is_written:
+        ballots = tally(item)
+        counts = (ballots["favourable"], ballots["unfavourable"], ballots["abstention"])
+    elif all(c is None for c in counts):
+        if casting_vote:
+            raise ValidationError(
+                {"casting_vote": "La voix prépondérante ne compte qu'en cas de partage égal."}
+            )
+        return None
+    else:
+        counts = tuple(c or 0 for c in counts)
+    if opinion == AgendaItem.Opinion.POSTPONED:
+        if meeting.is_written:
+            return counts  # the secretariat may postpone to a meeting whatever the ballots say
+        raise ValidationError(
+            {
+                "votes_for": "Le décompte des voix porte sur un avis favorable ou défavorable : "
+                "pour ajourner, laissez-le vide."
+            }
+        )
+    votes_for, votes_against, abstentions = counts
+    if casting_vote and votes_for != votes_against:
+        raise ValidationError({"casting_vote": "La voix prépondérante ne compte qu'en cas de partage égal."})
+    possible = voters(meeting, item) if not meeting.is_written else sum(counts)
+    try:
+        outcome = rules.vote_outcome(votes_for, votes_against, abstentions, possible, casting_vote)
+    except rules.VoteError as exc:
+        field = "casting_vote" if votes_for == votes_against and "partage" in str(exc) else "votes_for"
+        raise ValidationError({field: str(exc)}) from exc
+    if outcome != opinion:
+        label = AgendaItem.Opinion(outcome).label.lower()
+        raise ValidationError(
+            {
+                "opinion": f"Le décompte ({votes_for} pour un avis favorable, {votes_against} pour un avis "
+                f"défavorable, {abstentions} abstention(s)) donne un avis {label} : corrigez l'avis ou le "
+                "décompte."
+            }
+        )
+    return counts
+
+
 @transaction.atomic
-def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive: str) -> AgendaItem:
-    """The commission's opinion on an item; for a PSP request it moves the request's state machine too."""
+def record_item_opinion(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    opinion: str,
+    motive: str,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    abstentions: int | None = None,
+    casting_vote: str = "",
+) -> AgendaItem:
+    """The commission's opinion on an item, with its vote (for, against, abstentions, and the chair's casting
+    vote on a tie; a written consultation's ballots are counted here); for a PSP request it moves the
+    request's
+    state machine too — the same workflow whatever the form of the deliberation."""
     _require(actor)
     meeting = item.meeting
     _same_departement(actor, meeting.departement_id)
     if meeting.state != MeetingState.HELD:
+        if meeting.is_written:
+            raise ValidationError("Clôturez d'abord la consultation écrite : l'avis se donne sur les votes.")
         raise ValidationError("Relevez d'abord les présences : l'avis se donne en séance.")
     status = quorum_status(meeting)
     if not status["reached"]:
+        what = "membres ayant participé" if meeting.is_written else "sièges pourvus"
         raise ValidationError(
-            f"Le quorum n'est pas atteint ({status['filled']} sièges pourvus sur {status['total']}, "
-            f"{status['needed']} requis) : la commission ne peut pas rendre d'avis."
+            f"Le quorum n'est pas atteint ({status['filled']} {what} sur {status['total']}, "
+            f"{status['needed']} requis) : la commission ne peut pas rendre d'avis. Reconvoquez-la sur le "
+            "même ordre du jour : elle délibérera alors sans condition de quorum."
         )
     if item.kind == AgendaItem.Kind.FREE:
         raise ValidationError("Un point libre n'appelle pas d'avis.")
@@ -579,6 +862,7 @@ def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive:
         raise ValidationError({"opinion": "Choisissez l'avis de la commission."})
     if not motive.strip():
         raise ValidationError({"motive": "Le motif de l'avis est obligatoire."})
+    counts = _counted_vote(item, opinion, (votes_for, votes_against, abstentions), casting_vote)
     day = meeting.held_on or meeting.day
     if item.kind == AgendaItem.Kind.REQUEST:
         psp.record_opinion(actor=actor, request=item.request, opinion=opinion, day=day, motive=motive.strip())
@@ -589,9 +873,68 @@ def record_item_opinion(*, actor: Actor, item: AgendaItem, opinion: str, motive:
             actor=actor, application=item.application, opinion=opinion, day=day, motive=motive.strip()
         )
     item.opinion, item.motive, item.opinion_recorded_at = opinion, motive.strip(), timezone.now()
-    item.save(update_fields=["opinion", "motive", "opinion_recorded_at", "updated_at"])
-    audit.record(actor, "update", item, detail=f"avis {opinion}")
+    fields = ["opinion", "motive", "opinion_recorded_at", "updated_at"]
+    if counts is not None:
+        item.votes_for, item.votes_against, item.abstentions = counts
+        item.casting_vote = casting_vote if counts[0] == counts[1] and opinion != "postponed" else ""
+        fields += ["votes_for", "votes_against", "abstentions", "casting_vote"]
+    item.save(update_fields=fields)
+    audit.record(
+        actor,
+        "update",
+        item,
+        detail=f"avis {opinion}"
+        + (f" ({counts[0]} pour, {counts[1]} contre, {counts[2]} abstention(s))" if counts else ""),
+    )
     return item
+
+
+DISSENT_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def record_dissent(*, actor: Actor, item: AgendaItem, mandate: Mandate, statement: str = ""):
+    """At a member's request, their disagreement with the opinion is mentioned in the minutes (décret
+    n° 2006-672, art. 14). The member took part in the deliberation (present, remote, represented or, in a
+    written consultation, voted) and did not recuse themselves; names typed by mistake are replaced by the
+    person's code."""
+    from parcours.people.redaction import names_of, strip_names
+
+    from .models import Dissent, Minutes
+
+    _require(actor)
+    meeting = item.meeting
+    _same_departement(actor, meeting.departement_id)
+    if meeting.state != MeetingState.HELD:
+        raise ValidationError("Un désaccord se mentionne avant que le procès-verbal soit figé.")
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("document").first()
+    if minutes is not None and minutes.document.is_frozen:
+        raise ValidationError("Le procès-verbal est figé : il ne change plus.")
+    if not item.opinion:
+        raise ValidationError("L'avis sur ce point n'est pas encore rendu.")
+    convocation = meeting.convocations.filter(mandate=mandate).first()
+    took_part = convocation is not None and (
+        convocation.present
+        or convocation.proxy_holder_id is not None
+        or (meeting.is_written and convocation.ballots.filter(item=item).exists())
+    )
+    if not took_part:
+        raise ValidationError({"mandate": "Ce membre n'a pas pris part à la délibération sur ce point."})
+    if item.recusals.filter(mandate=mandate).exists():
+        raise ValidationError({"mandate": "Ce membre s'est déporté sur ce point."})
+    statement = statement.strip()
+    if len(statement) > DISSENT_MAX_LENGTH:
+        raise ValidationError({"statement": f"Le texte ne peut dépasser {DISSENT_MAX_LENGTH} caractères."})
+    if statement and item.request_id:
+        person = item.request.pathway.person
+        statement = strip_names(statement, names_of(person), person.pseudonym)
+    dissent, created = Dissent.objects.get_or_create(
+        item=item, mandate=mandate, defaults={"statement": statement, "recorded_by": actor.user}
+    )
+    if not created:
+        raise ValidationError({"mandate": "Le désaccord de ce membre est déjà mentionné sur ce point."})
+    audit.record(actor, "create", dissent, detail="désaccord mentionné au procès-verbal")
+    return dissent
 
 
 @transaction.atomic
@@ -695,15 +1038,49 @@ def notify_agenda_change(*, actor: Actor, meeting: Meeting) -> int:
 # --- Minutes ---
 
 
+def _vote_fields(item: AgendaItem) -> dict | None:
+    if not item.has_vote:
+        return None
+    return {
+        "pour": item.votes_for,
+        "contre": item.votes_against,
+        "abstentions": item.abstentions,
+        "preponderante": item.get_casting_vote_display() if item.casting_vote else "",
+    }
+
+
 def minutes_context(meeting: Meeting) -> dict:
-    """What the minutes record: attendance, quorum, each item with its opinion and recusals (codes only)."""
-    convocations = list(meeting.convocations.select_related("mandate__member", "mandate__seat"))
+    """What the minutes record (décret n° 2006-672, art. 14): attendance (in person, remote, proxies, ex
+    officio
+    seats without account), quorum, each item with its opinion, its vote, the recusals and the disagreements
+    members asked to be mentioned (codes only, never an identity)."""
+    from .models import Dissent
+    from .selectors import filled_seats
+
+    convocations = list(
+        meeting.convocations.select_related(
+            "mandate__member", "mandate__seat", "proxy_holder__mandate__member"
+        )
+    )
     status = quorum_status(meeting)
     recusals: dict[int, list[str]] = {}
     for recusal in Recusal.objects.filter(item__meeting=meeting).select_related("mandate__member"):
         recusals.setdefault(recusal.item_id, []).append(
             f"{recusal.mandate.member.get_full_name()} ({recusal.reason})"
         )
+    dissents: dict[int, list[dict]] = {}
+    for dissent in Dissent.objects.filter(item__meeting=meeting).select_related(
+        "mandate__member", "mandate__seat"
+    ):
+        dissents.setdefault(dissent.item_id, []).append(
+            {
+                "nom": dissent.mandate.member.get_full_name(),
+                "siege": str(dissent.mandate.seat),
+                "texte": dissent.statement,
+            }
+        )
+    filled = filled_seats(meeting)
+    reconvened = Meeting.objects.filter(reconvened_from=meeting).first()
     return {
         "seance": _meeting_fields(meeting),
         "presents": [
@@ -711,6 +1088,7 @@ def minutes_context(meeting: Meeting) -> dict:
                 "nom": c.mandate.member.get_full_name(),
                 "siege": str(c.mandate.seat),
                 "qualite": c.mandate.get_kind_display(),
+                "a_distance": c.remote,
             }
             for c in convocations
             if c.present
@@ -720,6 +1098,15 @@ def minutes_context(meeting: Meeting) -> dict:
             for c in convocations
             if not c.present
         ],
+        "procurations": [
+            {
+                "mandant": c.mandate.member.get_full_name(),
+                "mandataire": c.proxy_holder.mandate.member.get_full_name(),
+            }
+            for c in convocations
+            if c.proxy_holder_id
+        ],
+        "sieges_sans_compte": [str(seat) for seat in meeting.offline_present.all() if seat.pk in filled],
         "quorum": {
             "exige": status["applies"],
             "pourvus": status["filled"],
@@ -727,6 +1114,11 @@ def minutes_context(meeting: Meeting) -> dict:
             "requis": status["needed"],
             "atteint": status["reached"],
         },
+        "sans_quorum": meeting.without_quorum,
+        "seance_precedente": meeting.reconvened_from.day if meeting.without_quorum else None,
+        "reconvoquee_le": reconvened.day if reconvened else None,
+        "points_reconvoques": [item.title for item in reconvened.items.all()] if reconvened else [],
+        "consultation_ecrite": _written_fields(meeting),
         "points": [
             {
                 "numero": number,
@@ -734,6 +1126,8 @@ def minutes_context(meeting: Meeting) -> dict:
                 "avis": item.get_opinion_display() if item.opinion else "",
                 "motif": item.motive,
                 "deports": " ; ".join(recusals.get(item.pk, [])),
+                "vote": _vote_fields(item),
+                "desaccords": dissents.get(item.pk, []),
                 "situation": item.kind == AgendaItem.Kind.SITUATION,
                 "plan": _plan_lines(item.plan_actions.select_related("seat", "organisation")),
                 "suivi": _plan_lines(
@@ -803,8 +1197,62 @@ def close_meeting(*, actor: Actor, meeting: Meeting) -> Meeting:
     meeting.items.filter(kind__in=[AgendaItem.Kind.REQUEST, AgendaItem.Kind.AGREMENT], opinion="").delete()
     meeting.state = MeetingState.CLOSED
     meeting.save(update_fields=["state", "updated_at"])
-    audit.record(actor, "transition", meeting, detail="séance close, procès-verbal figé")
+    minutes.document.refresh_from_db()
+    sent = send_minutes(meeting, minutes)
+    audit.record(
+        actor,
+        "transition",
+        meeting,
+        detail=f"séance close, procès-verbal figé et envoyé à {sent} membre(s)",
+    )
     return meeting
+
+
+def minutes_recipients(meeting: Meeting) -> list:
+    """Every member of the formation on the meeting's day (titulars and substitutes of its seats) and every
+    member convened to it: the frozen minutes go to all of them (décret n° 2006-672, art. 14; DOMAIN.md)."""
+    from .selectors import formation_seats
+
+    seats = set(formation_seats(meeting).values_list("pk", flat=True))
+    day = meeting.held_on or meeting.day
+    users = {
+        m.member_id: m.member
+        for m in Mandate.objects.current(day).filter(seat_id__in=seats).select_related("member")
+    }
+    for convocation in meeting.convocations.select_related("mandate__member"):
+        users.setdefault(convocation.mandate.member_id, convocation.mandate.member)
+    return sorted(users.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
+
+
+def send_minutes(meeting: Meeting, minutes) -> int:
+    """One e-mail per member with an address, the frozen minutes attached (outbox, idempotency key per
+    member):
+    the minutes also stay readable in the member's portal (« Procès-verbaux »)."""
+    local = timezone.localtime(meeting.starts_at)
+    sent = 0
+    for user in minutes_recipients(meeting):
+        if not user.email:
+            continue
+        outbox.queue_email(
+            departement=meeting.departement,
+            idempotency_key=f"proces-verbal:{minutes.public_id}:{user.public_id}",
+            to=user.email,
+            subject=f"Procès-verbal — commission départementale du {local:%d/%m/%Y}",
+            body=(
+                f"Bonjour {user.get_full_name()},\n\n"
+                f"Le procès-verbal de la {meeting.get_kind_display().lower()} du {local:%d/%m/%Y} est figé "
+                ": il "
+                "est joint et reste consultable dans votre espace « Mes séances », rubrique « "
+                "Procès-verbaux », "
+                "pendant votre mandat.\n\nLe secrétariat de la commission"
+            ),
+            attachments=[minutes.document],
+            related=minutes,
+        )
+        sent += 1
+    minutes.sent_at, minutes.sent_count = timezone.now(), sent
+    minutes.save(update_fields=["sent_at", "sent_count", "updated_at"])
+    return sent
 
 
 # --- The prefect's decisions ---
@@ -1628,3 +2076,152 @@ def close_situation(*, actor: Actor, situation, reason: str):
         _agenda_changed(item.meeting)
     audit.record(actor, "transition", situation, detail="situation close en coordination")
     return situation
+
+
+# --- Written consultation between meetings (ordonnance n° 2014-1329, décret n° 2014-1627) ---
+
+
+@transaction.atomic
+def schedule_written_consultation(
+    *, actor: Actor, opens_at: datetime, closes_at: datetime, reason: str, chaired_by: str = ""
+) -> Meeting:
+    """A written consultation of the restricted formation on individual requests (renewals, urgent cases),
+    so that a late meeting does not leave a person without rights: the members vote in their portal from
+    `opens_at` to `closes_at`; its opinions follow the same path as a meeting's."""
+    from .models import MeetingMode
+
+    _require(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Dites pourquoi la commission est consultée par écrit (renouvellement, urgence)."}
+        )
+    if len(reason) > 300:
+        raise ValidationError({"reason": "Le motif ne peut dépasser 300 caractères."})
+    if opens_at <= timezone.now():
+        raise ValidationError({"opens_at": "L'ouverture de la consultation ne peut pas être dans le passé."})
+    length = closes_at - opens_at
+    if length < timedelta(days=rules.WRITTEN_CONSULTATION_MIN_DAYS):
+        raise ValidationError(
+            {
+                "closes_at": f"La consultation dure {rules.WRITTEN_CONSULTATION_MIN_DAYS} jours au moins, "
+                "pour que chaque membre puisse voter."
+            }
+        )
+    if length > timedelta(days=rules.WRITTEN_CONSULTATION_MAX_DAYS):
+        raise ValidationError(
+            {
+                "closes_at": f"La consultation dure {rules.WRITTEN_CONSULTATION_MAX_DAYS} jours au plus : "
+                "au-delà, programmez une séance."
+            }
+        )
+    meeting = Meeting.objects.create(
+        departement=actor.departement,
+        kind=MeetingKind.RESTRICTED,
+        mode=MeetingMode.WRITTEN,
+        starts_at=opens_at,
+        closes_at=closes_at,
+        written_reason=reason,
+        chaired_by=chaired_by.strip(),
+    )
+    audit.record(actor, "create", meeting, detail="consultation écrite programmée")
+    return meeting
+
+
+def _send_written_consultation(convocation: Convocation) -> None:
+    member = convocation.mandate.member
+    meeting = convocation.meeting
+    opens = timezone.localtime(meeting.starts_at)
+    closes = timezone.localtime(meeting.closes_at)
+    outbox.queue_email(
+        departement=meeting.departement,
+        idempotency_key=f"convocation:{convocation.public_id}",
+        to=member.email,
+        subject=f"Consultation écrite — commission départementale, jusqu'au {closes:%d/%m/%Y}",
+        body=(
+            f"Bonjour {member.get_full_name()},\n\n"
+            "La présidence consulte par écrit la formation restreinte de la commission départementale, au "
+            "titre "
+            f"du siège « {convocation.mandate.seat} », du {opens:%d/%m/%Y à %Hh%M} au "
+            f"{closes:%d/%m/%Y à %Hh%M} "
+            f"({rules.WRITTEN_CONSULTATION_SOURCE}).\n\nLes demandes et leurs résumés (pseudonymisés) sont "
+            "dans votre espace « Mes séances » de Parcours, où vous votez sur chacune : pour un avis "
+            "favorable, "
+            "pour un avis défavorable, ou abstention. La consultation n'est valable que si la moitié au "
+            "moins "
+            "des membres y prend part.\n\nLe secrétariat de la commission"
+        ),
+        attachments=[meeting.convocation_document] if meeting.convocation_document else [],
+        related=convocation,
+    )
+
+
+def voting_open(meeting: Meeting, now=None) -> bool:
+    now = now or timezone.now()
+    return (
+        meeting.is_written
+        and meeting.state == MeetingState.CONVENED
+        and meeting.starts_at <= now < meeting.closes_at
+    )
+
+
+@transaction.atomic
+def cast_ballot(*, actor: Actor, convocation: Convocation, item: AgendaItem, choice: str):
+    """A member's vote on an item of a written consultation, in their portal, until it closes (a later vote
+    replaces the earlier one). A member who recused themselves, or whose substitute replaces them, does not
+    vote."""
+    from .models import Ballot
+
+    _require(actor, "commission.portal")
+    if convocation.mandate.member_id != actor.user.pk:
+        raise PermissionDenied
+    meeting = Meeting.objects.get(pk=convocation.meeting_id)  # its window as stored, not a cached copy
+    if item.meeting_id != meeting.pk or item.kind != AgendaItem.Kind.REQUEST:
+        raise PermissionDenied
+    if not voting_open(meeting):
+        raise ValidationError("La consultation écrite n'est pas ouverte : votre vote n'a pas été enregistré.")
+    if choice not in Ballot.Choice.values:
+        raise ValidationError({"choice": "Choisissez votre vote."})
+    if convocation.answer == Convocation.Answer.SUBSTITUTE:
+        raise ValidationError(
+            "Vous vous êtes fait remplacer par votre suppléant·e : c'est lui ou elle qui vote."
+        )
+    if item.recusals.filter(mandate=convocation.mandate).exists():
+        raise ValidationError("Vous vous êtes déporté·e sur cette demande : vous ne votez pas.")
+    ballot, created = Ballot.objects.update_or_create(
+        item=item, convocation=convocation, defaults={"choice": choice}
+    )
+    audit.record(actor, "create" if created else "update", ballot, detail="vote en consultation écrite")
+    return ballot
+
+
+@transaction.atomic
+def close_written_consultation(*, actor: Actor, meeting: Meeting) -> dict:
+    """Once its closing time has passed, the consultation is closed: the members who voted took part (counted
+    as present, at a distance, for the quorum: half at least must have taken part); the opinions are then
+    recorded item by item from the ballots (record_item_opinion). Returns the quorum status."""
+    _require(actor)
+    _same_departement(actor, meeting.departement_id)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.is_written:
+        raise ValidationError("Seule une consultation écrite se clôt ainsi.")
+    if meeting.state != MeetingState.CONVENED:
+        raise ValidationError("Cette consultation n'est pas en cours.")
+    if timezone.now() < meeting.closes_at:
+        raise ValidationError(
+            "La consultation est ouverte jusqu'au "
+            f"{timezone.localtime(meeting.closes_at):%d/%m/%Y à %Hh%M} : "
+            "elle ne peut pas être close avant."
+        )
+    convocations = list(meeting.convocations.all())
+    voted = set(meeting.convocations.filter(ballots__isnull=False).values_list("pk", flat=True))
+    for convocation in convocations:
+        convocation.present = convocation.pk in voted
+        convocation.remote = convocation.pk in voted
+    Convocation.objects.bulk_update(convocations, ["present", "remote"])
+    meeting.state = MeetingState.HELD
+    meeting.held_on = timezone.localdate(meeting.closes_at)
+    meeting.save(update_fields=["state", "held_on", "updated_at"])
+    status = quorum_status(meeting)
+    audit.record(actor, "transition", meeting, detail=f"consultation écrite close ({len(voted)} votant(s))")
+    return status

@@ -42,7 +42,8 @@ AGE_BANDS: tuple[tuple[int | None, str], ...] = (
 # The care/justice wall. DOMAIN.md: "Because the police and the justice sit on it while a person in a PSP is
 # not required to file a complaint, social details must not flow to enforcement members" — the care/justice
 # wall must hold in the software. For a member whose seat is in `rules.ENFORCEMENT_CATEGORIES` (magistrate,
-# police, judicial police, gendarmerie), the summary leaves out:
+# police, judicial police, gendarmerie, and the prefecture's foreigners' department since issue 14: it decides
+# on the residence permit), the summary leaves out:
 #   - the health coverage, the plan objectives of the health domain and the right "access to care";
 #   - the actions carried out (renewal): they are the social follow-up itself;
 #   - the association's reasoned opinion, replaced by the neutral statement below: the association presents
@@ -52,10 +53,11 @@ AGE_BANDS: tuple[tuple[int | None, str], ...] = (
 WALL_OPINION_STATEMENT = (
     "L'association qui accompagne la personne présente la demande et y est favorable. "
     "Son avis détaillé relève du suivi social : il n'est pas communiqué aux membres siégeant "
-    "au titre de la police, de la gendarmerie ou de la justice."
+    "au titre de la police, de la gendarmerie, de la justice ou du service des étrangers."
 )
 WALL_NOTICE = (
-    "Vous siégez au titre de la police, de la gendarmerie ou de la justice : la couverture maladie, "
+    "Vous siégez au titre de la police, de la gendarmerie, de la justice ou du service des étrangers : "
+    "la couverture maladie, "
     "les objectifs de santé, les actions menées et l'avis détaillé de l'association ne vous sont pas "
     "communiqués."
 )

@@ -15,6 +15,9 @@ urlpatterns = [
     path("mandats/<uuid:pk>/fin/", views.MandateEndView.as_view(), name="mandate_end"),
     path("seances/", views.MeetingListView.as_view(), name="meeting_list"),
     path("seances/nouvelle/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path(
+        "seances/consultation-ecrite/", views.WrittenConsultationCreateView.as_view(), name="written_create"
+    ),
     path("seances/<uuid:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("seances/<uuid:pk>/demandes/", views.AddRequestItemView.as_view(), name="item_add_request"),
     path("seances/<uuid:pk>/points/", views.AddFreeItemView.as_view(), name="item_add_free"),
@@ -23,6 +26,10 @@ urlpatterns = [
     path("seances/<uuid:pk>/points/<uuid:item>/deplacer/", views.MoveItemView.as_view(), name="item_move"),
     path("seances/<uuid:pk>/points/<uuid:item>/deport/", views.RecusalView.as_view(), name="recusal_add"),
     path("seances/<uuid:pk>/points/<uuid:item>/avis/", views.OpinionView.as_view(), name="opinion"),
+    path("seances/<uuid:pk>/points/<uuid:item>/desaccord/", views.DissentView.as_view(), name="dissent_add"),
+    path("seances/<uuid:pk>/procurations/", views.ProxyView.as_view(), name="proxy_add"),
+    path("seances/<uuid:pk>/reconvocation/", views.ReconveneView.as_view(), name="reconvene"),
+    path("seances/<uuid:pk>/cloture-consultation/", views.WrittenCloseView.as_view(), name="written_close"),
     path("seances/<uuid:pk>/situations/", views.AddSituationItemView.as_view(), name="item_add_situation"),
     path("seances/<uuid:pk>/suivis/", views.AddFollowUpItemView.as_view(), name="item_add_follow_up"),
     path(

@@ -156,6 +156,7 @@ def build(builder) -> None:
     Mandate.objects.filter(pk=leaving.pk).update(end=today + timedelta(days=45))
 
     _past_meetings(departement, today, mandates)
+    _dissent(sec, departement, today)
     _minutes(sec, departement)
     _decisions_to_sign(sec, builder.prefect, departement)
     _next_meetings(sec, today)
@@ -195,6 +196,7 @@ def _past_meetings(departement, today, mandates) -> None:
                 motive=request.opinion_motive,
                 opinion_recorded_at=_at(day, 16),
             )
+        present = 0
         for index, mandate in enumerate(seated):
             if mandate.start > day:  # before the current arrêté: the previous members (not kept in the demo)
                 continue
@@ -205,6 +207,49 @@ def _past_meetings(departement, today, mandates) -> None:
                 answered_at=_at(day - timedelta(days=5), 11),
                 present=(index + number) % 5 != 0,
             )
+            present += (index + number) % 5 != 0
+        _votes(meeting, present)
+
+
+def _votes(meeting, voters: int) -> None:
+    """Each opinion with its vote (issue 14): a large majority, one abstention; no vote on a postponement."""
+    if voters < 2:
+        return
+    for item in meeting.items.exclude(opinion=AgendaItem.Opinion.POSTPONED):
+        majority, minority = voters - 1, 0
+        votes = (
+            (majority, minority) if item.opinion == AgendaItem.Opinion.FAVOURABLE else (minority, majority)
+        )
+        AgendaItem.objects.filter(pk=item.pk).update(
+            votes_for=votes[0], votes_against=votes[1], abstentions=1
+        )
+
+
+def _dissent(sec: Actor, departement, today) -> None:
+    """At the last closed meeting, a member asked that her disagreement with the first opinion be mentioned
+    in the minutes (décret n° 2006-672, art. 14)."""
+    from parcours.commission.models import Dissent
+
+    meeting = (
+        Meeting.objects.filter(
+            departement=departement, state=MeetingState.CLOSED, kind=MeetingKind.RESTRICTED
+        )
+        .filter(held_on__gte=today - timedelta(days=365), items__votes_for__isnull=False)
+        .order_by("-starts_at")
+        .first()
+    )
+    if meeting is None:
+        return
+    item = meeting.items.exclude(opinion=AgendaItem.Opinion.POSTPONED).filter(votes_for__isnull=False).first()
+    present = meeting.convocations.filter(present=True).select_related("mandate").first()
+    if item is None or present is None:
+        return
+    Dissent.objects.create(
+        item=item,
+        mandate=present.mandate,
+        statement="L'hébergement proposé reste provisoire : un point d'étape aurait été utile avant l'avis.",
+        recorded_by=sec.user,
+    )
 
 
 def _minutes(sec: Actor, departement) -> None:
@@ -243,6 +288,37 @@ def _decisions_to_sign(sec: Actor, prefect: Actor, departement) -> None:
             cs.sign_decision(actor=prefect, decision=decision, day=timezone.localdate())
 
 
+def _written_consultation(sec: Actor, today) -> None:
+    """A written consultation opened yesterday, closing in four days (issue 14): a renewal that falls due
+    before the next meeting; two members have voted in their portal."""
+    from parcours.commission.models import Ballot
+    from parcours.commission.selectors import request_pool
+
+    pool = request_pool(sec.departement)
+    request = pool.filter(kind="renewal").first()
+    reason = "Renouvellement arrivant à échéance avant la prochaine séance restreinte"
+    if request is None and pool.count() >= 2:  # the next meeting keeps the others
+        request = pool.last()
+        reason = "Demande urgente : l'hébergement de la personne dépend de l'avis avant la prochaine séance"
+    if request is None:
+        return
+    now = timezone.now()
+    meeting = cs.schedule_written_consultation(
+        actor=sec,
+        opens_at=now + timedelta(hours=1),
+        closes_at=_at(today + timedelta(days=4), 18),
+        reason=reason,
+        chaired_by="La sous-préfète, directrice de cabinet",
+    )
+    item = cs.add_request_item(actor=sec, meeting=meeting, request=request)
+    convocations = cs.convene(actor=sec, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=_at(today - timedelta(days=1), 9))
+    recused = set(item.recusals.values_list("mandate_id", flat=True))
+    voters = [c for c in convocations if c.mandate_id not in recused][:2]
+    for convocation in voters:
+        Ballot.objects.create(item=item, convocation=convocation, choice=Ballot.Choice.FAVOURABLE)
+
+
 def _next_meetings(sec: Actor, today) -> None:
     """A restricted meeting in 12 days (convened, with the requests waiting for the commission) and a plenary
     meeting in six weeks being prepared."""
@@ -256,6 +332,7 @@ def _next_meetings(sec: Actor, today) -> None:
         video_link="https://visio.demo.invalid/commission-99",
         chaired_by="La sous-préfète, directrice de cabinet",
     )
+    _written_consultation(sec, today)
     for request in request_pool(sec.departement):
         cs.add_request_item(actor=sec, meeting=restricted, request=request)
     cs.add_free_item(actor=sec, meeting=restricted, title="Questions diverses")

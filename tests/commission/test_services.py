@@ -11,9 +11,16 @@ from django.utils import timezone
 
 from parcours.commission import rules
 from parcours.commission import services as cs
-from parcours.commission.models import AgendaItem, Convocation, Mandate, MeetingKind, MeetingState, Recusal
+from parcours.commission.models import (
+    AgendaItem,
+    Arrete,
+    Convocation,
+    Mandate,
+    MeetingKind,
+    MeetingState,
+    Recusal,
+)
 from parcours.commission.selectors import mandates_ending, request_pool, visible_items
-from parcours.core.models import RuleSetting
 from parcours.pathways.models import RequestState
 
 from .conftest import in_days, ready_request
@@ -255,14 +262,10 @@ def test_opinion_moves_the_request_and_postponed_goes_back_to_the_pool(sec, comm
             cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="x")
 
 
-def test_quorum_rule_can_be_switched_off_by_a_dated_setting(sec, commission, convened):
+def test_an_arrete_without_quorum_lets_the_commission_deliberate(sec, commission, convened):
     meeting, item = convened
-    RuleSetting.objects.create(
-        key=rules.QUORUM_SETTING,
-        effective_from=timezone.localdate() - timedelta(days=1),
-        value={"applies": False, "fraction": "1/2"},
-        source="Avis du service juridique (test)",
-    )
+    # The quorum is the arrêté's (décret n° 2006-665, art. 8), not the code's: this one sets none.
+    Arrete.objects.filter(pk=commission.arrete.pk).update(quorum_percent=0)
     with time_machine.travel(meeting.starts_at + timedelta(hours=1)):
         cs.record_attendance(actor=sec, meeting=meeting, present_ids=set())
         cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="Projet solide")
@@ -307,7 +310,7 @@ def test_items_can_be_reordered(sec, commission, ready):
 
 
 def test_quorum_arithmetic():
-    rule = rules.quorum_rule(timezone.localdate())
+    rule = rules.quorum_rule_of(50)
     assert rules.seats_needed(4, rule) == 2 and rules.seats_needed(5, rule) == 3
     assert rules.quorum_reached(2, 4, rule) and not rules.quorum_reached(2, 5, rule)
     assert not rules.quorum_reached(0, 0, rule)

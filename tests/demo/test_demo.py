@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from parcours.commission.models import Convocation, Meeting, MeetingKind, MeetingState
 from parcours.commission.selectors import mandates_ending, member_convocations, request_pool
@@ -38,13 +39,25 @@ def test_every_state_of_the_workflow_is_shown(demo):
 def test_the_commission_has_met_and_meets_again(demo):
     meetings = Meeting.objects.filter(departement=demo)
     assert meetings.filter(state=MeetingState.CLOSED).count() >= 4
-    upcoming = meetings.get(state=MeetingState.CONVENED, kind=MeetingKind.RESTRICTED)
+    upcoming = meetings.get(state=MeetingState.CONVENED, kind=MeetingKind.RESTRICTED, mode="session")
     assert upcoming.items.filter(kind="request").exists()
     assert not request_pool(demo).exists(), "every request waiting for the commission is on the next agenda"
     assert mandates_ending(demo, upcoming.starts_at.date()).exists()
     membership = Membership.objects.get(user__username="membre.sante")
     assert member_convocations(Actor(membership.user, membership)).filter(meeting=upcoming).exists()
     assert Convocation.objects.filter(meeting=upcoming, answer="present").exists()
+
+
+def test_the_commission_votes_consults_in_writing_and_records_dissent(demo):
+    """Issue 14: past opinions carry their vote, a disagreement is in the last minutes, a written
+    consultation is open with two votes cast."""
+    from parcours.commission.models import AgendaItem, Ballot, Dissent, MeetingMode
+
+    assert AgendaItem.objects.filter(meeting__departement=demo, votes_for__isnull=False).exists()
+    assert Dissent.objects.filter(item__meeting__departement=demo).count() == 1
+    written = Meeting.objects.get(departement=demo, mode=MeetingMode.WRITTEN)
+    assert written.state == MeetingState.CONVENED and written.starts_at < timezone.now() < written.closes_at
+    assert Ballot.objects.filter(item__meeting=written).count() == 2
 
 
 def test_the_coordination_formation_has_met_and_follows_up(demo):

@@ -13,15 +13,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
 from parcours.core import audit
 from parcours.core.forms import DsfrBaseForm
-from parcours.core.views_base import ActorRequiredMixin
+from parcours.core.views_base import ActorRequiredMixin, altered_file_response, pdf_response
+from parcours.documents import services as documents_services
 from parcours.people.selectors import read_person_data
 
 from .. import rules, selectors, services, summaries
-from ..models import AgendaItem, Convocation, Mandate, MeetingKind, MeetingState, Recusal
+from ..forms import BallotForm
+from ..models import AgendaItem, Ballot, Convocation, Mandate, MeetingKind, MeetingState, Recusal
 
 ANSWER_CHOICES = [
     (Convocation.Answer.PRESENT, "Je serai présent·e"),
@@ -65,17 +69,35 @@ def agenda(convocation: Convocation) -> list[AgendaItem]:
     )
 
 
-def meeting_context(actor, convocation: Convocation, form: AnswerForm | None = None) -> dict:
+def meeting_context(
+    actor, convocation: Convocation, form: AnswerForm | None = None, ballot_form=None, failed_item=None
+) -> dict:
     meeting = convocation.meeting
     can_answer = meeting.state == MeetingState.CONVENED
     if can_answer and form is None:
         initial = {} if convocation.answer == Convocation.Answer.PENDING else {"answer": convocation.answer}
         form = AnswerForm(initial=initial, convocation=convocation)
+    items = agenda(convocation)
+    voting = services.voting_open(meeting) and convocation.answer != Convocation.Answer.SUBSTITUTE
+    if meeting.is_written:
+        mine = dict(convocation.ballots.values_list("item_id", "choice"))
+        for item in items:
+            item.my_vote = Ballot.Choice(mine[item.pk]).label if item.pk in mine else ""
+            if voting and item.kind == AgendaItem.Kind.REQUEST and not item.recused:
+                item.ballot_form = (
+                    ballot_form
+                    if failed_item is not None and failed_item.pk == item.pk
+                    else BallotForm(
+                        auto_id=f"vote_{item.public_id.hex[:8]}_%s",
+                        initial={"choice": mine.get(item.pk, "")},
+                    )
+                )
     return {
         "nav": "portal",
         "convocation": convocation,
         "meeting": meeting,
-        "items": agenda(convocation),
+        "items": items,
+        "voting": voting,
         "can_answer": can_answer,
         "form": form if can_answer else None,
         "wall": summaries.applies_wall(convocation),
@@ -202,3 +224,66 @@ class PortalSituationView(ActorRequiredMixin, TemplateView):
             "situation": selectors.situation_view(item.situation, upto_meeting=convocation.meeting),
             "legal_basis": rules.SHARING_LEGAL_BASIS,
         }
+
+
+class PortalVoteView(ActorRequiredMixin, View):
+    """POST only: the member's vote on a request of a written consultation, until it closes (a new vote
+    replaces the previous one). 404 for an item the member recused themselves from or cannot see."""
+
+    permission = "commission.portal"
+
+    def post(self, request, meeting, item):
+        convocation = selectors.get_member_convocation_or_404(self.actor, meeting)
+        target = selectors._get_or_404(
+            selectors.visible_items(convocation).filter(kind=AgendaItem.Kind.REQUEST), item
+        )
+        form = BallotForm(request.POST, auto_id=f"vote_{target.public_id.hex[:8]}_%s")
+        if form.is_valid():
+            try:
+                services.cast_ballot(
+                    actor=self.actor, convocation=convocation, item=target, choice=form.cleaned_data["choice"]
+                )
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("commission:portal_meeting", meeting=meeting)
+                form.add_error("choice", exc.messages)
+            else:
+                messages.success(request, f"Votre vote sur « {target.title} » est enregistré.")
+                return redirect(
+                    reverse("commission:portal_meeting", kwargs={"meeting": meeting})
+                    + f"#point-{target.public_id}"
+                )
+        audit.record(
+            self.actor,
+            "view",
+            convocation.meeting,
+            detail=f"ordre du jour ({_meeting_label(convocation.meeting)})",
+        )
+        context = meeting_context(self.actor, convocation, ballot_form=form, failed_item=target)
+        return render(request, "commission/portal_meeting.html", context)
+
+
+class PortalMinutesListView(ActorRequiredMixin, TemplateView):
+    """« Procès-verbaux »: the frozen minutes of the member's formations, while they hold a mandate."""
+
+    permission = "commission.portal"
+    template_name = "commission/portal_minutes.html"
+
+    def get_context_data(self, **kwargs):
+        return {"nav": "portal", "minutes_list": list(selectors.member_minutes(self.actor))}
+
+
+class PortalMinutesPdfView(ActorRequiredMixin, View):
+    """The frozen minutes (PDF): codes only, never an identity; each download is journaled."""
+
+    permission = "commission.portal"
+
+    def get(self, request, minutes):
+        record = selectors.get_member_minutes_or_404(self.actor, minutes)
+        try:
+            content = documents_services.pdf_of(record.document)
+        except (documents_services.TamperedDocument, ValidationError):
+            return altered_file_response(request)
+        audit.record(self.actor, "download", record, detail="procès-verbal figé (espace des membres)")
+        return pdf_response(content, f"proces-verbal-{slugify(record.meeting.day.isoformat())}.pdf")

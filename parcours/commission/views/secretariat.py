@@ -44,6 +44,7 @@ from ..forms import (
     CloseSituationForm,
     ConveneForm,
     DecisionDraftForm,
+    DissentForm,
     EndDecisionDraftForm,
     EndSignForm,
     FollowUpForm,
@@ -52,16 +53,20 @@ from ..forms import (
     MeetingForm,
     OpinionForm,
     PlanActionForm,
+    ProxyForm,
+    ReconveneForm,
     RecusalForm,
     ReturnForm,
     SeatForm,
     SignForm,
     SituationSummaryForm,
+    WrittenConsultationForm,
 )
 from ..models import (
     AgendaItem,
     Letter,
     Mandate,
+    Meeting,
     MeetingKind,
     MeetingState,
     Minutes,
@@ -72,6 +77,7 @@ from ..models import (
 from ..selectors import (
     application_pool,
     arretes_of,
+    categories_in_force,
     coordination_categories,
     current_mandates,
     decisions_of,
@@ -86,11 +92,14 @@ from ..selectors import (
     get_meeting_or_404,
     mandates_ending,
     meetings_of,
+    plenary_status,
     quorum_status,
     read_decision,
     request_pool,
+    seats_without_account,
     situation_pool,
     situation_view,
+    tally,
 )
 
 
@@ -113,6 +122,7 @@ class CommissionHomeView(ActorRequiredMixin, TemplateView):
             "held_this_year": meetings.filter(
                 starts_at__year=today.year, state__in=[MeetingState.HELD, MeetingState.CLOSED]
             ).count(),
+            "plenaries": plenary_status(self.actor.departement, today),
         }
 
 
@@ -145,6 +155,7 @@ class ArreteCreateView(ActorRequiredMixin, FormView):
 def arrete_context(actor, arrete, **forms):
     today = timezone.localdate()
     forms.setdefault("coordination_categories", coordination_categories(today))
+    categories = categories_in_force(today)
     seats = arrete.seats.select_related("organisation").prefetch_related(
         Prefetch("mandates", queryset=Mandate.objects.select_related("member").order_by("kind", "start"))
     )
@@ -153,7 +164,8 @@ def arrete_context(actor, arrete, **forms):
         "arrete": arrete,
         "seats": seats,
         "today": today,
-        "seat_form": SeatForm(departement=actor.departement),
+        "seat_form": SeatForm(departement=actor.departement, categories=categories),
+        "categories_version": rules.category_version(today),
         "appoint_form": AppointForm(departement=actor.departement),
         "end_form": MandateEndForm(initial={"day": today}),
     }
@@ -204,7 +216,11 @@ class SeatAddView(ArreteActionView):
         return self.arrete
 
     def get_form(self):
-        return SeatForm(self.request.POST, departement=self.actor.departement)
+        return SeatForm(
+            self.request.POST,
+            departement=self.actor.departement,
+            categories=categories_in_force(timezone.localdate()),
+        )
 
     def perform(self, form):
         services.add_seat(actor=self.actor, arrete=self.arrete, **form.cleaned_data)
@@ -303,6 +319,55 @@ class MeetingCreateView(ActorRequiredMixin, FormView):
         return redirect("commission:meeting_detail", pk=meeting.public_id)
 
 
+class WrittenConsultationCreateView(ActorRequiredMixin, FormView):
+    permission = "commission.manage"
+    template_name = "core/form_page.html"
+    form_class = WrittenConsultationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav="commission",
+            title="Consulter la commission par écrit",
+            intro=(
+                "Entre deux séances, la présidence peut consulter par écrit la formation restreinte sur des "
+                "renouvellements ou des demandes urgentes (ordonnance n° 2014-1329 du 6 novembre 2014, "
+                "décret "
+                "n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace « Mes séances » "
+                "entre "
+                f"l'ouverture et la clôture ({rules.WRITTEN_CONSULTATION_MIN_DAYS} à "
+                f"{rules.WRITTEN_CONSULTATION_MAX_DAYS} jours) ; l'avis suit ensuite le même chemin qu'en "
+                "séance."
+            ),
+            back_url=reverse("commission:home"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.schedule_written_consultation(
+                actor=self.actor,
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                reason=data["reason"],
+                chaired_by=data["chaired_by"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                exc = ValidationError(
+                    {
+                        {"opens_at": "opens_day", "closes_at": "closes_day"}.get(k, k): v
+                        for k, v in exc.error_dict.items()
+                    }
+                )
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Consultation écrite programmée : inscrivez les demandes, puis consultez."
+        )
+        return redirect("commission:meeting_detail", pk=meeting.public_id)
+
+
 def ready_requests(actor):
     """The pool of ready requests, each named by its code only (no identity decrypted)."""
     return request_pool(actor.departement).defer(*identity_deferred("pathway__person"))
@@ -316,9 +381,18 @@ def meeting_context(actor, meeting, *, pool_page=None, **forms):
             Prefetch("recusals", queryset=Recusal.objects.select_related("mandate__member", "mandate__seat"))
         )
     )
-    convocations = list(meeting.convocations.select_related("mandate__member", "mandate__seat"))
+    convocations = list(
+        meeting.convocations.select_related(
+            "mandate__member", "mandate__seat", "proxy_holder__mandate__member"
+        )
+    )
     editable = meeting.state in (MeetingState.SCHEDULED, MeetingState.CONVENED)
     held = meeting.state == MeetingState.HELD
+    offline_seats = (
+        seats_without_account(meeting)
+        if meeting.state in (MeetingState.CONVENED, MeetingState.HELD) and not meeting.is_written
+        else []
+    )
     # The ready requests, a page at a time (?demandes=N): a département may have hundreds.
     pool_qs = ready_requests(actor) if editable and meeting.kind == MeetingKind.RESTRICTED else None
     pool_page = (
@@ -347,9 +421,23 @@ def meeting_context(actor, meeting, *, pool_page=None, **forms):
         "add_application_form": AddApplicationForm(pool=applications) if applications else None,
         "free_item_form": FreeItemForm(),
         "convene_form": ConveneForm(),
-        "attendance_form": AttendanceForm(convocations=convocations),
+        "attendance_form": AttendanceForm(
+            convocations=convocations,
+            offline_seats=offline_seats,
+            offline_present=list(meeting.offline_present.all()) if offline_seats else [],
+        ),
+        "offline_present": list(meeting.offline_present.all()),
+        "proxy_form": ProxyForm(convocations=convocations) if held and not meeting.is_written else None,
+        "proxies": [c for c in convocations if c.proxy_holder_id],
         "recusal_form": RecusalForm(convocations=convocations),
-        "opinion_form": OpinionForm(),
+        "opinion_form": OpinionForm(written=meeting.is_written),
+        "reconvene_form": ReconveneForm(initial={"time": "14:00", "place": meeting.place}),
+        "reconvened_as": Meeting.objects.filter(reconvened_from=meeting).first(),
+        "written": meeting.is_written,
+        "voting_open": services.voting_open(meeting),
+        "can_close_written": meeting.is_written
+        and meeting.state == MeetingState.CONVENED
+        and timezone.now() >= meeting.closes_at,
         "minutes": Minutes.objects.filter(meeting=meeting).select_related("document").first(),
         "failed_item": forms.pop("failed_item", None),
     }
@@ -368,8 +456,14 @@ def meeting_context(actor, meeting, *, pool_page=None, **forms):
         item.opinion_form = (
             context["opinion_form"]
             if is_failed and "opinion_form" in forms
-            else OpinionForm(auto_id="opinion_" + ids)
+            else OpinionForm(auto_id="opinion_" + ids, written=meeting.is_written)
         )
+        item.dissent_form = (
+            context["dissent_form"]
+            if is_failed and "dissent_form" in forms
+            else DissentForm(auto_id="dissent_" + ids, convocations=convocations)
+        )
+        item.tally = tally(item) if meeting.is_written and item.kind == AgendaItem.Kind.REQUEST else None
         item.decision_form = (
             context["decision_form"]
             if is_failed and "decision_form" in forms
@@ -705,11 +799,16 @@ class AttendanceView(MeetingActionView):
         return AttendanceForm(
             self.request.POST,
             convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
+            offline_seats=seats_without_account(self.meeting),
         )
 
     def perform(self, meeting, form):
         status = services.record_attendance(
-            actor=self.actor, meeting=self.meeting, present_ids=form.cleaned_data["present"]
+            actor=self.actor,
+            meeting=self.meeting,
+            present_ids=form.cleaned_data["present"],
+            remote_ids=form.cleaned_data["remote"],
+            offline_seat_ids=form.cleaned_data.get("offline", set()),
         )
         if status["reached"]:
             return (
@@ -717,7 +816,122 @@ class AttendanceView(MeetingActionView):
             )
         return (
             f"Présences enregistrées : quorum NON atteint ({status['filled']} sièges sur {status['total']}, "
-            f"{status['needed']} requis). La commission ne peut pas rendre d'avis."
+            f"{status['needed']} requis). La commission ne peut pas rendre d'avis : reconvoquez-la sur le "
+            "même "
+            "ordre du jour, elle délibérera sans condition de quorum."
+        )
+
+
+class ProxyView(MeetingActionView):
+    form_name, anchor = "proxy_form", "#presences"
+    success_message = "Procuration enregistrée : le siège du membre absent compte comme représenté."
+
+    def get_form(self):
+        return ProxyForm(
+            self.request.POST,
+            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
+        )
+
+    def perform(self, meeting, form):
+        services.record_proxy(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
+
+
+class ReconveneView(MeetingActionView):
+    form_name, anchor = "reconvene_form", "#presences"
+
+    def get_form(self):
+        return ReconveneForm(self.request.POST)
+
+    def confirmation(self, meeting, form):
+        status = quorum_status(meeting)
+        if meeting.state != MeetingState.HELD or status["reached"]:
+            raise ValidationError("Seule une séance tenue sans quorum peut être reconvoquée.")
+        waiting = meeting.items.filter(opinion="").exclude(kind=AgendaItem.Kind.SITUATION).count()
+        day = form.cleaned_data["day"]
+        return Confirmation(
+            title=f"Reconvoquer la commission le {day:%d/%m/%Y} sur le même ordre du jour",
+            consequences=[
+                f"Le quorum n'est pas atteint ({status['filled']} sièges sur {status['total']}, "
+                f"{status['needed']} requis) : une nouvelle séance est programmée le {day:%d/%m/%Y}.",
+                f"Les {waiting} point(s) qui attendent un avis y passent ; aucun point ne pourra y être "
+                "ajouté.",
+                "La convocation dira qu'aucun quorum ne sera exigé : la commission y délibérera "
+                "valablement quel "
+                "que soit le nombre de présents (décret n° 2006-672, art. 11).",
+                "Cela ne peut pas être défait ; les convocations restent à envoyer depuis la nouvelle "
+                "séance.",
+            ],
+            button="Oui, reconvoquer la commission",
+            back_url=self.page_url(meeting) + self.anchor,
+        )
+
+    def perform(self, meeting, form):
+        data = form.cleaned_data
+        try:
+            self.new_meeting = services.reconvene(
+                actor=self.actor,
+                meeting=self.meeting,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                video_link=data["video_link"],
+                chaired_by=data["chaired_by"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "starts_at" in exc.error_dict:
+                raise ValidationError({"day": exc.error_dict["starts_at"]}) from exc
+            raise
+        return (
+            f"Nouvelle séance programmée le {self.new_meeting.day:%d/%m/%Y} sur le même ordre du jour, sans "
+            "condition de quorum : envoyez-en les convocations."
+        )
+
+
+class DissentView(MeetingActionView):
+    form_name, anchor = "dissent_form", "#ordre-du-jour"
+    success_message = "Désaccord enregistré : il sera mentionné au procès-verbal."
+
+    def get_form(self):
+        return DissentForm(
+            self.request.POST,
+            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
+        )
+
+    def perform(self, meeting, form):
+        services.record_dissent(actor=self.actor, item=self.item, **form.cleaned_data)
+
+
+class WrittenCloseView(MeetingActionView):
+    anchor = "#presences"
+
+    def confirmation(self, meeting, form):
+        if not meeting.is_written or meeting.state != MeetingState.CONVENED:
+            raise ValidationError("Cette consultation écrite n'est pas en cours.")
+        if timezone.now() < meeting.closes_at:
+            raise ValidationError("La consultation est encore ouverte : elle se clôt à sa date de clôture.")
+        voters = meeting.convocations.filter(ballots__isnull=False).distinct().count()
+        return Confirmation(
+            title="Clore la consultation écrite",
+            consequences=[
+                f"{voters} membre(s) ont voté : ils comptent comme ayant pris part à la délibération ; la "
+                "consultation n'est valable que si le quorum de l'arrêté est atteint.",
+                "Les votes ne changent plus ; vous enregistrerez ensuite l'avis de chaque demande d'après "
+                "eux.",
+            ],
+            button="Oui, clore la consultation",
+            back_url=self.page_url(meeting) + self.anchor,
+        )
+
+    def perform(self, meeting, form):
+        status = services.close_written_consultation(actor=self.actor, meeting=self.meeting)
+        if status["reached"]:
+            return (
+                f"Consultation close : quorum atteint ({status['filled']} votants sur {status['total']} "
+                "sièges)."
+            )
+        return (
+            f"Consultation close : quorum NON atteint ({status['filled']} votants sur {status['total']} "
+            "sièges, "
+            f"{status['needed']} requis). Reconvoquez la commission en séance sur le même ordre du jour."
         )
 
 
@@ -740,7 +954,7 @@ class OpinionView(MeetingActionView):
     success_message = "Avis enregistré."
 
     def get_form(self):
-        return OpinionForm(self.request.POST)
+        return OpinionForm(self.request.POST, written=self.meeting.is_written)
 
     def perform(self, meeting, form):
         services.record_item_opinion(actor=self.actor, item=self.item, **form.cleaned_data)
