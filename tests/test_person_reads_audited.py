@@ -63,6 +63,12 @@ PERSON_DATA = {
     "housing:person": ONE,
     "attestations:pathway": ONE,
     "attestations:download": ONE,
+    # Issue 14: an appeal, the decision it contests, a prior adversarial procedure and its documents.
+    "appeals:create": ONE,
+    "appeals:detail": ONE,
+    "appeals:procedure_start": ONE,
+    "appeals:procedure": ONE,
+    "appeals:document": ONE,
 }
 
 # GET URLs that show nothing of a person, and why.
@@ -84,6 +90,8 @@ NOT_PERSON_DATA = {
     "core:audit": "journal : identifiants opaques, jamais une identité",
     "people:create": "formulaire vide",
     "commission:home": "composition et séances : " + PSEUDONYMS_ONLY,
+    "appeals:list": "recours et procédures en cours : " + PSEUDONYMS_ONLY + " (une ligne par recours, journalisée)",
+    "appeals:withdrawal_start": "retrait d'un agrément : une association, aucune personne",
     "commission:arrete_create": "composition de la commission",
     "commission:arrete_detail": "composition de la commission",
     "commission:meeting_list": "liste des séances",

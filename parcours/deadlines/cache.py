@@ -22,13 +22,17 @@ from .models import BoardVersion
 
 # The tables the board reads, for every role and every provider, found by running each role's board under
 # a query log: tests/deadlines/test_cache.py fails if the board reads a table that is not here (then add its
-# trigger in a migration, as 0001 and 0002 do).
+# trigger in a migration, as 0001 to 0003 do).
 SOURCE_TABLES = (
+    "appeals_appeal",
+    "appeals_procedure",
     "approvals_agrement",
     "approvals_agrementapplication",
     "approvals_listeddepartement",
+    "attestations_attestation",
     "commission_agendaitem",
     "commission_arrete",
+    "commission_ballot",
     "commission_convocation",
     "commission_letter",
     "commission_mandate",
