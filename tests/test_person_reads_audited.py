@@ -90,7 +90,7 @@ NOT_PERSON_DATA = {
     "core:audit": "journal : identifiants opaques, jamais une identité",
     "people:create": "formulaire vide",
     "commission:home": "composition et séances : " + PSEUDONYMS_ONLY,
-    "appeals:list": "recours et procédures en cours : " + PSEUDONYMS_ONLY + " (une ligne par recours, journalisée)",
+    "appeals:list": "recours et procédures en cours : " + PSEUDONYMS_ONLY,
     "appeals:withdrawal_start": "retrait d'un agrément : une association, aucune personne",
     "commission:arrete_create": "composition de la commission",
     "commission:arrete_detail": "composition de la commission",
