@@ -1023,6 +1023,8 @@ class PermitEditView(ActorRequiredMixin, FormView):
             permit=permit,
             person=permit.pathway.person,
             periods=permit.pathway.periods.all(),
+            warnings=services.permit_warnings(permit),
+            notices=permit.pathway.notices.filter(addressee=Notice.Addressee.IMMIGRATION),
             back_url=back,
             **kwargs,
         )
