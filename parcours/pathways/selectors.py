@@ -226,16 +226,33 @@ def pathways_to_handle(actor: Actor, key: str, today: date):
 
 
 def same_person_records(person):
-    """The person's records in every département: the record itself and those with the same keyed blind
-    indexes of birth name and birth date (a person who moved, or was entered again elsewhere). Used only to
-    count months towards the cap: nothing of those records is ever shown to the caller."""
+    """The person's records that count towards her or his cap: the record itself, and in the OTHER
+    départements the records with the same keyed blind indexes of birth name and birth date (a person who
+    moved, or was entered again elsewhere). Within a département, duplicates are merged by the secretariat
+    (people.merge) rather than matched. Used only to count months: nothing of those records is shown."""
     from parcours.people.models import Person
 
-    if not person.last_name_bidx or not person.birth_date_bidx:
-        return Person.objects.filter(pk=person.pk)
-    return Person.objects.filter(
-        Q(pk=person.pk) | Q(last_name_bidx=person.last_name_bidx, birth_date_bidx=person.birth_date_bidx)
-    )
+    same = Q(pk=person.pk)
+    if person.last_name_bidx and person.birth_date_bidx:
+        same |= Q(last_name_bidx=person.last_name_bidx, birth_date_bidx=person.birth_date_bidx) & ~Q(
+            departement_id=person.departement_id
+        )
+    return Person.objects.filter(same)
+
+
+def _transferred_from(pathway: Pathway) -> set[int]:
+    """The pathways this one continues through accepted transfers (whatever the identity became since)."""
+    found: set[int] = set()
+    current = {pathway.pk}
+    while current:
+        sources = set(
+            Transfer.objects.filter(
+                new_pathway_id__in=current, state__in=[Transfer.State.ACCEPTED, Transfer.State.DONE]
+            ).values_list("pathway_id", flat=True)
+        )
+        current = sources - found
+        found |= sources
+    return found
 
 
 def months_used_by_person(pathway: Pathway) -> int:
@@ -244,9 +261,9 @@ def months_used_by_person(pathway: Pathway) -> int:
     association or which file (docs/parcours.md, « Transferts »)."""
     from . import rules
 
-    periods = Period.objects.filter(pathway__person__in=same_person_records(pathway.person)).exclude(
-        pathway=pathway
-    )
+    periods = Period.objects.filter(
+        Q(pathway__person__in=same_person_records(pathway.person)) | Q(pathway_id__in=_transferred_from(pathway))
+    ).exclude(pathway=pathway)
     return rules.carried_months(list(periods.values_list("start", "end")))
 
 
