@@ -22,6 +22,8 @@ PERMISSIONS = {
     "transfers.handover": {S},
     # ... and the receiving association records each person's consent.
     "transfers.consent": {AW, AM},
+    # The page of an incoming transfer: the receiving secretariat or association (scoped: 404 otherwise).
+    "transfers.view": {S, AW, AM},
 }
 
 

@@ -770,18 +770,8 @@ class TransferDetailView(ActorRequiredMixin, TemplateView):
     """An incoming transfer as its receiver sees it: the code of the person, the months already used, the
     associations — not the file, until the transfer is accepted (or the consent recorded)."""
 
-    permission = "board.view"
+    permission = "transfers.view"
     template_name = "pathways/transfer.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        actor = getattr(request, "actor", None)
-        from parcours.core.policies import can as can_
-
-        if not (can_(actor, "transfers.decide") or can_(actor, "transfers.consent")):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         transfer = get_incoming_transfer_or_404(self.actor, self.kwargs["pk"])
