@@ -18,7 +18,7 @@ from parcours.core.access import Actor
 from parcours.core.policies import can
 from parcours.core.uploads import validate_upload
 from parcours.people.models import ConsentPurpose, Person
-from parcours.people.services import has_active_consent
+from parcours.people.services import has_active_consent, identity_unavailable
 
 from . import rules
 from .models import (
@@ -267,6 +267,10 @@ def missing_for_submission(request: Request, today: date | None = None) -> list[
     present = set(request.documents.values_list("kind", flat=True))
     if request.agrement_id or agrement_in_force(request.pathway.association):
         present.add(DocumentKind.AGREMENT)  # attached from the register: nothing to upload
+    if identity_unavailable(pathway.person) is not None:
+        # No one is kept out by paperwork: an identity document recorded as unavailable (held by a third party,
+        # lost, stolen), with its motive, stands for the copy (the substitute, if any, may be uploaded).
+        present.add(DocumentKind.IDENTITY)
     labels = dict(DocumentKind.choices)
     missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
     if not request.objectives.exists():

@@ -8,7 +8,7 @@ from parcours.core import inputs
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.core.models import Organisation, OrganisationKind
 
-from .models import ConsentPurpose, FollowUpNote, Person, PersonAlias
+from .models import ConsentPurpose, FollowUpNote, IdentityDocument, Person, PersonAlias
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -235,3 +235,27 @@ class ShareForm(DsfrBaseForm):
         self.fields["partner"].queryset = Organisation.objects.filter(
             pk__in=person.consents.active().filter(purpose=ConsentPurpose.SHARING).values("partner")
         )
+
+
+class IdentityDocumentForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label="Pièce", choices=IdentityDocument.Kind.choices)
+    available = forms.TypedChoiceField(
+        label="La personne dispose-t-elle de cette pièce ?",
+        choices=[("oui", "Oui"), ("non", "Non, elle est indisponible")],
+        coerce=lambda v: v == "oui",
+        widget=forms.RadioSelect,
+    )
+    unavailable_motive = forms.ChoiceField(
+        label="Motif d'indisponibilité", choices=[("", "—"), *IdentityDocument.Motive.choices], required=False
+    )
+    substitute = forms.ChoiceField(
+        label="Document de substitution", choices=IdentityDocument.Substitute.choices, required=False
+    )
+    number = forms.CharField(label="Numéro (facultatif)", max_length=60, required=False)
+    details = forms.CharField(label="Précisions (facultatif)", max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("available") is False and not cleaned.get("unavailable_motive"):
+            self.add_error("unavailable_motive", "Indiquez pourquoi la pièce est indisponible.")
+        return cleaned

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:pk>/modifier/", views.PersonEditView.as_view(), name="edit"),
     path("<uuid:pk>/notes/", views.NoteAddView.as_view(), name="note_add"),
     path("<uuid:pk>/alias/", views.AliasAddView.as_view(), name="alias_add"),
+    path("<uuid:pk>/piece-identite/", views.IdentityDocumentAddView.as_view(), name="identity_document_add"),
     path("<uuid:pk>/consentements/", views.ConsentAddView.as_view(), name="consent_add"),
     path("<uuid:pk>/partages/", views.ShareAddView.as_view(), name="share_add"),
     path("consentements/<uuid:pk>/retrait/", views.ConsentWithdrawView.as_view(), name="consent_withdraw"),
