@@ -41,9 +41,9 @@ from parcours.pathways.models import (
     Afis,
     DocumentKind,
     EndReason,
+    Notice,
     Opinion,
     Outcome,
-    Notice,
     Pathway,
     PathwayEvent,
     PlanObjective,
@@ -637,7 +637,6 @@ class DemoBuilder:
             permit.expires_on = permit.issued_on + timedelta(days=182 if self.rng.random() < 0.6 else 150)
             permit.reference = f"APS-{self.n:05d}"
             permit.save()
-
 
     def settle_notices(self):
         """The payer answered the notices of more than a month ago (sent two days after, acknowledged a week

@@ -2,7 +2,8 @@
 
 A notice to the AFIS payer (MSA) for every event of the AFIS (grant, renewal, change, revaluation, suspension,
 resumption, stop, end, transfer), and a notice to the foreigners' service when a person's file moves to
-another département. Contexts are plain dicts of the declared fields (the editable templates use nothing else).
+another département. Contexts are plain dicts of the declared fields (the editable templates use nothing
+else).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ NOTICE_FIELDS = {
     "association": "Association agréée qui accompagne la personne",
     "avis.numero": "Numéro de l'avis",
     "avis.evenement": "Événement notifié (attribution, renouvellement, changement, suspension, arrêt…)",
-    "avis.code": "Code de l'événement (grant, renewal, change, revaluation, suspension, resumption, stop, end, "
+    "avis.code": "Code de l'événement (grant, renewal, change, revaluation, suspension, resumption, stop, "
+    "end, "
     "transfer)",
     "avis.a_compter_du": "Date à compter de laquelle l'événement prend effet (une date)",
     "avis.montant": "Montant mensuel dû à compter de cette date (texte, ex. « 343,20 € »), vide si aucun",

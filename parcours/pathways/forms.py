@@ -365,7 +365,10 @@ class TransferRequestForm(DsfrBaseForm):
         validators=[not_in_future],
     )
     motive = forms.CharField(
-        label="Précisions (facultatif, sans nom)", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Précisions (facultatif, sans nom)",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, departement=None, **kwargs):
@@ -390,7 +393,9 @@ class TransferConsentForm(DsfrBaseForm):
 
 
 class HandoverForm(DsfrBaseForm):
-    from_association = forms.ModelChoiceField(label="Association dont les parcours sont transférés", queryset=None)
+    from_association = forms.ModelChoiceField(
+        label="Association dont les parcours sont transférés", queryset=None
+    )
     to_association = forms.ModelChoiceField(label="Association agréée qui les reprend", queryset=None)
     day = forms.DateField(label="À compter du", widget=DATE_WIDGET)
     motive = forms.CharField(label="Motif (retrait d'agrément, fermeture…)", max_length=300)
@@ -399,7 +404,9 @@ class HandoverForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         from parcours.core.models import Organisation, OrganisationKind
 
-        qs = Organisation.objects.filter(kind=OrganisationKind.ASSOCIATION, departement=departement).order_by("name")
+        qs = Organisation.objects.filter(kind=OrganisationKind.ASSOCIATION, departement=departement).order_by(
+            "name"
+        )
         self.fields["from_association"].queryset = qs
         self.fields["to_association"].queryset = qs
 
@@ -450,17 +457,23 @@ class PermitForm(DsfrModelForm):
         if cleaned.get("route") == ResidencePermit.Route.COMPLAINT and not cleaned.get("complaint_filed_on"):
             self.add_error(
                 "complaint_filed_on",
-                "Indiquez la date de la plainte ou du témoignage : elle fonde la carte de l'article L. 425-1.",
+                "Indiquez la date de la plainte ou du témoignage : "
+                "elle fonde la carte de l'article L. 425-1.",
             )
         if cleaned.get("complaint_filed_on") and cleaned["complaint_filed_on"] > timezone.localdate():
             self.add_error("complaint_filed_on", "La date ne peut pas être dans le futur.")
         nxt = cleaned.get("next_permit_status")
         if nxt == ResidencePermit.NextStatus.ISSUED and not cleaned.get("next_permit_issued_on"):
-            self.add_error("next_permit_issued_on", "Indiquez la date de délivrance du titre de droit commun.")
-        if nxt in (ResidencePermit.NextStatus.REQUESTED, ResidencePermit.NextStatus.ISSUED) and not cleaned.get(
-            "next_permit_requested_on"
-        ):
-            self.add_error("next_permit_requested_on", "Indiquez la date de la demande du titre de droit commun.")
+            self.add_error(
+                "next_permit_issued_on", "Indiquez la date de délivrance du titre de droit commun."
+            )
+        if nxt in (
+            ResidencePermit.NextStatus.REQUESTED,
+            ResidencePermit.NextStatus.ISSUED,
+        ) and not cleaned.get("next_permit_requested_on"):
+            self.add_error(
+                "next_permit_requested_on", "Indiquez la date de la demande du titre de droit commun."
+            )
         req, iss = cleaned.get("next_permit_requested_on"), cleaned.get("next_permit_issued_on")
         if req and iss and iss < req:
             self.add_error("next_permit_issued_on", "Le titre ne peut pas être délivré avant d'être demandé.")

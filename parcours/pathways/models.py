@@ -505,9 +505,9 @@ class AfisSuspension(BaseModel):
 
 class Notice(BaseModel):
     """A notice of an event of the rights to the body that acts on it: the AFIS payer (MSA) for every event of
-    the AFIS, the foreigners' service for a transfer. Its letter is a document of the documents app; the notice
-    records when it was sent, when the addressee acknowledged it and, for the payer, when the payment (or its
-    change, or its stop) took effect — so that no payment goes on, or stops, by silence."""
+    the AFIS, the foreigners' service for a transfer. Its letter is a document of the documents app; the
+    notice records when it was sent, when the addressee acknowledged it and, for the payer, when the payment
+    (or its change, or its stop) took effect — so that no payment goes on, or stops, by silence."""
 
     class Addressee(models.TextChoices):
         AFIS_PAYER = "afis_payer", "Organisme payeur de l'AFIS (MSA)"

@@ -8,7 +8,6 @@ from parcours.core.policies import AM, AW, S, can, register
 from .models import Pathway, PathwayState, Request, RequestState
 from .services import renewal_blocker
 
-
 PERMISSIONS = {
     # The AFIS month by month and its notices (read on the pathway's scope).
     "afis.view": {S, AW, AM},
@@ -56,7 +55,5 @@ def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[s
         "permit": can(actor, "permits.edit") and pathway.state == PathwayState.ACTIVE,
         "documents": can(actor, "documents.download"),
         "afis": can(actor, "afis.view") and (own or actor.is_secretariat),
-        "transfer": own
-        and can(actor, "transfers.request")
-        and pathway.state == PathwayState.ACTIVE,
+        "transfer": own and can(actor, "transfers.request") and pathway.state == PathwayState.ACTIVE,
     }

@@ -247,7 +247,8 @@ def afis_schedule(
 
     `children` is the number at the grant; `children_changes` are (first month, number) from that month on;
     `suspensions` are (first suspended month, first month paid again or None) — no amount is due in between.
-    Each month is computed on the scale in force on its first day (a revaluation reaches current recipients)."""
+    Each month is computed on the scale in force on its first day (a revaluation reaches current
+    recipients)."""
     if end < start:
         raise RuleError("La fin du versement ne peut pas précéder son début.")
     changes = sorted(children_changes or [])
@@ -260,7 +261,8 @@ def afis_schedule(
             if first_of_month(effective) <= month:
                 count = number
         suspended = any(
-            first_of_month(s) <= month and (r is None or month < first_of_month(r)) for s, r in suspensions or []
+            first_of_month(s) <= month and (r is None or month < first_of_month(r))
+            for s, r in suspensions or []
         )
         day = max(month, start)  # the first month: the scale in force when the payment starts
         scale = afis_scale_on(day, overrides)
@@ -308,8 +310,8 @@ def afis_eligibility_warnings(
 # --- Residence permit ---------------------------------------------------------------------------------------
 
 # Foreign victims who file a complaint or testify against traffickers or procurers receive a temporary
-# residence card (« vie privée et familiale ») for the length of the proceedings: art. L. 425-1 CESEDA. It is a
-# route of its own, open with or without a PSP (the PSP route being L. 425-4, APS of at least 6 months).
+# residence card (« vie privée et familiale ») for the length of the proceedings: art. L. 425-1 CESEDA. It is
+# a route of its own, open with or without a PSP (the PSP route being L. 425-4, APS of at least 6 months).
 PERMIT_ROUTE_COMPLAINT = "L. 425-1 CESEDA"
 PERMIT_ROUTE_PSP = "L. 425-4 CESEDA"
 
@@ -325,6 +327,6 @@ def aps_too_short(issued_on: date | None, expires_on: date | None) -> bool:
 
 
 def carried_months(periods: list[tuple[date, date]]) -> int:
-    """Months a person used in earlier pathways (other départements, other associations) that count towards the
-    cap of MAX_PATHWAY_MONTHS, counted as the code counts them: PERIOD_MONTHS per authorised period."""
+    """Months a person used in earlier pathways (other départements, other associations) that count towards
+    the cap of MAX_PATHWAY_MONTHS, counted as the code counts them: PERIOD_MONTHS per authorised period."""
     return months_used(periods)

@@ -262,7 +262,8 @@ def months_used_by_person(pathway: Pathway) -> int:
     from . import rules
 
     periods = Period.objects.filter(
-        Q(pathway__person__in=same_person_records(pathway.person)) | Q(pathway_id__in=_transferred_from(pathway))
+        Q(pathway__person__in=same_person_records(pathway.person))
+        | Q(pathway_id__in=_transferred_from(pathway))
     ).exclude(pathway=pathway)
     return rules.carried_months(list(periods.values_list("start", "end")))
 
@@ -281,7 +282,11 @@ def notices_awaiting(actor: Actor, today: date):
         .filter(
             Q(sent_on__isnull=True)
             | Q(acknowledged_on__isnull=True, sent_on__lte=late)
-            | Q(addressee=Notice.Addressee.AFIS_PAYER, acknowledged_on__isnull=False, payment_effective_on__isnull=True)
+            | Q(
+                addressee=Notice.Addressee.AFIS_PAYER,
+                acknowledged_on__isnull=False,
+                payment_effective_on__isnull=True,
+            )
         )
         .select_related("pathway__person")
         .order_by("created_at", "pk")

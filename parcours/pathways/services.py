@@ -27,9 +27,9 @@ from .models import (
     AfisSuspension,
     Decision,
     DocumentKind,
-    Notice,
     EndReason,
     EndReport,
+    Notice,
     Opinion,
     Pathway,
     PathwayEvent,
@@ -268,8 +268,9 @@ def missing_for_submission(request: Request, today: date | None = None) -> list[
     if request.agrement_id or agrement_in_force(request.pathway.association):
         present.add(DocumentKind.AGREMENT)  # attached from the register: nothing to upload
     if identity_unavailable(pathway.person) is not None:
-        # No one is kept out by paperwork: an identity document recorded as unavailable (held by a third party,
-        # lost, stolen), with its motive, stands for the copy (the substitute, if any, may be uploaded).
+        # No one is kept out by paperwork: an identity document recorded as unavailable (held by a third
+        # party, lost, stolen), with its motive, stands for the copy (the substitute, if any, may be
+        # uploaded).
         present.add(DocumentKind.IDENTITY)
     labels = dict(DocumentKind.choices)
     missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
@@ -404,7 +405,9 @@ def record_decision(
     request.decision, request.decision_date, request.decision_reference = decision, day, reference.strip()
     if decision == Decision.AUTHORISED:
         try:
-            start, end = rules.next_period(_periods(pathway), day, period_start, months_used_by_person(pathway))
+            start, end = rules.next_period(
+                _periods(pathway), day, period_start, months_used_by_person(pathway)
+            )
         except rules.RuleError as exc:
             raise ValidationError({"period_start": str(exc)}) from exc
         _transition(
@@ -810,7 +813,9 @@ def afis_warnings(afis: Afis, day: date | None = None) -> list[str]:
     """The AFIS conditions that look unmet (rules.afis_eligibility_warnings): shown, never blocking."""
     person = afis.pathway.person
     day = day or afis.start or timezone.localdate()
-    permit = getattr(afis.pathway, "residence_permit", None) if hasattr(afis.pathway, "residence_permit") else None
+    permit = (
+        getattr(afis.pathway, "residence_permit", None) if hasattr(afis.pathway, "residence_permit") else None
+    )
     return rules.afis_eligibility_warnings(
         age=rules.age_on(person.birth_date, day),
         administrative_status=person.administrative_status,
@@ -860,7 +865,11 @@ def grant_afis(
     afis.status = Afis.Status.GRANTED
     afis.granted_on, afis.start, afis.end = granted_on, start, period.end
     afis.paying_body, afis.dependent_children, afis.monthly_amount = paying_body, dependent_children, amount
-    afis.resources_below_rsa, afis.rsa_entitled, afis.ada_entitled = resources_below_rsa, rsa_entitled, ada_entitled
+    afis.resources_below_rsa, afis.rsa_entitled, afis.ada_entitled = (
+        resources_below_rsa,
+        rsa_entitled,
+        ada_entitled,
+    )
     afis.save()
     warnings = afis_warnings(afis, start)
     _log(
@@ -943,9 +952,7 @@ def pending_revaluations(afis: Afis) -> list[date]:
     """Months of the payment where the scale changed after the grant and no revaluation notice was made."""
     if afis.start is None or afis.status not in (Afis.Status.GRANTED, Afis.Status.SUSPENDED):
         return []
-    notified = set(
-        afis.notices.filter(event=Notice.Event.REVALUATION).values_list("effective_on", flat=True)
-    )
+    notified = set(afis.notices.filter(event=Notice.Event.REVALUATION).values_list("effective_on", flat=True))
     months, previous = [], None
     for line in afis_lines(afis):
         if previous is not None and line.scale != previous.scale and line.month not in notified:
@@ -1077,22 +1084,29 @@ def notify_payer(
 
 def _granted(afis: Afis, *statuses) -> None:
     if afis.status not in (statuses or (Afis.Status.GRANTED,)):
-        raise ValidationError("Cette action n'est possible que sur une AFIS accordée et en cours de versement.")
+        raise ValidationError(
+            "Cette action n'est possible que sur une AFIS accordée et en cours de versement."
+        )
 
 
 def _within_payment(afis: Afis, month: date, field: str = "month") -> date:
     month = rules.first_of_month(month)
     if afis.start is None or month < rules.first_of_month(afis.start) or (afis.end and month > afis.end):
         raise ValidationError(
-            {field: "Ce mois n'est pas dans la période de versement de l'AFIS "
-             f"(du {afis.start:%d/%m/%Y} au {afis.end:%d/%m/%Y})." if afis.start and afis.end
-             else "Ce mois n'est pas dans la période de versement de l'AFIS."}
+            {
+                field: "Ce mois n'est pas dans la période de versement de l'AFIS "
+                f"(du {afis.start:%d/%m/%Y} au {afis.end:%d/%m/%Y})."
+                if afis.start and afis.end
+                else "Ce mois n'est pas dans la période de versement de l'AFIS."
+            }
         )
     return month
 
 
 @transaction.atomic
-def change_afis_children(*, actor: Actor, afis: Afis, month: date, dependent_children: int) -> AfisChildrenChange:
+def change_afis_children(
+    *, actor: Actor, afis: Afis, month: date, dependent_children: int
+) -> AfisChildrenChange:
     """The number of dependent children changes from `month` on: the amount follows, the payer is told."""
     _require(actor, "rights.edit")
     _granted(afis, Afis.Status.GRANTED, Afis.Status.SUSPENDED)
@@ -1102,7 +1116,10 @@ def change_afis_children(*, actor: Actor, afis: Afis, month: date, dependent_chi
     current = afis_month(afis, month)
     if current is not None and current.children == dependent_children:
         raise ValidationError(
-            {"dependent_children": f"Le nombre d'enfants à charge est déjà de {dependent_children} ce mois-là."}
+            {
+                "dependent_children": "Le nombre d'enfants à charge est déjà de "
+                f"{dependent_children} ce mois-là."
+            }
         )
     change, _ = AfisChildrenChange.objects.update_or_create(
         afis=afis, month=month, defaults={"dependent_children": dependent_children, "recorded_by": actor.user}
@@ -1124,7 +1141,9 @@ def suspend_afis(*, actor: Actor, afis: Afis, month: date, motive: str) -> AfisS
     if not motive.strip():
         raise ValidationError({"motive": "Indiquez le motif de la suspension : l'organisme payeur le lira."})
     month = _within_payment(afis, month)
-    suspension = AfisSuspension.objects.create(afis=afis, start=month, motive=motive.strip(), recorded_by=actor.user)
+    suspension = AfisSuspension.objects.create(
+        afis=afis, start=month, motive=motive.strip(), recorded_by=actor.user
+    )
     afis.status = Afis.Status.SUSPENDED
     afis.save(update_fields=["status", "updated_at"])
     _log(actor, afis.pathway, "afis_suspended", f"AFIS suspendue à partir de {month:%m/%Y}", motive=motive)
@@ -1162,7 +1181,8 @@ def notify_revaluation(*, actor: Actor, afis: Afis) -> list[Notice]:
     if not months:
         raise ValidationError("Aucune revalorisation du barème n'est à notifier pour cette AFIS.")
     return [
-        notify_payer(actor=actor, afis=afis, event=Notice.Event.REVALUATION, effective_on=month) for month in months
+        notify_payer(actor=actor, afis=afis, event=Notice.Event.REVALUATION, effective_on=month)
+        for month in months
     ]
 
 
@@ -1186,7 +1206,9 @@ def record_notice_step(*, actor: Actor, notice: Notice, step: str, day: date) ->
     if day > timezone.localdate():
         raise ValidationError({"day": "La date ne peut pas être dans le futur."})
     if getattr(notice, field) is not None:
-        raise ValidationError(f"L'avis n° {notice.number} est déjà {label} ({getattr(notice, field):%d/%m/%Y}).")
+        raise ValidationError(
+            f"L'avis n° {notice.number} est déjà {label} ({getattr(notice, field):%d/%m/%Y})."
+        )
     if step == "acknowledged" and notice.sent_on is None:
         raise ValidationError("Enregistrez d'abord la transmission de l'avis.")
     if step == "payment":
@@ -1194,7 +1216,9 @@ def record_notice_step(*, actor: Actor, notice: Notice, step: str, day: date) ->
             raise ValidationError("Seul un avis à l'organisme payeur est pris en compte dans un versement.")
         if notice.acknowledged_on is None:
             raise ValidationError("Enregistrez d'abord l'accusé de réception de l'organisme payeur.")
-    previous = notice.acknowledged_on if step == "payment" else notice.sent_on if step == "acknowledged" else None
+    previous = (
+        notice.acknowledged_on if step == "payment" else notice.sent_on if step == "acknowledged" else None
+    )
     if previous and day < previous:
         raise ValidationError({"day": f"La date ne peut pas précéder le {previous:%d/%m/%Y}."})
     if step == "sent" and day < timezone.localtime(notice.created_at).date():
@@ -1258,7 +1282,9 @@ def request_departement_transfer(
     if to_association.departement_id == pathway.departement_id:
         raise ValidationError({"to_association": "Choisissez une association d'un autre département."})
     if not has_valid_agrement(to_association, day):
-        raise ValidationError({"to_association": "Cette association n'a pas d'agrément en vigueur à cette date."})
+        raise ValidationError(
+            {"to_association": "Cette association n'a pas d'agrément en vigueur à cette date."}
+        )
     if consent_given_on > timezone.localdate():
         raise ValidationError({"consent_given_on": "La date du consentement ne peut pas être dans le futur."})
     first = pathway.periods.order_by("start").first()
@@ -1302,7 +1328,9 @@ def accept_departement_transfer(*, actor: Actor, transfer: Transfer) -> Pathway:
         raise ValidationError("Ce transfert n'attend plus de réponse.")
     old = transfer.pathway
     if old.state != PathwayState.ACTIVE:
-        raise ValidationError("Le parcours d'origine n'est plus en cours : le transfert ne peut pas avoir lieu.")
+        raise ValidationError(
+            "Le parcours d'origine n'est plus en cours : le transfert ne peut pas avoir lieu."
+        )
     source = old.person
     person = PersonModel(
         departement=transfer.to_departement,
@@ -1313,8 +1341,17 @@ def accept_departement_transfer(*, actor: Actor, transfer: Transfer) -> Pathway:
             for f in PersonModel._meta.concrete_fields
             if f.name
             not in (
-                "id", "public_id", "created_at", "updated_at", "departement", "organisation", "pseudonym",
-                "created_by", "merged_into", "merged_at", "is_sensitive",
+                "id",
+                "public_id",
+                "created_at",
+                "updated_at",
+                "departement",
+                "organisation",
+                "pseudonym",
+                "created_by",
+                "merged_into",
+                "merged_at",
+                "is_sensitive",
             )
         },
     )
@@ -1338,7 +1375,11 @@ def accept_departement_transfer(*, actor: Actor, transfer: Transfer) -> Pathway:
         rights_requested=previous.rights_requested if previous else [],
         agrement=agrement_in_force(transfer.to_association),
     )
-    transfer.state, transfer.decided_by, transfer.decided_at = Transfer.State.ACCEPTED, actor.user, timezone.now()
+    transfer.state, transfer.decided_by, transfer.decided_at = (
+        Transfer.State.ACCEPTED,
+        actor.user,
+        timezone.now(),
+    )
     transfer.new_pathway = new
     transfer.save(update_fields=["state", "decided_by", "decided_at", "new_pathway", "updated_at"])
     _log(
@@ -1393,7 +1434,11 @@ def refuse_departement_transfer(*, actor: Actor, transfer: Transfer, motive: str
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.state != Transfer.State.PENDING or transfer.to_departement_id != actor.departement.pk:
         raise ValidationError("Ce transfert n'attend plus de réponse.")
-    transfer.state, transfer.decided_by, transfer.decided_at = Transfer.State.REFUSED, actor.user, timezone.now()
+    transfer.state, transfer.decided_by, transfer.decided_at = (
+        Transfer.State.REFUSED,
+        actor.user,
+        timezone.now(),
+    )
     transfer.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
     _log(
         actor,
@@ -1406,7 +1451,9 @@ def refuse_departement_transfer(*, actor: Actor, transfer: Transfer, motive: str
 
 
 @transaction.atomic
-def hand_over_pathways(*, actor: Actor, from_association, to_association, day: date, motive: str) -> list[Transfer]:
+def hand_over_pathways(
+    *, actor: Actor, from_association, to_association, day: date, motive: str
+) -> list[Transfer]:
     """The association's agrément is withdrawn, or it closes: the secretariat hands every open pathway over to
     another approved association of the département. Each file follows once the receiving association records
     the person's consent (consent_transfer)."""
@@ -1417,7 +1464,9 @@ def hand_over_pathways(*, actor: Actor, from_association, to_association, day: d
     if from_association.pk == to_association.pk:
         raise ValidationError({"to_association": "Choisissez une autre association."})
     if not has_valid_agrement(to_association, day):
-        raise ValidationError({"to_association": "Cette association n'a pas d'agrément en vigueur à cette date."})
+        raise ValidationError(
+            {"to_association": "Cette association n'a pas d'agrément en vigueur à cette date."}
+        )
     if not motive.strip():
         raise ValidationError({"motive": "Indiquez le motif (retrait d'agrément, fermeture…)."})
     pathways = list(
@@ -1442,7 +1491,10 @@ def hand_over_pathways(*, actor: Actor, from_association, to_association, day: d
             requested_by=actor.user,
         )
         _transfer_log(
-            actor, transfer, f"Suivi confié à {to_association} (consentement de la personne à recueillir)", motive
+            actor,
+            transfer,
+            f"Suivi confié à {to_association} (consentement de la personne à recueillir)",
+            motive,
         )
         transfers.append(transfer)
     return transfers
@@ -1471,5 +1523,7 @@ def consent_transfer(*, actor: Actor, transfer: Transfer, consent_given_on: date
     transfer.state, transfer.consent_given_on = Transfer.State.DONE, consent_given_on
     transfer.decided_by, transfer.decided_at = actor.user, timezone.now()
     transfer.save(update_fields=["state", "consent_given_on", "decided_by", "decided_at", "updated_at"])
-    _transfer_log(actor, transfer, f"Suivi repris par {transfer.to_association} avec le consentement de la personne")
+    _transfer_log(
+        actor, transfer, f"Suivi repris par {transfer.to_association} avec le consentement de la personne"
+    )
     return pathway

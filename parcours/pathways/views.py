@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
@@ -29,27 +30,33 @@ from .forms import (
     AfisResumeForm,
     AfisStopForm,
     AfisSuspendForm,
-    HandoverForm,
-    NoticeStepForm,
-    TransferConsentForm,
-    TransferRefuseForm,
-    TransferRequestForm,
     CloseRequestForm,
     DecisionForm,
     DocumentForm,
     EndForm,
     EndReportForm,
     EndReportRefuseForm,
+    HandoverForm,
+    NoticeStepForm,
     ObjectiveForm,
     OpinionForm,
     PermitForm,
     RequestForm,
     ReturnIncompleteForm,
     RightStepForm,
+    TransferConsentForm,
+    TransferRefuseForm,
+    TransferRequestForm,
 )
-from .models import Afis, DocumentKind, EndReason, Notice, PathwayState, RequestDocument, RequestState, Transfer
-from parcours.core.policies import can
-
+from .models import (
+    Afis,
+    DocumentKind,
+    EndReason,
+    Notice,
+    PathwayState,
+    RequestDocument,
+    RequestState,
+)
 from .policies import abilities
 from .selectors import (
     TO_HANDLE,
@@ -57,9 +64,9 @@ from .selectors import (
     get_incoming_transfer_or_404,
     get_pathway_or_404,
     get_permit_or_404,
-    months_used_by_person,
     get_request_document_or_404,
     listable_pathways,
+    months_used_by_person,
     pathways_to_handle,
     permits_expiring,
     permits_visible_to,
@@ -761,7 +768,11 @@ def transfer_context(actor, transfer, **forms):
         "pseudonym": transfer.pathway.person.pseudonym,
         "refuse_form": forms.get("refuse_form") or (TransferRefuseForm() if actor.is_secretariat else None),
         "consent_form": forms.get("consent_form")
-        or (TransferConsentForm(initial={"consent_given_on": timezone.localdate()}) if actor.is_association else None),
+        or (
+            TransferConsentForm(initial={"consent_given_on": timezone.localdate()})
+            if actor.is_association
+            else None
+        ),
         "focus_form": forms.get("focus_form", ""),
     }
 
@@ -789,7 +800,9 @@ class TransferActionView(ObjectActionView):
         return reverse("pathways:transfer", args=[transfer.public_id])
 
     def render_page(self, transfer, form):
-        context = transfer_context(self.actor, transfer, **{self.form_name: form, "focus_form": self.form_name})
+        context = transfer_context(
+            self.actor, transfer, **{self.form_name: form, "focus_form": self.form_name}
+        )
         return render(self.request, "pathways/transfer.html", context)
 
 
@@ -800,7 +813,8 @@ class TransferAcceptView(TransferActionView):
         return Confirmation(
             title="Accepter le transfert",
             consequences=[
-                f"Le dossier de la personne est créé dans le département, suivi par {transfer.to_association}, "
+                "Le dossier de la personne est créé dans le département, suivi par "
+                f"{transfer.to_association}, "
                 "avec un parcours en demande : une demande d'engagement passe devant la commission.",
                 f"Les {transfer.months_carried} mois déjà utilisés comptent dans la durée maximale de "
                 f"{rules.MAX_PATHWAY_MONTHS} mois.",

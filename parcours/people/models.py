@@ -256,8 +256,12 @@ class IdentityDocument(BaseModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_documents")
     kind = models.CharField("pièce", max_length=20, choices=Kind.choices)
     available = models.BooleanField("la personne dispose de la pièce", default=True)
-    unavailable_motive = models.CharField("motif d'indisponibilité", max_length=12, choices=Motive.choices, blank=True)
-    substitute = models.CharField("document de substitution", max_length=24, choices=Substitute.choices, blank=True)
+    unavailable_motive = models.CharField(
+        "motif d'indisponibilité", max_length=12, choices=Motive.choices, blank=True
+    )
+    substitute = models.CharField(
+        "document de substitution", max_length=24, choices=Substitute.choices, blank=True
+    )
     # Numbers and free text identify the person: encrypted.
     number = EncryptedTextField("numéro", blank=True)
     details = EncryptedTextField("précisions", blank=True)

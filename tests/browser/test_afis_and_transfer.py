@@ -23,7 +23,13 @@ from parcours.pathways import services as psp
 from parcours.pathways.models import Afis, EndReason, Notice, Pathway, PathwayState
 from tests.browser.a11y import shoot as shoot_and_check
 from tests.conftest import drive_to_decision
-from tests.factories import AgrementFactory, DepartementFactory, MembershipFactory, OrganisationFactory, PersonFactory
+from tests.factories import (
+    AgrementFactory,
+    DepartementFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
 
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, expect_message, form_of, log_in
@@ -49,8 +55,12 @@ def _authorised_with_afis(psp_world, days_ago=40):
     drive_to_decision(actors, pathway, day=timezone.localdate() - timedelta(days=days_ago))
     start = pathway.periods.get().start
     afis = psp.grant_afis(
-        actor=actors["secretariat"], afis=Afis.objects.get(pathway=pathway), granted_on=start, start=start,
-        paying_body="MSA fictive", dependent_children=1,
+        actor=actors["secretariat"],
+        afis=Afis.objects.get(pathway=pathway),
+        granted_on=start,
+        start=start,
+        paying_body="MSA fictive",
+        dependent_children=1,
     )
     return actors, pathway, afis
 
@@ -66,8 +76,10 @@ def test_an_afis_revalued_mid_period_with_the_payers_notices(web, psp_world):
     actors, pathway, afis = _authorised_with_afis(psp_world)
     next_month = rules.add_months(timezone.localdate().replace(day=1), 1)
     RuleSetting.objects.create(
-        key=rules.AFIS_SCALE_SETTING, effective_from=next_month,
-        value={"base": "636.00", "per_child": "190.80"}, source="Revalorisation fictive au mois prochain",
+        key=rules.AFIS_SCALE_SETTING,
+        effective_from=next_month,
+        value={"base": "636.00", "per_child": "190.80"},
+        source="Revalorisation fictive au mois prochain",
     )
     today = timezone.localdate()
 
@@ -117,7 +129,9 @@ def test_an_afis_revalued_mid_period_with_the_payers_notices(web, psp_world):
 
     # The letter to the payer.
     with sec.expect_download() as download:
-        sec.get_by_test_id("notice-row").filter(has_text="Revalorisation").get_by_test_id("notice-pdf").click()
+        sec.get_by_test_id("notice-row").filter(has_text="Revalorisation").get_by_test_id(
+            "notice-pdf"
+        ).click()
     assert download.value.suggested_filename == f"avis-{notice.number}.pdf"
     assert "Le barème de l'AFIS est revalorisé" in notice.document.html
 
@@ -125,18 +139,27 @@ def test_an_afis_revalued_mid_period_with_the_payers_notices(web, psp_world):
 def test_a_person_transferred_to_another_departement_with_the_months_carried_over(web, psp_world):
     actors, pathway, afis = _authorised_with_afis(psp_world)
     dep98 = DepartementFactory(code="98", name="Département fictif d'accueil")
-    host = OrganisationFactory(departement=dep98, kind=OrganisationKind.ASSOCIATION, name="Association Le Phare fictive")
+    host = OrganisationFactory(
+        departement=dep98, kind=OrganisationKind.ASSOCIATION, name="Association Le Phare fictive"
+    )
     AgrementFactory(organisation=host)
     prefecture98 = OrganisationFactory(departement=dep98, prefecture=True, name="Préfecture fictive 98")
-    MembershipFactory(organisation=prefecture98, role=Role.SECRETARIAT, user__username="secretariat.98",
-                      user__first_name="Sol", user__last_name="Secrétaire")
+    MembershipFactory(
+        organisation=prefecture98,
+        role=Role.SECRETARIAT,
+        user__username="secretariat.98",
+        user__first_name="Sol",
+        user__last_name="Secrétaire",
+    )
     names = psp_world.usernames
 
     asso = web.new_page()
     log_in(asso, names["association"])
     asso.goto(f"/parcours/{pathway.public_id}/#transferts")
     form = form_of(asso, "request-transfer")
-    form.get_by_label("Association agréée qui reprend le suivi").select_option(label="98 — Association Le Phare fictive")
+    form.get_by_label("Association agréée qui reprend le suivi").select_option(
+        label="98 — Association Le Phare fictive"
+    )
     form.get_by_label("Consentement de la personne").fill(f"{timezone.localdate():%Y-%m-%d}")
     shoot(asso, "demande-transfert")
     form.get_by_test_id("request-transfer").click()

@@ -209,5 +209,7 @@ def test_the_payer_answered_old_notices_and_passports_are_held(demo):
     notices = Notice.objects.filter(departement=demo)
     assert notices.filter(payment_effective_on__isnull=False).exists()
     assert notices.filter(sent_on__isnull=True).exists()
-    held = IdentityDocument.objects.filter(person__departement=demo, available=False, unavailable_motive="held")
+    held = IdentityDocument.objects.filter(
+        person__departement=demo, available=False, unavailable_motive="held"
+    )
     assert held.count() == 2 and held.filter(substitute="police_receipt").exists()

@@ -8,7 +8,13 @@ from parcours.core.roles import Role
 from parcours.pathways import rules
 from parcours.pathways import services as psp
 from tests.conftest import drive_to_decision
-from tests.factories import AgrementFactory, DepartementFactory, OrganisationFactory, PersonFactory, make_actor
+from tests.factories import (
+    AgrementFactory,
+    DepartementFactory,
+    OrganisationFactory,
+    PersonFactory,
+    make_actor,
+)
 from tests.matrix_rows.base import GET, POST, Row
 
 _D = "{:%Y-%m-%d}"
@@ -21,7 +27,12 @@ def _afis(w):
 
 def _suspended(w):
     if not hasattr(w, "_suspended"):
-        psp.suspend_afis(actor=w.actors[Role.SECRETARIAT], afis=w.granted_afis, month=w.today.replace(day=1), motive="Absence")
+        psp.suspend_afis(
+            actor=w.actors[Role.SECRETARIAT],
+            afis=w.granted_afis,
+            month=w.today.replace(day=1),
+            motive="Absence",
+        )
         w._suspended = True
     return {"pk": w.granted_afis.pathway.public_id}
 
@@ -63,7 +74,11 @@ def _accepted_out(w):
     if not hasattr(w, "_accepted_out"):
         there = _elsewhere(w)
         transfer = psp.request_departement_transfer(
-            actor=w.worker, pathway=w.active_pathway, to_association=there["asso"], day=w.today, consent_given_on=w.today
+            actor=w.worker,
+            pathway=w.active_pathway,
+            to_association=there["asso"],
+            day=w.today,
+            consent_given_on=w.today,
         )
         psp.accept_departement_transfer(actor=there[Role.SECRETARIAT], transfer=transfer)
         w._accepted_out = transfer
@@ -78,7 +93,11 @@ def _incoming(w):
         person = PersonFactory(organisation=there["asso"], created_by=worker.user)
         pathway = psp.start_pathway(actor=worker, person=person)
         drive_to_decision(
-            {"association_worker": worker, "secretariat": there[Role.SECRETARIAT], "signatory": there[Role.SIGNATORY]},
+            {
+                "association_worker": worker,
+                "secretariat": there[Role.SECRETARIAT],
+                "signatory": there[Role.SIGNATORY],
+            },
             pathway,
         )
         w._incoming = psp.request_departement_transfer(
@@ -95,8 +114,11 @@ def _handed_over(w):
         pathway = psp.start_pathway(actor=worker, person=person)
         drive_to_decision({**w.actors, "association_worker": worker}, pathway)
         [w._handed_over] = psp.hand_over_pathways(
-            actor=w.actors[Role.SECRETARIAT], from_association=w.other_association, to_association=w.association,
-            day=w.today, motive="Fermeture de l'association",
+            actor=w.actors[Role.SECRETARIAT],
+            from_association=w.other_association,
+            to_association=w.association,
+            day=w.today,
+            motive="Fermeture de l'association",
         )
     return {"pk": w._handed_over.public_id}
 

@@ -1,5 +1,5 @@
-"""AFIS month by month: the scale in force each month, children changes, suspensions, and a notice to the payer
-for every event (issue 14, item 3)."""
+"""AFIS month by month: the scale in force each month, children changes, suspensions, and a notice to the
+payer for every event (issue 14, item 3)."""
 
 from __future__ import annotations
 
@@ -35,10 +35,14 @@ def _expected(month: date, start: date, children: int) -> Decimal:
     change_after=st.integers(min_value=0, max_value=24),
     new_children=st.integers(min_value=0, max_value=6),
 )
-def test_each_month_on_the_scale_and_children_of_that_month(start, months, children, change_after, new_children):
+def test_each_month_on_the_scale_and_children_of_that_month(
+    start, months, children, change_after, new_children
+):
     end = rules.add_months(start, months)
     change_month = rules.add_months(start.replace(day=1), change_after)
-    lines = rules.afis_schedule(start, end, children=children, children_changes=[(change_month, new_children)])
+    lines = rules.afis_schedule(
+        start, end, children=children, children_changes=[(change_month, new_children)]
+    )
     assert [line.month for line in lines] == rules.months_between(start, end)
     for line in lines:
         expected_children = new_children if line.month >= change_month else children
@@ -92,13 +96,21 @@ def test_negative_children_and_reversed_dates_are_refused():
 
 def test_eligibility_conditions_warn_never_refuse():
     ok = rules.afis_eligibility_warnings(
-        age=30, administrative_status="aps", has_work_permit_document=True,
-        resources_below_rsa=True, rsa_entitled=False, ada_entitled=False,
+        age=30,
+        administrative_status="aps",
+        has_work_permit_document=True,
+        resources_below_rsa=True,
+        rsa_entitled=False,
+        ada_entitled=False,
     )
     assert ok == []
     warned = rules.afis_eligibility_warnings(
-        age=30, administrative_status="asylum", has_work_permit_document=False,
-        resources_below_rsa=False, rsa_entitled=True, ada_entitled=True,
+        age=30,
+        administrative_status="asylum",
+        has_work_permit_document=False,
+        resources_below_rsa=False,
+        rsa_entitled=True,
+        ada_entitled=True,
     )
     assert len(warned) == 4
     assert any("ADA" in w for w in warned) and any("RSA" in w for w in warned)
@@ -112,8 +124,15 @@ def granted(actors, active_pathway):
     afis = Afis.objects.get(pathway=active_pathway)
     start = active_pathway.periods.get().start
     return psp.grant_afis(
-        actor=actors["secretariat"], afis=afis, granted_on=start, start=start, paying_body="MSA",
-        dependent_children=1, resources_below_rsa=True, rsa_entitled=False, ada_entitled=True,
+        actor=actors["secretariat"],
+        afis=afis,
+        granted_on=start,
+        start=start,
+        paying_body="MSA",
+        dependent_children=1,
+        resources_below_rsa=True,
+        rsa_entitled=False,
+        ada_entitled=True,
     )
 
 
@@ -132,13 +151,21 @@ def test_grant_makes_a_notice_with_its_letter_and_warnings(granted, actors):
 
 def test_a_second_grant_is_refused(granted, actors):
     with pytest.raises(ValidationError):
-        psp.grant_afis(actor=actors["secretariat"], afis=granted, granted_on=granted.start, start=granted.start,
-                       paying_body="MSA", dependent_children=0)
+        psp.grant_afis(
+            actor=actors["secretariat"],
+            afis=granted,
+            granted_on=granted.start,
+            start=granted.start,
+            paying_body="MSA",
+            dependent_children=0,
+        )
 
 
 def test_children_change_amount_follows_and_payer_told(granted, actors):
     month = rules.add_months(granted.start.replace(day=1), 1)
-    psp.change_afis_children(actor=actors["association_worker"], afis=granted, month=month, dependent_children=3)
+    psp.change_afis_children(
+        actor=actors["association_worker"], afis=granted, month=month, dependent_children=3
+    )
     lines = {line.month: line for line in psp.afis_lines(granted)}
     assert lines[month].children == 3
     assert lines[month].amount == rules.afis_monthly_amount(month, 3)
@@ -177,8 +204,13 @@ def test_stop_and_end_make_notices(granted, actors, active_pathway):
 
 
 def test_end_of_pathway_makes_an_end_notice(granted, actors, active_pathway):
-    psp.end_pathway(actor=actors["secretariat"], pathway=active_pathway, reason="completed",
-                    day=timezone.localdate(), outcome="employment")
+    psp.end_pathway(
+        actor=actors["secretariat"],
+        pathway=active_pathway,
+        reason="completed",
+        day=timezone.localdate(),
+        outcome="employment",
+    )
     notice = granted.notices.get(event=Notice.Event.END)
     assert notice.payment_until == timezone.localdate()
 
@@ -201,8 +233,14 @@ def test_revaluation_during_payment_is_notified_once(actors, active_pathway):
     )
     afis = Afis.objects.get(pathway=active_pathway)
     start = active_pathway.periods.get().start
-    psp.grant_afis(actor=actors["secretariat"], afis=afis, granted_on=start, start=start, paying_body="MSA",
-                   dependent_children=0)
+    psp.grant_afis(
+        actor=actors["secretariat"],
+        afis=afis,
+        granted_on=start,
+        start=start,
+        paying_body="MSA",
+        dependent_children=0,
+    )
     month = rules.add_months(timezone.localdate().replace(day=1), 1)
     assert psp.pending_revaluations(afis) == [month]
     [notice] = psp.notify_revaluation(actor=actors["association_worker"], afis=afis)

@@ -1,6 +1,6 @@
-"""Transfers (issue 14, item 5): a person moves to another département or changes association; the file follows
-with consent; months already used count towards the cap, counted per person across départements by blind
-index, without revealing the file to a département that has no part in it."""
+"""Transfers (issue 14, item 5): a person moves to another département or changes association; the file
+follows with consent; months already used count towards the cap, counted per person across départements by
+blind index, without revealing the file to a département that has no part in it."""
 
 from __future__ import annotations
 
@@ -18,12 +18,20 @@ from parcours.pathways.models import Afis, EndReason, Notice, PathwayState, Tran
 from parcours.pathways.selectors import months_used_by_person, pathways_visible_to
 from parcours.people.selectors import people_visible_to
 from tests.conftest import client_for, drive_to_decision
-from tests.factories import AgrementFactory, DepartementFactory, OrganisationFactory, PersonFactory, make_actor
+from tests.factories import (
+    AgrementFactory,
+    DepartementFactory,
+    OrganisationFactory,
+    PersonFactory,
+    make_actor,
+)
 
 
 def _departement(code):
     dep = DepartementFactory(code=code, name=f"Département fictif {code}")
-    asso = OrganisationFactory(departement=dep, kind=OrganisationKind.ASSOCIATION, name=f"Asso fictive {code}")
+    asso = OrganisationFactory(
+        departement=dep, kind=OrganisationKind.ASSOCIATION, name=f"Asso fictive {code}"
+    )
     AgrementFactory(organisation=asso)
     prefecture = OrganisationFactory(departement=dep, kind=OrganisationKind.PREFECTURE)
     actors = {
@@ -49,15 +57,24 @@ def bystander(db):
 def with_afis_and_permit(actors, active_pathway):
     afis = Afis.objects.get(pathway=active_pathway)
     start = active_pathway.periods.get().start
-    psp.grant_afis(actor=actors["secretariat"], afis=afis, granted_on=start, start=start, paying_body="MSA",
-                   dependent_children=0)
+    psp.grant_afis(
+        actor=actors["secretariat"],
+        afis=afis,
+        granted_on=start,
+        start=start,
+        paying_body="MSA",
+        dependent_children=0,
+    )
     return active_pathway
 
 
 def _request(actors, pathway, asso, day=None):
     return psp.request_departement_transfer(
-        actor=actors["association_worker"], pathway=pathway, to_association=asso,
-        day=day or timezone.localdate(), consent_given_on=timezone.localdate(),
+        actor=actors["association_worker"],
+        pathway=pathway,
+        to_association=asso,
+        day=day or timezone.localdate(),
+        consent_given_on=timezone.localdate(),
     )
 
 
@@ -105,8 +122,11 @@ def test_a_departement_with_no_part_learns_only_a_number(actors, active_pathway,
     source = active_pathway.person
     # The same person is met in a third département and entered again there (same identity).
     again = PersonFactory(
-        organisation=asso, created_by=their[Role.ASSOCIATION_WORKER].user,
-        last_name=source.last_name, first_name=source.first_name, birth_date=source.birth_date,
+        organisation=asso,
+        created_by=their[Role.ASSOCIATION_WORKER].user,
+        last_name=source.last_name,
+        first_name=source.first_name,
+        birth_date=source.birth_date,
     )
     pathway = psp.start_pathway(actor=their[Role.ASSOCIATION_WORKER], person=again)
     assert months_used_by_person(pathway) == rules.PERIOD_MONTHS
@@ -116,8 +136,12 @@ def test_a_departement_with_no_part_learns_only_a_number(actors, active_pathway,
         assert not people_visible_to(their[role]).filter(pk=source.pk).exists()
     page = client_for(their[Role.ASSOCIATION_WORKER]).get(f"/parcours/{pathway.public_id}/").content.decode()
     assert f"{rules.PERIOD_MONTHS} mois dans un parcours antérieur" in page
-    for secret in (source.pseudonym, str(active_pathway.departement.code) + " —", "L'Escale",
-                   str(active_pathway.public_id)):
+    for secret in (
+        source.pseudonym,
+        str(active_pathway.departement.code) + " —",
+        "L'Escale",
+        str(active_pathway.public_id),
+    ):
         assert secret not in page
     # And the other file still answers 404 to it.
     response = client_for(their[Role.SECRETARIAT]).get(f"/parcours/{active_pathway.public_id}/")
@@ -127,9 +151,13 @@ def test_a_departement_with_no_part_learns_only_a_number(actors, active_pathway,
 def test_another_person_is_not_counted(actors, active_pathway, bystander):
     dep, asso, their = bystander
     source = active_pathway.person
-    other = PersonFactory(organisation=asso, created_by=their[Role.ASSOCIATION_WORKER].user,
-                          last_name=source.last_name, first_name=source.first_name,
-                          birth_date=source.birth_date + timedelta(days=1))  # born another day
+    other = PersonFactory(
+        organisation=asso,
+        created_by=their[Role.ASSOCIATION_WORKER].user,
+        last_name=source.last_name,
+        first_name=source.first_name,
+        birth_date=source.birth_date + timedelta(days=1),
+    )  # born another day
     pathway = psp.start_pathway(actor=their[Role.ASSOCIATION_WORKER], person=other)
     assert months_used_by_person(pathway) == 0
 
@@ -143,8 +171,11 @@ def test_transfer_requests_are_checked(actors, active_pathway, elsewhere, other_
         _request(actors, active_pathway, unapproved)
     with pytest.raises(ValidationError):
         psp.request_departement_transfer(
-            actor=actors["association_worker"], pathway=active_pathway, to_association=asso,
-            day=timezone.localdate(), consent_given_on=timezone.localdate() + timedelta(days=1),
+            actor=actors["association_worker"],
+            pathway=active_pathway,
+            to_association=asso,
+            day=timezone.localdate(),
+            consent_given_on=timezone.localdate() + timedelta(days=1),
         )
     _request(actors, active_pathway, asso)
     with pytest.raises(ValidationError):  # one pending at a time
@@ -165,15 +196,19 @@ def test_refused_transfer_leaves_the_pathway(actors, active_pathway, elsewhere):
 
 def test_hand_over_an_associations_pathways_with_consent(actors, active_pathway, other_association):
     transfers = psp.hand_over_pathways(
-        actor=actors["secretariat"], from_association=active_pathway.association,
-        to_association=other_association, day=timezone.localdate(), motive="Retrait de l'agrément",
+        actor=actors["secretariat"],
+        from_association=active_pathway.association,
+        to_association=other_association,
+        day=timezone.localdate(),
+        motive="Retrait de l'agrément",
     )
     assert [t.pathway for t in transfers] == [active_pathway]
     receiver = make_actor(Role.ASSOCIATION_WORKER, other_association)
     assert not pathways_visible_to(receiver).filter(pk=active_pathway.pk).exists()  # not before consent
     with pytest.raises(ValidationError):
-        psp.consent_transfer(actor=receiver, transfer=transfers[0],
-                             consent_given_on=timezone.localdate() + timedelta(days=1))
+        psp.consent_transfer(
+            actor=receiver, transfer=transfers[0], consent_given_on=timezone.localdate() + timedelta(days=1)
+        )
     psp.consent_transfer(actor=receiver, transfer=transfers[0], consent_given_on=timezone.localdate())
     active_pathway.refresh_from_db()
     assert active_pathway.association == other_association
@@ -185,11 +220,20 @@ def test_hand_over_an_associations_pathways_with_consent(actors, active_pathway,
 def test_hand_over_needs_an_approved_receiver_and_pathways(actors, active_pathway, departement):
     unapproved = OrganisationFactory(departement=departement, kind=OrganisationKind.ASSOCIATION)
     with pytest.raises(ValidationError):
-        psp.hand_over_pathways(actor=actors["secretariat"], from_association=active_pathway.association,
-                               to_association=unapproved, day=timezone.localdate(), motive="Fermeture")
+        psp.hand_over_pathways(
+            actor=actors["secretariat"],
+            from_association=active_pathway.association,
+            to_association=unapproved,
+            day=timezone.localdate(),
+            motive="Fermeture",
+        )
     other_association = OrganisationFactory(departement=departement, kind=OrganisationKind.ASSOCIATION)
     AgrementFactory(organisation=other_association)
     with pytest.raises(ValidationError):
-        psp.hand_over_pathways(actor=actors["secretariat"], from_association=other_association,
-                               to_association=active_pathway.association, day=timezone.localdate(),
-                               motive="Fermeture")
+        psp.hand_over_pathways(
+            actor=actors["secretariat"],
+            from_association=other_association,
+            to_association=active_pathway.association,
+            day=timezone.localdate(),
+            motive="Fermeture",
+        )

@@ -3,10 +3,8 @@ and a substitute; the request is then complete without its copy. A minor cannot 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from parcours.pathways import rules
@@ -33,11 +31,16 @@ def test_unavailable_passport_stands_for_the_copy(actors, pathway):
         psp.remove_document(actor=asso, document=document)
     assert "Pièce manquante : Copie d'une pièce d'identité" in psp.missing_for_submission(request)
     doc = services.record_identity_document(
-        actor=asso, person=pathway.person, kind="passport", available=False,
-        unavailable_motive="held", substitute="police_receipt",
+        actor=asso,
+        person=pathway.person,
+        kind="passport",
+        available=False,
+        unavailable_motive="held",
+        substitute="police_receipt",
     )
     assert doc.status_label == (
-        "Indisponible : retenue par un tiers (exploiteur, réseau) — substitut : récépissé de dépôt de plainte "
+        "Indisponible : retenue par un tiers (exploiteur, réseau) — "
+        "substitut : récépissé de dépôt de plainte "
         "ou de déclaration de vol"
     )
     assert psp.missing_for_submission(request) == []
@@ -47,9 +50,11 @@ def test_unavailable_passport_stands_for_the_copy(actors, pathway):
 def test_another_association_cannot_record_it(actors, person, other_association):
     from tests.factories import make_actor
 
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.record_identity_document(
-            actor=make_actor("association_worker", other_association), person=person, kind="passport",
+            actor=make_actor("association_worker", other_association),
+            person=person,
+            kind="passport",
             available=True,
         )
 
@@ -64,7 +69,12 @@ def test_the_person_page_form(clients, person):
     assert not IdentityDocument.objects.exists()
     response = clients["association_worker"].post(
         f"/personnes/{person.public_id}/piece-identite/",
-        {"kind": "passport", "available": "non", "unavailable_motive": "lost", "substitute": "loss_declaration"},
+        {
+            "kind": "passport",
+            "available": "non",
+            "unavailable_motive": "lost",
+            "substitute": "loss_declaration",
+        },
     )
     assert response.status_code == 302
     page = clients["association_worker"].get(f"/personnes/{person.public_id}/").content.decode()
@@ -76,10 +86,14 @@ def test_a_minor_cannot_enter_a_psp_until_eighteen(actors, association):
 
     today = timezone.localdate()
     eighteen_today = rules.add_months(today, -12 * rules.AGE_OF_MAJORITY)
-    minor = PersonFactory(organisation=association, created_by=actors["association_worker"].user,
-                          birth_date=eighteen_today + timedelta(days=1))
+    minor = PersonFactory(
+        organisation=association,
+        created_by=actors["association_worker"].user,
+        birth_date=eighteen_today + timedelta(days=1),
+    )
     with pytest.raises(ValidationError, match="protection de l'enfance"):
         psp.start_pathway(actor=actors["association_worker"], person=minor)
-    adult = PersonFactory(organisation=association, created_by=actors["association_worker"].user,
-                          birth_date=eighteen_today)
+    adult = PersonFactory(
+        organisation=association, created_by=actors["association_worker"].user, birth_date=eighteen_today
+    )
     assert psp.start_pathway(actor=actors["association_worker"], person=adult).pk
