@@ -1277,7 +1277,7 @@ def request_departement_transfer(
     _own_association(actor, pathway)
     if pathway.state != PathwayState.ACTIVE:
         raise ValidationError("Seul un parcours autorisé et en cours peut être transféré.")
-    if pathway.transfers.filter(state=Transfer.State.PENDING).exists():
+    if pathway.transfers.filter(state__in=[Transfer.State.PENDING, Transfer.State.ACCEPTED]).exists():
         raise ValidationError("Un transfert de ce parcours est déjà en attente.")
     if to_association.departement_id == pathway.departement_id:
         raise ValidationError({"to_association": "Choisissez une association d'un autre département."})
@@ -1358,7 +1358,13 @@ def accept_departement_transfer(*, actor: Actor, transfer: Transfer) -> Pathway:
     person.is_sensitive = source.is_sensitive
     person.refresh_indexes()
     person.save()
+    from parcours.people.models import PersonAlias
     from parcours.people.services import refresh_search_tokens
+
+    PersonAlias.objects.bulk_create(
+        PersonAlias(person=person, kind=a.kind, name=a.name, name_bidx=a.name_bidx)
+        for a in source.aliases.all()
+    )
 
     refresh_search_tokens(person)
     new = Pathway.objects.create(
