@@ -2,8 +2,8 @@
 transferred to another département with the months carried over ».
 
 Set up with services (an authorised pathway, the AFIS granted at its start), then through the browser as the
-secretariat and the associations do it. Screenshots: test-artefacts/screenshots/afis-NN-*.png (each page also
-checked by axe-core).
+secretariat and the associations do it. Screenshots: test-artefacts/screenshots/afis-NN-*.png and
+transfert-NN-*.png (each page also checked by axe-core).
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from .test_portal import actor_named
 pytestmark = pytest.mark.browser
 
 
-def shoot(page: Page, name: str, count=[0]) -> None:  # noqa: B006 (a counter across calls)
-    count[0] += 1
-    shoot_and_check(page, SCREENSHOTS / f"afis-{count[0]:02d}-{name}.png")
+def shoot(page: Page, name: str, prefix: str = "afis", count={}) -> None:  # noqa: B006 (counters across calls)
+    count[prefix] = count.get(prefix, 0) + 1
+    shoot_and_check(page, SCREENSHOTS / f"{prefix}-{count[prefix]:02d}-{name}.png")
 
 
 def _authorised_with_afis(psp_world, days_ago=40):
@@ -161,7 +161,7 @@ def test_a_person_transferred_to_another_departement_with_the_months_carried_ove
         label="98 — Association Le Phare fictive"
     )
     form.get_by_label("Consentement de la personne").fill(f"{timezone.localdate():%Y-%m-%d}")
-    shoot(asso, "demande-transfert")
+    shoot(asso, "demande-transfert", "transfert")
     form.get_by_test_id("request-transfer").click()
     expect(asso.get_by_test_id("confirm-title")).to_contain_text("Transférer le suivi")
     check_page(asso)
@@ -174,7 +174,7 @@ def test_a_person_transferred_to_another_departement_with_the_months_carried_ove
     board = host_sec.get_by_test_id("board-transfers_in")
     expect(board).to_contain_text(pathway.person.pseudonym)
     expect(board).not_to_contain_text(pathway.person.last_name)  # the file is not theirs yet
-    shoot(host_sec, "tableau-accueil")
+    shoot(host_sec, "tableau-accueil", "transfert")
     board.get_by_role("link").first.click()
     expect(host_sec.get_by_test_id("months-carried")).to_contain_text(f"{rules.PERIOD_MONTHS} mois")
     check_page(host_sec)
@@ -186,7 +186,7 @@ def test_a_person_transferred_to_another_departement_with_the_months_carried_ove
         f"{rules.PERIOD_MONTHS} mois dans un parcours antérieur"
     )
     expect(host_sec.get_by_test_id("pathway-state")).to_have_text("Demande en cours")
-    shoot(host_sec, "parcours-accueil")
+    shoot(host_sec, "parcours-accueil", "transfert")
     new = Pathway.objects.get(departement=dep98)
     assert psp.proposed_period(new.requests.get(), timezone.localdate()) is not None  # 18 months left
 
@@ -202,4 +202,4 @@ def test_a_person_transferred_to_another_departement_with_the_months_carried_ove
     assert pathway.state == PathwayState.ENDED and pathway.end_reason == EndReason.TRANSFERRED
     expect(sec.get_by_test_id("pathway-state")).to_have_text("Terminé")
     assert set(pathway.notices.values_list("addressee", flat=True)) >= {"afis_payer", "immigration"}
-    shoot(sec, "parcours-origine-clos")
+    shoot(sec, "parcours-origine-clos", "transfert")
