@@ -686,8 +686,9 @@ class NoticeStepView(AfisActionView):
         services.record_notice_step(actor=self.actor, notice=notice, **form.cleaned_data)
 
 
-class NoticeDownloadView(ActorRequiredMixin, View):
-    """The notice's letter (PDF), never cached: it names the person."""
+class NoticeDownloadView(ActorRequiredMixin, StepUpMixin, View):
+    """The notice's letter (PDF), never cached: it names the person (a recent second factor first, as for the
+    decisions' letters)."""
 
     permission = "documents.download"
 
