@@ -284,3 +284,33 @@ def test_afis_page_shows_months_and_notices(clients, granted):
     assert response.status_code == 200
     text = response.content.decode()
     assert "AFIS mois par mois" in text and "Attribution" in text and "À transmettre" in text
+
+
+@pytest.mark.parametrize(
+    ("event", "sentence"),
+    [
+        (Notice.Event.GRANT, "L'AFIS lui est attribuée à compter du"),
+        (Notice.Event.RENEWAL, "Le parcours est renouvelé : le versement de l'AFIS se poursuit jusqu'au"),
+        (Notice.Event.CHANGE, "Le nombre d'enfants à charge est désormais de 1"),
+        (Notice.Event.REVALUATION, "Le barème de l'AFIS est revalorisé"),
+        (Notice.Event.SUSPENSION, "Le versement de l'AFIS est suspendu à compter du mois de"),
+        (Notice.Event.RESUMPTION, "Le versement de l'AFIS reprend à compter du mois de"),
+        (Notice.Event.STOP, "Le versement de l'AFIS cesse : le dernier jour de versement est le"),
+        (Notice.Event.END, "Le parcours de sortie a pris fin : l'AFIS est versée jusqu'au"),
+        (Notice.Event.TRANSFER, "La personne poursuit son parcours dans le département 98"),
+    ],
+)
+def test_each_notice_letter_says_its_event(granted, actors, event, sentence):
+    notice = psp.notify_payer(
+        actor=actors["secretariat"],
+        afis=granted,
+        event=event,
+        effective_on=granted.start,
+        detail="Précision fictive",
+        host_departement="98",
+    )
+    html = notice.document.html
+    assert sentence in html
+    assert f"avis n° {notice.number}" in html
+    assert "Précision fictive" in html
+    assert "accuser réception" in html
