@@ -443,6 +443,14 @@ class PermitForm(DsfrModelForm):
             "next_permit_issued_on": DATE_WIDGET,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without the route (an older page, a script) keeps the permit's route.
+        self.fields["route"].required = False
+
+    def clean_route(self):
+        return self.cleaned_data.get("route") or self.instance.route or ResidencePermit.Route.PSP
+
     def clean(self):
         cleaned = super().clean()
         issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")

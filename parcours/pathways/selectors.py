@@ -240,30 +240,21 @@ def same_person_records(person):
     return Person.objects.filter(same)
 
 
-def _transferred_from(pathway: Pathway) -> set[int]:
-    """The pathways this one continues through accepted transfers (whatever the identity became since)."""
-    found: set[int] = set()
-    current = {pathway.pk}
-    while current:
-        sources = set(
-            Transfer.objects.filter(
-                new_pathway_id__in=current, state__in=[Transfer.State.ACCEPTED, Transfer.State.DONE]
-            ).values_list("pathway_id", flat=True)
-        )
-        current = sources - found
-        found |= sources
-    return found
-
-
 def months_used_by_person(pathway: Pathway) -> int:
     """Months the person already used in other pathways (earlier ones, other départements, other associations)
-    that count towards the cap of rules.MAX_PATHWAY_MONTHS. Only a number: never which département, which
-    association or which file (docs/parcours.md, « Transferts »)."""
+    that count towards the cap of rules.MAX_PATHWAY_MONTHS: the periods of the person's records
+    (`same_person_records`) and of the pathway this one continues through an accepted transfer. Only a number:
+    never which département, which association or which file (docs/regles.md, « Transferts et plafond »).
+    One query; a page that asks several times sets `pathway._months_used_elsewhere` once."""
     from . import rules
 
+    if hasattr(pathway, "_months_used_elsewhere"):
+        return pathway._months_used_elsewhere
+    continued = Transfer.objects.filter(
+        new_pathway_id=pathway.pk, state__in=[Transfer.State.ACCEPTED, Transfer.State.DONE]
+    ).values("pathway_id")
     periods = Period.objects.filter(
-        Q(pathway__person__in=same_person_records(pathway.person))
-        | Q(pathway_id__in=_transferred_from(pathway))
+        Q(pathway__person__in=same_person_records(pathway.person)) | Q(pathway_id__in=continued)
     ).exclude(pathway=pathway)
     return rules.carried_months(list(periods.values_list("start", "end")))
 

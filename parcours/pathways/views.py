@@ -2,7 +2,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +56,7 @@ from .models import (
     PathwayState,
     RequestDocument,
     RequestState,
+    Transfer,
 )
 from .policies import abilities
 from .selectors import (
@@ -145,6 +146,15 @@ def detail_context(actor, pathway, **forms):
         .first()
     )
     today = timezone.localdate()
+    # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
+    # blocker ask too).
+    pathway._months_used_elsewhere = months_used_by_person(pathway)
+    # The pathway's transfers and the one it continues, in one query.
+    transfers = list(
+        Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
+            "to_departement", "to_association"
+        )
+    )
     can_do = abilities(actor, pathway, request_obj)
     context = {
         "nav": "pathways",
@@ -162,11 +172,9 @@ def detail_context(actor, pathway, **forms):
         "months_used": rules.months_used([(p.start, p.end) for p in pathway.periods.all()]),
         # Months used in the person's earlier pathways (another département, another association): a number,
         # never where.
-        "months_carried": months_used_by_person(pathway),
-        "transfers": list(pathway.transfers.select_related("to_departement", "to_association")),
-        "transferred_from": getattr(pathway, "transferred_from", None)
-        if hasattr(pathway, "transferred_from")
-        else None,
+        "months_carried": pathway._months_used_elsewhere,
+        "transfers": [t for t in transfers if t.pathway_id == pathway.pk],
+        "transferred_from": next((t for t in transfers if t.new_pathway_id == pathway.pk), None),
         "renewal_blocker": services.renewal_blocker(pathway),
         "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
@@ -217,7 +225,8 @@ def detail_context(actor, pathway, **forms):
         ),
         "afis_stop_form": AfisStopForm(initial={"day": today}),
         "transfer_form": TransferRequestForm(initial={"day": today}, departement=pathway.departement)
-        if can_do["transfer"] and not any(t.state == "pending" for t in pathway.transfers.all())
+        if can_do["transfer"]
+        and not any(t.state in ("pending", "accepted") for t in transfers if t.pathway_id == pathway.pk)
         else None,
         "step_form": RightStepForm() if can_do["rights"] else None,
     }
