@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.deadlines.selectors import BoardItem, BoardSection, section
@@ -16,7 +17,7 @@ from .selectors import notices_awaiting, transfers_to_accept, transfers_to_close
 
 def _notice_item(notice) -> BoardItem:
     if notice.sent_on is None:
-        due, due_label = notice.created_at.date(), "rédigé le"
+        due, due_label = timezone.localtime(notice.created_at).date(), "rédigé le"
     elif notice.acknowledged_on is None:
         due, due_label = notice.sent_on, "transmis le"
     else:

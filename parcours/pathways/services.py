@@ -431,7 +431,9 @@ def record_decision(
         if pathway.state == PathwayState.IN_INSTRUCTION:
             _transition(actor, pathway, "authorise", "Parcours autorisé", pathway=pathway)
         _open_rights(actor, request, period)
-        afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
+        afis = Afis.objects.filter(
+            pathway=pathway, status__in=[Afis.Status.GRANTED, Afis.Status.SUSPENDED]
+        ).first()
         if afis is not None and (afis.end is None or afis.end < period.end):
             afis.end = period.end
             afis.save(update_fields=["end", "updated_at"])
