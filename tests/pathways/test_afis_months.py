@@ -314,3 +314,16 @@ def test_each_notice_letter_says_its_event(granted, actors, event, sentence):
     assert f"avis n° {notice.number}" in html
     assert "Précision fictive" in html
     assert "accuser réception" in html
+
+
+def test_renewal_extends_the_afis_and_tells_the_payer(granted, actors, active_pathway):
+    from tests.conftest import drive_to_decision
+
+    psp.start_renewal(actor=actors["association_worker"], pathway=active_pathway)
+    drive_to_decision(actors, active_pathway)
+    second = active_pathway.periods.get(number=2)
+    granted.refresh_from_db()
+    assert granted.end == second.end
+    notice = granted.notices.get(event=Notice.Event.RENEWAL)
+    assert notice.payment_until == second.end and notice.effective_on == second.start
+    assert notice.monthly_amount == psp.afis_month(granted, second.start).amount
