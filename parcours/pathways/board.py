@@ -12,7 +12,13 @@ from parcours.core.access import Actor
 from parcours.deadlines.selectors import BoardItem, BoardSection, section
 
 from . import rules
-from .selectors import notices_awaiting, transfers_to_accept, transfers_to_close, transfers_to_consent
+from .selectors import (
+    afis_to_revalue,
+    notices_awaiting,
+    transfers_to_accept,
+    transfers_to_close,
+    transfers_to_consent,
+)
 
 
 def _notice_item(notice) -> BoardItem:
@@ -23,8 +29,7 @@ def _notice_item(notice) -> BoardItem:
     else:
         due, due_label = notice.acknowledged_on, "reçu le"
     return BoardItem(
-        label=f"Avis n° {notice.number} à l'{notice.get_addressee_display().lower()} — "
-        f"{notice.get_event_display().lower()}",
+        label=f"Avis n° {notice.number} {notice.addressee_phrase} — {notice.get_event_display().lower()}",
         url=reverse("pathways:afis", args=[notice.pathway.public_id]) + "#avis",
         due=due,
         due_label=due_label,
@@ -53,6 +58,21 @@ def pathways_board(actor: Actor, today: date) -> list[BoardSection]:
                 notices_awaiting(actor, today),
                 _notice_item,
                 verb="Transmettre l'avis, enregistrer l'accusé de réception puis la prise en compte",
+            )
+        )
+        sections.append(
+            section(
+                "afis_revaluations",
+                "AFIS revalorisées : avis à l'organisme payeur à rédiger",
+                afis_to_revalue(actor),
+                lambda afis: BoardItem(
+                    label=f"AFIS revalorisée à compter de {afis.revalued_from:%m/%Y}",
+                    url=reverse("pathways:afis", args=[afis.pathway.public_id]) + "#afis",
+                    due=afis.revalued_from,
+                    due_label="à compter du",
+                    person=afis.pathway.person,
+                ),
+                verb="Rédiger l'avis de revalorisation depuis la page « AFIS mois par mois »",
             )
         )
         sections.append(

@@ -570,6 +570,14 @@ class Notice(BaseModel):
         return f"Avis n° {self.number} — {self.get_event_display()}"
 
     @property
+    def addressee_phrase(self) -> str:
+        """« à l'organisme payeur de l'AFIS (MSA) », « au service des étrangers »."""
+        return {
+            self.Addressee.AFIS_PAYER: "à l'organisme payeur de l'AFIS (MSA)",
+            self.Addressee.IMMIGRATION: "au service des étrangers",
+        }[self.addressee]
+
+    @property
     def status_label(self) -> str:
         if self.payment_effective_on:
             return f"Pris en compte le {self.payment_effective_on:%d/%m/%Y}"

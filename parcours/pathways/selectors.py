@@ -319,3 +319,49 @@ def transfers_to_close(actor: Actor):
     return Transfer.objects.filter(
         kind=Transfer.Kind.DEPARTEMENT, state=Transfer.State.ACCEPTED, from_departement=actor.departement
     ).select_related("pathway__person", "to_departement")
+
+
+def afis_to_revalue(actor: Actor):
+    """The AFIS being paid in the secretariat's département whose payment spans a change of the scale (a
+    revaluation, dated in rules or in core.RuleSetting) of which the payer was not told yet: one query. Each
+    row carries `revalued_from`, the first such month (annotated)."""
+    from django.db.models import Case, DateField, Value, When
+
+    from parcours.core.models import RuleSetting
+
+    from . import rules
+    from .models import Afis
+
+    if actor is None or actor.role != Role.SECRETARIAT:
+        return Afis.objects.none()
+    dates = sorted(
+        {rules.first_of_month(s.effective_from) for s in rules.AFIS_SCALE_DEFAULTS[1:]}
+        | {
+            rules.first_of_month(day)
+            for day in RuleSetting.objects.filter(key=rules.AFIS_SCALE_SETTING).values_list(
+                "effective_from", flat=True
+            )
+        }
+    )
+    if not dates:
+        return Afis.objects.none()
+    conditions = []
+    for day in dates:
+        told = Notice.objects.filter(afis=OuterRef("pk"), event=Notice.Event.REVALUATION, effective_on=day)
+        conditions.append((Q(start__lt=day, end__gte=day) & ~Exists(told), day))
+    due = Q()
+    for condition, _ in conditions:
+        due |= condition
+    return (
+        Afis.objects.filter(
+            pathway__departement=actor.departement, status__in=[Afis.Status.GRANTED, Afis.Status.SUSPENDED]
+        )
+        .filter(due)
+        .annotate(
+            revalued_from=Case(
+                *(When(condition, then=Value(day)) for condition, day in conditions), output_field=DateField()
+            )
+        )
+        .select_related("pathway__person")
+        .order_by("revalued_from", "pk")
+    )

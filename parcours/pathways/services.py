@@ -1046,7 +1046,7 @@ def _notice(
         actor,
         pathway,
         f"notice_{event}",
-        f"Avis n° {notice.number} à transmettre à l'{notice.get_addressee_display().lower()} : "
+        f"Avis n° {notice.number} à transmettre {notice.addressee_phrase} : "
         f"{notice.get_event_display().lower()} au {effective_on:%d/%m/%Y}",
     )
     return notice

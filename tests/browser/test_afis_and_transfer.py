@@ -86,7 +86,10 @@ def test_an_afis_revalued_mid_period_with_the_payers_notices(web, psp_world):
     sec = web.new_page()
     log_in(sec, psp_world.usernames["secretariat"])
     # The grant's notice waits on the board until it is sent, acknowledged and taken into account.
-    expect(sec.get_by_test_id("board-afis_notices")).to_contain_text("Avis n° 1")
+    expect(sec.get_by_text("Avis n° 1 à l'organisme payeur de l'AFIS (MSA) — attribution")).to_be_visible()
+    # The revaluation reaches this recipient: the board says so (same case, one line per person).
+    expect(sec.get_by_text(f"AFIS revalorisée à compter de {next_month:%m/%Y}")).to_be_visible()
+    shoot(sec, "tableau-revalorisation")
     sec.goto(f"/parcours/{pathway.public_id}/#droits")
     sec.get_by_test_id("afis-page").click()
     expect(sec.get_by_role("heading", level=1)).to_contain_text("AFIS mois par mois")

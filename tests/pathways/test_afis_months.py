@@ -327,3 +327,32 @@ def test_renewal_extends_the_afis_and_tells_the_payer(granted, actors, active_pa
     notice = granted.notices.get(event=Notice.Event.RENEWAL)
     assert notice.payment_until == second.end and notice.effective_on == second.start
     assert notice.monthly_amount == psp.afis_month(granted, second.start).amount
+
+
+def test_the_board_lists_the_afis_to_revalue_until_the_payer_is_told(actors, active_pathway):
+    from parcours.pathways.selectors import afis_to_revalue
+
+    afis = Afis.objects.get(pathway=active_pathway)
+    start = active_pathway.periods.get().start
+    psp.grant_afis(
+        actor=actors["secretariat"],
+        afis=afis,
+        granted_on=start,
+        start=start,
+        paying_body="MSA",
+        dependent_children=0,
+    )
+    sec = actors["secretariat"]
+    assert list(afis_to_revalue(sec)) == []
+    month = rules.add_months(timezone.localdate().replace(day=1), 1)
+    RuleSetting.objects.create(
+        key=rules.AFIS_SCALE_SETTING,
+        effective_from=month,
+        value={"base": "636.00", "per_child": "190.80"},
+        source="Test",
+    )
+    [due] = afis_to_revalue(sec)
+    assert due == afis and due.revalued_from == month
+    assert list(afis_to_revalue(actors["association_worker"])) == []
+    psp.notify_revaluation(actor=sec, afis=afis)
+    assert list(afis_to_revalue(sec)) == []
