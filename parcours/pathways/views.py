@@ -908,7 +908,7 @@ class HandoverView(ActorRequiredMixin, FormView):
                 Confirmation(
                     title="Transférer les parcours de l'association",
                     consequences=[
-                        f"Les {count} parcours en cours de {data['from_association']} sont confiés à "
+                        f"Les parcours en cours de {data['from_association']} ({count}) sont confiés à "
                         f"{data['to_association']}.",
                         "Chaque dossier ne suit qu'une fois le consentement de la personne enregistré par "
                         "l'association qui le reprend (tableau « À traiter »).",

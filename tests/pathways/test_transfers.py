@@ -237,3 +237,24 @@ def test_hand_over_needs_an_approved_receiver_and_pathways(actors, active_pathwa
             day=timezone.localdate(),
             motive="Fermeture",
         )
+
+
+def test_the_secretariat_finds_and_uses_the_handover_page(clients, actors, active_pathway, other_association):
+    page = clients["secretariat"].get("/parcours/").content.decode()
+    assert "/parcours/associations/transfert/" in page
+    assert (
+        "/parcours/associations/transfert/"
+        not in clients["association_worker"].get("/parcours/").content.decode()
+    )
+    data = {
+        "from_association": active_pathway.association.pk,
+        "to_association": other_association.pk,
+        "day": f"{timezone.localdate():%Y-%m-%d}",
+        "motive": "Retrait de l'agrément",
+    }
+    confirm = clients["secretariat"].post("/parcours/associations/transfert/", data)
+    assert "(1) sont confiés à" in confirm.content.decode()
+    assert not Transfer.objects.exists()  # nothing before the confirmation
+    done = clients["secretariat"].post("/parcours/associations/transfert/", {**data, "confirmation": "oui"})
+    assert done.status_code == 302
+    assert Transfer.objects.get().to_association == other_association
