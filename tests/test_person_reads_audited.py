@@ -51,6 +51,8 @@ PERSON_DATA = {
     "pathways:detail": ONE,
     "pathways:request_edit": ONE,
     "pathways:document_download": ONE,
+    "pathways:afis": ONE,
+    "pathways:notice_download": ONE,
     "commission:decision_list": LIST,
     "commission:decision_detail": ONE,
     "commission:decision_pdf": ONE,
@@ -75,6 +77,11 @@ PERSON_DATA = {
 PSEUDONYMS_ONLY = "codes pseudonymes seulement (ce pour quoi ils existent)"
 DETECTION_READS = "repérage : lecture journalisée contre le repérage (tests/referrals/test_reads_audited.py)"
 NOT_PERSON_DATA = {
+    "pathways:transfer": "transfert entrant : "
+    + PSEUDONYMS_ONLY
+    + ", les associations, la date et le nombre de mois déjà utilisés ; "
+    "lecture journalisée contre le transfert",
+    "pathways:handover": "formulaire : les associations du département",
     "home": "tableau « À traiter » : "
     + PSEUDONYMS_ONLY
     + " ; l'association y lit les noms de ses propres personnes, journalisés "

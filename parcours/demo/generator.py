@@ -43,6 +43,7 @@ from parcours.pathways.models import (
     Afis,
     DocumentKind,
     EndReason,
+    Notice,
     Opinion,
     Outcome,
     Pathway,
@@ -194,13 +195,14 @@ def dated(day: date):
     The rows written inside are those past the last primary key before it: a clock window ("written in the
     last second") also caught rows of the previous blocks, more or fewer depending on the machine's load,
     so that two builds of the demo differed."""
-    models = (PathwayEvent, Request, Pathway)
+    models = (PathwayEvent, Request, Pathway, Notice)
     last = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in models}
     yield
     moment = timezone.make_aware(datetime.combine(day, time(10, random.randint(0, 59))))  # noqa: DTZ001
     PathwayEvent.objects.filter(pk__gt=last[PathwayEvent]).update(at=moment)
     Request.objects.filter(pk__gt=last[Request]).update(created_at=moment)
     Pathway.objects.filter(pk__gt=last[Pathway]).update(created_at=moment)
+    Notice.objects.filter(pk__gt=last[Notice]).update(created_at=moment)
 
 
 class DemoBuilder:
@@ -256,6 +258,8 @@ class DemoBuilder:
         )
         self.secretariat, self.prefect = self.actors["ddfe"], self.actors["prefet"]
         self.build_pathways(start)
+        self.settle_notices()
+        self.paperwork()
         # The decisions recorded by hand above (paper acts, « PSP-99-… ») enter the register of decisions
         # exactly as migration commission/0006 put those of a real département (ADR 0014).
         import_module(
@@ -637,6 +641,39 @@ class DemoBuilder:
             permit.expires_on = permit.issued_on + timedelta(days=182 if self.rng.random() < 0.6 else 150)
             permit.reference = f"APS-{self.n:05d}"
             permit.save()
+
+    def settle_notices(self):
+        """The payer answered the notices of more than a month ago (sent two days after, acknowledged a week
+        later, taken into account ten days after that); the recent ones still wait on the board."""
+        for notice in Notice.objects.filter(departement__code=DEMO_CODE).order_by("number"):
+            made = timezone.localtime(notice.created_at).date()
+            if made > self.today - timedelta(days=30):
+                continue
+            steps = [("sent", made + timedelta(days=2)), ("acknowledged", made + timedelta(days=9))]
+            if notice.addressee == Notice.Addressee.AFIS_PAYER:
+                steps.append(("payment", made + timedelta(days=19)))
+            for step, day in steps:
+                with dated(day):
+                    psp.record_notice_step(actor=self.secretariat, notice=notice, step=step, day=day)
+
+    def paperwork(self):
+        """Two people whose passport is held by their exploiters: one with a police receipt, one with nothing
+        yet — their requests are not held up by the missing copy."""
+        from parcours.people.services import record_identity_document
+
+        people = Person.objects.filter(departement__code=DEMO_CODE, nationality_group="non_eu").order_by("pk")
+        workers = {a.organisation.pk: a for a in self.actors.values() if a.is_association}
+        people = [p for p in people if p.organisation_id in workers][:2]
+        for person, substitute in zip(people, ["police_receipt", ""], strict=False):
+            record_identity_document(
+                actor=workers[person.organisation_id],
+                person=person,
+                kind="passport",
+                available=False,
+                unavailable_motive="held",
+                substitute=substitute,
+                details="Passeport retenu par le réseau (situation fictive).",
+            )
 
 
 @transaction.atomic

@@ -265,6 +265,32 @@ class EndReportRefuseForm(DsfrBaseForm):
     )
 
 
+TRI_STATE = [("", "Non renseigné"), ("oui", "Oui"), ("non", "Non")]
+
+
+def _tri(value: str):
+    return {"oui": True, "non": False}.get(value)
+
+
+# The three conditions of art. R. 121-12-13-1 CASF that Parcours cannot read elsewhere: yes, no or unknown.
+# An unmet or unknown condition is a warning, never a refusal.
+ELIGIBILITY_FIELDS = {
+    "resources_below_rsa": forms.ChoiceField(
+        label="Ressources du mois précédant la demande inférieures au RSA pour une personne seule",
+        choices=TRI_STATE,
+        required=False,
+    ),
+    "rsa_entitled": forms.ChoiceField(
+        label="La personne perçoit le RSA ou peut y prétendre", choices=TRI_STATE, required=False
+    ),
+    "ada_entitled": forms.ChoiceField(
+        label="La personne perçoit l'allocation pour demandeur d'asile (ADA) ou peut y prétendre",
+        choices=TRI_STATE,
+        required=False,
+    ),
+}
+
+
 class AfisGrantForm(DsfrBaseForm):
     granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
     start = forms.DateField(label="Début du versement", widget=DATE_WIDGET)
@@ -272,6 +298,13 @@ class AfisGrantForm(DsfrBaseForm):
     paying_body = forms.CharField(
         label="Organisme payeur", max_length=150, initial="MSA — caisse de mutualité sociale agricole"
     )
+    resources_below_rsa = ELIGIBILITY_FIELDS["resources_below_rsa"]
+    rsa_entitled = ELIGIBILITY_FIELDS["rsa_entitled"]
+    ada_entitled = ELIGIBILITY_FIELDS["ada_entitled"]
+
+    def service_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("granted_on", "start", "dependent_children", "paying_body")}
+        return {**data, **{k: _tri(self.cleaned_data.get(k, "")) for k in ELIGIBILITY_FIELDS}}
 
     def clean(self):
         cleaned = super().clean()
@@ -284,6 +317,100 @@ class AfisGrantForm(DsfrBaseForm):
         return cleaned
 
 
+class MonthField(forms.DateField):
+    """A month typed as AAAA-MM (input type=month) or a full date; cleaned to the first day of the month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d", "%d/%m/%Y", "%m/%Y"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class AfisChildrenForm(DsfrBaseForm):
+    month = MonthField(label="À partir du mois de (AAAA-MM)")
+    dependent_children = forms.IntegerField(label="Enfants à charge", min_value=0, max_value=20)
+
+
+class AfisSuspendForm(DsfrBaseForm):
+    month = MonthField(label="Suspendue à partir du mois de (AAAA-MM)")
+    motive = forms.CharField(label="Motif (lu par l'organisme payeur)", max_length=300)
+
+
+class AfisResumeForm(DsfrBaseForm):
+    month = MonthField(label="Versée de nouveau à partir du mois de (AAAA-MM)")
+
+
+class NoticeStepForm(DsfrBaseForm):
+    step = forms.ChoiceField(
+        label="Étape",
+        choices=[
+            ("sent", "Avis transmis"),
+            ("acknowledged", "Accusé de réception reçu"),
+            ("payment", "Pris en compte dans le versement"),
+        ],
+    )
+    day = forms.DateField(label="Le", widget=DATE_WIDGET, validators=[not_in_future])
+
+
+class TransferRequestForm(DsfrBaseForm):
+    to_association = forms.ModelChoiceField(
+        label="Association agréée qui reprend le suivi (autre département)", queryset=None
+    )
+    day = forms.DateField(label="Date du transfert (arrivée dans le département)", widget=DATE_WIDGET)
+    consent_given_on = forms.DateField(
+        label="Consentement de la personne au transfert de son dossier recueilli le",
+        widget=DATE_WIDGET,
+        validators=[not_in_future],
+    )
+    motive = forms.CharField(
+        label="Précisions (facultatif, sans nom)",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, departement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parcours.core.models import Organisation, OrganisationKind
+
+        qs = Organisation.objects.filter(kind=OrganisationKind.ASSOCIATION).select_related("departement")
+        if departement is not None:
+            qs = qs.exclude(departement=departement)
+        self.fields["to_association"].queryset = qs.order_by("departement__code", "name")
+        self.fields["to_association"].label_from_instance = lambda o: f"{o.departement.code} — {o.name}"
+
+
+class TransferRefuseForm(DsfrBaseForm):
+    motive = forms.CharField(label="Motif du refus (lu par l'association d'origine)", max_length=300)
+
+
+class TransferConsentForm(DsfrBaseForm):
+    consent_given_on = forms.DateField(
+        label="Consentement de la personne recueilli le", widget=DATE_WIDGET, validators=[not_in_future]
+    )
+
+
+class HandoverForm(DsfrBaseForm):
+    from_association = forms.ModelChoiceField(
+        label="Association dont les parcours sont transférés", queryset=None
+    )
+    to_association = forms.ModelChoiceField(label="Association agréée qui les reprend", queryset=None)
+    day = forms.DateField(label="À compter du", widget=DATE_WIDGET)
+    motive = forms.CharField(label="Motif (retrait d'agrément, fermeture…)", max_length=300)
+
+    def __init__(self, *args, departement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parcours.core.models import Organisation, OrganisationKind
+
+        qs = Organisation.objects.filter(kind=OrganisationKind.ASSOCIATION, departement=departement).order_by(
+            "name"
+        )
+        self.fields["from_association"].queryset = qs
+        self.fields["to_association"].queryset = qs
+
+
 class AfisStopForm(DsfrBaseForm):
     day = forms.DateField(label="Arrêt au", widget=DATE_WIDGET)
     motive = forms.CharField(label="Motif", max_length=300)
@@ -292,14 +419,37 @@ class AfisStopForm(DsfrBaseForm):
 class PermitForm(DsfrModelForm):
     class Meta:
         model = ResidencePermit
-        fields = ["status", "requested_on", "issued_on", "expires_on", "renewed_on", "reference"]
+        fields = [
+            "status",
+            "requested_on",
+            "issued_on",
+            "expires_on",
+            "renewed_on",
+            "reference",
+            "route",
+            "complaint_filed_on",
+            "next_permit_status",
+            "next_permit_requested_on",
+            "next_permit_issued_on",
+        ]
         widgets = {
             "requested_on": DATE_WIDGET,
             "issued_on": DATE_WIDGET,
             "expires_on": DATE_WIDGET,
             "renewed_on": DATE_WIDGET,
             "reference": forms.TextInput,
+            "complaint_filed_on": DATE_WIDGET,
+            "next_permit_requested_on": DATE_WIDGET,
+            "next_permit_issued_on": DATE_WIDGET,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without the route (an older page, a script) keeps the permit's route.
+        self.fields["route"].required = False
+
+    def clean_route(self):
+        return self.cleaned_data.get("route") or self.instance.route or ResidencePermit.Route.PSP
 
     def clean(self):
         cleaned = super().clean()
@@ -312,6 +462,29 @@ class PermitForm(DsfrModelForm):
             self.add_error("expires_on", "La date d'expiration doit suivre la date de délivrance.")
         if issued and cleaned.get("requested_on") and issued < cleaned["requested_on"]:
             self.add_error("issued_on", "Le titre ne peut pas être délivré avant d'être demandé.")
+        if cleaned.get("route") == ResidencePermit.Route.COMPLAINT and not cleaned.get("complaint_filed_on"):
+            self.add_error(
+                "complaint_filed_on",
+                "Indiquez la date de la plainte ou du témoignage : "
+                "elle fonde la carte de l'article L. 425-1.",
+            )
+        if cleaned.get("complaint_filed_on") and cleaned["complaint_filed_on"] > timezone.localdate():
+            self.add_error("complaint_filed_on", "La date ne peut pas être dans le futur.")
+        nxt = cleaned.get("next_permit_status")
+        if nxt == ResidencePermit.NextStatus.ISSUED and not cleaned.get("next_permit_issued_on"):
+            self.add_error(
+                "next_permit_issued_on", "Indiquez la date de délivrance du titre de droit commun."
+            )
+        if nxt in (
+            ResidencePermit.NextStatus.REQUESTED,
+            ResidencePermit.NextStatus.ISSUED,
+        ) and not cleaned.get("next_permit_requested_on"):
+            self.add_error(
+                "next_permit_requested_on", "Indiquez la date de la demande du titre de droit commun."
+            )
+        req, iss = cleaned.get("next_permit_requested_on"), cleaned.get("next_permit_issued_on")
+        if req and iss and iss < req:
+            self.add_error("next_permit_issued_on", "Le titre ne peut pas être délivré avant d'être demandé.")
         return cleaned
 
 

@@ -27,6 +27,7 @@ class EndReason(models.TextChoices):
     ENDED_BY_PREFECT = "ended_by_prefect", "Fin décidée par le préfet après avis de la commission"
     NOT_RENEWED = "not_renewed", "Non renouvelé"
     CONTACT_LOST = "contact_lost", "Perte de contact"
+    TRANSFERRED = "transferred", "Suivi transféré dans un autre département"
 
 
 class Outcome(models.TextChoices):
@@ -434,6 +435,7 @@ class Afis(BaseModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Demandée"
         GRANTED = "granted", "Accordée"
+        SUSPENDED = "suspended", "Suspendue"
         REFUSED = "refused", "Refusée"
         STOPPED = "stopped", "Arrêtée"
 
@@ -448,6 +450,13 @@ class Afis(BaseModel):
     paying_body = models.CharField("organisme payeur", max_length=150, blank=True)
     start = models.DateField("début du versement", null=True, blank=True)
     end = models.DateField("fin du versement", null=True, blank=True)
+    # Eligibility (art. R. 121-12-13-1 CASF) as the association or the secretariat reads it: unknown (None),
+    # met or not. Parcours warns on what looks unmet; it never refuses the grant.
+    resources_below_rsa = models.BooleanField(
+        "ressources du mois précédent inférieures au RSA pour une personne seule", null=True, blank=True
+    )
+    rsa_entitled = models.BooleanField("perçoit le RSA ou peut y prétendre", null=True, blank=True)
+    ada_entitled = models.BooleanField("perçoit l'ADA ou peut y prétendre", null=True, blank=True)
 
     class Meta:
         verbose_name = "AFIS"
@@ -459,11 +468,145 @@ class Afis(BaseModel):
         ]
 
 
+class AfisChildrenChange(BaseModel):
+    """The number of dependent children from a month on (the amount of that month and the next follows it)."""
+
+    afis = models.ForeignKey(Afis, on_delete=models.CASCADE, related_name="children_changes")
+    month = models.DateField("à partir du mois de")  # first day of the month
+    dependent_children = models.PositiveSmallIntegerField("enfants à charge")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = "changement d'enfants à charge"
+        constraints = [
+            models.UniqueConstraint(fields=["afis", "month"], name="one_children_change_per_month"),
+        ]
+
+
+class AfisSuspension(BaseModel):
+    """Months without payment: from `start` (first day of a month) to the month before `resumed_from`."""
+
+    afis = models.ForeignKey(Afis, on_delete=models.CASCADE, related_name="suspensions")
+    start = models.DateField("suspendue à partir du mois de")
+    resumed_from = models.DateField("reprise à partir du mois de", null=True, blank=True)
+    motive = EncryptedTextField("motif")  # may describe the person's situation: encrypted
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "suspension de l'AFIS"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resumed_from__isnull=True) | Q(resumed_from__gt=F("start")),
+                name="afis_suspension_resumes_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["afis"], condition=Q(resumed_from__isnull=True), name="one_open_afis_suspension"
+            ),
+        ]
+
+
+class Notice(BaseModel):
+    """A notice of an event of the rights to the body that acts on it: the AFIS payer (MSA) for every event of
+    the AFIS, the foreigners' service for a transfer. Its letter is a document of the documents app; the
+    notice records when it was sent, when the addressee acknowledged it and, for the payer, when the payment
+    (or its change, or its stop) took effect — so that no payment goes on, or stops, by silence."""
+
+    class Addressee(models.TextChoices):
+        AFIS_PAYER = "afis_payer", "Organisme payeur de l'AFIS (MSA)"
+        IMMIGRATION = "immigration", "Service des étrangers"
+
+    class Event(models.TextChoices):
+        GRANT = "grant", "Attribution"
+        RENEWAL = "renewal", "Renouvellement"
+        CHANGE = "change", "Changement du nombre d'enfants à charge"
+        REVALUATION = "revaluation", "Revalorisation du barème"
+        SUSPENSION = "suspension", "Suspension"
+        RESUMPTION = "resumption", "Reprise du versement"
+        STOP = "stop", "Arrêt"
+        END = "end", "Fin du parcours"
+        TRANSFER = "transfer", "Transfert du suivi"
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="notices")
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    afis = models.ForeignKey(Afis, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
+    addressee = models.CharField("destinataire", max_length=12, choices=Addressee.choices)
+    event = models.CharField("événement", max_length=12, choices=Event.choices)
+    number = models.PositiveIntegerField("numéro")
+    effective_on = models.DateField("à compter du")
+    monthly_amount = models.DecimalField(
+        "montant mensuel (€)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    dependent_children = models.PositiveSmallIntegerField("enfants à charge", null=True, blank=True)
+    payment_until = models.DateField("versement jusqu'au", null=True, blank=True)
+    detail = EncryptedTextField("précisions", blank=True)  # about the person: encrypted
+    document = models.ForeignKey(
+        "documents.GeneratedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField("transmis le", null=True, blank=True)
+    acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
+    payment_effective_on = models.DateField("pris en compte dans le versement le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "avis à un organisme"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "number"], name="notice_unique_number"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_on__isnull=True) | Q(sent_on__isnull=False),
+                name="notice_acknowledged_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_on__isnull=True)
+                | Q(sent_on__isnull=True)
+                | Q(acknowledged_on__gte=F("sent_on")),
+                name="notice_ack_not_before_sending",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_effective_on__isnull=True) | Q(acknowledged_on__isnull=False),
+                name="notice_payment_after_ack",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avis n° {self.number} — {self.get_event_display()}"
+
+    @property
+    def addressee_phrase(self) -> str:
+        """« à l'organisme payeur de l'AFIS (MSA) », « au service des étrangers »."""
+        return {
+            self.Addressee.AFIS_PAYER: "à l'organisme payeur de l'AFIS (MSA)",
+            self.Addressee.IMMIGRATION: "au service des étrangers",
+        }[self.addressee]
+
+    @property
+    def status_label(self) -> str:
+        if self.payment_effective_on:
+            return f"Pris en compte le {self.payment_effective_on:%d/%m/%Y}"
+        if self.acknowledged_on:
+            return f"Reçu le {self.acknowledged_on:%d/%m/%Y}, prise en compte à confirmer"
+        if self.sent_on:
+            return f"Transmis le {self.sent_on:%d/%m/%Y}, accusé de réception attendu"
+        return "À transmettre"
+
+
 class ResidencePermit(BaseModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Demandée"
         ISSUED = "issued", "Délivrée"
         REFUSED = "refused", "Refusée"
+
+    class Route(models.TextChoices):
+        PSP = "psp", "Parcours de sortie (APS, art. L. 425-4 CESEDA)"
+        COMPLAINT = "complaint", "Plainte ou témoignage (carte temporaire, art. L. 425-1 CESEDA)"
+
+    class NextStatus(models.TextChoices):
+        NONE = "", "Pas encore demandé"
+        REQUESTED = "requested", "Demandé"
+        ISSUED = "issued", "Délivré"
+        REFUSED = "refused", "Refusé"
 
     pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="residence_permit")
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.REQUESTED)
@@ -472,6 +615,14 @@ class ResidencePermit(BaseModel):
     expires_on = models.DateField("expire le", null=True, blank=True)
     renewed_on = models.DateField("dernier renouvellement le", null=True, blank=True)
     reference = EncryptedTextField("numéro du titre", blank=True)
+    route = models.CharField("fondement", max_length=10, choices=Route.choices, default=Route.PSP)
+    complaint_filed_on = models.DateField("plainte déposée (ou témoignage) le", null=True, blank=True)
+    # After the pathway: the ordinary residence permit that takes over from the APS.
+    next_permit_status = models.CharField(
+        "titre de droit commun après le parcours", max_length=10, choices=NextStatus.choices, blank=True
+    )
+    next_permit_requested_on = models.DateField("titre de droit commun demandé le", null=True, blank=True)
+    next_permit_issued_on = models.DateField("titre de droit commun délivré le", null=True, blank=True)
 
     class Meta:
         verbose_name = "autorisation provisoire de séjour"
@@ -482,7 +633,17 @@ class ResidencePermit(BaseModel):
                 | Q(expires_on__gt=F("issued_on")),
                 name="permit_dates_ordered",
             ),
+            models.CheckConstraint(
+                condition=~Q(route="complaint") | Q(complaint_filed_on__isnull=False),
+                name="permit_complaint_route_has_date",
+            ),
         ]
+
+    @property
+    def too_short(self) -> bool:
+        from .rules import aps_too_short
+
+        return self.route == self.Route.PSP and aps_too_short(self.issued_on, self.expires_on)
 
 
 class RightStep(BaseModel):
@@ -512,3 +673,51 @@ class RightStep(BaseModel):
     class Meta:
         ordering = ["domain", "created_at"]
         verbose_name = "démarche"
+
+
+class Transfer(BaseModel):
+    """The person's file follows them, with their consent: to another département (the receiving
+    département's secretariat accepts; a new pathway opens there, the months already used counting towards
+    the cap) or to another association of the same département (the association's agrément withdrawn, or it
+    closes: the secretariat hands its pathways over; the receiving association records the consent)."""
+
+    class Kind(models.TextChoices):
+        DEPARTEMENT = "departement", "Changement de département"
+        ASSOCIATION = "association", "Changement d'association"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "En attente"
+        ACCEPTED = "accepted", "Accepté, parcours d'origine à clore"
+        DONE = "done", "Effectué"
+        REFUSED = "refused", "Refusé"
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.PENDING)
+    from_departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    to_departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="+")
+    from_association = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_association = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField("date du transfert")
+    consent_given_on = models.DateField("consentement de la personne recueilli le", null=True, blank=True)
+    months_carried = models.PositiveSmallIntegerField("mois déjà utilisés", default=0)
+    motive = EncryptedTextField("motif", blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField("traité le", null=True, blank=True)
+    new_pathway = models.OneToOneField(
+        Pathway, on_delete=models.PROTECT, null=True, blank=True, related_name="transferred_from"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "transfert du suivi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway"], condition=Q(state="pending"), name="one_pending_transfer_per_pathway"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["accepted", "done"]) | Q(consent_given_on__isnull=False),
+                name="transfer_done_with_consent",
+            ),
+        ]

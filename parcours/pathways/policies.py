@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from parcours.core.access import Actor
-from parcours.core.policies import can
+from parcours.core.policies import AM, AW, S, can, register
 
 from .models import Pathway, PathwayState, Request, RequestState
 from .services import renewal_blocker
+
+PERMISSIONS = {
+    # The AFIS month by month and its notices (read on the pathway's scope).
+    "afis.view": {S, AW, AM},
+    # The secretariat sends the notices to the payer and the foreigners' service and records their answers.
+    "afis.notices": {S},
+    # A move to another département: the accompanying association asks, with the person's consent...
+    "transfers.request": {AW, AM},
+    # ... the receiving secretariat accepts or refuses (and the former one closes its pathway: pathways.end).
+    "transfers.decide": {S},
+    # An association's agrément withdrawn or its closure: the secretariat hands its pathways over...
+    "transfers.handover": {S},
+    # ... and the receiving association records each person's consent.
+    "transfers.consent": {AW, AM},
+    # The page of an incoming transfer: the receiving secretariat or association (scoped: 404 otherwise).
+    "transfers.view": {S, AW, AM},
+}
+
+
+def register_permissions() -> None:
+    register(PERMISSIONS)
 
 
 def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[str, bool]:
@@ -33,4 +54,6 @@ def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[s
         and pathway.state == PathwayState.ACTIVE,
         "permit": can(actor, "permits.edit") and pathway.state == PathwayState.ACTIVE,
         "documents": can(actor, "documents.download"),
+        "afis": can(actor, "afis.view") and (own or actor.is_secretariat),
+        "transfer": own and can(actor, "transfers.request") and pathway.state == PathwayState.ACTIVE,
     }

@@ -121,20 +121,27 @@ def months_used(periods: list[tuple[date, date]]) -> int:
     return PERIOD_MONTHS * len(periods)
 
 
-def can_renew(periods: list[tuple[date, date]]) -> bool:
-    return months_used(periods) + PERIOD_MONTHS <= MAX_PATHWAY_MONTHS
+def can_renew(periods: list[tuple[date, date]], carried: int = 0) -> bool:
+    """Whether one more period fits under the cap; `carried` are the months the person already used in
+    earlier pathways (another département, another association): the cap is counted per person."""
+    return carried + months_used(periods) + PERIOD_MONTHS <= MAX_PATHWAY_MONTHS
 
 
 def next_period(
-    periods: list[tuple[date, date]], decision_date: date, requested_start: date | None = None
+    periods: list[tuple[date, date]],
+    decision_date: date,
+    requested_start: date | None = None,
+    carried: int = 0,
 ) -> tuple[date, date]:
     """The period an authorisation opens: never overlapping the previous one, never past the cap.
 
-    `periods` are the pathway's existing (start, end) pairs. Raises RuleError with a French message.
+    `periods` are the pathway's existing (start, end) pairs; `carried` the months used in the person's earlier
+    pathways. Raises RuleError with a French message.
     """
-    if not can_renew(periods):
+    if not can_renew(periods, carried):
+        already = f" (dont {carried} mois dans un parcours antérieur)" if carried else ""
         raise RuleError(
-            f"Le parcours a déjà atteint la durée maximale de {MAX_PATHWAY_MONTHS} mois "
+            f"Le parcours a déjà atteint la durée maximale de {MAX_PATHWAY_MONTHS} mois{already} "
             f"({MAX_PERIODS} périodes de {PERIOD_MONTHS} mois) : "
             "aucune nouvelle période ne peut être ouverte."
         )
@@ -181,3 +188,145 @@ def afis_monthly_amount(
 
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# --- AFIS month by month ------------------------------------------------------------------------------------
+
+# The AFIS is a monthly aid paid by the MSA (art. D. 121-12-15 and D. 121-12-16 CASF, décret n° 2017-542):
+# each month of the payment is due on the scale in force on the first day of that month, with the number of
+# dependent children recorded for that month. A revaluation therefore reaches every current recipient from its
+# effective month. Whether the first and last months are prorated to the days is not said by the decree: the
+# MSA's practice is to confirm (docs/regles.md); Parcours shows a full month for each month started.
+AFIS_FULL_MONTHS = True
+
+# Eligibility (art. R. 121-12-13-1 CASF, in force since 1 May 2021, formerly D. 121-12-14): over 18; French,
+# EU/EEA/Swiss national or holding a residence document of L. 411-1 CESEDA, a renewal receipt or an APS that
+# allows work; monthly resources of the household, the month before the claim, below the RSA lump sum for a
+# person alone (L. 262-2 CASF); neither receiving nor entitled to the RSA (L. 262-2 CASF) nor the ADA
+# (L. 553-1 CESEDA). Parcours warns on each condition that looks unmet, it never blocks: the prefect decides.
+AFIS_ELIGIBILITY_SOURCE = "art. R. 121-12-13-1 CASF"
+
+# Days after a notice is sent to the payer without acknowledgement before it shows on the « À traiter » board
+# (a stop or suspension not received by the payer is paid anyway: the overpayment is then claimed back from
+# the person). Project choice, to confirm with the MSA's convention (docs/regles.md).
+PAYER_ACK_DAYS = 15
+
+
+@dataclass(frozen=True)
+class AfisMonth:
+    month: date  # first day of the month
+    amount: Decimal
+    children: int
+    suspended: bool
+    scale: AfisScale
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """First days of every month from the month of `start` to the month of `end`, both included."""
+    months, month = [], first_of_month(start)
+    while month <= end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def afis_schedule(
+    start: date,
+    end: date,
+    *,
+    children: int,
+    children_changes: list[tuple[date, int]] | None = None,
+    suspensions: list[tuple[date, date | None]] | None = None,
+    overrides: list[AfisScale] | None = None,
+) -> list[AfisMonth]:
+    """The AFIS due month by month from the month of `start` to the month of `end`.
+
+    `children` is the number at the grant; `children_changes` are (first month, number) from that month on;
+    `suspensions` are (first suspended month, first month paid again or None) — no amount is due in between.
+    Each month is computed on the scale in force on its first day (a revaluation reaches current
+    recipients)."""
+    if end < start:
+        raise RuleError("La fin du versement ne peut pas précéder son début.")
+    changes = sorted(children_changes or [])
+    if any(n < 0 for _, n in changes) or children < 0:
+        raise RuleError("Le nombre d'enfants à charge ne peut pas être négatif.")
+    lines = []
+    for month in months_between(start, end):
+        count = children
+        for effective, number in changes:
+            if first_of_month(effective) <= month:
+                count = number
+        suspended = any(
+            first_of_month(s) <= month and (r is None or month < first_of_month(r))
+            for s, r in suspensions or []
+        )
+        day = max(month, start)  # the first month: the scale in force when the payment starts
+        scale = afis_scale_on(day, overrides)
+        amount = Decimal("0.00") if suspended else afis_monthly_amount(day, count, overrides)
+        lines.append(AfisMonth(month, amount, count, suspended, scale))
+    return lines
+
+
+def afis_total(lines: list[AfisMonth]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal("0.00"))
+
+
+def afis_eligibility_warnings(
+    *,
+    age: int,
+    administrative_status: str,
+    has_work_permit_document: bool,
+    resources_below_rsa: bool | None,
+    rsa_entitled: bool | None,
+    ada_entitled: bool | None,
+) -> list[str]:
+    """What looks unmet among the AFIS conditions (French, one line each): warnings, never a refusal."""
+    warnings = []
+    if age < AFIS_MIN_AGE:
+        warnings.append(f"La personne a moins de {AFIS_MIN_AGE} ans.")
+    if administrative_status in ("asylum", "undocumented") and not has_work_permit_document:
+        warnings.append(
+            "Situation administrative : ni nationalité française ou européenne, ni titre de séjour, ni APS "
+            "autorisant à travailler enregistrés (une APS délivrée au titre du parcours ouvre le droit)."
+        )
+    if resources_below_rsa is False:
+        warnings.append(
+            "Ressources du mois précédant la demande égales ou supérieures au montant forfaitaire du RSA "
+            "pour une personne seule."
+        )
+    elif resources_below_rsa is None:
+        warnings.append("Ressources du mois précédant la demande non renseignées.")
+    if rsa_entitled:
+        warnings.append("La personne perçoit le RSA ou peut y prétendre.")
+    if ada_entitled:
+        warnings.append("La personne perçoit l'allocation pour demandeur d'asile (ADA) ou peut y prétendre.")
+    return warnings
+
+
+# --- Residence permit ---------------------------------------------------------------------------------------
+
+# Foreign victims who file a complaint or testify against traffickers or procurers receive a temporary
+# residence card (« vie privée et familiale ») for the length of the proceedings: art. L. 425-1 CESEDA. It is
+# a route of its own, open with or without a PSP (the PSP route being L. 425-4, APS of at least 6 months).
+PERMIT_ROUTE_COMPLAINT = "L. 425-1 CESEDA"
+PERMIT_ROUTE_PSP = "L. 425-4 CESEDA"
+
+
+def aps_too_short(issued_on: date | None, expires_on: date | None) -> bool:
+    """Whether an APS issued for a PSP runs for less than the 6 months of art. L. 425-4 CESEDA."""
+    if issued_on is None or expires_on is None:
+        return False
+    return expires_on < add_months(issued_on, APS_MIN_MONTHS) - timedelta(days=1)
+
+
+# --- Transfers ----------------------------------------------------------------------------------------------
+
+
+def carried_months(periods: list[tuple[date, date]]) -> int:
+    """Months a person used in earlier pathways (other départements, other associations) that count towards
+    the cap of MAX_PATHWAY_MONTHS, counted as the code counts them: PERIOD_MONTHS per authorised period."""
+    return months_used(periods)

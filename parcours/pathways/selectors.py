@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from parcours.core.access import Actor
 from parcours.core.roles import Role
@@ -13,6 +13,7 @@ from parcours.people.selectors import read_person_data
 
 from .models import (
     EndReport,
+    Notice,
     Pathway,
     PathwayState,
     Period,
@@ -21,6 +22,7 @@ from .models import (
     RequestKind,
     RequestState,
     ResidencePermit,
+    Transfer,
 )
 
 SIGNATORY_REQUEST_STATES = (RequestState.REVIEWED, RequestState.AUTHORISED, RequestState.REFUSED)
@@ -221,3 +223,145 @@ def pathways_to_handle(actor: Actor, key: str, today: date):
     if key == "fins-signalees":
         return scope.filter(pk__in=end_reports_pending(actor).values("pathway_id"))
     return scope
+
+
+def same_person_records(person):
+    """The person's records that count towards her or his cap: the record itself, and in the OTHER
+    départements the records with the same keyed blind indexes of birth name and birth date (a person who
+    moved, or was entered again elsewhere). Within a département, duplicates are merged by the secretariat
+    (people.merge) rather than matched. Used only to count months: nothing of those records is shown."""
+    from parcours.people.models import Person
+
+    same = Q(pk=person.pk)
+    if person.last_name_bidx and person.birth_date_bidx:
+        same |= Q(last_name_bidx=person.last_name_bidx, birth_date_bidx=person.birth_date_bidx) & ~Q(
+            departement_id=person.departement_id
+        )
+    return Person.objects.filter(same)
+
+
+def months_used_by_person(pathway: Pathway) -> int:
+    """Months the person already used in other pathways (earlier ones, other départements, other associations)
+    that count towards the cap of rules.MAX_PATHWAY_MONTHS: the periods of the person's records
+    (`same_person_records`) and of the pathway this one continues through an accepted transfer. Only a number:
+    never which département, which association or which file (docs/regles.md, « Transferts et plafond »).
+    One query; a page that asks several times sets `pathway._months_used_elsewhere` once."""
+    from . import rules
+
+    if hasattr(pathway, "_months_used_elsewhere"):
+        return pathway._months_used_elsewhere
+    continued = Transfer.objects.filter(
+        new_pathway_id=pathway.pk, state__in=[Transfer.State.ACCEPTED, Transfer.State.DONE]
+    ).values("pathway_id")
+    periods = Period.objects.filter(
+        Q(pathway__person__in=same_person_records(pathway.person)) | Q(pathway_id__in=continued)
+    ).exclude(pathway=pathway)
+    return rules.carried_months(list(periods.values_list("start", "end")))
+
+
+def notices_awaiting(actor: Actor, today: date):
+    """The secretariat's notices still unsent, or sent without acknowledgement for rules.PAYER_ACK_DAYS days,
+    or acknowledged by the payer without the date the payment took them into account: the payment would go
+    on (or stop) by silence."""
+    from . import rules
+
+    if actor is None or actor.role != Role.SECRETARIAT:
+        return Notice.objects.none()
+    late = today - timedelta(days=rules.PAYER_ACK_DAYS)
+    return (
+        Notice.objects.filter(departement=actor.departement)
+        .filter(
+            Q(sent_on__isnull=True)
+            | Q(acknowledged_on__isnull=True, sent_on__lte=late)
+            | Q(
+                addressee=Notice.Addressee.AFIS_PAYER,
+                acknowledged_on__isnull=False,
+                payment_effective_on__isnull=True,
+            )
+        )
+        .select_related("pathway__person")
+        .order_by("created_at", "pk")
+    )
+
+
+def transfers_to_accept(actor: Actor):
+    """Transfers into the actor's département waiting for its secretariat. The receiving secretariat sees the
+    transfer (pseudonym, months used, receiving association), not the file, until it accepts."""
+    if actor is None or actor.role != Role.SECRETARIAT:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(
+        kind=Transfer.Kind.DEPARTEMENT, state=Transfer.State.PENDING, to_departement=actor.departement
+    ).select_related("pathway__person", "from_departement", "to_association")
+
+
+def transfers_to_consent(actor: Actor):
+    """Pathways handed over to the actor's association, waiting for the person's consent to follow."""
+    if actor is None or not actor.is_association:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(
+        kind=Transfer.Kind.ASSOCIATION, state=Transfer.State.PENDING, to_association=actor.organisation
+    ).select_related("pathway__person", "from_association")
+
+
+def get_incoming_transfer_or_404(actor: Actor, public_id) -> Transfer:
+    from django.http import Http404
+
+    transfer = (transfers_to_accept(actor) | transfers_to_consent(actor)).filter(public_id=public_id).first()
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def transfers_to_close(actor: Actor):
+    """Transfers accepted by the receiving département whose former pathway the actor's secretariat closes."""
+    if actor is None or actor.role != Role.SECRETARIAT:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(
+        kind=Transfer.Kind.DEPARTEMENT, state=Transfer.State.ACCEPTED, from_departement=actor.departement
+    ).select_related("pathway__person", "to_departement")
+
+
+def afis_to_revalue(actor: Actor):
+    """The AFIS being paid in the secretariat's département whose payment spans a change of the scale (a
+    revaluation, dated in rules or in core.RuleSetting) of which the payer was not told yet: one query. Each
+    row carries `revalued_from`, the first such month (annotated)."""
+    from django.db.models import Case, DateField, Value, When
+
+    from parcours.core.models import RuleSetting
+
+    from . import rules
+    from .models import Afis
+
+    if actor is None or actor.role != Role.SECRETARIAT:
+        return Afis.objects.none()
+    dates = sorted(
+        {rules.first_of_month(s.effective_from) for s in rules.AFIS_SCALE_DEFAULTS[1:]}
+        | {
+            rules.first_of_month(day)
+            for day in RuleSetting.objects.filter(key=rules.AFIS_SCALE_SETTING).values_list(
+                "effective_from", flat=True
+            )
+        }
+    )
+    if not dates:
+        return Afis.objects.none()
+    conditions = []
+    for day in dates:
+        told = Notice.objects.filter(afis=OuterRef("pk"), event=Notice.Event.REVALUATION, effective_on=day)
+        conditions.append((Q(start__lt=day, end__gte=day) & ~Exists(told), day))
+    due = Q()
+    for condition, _ in conditions:
+        due |= condition
+    return (
+        Afis.objects.filter(
+            pathway__departement=actor.departement, status__in=[Afis.Status.GRANTED, Afis.Status.SUSPENDED]
+        )
+        .filter(due)
+        .annotate(
+            revalued_from=Case(
+                *(When(condition, then=Value(day)) for condition, day in conditions), output_field=DateField()
+            )
+        )
+        .select_related("pathway__person")
+        .order_by("revalued_from", "pk")
+    )

@@ -19,15 +19,18 @@ from parcours.core.access import Actor
 from parcours.core.policies import can
 from parcours.core.uploads import validate_upload
 from parcours.people.models import ConsentPurpose, Person
-from parcours.people.services import has_active_consent
+from parcours.people.services import has_active_consent, identity_unavailable
 
 from . import rules
 from .models import (
     Afis,
+    AfisChildrenChange,
+    AfisSuspension,
     Decision,
     DocumentKind,
     EndReason,
     EndReport,
+    Notice,
     Opinion,
     Pathway,
     PathwayEvent,
@@ -41,8 +44,10 @@ from .models import (
     ResidencePermit,
     RightKind,
     RightStep,
+    Transfer,
 )
-from .settings_store import current_afis_amount
+from .selectors import months_used_by_person
+from .settings_store import afis_overrides, current_afis_amount
 
 # Documents a request needs before the association may send it (Annexe 6 of the circulaire of
 # 31 January 2017; R. 121-12-12 CASF for the joint follow-up document).
@@ -263,6 +268,11 @@ def missing_for_submission(request: Request, today: date | None = None) -> list[
     present = set(request.documents.values_list("kind", flat=True))
     if request.agrement_id or agrement_in_force(request.pathway.association):
         present.add(DocumentKind.AGREMENT)  # attached from the register: nothing to upload
+    if identity_unavailable(pathway.person) is not None:
+        # No one is kept out by paperwork: an identity document recorded as unavailable (held by a third
+        # party, lost, stolen), with its motive, stands for the copy (the substitute, if any, may be
+        # uploaded).
+        present.add(DocumentKind.IDENTITY)
     labels = dict(DocumentKind.choices)
     missing += [f"Pièce manquante : {labels[k]}" for k in required if k not in present]
     if not request.objectives.exists():
@@ -364,7 +374,9 @@ def proposed_period(
 ) -> tuple[date, date] | None:
     """The period an authorisation decided on `decision_date` would open; None past the cap."""
     try:
-        return rules.next_period(_periods(request.pathway), decision_date, period_start)
+        return rules.next_period(
+            _periods(request.pathway), decision_date, period_start, months_used_by_person(request.pathway)
+        )
     except rules.RuleError:
         return None
 
@@ -394,7 +406,9 @@ def record_decision(
     request.decision, request.decision_date, request.decision_reference = decision, day, reference.strip()
     if decision == Decision.AUTHORISED:
         try:
-            start, end = rules.next_period(_periods(pathway), day, period_start)
+            start, end = rules.next_period(
+                _periods(pathway), day, period_start, months_used_by_person(pathway)
+            )
         except rules.RuleError as exc:
             raise ValidationError({"period_start": str(exc)}) from exc
         _transition(
@@ -418,7 +432,9 @@ def record_decision(
         if pathway.state == PathwayState.IN_INSTRUCTION:
             _transition(actor, pathway, "authorise", "Parcours autorisé", pathway=pathway)
         _open_rights(actor, request, period)
-        afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
+        afis = Afis.objects.filter(
+            pathway=pathway, status__in=[Afis.Status.GRANTED, Afis.Status.SUSPENDED]
+        ).first()
         if afis is not None and (afis.end is None or afis.end < period.end):
             afis.end = period.end
             afis.save(update_fields=["end", "updated_at"])
@@ -428,6 +444,7 @@ def record_decision(
                 "afis_extended",
                 f"AFIS prolongée jusqu'au {period.end:%d/%m/%Y} avec la nouvelle période",
             )
+            notify_payer(actor=actor, afis=afis, event=Notice.Event.RENEWAL, effective_on=period.start)
     else:
         _transition(
             actor,
@@ -502,9 +519,11 @@ def renewal_blocker(pathway: Pathway) -> str | None:
         return "Seul un parcours autorisé et en cours peut être renouvelé."
     if pathway.requests.open().exists():
         return "Une demande est déjà en cours pour ce parcours."
-    if not rules.can_renew(_periods(pathway)):
+    carried = months_used_by_person(pathway)
+    if not rules.can_renew(_periods(pathway), carried):
+        already = f", dont {carried} mois dans un parcours antérieur" if carried else ""
         return (
-            f"Le parcours a atteint la durée maximale de {rules.MAX_PATHWAY_MONTHS} mois : "
+            f"Le parcours a atteint la durée maximale de {rules.MAX_PATHWAY_MONTHS} mois{already} : "
             "il ne peut plus être renouvelé."
         )
     return None
@@ -630,6 +649,7 @@ def _end(
     motive: str = "",
     afis_until: date | None = None,
     reference: str = "",
+    transfer_host: str = "",
 ) -> Pathway:
     from .models import EndReason
 
@@ -652,7 +672,7 @@ def _end(
         outcome=outcome,
         day=day,
     )
-    _close_periods_and_rights(actor, pathway, day, afis_until=afis_until)
+    _close_periods_and_rights(actor, pathway, day, afis_until=afis_until, transfer_host=transfer_host)
     return pathway
 
 
@@ -744,7 +764,7 @@ def refuse_end_report(*, actor: Actor, pathway: Pathway, report_id, motive: str)
 
 
 def _close_periods_and_rights(
-    actor: Actor, pathway: Pathway, day: date, afis_until: date | None = None
+    actor: Actor, pathway: Pathway, day: date, afis_until: date | None = None, transfer_host: str = ""
 ) -> None:
     """The authorisation ends with the pathway: later periods are cancelled, the running one is cut,
     and the AFIS stops on the same day (or on `afis_until`, after a decision of the prefect)."""
@@ -766,7 +786,9 @@ def _close_periods_and_rights(
                 "period_closed",
                 f"Période {period.number} close le {day:%d/%m/%Y} avec le parcours",
             )
-    afis = Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).first()
+    afis = Afis.objects.filter(
+        pathway=pathway, status__in=[Afis.Status.GRANTED, Afis.Status.SUSPENDED]
+    ).first()
     if afis is not None:
         last = afis_until or day
         afis.status, afis.end = Afis.Status.STOPPED, max(last, afis.start) if afis.start else last
@@ -777,17 +799,55 @@ def _close_periods_and_rights(
             "afis_stopped",
             f"AFIS arrêtée avec la fin du parcours (versée jusqu'au {afis.end:%d/%m/%Y})",
         )
+        transferred = pathway.end_reason == EndReason.TRANSFERRED
+        notify_payer(
+            actor=actor,
+            afis=afis,
+            event=Notice.Event.TRANSFER if transferred else Notice.Event.END,
+            effective_on=afis.end,
+            host_departement=transfer_host if transferred else "",
+        )
 
 
 # --- Rights ---
 
 
+def afis_warnings(afis: Afis, day: date | None = None) -> list[str]:
+    """The AFIS conditions that look unmet (rules.afis_eligibility_warnings): shown, never blocking."""
+    person = afis.pathway.person
+    day = day or afis.start or timezone.localdate()
+    permit = (
+        getattr(afis.pathway, "residence_permit", None) if hasattr(afis.pathway, "residence_permit") else None
+    )
+    return rules.afis_eligibility_warnings(
+        age=rules.age_on(person.birth_date, day),
+        administrative_status=person.administrative_status,
+        has_work_permit_document=permit is not None and permit.status == ResidencePermit.Status.ISSUED,
+        resources_below_rsa=afis.resources_below_rsa,
+        rsa_entitled=afis.rsa_entitled,
+        ada_entitled=afis.ada_entitled,
+    )
+
+
 @transaction.atomic
 def grant_afis(
-    *, actor: Actor, afis: Afis, granted_on: date, start: date, paying_body: str, dependent_children: int
+    *,
+    actor: Actor,
+    afis: Afis,
+    granted_on: date,
+    start: date,
+    paying_body: str,
+    dependent_children: int,
+    resources_below_rsa: bool | None = None,
+    rsa_entitled: bool | None = None,
+    ada_entitled: bool | None = None,
 ) -> Afis:
-    """Record the AFIS grant; the monthly amount is computed from the dated scale in force at the start."""
+    """Record the AFIS grant; the monthly amount is computed from the dated scale in force at the start. The
+    eligibility conditions that look unmet are recorded on the timeline as warnings (the prefect decides); the
+    payer receives its notice."""
     _require(actor, "rights.edit")
+    if afis.status != Afis.Status.REQUESTED:
+        raise ValidationError("L'AFIS a déjà été traitée : elle ne peut pas être accordée une seconde fois.")
     person = afis.pathway.person
     if rules.age_on(person.birth_date, start) < rules.AFIS_MIN_AGE:
         raise ValidationError(
@@ -808,26 +868,36 @@ def grant_afis(
     afis.status = Afis.Status.GRANTED
     afis.granted_on, afis.start, afis.end = granted_on, start, period.end
     afis.paying_body, afis.dependent_children, afis.monthly_amount = paying_body, dependent_children, amount
+    afis.resources_below_rsa, afis.rsa_entitled, afis.ada_entitled = (
+        resources_below_rsa,
+        rsa_entitled,
+        ada_entitled,
+    )
     afis.save()
+    warnings = afis_warnings(afis, start)
     _log(
         actor,
         afis.pathway,
         "afis_granted",
-        f"AFIS accordée : {str(amount).replace('.', ',')} € par mois à partir du {start:%d/%m/%Y}",
+        f"AFIS accordée : {str(amount).replace('.', ',')} € par mois à partir du {start:%d/%m/%Y}"
+        + (f" (conditions à vérifier : {len(warnings)})" if warnings else ""),
+        motive=" ".join(warnings),
     )
+    notify_payer(actor=actor, afis=afis, event=Notice.Event.GRANT, effective_on=start)
     return afis
 
 
 @transaction.atomic
 def stop_afis(*, actor: Actor, afis: Afis, day: date, motive: str) -> Afis:
     _require(actor, "rights.edit")
-    if afis.status != Afis.Status.GRANTED:
+    if afis.status not in (Afis.Status.GRANTED, Afis.Status.SUSPENDED):
         raise ValidationError("Seule une AFIS accordée peut être arrêtée.")
     if afis.start and day < afis.start:
         raise ValidationError({"day": "L'arrêt ne peut pas précéder le début du versement."})
     afis.status, afis.end = Afis.Status.STOPPED, day
     afis.save()
     _log(actor, afis.pathway, "afis_stopped", f"AFIS arrêtée au {day:%d/%m/%Y}", motive=motive)
+    notify_payer(actor=actor, afis=afis, event=Notice.Event.STOP, effective_on=day, detail=motive)
     return afis
 
 
@@ -952,3 +1022,614 @@ def stop_afis_by_decision(*, actor: Actor, afis: Afis, day: date, reference: str
         motive=motive,
     )
     return afis
+
+
+# --- AFIS month by month, and the notices to the payer ---
+
+
+def afis_lines(afis: Afis, until: date | None = None) -> list[rules.AfisMonth]:
+    """The AFIS due month by month, from the start of the payment to its end (or `until`)."""
+    if afis.start is None:
+        return []
+    end = until or afis.end or afis.start
+    return rules.afis_schedule(
+        afis.start,
+        max(end, afis.start),
+        children=afis.dependent_children,
+        children_changes=[(c.month, c.dependent_children) for c in afis.children_changes.all()],
+        suspensions=[(s.start, s.resumed_from) for s in afis.suspensions.all()],
+        overrides=afis_overrides(),
+    )
+
+
+def afis_month(afis: Afis, day: date) -> rules.AfisMonth | None:
+    """The line of the schedule for the month of `day` (None outside the payment)."""
+    month = rules.first_of_month(day)
+    return next((line for line in afis_lines(afis) if line.month == month), None)
+
+
+def pending_revaluations(afis: Afis) -> list[date]:
+    """Months of the payment where the scale changed after the grant and no revaluation notice was made."""
+    if afis.start is None or afis.status not in (Afis.Status.GRANTED, Afis.Status.SUSPENDED):
+        return []
+    notified = set(afis.notices.filter(event=Notice.Event.REVALUATION).values_list("effective_on", flat=True))
+    months, previous = [], None
+    for line in afis_lines(afis):
+        if previous is not None and line.scale != previous.scale and line.month not in notified:
+            months.append(line.month)
+        previous = line
+    return months
+
+
+def _person_context(person) -> dict:
+    feminine = person.sex == "F"
+    return {
+        "civilite": {"F": "Madame", "M": "Monsieur"}.get(person.sex, ""),
+        "prenom": person.first_name,
+        "nom": person.last_name.upper(),
+        "naissance": person.birth_date,
+        "ne": "née" if feminine else "né",
+    }
+
+
+def _notice(
+    actor: Actor,
+    pathway: Pathway,
+    *,
+    addressee: str,
+    event: str,
+    effective_on: date,
+    afis: Afis | None = None,
+    line: rules.AfisMonth | None = None,
+    payment_until: date | None = None,
+    detail: str = "",
+    host_departement: str = "",
+) -> Notice:
+    from django.db.models import Max
+
+    from parcours.documents import services as documents
+
+    from .documents import IMMIGRATION_NOTICE, PAYER_NOTICE, euros
+
+    departement = pathway.departement
+    last = Notice.objects.filter(departement=departement).aggregate(n=Max("number"))["n"] or 0
+    notice = Notice.objects.create(
+        pathway=pathway,
+        departement=departement,
+        afis=afis,
+        addressee=addressee,
+        event=event,
+        number=last + 1,
+        effective_on=effective_on,
+        monthly_amount=line.amount if line else None,
+        dependent_children=line.children if line else None,
+        payment_until=payment_until,
+        detail=detail.strip(),
+        created_by=actor.user,
+    )
+    period = pathway.periods.filter(start__lte=effective_on).order_by("-number").first()
+    context = {
+        "personne": _person_context(pathway.person),
+        "association": str(pathway.association),
+        "avis": {
+            "numero": notice.number,
+            "evenement": notice.get_event_display(),
+            "code": event,
+            "a_compter_du": effective_on,
+            "montant": euros(notice.monthly_amount),
+            "enfants": notice.dependent_children if notice.dependent_children is not None else "",
+            "versement_jusqu_au": payment_until,
+            "precisions": notice.detail,
+            "departement_accueil": host_departement,
+        },
+        "periode": {"debut": period.start, "fin": period.end} if period else {"debut": None, "fin": None},
+    }
+    kind = PAYER_NOTICE if addressee == Notice.Addressee.AFIS_PAYER else IMMIGRATION_NOTICE
+    # The title names the person by code only; the body (encrypted) names her or him.
+    title = f"Avis n° {notice.number} — {notice.get_event_display()} — {pathway.person.pseudonym}"
+    try:
+        notice.document = documents.create_document(
+            actor=actor, kind=kind, context=context, title=title, related=pathway
+        )
+    except ValidationError:
+        raise
+    except Exception as exc:  # a département's edited template that does not render: said, nothing saved
+        raise ValidationError(
+            "L'avis n'a pas pu être rédigé avec le modèle du département : corrigez le modèle "
+            "« Avis à l'organisme payeur » (Documents)."
+        ) from exc
+    notice.save(update_fields=["document", "updated_at"])
+    audit.record(actor, "create", notice, detail=f"avis {event}")
+    _log(
+        actor,
+        pathway,
+        f"notice_{event}",
+        f"Avis n° {notice.number} à transmettre {notice.addressee_phrase} : "
+        f"{notice.get_event_display().lower()} au {effective_on:%d/%m/%Y}",
+    )
+    return notice
+
+
+def notify_payer(
+    *,
+    actor: Actor,
+    afis: Afis,
+    event: str,
+    effective_on: date,
+    detail: str = "",
+    host_departement: str = "",
+) -> Notice:
+    """The notice of an AFIS event to the payer (MSA), with its letter: grant, renewal, change, revaluation,
+    suspension, resumption, stop, end, transfer. Called by every service that changes the AFIS, and by other
+    apps (an end or a stop decided by the prefect) — it never changes the AFIS itself. The amount and the
+    children are those due for the month of `effective_on` (the schedule); a stop, an end or a transfer says
+    the last day paid."""
+    if event not in Notice.Event.values:
+        raise ValidationError("Événement de l'AFIS inconnu.")
+    closing = event in (Notice.Event.STOP, Notice.Event.END, Notice.Event.TRANSFER)
+    line = None if closing or event == Notice.Event.SUSPENSION else afis_month(afis, effective_on)
+    return _notice(
+        actor,
+        afis.pathway,
+        addressee=Notice.Addressee.AFIS_PAYER,
+        event=event,
+        effective_on=effective_on,
+        afis=afis,
+        line=line,
+        payment_until=afis.end,
+        detail=detail,
+        host_departement=host_departement,
+    )
+
+
+def _granted(afis: Afis, *statuses) -> None:
+    if afis.status not in (statuses or (Afis.Status.GRANTED,)):
+        raise ValidationError(
+            "Cette action n'est possible que sur une AFIS accordée et en cours de versement."
+        )
+
+
+def _within_payment(afis: Afis, month: date, field: str = "month") -> date:
+    month = rules.first_of_month(month)
+    if afis.start is None or month < rules.first_of_month(afis.start) or (afis.end and month > afis.end):
+        raise ValidationError(
+            {
+                field: "Ce mois n'est pas dans la période de versement de l'AFIS "
+                f"(du {afis.start:%d/%m/%Y} au {afis.end:%d/%m/%Y})."
+                if afis.start and afis.end
+                else "Ce mois n'est pas dans la période de versement de l'AFIS."
+            }
+        )
+    return month
+
+
+@transaction.atomic
+def change_afis_children(
+    *, actor: Actor, afis: Afis, month: date, dependent_children: int
+) -> AfisChildrenChange:
+    """The number of dependent children changes from `month` on: the amount follows, the payer is told."""
+    _require(actor, "rights.edit")
+    _granted(afis, Afis.Status.GRANTED, Afis.Status.SUSPENDED)
+    if dependent_children < 0 or dependent_children > 20:
+        raise ValidationError({"dependent_children": "Indiquez un nombre d'enfants entre 0 et 20."})
+    month = _within_payment(afis, month)
+    current = afis_month(afis, month)
+    if current is not None and current.children == dependent_children:
+        raise ValidationError(
+            {
+                "dependent_children": "Le nombre d'enfants à charge est déjà de "
+                f"{dependent_children} ce mois-là."
+            }
+        )
+    change, _ = AfisChildrenChange.objects.update_or_create(
+        afis=afis, month=month, defaults={"dependent_children": dependent_children, "recorded_by": actor.user}
+    )
+    _log(
+        actor,
+        afis.pathway,
+        "afis_children",
+        f"AFIS : {dependent_children} enfant(s) à charge à partir de {month:%m/%Y}",
+    )
+    notify_payer(actor=actor, afis=afis, event=Notice.Event.CHANGE, effective_on=month)
+    return change
+
+
+@transaction.atomic
+def suspend_afis(*, actor: Actor, afis: Afis, month: date, motive: str) -> AfisSuspension:
+    _require(actor, "rights.edit")
+    _granted(afis)
+    if not motive.strip():
+        raise ValidationError({"motive": "Indiquez le motif de la suspension : l'organisme payeur le lira."})
+    month = _within_payment(afis, month)
+    suspension = AfisSuspension.objects.create(
+        afis=afis, start=month, motive=motive.strip(), recorded_by=actor.user
+    )
+    afis.status = Afis.Status.SUSPENDED
+    afis.save(update_fields=["status", "updated_at"])
+    _log(actor, afis.pathway, "afis_suspended", f"AFIS suspendue à partir de {month:%m/%Y}", motive=motive)
+    notify_payer(actor=actor, afis=afis, event=Notice.Event.SUSPENSION, effective_on=month, detail=motive)
+    return suspension
+
+
+@transaction.atomic
+def resume_afis(*, actor: Actor, afis: Afis, month: date) -> AfisSuspension:
+    _require(actor, "rights.edit")
+    _granted(afis, Afis.Status.SUSPENDED)
+    suspension = afis.suspensions.filter(resumed_from__isnull=True).first()
+    if suspension is None:
+        raise ValidationError("Aucune suspension en cours.")
+    month = _within_payment(afis, month)
+    if month <= suspension.start:
+        raise ValidationError(
+            {"month": f"La reprise suit le premier mois suspendu ({suspension.start:%m/%Y})."}
+        )
+    suspension.resumed_from = month
+    suspension.save(update_fields=["resumed_from", "updated_at"])
+    afis.status = Afis.Status.GRANTED
+    afis.save(update_fields=["status", "updated_at"])
+    _log(actor, afis.pathway, "afis_resumed", f"AFIS versée de nouveau à partir de {month:%m/%Y}")
+    notify_payer(actor=actor, afis=afis, event=Notice.Event.RESUMPTION, effective_on=month)
+    return suspension
+
+
+@transaction.atomic
+def notify_revaluation(*, actor: Actor, afis: Afis) -> list[Notice]:
+    """A revaluation of the scale reaches the current recipient: one notice per month where the scale changed
+    during the payment and the payer was not told yet."""
+    _require(actor, "rights.edit")
+    months = pending_revaluations(afis)
+    if not months:
+        raise ValidationError("Aucune revalorisation du barème n'est à notifier pour cette AFIS.")
+    return [
+        notify_payer(actor=actor, afis=afis, event=Notice.Event.REVALUATION, effective_on=month)
+        for month in months
+    ]
+
+
+NOTICE_STEPS = {
+    "sent": ("sent_on", "transmis"),
+    "acknowledged": ("acknowledged_on", "accusé de réception"),
+    "payment": ("payment_effective_on", "pris en compte dans le versement"),
+}
+
+
+@transaction.atomic
+def record_notice_step(*, actor: Actor, notice: Notice, step: str, day: date) -> Notice:
+    """The secretariat records that a notice was sent, acknowledged by its addressee, then (payer) taken into
+    account in the payment — each once, in this order, never in the future."""
+    _require(actor, "afis.notices")
+    if notice.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    if step not in NOTICE_STEPS:
+        raise ValidationError({"step": "Étape inconnue."})
+    field, label = NOTICE_STEPS[step]
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date ne peut pas être dans le futur."})
+    if getattr(notice, field) is not None:
+        raise ValidationError(
+            f"L'avis n° {notice.number} est déjà {label} ({getattr(notice, field):%d/%m/%Y})."
+        )
+    if step == "acknowledged" and notice.sent_on is None:
+        raise ValidationError("Enregistrez d'abord la transmission de l'avis.")
+    if step == "payment":
+        if notice.addressee != Notice.Addressee.AFIS_PAYER:
+            raise ValidationError("Seul un avis à l'organisme payeur est pris en compte dans un versement.")
+        if notice.acknowledged_on is None:
+            raise ValidationError("Enregistrez d'abord l'accusé de réception de l'organisme payeur.")
+    previous = (
+        notice.acknowledged_on if step == "payment" else notice.sent_on if step == "acknowledged" else None
+    )
+    if previous and day < previous:
+        raise ValidationError({"day": f"La date ne peut pas précéder le {previous:%d/%m/%Y}."})
+    if step == "sent" and day < timezone.localtime(notice.created_at).date():
+        raise ValidationError({"day": "L'avis ne peut pas être transmis avant d'avoir été rédigé."})
+    setattr(notice, field, day)
+    notice.save(update_fields=[field, "updated_at"])
+    audit.record(actor, "update", notice, detail=f"avis {label}")
+    _log(actor, notice.pathway, f"notice_{step}", f"Avis n° {notice.number} {label} le {day:%d/%m/%Y}")
+    return notice
+
+
+# --- Residence permit ---
+
+
+def permit_warnings(permit: ResidencePermit) -> list[str]:
+    """What the immigration service and the secretariat should look at (French, one line each)."""
+    warnings = []
+    if permit.too_short:
+        warnings.append(
+            f"L'autorisation provisoire de séjour est délivrée pour moins de {rules.APS_MIN_MONTHS} mois "
+            "(du {0:%d/%m/%Y} au {1:%d/%m/%Y}) : l'article L. 425-4 du CESEDA prévoit une durée d'au moins "
+            "six mois.".format(permit.issued_on, permit.expires_on)
+        )
+    pathway = permit.pathway
+    if pathway.state == PathwayState.ENDED and permit.route == ResidencePermit.Route.PSP:
+        if permit.next_permit_status in ("", ResidencePermit.NextStatus.REFUSED):
+            warnings.append(
+                "Le parcours est terminé : le titre de séjour de droit commun qui prend le relais de l'APS "
+                "n'est pas encore demandé ou a été refusé."
+            )
+    if permit.expires_on and pathway.state == PathwayState.ACTIVE:
+        last = pathway.periods.order_by("-number").first()
+        if last and permit.expires_on < last.end:
+            warnings.append(
+                f"L'APS expire le {permit.expires_on:%d/%m/%Y}, avant la fin de la période en cours "
+                f"({last.end:%d/%m/%Y}) : elle est à renouveler pour la durée du parcours."
+            )
+    return warnings
+
+
+# --- Transfers ---
+
+
+def _transfer_log(actor, transfer, label, motive=""):
+    _log(actor, transfer.pathway, f"transfer_{transfer.state}", label, motive=motive)
+    audit.record(actor, "transition", transfer, detail=f"transfert {transfer.kind} {transfer.state}")
+
+
+@transaction.atomic
+def request_departement_transfer(
+    *, actor: Actor, pathway: Pathway, to_association, day: date, consent_given_on: date, motive: str = ""
+) -> Transfer:
+    """The person moves to another département: the association that accompanies her or him asks, with the
+    person's consent, that an approved association there takes over. The receiving secretariat accepts."""
+    _require(actor, "transfers.request")
+    _own_association(actor, pathway)
+    if pathway.state != PathwayState.ACTIVE:
+        raise ValidationError("Seul un parcours autorisé et en cours peut être transféré.")
+    if pathway.transfers.filter(state__in=[Transfer.State.PENDING, Transfer.State.ACCEPTED]).exists():
+        raise ValidationError("Un transfert de ce parcours est déjà en attente.")
+    if to_association.departement_id == pathway.departement_id:
+        raise ValidationError({"to_association": "Choisissez une association d'un autre département."})
+    if not has_valid_agrement(to_association, day):
+        raise ValidationError(
+            {"to_association": "Cette association n'a pas d'agrément en vigueur à cette date."}
+        )
+    if consent_given_on > timezone.localdate():
+        raise ValidationError({"consent_given_on": "La date du consentement ne peut pas être dans le futur."})
+    first = pathway.periods.order_by("start").first()
+    if first and day < first.start:
+        raise ValidationError({"day": "Le transfert ne peut pas précéder le début du parcours."})
+    transfer = Transfer.objects.create(
+        pathway=pathway,
+        kind=Transfer.Kind.DEPARTEMENT,
+        from_departement=pathway.departement,
+        to_departement=to_association.departement,
+        from_association=pathway.association,
+        to_association=to_association,
+        day=day,
+        consent_given_on=consent_given_on,
+        months_carried=rules.months_used(_periods(pathway)) + months_used_by_person(pathway),
+        motive=motive.strip(),
+        requested_by=actor.user,
+    )
+    _transfer_log(
+        actor,
+        transfer,
+        f"Transfert demandé vers le département {transfer.to_departement} au {day:%d/%m/%Y}, "
+        "avec le consentement de la personne",
+        motive,
+    )
+    return transfer
+
+
+@transaction.atomic
+def accept_departement_transfer(*, actor: Actor, transfer: Transfer) -> Pathway:
+    """The receiving secretariat accepts: the person's record is created in its département for the receiving
+    association (same identity, hence the same blind indexes), a new pathway opens there in instruction — a
+    new request goes to its commission — and the months already used count towards the cap. The former
+    pathway ends on the transfer day: its AFIS payer and, for a foreign national, the foreigners' service are
+    notified."""
+    from parcours.people.models import Person as PersonModel
+
+    _require(actor, "transfers.decide")
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.state != Transfer.State.PENDING or transfer.to_departement_id != actor.departement.pk:
+        raise ValidationError("Ce transfert n'attend plus de réponse.")
+    old = transfer.pathway
+    if old.state != PathwayState.ACTIVE:
+        raise ValidationError(
+            "Le parcours d'origine n'est plus en cours : le transfert ne peut pas avoir lieu."
+        )
+    source = old.person
+    person = PersonModel(
+        departement=transfer.to_departement,
+        organisation=transfer.to_association,
+        created_by=actor.user,
+        **{
+            f.name: getattr(source, f.name)
+            for f in PersonModel._meta.concrete_fields
+            if f.name
+            not in (
+                "id",
+                "public_id",
+                "created_at",
+                "updated_at",
+                "departement",
+                "organisation",
+                "pseudonym",
+                "created_by",
+                "merged_into",
+                "merged_at",
+                "is_sensitive",
+            )
+        },
+    )
+    person.is_sensitive = source.is_sensitive
+    person.refresh_indexes()
+    person.save()
+    from parcours.people.models import PersonAlias
+    from parcours.people.services import refresh_search_tokens
+
+    PersonAlias.objects.bulk_create(
+        PersonAlias(person=person, kind=a.kind, name=a.name, name_bidx=a.name_bidx)
+        for a in source.aliases.all()
+    )
+
+    refresh_search_tokens(person)
+    new = Pathway.objects.create(
+        departement=transfer.to_departement,
+        person=person,
+        association=transfer.to_association,
+        created_by=actor.user,
+    )
+    previous = old.requests.filter(state=RequestState.AUTHORISED).order_by("-decision_date").first()
+    Request.objects.create(
+        pathway=new,
+        departement_id=new.departement_id,
+        kind=RequestKind.INITIAL,
+        rights_requested=previous.rights_requested if previous else [],
+        agrement=agrement_in_force(transfer.to_association),
+    )
+    transfer.state, transfer.decided_by, transfer.decided_at = (
+        Transfer.State.ACCEPTED,
+        actor.user,
+        timezone.now(),
+    )
+    transfer.new_pathway = new
+    transfer.save(update_fields=["state", "decided_by", "decided_at", "new_pathway", "updated_at"])
+    _log(
+        actor,
+        new,
+        "transfer_in",
+        f"Suivi repris d'un autre département : {transfer.months_carried} mois déjà utilisés comptent dans "
+        f"la durée maximale de {rules.MAX_PATHWAY_MONTHS} mois",
+    )
+    _transfer_log(
+        actor,
+        transfer,
+        f"Transfert accepté par le département {transfer.to_departement} : le parcours d'origine est à clore",
+    )
+    return new
+
+
+@transaction.atomic
+def close_transferred_pathway(*, actor: Actor, transfer: Transfer) -> Pathway:
+    """The former département's secretariat closes the pathway the receiving département took over: it ends on
+    the transfer day (reason « suivi transféré »), its AFIS payer receives its notice (the last day paid here)
+    and, for a foreign national, the foreigners' service learns that the permit is now followed there."""
+    _require(actor, "pathways.end")
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.state != Transfer.State.ACCEPTED or transfer.from_departement_id != actor.departement.pk:
+        raise ValidationError("Ce transfert n'attend pas la clôture du parcours d'origine.")
+    old = transfer.pathway
+    host = str(transfer.to_departement)
+    first = old.periods.order_by("start").first()
+    day = min(max(transfer.day, first.start if first else transfer.day), timezone.localdate())
+    _end(actor, old, reason=EndReason.TRANSFERRED, day=day, motive=transfer.motive, transfer_host=host)
+    if ResidencePermit.objects.filter(pathway=old).exists():
+        _notice(
+            actor,
+            old,
+            addressee=Notice.Addressee.IMMIGRATION,
+            event=Notice.Event.TRANSFER,
+            effective_on=day,
+            host_departement=host,
+        )
+    transfer.state = Transfer.State.DONE
+    transfer.save(update_fields=["state", "updated_at"])
+    _transfer_log(actor, transfer, f"Parcours clos : suivi transféré au département {host} le {day:%d/%m/%Y}")
+    return old
+
+
+@transaction.atomic
+def refuse_departement_transfer(*, actor: Actor, transfer: Transfer, motive: str) -> Transfer:
+    _require(actor, "transfers.decide")
+    if not motive.strip():
+        raise ValidationError({"motive": "Indiquez le motif du refus : l'association d'origine le lira."})
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.state != Transfer.State.PENDING or transfer.to_departement_id != actor.departement.pk:
+        raise ValidationError("Ce transfert n'attend plus de réponse.")
+    transfer.state, transfer.decided_by, transfer.decided_at = (
+        Transfer.State.REFUSED,
+        actor.user,
+        timezone.now(),
+    )
+    transfer.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    _log(
+        actor,
+        transfer.pathway,
+        "transfer_refused",
+        f"Transfert refusé par le département {transfer.to_departement}",
+        motive=motive.strip(),
+    )
+    return transfer
+
+
+@transaction.atomic
+def hand_over_pathways(
+    *, actor: Actor, from_association, to_association, day: date, motive: str
+) -> list[Transfer]:
+    """The association's agrément is withdrawn, or it closes: the secretariat hands every open pathway over to
+    another approved association of the département. Each file follows once the receiving association records
+    the person's consent (consent_transfer)."""
+    _require(actor, "transfers.handover")
+    dep = actor.departement
+    if from_association.departement_id != dep.pk or to_association.departement_id != dep.pk:
+        raise PermissionDenied
+    if from_association.pk == to_association.pk:
+        raise ValidationError({"to_association": "Choisissez une autre association."})
+    if not has_valid_agrement(to_association, day):
+        raise ValidationError(
+            {"to_association": "Cette association n'a pas d'agrément en vigueur à cette date."}
+        )
+    if not motive.strip():
+        raise ValidationError({"motive": "Indiquez le motif (retrait d'agrément, fermeture…)."})
+    pathways = list(
+        Pathway.objects.open()
+        .filter(departement=dep, association=from_association)
+        .exclude(transfers__state=Transfer.State.PENDING)
+    )
+    if not pathways:
+        raise ValidationError("Cette association n'accompagne aucun parcours en cours à transférer.")
+    transfers = []
+    for pathway in pathways:
+        transfer = Transfer.objects.create(
+            pathway=pathway,
+            kind=Transfer.Kind.ASSOCIATION,
+            from_departement=dep,
+            to_departement=dep,
+            from_association=from_association,
+            to_association=to_association,
+            day=day,
+            months_carried=0,
+            motive=motive.strip(),
+            requested_by=actor.user,
+        )
+        _transfer_log(
+            actor,
+            transfer,
+            f"Suivi confié à {to_association} (consentement de la personne à recueillir)",
+            motive,
+        )
+        transfers.append(transfer)
+    return transfers
+
+
+@transaction.atomic
+def consent_transfer(*, actor: Actor, transfer: Transfer, consent_given_on: date) -> Pathway:
+    """The receiving association records the person's consent: the pathway and the person's file are now
+    its own (same pathway: periods, AFIS and permit go on); the payer is told of the change of association."""
+    _require(actor, "transfers.consent")
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if (
+        transfer.state != Transfer.State.PENDING
+        or transfer.kind != Transfer.Kind.ASSOCIATION
+        or transfer.to_association_id != actor.organisation.pk
+    ):
+        raise ValidationError("Ce transfert n'attend plus de consentement.")
+    if consent_given_on > timezone.localdate():
+        raise ValidationError({"consent_given_on": "La date du consentement ne peut pas être dans le futur."})
+    pathway = transfer.pathway
+    pathway.association = transfer.to_association
+    pathway.save(update_fields=["association", "updated_at"])
+    person = pathway.person
+    person.organisation = transfer.to_association
+    person.save(update_fields=["organisation", "updated_at"])
+    transfer.state, transfer.consent_given_on = Transfer.State.DONE, consent_given_on
+    transfer.decided_by, transfer.decided_at = actor.user, timezone.now()
+    transfer.save(update_fields=["state", "consent_given_on", "decided_by", "decided_at", "updated_at"])
+    _transfer_log(
+        actor, transfer, f"Suivi repris par {transfer.to_association} avec le consentement de la personne"
+    )
+    return pathway

@@ -2,13 +2,14 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
@@ -24,30 +25,49 @@ from parcours.people.selectors import get_person_or_404, note_list
 
 from . import rules, services
 from .forms import (
+    AfisChildrenForm,
     AfisGrantForm,
+    AfisResumeForm,
     AfisStopForm,
+    AfisSuspendForm,
     CloseRequestForm,
     DecisionForm,
     DocumentForm,
     EndForm,
     EndReportForm,
     EndReportRefuseForm,
+    HandoverForm,
+    NoticeStepForm,
     ObjectiveForm,
     OpinionForm,
     PermitForm,
     RequestForm,
     ReturnIncompleteForm,
     RightStepForm,
+    TransferConsentForm,
+    TransferRefuseForm,
+    TransferRequestForm,
 )
-from .models import Afis, DocumentKind, EndReason, PathwayState, RequestDocument, RequestState
+from .models import (
+    Afis,
+    DocumentKind,
+    EndReason,
+    Notice,
+    PathwayState,
+    RequestDocument,
+    RequestState,
+    Transfer,
+)
 from .policies import abilities
 from .selectors import (
     TO_HANDLE,
     board_horizon,
+    get_incoming_transfer_or_404,
     get_pathway_or_404,
     get_permit_or_404,
     get_request_document_or_404,
     listable_pathways,
+    months_used_by_person,
     pathways_to_handle,
     permits_expiring,
     permits_visible_to,
@@ -128,6 +148,15 @@ def detail_context(actor, pathway, **forms):
     )
     request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
     today = timezone.localdate()
+    # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
+    # blocker ask too).
+    pathway._months_used_elsewhere = months_used_by_person(pathway)
+    # The pathway's transfers and the one it continues, in one query.
+    transfers = list(
+        Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
+            "to_departement", "to_association"
+        )
+    )
     can_do = abilities(actor, pathway, request_obj)
     context = {
         "nav": "pathways",
@@ -140,6 +169,11 @@ def detail_context(actor, pathway, **forms):
         "can": can_do,
         "rules": rules,
         "months_used": rules.months_used([(p.start, p.end) for p in pathway.periods.all()]),
+        # Months used in the person's earlier pathways (another département, another association): a number,
+        # never where.
+        "months_carried": pathway._months_used_elsewhere,
+        "transfers": [t for t in transfers if t.pathway_id == pathway.pk],
+        "transferred_from": next((t for t in transfers if t.new_pathway_id == pathway.pk), None),
         "renewal_blocker": services.renewal_blocker(pathway),
         "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
@@ -150,6 +184,11 @@ def detail_context(actor, pathway, **forms):
     }
     pending_end = next((r for r in context["end_reports"] if r.state == "pending"), None)
     context["pending_end"] = pending_end
+    if context["permit"] is not None:
+        context["permit_warnings"] = services.permit_warnings(context["permit"])
+    if context["afis"] is not None:
+        context["afis_warnings"] = services.afis_warnings(context["afis"])
+        context["afis_now"] = services.afis_month(context["afis"], today)
     if request_obj is not None:
         context["objectives"] = request_obj.objectives.all()
         if can_do["edit_request"]:
@@ -184,6 +223,10 @@ def detail_context(actor, pathway, **forms):
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         ),
         "afis_stop_form": AfisStopForm(initial={"day": today}),
+        "transfer_form": TransferRequestForm(initial={"day": today}, departement=pathway.departement)
+        if can_do["transfer"]
+        and not any(t.state in ("pending", "accepted") for t in transfers if t.pathway_id == pathway.pk)
+        else None,
         "step_form": RightStepForm() if can_do["rights"] else None,
     }
     defaults.update(forms)
@@ -500,7 +543,7 @@ class AfisGrantView(PathwayActionView):
         afis = Afis.objects.filter(pathway=pathway).first()
         if afis is None:
             raise ValidationError("L'AFIS n'a pas été demandée pour ce parcours.")
-        services.grant_afis(actor=self.actor, afis=afis, **form.cleaned_data)
+        services.grant_afis(actor=self.actor, afis=afis, **form.service_data())
 
 
 class AfisStopView(PathwayActionView):
@@ -515,6 +558,374 @@ class AfisStopView(PathwayActionView):
         services.stop_afis(
             actor=self.actor, afis=afis, day=form.cleaned_data["day"], motive=form.cleaned_data["motive"]
         )
+
+
+def afis_context(actor, pathway, **forms):
+    afis = Afis.objects.filter(pathway=pathway).first()
+    if afis is None:
+        raise Http404
+    today = timezone.localdate()
+    lines = services.afis_lines(afis)
+    can_do = abilities(actor, pathway, None)
+    editable = can_do["rights"] and afis.status in (Afis.Status.GRANTED, Afis.Status.SUSPENDED)
+    context = {
+        "nav": "pathways",
+        "pathway": pathway,
+        "person": pathway.person,
+        "afis": afis,
+        "lines": lines,
+        "total": rules.afis_total(lines),
+        "today_month": rules.first_of_month(today),
+        "warnings": services.afis_warnings(afis),
+        "revaluations": services.pending_revaluations(afis),
+        "notices": pathway.notices.select_related("document"),
+        "suspensions": afis.suspensions.all(),
+        "can": can_do,
+        "can_notices": can(actor, "afis.notices"),
+        "editable": editable,
+        "rules": rules,
+        "children_form": AfisChildrenForm(initial={"month": today.replace(day=1)}) if editable else None,
+        "suspend_form": AfisSuspendForm(initial={"month": today.replace(day=1)})
+        if editable and afis.status == Afis.Status.GRANTED
+        else None,
+        "resume_form": AfisResumeForm(initial={"month": today.replace(day=1)})
+        if editable and afis.status == Afis.Status.SUSPENDED
+        else None,
+    }
+    context.update(forms)
+    return context
+
+
+class AfisPageView(ActorRequiredMixin, TemplateView):
+    """The AFIS month by month: the amount due each month (scale in force that month, children that month,
+    months suspended), the eligibility warnings and the notices to the payer with their answers."""
+
+    permission = "afis.view"
+    template_name = "pathways/afis.html"
+
+    def get_context_data(self, **kwargs):
+        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], detail="AFIS mois par mois")
+        if not abilities(self.actor, pathway, None)["afis"]:
+            raise Http404
+        return afis_context(self.actor, pathway)
+
+
+class AfisActionView(PathwayActionView):
+    """A POST on the AFIS page."""
+
+    anchor = "#afis"
+
+    def get_object(self, pk, **kwargs):
+        pathway = super().get_object(pk, **kwargs)
+        if not abilities(self.actor, pathway, None)["afis"]:
+            raise Http404
+        self.afis = Afis.objects.filter(pathway=pathway).first()
+        if self.afis is None:
+            raise Http404
+        return pathway
+
+    def page_url(self, pathway) -> str:
+        return reverse("pathways:afis", args=[pathway.public_id])
+
+    def render_page(self, pathway, form):
+        context = afis_context(self.actor, pathway, **{self.form_name: form})
+        context["focus_form"] = self.form_name
+        return render(self.request, "pathways/afis.html", context)
+
+
+class AfisChildrenView(AfisActionView):
+    permission = "rights.edit"
+    form_class, form_name = AfisChildrenForm, "children_form"
+    success_message = "Nombre d'enfants à charge enregistré ; l'avis à l'organisme payeur est à transmettre."
+
+    def perform(self, pathway, form):
+        services.change_afis_children(actor=self.actor, afis=self.afis, **form.cleaned_data)
+
+
+class AfisSuspendView(AfisActionView):
+    permission = "rights.edit"
+    form_class, form_name = AfisSuspendForm, "suspend_form"
+    success_message = "Suspension de l'AFIS enregistrée ; l'avis à l'organisme payeur est à transmettre."
+
+    def confirmation(self, pathway, form):
+        month = form.cleaned_data["month"]
+        return Confirmation(
+            title="Suspendre l'AFIS",
+            consequences=[
+                f"Aucun montant n'est dû à partir du mois de {month:%m/%Y}, jusqu'à la reprise.",
+                "Un avis de suspension est rédigé pour l'organisme payeur : transmettez-le sans attendre, "
+                "sans quoi le versement continue et un trop-perçu serait réclamé à la personne.",
+            ],
+            button="Oui, suspendre l'AFIS",
+            back_url=self.page_url(pathway) + self.anchor,
+        )
+
+    def perform(self, pathway, form):
+        services.suspend_afis(actor=self.actor, afis=self.afis, **form.cleaned_data)
+
+
+class AfisResumeView(AfisActionView):
+    permission = "rights.edit"
+    form_class, form_name = AfisResumeForm, "resume_form"
+    success_message = "Reprise du versement enregistrée ; l'avis à l'organisme payeur est à transmettre."
+
+    def perform(self, pathway, form):
+        services.resume_afis(actor=self.actor, afis=self.afis, **form.cleaned_data)
+
+
+class AfisRevaluationView(AfisActionView):
+    permission = "rights.edit"
+    success_message = "Revalorisation notifiée : l'avis à l'organisme payeur est à transmettre."
+
+    def perform(self, pathway, form):
+        services.notify_revaluation(actor=self.actor, afis=self.afis)
+
+
+class NoticeStepView(AfisActionView):
+    permission = "afis.notices"
+    form_class, form_name = NoticeStepForm, "notice_form"
+    anchor = "#avis"
+    success_message = "Suivi de l'avis enregistré."
+
+    def perform(self, pathway, form):
+        notice = pathway.notices.filter(public_id=self.kwargs["notice"]).first()
+        if notice is None:
+            raise Http404
+        services.record_notice_step(actor=self.actor, notice=notice, **form.cleaned_data)
+
+
+class NoticeDownloadView(ActorRequiredMixin, StepUpMixin, View):
+    """The notice's letter (PDF), never cached: it names the person (a recent second factor first, as for the
+    decisions' letters)."""
+
+    permission = "documents.download"
+
+    def get(self, request, pk, notice):
+        from parcours.core.views_base import pdf_response
+        from parcours.documents.services import TamperedDocument, pdf_of
+
+        pathway = get_pathway_or_404(self.actor, pk, detail="avis à un organisme")
+        found = pathway.notices.filter(public_id=notice).select_related("document").first()
+        if found is None or found.document is None:
+            raise Http404
+        try:
+            content = pdf_of(found.document)
+        except TamperedDocument:
+            return altered_file_response(request)
+        return pdf_response(content, f"avis-{found.number}.pdf")
+
+
+# --- Transfers ---
+
+
+class TransferRequestView(PathwayActionView):
+    permission = "transfers.request"
+    form_class, form_name, anchor = TransferRequestForm, "transfer_form", "#transferts"
+    success_message = "Transfert demandé : le secrétariat du département d'accueil l'acceptera."
+
+    def get_form(self):
+        return TransferRequestForm(self.request.POST, departement=self.pathway.departement)
+
+    def confirmation(self, pathway, form):
+        data = form.cleaned_data
+        return Confirmation(
+            title="Transférer le suivi dans un autre département",
+            consequences=[
+                f"Le secrétariat du département {data['to_association'].departement} reçoit la demande, "
+                f"avec le code de la personne et les mois déjà utilisés ; il ne voit le dossier qu'après "
+                "l'avoir accepté.",
+                "Une fois le transfert accepté, le parcours d'ici est clos au jour du transfert ; "
+                "l'organisme payeur de l'AFIS et le service des étrangers en sont avisés.",
+            ],
+            button="Oui, demander le transfert",
+            back_url=self.page_url(pathway) + self.anchor,
+        )
+
+    def perform(self, pathway, form):
+        services.request_departement_transfer(actor=self.actor, pathway=pathway, **form.cleaned_data)
+
+
+class TransferCloseView(PathwayActionView):
+    permission = "pathways.end"
+    anchor = "#transferts"
+    success_message = "Parcours clos : suivi transféré ; les avis aux organismes sont à transmettre."
+
+    def confirmation(self, pathway, form):
+        return Confirmation(
+            title="Clore le parcours transféré",
+            consequences=[
+                "Le parcours prend fin au jour du transfert (motif : suivi transféré) : cela ne peut pas "
+                "être défait.",
+                "L'AFIS cesse d'être versée au titre du département ; l'avis à l'organisme payeur et, le cas "
+                "échéant, au service des étrangers sont rédigés.",
+            ],
+            button="Oui, clore le parcours",
+            back_url=self.page_url(pathway) + self.anchor,
+        )
+
+    def perform(self, pathway, form):
+        transfer = pathway.transfers.filter(public_id=self.kwargs["transfer"]).first()
+        if transfer is None:
+            raise Http404
+        services.close_transferred_pathway(actor=self.actor, transfer=transfer)
+
+
+def transfer_context(actor, transfer, **forms):
+    return {
+        "nav": "pathways",
+        "transfer": transfer,
+        "pseudonym": transfer.pathway.person.pseudonym,
+        "refuse_form": forms.get("refuse_form") or (TransferRefuseForm() if actor.is_secretariat else None),
+        "consent_form": forms.get("consent_form")
+        or (
+            TransferConsentForm(initial={"consent_given_on": timezone.localdate()})
+            if actor.is_association
+            else None
+        ),
+        "focus_form": forms.get("focus_form", ""),
+    }
+
+
+class TransferDetailView(ActorRequiredMixin, TemplateView):
+    """An incoming transfer as its receiver sees it: the code of the person, the months already used, the
+    associations — not the file, until the transfer is accepted (or the consent recorded)."""
+
+    permission = "transfers.view"
+    template_name = "pathways/transfer.html"
+
+    def get_context_data(self, **kwargs):
+        transfer = get_incoming_transfer_or_404(self.actor, self.kwargs["pk"])
+        from parcours.core import audit
+
+        audit.record(self.actor, "view", transfer, detail="transfert entrant")
+        return transfer_context(self.actor, transfer)
+
+
+class TransferActionView(ObjectActionView):
+    def get_object(self, pk, **kwargs):
+        return get_incoming_transfer_or_404(self.actor, pk)
+
+    def page_url(self, transfer) -> str:
+        return reverse("pathways:transfer", args=[transfer.public_id])
+
+    def render_page(self, transfer, form):
+        context = transfer_context(
+            self.actor, transfer, **{self.form_name: form, "focus_form": self.form_name}
+        )
+        return render(self.request, "pathways/transfer.html", context)
+
+
+class TransferAcceptView(TransferActionView):
+    permission = "transfers.decide"
+
+    def confirmation(self, transfer, form):
+        return Confirmation(
+            title="Accepter le transfert",
+            consequences=[
+                "Le dossier de la personne est créé dans le département, suivi par "
+                f"{transfer.to_association}, "
+                "avec un parcours en demande : une demande d'engagement passe devant la commission.",
+                f"Les {transfer.months_carried} mois déjà utilisés comptent dans la durée maximale de "
+                f"{rules.MAX_PATHWAY_MONTHS} mois.",
+                "Le département d'origine clôt son parcours et avise son organisme payeur et son service des "
+                "étrangers.",
+            ],
+            button="Oui, accepter le transfert",
+            back_url=self.page_url(transfer),
+        )
+
+    def perform(self, transfer, form):
+        new = services.accept_departement_transfer(actor=self.actor, transfer=transfer)
+        self.accepted = new
+        return "Transfert accepté : le parcours est ouvert dans le département."
+
+    def post(self, request, pk, **kwargs):
+        response = super().post(request, pk, **kwargs)
+        if getattr(self, "accepted", None) is not None:
+            return redirect("pathways:detail", pk=self.accepted.public_id)
+        return response
+
+
+class TransferRefuseView(TransferActionView):
+    permission = "transfers.decide"
+    form_class, form_name = TransferRefuseForm, "refuse_form"
+    success_message = "Transfert refusé : l'association d'origine lit votre motif."
+
+    def perform(self, transfer, form):
+        services.refuse_departement_transfer(actor=self.actor, transfer=transfer, **form.cleaned_data)
+
+    def post(self, request, pk, **kwargs):
+        response = super().post(request, pk, **kwargs)
+        if response.status_code == 302 and "#erreur" not in response["Location"]:
+            return redirect("home")
+        return response
+
+
+class TransferConsentView(TransferActionView):
+    permission = "transfers.consent"
+    form_class, form_name = TransferConsentForm, "consent_form"
+
+    def perform(self, transfer, form):
+        self.taken = services.consent_transfer(actor=self.actor, transfer=transfer, **form.cleaned_data)
+        return "Consentement enregistré : le suivi du parcours est repris par votre association."
+
+    def post(self, request, pk, **kwargs):
+        response = super().post(request, pk, **kwargs)
+        if getattr(self, "taken", None) is not None:
+            return redirect("pathways:detail", pk=self.taken.public_id)
+        return response
+
+
+class HandoverView(ActorRequiredMixin, FormView):
+    """The secretariat hands every open pathway of an association over to another one."""
+
+    permission = "transfers.handover"
+    template_name = "pathways/handover.html"
+    form_class = HandoverForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "departement": self.actor.departement}
+
+    def get_initial(self):
+        return {"day": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(nav="pathways", **kwargs)
+
+    def form_valid(self, form):
+        from parcours.core.views_base import apply_errors, confirmation_page, is_confirmed
+
+        data = form.cleaned_data
+        if not is_confirmed(self.request):
+            count = (
+                services.Pathway.objects.open()
+                .filter(departement=self.actor.departement, association=data["from_association"])
+                .count()
+            )
+            return confirmation_page(
+                self.request,
+                Confirmation(
+                    title="Transférer les parcours de l'association",
+                    consequences=[
+                        f"Les parcours en cours de {data['from_association']} ({count}) sont confiés à "
+                        f"{data['to_association']}.",
+                        "Chaque dossier ne suit qu'une fois le consentement de la personne enregistré par "
+                        "l'association qui le reprend (tableau « À traiter »).",
+                    ],
+                    button="Oui, transférer les parcours",
+                    back_url=reverse("pathways:handover"),
+                ),
+            )
+        try:
+            transfers = services.hand_over_pathways(actor=self.actor, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{len(transfers)} parcours confiés à {data['to_association']} : consentements à recueillir.",
+        )
+        return redirect("pathways:list")
 
 
 class RightStepAddView(PathwayActionView):
@@ -625,6 +1036,8 @@ class PermitEditView(ActorRequiredMixin, FormView):
             permit=permit,
             person=permit.pathway.person,
             periods=permit.pathway.periods.all(),
+            warnings=services.permit_warnings(permit),
+            notices=permit.pathway.notices.filter(addressee=Notice.Addressee.IMMIGRATION),
             back_url=back,
             **kwargs,
         )

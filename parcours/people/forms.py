@@ -12,6 +12,7 @@ from .models import (
     ConsentPurpose,
     DocumentLanguage,
     FollowUpNote,
+    IdentityDocument,
     InterpretingMode,
     InterpretingOccasion,
     Person,
@@ -289,3 +290,27 @@ class InterpretingForm(DsfrBaseForm):
         value = self.cleaned_data["day"]
         not_in_future(value)
         return value
+
+
+class IdentityDocumentForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label="Pièce", choices=IdentityDocument.Kind.choices)
+    available = forms.TypedChoiceField(
+        label="La personne dispose-t-elle de cette pièce ?",
+        choices=[("oui", "Oui"), ("non", "Non, elle est indisponible")],
+        coerce=lambda v: v == "oui",
+        widget=forms.RadioSelect,
+    )
+    unavailable_motive = forms.ChoiceField(
+        label="Motif d'indisponibilité", choices=[("", "—"), *IdentityDocument.Motive.choices], required=False
+    )
+    substitute = forms.ChoiceField(
+        label="Document de substitution", choices=IdentityDocument.Substitute.choices, required=False
+    )
+    number = forms.CharField(label="Numéro (facultatif)", max_length=60, required=False)
+    details = forms.CharField(label="Précisions (facultatif)", max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("available") is False and not cleaned.get("unavailable_motive"):
+            self.add_error("unavailable_motive", "Indiquez pourquoi la pièce est indisponible.")
+        return cleaned

@@ -248,6 +248,63 @@ class PersonAlias(BaseModel):
         verbose_name = "alias"
 
 
+class IdentityDocument(BaseModel):
+    """The person's identity document, or why it is unavailable and what stands in for it. Passports are often
+    held by exploiters: nobody is kept out of a pathway by paperwork (issue 14, item 6)."""
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", "Passeport"
+        ID_CARD = "id_card", "Carte nationale d'identité"
+        RESIDENCE_PERMIT = "residence_permit", "Titre de séjour"
+        OTHER = "other", "Autre pièce"
+
+    class Motive(models.TextChoices):
+        HELD = "held", "Retenue par un tiers (exploiteur, réseau)"
+        LOST = "lost", "Perdue"
+        STOLEN = "stolen", "Volée"
+        NEVER_HAD = "never_had", "Jamais délivrée"
+        OTHER = "other", "Autre motif"
+
+    class Substitute(models.TextChoices):
+        NONE = "", "Aucune pour le moment"
+        LOSS_DECLARATION = "loss_declaration", "Déclaration de perte"
+        POLICE_RECEIPT = "police_receipt", "Récépissé de dépôt de plainte ou de déclaration de vol"
+        CONSULAR_CERTIFICATE = "consular_certificate", "Attestation consulaire"
+        OTHER = "other", "Autre document"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_documents")
+    kind = models.CharField("pièce", max_length=20, choices=Kind.choices)
+    available = models.BooleanField("la personne dispose de la pièce", default=True)
+    unavailable_motive = models.CharField(
+        "motif d'indisponibilité", max_length=12, choices=Motive.choices, blank=True
+    )
+    substitute = models.CharField(
+        "document de substitution", max_length=24, choices=Substitute.choices, blank=True
+    )
+    # Numbers and free text identify the person: encrypted.
+    number = EncryptedTextField("numéro", blank=True)
+    details = EncryptedTextField("précisions", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "pièce d'identité"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(available=True, unavailable_motive="", substitute="")
+                | (Q(available=False) & ~Q(unavailable_motive="")),
+                name="identity_document_unavailable_has_motive",
+            ),
+        ]
+
+    @property
+    def status_label(self) -> str:
+        if self.available:
+            return "Disponible"
+        label = f"Indisponible : {self.get_unavailable_motive_display().lower()}"
+        return f"{label} — substitut : {self.get_substitute_display().lower()}" if self.substitute else label
+
+
 class PersonSearchToken(models.Model):
     """One keyed token of a normalised name prefix of a person (see parcours.core.crypto.name_prefixes):
     the set of a person's tokens, without saying which name each comes from."""

@@ -22,6 +22,7 @@ from .models import (
     Consent,
     ConsentPurpose,
     FollowUpNote,
+    IdentityDocument,
     InterpretingOccasion,
     InterpretingSession,
     Person,
@@ -287,3 +288,42 @@ def record_interpreting(
     )
     audit.record(actor, "create", session, detail=f"interprétariat ({occasion})")
     return session
+
+
+@transaction.atomic
+def record_identity_document(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    available: bool,
+    unavailable_motive: str = "",
+    substitute: str = "",
+    number: str = "",
+    details: str = "",
+) -> IdentityDocument:
+    """The person's identity document, or why it is unavailable (with a substitute if any): an unavailable
+    document never blocks a request (pathways.services.missing_for_submission)."""
+    _require_association(actor, person)
+    if not available and not unavailable_motive:
+        raise ValidationError({"unavailable_motive": "Indiquez pourquoi la pièce est indisponible."})
+    if available:
+        unavailable_motive, substitute = "", ""
+    document = IdentityDocument.objects.create(
+        person=person,
+        kind=kind,
+        available=available,
+        unavailable_motive=unavailable_motive,
+        substitute=substitute,
+        number=number.strip(),
+        details=details.strip(),
+        recorded_by=actor.user,
+    )
+    audit.record(actor, "update", person, detail="pièce d'identité enregistrée")
+    return document
+
+
+def identity_unavailable(person: Person) -> IdentityDocument | None:
+    """The latest record of the person's identity document when it says the document is unavailable."""
+    latest = person.identity_documents.order_by("-created_at", "-pk").first()
+    return latest if latest is not None and not latest.available else None

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:pk>/interpretariat/", views.InterpretingAddView.as_view(), name="interpreting_add"),
     path("documents-traduits/", views.TranslatedDocumentListView.as_view(), name="translations"),
     path("documents-traduits/<str:code>/", views.TranslatedDocumentView.as_view(), name="translation"),
+    path("<uuid:pk>/piece-identite/", views.IdentityDocumentAddView.as_view(), name="identity_document_add"),
     path("<uuid:pk>/consentements/", views.ConsentAddView.as_view(), name="consent_add"),
     path("<uuid:pk>/partages/", views.ShareAddView.as_view(), name="share_add"),
     path("consentements/<uuid:pk>/retrait/", views.ConsentWithdrawView.as_view(), name="consent_withdraw"),

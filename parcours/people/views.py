@@ -25,6 +25,7 @@ from . import merge, services, translations
 from .forms import (
     AliasForm,
     ConsentForm,
+    IdentityDocumentForm,
     InterpretingForm,
     NoteForm,
     PersonCreateForm,
@@ -161,6 +162,7 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
             "person": person,
             "is_own": is_own,
             "aliases": person.aliases.all(),
+            "identity_document": person.identity_documents.order_by("-created_at", "-pk").first(),
             "pathways": person.pathways.all() if can(self.actor, "pathways.view") else [],
             "can_start_pathway": is_own
             and not person.pathways.open().exists()
@@ -180,6 +182,7 @@ class PersonDetailView(ActorRequiredMixin, TemplateView):
                 shares=person.shares.select_related("partner"),
                 note_form=NoteForm(initial={"date": timezone.localdate()}),
                 alias_form=AliasForm(),
+                identity_form=IdentityDocumentForm(),
                 consent_form=ConsentForm(
                     departement=self.actor.departement, own_organisation=self.actor.organisation
                 ),
@@ -346,6 +349,17 @@ class AliasAddView(PersonActionView):
         services.add_alias(
             actor=self.actor, person=person, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
         )
+
+
+class IdentityDocumentAddView(PersonActionView):
+    form_name = "identity_form"
+    permission = "people.edit"
+    form_class = IdentityDocumentForm
+    success_message = "Pièce d'identité enregistrée."
+    anchor = "#identite"
+
+    def perform(self, person, form):
+        services.record_identity_document(actor=self.actor, person=person, **form.cleaned_data)
 
 
 class ConsentAddView(PersonActionView):

@@ -325,7 +325,8 @@ def test_psp_happy_path(web, psp_world, screenshot):
     sec.get_by_role("navigation", name="Menu principal").get_by_role("link", name="À traiter").click()
     to_check = sec.get_by_test_id("board-to_check")
     expect(to_check).to_contain_text("Demande de renouvellement")
-    to_check.get_by_role("link", name=re.compile(re.escape(pseudonym))).click()
+    # The person's AFIS notice to send is folded under the same case (one line per person).
+    to_check.get_by_role("link", name=re.compile(re.escape(pseudonym) + " — Demande de")).click()
     mark_ready_and_favourable(sec)
     period2_start = period1_end + timedelta(days=1)
     period2_end = rules.period_end(period2_start)

@@ -251,3 +251,18 @@ def test_issue_14_languages_housing_and_attestations_are_shown(demo):
     assert delay.value is not None and delay.population == 3
     states = set(Attestation.objects.filter(departement=demo).values_list("state", flat=True))
     assert states == {"issued", "requested"}
+
+
+def test_the_payer_answered_old_notices_and_passports_are_held(demo):
+    """Issue 14: the AFIS notices of more than a month ago are answered by the payer, recent ones wait on the
+    board; two people's passports are held by their exploiters (one with a police receipt)."""
+    from parcours.pathways.models import Notice
+    from parcours.people.models import IdentityDocument
+
+    notices = Notice.objects.filter(departement=demo)
+    assert notices.filter(payment_effective_on__isnull=False).exists()
+    assert notices.filter(sent_on__isnull=True).exists()
+    held = IdentityDocument.objects.filter(
+        person__departement=demo, available=False, unavailable_motive="held"
+    )
+    assert held.count() == 2 and held.filter(substitute="police_receipt").exists()
