@@ -1005,7 +1005,7 @@ def stop_afis_by_decision(*, actor: Actor, afis: Afis, day: date, reference: str
     """The prefect's signed decision stops the AFIS « à compter du mois suivant la décision »: it stays due
     for the decision's month (rules.first_day_of_next_month). Called by appeals.services.decide_procedure."""
     _require(actor, "requests.decide")
-    if afis.status != Afis.Status.GRANTED:
+    if afis.status not in (Afis.Status.GRANTED, Afis.Status.SUSPENDED):
         raise ValidationError("Seule une AFIS accordée peut être arrêtée.")
     last = rules.first_day_of_next_month(day) - timedelta(days=1)
     if afis.start and last < afis.start:
@@ -1020,6 +1020,15 @@ def stop_afis_by_decision(*, actor: Actor, afis: Afis, day: date, reference: str
         "afis_stopped",
         f"AFIS arrêtée par décision n° {reference} : versée jusqu'au {afis.end:%d/%m/%Y}",
         motive=motive,
+    )
+    # The payer's notice, followed to its acknowledgement and the end of payment like every AFIS event
+    # (no overpayment created by silence); the decision's own letter to the payer goes with the act.
+    notify_payer(
+        actor=actor,
+        afis=afis,
+        event=Notice.Event.STOP,
+        effective_on=afis.end + timedelta(days=1),
+        detail=f"décision n° {reference}",
     )
     return afis
 

@@ -239,9 +239,9 @@ def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over
     decided = procedure.observations_until + timedelta(days=1)
     with time_machine.travel(decided, tick=False):
         procedure = appeals.record_observations(actor=sec, procedure=procedure, day=None, text="")
-        procedure = appeals.record_procedure_opinion(
-            actor=sec, procedure=procedure, opinion="favourable", day=decided
-        )
+        # The commission's opinion on an agrément is optional by default (approvals'
+        # commission_opinion_required): the decision follows the observations.
+        assert not procedure.opinion_required
         procedure = appeals.decide_procedure(actor=sec, procedure=procedure, day=decided, motive=GROUNDS)
     agrement.refresh_from_db()
     assert agrement.withdrawn_on is None  # no effect before the notification
