@@ -22,7 +22,7 @@ from .models import BoardVersion
 
 # The tables the board reads, for every role and every provider, found by running each role's board under
 # a query log: tests/deadlines/test_cache.py fails if the board reads a table that is not here (then add its
-# trigger in a migration, as 0001 to 0003 do).
+# trigger in a migration, as 0001 to 0004 do).
 SOURCE_TABLES = (
     "appeals_appeal",
     "appeals_procedure",
@@ -53,11 +53,14 @@ SOURCE_TABLES = (
     "diagnostic_campaign",
     "diagnostic_participant",
     "documents_generateddocument",
+    "pathways_afis",
     "pathways_endreport",
+    "pathways_notice",
     "pathways_pathway",
     "pathways_period",
     "pathways_request",
     "pathways_residencepermit",
+    "pathways_transfer",
     "people_person",
     "referrals_detection",
     "referrals_protectionreport",
