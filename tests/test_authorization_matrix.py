@@ -153,7 +153,7 @@ EXPECTED: dict[str, Row] = {
         {"granted_on": _date(w.today), "start": _date(w.today), "dependent_children": 1, "paying_body": "MSA"}),
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "pathways:afis_stop": Row(POST, lambda w: (
-        {"pk": w.granted_afis.pathway.public_id}, {"day": _date(w.today), "motive": "Reprise d'emploi"}),
+        {"pk": w.granted_afis.pathway.public_id}, {"day": _date(w.today), "motive": "Reprise d'emploi", "cause": "request"}),
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "pathways:step_add": Row(POST, lambda w: (
         {"pk": w.active_pathway.public_id},

@@ -5,6 +5,7 @@ from django.utils import timezone
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
 from parcours.people.forms import DATE_WIDGET, not_in_future
 
+from . import rules
 from .models import (
     Decision,
     DocumentKind,
@@ -412,8 +413,27 @@ class HandoverForm(DsfrBaseForm):
 
 
 class AfisStopForm(DsfrBaseForm):
+    """The direct stop: at the person's request, at her death, or after a hearing held outside Parcours
+    (rules.AFIS_DIRECT_STOP_CAUSES); any other stop goes through the prior adversarial procedure."""
+
+    cause = forms.ChoiceField(
+        label="Cause de l'arrêt",
+        choices=rules.AFIS_DIRECT_STOP_CAUSES,
+        widget=forms.RadioSelect,
+        help_text="Un arrêt contre la volonté de la personne est une décision défavorable : il passe par la "
+        "procédure contradictoire (préavis, observations), sauf si elle a été menée hors Parcours.",
+    )
+    notice_given_on = forms.DateField(
+        label="Préavis remis à la personne le (procédure hors Parcours)", widget=DATE_WIDGET, required=False
+    )
     day = forms.DateField(label="Arrêt au", widget=DATE_WIDGET)
     motive = forms.CharField(label="Motif", max_length=300)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cause") == rules.AFIS_STOP_HEARING_OUTSIDE and not cleaned.get("notice_given_on"):
+            self.add_error("notice_given_on", "Indiquez la date de remise du préavis à la personne.")
+        return cleaned
 
 
 class PermitForm(DsfrModelForm):

@@ -330,3 +330,21 @@ def carried_months(periods: list[tuple[date, date]]) -> int:
     """Months a person used in earlier pathways (other départements, other associations) that count towards
     the cap of MAX_PATHWAY_MONTHS, counted as the code counts them: PERIOD_MONTHS per authorised period."""
     return months_used(periods)
+
+
+# Why the AFIS is stopped without Parcours's prior adversarial procedure (parcours.appeals). Stopping the AFIS
+# against the person's will withdraws a right she holds: an unfavourable decision, motivated, after she could
+# present her observations (CRPA L. 121-1, L. 122-1, L. 211-2), which the procedure « Arrêter l'AFIS
+# (préavis) » carries. The direct stop is kept for what is not such a decision — her own written request,
+# her death — and for a decision whose hearing was held outside Parcours (on paper), its notice date recorded.
+AFIS_STOP_AT_REQUEST = "request"
+AFIS_STOP_DEATH = "death"
+AFIS_STOP_HEARING_OUTSIDE = "outside"
+AFIS_DIRECT_STOP_CAUSES = (
+    (AFIS_STOP_AT_REQUEST, "À la demande écrite de la personne"),
+    (AFIS_STOP_DEATH, "Décès de la personne"),
+    (
+        AFIS_STOP_HEARING_OUTSIDE,
+        "Décision prise hors Parcours après procédure contradictoire (préavis remis)",
+    ),
+)

@@ -888,15 +888,41 @@ def grant_afis(
 
 
 @transaction.atomic
-def stop_afis(*, actor: Actor, afis: Afis, day: date, motive: str) -> Afis:
+def stop_afis(
+    *,
+    actor: Actor,
+    afis: Afis,
+    day: date,
+    motive: str,
+    cause: str = rules.AFIS_STOP_AT_REQUEST,
+    notice_given_on: date | None = None,
+) -> Afis:
+    """Stop the AFIS without the prior adversarial procedure: only at the person's written request, at her
+    death, or after a hearing held outside Parcours (its notice date recorded); any other stop is an
+    unfavourable decision taken through the procedure (parcours.appeals, `stop_afis_by_decision`)."""
     _require(actor, "rights.edit")
+    causes = dict(rules.AFIS_DIRECT_STOP_CAUSES)
+    if cause not in causes:
+        raise ValidationError(
+            {
+                "cause": "Arrêter l'AFIS contre la volonté de la personne est une décision défavorable : "
+                "engagez la procédure contradictoire (« Arrêter l'AFIS : préavis »)."
+            }
+        )
+    if cause == rules.AFIS_STOP_HEARING_OUTSIDE:
+        if notice_given_on is None:
+            raise ValidationError({"notice_given_on": "Indiquez la date de remise du préavis à la personne."})
+        if notice_given_on > day:
+            raise ValidationError({"notice_given_on": "Le préavis précède la décision d'arrêt."})
     if afis.status not in (Afis.Status.GRANTED, Afis.Status.SUSPENDED):
         raise ValidationError("Seule une AFIS accordée peut être arrêtée.")
     if afis.start and day < afis.start:
         raise ValidationError({"day": "L'arrêt ne peut pas précéder le début du versement."})
     afis.status, afis.end = Afis.Status.STOPPED, day
     afis.save()
-    _log(actor, afis.pathway, "afis_stopped", f"AFIS arrêtée au {day:%d/%m/%Y}", motive=motive)
+    label = f"AFIS arrêtée au {day:%d/%m/%Y} ({causes[cause].lower()}"
+    label += f", préavis remis le {notice_given_on:%d/%m/%Y})" if notice_given_on else ")"
+    _log(actor, afis.pathway, "afis_stopped", label, motive=motive)
     notify_payer(actor=actor, afis=afis, event=Notice.Event.STOP, effective_on=day, detail=motive)
     return afis
 

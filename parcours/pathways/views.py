@@ -556,7 +556,12 @@ class AfisStopView(PathwayActionView):
         if afis is None:
             raise ValidationError("L'AFIS n'a pas été demandée pour ce parcours.")
         services.stop_afis(
-            actor=self.actor, afis=afis, day=form.cleaned_data["day"], motive=form.cleaned_data["motive"]
+            actor=self.actor,
+            afis=afis,
+            day=form.cleaned_data["day"],
+            motive=form.cleaned_data["motive"],
+            cause=form.cleaned_data["cause"],
+            notice_given_on=form.cleaned_data.get("notice_given_on"),
         )
 
 

@@ -182,14 +182,56 @@ def test_stop_afis(actors, active_pathway):
     with pytest.raises(ValidationError, match="précéder le début"):
         psp.stop_afis(actor=actors["secretariat"], afis=afis, day=start - timedelta(days=1), motive="x")
 
-    psp.stop_afis(actor=actors["secretariat"], afis=afis, day=today(), motive="Engagements non tenus")
+    psp.stop_afis(actor=actors["secretariat"], afis=afis, day=today(), motive="Demande écrite de la personne")
     afis.refresh_from_db()
     assert (afis.status, afis.end) == (Afis.Status.STOPPED, today())
     event = active_pathway.events.get(name="afis_stopped")
-    assert event.motive == "Engagements non tenus"
+    assert event.motive == "Demande écrite de la personne" and "à la demande écrite" in event.label
 
     with pytest.raises(ValidationError, match="Seule une AFIS accordée"):
         psp.stop_afis(actor=actors["secretariat"], afis=afis, day=today(), motive="x")
+
+
+def test_a_direct_stop_is_only_at_the_persons_request_at_her_death_or_after_a_hearing_held_outside(
+    actors, active_pathway
+):
+    """Any other stop is an unfavourable decision: it goes through the prior adversarial procedure
+    (parcours.appeals), and the direct form says so."""
+    start = active_pathway.periods.get().start
+    afis = psp.grant_afis(
+        actor=actors["secretariat"],
+        afis=active_pathway.afis,
+        granted_on=start,
+        start=start,
+        paying_body="MSA fictive",
+        dependent_children=0,
+    )
+    sec = actors["secretariat"]
+    with pytest.raises(ValidationError, match="décision défavorable : engagez la procédure contradictoire"):
+        psp.stop_afis(actor=sec, afis=afis, day=today(), motive="Engagements non tenus", cause="sanction")
+    with pytest.raises(ValidationError, match="date de remise du préavis"):
+        psp.stop_afis(actor=sec, afis=afis, day=today(), motive="Engagements non tenus", cause="outside")
+    with pytest.raises(ValidationError, match="Le préavis précède"):
+        psp.stop_afis(
+            actor=sec,
+            afis=afis,
+            day=today(),
+            motive="m",
+            cause="outside",
+            notice_given_on=today() + timedelta(1),
+        )
+    afis.refresh_from_db()
+    assert afis.status == Afis.Status.GRANTED  # nothing changed
+    psp.stop_afis(
+        actor=sec,
+        afis=afis,
+        day=today(),
+        motive="Engagements non tenus",
+        cause="outside",
+        notice_given_on=today() - timedelta(days=20),
+    )
+    event = active_pathway.events.get(name="afis_stopped")
+    assert "procédure contradictoire" in event.label and "préavis remis le" in event.label
 
 
 def test_a_requested_afis_cannot_be_stopped(actors, active_pathway):

@@ -832,14 +832,14 @@ def test_afis_stop_refuses_bad_input(clients, w):
     post_refused(
         clients["secretariat"],
         url,
-        {"day": days(0), "motive": "x"},
+        {"day": days(0), "motive": "x", "cause": "request"},
         "Seule une AFIS accordée peut être arrêtée.",
     )
     assert w.granted_afis  # now granted
     post_refused(
         clients["secretariat"],
         url,
-        {"day": days(-5), "motive": "x"},
+        {"day": days(-5), "motive": "x", "cause": "request"},
         "L'arrêt ne peut pas précéder le début du versement.",
         form="afis_stop_form",
         field="day",
@@ -847,7 +847,7 @@ def test_afis_stop_refuses_bad_input(clients, w):
     post_refused(
         clients["secretariat"],
         url,
-        {"day": days(0), "motive": ""},
+        {"day": days(0), "motive": "", "cause": "request"},
         "Ce champ est obligatoire.",
         form="afis_stop_form",
         field="motive",
