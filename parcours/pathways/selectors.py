@@ -68,10 +68,14 @@ def listable_pathways(actor: Actor | None):
     return qs
 
 
-def get_pathway_or_404(actor: Actor, public_id, *, detail: str = "dossier du parcours") -> Pathway:
+def get_pathway_or_404(
+    actor: Actor, public_id, *, detail: str = "dossier du parcours", related: tuple[str, ...] = ()
+) -> Pathway:
+    """The pathway in the actor's scope (404 otherwise), read through the audited accessor; `related`: more
+    relations read in the same query (the dossier page: its AFIS and its residence permit)."""
     return read_person_data(
         actor,
-        pathways_visible_to(actor).select_related("person__departement", "association"),
+        pathways_visible_to(actor).select_related("person__departement", "association", *related),
         public_id,
         person_of=lambda pathway: pathway.person,
         detail=detail,

@@ -239,7 +239,8 @@ class PathwayDetailView(ActorRequiredMixin, TemplateView):
     template_name = "pathways/pathway_detail.html"
 
     def get_context_data(self, **kwargs):
-        return detail_context(self.actor, get_pathway_or_404(self.actor, self.kwargs["pk"]))
+        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], related=("afis", "residence_permit"))
+        return detail_context(self.actor, pathway)
 
 
 class PathwayActionView(ObjectActionView):

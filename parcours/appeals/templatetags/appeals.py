@@ -33,10 +33,15 @@ def silence_of(request) -> dict | None:
 @register.inclusion_tag("appeals/includes/pathway_block.html", takes_context=True)
 def pathway_appeals(context, pathway):
     from parcours.commission.models import PrefectDecision
-    from parcours.pathways.models import Afis, PathwayState
+    from parcours.pathways.models import OPEN_REQUEST_STATES, Afis, PathwayState
 
     actor = context.get("actor")
-    current = pathway.requests.open().first()
+    # The dossier page has read the requests and the AFIS already (pathways.views.detail_context): reused.
+    if "requests" in context:
+        current = next((r for r in context["requests"] if r.state in OPEN_REQUEST_STATES), None)
+    else:
+        current = pathway.requests.open().first()
+    afis = context["afis"] if "afis" in context else Afis.objects.filter(pathway=pathway).first()
     decisions = list(
         PrefectDecision.objects.filter(
             pathway=pathway,
@@ -68,6 +73,7 @@ def pathway_appeals(context, pathway):
         "start_afis": manage
         and active
         and ProcedureKind.AFIS_STOP not in open_kinds
-        and Afis.objects.filter(pathway=pathway, status=Afis.Status.GRANTED).exists(),
+        and afis is not None
+        and afis.status == Afis.Status.GRANTED,
         "today": timezone.localdate(),
     }
