@@ -70,6 +70,9 @@ from parcours.core.access import SESSION_KEY  # noqa: E402
 from parcours.core.models import Departement, Membership  # noqa: E402
 from parcours.core.signals import LOGIN_AT_KEY, TOUCHED_AT_KEY  # noqa: E402
 
+# Pages that end or change the fuzzer's own session (it would then fuzz the login page): left out, and a
+# session that is lost anyway (a password changed, a membership switched) is opened again and counted.
+SESSION_ENDING = ("logout", "choose_membership", "core:password_change", "second_factor")
 IGNORED_WRITES = ("core_auditevent", "django_session", "axes_", "core_alert", "otp_", "django_tasks")
 CROSS_DEPARTEMENT_BY_DESIGN = ("approvals.",)  # multi-département agrément files (docs/agrements.md)
 HOSTILE = [
@@ -282,20 +285,28 @@ def fuzz_forms(total: int, rng: random.Random, departement: Departement) -> dict
     own = objects.get(departement.pk, [])
     foreign = [o for dep, items in objects.items() if dep not in (departement.pk, None) for o in items]
     pool = form_fields()
-    targets = [(name, p) for name, p in patterns() if accepts_post(p)]
-    gets = [(name, p) for name, p in patterns() if view_class(p) is not None]
+    kept = [(name, p) for name, p in patterns() if not name.startswith(SESSION_ENDING)]
+    targets = [(name, p) for name, p in kept if accepts_post(p)]
+    gets = [(name, p) for name, p in kept if view_class(p) is not None]
+    login_url = reverse("login")
+    sessions_lost = 0
     allowed_for = {
         (m.pk, method): [(n, p) for n, p in (targets if method == "post" else gets) if allowed(m, p)]
         for m in memberships
         for method in ("post", "get")
     }
     statuses: Counter = Counter()
+    forbidden: Counter = Counter()
     errors: Counter = Counter()
     findings: list[str] = []
     by_design: Counter = Counter()
     started = time.monotonic()
+    by_role: dict[str, list[Membership]] = defaultdict(list)
+    for m in memberships:
+        by_role[m.role].append(m)
+    roles = sorted(by_role)
     for n in range(total):
-        membership = rng.choice(memberships)
+        membership = rng.choice(by_role[rng.choice(roles)])  # every role as often (not every member)
         client = clients[membership.pk]
         method = "post" if rng.random() < 0.8 else "get"
         candidates = targets if method == "post" else gets
@@ -325,11 +336,16 @@ def fuzz_forms(total: int, rng: random.Random, departement: Departement) -> dict
             with connection.execute_wrapper(writes):
                 response = getattr(client, method)(url, data if method == "post" else None)
             status = response.status_code
+            if status == 302 and response.get("Location", "").startswith(login_url):
+                sessions_lost += 1
+                clients[membership.pk] = client_for(membership)
         except Exception as error:  # noqa: BLE001 (a view that raised: a 500 in production)
             status = 500
             frame = traceback.extract_tb(error.__traceback__)[-1]
             errors[f"{name} {type(error).__name__} ({Path(frame.filename).name}:{frame.lineno})"] += 1
         statuses[status] += 1
+        if status == 403 and os.environ.get("FUZZ_DEBUG"):
+            forbidden[f"{membership.role} {name}"] += 1
         if status >= 500 and status != 507:
             errors.setdefault(f"{name} HTTP {status}", 0)
             errors[f"{name} HTTP {status}"] += 1
@@ -340,6 +356,8 @@ def fuzz_forms(total: int, rng: random.Random, departement: Departement) -> dict
                 by_design[line] += 1
             else:
                 findings.append(line)
+        if os.environ.get("FUZZ_DEBUG") and n + 1 == total:
+            print(forbidden.most_common(15))
         if (n + 1) % 1000 == 0:
             print(f"  {n + 1} requêtes…", flush=True)
     elapsed = time.monotonic() - started
@@ -351,6 +369,7 @@ def fuzz_forms(total: int, rng: random.Random, departement: Departement) -> dict
         "by_design": by_design,
         "seconds": elapsed,
         "urls": len(targets),
+        "sessions_lost": sessions_lost,
     }
 
 
@@ -428,6 +447,7 @@ def main() -> int:
         f"{forms_result['requests'] / forms_result['seconds']:.0f} req/s"
     )
     print("  statuts :", dict(sorted(forms_result["statuses"].items())))
+    print(f"  sessions perdues puis rouvertes : {forms_result['sessions_lost']}")
     print(f"API : {api_result['requests']} requêtes sur {api_result['operations']} opérations")
     print("  statuts :", dict(sorted(api_result["statuses"].items())))
     server_errors = forms_result["errors"] + api_result["errors"]
