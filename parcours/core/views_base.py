@@ -181,7 +181,13 @@ class ObjectActionView(ActorRequiredMixin, View):
     def post(self, request, pk, **kwargs):
         obj = self.get_object(pk, **kwargs)
         url = self.page_url(obj) + self.anchor
-        form = self.get_form()
+        try:
+            form = self.get_form()
+        except ValidationError as exc:
+            # The object's state forbids the act before any form (e.g. an objective of a request that is no
+            # longer in preparation): the same French message as below, never a 500.
+            messages.error(request, " ".join(exc.messages), extra_tags=self.anchor.lstrip("#"))
+            return redirect(self.page_url(obj) + ("#erreur" if self.anchor else ""))
         if form is None or form.is_valid():
             try:
                 # An irreversible act checks what it can, then asks for confirmation before `perform`.

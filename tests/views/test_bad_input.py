@@ -1216,3 +1216,17 @@ def test_status_codes_are_never_500_for_garbage_posts(clients, w):
         response = clients[role].post(url, junk)
         assert response.status_code in OK_STATUSES, (url, response.status_code)
         assert_unchanged(before)
+
+
+def test_editing_an_objective_of_a_request_no_longer_open_says_so(clients, w):
+    """Found by the fuzzer (bench/fuzz.py): the edit form of an objective, posted once its request was
+    decided, answered 500; it now says why in French and changes nothing."""
+    pathway = w.active_pathway
+    objective = pathway.requests.get().objectives.first()
+    url = reverse("pathways:objective_edit", args=[pathway.public_id, objective.public_id])
+    post_refused(
+        clients["association_worker"],
+        url,
+        {"domain": "health", "objective": "Nouvel objectif", "actions": "", "target_date": ""},
+        "Aucune demande n'est en cours pour ce parcours.",
+    )
