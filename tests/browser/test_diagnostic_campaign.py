@@ -34,7 +34,7 @@ def test_a_campaign_from_creation_to_a_first_answer(web, psp_world, live_server,
     psp_world.association.save()
     ddfe = web.new_page()
     log_in(ddfe, psp_world.usernames["secretariat"])
-    ddfe.get_by_role("link", name="Diagnostic territorial").first.click()
+    ddfe.get_by_role("link", name="Diagnostic", exact=True).first.click()
     check_page(ddfe)
     ddfe.get_by_test_id("campaign-create").click()
     check_page(ddfe)
