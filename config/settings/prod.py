@@ -17,6 +17,12 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": for_a_team(env.db("DATABASE_URL"))}  # SQLite: the embedded default
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A connection per worker kept between requests (a new one costs PostgreSQL a process each request),
+    # checked before reuse so that a restarted server is met with a fresh connection, not an error
+    # (docs/exploitation.md; 0 with a transaction-mode pooler such as PgBouncer in front).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("PARCOURS_DB_CONN_MAX_AGE", default=300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 PARCOURS_FIELD_KEYS = env.list("PARCOURS_FIELD_KEYS", default=[])
 PARCOURS_BLIND_INDEX_KEY = os.environ.get("PARCOURS_BLIND_INDEX_KEY", "")
 PARCOURS_PUBLIC_URL = env("PARCOURS_PUBLIC_URL", default="")

@@ -254,12 +254,22 @@ def months_used_by_person(pathway: Pathway) -> int:
 
     if hasattr(pathway, "_months_used_elsewhere"):
         return pathway._months_used_elsewhere
-    continued = Transfer.objects.filter(
-        new_pathway_id=pathway.pk, state__in=[Transfer.State.ACCEPTED, Transfer.State.DONE]
-    ).values("pathway_id")
-    periods = Period.objects.filter(
-        Q(pathway__person__in=same_person_records(pathway.person)) | Q(pathway_id__in=continued)
-    ).exclude(pathway=pathway)
+    continued = (
+        Transfer.objects.filter(
+            new_pathway_id=pathway.pk, state__in=[Transfer.State.ACCEPTED, Transfer.State.DONE]
+        )
+        .order_by()
+        .values("pathway_id")
+    )
+    # The pathways as one UNION, not an OR of two subqueries: the OR made PostgreSQL read every period of the
+    # country (2.5 ms on the synthetic country); the UNION reads the person's few by their indexes (0.1 ms).
+    pathways = (
+        Pathway.objects.filter(person__in=same_person_records(pathway.person))
+        .order_by()
+        .values("pk")
+        .union(continued)
+    )
+    periods = Period.objects.filter(pathway_id__in=pathways).exclude(pathway=pathway)
     return rules.carried_months(list(periods.values_list("start", "end")))
 
 

@@ -23,6 +23,7 @@ from parcours.people.services import has_active_consent, identity_unavailable
 
 from . import rules
 from .models import (
+    OPEN_REQUEST_STATES,
     Afis,
     AfisChildrenChange,
     AfisSuspension,
@@ -366,7 +367,8 @@ def record_opinion(*, actor: Actor, request: Request, opinion: str, day: date, m
 
 
 def _periods(pathway: Pathway) -> list[tuple[date, date]]:
-    return list(pathway.periods.values_list("start", "end"))
+    """The pathway's periods in order (from the page's prefetch when it has one: no second query)."""
+    return [(p.start, p.end) for p in sorted(pathway.periods.all(), key=lambda p: p.number)]
 
 
 def proposed_period(
@@ -513,11 +515,19 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
 # --- Renewal and end ---
 
 
+def _has_open_request(pathway: Pathway) -> bool:
+    # The pathway's page has read its requests already (`_requests`): no second query.
+    known = getattr(pathway, "_requests", None)
+    if known is not None:
+        return any(r.state in OPEN_REQUEST_STATES for r in known)
+    return pathway.requests.open().exists()
+
+
 def renewal_blocker(pathway: Pathway) -> str | None:
     """Why a renewal cannot be started now, in French; None if it can."""
     if pathway.state != PathwayState.ACTIVE:
         return "Seul un parcours autorisé et en cours peut être renouvelé."
-    if pathway.requests.open().exists():
+    if _has_open_request(pathway):
         return "Une demande est déjà en cours pour ce parcours."
     carried = months_used_by_person(pathway)
     if not rules.can_renew(_periods(pathway), carried):
@@ -1385,7 +1395,7 @@ def permit_warnings(permit: ResidencePermit) -> list[str]:
                 "n'est pas encore demandé ou a été refusé."
             )
     if permit.expires_on and pathway.state == PathwayState.ACTIVE:
-        last = pathway.periods.order_by("-number").first()
+        last = max(pathway.periods.all(), key=lambda p: p.number, default=None)
         if last and permit.expires_on < last.end:
             warnings.append(
                 f"L'APS expire le {permit.expires_on:%d/%m/%Y}, avant la fin de la période en cours "

@@ -146,6 +146,7 @@ def detail_context(actor, pathway, **forms):
         .select_related("prefect_decision", "agrement__organisation")
         .prefetch_related("prefect_decision__letters")
     )
+    pathway._requests = requests  # the renewal blocker reads them instead of asking again
     request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
     today = timezone.localdate()
     # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
@@ -165,7 +166,7 @@ def detail_context(actor, pathway, **forms):
         "current": request_obj,
         "requests": requests,
         "periods": pathway.periods.all(),
-        "events": pathway.events.select_related("user", "organisation", "request"),
+        "events": pathway.events.select_related("user", "organisation"),
         "can": can_do,
         "rules": rules,
         "months_used": rules.months_used([(p.start, p.end) for p in pathway.periods.all()]),
@@ -179,9 +180,15 @@ def detail_context(actor, pathway, **forms):
         "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
         "right_steps": pathway.right_steps.all(),
         "end_reports": list(pathway.end_reports.select_related("reported_by", "decided_by")),
-        # The prefect's decisions to end the pathway (register of the commission app), with their letters.
-        "end_decisions": pathway.prefect_decisions.filter(outcome="ended").prefetch_related("letters"),
     }
+    # The prefect's unfavourable decisions (refusal, end; register of the commission app) with their letters
+    # and appeals, once: the end section shows the ends, the appeals block the signed ones' deadlines.
+    context["unfavourable_decisions"] = list(
+        pathway.prefect_decisions.filter(outcome__in=("refused", "ended"))
+        .order_by("-created_at")
+        .prefetch_related("letters", "appeals")
+    )
+    context["end_decisions"] = [d for d in context["unfavourable_decisions"] if d.outcome == "ended"]
     pending_end = next((r for r in context["end_reports"] if r.state == "pending"), None)
     context["pending_end"] = pending_end
     if context["permit"] is not None:

@@ -540,7 +540,7 @@ def test_secretariat_acknowledges_an_alert(clients, actors, association):
 # --- Query budgets ----------------------------------------------------------------------------------------
 
 PATHWAY_LIST_BUDGET = 13
-PATHWAY_DETAIL_BUDGET = 31  # + the prefect's end decisions of the pathway (register)
+PATHWAY_DETAIL_BUDGET = 28  # the renewal blocker and the permit read the page's requests and periods; the unfavourable decisions read once
 
 
 @pytest.mark.parametrize("role", ["association_worker", "secretariat"])

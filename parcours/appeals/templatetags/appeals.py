@@ -13,6 +13,8 @@ from ..models import Procedure, ProcedureKind
 
 register = template.Library()
 
+# The decisions against which the pathway's page shows the appeal deadlines.
+UNFAVOURABLE_OUTCOMES = ("refused", "ended")
 # The states in which a request waits for the administration (the silence clock runs from its receipt).
 WAITING_STATES = ("submitted", "ready", "postponed", "reviewed")
 
@@ -42,15 +44,21 @@ def pathway_appeals(context, pathway):
     else:
         current = pathway.requests.open().first()
     afis = context["afis"] if "afis" in context else Afis.objects.filter(pathway=pathway).first()
-    decisions = list(
-        PrefectDecision.objects.filter(
-            pathway=pathway,
-            state=PrefectDecision.State.SIGNED,
-            outcome__in=[PrefectDecision.Outcome.REFUSED, PrefectDecision.Outcome.ENDED],
+    if "unfavourable_decisions" in context:  # read by the dossier page with their letters and appeals
+        decisions = sorted(
+            (d for d in context["unfavourable_decisions"] if d.state == PrefectDecision.State.SIGNED),
+            key=lambda d: d.signed_on,
         )
-        .prefetch_related("letters", "appeals")
-        .order_by("signed_on")
-    )
+    else:
+        decisions = list(
+            PrefectDecision.objects.filter(
+                pathway=pathway,
+                state=PrefectDecision.State.SIGNED,
+                outcome__in=UNFAVOURABLE_OUTCOMES,
+            )
+            .prefetch_related("letters", "appeals")
+            .order_by("signed_on")
+        )
     for decision in decisions:
         letter = next((x for x in decision.letters.all() if x.addressee == "person"), None)
         decision.notified_on = letter.notified_on if letter else None

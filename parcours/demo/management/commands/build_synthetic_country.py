@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from parcours.demo.country import DEPARTEMENTS, SyntheticCountryExists, build_synthetic_country
 from parcours.demo.generator import DEMO_PASSWORD
@@ -47,6 +48,11 @@ class Command(BaseCommand):
             )
         except SyntheticCountryExists as exc:
             raise CommandError(str(exc)) from exc
+        # Rows written in bulk: the planner's statistics refreshed now rather than by autovacuum later, or the
+        # first measurements run on plans made for empty tables (hash joins over the whole country).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = counts.pop("seconds")
         calibration = counts.pop("calibration")
         self.stdout.write(self.style.SUCCESS(f"Pays synthétique construit en {seconds} s."))
