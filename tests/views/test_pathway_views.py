@@ -540,7 +540,8 @@ def test_secretariat_acknowledges_an_alert(clients, actors, association):
 # --- Query budgets ----------------------------------------------------------------------------------------
 
 PATHWAY_LIST_BUDGET = 13
-PATHWAY_DETAIL_BUDGET = 28  # the renewal blocker and the permit read the page's requests and periods; the unfavourable decisions read once
+# The renewal blocker and the permit read the page's requests and periods; the unfavourable decisions once.
+PATHWAY_DETAIL_BUDGET = 28
 
 
 @pytest.mark.parametrize("role", ["association_worker", "secretariat"])
