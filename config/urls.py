@@ -58,3 +58,6 @@ urlpatterns = [
     path("national/", include("parcours.national.urls")),
     path("", include("parcours.national.api_urls")),
 ]
+
+# A database that cannot be reached answers 503 with Retry-After, anything else 500 (parcours/core/errors.py).
+handler500 = "parcours.core.errors.server_error"
