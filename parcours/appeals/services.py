@@ -553,7 +553,10 @@ def decide_procedure(
         )
     if procedure.kind == ProcedureKind.END:
         procedure.end_decision = commission.draft_end_decision(
-            actor=actor, pathway=procedure.pathway, motive=motive
+            actor=actor,
+            pathway=procedure.pathway,
+            motive=motive,
+            hearing_notice_on=procedure.notice_notified_on,
         )
         procedure.decision_motive = motive
         procedure.state = ProcedureState.DECIDED

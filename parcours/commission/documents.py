@@ -69,6 +69,7 @@ END_DECISION_FIELDS = {
     "decision.motif": "Motifs de la fin du parcours",
     "decision.reference_externe": "Référence de l'acte signé hors Parcours (sinon vide)",
     "decision.projet": "Vrai tant que la décision n'est pas signée (filigrane « PROJET »)",
+    "decision.preavis": "Date de remise du préavis à la personne (procédure contradictoire, une date)",
     "parcours.debut": "Début du parcours (première période, une date)",
     "fin.date": "Date à laquelle le parcours prend fin (une date)",
     "fin.afis": "Vrai si la personne percevait l'AFIS",
@@ -99,6 +100,7 @@ def _sample_end_decision() -> dict:
             "motif": "Les engagements du parcours ne sont plus tenus depuis plusieurs mois.",
             "reference_externe": "",
             "projet": False,
+            "preavis": date(2026, 8, 20),
         },
         "parcours": {"debut": date(2026, 3, 20)},
         "fin": {

@@ -494,8 +494,14 @@ class EndDecisionDraftForm(DsfrBaseForm):
 class EndDecisionOutsideForm(EndDecisionDraftForm):
     """The same reasons, with the act signed on paper: its reference, its day and who signed it."""
 
-    field_order = ["external_reference", "day", "motive", "signer"]
+    field_order = ["external_reference", "hearing_notice_on", "day", "motive", "signer"]
     external_reference = forms.CharField(label="Référence de l'acte signé hors Parcours", max_length=100)
+    hearing_notice_on = forms.DateField(
+        label="Préavis remis à la personne le",
+        widget=DATE_WIDGET,
+        help_text="La procédure contradictoire menée hors Parcours : le jour où le préavis motivé a "
+        "été remis à la personne, avant la décision.",
+    )
     day = forms.DateField(label="Date de la décision", widget=DATE_WIDGET)
     signer = _signer()
 

@@ -632,6 +632,10 @@ class PrefectDecision(BaseModel):
     # The signatory's comment when sending a draft back to the secretariat (encrypted: about the person).
     return_comment = EncryptedTextField("observations du signataire", blank=True)
     external_reference = models.CharField("référence de l'acte hors Parcours", max_length=100, blank=True)
+    # An end of pathway is an unfavourable decision: taken only after the person was told of it and could
+    # present observations (CRPA L. 121-1, L. 122-1). The day the notice was handed over, from the procedure
+    # held in Parcours (appeals.Procedure) or declared for an act signed outside Parcours.
+    hearing_notice_on = models.DateField("préavis remis le", null=True, blank=True)
     period_start = models.DateField("début de période demandé", null=True, blank=True)
     state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
     document = models.ForeignKey(

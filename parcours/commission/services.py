@@ -1315,6 +1315,7 @@ def decision_context(decision, *, signer: str = "") -> dict:
             "motifs_contraires": decision.divergence_motive,
             "reference_externe": decision.external_reference,
             "projet": decision.state != decision.State.SIGNED,
+            "preavis": decision.hearing_notice_on,
         },
         "demande": {"renouvellement": request.kind == RequestKind.RENEWAL},
         "periode": {"debut": start, "fin": end},
@@ -1763,6 +1764,7 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
             "motif": decision.motive,
             "reference_externe": decision.external_reference,
             "projet": decision.state != decision.State.SIGNED,
+            "preavis": decision.hearing_notice_on,
         },
         "parcours": {"debut": first.start if first else None},
         "fin": {
@@ -1804,18 +1806,28 @@ def _check_end_decision(pathway, motive: str) -> None:
 
 
 END_DRAFT_TITLE = "Projet de décision — fin du parcours de sortie"
+END_WITHOUT_HEARING = (
+    "Mettre fin à un parcours est une décision défavorable : elle n'est prise qu'après que la personne a "
+    "reçu un préavis motivé et a pu présenter ses observations (CRPA L. 121-1 et L. 122-1). Engagez la "
+    "procédure contradictoire depuis la page du parcours, ou indiquez la date du préavis remis hors Parcours."
+)
 
 
 @transaction.atomic
-def draft_end_decision(*, actor: Actor, pathway, motive: str):
+def draft_end_decision(*, actor: Actor, pathway, motive: str, hearing_notice_on: date | None):
     """The secretariat drafts the prefect's decision to end a pathway (its reasons stated); the signatory
-    signs it (number, act, letters) or sends it back. Nothing ends before the signature."""
+    signs it (number, act, letters) or sends it back. Nothing ends before the signature.
+
+    Only at the end of the procedure in which the person was heard (appeals.services.decide_procedure gives
+    the day its notice was handed over): an end is an unfavourable decision (CRPA L. 121-1, L. 122-1)."""
     from .models import PrefectDecision
 
     _require(actor, "commission.decide")
     _same_departement(actor, pathway.departement_id)
     motive = motive.strip()
     _check_end_decision(pathway, motive)
+    if hearing_notice_on is None:
+        raise ValidationError(END_WITHOUT_HEARING)
     decision = PrefectDecision(
         departement=pathway.departement,
         pathway=pathway,
@@ -1823,6 +1835,7 @@ def draft_end_decision(*, actor: Actor, pathway, motive: str):
         outcome=PrefectDecision.Outcome.ENDED,
         motive=motive,
         drafted_by=actor.user,
+        hearing_notice_on=hearing_notice_on,
     )
     decision.document = _draft_document(actor, decision)
     decision.save()
@@ -1830,22 +1843,54 @@ def draft_end_decision(*, actor: Actor, pathway, motive: str):
     return decision
 
 
+def check_outside_end_decision(
+    *, pathway, day: date, external_reference: str, motive: str, hearing_notice_on: date | None, signer=""
+) -> None:
+    """What an act signed outside Parcours must say before it is registered (asked before the confirmation,
+    and again by the service)."""
+    _check_end_decision(pathway, motive.strip())
+    if not external_reference.strip():
+        raise ValidationError({"external_reference": "Indiquez la référence de l'acte signé hors Parcours."})
+    if day > timezone.localdate():
+        raise ValidationError({"day": "La date de la décision ne peut pas être dans le futur."})
+    if hearing_notice_on is None:
+        raise ValidationError({"hearing_notice_on": END_WITHOUT_HEARING})
+    if hearing_notice_on >= day:
+        raise ValidationError(
+            {
+                "hearing_notice_on": "Le préavis est remis à la personne avant la décision, pour qu'elle "
+                "puisse présenter ses observations : la date du préavis précède celle de la décision."
+            }
+        )
+
+
 @transaction.atomic
 def record_outside_end_decision(
-    *, actor: Actor, pathway, day: date, external_reference: str, motive: str, signer: str = ""
+    *,
+    actor: Actor,
+    pathway,
+    day: date,
+    external_reference: str,
+    motive: str,
+    hearing_notice_on: date | None,
+    signer: str = "",
 ):
     """The prefect's decision to end a pathway, signed outside Parcours: recorded in the same register,
-    with its external reference, its number, its act and its letters; the pathway ends on that day."""
+    with its external reference, its number, its act and its letters; the pathway ends on that day. The
+    day the notice of intent was handed over to the person (the procedure held outside Parcours) is
+    required and precedes the decision (CRPA L. 121-1, L. 122-1)."""
     from .models import PrefectDecision
 
     _require(actor, "requests.decide")
     _same_departement(actor, pathway.departement_id)
     motive, external_reference = motive.strip(), external_reference.strip()
-    _check_end_decision(pathway, motive)
-    if not external_reference:
-        raise ValidationError({"external_reference": "Indiquez la référence de l'acte signé hors Parcours."})
-    if day > timezone.localdate():
-        raise ValidationError({"day": "La date de la décision ne peut pas être dans le futur."})
+    check_outside_end_decision(
+        pathway=pathway,
+        day=day,
+        external_reference=external_reference,
+        motive=motive,
+        hearing_notice_on=hearing_notice_on,
+    )
     decision = PrefectDecision(
         departement=pathway.departement,
         pathway=pathway,
@@ -1854,6 +1899,7 @@ def record_outside_end_decision(
         motive=motive,
         external_reference=external_reference,
         drafted_by=actor.user,
+        hearing_notice_on=hearing_notice_on,
     )
     _register(actor, decision, day, signer.strip())
     audit.record(

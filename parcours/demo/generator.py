@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from parcours.appeals import services as appeals_services
+from parcours.appeals.models import Procedure, ProcedureKind, ProcedureState
 from parcours.approvals.models import Agrement
 from parcours.commission import services as commission_services
 from parcours.core.access import Actor
@@ -599,17 +601,51 @@ class DemoBuilder:
             if scenario != "completed":
                 end_day = min(end_day, last.start + timedelta(days=rng.randint(30, 150)))
             if scenario == "ended_by_prefect":
-                # An end decided by the prefect is a decision of the register: drafted, signed, its act
-                # and letters produced (commission.services).
+                # An end decided by the prefect is an unfavourable decision: the procedure in which the person
+                # is heard first (notice handed over by the association, time for observations, the
+                # commission's opinion where the setting asks for it: appeals.services), then the decision
+                # of the register, drafted, signed, its act and letters produced (commission.services).
+                motive = (
+                    "Les engagements du parcours ne sont plus tenus depuis plusieurs mois, "
+                    "malgré les relances de l'association."
+                )
+                notice_day = end_day - timedelta(days=40)
+                with dated(notice_day):
+                    procedure = appeals_services.start_procedure(
+                        actor=self.secretariat, kind=ProcedureKind.END, grounds=motive, pathway=pathway
+                    )
+                    # Started on the simulated day, as `dated` does for the pathway's rows.
+                    Procedure.objects.filter(pk=procedure.pk).update(
+                        created_at=timezone.make_aware(
+                            datetime.combine(notice_day - timedelta(days=3), time(10))
+                        )
+                    )
+                    procedure.refresh_from_db()
+                    procedure = appeals_services.record_notice_handover(
+                        actor=actor,
+                        procedure=procedure,
+                        day=notice_day,
+                        acknowledgement=Procedure.Acknowledgement.SIGNED_RECEIPT,
+                    )
+                with dated(procedure.observations_until + timedelta(days=1)):
+                    procedure = appeals_services.record_observations(
+                        actor=self.secretariat, procedure=procedure, day=None, text=""
+                    )
+                    if procedure.state == ProcedureState.OPINION:
+                        procedure = appeals_services.record_procedure_opinion(
+                            actor=self.secretariat,
+                            procedure=procedure,
+                            opinion=Procedure.Opinion.FAVOURABLE,
+                            day=timezone.localdate(),
+                        )
                 with dated(end_day - timedelta(days=7)):
-                    decision = commission_services.draft_end_decision(
-                        actor=self.secretariat,
-                        pathway=pathway,
-                        motive="Les engagements du parcours ne sont plus tenus depuis plusieurs mois, "
-                        "malgré les relances de l'association.",
+                    procedure = appeals_services.decide_procedure(
+                        actor=self.secretariat, procedure=procedure, day=timezone.localdate(), motive=motive
                     )
                 with dated(end_day):
-                    commission_services.sign_decision(actor=self.prefect, decision=decision, day=end_day)
+                    commission_services.sign_decision(
+                        actor=self.prefect, decision=procedure.end_decision, day=end_day
+                    )
                 return
             with dated(end_day):
                 psp.end_pathway(

@@ -224,6 +224,7 @@ def test_an_end_annulled_is_reexamined_with_what_is_done(actors, active_pathway)
         day=timezone.localdate(),
         external_reference="ARR-F",
         motive="Motifs",
+        hearing_notice_on=timezone.localdate() - timedelta(days=20),
     )
     appeal = _appeal(actors, end)
     assert appeal.target == AppealTarget.END

@@ -4,6 +4,7 @@ each role, bad input answered in French with nothing changed (never a 500)."""
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -61,7 +62,12 @@ def test_an_authorisation_cannot_be_appealed_from_its_page(actors, active_pathwa
     sec = actors["secretariat"]
     pathway = active_pathway
     decision = cs.record_outside_end_decision(
-        actor=sec, pathway=pathway, day=timezone.localdate(), external_reference="ARR-F", motive="Motifs"
+        actor=sec,
+        pathway=pathway,
+        day=timezone.localdate(),
+        external_reference="ARR-F",
+        motive="Motifs",
+        hearing_notice_on=timezone.localdate() - timedelta(days=20),
     )
     page = text(client_for(sec).get(reverse("appeals:create", args=["decision", decision.public_id])))
     assert 'data-testid="appeal-form"' in page  # an end is appealable

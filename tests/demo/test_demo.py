@@ -220,6 +220,7 @@ def test_the_demo_shows_an_appeal_and_hearings(demo):
     assert set(Procedure.objects.filter(departement=demo).values_list("kind", "state")) == {
         ("afis_stop", "observations"),
         ("end", "notice"),
+        ("end", "decided"),  # the pathways ended by the prefect: heard first, then the decision signed
     }
 
 

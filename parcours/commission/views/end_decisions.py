@@ -1,5 +1,7 @@
-"""The end of a pathway decided by the prefect: prepared by the secretariat for signature, or recorded from
-an act signed outside Parcours. Either way it enters the one register (number, act, letters)."""
+"""The end of a pathway decided by the prefect. Prepared in Parcours only at the end of the procedure in which
+the person is heard (appeals: notice, observations, the commission's opinion; the page links to it); or
+recorded from an act signed outside Parcours, with the day its notice was handed over. Either way it enters
+the one register (number, act, letters)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from parcours.pathways.models import PathwayState
 from parcours.pathways.selectors import get_pathway_or_404
 
 from .. import services
-from ..forms import EndDecisionDraftForm, EndDecisionOutsideForm
+from ..forms import EndDecisionOutsideForm
 
 TEMPLATE = "commission/end_decision_new.html"
 
@@ -32,8 +34,8 @@ def _context(actor, pathway, **forms):
         "nav": "decisions",
         "pathway": pathway,
         "pending": pathway.prefect_decisions.filter(outcome="ended", state__in=["draft", "returned"]).first(),
-        "can_draft": can(actor, "commission.decide"),
-        "draft_form": EndDecisionDraftForm(prefix="projet"),
+        # The procedure in which the person is heard, started from here (appeals.ProcedureStartView).
+        "can_start_procedure": can(actor, "procedures.manage"),
         "outside_form": EndDecisionOutsideForm(prefix="acte", initial={"day": timezone.localdate()}),
     }
     context.update(forms)
@@ -41,7 +43,8 @@ def _context(actor, pathway, **forms):
 
 
 class EndDecisionView(ActorRequiredMixin, View):
-    """GET: the two ways. POST `draft`: the draft for signature. POST `outside`: the act signed on paper."""
+    """GET: the two ways (the procedure in Parcours, or the act signed on paper). POST: the act signed on
+    paper, recorded after its confirmation."""
 
     permission = "requests.decide"
 
@@ -57,45 +60,34 @@ class EndDecisionView(ActorRequiredMixin, View):
                 "Seul un parcours autorisé et en cours peut prendre fin par décision du préfet.",
             )
             return redirect("pathways:detail", pk=pk)
-        outside = request.POST.get("voie") == "hors-parcours"
-        if not outside and not can(self.actor, "commission.decide"):
-            messages.error(request, "La décision se prépare au secrétariat de la commission.")
-            return redirect("commission:end_decision", pk=pk)
-        form = (
-            EndDecisionOutsideForm(request.POST, prefix="acte")
-            if outside
-            else EndDecisionDraftForm(request.POST, prefix="projet")
-        )
-        name = "outside_form" if outside else "draft_form"
+        form = EndDecisionOutsideForm(request.POST, prefix="acte")
         if not form.is_valid():
-            return render(request, TEMPLATE, _context(self.actor, pathway, **{name: form}))
+            return render(request, TEMPLATE, _context(self.actor, pathway, outside_form=form))
         data = form.cleaned_data
-        if outside and not is_confirmed(request):
+        if not is_confirmed(request):
             # Registering an act is irreversible: said first (the service checks everything again).
-            if data["day"] > timezone.localdate():
-                form.add_error("day", "La date de la décision ne peut pas être dans le futur.")
-                return render(request, TEMPLATE, _context(self.actor, pathway, **{name: form}))
+            try:
+                services.check_outside_end_decision(pathway=pathway, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                return render(request, TEMPLATE, _context(self.actor, pathway, outside_form=form))
             return confirmation_page(request, self._confirmation(pathway, data))
         try:
-            if outside:
-                decision = services.record_outside_end_decision(actor=self.actor, pathway=pathway, **data)
-            else:
-                decision = services.draft_end_decision(actor=self.actor, pathway=pathway, **data)
+            decision = services.record_outside_end_decision(actor=self.actor, pathway=pathway, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
-            return render(request, TEMPLATE, _context(self.actor, pathway, **{name: form}))
+            return render(request, TEMPLATE, _context(self.actor, pathway, outside_form=form))
         messages.success(
             request,
             f"Décision de fin enregistrée au registre sous le n° {decision.reference} : le parcours a pris "
-            "fin ; l'acte et les courriers de notification sont prêts."
-            if outside
-            else "Décision de fin préparée : elle attend la signature du préfet.",
+            "fin ; l'acte et les courriers de notification sont prêts.",
         )
         return redirect("commission:decision_detail", pk=decision.public_id)
 
     def _confirmation(self, pathway, data) -> Confirmation:
         consequences = [
-            f"La décision du {data['day']:%d/%m/%Y} (acte {data['external_reference']})"
+            f"La décision du {data['day']:%d/%m/%Y} (acte {data['external_reference']}), prise après le "
+            f"préavis remis le {data['hearing_notice_on']:%d/%m/%Y},"
             + f" reçoit le numéro suivant du registre {data['day'].year} : cela ne peut pas être défait.",
             f"Le parcours de {pathway.person.pseudonym} prend fin à cette date ; la période en cours "
             "s'arrête "
