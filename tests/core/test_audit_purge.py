@@ -4,7 +4,7 @@ re-anchored (signed) so that `verify_audit` still passes on what remains and sti
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -33,7 +33,7 @@ def sealing(settings, tmp_path):
 
 def test_cutoff_keeps_every_month_not_wholly_past_term():
     # 12 months on 15 March 2027: events before 1 March 2026 are all past term; March 2026 is not wholly.
-    assert cutoff_for(datetime(2027, 3, 15).date(), 12) == datetime(2026, 3, 1, tzinfo=UTC)
+    assert cutoff_for(date(2027, 3, 15), 12) == datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_a_purge_drops_whole_months_and_the_chain_still_verifies_and_still_finds_tampering(actors, sealing):
