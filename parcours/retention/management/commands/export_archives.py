@@ -1,6 +1,7 @@
 """`manage.py export_archives --departement 99 --year 2024 ...`: the State acts of a year « à verser »
 exported with their manifest, the transfer recorded, then the application's copy removed
-(parcours.retention.archives, docs/conservation.md). Each step only after the one before; the removal asks for --confirm."""
+(parcours.retention.archives, docs/conservation.md). Each step only after the one before; the removal
+asks for --confirm."""
 
 from __future__ import annotations
 
