@@ -88,6 +88,21 @@ def _partition(cursor, table: str, key: str, pk: str) -> None:
             cursor.execute(f'COMMENT ON TRIGGER "{name}" ON "{table}" IS %s', [comment])
 
 
+REUSED_ID = """
+CREATE OR REPLACE FUNCTION parcours_refuse_reused_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM {table} WHERE {pk} = NEW.{pk}) THEN
+        RAISE EXCEPTION 'parcours: the audit journal is append-only (% reuses an id on %)', TG_OP, TG_TABLE_NAME
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER parcours_no_reused_id BEFORE INSERT ON {table}
+    FOR EACH ROW EXECUTE FUNCTION parcours_refuse_reused_{table}();
+"""
+
+
 SQLITE_LINK_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS core_auditlink_no_update BEFORE UPDATE ON core_auditlink "
     "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;",
@@ -135,6 +150,10 @@ def forwards(apps, schema_editor):
             )
             for table, (key, pk) in PARTITIONED.items():
                 _partition(cursor, table, key, pk)
+                # The primary key now holds the partition key: a row reusing an id with another date would
+                # be a second row, not a conflict. Refused, as on SQLite (0004), so that an upsert or a forged
+                # copy meets the same append-only refusal.
+                cursor.execute(REUSED_ID.format(table=table, pk=pk))
         elif connection.vendor == "sqlite":
             for name in ("no_update", "no_delete", "no_replace"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS core_auditlink_{name}")
