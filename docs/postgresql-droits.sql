@@ -10,3 +10,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO parcours_
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO parcours_app;
 REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM parcours_app;
 REVOKE UPDATE, DELETE ON core_auditevent FROM parcours_app;
+-- The audit journal's monthly partitions (migration core/0008, ADR 0017): the rows are written through the
+-- partitioned tables; no direct UPDATE, DELETE or TRUNCATE on a partition either.
+DO $$
+DECLARE part regclass;
+BEGIN
+    FOR part IN SELECT inhrelid::regclass FROM pg_inherits
+        WHERE inhparent IN ('core_auditevent'::regclass, 'core_auditlink'::regclass)
+    LOOP
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %s FROM parcours_app', part);
+    END LOOP;
+END $$;
+REVOKE UPDATE, DELETE ON core_auditlink, core_auditseal, core_auditanchor FROM parcours_app;

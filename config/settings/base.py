@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "parcours.referrals",
     "parcours.stats",
     "parcours.national",
+    "parcours.retention",
     "parcours.demo",
 ]
 

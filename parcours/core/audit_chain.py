@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Alert, AuditAction, AuditEvent, AuditLink, AuditSeal, User
+from .models import Alert, AuditAction, AuditAnchor, AuditEvent, AuditLink, AuditSeal, User
 
 GENESIS = "0" * 64
 # An event is chained once this old: the transactions of a request or a task that wrote it have committed.
@@ -157,7 +157,7 @@ def chain(now: datetime | None = None) -> ChainRun:
         links: list[AuditLink] = []
         for event in queryset.iterator(chunk_size=BATCH):
             previous = link_digest(previous, event)
-            links.append(AuditLink(event=event, digest=previous, chained_at=now))
+            links.append(AuditLink(event=event, event_at=event.at, digest=previous, chained_at=now))
             if event.action == AuditAction.VIEW and event.object_type == "people.person" and event.user_id:
                 reads.append(event)
             if len(links) >= BATCH:
@@ -289,6 +289,28 @@ def _file_seals() -> dict[str, dict]:
     return seals
 
 
+def _verified_anchors(public: Ed25519PublicKey | None, result: Verification) -> dict[int, AuditAnchor]:
+    """The purge anchors whose signature holds, by position; each other one is a finding (and not used)."""
+    from .audit_purge import anchor_message
+
+    anchors = {}
+    for anchor in AuditAnchor.objects.order_by("position"):
+        try:
+            if public is None:
+                raise InvalidSignature
+            public.verify(
+                bytes.fromhex(anchor.signature),
+                anchor_message(anchor.purged_before, anchor.position, anchor.previous_digest),
+            )
+        except (InvalidSignature, ValueError):
+            result.findings.append(
+                f"ancre au maillon {anchor.position} : signature invalide (ancre réécrite)"
+            )
+            continue
+        anchors[anchor.position] = anchor
+    return anchors
+
+
 def verify(now: datetime | None = None) -> Verification:
     """Recompute the chain from its first link, check each seal's signature and its digest against the chain
     and against the seal file; list every difference (positions and event ids, never a content)."""
@@ -297,9 +319,22 @@ def verify(now: datetime | None = None) -> Verification:
     previous = GENESIS
     digests: dict[int, str] = {}
     seal_positions = set(AuditSeal.objects.values_list("position", flat=True))
+    public = _public_key()
+    anchors = _verified_anchors(public, result)
+    purged_until = max((a.purged_before for a in anchors.values()), default=None)
     links = AuditLink.objects.select_related("event").order_by("position")
+    first = True
     for link in links.iterator(chunk_size=BATCH):
         result.links += 1
+        anchor = anchors.get(link.position)
+        if anchor is not None:
+            # The chain taken up after a purge (ADR 0017): the predecessor is gone, its digest is signed here.
+            if not first and previous != anchor.previous_digest:
+                result.findings.append(
+                    f"maillon {link.position} : l'ancre de la purge ne suit pas le maillon qui le précède"
+                )
+            previous = anchor.previous_digest
+        first = False
         if link.digest != link_digest(previous, link.event):
             result.findings.append(
                 f"maillon {link.position} (événement {link.event_id}) : l'événement a été modifié, "
@@ -312,7 +347,6 @@ def verify(now: datetime | None = None) -> Verification:
     result.unchained = unchained.count()
     for event_id in unchained.values_list("id", flat=True)[:50]:
         result.findings.append(f"événement {event_id} : inséré hors de la chaîne (jamais chaîné)")
-    public = _public_key()
     file_seals = _file_seals()
     for record in AuditSeal.objects.order_by("day"):
         result.seals += 1
@@ -326,7 +360,10 @@ def verify(now: datetime | None = None) -> Verification:
             )
         except (InvalidSignature, ValueError):
             result.findings.append(f"sceau du {day} : signature invalide (sceau réécrit dans la base)")
-        if record.position and digests.get(record.position) != record.digest:
+        purged = (
+            purged_until is not None and record.position not in digests and record.day < purged_until.date()
+        )
+        if record.position and not purged and digests.get(record.position) != record.digest:
             result.findings.append(
                 f"sceau du {day} : la chaîne ne correspond plus (journal réécrit avant ce sceau)"
             )

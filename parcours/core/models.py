@@ -213,7 +213,14 @@ class AuditLink(models.Model):
     committed late is chained late, never skipped)."""
 
     position = models.BigAutoField(primary_key=True)
-    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="link")
+    # No foreign-key constraint in the database: on PostgreSQL both tables are partitioned by month (a key
+    # into a partitioned table must hold its partition key), and the audit purge drops a month of events
+    # and its links together (parcours.core.audit_purge, ADR 0017).
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="link", db_constraint=False
+    )
+    # The event's own date: the partition key of the links, so that a month's links go with its events.
+    event_at = models.DateTimeField(db_index=True)
     digest = models.CharField(max_length=64)
     chained_at = models.DateTimeField(default=timezone.now)
 
@@ -241,6 +248,28 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"sceau du {self.day:%d/%m/%Y}"
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts again after a purge of the journal (ADR 0017): a link kept whose predecessor
+    was purged, with the predecessor's digest, signed with the seal key (Ed25519) and appended to the seal
+    directory's anchor file. `verify_audit` takes the chain up from here: what remains still verifies, and
+    anything removed or rewritten in it is still found. Append-only."""
+
+    purged_before = models.DateTimeField()  # every event before this instant was purged
+    position = models.BigIntegerField()  # the first kept link after a purged one
+    previous_digest = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)  # hex
+    key_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "ancre du journal d'audit"
+        constraints = [models.UniqueConstraint(fields=["position"], name="audit_anchor_one_per_link")]
+
+    def __str__(self) -> str:
+        return f"ancre au maillon {self.position}"
 
 
 class RuleSettingQuerySet(models.QuerySet):
@@ -282,6 +311,7 @@ class Alert(BaseModel):
         GRANT_CONFIRMED = "grant_confirmed", "Habilitation confirmée"
         GRANT_REFUSED = "grant_refused", "Habilitation refusée"
         READS_ANOMALY = "reads_anomaly", "Lectures de dossiers inhabituelles"
+        RETENTION_REPORT = "retention_report", "Durées de conservation appliquées"
 
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField("type", max_length=40, choices=Kind.choices)

@@ -130,9 +130,15 @@ def test_the_units_start_what_the_documentation_says():
     ]
     seal = units["parcours-audit-seal.service"]
     assert seal["ExecStart"].endswith("manage.py seal_audit") and seal["User"] == "parcours-sceaux"
+    # Retention (docs/conservation.md): the daily regimes as the application, the audit purge as the seal
+    # account (owner role and seal key), never the application's.
+    assert units["parcours-retention.service"]["ExecStart"].endswith("manage.py apply_retention")
+    purge = units["parcours-audit-purge.service"]
+    assert purge["ExecStart"].endswith("manage.py purge_audit") and purge["User"] == "parcours-sceaux"
     for name, service in units.items():
         assert service.get("NoNewPrivileges") == "yes", name
         assert service.get("ProtectSystem") == "strict", name
     documented = (REPO / "docs" / "exploitation.md").read_text()
-    for name in [*units, "parcours-minute.timer", "parcours-audit-seal.timer"]:
+    timers = ["parcours-minute.timer", "parcours-audit-seal.timer", "parcours-retention.timer"]
+    for name in [*units, *timers, "parcours-audit-purge.timer"]:
         assert name in documented, name

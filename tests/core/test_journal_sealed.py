@@ -77,12 +77,25 @@ def document_row(pk: int):
 def test_an_upsert_cannot_rewrite_an_audit_event(event):
     before = audit_row(event.pk)
     forged_copy("core_auditevent", event.pk, "forged_event", "detail = 'réécrit'")
+    # On PostgreSQL the journal is partitioned by month (ADR 0017): its primary key is (id, at).
+    target = "(id, at)" if connection.vendor == "postgresql" else "(id)"
     with pytest.raises(DatabaseError, match="append-only"):
         execute(
             "INSERT INTO core_auditevent SELECT * FROM forged_event WHERE true "
-            "ON CONFLICT (id) DO UPDATE SET detail = excluded.detail"
+            f"ON CONFLICT {target} DO UPDATE SET detail = excluded.detail"
         )
     assert audit_row(event.pk) == before
+    # Nor a second row with the same id at another date.
+    forged_copy(
+        "core_auditevent",
+        event.pk,
+        "forged_later",
+        "at = at + interval '1 day'"
+        if (connection.vendor == "postgresql")
+        else "at = datetime(at, '+1 day')",
+    )
+    with pytest.raises(DatabaseError, match="append-only"):
+        execute("INSERT INTO core_auditevent SELECT * FROM forged_later")
 
 
 def test_an_upsert_cannot_rewrite_a_frozen_document(frozen):
