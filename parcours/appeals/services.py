@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.policies import can
 
@@ -502,7 +502,7 @@ def _decision_context(procedure: Procedure, signer: str) -> dict:
         "personne": _person_fields(pathway.person),
         "association": str(pathway.association),
         "afis": {
-            "arret": rules.first_day_of_next_month(procedure.decided_on),
+            "arret": dates.first_day_of_next_month(procedure.decided_on),
             "organisme": afis.paying_body if afis else "",
         },
     }
@@ -650,7 +650,7 @@ def record_decision_handover(
             motive=f"Décision n° {procedure.decision_reference} : {procedure.decision_motive}",
         )
     else:
-        procedure.effective_on = rules.first_day_of_next_month(procedure.decided_on)
+        procedure.effective_on = dates.first_day_of_next_month(procedure.decided_on)
     procedure.save()
     audit.record(
         actor,

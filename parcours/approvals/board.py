@@ -10,8 +10,8 @@ from datetime import date
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, merged_section, section
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, merged_section, section
 
 from . import rules
 from .models import Agrement, AgrementApplication, ApplicationState

@@ -11,7 +11,7 @@ import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from parcours.pathways.rules import add_months
+from parcours.core.dates import add_months
 
 # Validity of an agrément: 3 years, renewable, from the prefect's decision.
 # Source: art. R. 121-12-3 CASF (décret n° 2016-1467 du 28 octobre 2016).

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, register_board_provider, section
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
 
 from .models import Ballot, Convocation, MeetingMode, MeetingState
 from .selectors import member_convocations

@@ -88,7 +88,7 @@ def appeal_deadline(notified_on: date) -> date:
     appeal can be lodged until 4 March), extended to the next Monday when that day is a Saturday or Sunday
     (art. 642 du code de procédure civile, applied by the administrative courts). Public holidays are not
     known to Parcours: the letter states the rule, this date is a reminder."""
-    from parcours.pathways.rules import add_months
+    from parcours.core.dates import add_months
 
     last = add_months(notified_on, APPEAL_DEADLINE_MONTHS) + timedelta(days=1)
     while last.weekday() >= 5:

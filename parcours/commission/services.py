@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.policies import can
 from parcours.documents import services as documents
@@ -1768,8 +1768,8 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
         "fin": {
             "date": day,
             "afis": afis is not None,
-            # The AFIS stops from the month after the decision (pathways.rules.first_day_of_next_month).
-            "afis_arret": psp_rules.first_day_of_next_month(day),
+            # The AFIS stops from the month after the decision (core.dates.first_day_of_next_month).
+            "afis_arret": dates.first_day_of_next_month(day),
             "titre_de_sejour": permit is not None,
         },
         "signataire": signer,

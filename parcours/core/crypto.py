@@ -301,8 +301,10 @@ class EncryptedDateField(EncryptedFieldMixin, models.TextField):
     def formfield(self, **kwargs):
         from django import forms
 
+        from .inputs import DATE_WIDGET
+
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=DATE_WIDGET,
             required=not self.blank,
             label=capfirst(self.verbose_name),
             help_text=self.help_text,

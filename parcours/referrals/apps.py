@@ -7,7 +7,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Repérage, protection et orientation"
 
     def ready(self):
-        from parcours.deadlines.selectors import register_board_provider
+        from parcours.core.board import register_board_provider
 
         from .board import referrals_board
         from .policies import register_permissions

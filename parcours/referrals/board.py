@@ -13,8 +13,8 @@ from datetime import date
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, section
 from parcours.core.policies import can
-from parcours.deadlines.selectors import BoardItem, BoardSection, section
 
 from . import rules
 from .selectors import (

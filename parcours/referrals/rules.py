@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from parcours.pathways.rules import AGE_OF_MAJORITY, age_on
+from parcours.core.dates import age_on
+from parcours.people.rules import AGE_OF_MAJORITY
 
 from .models import AgeBand
 
