@@ -574,43 +574,29 @@ def decide_procedure(
     procedure.decision_reference = f"{year}-{number:04d}"
     context = _decision_context(procedure, (signer or "").strip())
     related = procedure.pathway
+
+    def frozen(kind: str, title: str, **extra):
+        return documents.create_document(
+            actor=actor, kind=kind, context=context, title=title, freeze=True, **extra
+        )
+
+    decision_title = f"Décision n° {procedure.decision_reference}"
     if procedure.kind == ProcedureKind.AFIS_STOP:
         afis = Afis.objects.select_for_update().get(pathway=procedure.pathway)
         psp.stop_afis_by_decision(
             actor=actor, afis=afis, day=day, reference=procedure.decision_reference, motive=motive
         )
-        procedure.decision_document = documents.create_document(
-            actor=actor,
-            kind=kinds.AFIS_STOP_DECISION,
-            context=context,
-            title=f"Décision n° {procedure.decision_reference}",
-            related=related,
-            freeze=True,
+        procedure.decision_document = frozen(kinds.AFIS_STOP_DECISION, decision_title, related=related)
+        procedure.letter_document = frozen(
+            kinds.AFIS_STOP_LETTER_PERSON, "Notification de la décision", related=related
         )
-        procedure.letter_document = documents.create_document(
-            actor=actor,
-            kind=kinds.AFIS_STOP_LETTER_PERSON,
-            context=context,
-            title="Notification de la décision",
+        procedure.payer_letter_document = frozen(
+            kinds.AFIS_STOP_LETTER_PAYER,
+            "Notification de la décision à l'organisme payeur de l'AFIS",
             related=related,
-            freeze=True,
-        )
-        procedure.payer_letter_document = documents.create_document(
-            actor=actor,
-            kind=kinds.AFIS_STOP_LETTER_PAYER,
-            context=context,
-            title="Notification de la décision à l'organisme payeur de l'AFIS",
-            related=related,
-            freeze=True,
         )
     else:
-        procedure.decision_document = documents.create_document(
-            actor=actor,
-            kind=kinds.WITHDRAWAL_DECISION,
-            context=context,
-            title=f"Décision n° {procedure.decision_reference}",
-            freeze=True,
-        )
+        procedure.decision_document = frozen(kinds.WITHDRAWAL_DECISION, decision_title)
     procedure.state = ProcedureState.DECIDED
     procedure.save()
     audit.record(actor, "transition", procedure, detail=f"décision n° {procedure.decision_reference}")
