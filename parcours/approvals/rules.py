@@ -41,10 +41,8 @@ TACIT_APPROVAL_MONTHS = 4
 # opinion when it is optional.
 COMMISSION_OPINION_REQUIRED = False
 COMMISSION_OPINION_SETTING = "approvals.commission_opinion_required"
-COMMISSION_OPINION_SOURCE = (
-    "Art. R. 121-12-3 CASF (aucun avis de la commission prévu) ; "
-    "circulaire DGCS/B2/2017/18 du 31 janvier 2017"
-)
+# Source: Art. R. 121-12-3 CASF (aucun avis de la commission prévu) ; circulaire DGCS/B2/2017/18 du 31 janvier
+# 2017
 
 # Multi-département applications: the application names the départements where the association will carry
 # out the PSP; it goes to the prefect of the seat, who instructs and decides; the agrément is valid in each
@@ -54,9 +52,7 @@ COMMISSION_OPINION_SOURCE = (
 # clock to the decision) is local practice, to confirm, hence also a dated setting ({"months": N}).
 OTHER_OPINION_MONTHS = 2
 OTHER_OPINION_SETTING = "approvals.other_departement_opinion_months"
-OTHER_OPINION_SOURCE = (
-    "Art. R. 121-12-3 CASF ; circulaire DGCS/B2/2017/18 du 31 janvier 2017 (délai non fixé : à confirmer)"
-)
+# Source: Art. R. 121-12-3 CASF ; circulaire DGCS/B2/2017/18 du 31 janvier 2017 (délai non fixé : à confirmer)
 # At most this many départements in one application (a form's sanity bound, not a legal rule).
 MAX_LISTED_DEPARTEMENTS = 20
 

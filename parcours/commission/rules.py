@@ -48,9 +48,6 @@ MIN_PLENARIES_DEFAULTS = (
         "politique départementale (numéro et date d'effet à confirmer)",
     ),
 )
-# Kept for the pages that state the current figure: the minimum in force since the décret of December 2025.
-MIN_MEETINGS_PER_YEAR = MIN_PLENARIES_DEFAULTS[-1].minimum
-
 # From this month on, the secretariat's board warns when fewer plenaries than the minimum are held or
 # planned in the year (a choice of the service, issue 14: « an alert from June »).
 PLENARY_ALERT_FROM_MONTH = 6
@@ -157,7 +154,6 @@ ENFORCEMENT_CATEGORIES = frozenset(
         SeatCategory.FOREIGNERS,
     }
 )
-WALLED_CATEGORIES = ENFORCEMENT_CATEGORIES
 
 # --- The categories of members, as dated data ---
 #
@@ -231,9 +227,7 @@ NOT_ON_INDIVIDUAL_FILES = frozenset({SeatCategory.DEPARTMENT_PRESIDENT, SeatCate
 # referent magistrate for minors) and the associations. Dated setting (key below; the value is the list of
 # category codes), to confirm against the text once its number and wording are checked.
 COORDINATION_CATEGORIES_SETTING = "commission_coordination_categories"
-COORDINATION_CATEGORIES_SOURCE = (
-    "Décret du 30 décembre 2025 modifiant l'art. R. 121-12-7 CASF (numéro et liste à confirmer)"
-)
+# Source: Décret du 30 décembre 2025 modifiant l'art. R. 121-12-7 CASF (numéro et liste à confirmer)
 COORDINATION_CATEGORIES = frozenset(
     {
         SeatCategory.DEPARTMENT_PRESIDENT,

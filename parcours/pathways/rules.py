@@ -152,8 +152,8 @@ def afis_monthly_amount(
 # each month of the payment is due on the scale in force on the first day of that month, with the number of
 # dependent children recorded for that month. A revaluation therefore reaches every current recipient from its
 # effective month. Whether the first and last months are prorated to the days is not said by the decree: the
-# MSA's practice is to confirm (docs/regles.md); Parcours shows a full month for each month started.
-AFIS_FULL_MONTHS = True
+# MSA's practice is to confirm (docs/regles.md); Parcours shows a full month for each month started
+# (afis_schedule).
 
 # Eligibility (art. R. 121-12-13-1 CASF, in force since 1 May 2021, formerly D. 121-12-14): over 18; French,
 # EU/EEA/Swiss national or holding a residence document of L. 411-1 CESEDA, a renewal receipt or an APS that

@@ -30,14 +30,10 @@ RETENTION_MINOR_SETTING = "referrals.retention_minor_years"
 RETENTION_ADULT_SETTING = "referrals.retention_adult_years"
 RETENTION_MINOR_YEARS = 2  # after the last act on the detection (transmission, feedback, closing)
 RETENTION_ADULT_YEARS = 2  # after the last contact (referral answered, first contact, closing)
-RETENTION_MINOR_SOURCE = (
-    "CNIL, référentiel « protection de l'enfance et jeunes majeurs de moins de 21 ans » adopté le "
-    "20 janvier 2022 — 2 ans après la dernière intervention, à confirmer"
-)
-RETENTION_ADULT_SOURCE = (
-    "CNIL, référentiel « secteur social et médico-social » (2021) — 2 ans après le dernier contact, "
-    "à confirmer"
-)
+# Source: CNIL, référentiel « protection de l'enfance et jeunes majeurs de moins de 21 ans » adopté le 20
+# janvier 2022 — 2 ans après la dernière intervention, à confirmer
+# Source: CNIL, référentiel « secteur social et médico-social » (2021) — 2 ans après le dernier contact, à
+# confirmer
 
 
 def age_band_for(birth_date: date, day: date) -> str:
