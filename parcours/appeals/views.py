@@ -431,8 +431,7 @@ class ProcedureDecisionView(_ProcedureAction):
                 stop = dates.first_day_of_next_month(data["day"])
                 consequences.append(
                     f"L'AFIS cesse d'être versée à compter du {stop:%d/%m/%Y} (mois suivant la "
-                    "décision) ; le "
-                    "courrier à la personne et celui à l'organisme payeur sont produits."
+                    "décision) ; le courrier à la personne et celui à l'organisme payeur sont produits."
                 )
             else:
                 consequences.append(
@@ -486,8 +485,7 @@ class DecisionHandoverView(_ProcedureAction):
         )
         return (
             f"Notification enregistrée le {procedure.decision_notified_on:%d/%m/%Y} : recours "
-            "possible jusqu'au "
-            f"{procedure.appeal_deadline:%d/%m/%Y}."
+            f"possible jusqu'au {procedure.appeal_deadline:%d/%m/%Y}."
         )
 
 

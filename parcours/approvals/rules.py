@@ -7,11 +7,10 @@ dated settings (`core.RuleSetting`, see settings_store.py): the values here are 
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from parcours.core.dates import add_months
+from parcours.core.dates import add_months, months_end
 
 # Validity of an agrément: 3 years, renewable, from the prefect's decision.
 # Source: art. R. 121-12-3 CASF (décret n° 2016-1467 du 28 octobre 2016).
@@ -145,12 +144,7 @@ def agrement_end(start: date) -> date:
     It ends the day before the same day 3 years later; when that day does not exist (29 February), on the
     last day of that month: never shorter than 3 years (art. 641 code de procédure civile; to confirm).
     """
-    month_index = start.month - 1 + AGREMENT_VALIDITY_MONTHS
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    if start.day > last_day:
-        return date(year, month, last_day)
-    return date(year, month, start.day) - timedelta(days=1)
+    return months_end(start, AGREMENT_VALIDITY_MONTHS)
 
 
 def completeness_deadline(received_on: date) -> date:

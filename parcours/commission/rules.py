@@ -285,8 +285,7 @@ DEFAULT_QUORUM_PERCENT = 50
 QUORUM_SOURCE = "Décret n° 2006-672, art. 11 (art. R. 133-10 CRPA, à confirmer)"
 RECONVENED_SOURCE = (
     "Décret n° 2006-672, art. 11, al. 2 (art. R. 133-10 CRPA, à confirmer) : séance convoquée de nouveau "
-    "sur le "
-    "même ordre du jour, sans condition de quorum"
+    "sur le même ordre du jour, sans condition de quorum"
 )
 
 # A proxy: one per member, given only by a member who is not replaced by their substitute (art. 10).
@@ -342,8 +341,7 @@ def vote_outcome(votes_for: int, votes_against: int, abstentions: int, voters: i
     if votes_for + votes_against + abstentions > voters:
         raise VoteError(
             f"{votes_for + votes_against + abstentions} voix décomptées pour {voters} membre(s) présent(s) "
-            "ou "
-            "représenté(s) pouvant voter sur ce point : corrigez le décompte."
+            "ou représenté(s) pouvant voter sur ce point : corrigez le décompte."
         )
     if votes_for > votes_against:
         return "favourable"

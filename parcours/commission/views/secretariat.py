@@ -331,10 +331,9 @@ class WrittenConsultationCreateView(ActorRequiredMixin, FormView):
             intro=(
                 "Entre deux séances, la présidence peut consulter par écrit la formation restreinte sur des "
                 "renouvellements ou des demandes urgentes (ordonnance n° 2014-1329 du 6 novembre 2014, "
-                "décret "
-                "n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace « Mes séances » "
-                "entre "
-                f"l'ouverture et la clôture ({rules.WRITTEN_CONSULTATION_MIN_DAYS} à "
+                "décret n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace "
+                "« Mes séances » "
+                f"entre l'ouverture et la clôture ({rules.WRITTEN_CONSULTATION_MIN_DAYS} à "
                 f"{rules.WRITTEN_CONSULTATION_MAX_DAYS} jours) ; l'avis suit ensuite le même chemin qu'en "
                 "séance."
             ),
