@@ -75,7 +75,7 @@ class _DeadlineRow:
 
 
 class _Rows(list):
-    """A list that answers the two questions `deadlines.selectors.limited` asks of a queryset."""
+    """A list that answers the two questions `core.board.limited` asks of a queryset."""
 
     def count(self):
         return len(self)

@@ -1,6 +1,6 @@
 """The secretariat's board: actions of the departmental strategy past their deadline (each action once).
 
-The section loads its most urgent actions only (deadlines.selectors.section), says the true count and links to
+The section loads its most urgent actions only (core.board.section), says the true count and links to
 the strategy list filtered on them (?a_traiter=actions-en-retard)."""
 
 from __future__ import annotations
