@@ -38,9 +38,10 @@ test: install ## Lance toute la suite de tests en parallèle (SQLite ; PostgreSQ
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test > /dev/null
 	$(BIN)/python -m pytest --ds=config.settings.test -n auto --dist worksteal
 
-lint: install ## Vérifie le style (ruff)
+lint: install ## Vérifie le style (ruff) et le graphe des dépendances entre applications (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 calculateur: install ## Reconstruit le calculateur de clés hors ligne et son empreinte dans docs/diagnostic.md
 	$(BIN)/python manage.py build_offline_calculator

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.forms.models import fields_for_model
 
 from parcours.core.forms import DsfrBaseForm
+from parcours.core.inputs import DATE_WIDGET
 from parcours.core.models import Organisation
-from parcours.people.forms import DATE_WIDGET
 
 from .models import (
     COURSE_ORIGINS,

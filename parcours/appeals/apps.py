@@ -7,7 +7,7 @@ class AppealsConfig(AppConfig):
     verbose_name = "Recours et procédures contradictoires"
 
     def ready(self):
-        from parcours.deadlines.selectors import register_board_provider
+        from parcours.core.board import register_board_provider
 
         from .board import appeals_board
         from .documents import register_kinds

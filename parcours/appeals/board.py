@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, section
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, section
 from parcours.people.models import identity_deferred
 
 from . import rules
@@ -75,7 +75,7 @@ class _DeadlineRow:
 
 
 class _Rows(list):
-    """A list that answers the two questions `deadlines.selectors.limited` asks of a queryset."""
+    """A list that answers the two questions `core.board.limited` asks of a queryset."""
 
     def count(self):
         return len(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from parcours.core.forms import DsfrBaseForm
-from parcours.people.forms import DATE_WIDGET
+from parcours.core.inputs import DATE_WIDGET
 
 from .models import AppealAuthor, AppealKind, AppealOutcome, Procedure
 

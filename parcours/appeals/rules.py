@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from parcours.commission.rules import APPEAL_DEADLINE_MONTHS, appeal_deadline
-from parcours.pathways.rules import add_months, first_day_of_next_month
+from parcours.core.dates import add_months
 
 __all__ = [
     "APPEAL_DEADLINE_MONTHS",
     "appeal_deadline",
-    "first_day_of_next_month",
     "observations_deadline",
     "implicit_decision_on",
 ]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.policies import can
 
@@ -502,7 +502,7 @@ def _decision_context(procedure: Procedure, signer: str) -> dict:
         "personne": _person_fields(pathway.person),
         "association": str(pathway.association),
         "afis": {
-            "arret": rules.first_day_of_next_month(procedure.decided_on),
+            "arret": dates.first_day_of_next_month(procedure.decided_on),
             "organisme": afis.paying_body if afis else "",
         },
     }
@@ -577,43 +577,29 @@ def decide_procedure(
     procedure.decision_reference = f"{year}-{number:04d}"
     context = _decision_context(procedure, (signer or "").strip())
     related = procedure.pathway
+
+    def frozen(kind: str, title: str, **extra):
+        return documents.create_document(
+            actor=actor, kind=kind, context=context, title=title, freeze=True, **extra
+        )
+
+    decision_title = f"Décision n° {procedure.decision_reference}"
     if procedure.kind == ProcedureKind.AFIS_STOP:
         afis = Afis.objects.select_for_update().get(pathway=procedure.pathway)
         psp.stop_afis_by_decision(
             actor=actor, afis=afis, day=day, reference=procedure.decision_reference, motive=motive
         )
-        procedure.decision_document = documents.create_document(
-            actor=actor,
-            kind=kinds.AFIS_STOP_DECISION,
-            context=context,
-            title=f"Décision n° {procedure.decision_reference}",
-            related=related,
-            freeze=True,
+        procedure.decision_document = frozen(kinds.AFIS_STOP_DECISION, decision_title, related=related)
+        procedure.letter_document = frozen(
+            kinds.AFIS_STOP_LETTER_PERSON, "Notification de la décision", related=related
         )
-        procedure.letter_document = documents.create_document(
-            actor=actor,
-            kind=kinds.AFIS_STOP_LETTER_PERSON,
-            context=context,
-            title="Notification de la décision",
+        procedure.payer_letter_document = frozen(
+            kinds.AFIS_STOP_LETTER_PAYER,
+            "Notification de la décision à l'organisme payeur de l'AFIS",
             related=related,
-            freeze=True,
-        )
-        procedure.payer_letter_document = documents.create_document(
-            actor=actor,
-            kind=kinds.AFIS_STOP_LETTER_PAYER,
-            context=context,
-            title="Notification de la décision à l'organisme payeur de l'AFIS",
-            related=related,
-            freeze=True,
         )
     else:
-        procedure.decision_document = documents.create_document(
-            actor=actor,
-            kind=kinds.WITHDRAWAL_DECISION,
-            context=context,
-            title=f"Décision n° {procedure.decision_reference}",
-            freeze=True,
-        )
+        procedure.decision_document = frozen(kinds.WITHDRAWAL_DECISION, decision_title)
     procedure.state = ProcedureState.DECIDED
     procedure.save()
     audit.record(actor, "transition", procedure, detail=f"décision n° {procedure.decision_reference}")
@@ -653,7 +639,7 @@ def record_decision_handover(
             motive=f"Décision n° {procedure.decision_reference} : {procedure.decision_motive}",
         )
     else:
-        procedure.effective_on = rules.first_day_of_next_month(procedure.decided_on)
+        procedure.effective_on = dates.first_day_of_next_month(procedure.decided_on)
     procedure.save()
     audit.record(
         actor,

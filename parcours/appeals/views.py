@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from parcours.core import dates
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -427,11 +428,10 @@ class ProcedureDecisionView(_ProcedureAction):
                 "cela ne peut pas être défait.",
             ]
             if procedure.kind == ProcedureKind.AFIS_STOP:
-                stop = rules.first_day_of_next_month(data["day"])
+                stop = dates.first_day_of_next_month(data["day"])
                 consequences.append(
                     f"L'AFIS cesse d'être versée à compter du {stop:%d/%m/%Y} (mois suivant la "
-                    "décision) ; le "
-                    "courrier à la personne et celui à l'organisme payeur sont produits."
+                    "décision) ; le courrier à la personne et celui à l'organisme payeur sont produits."
                 )
             else:
                 consequences.append(
@@ -485,8 +485,7 @@ class DecisionHandoverView(_ProcedureAction):
         )
         return (
             f"Notification enregistrée le {procedure.decision_notified_on:%d/%m/%Y} : recours "
-            "possible jusqu'au "
-            f"{procedure.appeal_deadline:%d/%m/%Y}."
+            f"possible jusqu'au {procedure.appeal_deadline:%d/%m/%Y}."
         )
 
 

@@ -7,7 +7,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Agréments"
 
     def ready(self):
-        from parcours.deadlines.selectors import register_board_provider
+        from parcours.core.board import register_board_provider
 
         from .board import approvals_board
         from .policies import register_permissions

@@ -1,6 +1,6 @@
 """Sections of the "À traiter" board for the agrément procedure (registered from AppConfig.ready).
 
-Each section loads its most urgent items only (deadlines.selectors.section), says the true count and links to
+Each section loads its most urgent items only (core.board.section), says the true count and links to
 the list of associations filtered on that kind of item (?a_traiter=<key>, selectors.TO_HANDLE)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from datetime import date
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, merged_section, section
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, merged_section, section
 
 from . import rules
 from .models import Agrement, AgrementApplication, ApplicationState

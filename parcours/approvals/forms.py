@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 
 from parcours.core.forms import DsfrBaseForm
+from parcours.core.inputs import DATE_WIDGET
 from parcours.core.models import Departement, Organisation, OrganisationKind
-from parcours.people.forms import DATE_WIDGET
 
 from . import rules
 from .models import ApplicationDecision, CommissionOpinion, OtherOpinion

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django_fsm import FSMField, transition
 
+from parcours.core import dates
 from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation, User
 
@@ -58,7 +59,7 @@ class Agrement(BaseModel):
             return AgrementStatus.FUTURE
         if day > self.valid_until:
             return AgrementStatus.EXPIRED
-        if self.valid_until <= rules.add_months(day, rules.EXPIRY_WARNING_MONTHS):
+        if self.valid_until <= dates.add_months(day, rules.EXPIRY_WARNING_MONTHS):
             return AgrementStatus.EXPIRING
         return AgrementStatus.VALID
 

@@ -7,11 +7,10 @@ dated settings (`core.RuleSetting`, see settings_store.py): the values here are 
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from parcours.pathways.rules import add_months
+from parcours.core.dates import add_months, months_end
 
 # Validity of an agrément: 3 years, renewable, from the prefect's decision.
 # Source: art. R. 121-12-3 CASF (décret n° 2016-1467 du 28 octobre 2016).
@@ -41,10 +40,8 @@ TACIT_APPROVAL_MONTHS = 4
 # opinion when it is optional.
 COMMISSION_OPINION_REQUIRED = False
 COMMISSION_OPINION_SETTING = "approvals.commission_opinion_required"
-COMMISSION_OPINION_SOURCE = (
-    "Art. R. 121-12-3 CASF (aucun avis de la commission prévu) ; "
-    "circulaire DGCS/B2/2017/18 du 31 janvier 2017"
-)
+# Source: Art. R. 121-12-3 CASF (aucun avis de la commission prévu) ; circulaire DGCS/B2/2017/18 du 31 janvier
+# 2017
 
 # Multi-département applications: the application names the départements where the association will carry
 # out the PSP; it goes to the prefect of the seat, who instructs and decides; the agrément is valid in each
@@ -54,9 +51,7 @@ COMMISSION_OPINION_SOURCE = (
 # clock to the decision) is local practice, to confirm, hence also a dated setting ({"months": N}).
 OTHER_OPINION_MONTHS = 2
 OTHER_OPINION_SETTING = "approvals.other_departement_opinion_months"
-OTHER_OPINION_SOURCE = (
-    "Art. R. 121-12-3 CASF ; circulaire DGCS/B2/2017/18 du 31 janvier 2017 (délai non fixé : à confirmer)"
-)
+# Source: Art. R. 121-12-3 CASF ; circulaire DGCS/B2/2017/18 du 31 janvier 2017 (délai non fixé : à confirmer)
 # At most this many départements in one application (a form's sanity bound, not a legal rule).
 MAX_LISTED_DEPARTEMENTS = 20
 
@@ -149,12 +144,7 @@ def agrement_end(start: date) -> date:
     It ends the day before the same day 3 years later; when that day does not exist (29 February), on the
     last day of that month: never shorter than 3 years (art. 641 code de procédure civile; to confirm).
     """
-    month_index = start.month - 1 + AGREMENT_VALIDITY_MONTHS
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    if start.day > last_day:
-        return date(year, month, last_day)
-    return date(year, month, start.day) - timedelta(days=1)
+    return months_end(start, AGREMENT_VALIDITY_MONTHS)
 
 
 def completeness_deadline(received_on: date) -> date:

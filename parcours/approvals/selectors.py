@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Organisation, OrganisationKind
 from parcours.core.roles import Role
@@ -272,7 +272,7 @@ def applications_to_decide(departement: Departement, today: date) -> QuerySet[Ag
 def agrements_expiring(agrements: QuerySet[Agrement], today: date) -> QuerySet[Agrement]:
     """Agréments in force expiring within EXPIRY_WARNING_MONTHS whose association has nothing under way: no
     later agrément, no application open. The one to expire first first."""
-    horizon = rules.add_months(today, rules.EXPIRY_WARNING_MONTHS)
+    horizon = dates.add_months(today, rules.EXPIRY_WARNING_MONTHS)
     later = Agrement.objects.filter(
         organisation=OuterRef("organisation"), valid_from__gt=OuterRef("valid_until"), withdrawn_on=None
     )

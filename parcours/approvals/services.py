@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.models import Departement, Organisation, OrganisationKind
 from parcours.core.policies import can
@@ -305,7 +305,7 @@ def submit_application(
         day=today,
     )
     # The other départements are consulted from the first receipt of the file, within the time limit then set.
-    due = rules.add_months(today, other_opinion_months(today))
+    due = dates.add_months(today, other_opinion_months(today))
     for row in application.listed_departements.filter(requested_on=None).select_related("departement"):
         row.requested_on, row.due_on = today, due
         row.save(update_fields=["requested_on", "due_on", "updated_at"])

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.access import Actor
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
+from parcours.core.board import BoardItem, BoardSection, register_board_provider, section
 from parcours.people.models import identity_deferred
 
 from .models import AttestationState

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, register_board_provider, section
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
 from parcours.people.models import identity_deferred
 
 from . import rules

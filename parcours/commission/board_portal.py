@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, register_board_provider, section
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider, section
 
 from .models import Ballot, Convocation, MeetingMode, MeetingState
 from .selectors import member_convocations
@@ -26,7 +26,7 @@ def _label(convocation: Convocation) -> str:
 
 @register_board_provider
 def member_board(actor: Actor, today: date) -> list[BoardSection]:
-    """Two sections limited in SQL (deadlines.selectors.section), both linking to « Mes séances », which lists
+    """Two sections limited in SQL (core.board.section), both linking to « Mes séances », which lists
     every convocation of the portal window."""
     if actor is None or actor.role != Role.COMMISSION_MEMBER:
         return []

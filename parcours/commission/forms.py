@@ -5,8 +5,8 @@ from django import forms
 from django.utils import timezone
 
 from parcours.core.forms import DsfrBaseForm
+from parcours.core.inputs import DATE_WIDGET
 from parcours.core.models import Organisation, User
-from parcours.people.forms import DATE_WIDGET
 
 from .models import AgendaItem, Convocation, Letter, Mandate, MeetingKind, PlanAction
 from .rules import SeatCategory

@@ -48,9 +48,6 @@ MIN_PLENARIES_DEFAULTS = (
         "politique départementale (numéro et date d'effet à confirmer)",
     ),
 )
-# Kept for the pages that state the current figure: the minimum in force since the décret of December 2025.
-MIN_MEETINGS_PER_YEAR = MIN_PLENARIES_DEFAULTS[-1].minimum
-
 # From this month on, the secretariat's board warns when fewer plenaries than the minimum are held or
 # planned in the year (a choice of the service, issue 14: « an alert from June »).
 PLENARY_ALERT_FROM_MONTH = 6
@@ -88,7 +85,7 @@ def appeal_deadline(notified_on: date) -> date:
     appeal can be lodged until 4 March), extended to the next Monday when that day is a Saturday or Sunday
     (art. 642 du code de procédure civile, applied by the administrative courts). Public holidays are not
     known to Parcours: the letter states the rule, this date is a reminder."""
-    from parcours.pathways.rules import add_months
+    from parcours.core.dates import add_months
 
     last = add_months(notified_on, APPEAL_DEADLINE_MONTHS) + timedelta(days=1)
     while last.weekday() >= 5:
@@ -157,7 +154,6 @@ ENFORCEMENT_CATEGORIES = frozenset(
         SeatCategory.FOREIGNERS,
     }
 )
-WALLED_CATEGORIES = ENFORCEMENT_CATEGORIES
 
 # --- The categories of members, as dated data ---
 #
@@ -231,9 +227,7 @@ NOT_ON_INDIVIDUAL_FILES = frozenset({SeatCategory.DEPARTMENT_PRESIDENT, SeatCate
 # referent magistrate for minors) and the associations. Dated setting (key below; the value is the list of
 # category codes), to confirm against the text once its number and wording are checked.
 COORDINATION_CATEGORIES_SETTING = "commission_coordination_categories"
-COORDINATION_CATEGORIES_SOURCE = (
-    "Décret du 30 décembre 2025 modifiant l'art. R. 121-12-7 CASF (numéro et liste à confirmer)"
-)
+# Source: Décret du 30 décembre 2025 modifiant l'art. R. 121-12-7 CASF (numéro et liste à confirmer)
 COORDINATION_CATEGORIES = frozenset(
     {
         SeatCategory.DEPARTMENT_PRESIDENT,
@@ -291,8 +285,7 @@ DEFAULT_QUORUM_PERCENT = 50
 QUORUM_SOURCE = "Décret n° 2006-672, art. 11 (art. R. 133-10 CRPA, à confirmer)"
 RECONVENED_SOURCE = (
     "Décret n° 2006-672, art. 11, al. 2 (art. R. 133-10 CRPA, à confirmer) : séance convoquée de nouveau "
-    "sur le "
-    "même ordre du jour, sans condition de quorum"
+    "sur le même ordre du jour, sans condition de quorum"
 )
 
 # A proxy: one per member, given only by a member who is not replaced by their substitute (art. 10).
@@ -348,8 +341,7 @@ def vote_outcome(votes_for: int, votes_against: int, abstentions: int, voters: i
     if votes_for + votes_against + abstentions > voters:
         raise VoteError(
             f"{votes_for + votes_against + abstentions} voix décomptées pour {voters} membre(s) présent(s) "
-            "ou "
-            "représenté(s) pouvant voter sur ce point : corrigez le décompte."
+            "ou représenté(s) pouvant voter sur ce point : corrigez le décompte."
         )
     if votes_for > votes_against:
         return "favourable"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.policies import can
 from parcours.documents import services as documents
@@ -543,8 +543,7 @@ def _send_convocation(convocation: Convocation) -> None:
         + ".\n\n"
         + (
             "Le quorum n'ayant pas été atteint à la séance précédente, la commission est convoquée de "
-            "nouveau "
-            "sur le même ordre du jour et délibérera sans condition de quorum.\n\n"
+            "nouveau sur le même ordre du jour et délibérera sans condition de quorum.\n\n"
             if meeting.without_quorum
             else ""
         )
@@ -1241,10 +1240,8 @@ def send_minutes(meeting: Meeting, minutes) -> int:
             body=(
                 f"Bonjour {user.get_full_name()},\n\n"
                 f"Le procès-verbal de la {meeting.get_kind_display().lower()} du {local:%d/%m/%Y} est figé "
-                ": il "
-                "est joint et reste consultable dans votre espace « Mes séances », rubrique « "
-                "Procès-verbaux », "
-                "pendant votre mandat.\n\nLe secrétariat de la commission"
+                ": il est joint et reste consultable dans votre espace « Mes séances », rubrique "
+                "« Procès-verbaux », pendant votre mandat.\n\nLe secrétariat de la commission"
             ),
             attachments=[minutes.document],
             related=minutes,
@@ -1770,8 +1767,8 @@ def end_decision_context(decision, *, signer: str = "") -> dict:
         "fin": {
             "date": day,
             "afis": afis is not None,
-            # The AFIS stops from the month after the decision (pathways.rules.first_day_of_next_month).
-            "afis_arret": psp_rules.first_day_of_next_month(day),
+            # The AFIS stops from the month after the decision (core.dates.first_day_of_next_month).
+            "afis_arret": dates.first_day_of_next_month(day),
             "titre_de_sejour": permit is not None,
         },
         "signataire": signer,
@@ -2187,15 +2184,13 @@ def _send_written_consultation(convocation: Convocation) -> None:
         body=(
             f"Bonjour {member.get_full_name()},\n\n"
             "La présidence consulte par écrit la formation restreinte de la commission départementale, au "
-            "titre "
-            f"du siège « {convocation.mandate.seat} », du {opens:%d/%m/%Y à %Hh%M} au "
+            f"titre du siège « {convocation.mandate.seat} », du {opens:%d/%m/%Y à %Hh%M} au "
             f"{closes:%d/%m/%Y à %Hh%M} "
             f"({rules.WRITTEN_CONSULTATION_SOURCE}).\n\nLes demandes et leurs résumés (pseudonymisés) sont "
-            "dans votre espace « Mes séances » de Parcours, où vous votez sur chacune : pour un avis "
-            "favorable, "
-            "pour un avis défavorable, ou abstention. La consultation n'est valable que si la moitié au "
-            "moins "
-            "des membres y prend part.\n\nLe secrétariat de la commission"
+            "dans votre espace « Mes séances » de Parcours, où vous votez sur chacune : "
+            "pour un avis favorable, pour un avis défavorable, ou abstention. "
+            "La consultation n'est valable que si la moitié au moins des membres y prend part."
+            "\n\nLe secrétariat de la commission"
         ),
         attachments=[meeting.convocation_document] if meeting.convocation_document else [],
         related=convocation,

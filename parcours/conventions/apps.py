@@ -7,7 +7,7 @@ class ConventionsConfig(AppConfig):
     verbose_name = "Conventions et stratégie départementale"
 
     def ready(self):
-        from parcours.deadlines.selectors import register_board_provider
+        from parcours.core.board import register_board_provider
 
         from .board import conventions_board
         from .policies import register_permissions

@@ -1,6 +1,6 @@
 """The secretariat's board: actions of the departmental strategy past their deadline (each action once).
 
-The section loads its most urgent actions only (deadlines.selectors.section), says the true count and links to
+The section loads its most urgent actions only (core.board.section), says the true count and links to
 the strategy list filtered on them (?a_traiter=actions-en-retard)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from datetime import date
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, section
 from parcours.core.policies import can
-from parcours.deadlines.selectors import BoardItem, BoardSection, section
 
 from .selectors import OVERDUE_ACTIONS_KEY, overdue_actions
 

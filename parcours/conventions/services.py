@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from parcours.core import audit
 from parcours.core.access import Actor
+from parcours.core.dates import add_months, months_end
 from parcours.core.models import Organisation, OrganisationKind
 from parcours.core.policies import can
-from parcours.pathways.rules import add_months, months_end
 from parcours.stats import registry
 
 from . import rules

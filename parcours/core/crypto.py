@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -301,8 +303,10 @@ class EncryptedDateField(EncryptedFieldMixin, models.TextField):
     def formfield(self, **kwargs):
         from django import forms
 
+        from .inputs import DATE_WIDGET
+
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=DATE_WIDGET,
             required=not self.blank,
             label=capfirst(self.verbose_name),
             help_text=self.help_text,
@@ -310,3 +314,27 @@ class EncryptedDateField(EncryptedFieldMixin, models.TextField):
 
 
 _ENCRYPTED_FIELDS = (EncryptedTextField, EncryptedDateField)
+
+
+@dataclass(frozen=True)
+class SearchTokens:
+    """An app's name-prefix tokens (keyed like the blind indexes), recomputed by `rotate_keys` when the key
+    changes. The app registers them from its AppConfig.ready: core never imports the apps that hold them."""
+
+    token_model: type[models.Model]
+    records: Callable[[], models.QuerySet]  # the records whose tokens are recomputed
+    refresh: Callable[[models.Model], None]  # recomputes one record's tokens
+    done: str  # what the command says after the count: "personnes réindexées"
+
+
+_SEARCH_TOKENS: list[SearchTokens] = []
+
+
+def register_search_tokens(tokens: SearchTokens) -> None:
+    if tokens not in _SEARCH_TOKENS:
+        _SEARCH_TOKENS.append(tokens)
+
+
+def search_tokens() -> tuple[SearchTokens, ...]:
+    """The registered name-prefix tokens, in the order the apps registered them (INSTALLED_APPS)."""
+    return tuple(_SEARCH_TOKENS)

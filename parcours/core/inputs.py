@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 # Maximum lengths, in characters. No law sets them: they hold the longest real value with a wide margin and
 # keep an attacker from storing (and making every page render) megabytes of text.
@@ -135,3 +137,12 @@ class CleanTextMixin:
                 data[key] = cleaned
         if data is not None:
             self.data = data
+
+
+# The browser's date picker; the value travels as ISO 8601 whatever the reader's locale.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def not_in_future(value: date | None, label: str = "La date") -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{label} ne peut pas être dans le futur.")

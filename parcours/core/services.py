@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from . import audit
+from . import audit, mail
 from .access import Actor
 from .models import Alert, AuditAction, AuditEvent, Departement, Membership, User
 from .policies import can_decide_membership
@@ -89,8 +89,6 @@ def queue_password_link(*, user: User, setup: bool, departement: Departement | N
     """Queue (outbox, this transaction) the e-mail carrying a single-use, expiring link to choose a password:
     `setup` for a new account, else a reset. No e-mail without an address or a département. The link is
     never shown to anyone else, nor logged; the idempotency key holds a digest of it, not the link."""
-    from parcours.outbox.services import queue_email  # the outbox app builds on core
-
     departement = departement or next(iter(departements_of(user)), None)
     if departement is None or not user.email:
         return False
@@ -116,7 +114,7 @@ def queue_password_link(*, user: User, setup: bool, departement: Departement | N
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
     )
     digest = hashlib.sha256(link.encode()).hexdigest()[:32]
-    queue_email(
+    mail.queue_email(
         departement=departement,
         idempotency_key=f"compte:{'creation' if setup else 'reinitialisation'}:{user.public_id}:{digest}",
         to=user.email,

@@ -13,10 +13,9 @@ the embedded SQLite (no triggers) nothing is cached: `board_version()` is None.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.db import connection
+
+from parcours.core import data_version
 
 from .models import BoardVersion
 
@@ -71,12 +70,9 @@ SOURCE_TABLES = (
 def board_version() -> int | None:
     """The version of the board's data (one query); None where the board is not cached (SQLite, or
     PARCOURS_BOARD_CACHE_SECONDS = 0)."""
-    if connection.vendor != "postgresql" or not settings.PARCOURS_BOARD_CACHE_SECONDS:
-        return None
-    return BoardVersion.objects.values_list("version", flat=True).filter(pk=1).first()
+    return data_version.current_version(BoardVersion, settings.PARCOURS_BOARD_CACHE_SECONDS)
 
 
 def key(version: int, *parts) -> str:
     """A cache key for a board: the version first, then everything the board depends on."""
-    digest = hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
-    return f"parcours:board:{digest}"
+    return data_version.cache_key("parcours:board", version, *parts)

@@ -1,16 +1,11 @@
-from django.db import models
+from parcours.core.data_version import DataVersionRow
 
 
-class BoardVersion(models.Model):
+class BoardVersion(DataVersionRow):
     """One row: a number PostgreSQL increases, in the same transaction, at every statement that writes a
     table the « À traiter » board reads (triggers of migration 0001, `cache.SOURCE_TABLES`): INSERT, UPDATE,
     DELETE and TRUNCATE, bulk writes and raw SQL included. A board cached under this number is never shown
     after a write it does not include (parcours.deadlines.cache)."""
 
-    version = models.BigIntegerField(default=0)
-
     class Meta:
         verbose_name = "version des données du tableau « À traiter »"
-
-    def __str__(self) -> str:
-        return f"version {self.version}"

@@ -31,6 +31,7 @@ from parcours.approvals.models import (
     ApplicationKind,
     ApplicationState,
 )
+from parcours.core import dates
 from parcours.core.access import Actor
 from parcours.core.models import Membership, Organisation, OrganisationKind, User
 from parcours.core.roles import Role
@@ -191,7 +192,7 @@ def build(builder) -> None:
     # Horizons Solidaires: an older agrément, then the current one, expiring within 6 months.
     Agrement.objects.filter(organisation=horizons).delete()
     current_start = today - timedelta(days=1000)
-    older_start = rules.add_months(current_start, -rules.AGREMENT_VALIDITY_MONTHS)
+    older_start = dates.add_months(current_start, -rules.AGREMENT_VALIDITY_MONTHS)
     older = _historic(
         builder,
         horizons,
@@ -214,7 +215,7 @@ def build(builder) -> None:
     # Nouvelle Rive: expired a month ago; its renewal is in instruction, completeness clock running.
     expired = Agrement.objects.get(organisation=nouvelle_rive)
     expired.valid_until = today - timedelta(days=30)
-    expired.valid_from = rules.add_months(
+    expired.valid_from = dates.add_months(
         expired.valid_until + timedelta(days=1), -rules.AGREMENT_VALIDITY_MONTHS
     )
     expired.save()

@@ -59,6 +59,7 @@ from parcours.commission.models import (
     Seat,
 )
 from parcours.commission.rules import SeatCategory
+from parcours.core import dates
 from parcours.core.crypto import blind_index, name_prefixes, prefix_token
 from parcours.core.maintenance import suspended_triggers
 from parcours.core.models import AuditAction, AuditEvent, Departement, Membership, Organisation, User
@@ -567,7 +568,7 @@ class CountryBuilder:
             members.append((u, label))
         mandate_start = self.start
         while mandate_start <= self.today + timedelta(days=365):
-            mandate_end = rules.add_months(mandate_start, 36) - timedelta(days=1)
+            mandate_end = dates.add_months(mandate_start, 36) - timedelta(days=1)
             arrete = self.add(
                 Arrete(
                     departement=d.departement,
@@ -602,7 +603,7 @@ class CountryBuilder:
         while month <= self.today + timedelta(days=120):
             first_thursday = month + timedelta(days=(3 - month.weekday()) % 7)
             d.meeting_days.append(first_thursday + timedelta(days=7))
-            month = rules.add_months(month, 1)
+            month = dates.add_months(month, 1)
 
     def meeting_on_or_after(self, d: Dept, day: date) -> date:
         i = bisect_left(d.meeting_days, day)
@@ -1140,7 +1141,7 @@ class CountryBuilder:
                     )
                 if permit is not None and permit.status == ResidencePermit.Status.ISSUED:
                     permit.renewed_on = min(decided + timedelta(days=15), today)
-                    permit.expires_on = rules.add_months(permit.renewed_on, rules.APS_MIN_MONTHS)
+                    permit.expires_on = dates.add_months(permit.renewed_on, rules.APS_MIN_MONTHS)
             # What follows the period: a renewal, or an end.
             if number == rules.MAX_PERIODS:
                 if stop <= today:
@@ -1197,7 +1198,7 @@ class CountryBuilder:
             day,
             EndReason.ENDED_BY_PREFECT,
             actor=d.users["prefet"],
-            afis_until=rules.first_day_of_next_month(day) - timedelta(days=1),
+            afis_until=dates.first_day_of_next_month(day) - timedelta(days=1),
         )
 
     def open_rights(self, pathway, person, rights, request, start, stop, secretariat):
@@ -1215,7 +1216,7 @@ class CountryBuilder:
             pay_from = min(start + timedelta(days=rng.randint(0, 30)), stop)
             if (
                 pay_from <= today
-                and rules.age_on(person.birth_date, pay_from) >= rules.AFIS_MIN_AGE
+                and dates.age_on(person.birth_date, pay_from) >= rules.AFIS_MIN_AGE
                 and pay_from >= rules.AFIS_SCALE_DEFAULTS[0].effective_from
             ):
                 amount = rules.afis_monthly_amount(pay_from, person.children, self.afis_overrides)
@@ -1240,7 +1241,7 @@ class CountryBuilder:
             issued = start + timedelta(days=rng.randint(15, 45))
             if issued <= today:
                 permit.status, permit.issued_on = ResidencePermit.Status.ISSUED, issued
-                permit.expires_on = rules.add_months(issued, rules.APS_MIN_MONTHS)
+                permit.expires_on = dates.add_months(issued, rules.APS_MIN_MONTHS)
                 permit.reference = f"APS-{rng.randint(0, 10**9):09d}"
         for right, domain in [
             (RightKind.HOUSING, "housing"),

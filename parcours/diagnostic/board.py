@@ -8,8 +8,8 @@ from datetime import date
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, register_board_provider
 from parcours.core.roles import Role
-from parcours.deadlines.selectors import BoardItem, BoardSection, register_board_provider
 
 from .models import CampaignState, Participant
 from .selectors import campaigns_for

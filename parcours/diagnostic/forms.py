@@ -1,8 +1,8 @@
 from django import forms
 
 from parcours.core.forms import DsfrBaseForm
+from parcours.core.inputs import DATE_WIDGET
 from parcours.core.models import Organisation, OrganisationKind
-from parcours.people.forms import DATE_WIDGET
 
 from . import questionnaire
 

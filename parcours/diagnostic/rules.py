@@ -16,10 +16,8 @@ from django.utils import timezone
 # own working screens show exact figures. Dated setting: core.RuleSetting key below.
 SECRECY_THRESHOLD = 11
 SECRECY_THRESHOLD_SETTING = "diagnostic.secrecy_threshold"
-SECRECY_SOURCE = (
-    "Secret statistique : seuil de 11 (données fiscales et de santé ; IOM CTDC) — DOMAIN.md, "
-    "choix Parcours à confirmer par la commission"
-)
+# Source: Secret statistique : seuil de 11 (données fiscales et de santé ; IOM CTDC) — DOMAIN.md, choix
+# Parcours à confirmer par la commission
 
 # Estimates published in the report are rounded (an estimate is not a count; a precise-looking figure
 # would overstate what the model knows).

@@ -1,7 +1,7 @@
 from django import forms
 
 from parcours.core.forms import DsfrBaseForm
-from parcours.people.forms import DATE_WIDGET, not_in_future
+from parcours.core.inputs import DATE_WIDGET, not_in_future
 
 from .models import DaloDecision, PlaceKind, Priority, SiaoRequest
 

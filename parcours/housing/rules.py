@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from parcours.pathways.rules import add_months
+from parcours.core.dates import add_months
 
 # The mediation commission (commission de médiation DALO) decides within 3 months of a complete recourse;
 # 6 months in the overseas départements and in the départements with an agglomeration of more than 300,000

@@ -7,7 +7,7 @@ class PathwaysConfig(AppConfig):
     verbose_name = "Parcours de sortie"
 
     def ready(self):
-        from parcours.deadlines.selectors import register_board_provider
+        from parcours.core.board import register_board_provider
 
         from .board import pathways_board
         from .documents import register_kinds

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.access import Actor
-from parcours.deadlines.selectors import BoardItem, BoardSection, section
+from parcours.core.board import BoardItem, BoardSection, section
 
 from . import rules
 from .selectors import (

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
-from parcours.people.forms import DATE_WIDGET, not_in_future
+from parcours.core.inputs import DATE_WIDGET, not_in_future
 
 from . import rules
 from .models import (

@@ -13,6 +13,8 @@ from parcours.core.crypto import EncryptedTextField
 from parcours.core.models import BaseModel, Departement, Organisation, User
 from parcours.people.models import Person
 
+from . import rules
+
 
 class PathwayState(models.TextChoices):
     IN_INSTRUCTION = "in_instruction", "Demande en cours"
@@ -599,8 +601,11 @@ class ResidencePermit(BaseModel):
         REFUSED = "refused", "Refusée"
 
     class Route(models.TextChoices):
-        PSP = "psp", "Parcours de sortie (APS, art. L. 425-4 CESEDA)"
-        COMPLAINT = "complaint", "Plainte ou témoignage (carte temporaire, art. L. 425-1 CESEDA)"
+        PSP = "psp", f"Parcours de sortie (APS, art. {rules.PERMIT_ROUTE_PSP})"
+        COMPLAINT = (
+            "complaint",
+            f"Plainte ou témoignage (carte temporaire, art. {rules.PERMIT_ROUTE_COMPLAINT})",
+        )
 
     class NextStatus(models.TextChoices):
         NONE = "", "Pas encore demandé"

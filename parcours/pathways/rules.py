@@ -6,10 +6,11 @@ defaults, and a row with a later effective date overrides them without a code ch
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from parcours.core.dates import add_months, first_of_month, months_between, months_end
 
 # Authorisation period: 6 months from the prefect's decision, renewable.
 # Source: art. R. 121-12-10 CASF (décret n° 2016-1467 du 28 octobre 2016). Exact wording to confirm.
@@ -20,17 +21,6 @@ PERIOD_MONTHS = 6
 MAX_PATHWAY_MONTHS = 24
 
 MAX_PERIODS = MAX_PATHWAY_MONTHS // PERIOD_MONTHS
-
-# Age of majority: a person under it cannot be entered into a PSP (a minor in prostitution is a child in
-# danger: the child-protection route, CASF L. 226-3 and L. 226-4, not a pathway with consent).
-# Source: art. 414 du Code civil (« La majorité est fixée à dix-huit ans accomplis »).
-AGE_OF_MAJORITY = 18
-
-MINOR_REFUSED = (
-    "Une personne mineure ne peut pas entrer dans un parcours de sortie de la prostitution : elle relève "
-    "de la protection de l'enfance (information préoccupante à la CRIP, ou signalement au procureur de la "
-    "République si le danger est grave et immédiat). Enregistrez un repérage pour être guidé·e."
-)
 
 # AFIS eligibility: the person must be over 18. Source: art. D. 121-12-14 CASF (décret n° 2017-542).
 AFIS_MIN_AGE = 18
@@ -68,36 +58,6 @@ AFIS_SCALE_SETTING = "afis_scale"
 
 class RuleError(ValueError):
     """A rule of the law forbids the operation; the message (French) says why."""
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def first_day_of_next_month(day: date) -> date:
-    """When a stop decided by the prefect takes effect on the AFIS: « à compter du mois suivant la
-    décision » (décret n° 2017-542 du 13 avril 2017 relatif à l'AFIS, art. D. 121-12-14 et suivants CASF;
-    DOMAIN.md). The AFIS of the decision's month stays due."""
-    return add_months(day.replace(day=1), 1)
-
-
-def months_end(start: date, months: int) -> date:
-    """Last day of a span of `months` months starting on `start`, counted from date to date.
-
-    It ends the day before the same day of the month `months` later (15 March + 6 months → 14 September).
-    When that month has no such day (31 August → "31 February"), it ends on the last day of that month
-    (28 or 29 February): the span is never shorter than its months. This follows the computation of terms
-    in months (art. 641 of the code de procédure civile); the decree says nothing more precise. To confirm
-    with the prefecture's legal service (docs/regles.md).
-    """
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    if start.day > last_day:
-        return date(year, month, last_day)
-    return date(year, month, start.day) - timedelta(days=1)
 
 
 def period_end(start: date) -> date:
@@ -186,18 +146,14 @@ def afis_monthly_amount(
     return (scale.base + scale.per_child * dependent_children).quantize(Decimal("0.01"))
 
 
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 # --- AFIS month by month ------------------------------------------------------------------------------------
 
 # The AFIS is a monthly aid paid by the MSA (art. D. 121-12-15 and D. 121-12-16 CASF, décret n° 2017-542):
 # each month of the payment is due on the scale in force on the first day of that month, with the number of
 # dependent children recorded for that month. A revaluation therefore reaches every current recipient from its
 # effective month. Whether the first and last months are prorated to the days is not said by the decree: the
-# MSA's practice is to confirm (docs/regles.md); Parcours shows a full month for each month started.
-AFIS_FULL_MONTHS = True
+# MSA's practice is to confirm (docs/regles.md); Parcours shows a full month for each month started
+# (afis_schedule).
 
 # Eligibility (art. R. 121-12-13-1 CASF, in force since 1 May 2021, formerly D. 121-12-14): over 18; French,
 # EU/EEA/Swiss national or holding a residence document of L. 411-1 CESEDA, a renewal receipt or an APS that
@@ -219,19 +175,6 @@ class AfisMonth:
     children: int
     suspended: bool
     scale: AfisScale
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def months_between(start: date, end: date) -> list[date]:
-    """First days of every month from the month of `start` to the month of `end`, both included."""
-    months, month = [], first_of_month(start)
-    while month <= end:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def afis_schedule(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from parcours.core import dates
 from parcours.core.access import Actor
 from parcours.core.roles import Role
 from parcours.people.selectors import read_person_data
@@ -348,19 +349,19 @@ def afis_to_revalue(actor: Actor):
 
     if actor is None or actor.role != Role.SECRETARIAT:
         return Afis.objects.none()
-    dates = sorted(
-        {rules.first_of_month(s.effective_from) for s in rules.AFIS_SCALE_DEFAULTS[1:]}
+    revaluations = sorted(
+        {dates.first_of_month(s.effective_from) for s in rules.AFIS_SCALE_DEFAULTS[1:]}
         | {
-            rules.first_of_month(day)
+            dates.first_of_month(day)
             for day in RuleSetting.objects.filter(key=rules.AFIS_SCALE_SETTING).values_list(
                 "effective_from", flat=True
             )
         }
     )
-    if not dates:
+    if not revaluations:
         return Afis.objects.none()
     conditions = []
-    for day in dates:
+    for day in revaluations:
         told = Notice.objects.filter(afis=OuterRef("pk"), event=Notice.Event.REVALUATION, effective_on=day)
         conditions.append((Q(start__lt=day, end__gte=day) & ~Exists(told), day))
     due = Q()

@@ -14,10 +14,11 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from parcours.approvals import selectors as agrements
 from parcours.approvals.selectors import has_valid_agrement
-from parcours.core import audit
+from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.policies import can
 from parcours.core.uploads import validate_upload
+from parcours.people import rules as people_rules
 from parcours.people.models import ConsentPurpose, Person
 from parcours.people.services import has_active_consent, identity_unavailable
 
@@ -133,8 +134,8 @@ def start_pathway(*, actor: Actor, person: Person) -> Pathway:
         raise PermissionDenied
     if person.pathways.open().exists():
         raise ValidationError("Cette personne a déjà un parcours de sortie en cours ou en demande.")
-    if rules.age_on(person.birth_date, timezone.localdate()) < rules.AGE_OF_MAJORITY:
-        raise ValidationError(rules.MINOR_REFUSED)
+    if dates.age_on(person.birth_date, timezone.localdate()) < people_rules.AGE_OF_MAJORITY:
+        raise ValidationError(people_rules.MINOR_REFUSED)
     pathway = Pathway.objects.create(
         departement=person.departement, person=person, association=actor.organisation, created_by=actor.user
     )
@@ -643,7 +644,7 @@ def end_by_decision(*, actor: Actor, pathway: Pathway, day: date, reference: str
         reason=EndReason.ENDED_BY_PREFECT,
         day=day,
         motive=motive,
-        afis_until=rules.first_day_of_next_month(day) - timedelta(days=1),
+        afis_until=dates.first_day_of_next_month(day) - timedelta(days=1),
         reference=reference,
     )
     return pathway
@@ -830,7 +831,7 @@ def afis_warnings(afis: Afis, day: date | None = None) -> list[str]:
         getattr(afis.pathway, "residence_permit", None) if hasattr(afis.pathway, "residence_permit") else None
     )
     return rules.afis_eligibility_warnings(
-        age=rules.age_on(person.birth_date, day),
+        age=dates.age_on(person.birth_date, day),
         administrative_status=person.administrative_status,
         has_work_permit_document=permit is not None and permit.status == ResidencePermit.Status.ISSUED,
         resources_below_rsa=afis.resources_below_rsa,
@@ -859,7 +860,7 @@ def grant_afis(
     if afis.status != Afis.Status.REQUESTED:
         raise ValidationError("L'AFIS a déjà été traitée : elle ne peut pas être accordée une seconde fois.")
     person = afis.pathway.person
-    if rules.age_on(person.birth_date, start) < rules.AFIS_MIN_AGE:
+    if dates.age_on(person.birth_date, start) < rules.AFIS_MIN_AGE:
         raise ValidationError(
             {
                 "start": f"L'AFIS est réservée aux personnes de plus de {rules.AFIS_MIN_AGE} ans "
@@ -1039,11 +1040,11 @@ def reexamine_refused_request(*, actor: Actor, request: Request, day: date) -> R
 @transaction.atomic
 def stop_afis_by_decision(*, actor: Actor, afis: Afis, day: date, reference: str, motive: str) -> Afis:
     """The prefect's signed decision stops the AFIS « à compter du mois suivant la décision »: it stays due
-    for the decision's month (rules.first_day_of_next_month). Called by appeals.services.decide_procedure."""
+    for the decision's month (dates.first_day_of_next_month). Called by appeals.services.decide_procedure."""
     _require(actor, "requests.decide")
     if afis.status not in (Afis.Status.GRANTED, Afis.Status.SUSPENDED):
         raise ValidationError("Seule une AFIS accordée peut être arrêtée.")
-    last = rules.first_day_of_next_month(day) - timedelta(days=1)
+    last = dates.first_day_of_next_month(day) - timedelta(days=1)
     if afis.start and last < afis.start:
         last = afis.start
     if afis.end and afis.end < last:
@@ -1089,7 +1090,7 @@ def afis_lines(afis: Afis, until: date | None = None) -> list[rules.AfisMonth]:
 
 def afis_month(afis: Afis, day: date) -> rules.AfisMonth | None:
     """The line of the schedule for the month of `day` (None outside the payment)."""
-    month = rules.first_of_month(day)
+    month = dates.first_of_month(day)
     return next((line for line in afis_lines(afis) if line.month == month), None)
 
 
@@ -1235,8 +1236,8 @@ def _granted(afis: Afis, *statuses) -> None:
 
 
 def _within_payment(afis: Afis, month: date, field: str = "month") -> date:
-    month = rules.first_of_month(month)
-    if afis.start is None or month < rules.first_of_month(afis.start) or (afis.end and month > afis.end):
+    month = dates.first_of_month(month)
+    if afis.start is None or month < dates.first_of_month(afis.start) or (afis.end and month > afis.end):
         raise ValidationError(
             {
                 field: "Ce mois n'est pas dans la période de versement de l'AFIS "

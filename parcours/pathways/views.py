@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from parcours.core import dates
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.storage import UnreadableFile, read_verified
@@ -588,7 +589,7 @@ def afis_context(actor, pathway, **forms):
         "afis": afis,
         "lines": lines,
         "total": rules.afis_total(lines),
-        "today_month": rules.first_of_month(today),
+        "today_month": dates.first_of_month(today),
         "warnings": services.afis_warnings(afis),
         "revaluations": services.pending_revaluations(afis),
         "notices": pathway.notices.select_related("document"),

@@ -1,11 +1,9 @@
-from datetime import date
-
 from django import forms
 from django.core.validators import validate_email
-from django.utils import timezone
 
 from parcours.core import inputs
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
+from parcours.core.inputs import DATE_WIDGET, not_in_future
 from parcours.core.models import Organisation, OrganisationKind
 
 from .models import (
@@ -19,13 +17,6 @@ from .models import (
     PersonAlias,
 )
 from .services import MAX_INTERPRETING_COST
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def not_in_future(value: date | None, label: str = "La date") -> None:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{label} ne peut pas être dans le futur.")
 
 
 class PersonForm(DsfrModelForm):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from parcours.core import audit
 from parcours.core.access import Actor
 from parcours.core.crypto import blind_index
-from parcours.pathways.models import Pathway, Period
 
 from .models import ALIAS_NAME, PERSON_LAST_NAME, Person, PersonAlias
 from .services import refresh_search_tokens
@@ -69,9 +68,18 @@ class MergePlan:
         return not self.refusal
 
 
+def _periods_of(person: Person) -> list[tuple]:
+    """The (start, end) of every period of every pathway of the person (through the reverse relations)."""
+    return list(
+        Person.objects.filter(pk=person.pk, pathways__periods__isnull=False).values_list(
+            "pathways__periods__start", "pathways__periods__end"
+        )
+    )
+
+
 def _overlapping_periods(kept: Person, other: Person) -> bool:
-    mine = list(Period.objects.filter(pathway__person=kept).values_list("start", "end"))
-    theirs = Period.objects.filter(pathway__person=other).values_list("start", "end")
+    mine = _periods_of(kept)
+    theirs = _periods_of(other)
     return any(s1 <= e2 and s2 <= e1 for s1, e1 in mine for s2, e2 in theirs)
 
 
@@ -84,10 +92,7 @@ def merge_plan(actor: Actor, kept: Person, other: Person) -> MergePlan:
         raise PermissionDenied
     elif kept.merged_into_id or other.merged_into_id:
         refusal = "L'une des deux fiches a déjà été fusionnée dans une autre."
-    elif (
-        Pathway.objects.open().filter(person=kept).exists()
-        and Pathway.objects.open().filter(person=other).exists()
-    ):
+    elif kept.pathways.open().exists() and other.pathways.open().exists():
         refusal = (
             f"Les fiches {kept.pseudonym} et {other.pseudonym} ont chacune un parcours en cours : une "
             "personne ne peut avoir qu'un parcours en cours à la fois, et la fusion lui en donnerait deux. "

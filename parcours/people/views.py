@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import audit
+from parcours.core.dates import age_on
 from parcours.core.policies import can
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -19,7 +20,7 @@ from parcours.core.views_base import (
     sort_param,
 )
 from parcours.pathways.models import Pathway
-from parcours.pathways.rules import AGE_OF_MAJORITY, MINOR_REFUSED, age_on
+from parcours.people.rules import AGE_OF_MAJORITY, MINOR_REFUSED
 
 from . import merge, services, translations
 from .forms import (

@@ -3,7 +3,7 @@
 Each case once: a minor's detection is on its partner's board and on the secretariat's until it is transmitted
 or its absence of transmission justified; a referral is on its association's board while it awaits an answer,
 then while its first contact is overdue. Items name the detection's code, never an identity. Each section
-loads its most urgent items only (deadlines.selectors.section), says the true count and links to the list
+loads its most urgent items only (core.board.section), says the true count and links to the list
 that shows them all."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import date
 from django.urls import reverse
 
 from parcours.core.access import Actor
+from parcours.core.board import BoardItem, BoardSection, section
 from parcours.core.policies import can
-from parcours.deadlines.selectors import BoardItem, BoardSection, section
 
 from . import rules
 from .selectors import (

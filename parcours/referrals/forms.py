@@ -2,8 +2,8 @@ from django import forms
 
 from parcours.core import inputs
 from parcours.core.forms import DsfrBaseForm, DsfrModelForm
+from parcours.core.inputs import DATE_WIDGET
 from parcours.core.models import Organisation
-from parcours.people.forms import DATE_WIDGET
 
 from .models import DETECTION_FIELDS, AgeBand, Detection, DetectionIndicator, ProtectionReport
 

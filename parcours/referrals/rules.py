@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from parcours.pathways.rules import AGE_OF_MAJORITY, age_on
+from parcours.core.dates import age_on
+from parcours.people.rules import AGE_OF_MAJORITY
 
 from .models import AgeBand
 
@@ -29,14 +30,10 @@ RETENTION_MINOR_SETTING = "referrals.retention_minor_years"
 RETENTION_ADULT_SETTING = "referrals.retention_adult_years"
 RETENTION_MINOR_YEARS = 2  # after the last act on the detection (transmission, feedback, closing)
 RETENTION_ADULT_YEARS = 2  # after the last contact (referral answered, first contact, closing)
-RETENTION_MINOR_SOURCE = (
-    "CNIL, référentiel « protection de l'enfance et jeunes majeurs de moins de 21 ans » adopté le "
-    "20 janvier 2022 — 2 ans après la dernière intervention, à confirmer"
-)
-RETENTION_ADULT_SOURCE = (
-    "CNIL, référentiel « secteur social et médico-social » (2021) — 2 ans après le dernier contact, "
-    "à confirmer"
-)
+# Source: CNIL, référentiel « protection de l'enfance et jeunes majeurs de moins de 21 ans » adopté le 20
+# janvier 2022 — 2 ans après la dernière intervention, à confirmer
+# Source: CNIL, référentiel « secteur social et médico-social » (2021) — 2 ans après le dernier contact, à
+# confirmer
 
 
 def age_band_for(birth_date: date, day: date) -> str:

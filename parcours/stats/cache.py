@@ -13,10 +13,9 @@ triggers) nothing is cached: `data_version()` is None.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.db import connection
+
+from parcours.core import data_version as versions
 
 from .models import DataVersion
 
@@ -53,12 +52,9 @@ SOURCE_TABLES = (
 def data_version() -> int | None:
     """The version of the indicators' data (one query); None where pages are not cached (SQLite, or
     PARCOURS_STATS_CACHE_SECONDS = 0)."""
-    if connection.vendor != "postgresql" or not settings.PARCOURS_STATS_CACHE_SECONDS:
-        return None
-    return DataVersion.objects.values_list("version", flat=True).filter(pk=1).first()
+    return versions.current_version(DataVersion, settings.PARCOURS_STATS_CACHE_SECONDS)
 
 
 def key(kind: str, version: int, *parts) -> str:
     """A cache key for a page of figures: the version first, then everything the page depends on."""
-    digest = hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
-    return f"parcours:stats:{kind}:{digest}"
+    return versions.cache_key(f"parcours:stats:{kind}", version, *parts)

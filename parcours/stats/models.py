@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from parcours.core.data_version import DataVersionRow
 from parcours.core.models import BaseModel, Departement, Membership, Organisation, User
 
 
@@ -98,16 +99,11 @@ class AnnualReportText(BaseModel):
         return f"Rapport annuel {self.year} ({self.departement.code})"
 
 
-class DataVersion(models.Model):
+class DataVersion(DataVersionRow):
     """One row: a number PostgreSQL increases, in the same transaction, at every statement that writes a
     table the indicators read (triggers of migration 0002, `cache.SOURCE_TABLES`): INSERT, UPDATE, DELETE
     and TRUNCATE, bulk writes and raw SQL included. A page of figures cached under this number is never
     shown after a write it does not include (parcours.stats.cache)."""
 
-    version = models.BigIntegerField(default=0)
-
     class Meta:
         verbose_name = "version des données des indicateurs"
-
-    def __str__(self) -> str:
-        return f"version {self.version}"

@@ -19,6 +19,7 @@ from parcours.appeals import services as appeals
 from parcours.appeals.models import Procedure, ProcedureKind, ProcedureState
 from parcours.approvals.models import Agrement
 from parcours.commission import services as cs
+from parcours.core import dates
 from parcours.core.models import RuleSetting
 from parcours.documents.services import pdf_of
 from parcours.pathways.models import Afis, PathwayState
@@ -86,7 +87,7 @@ def test_ending_a_pathway_goes_through_notice_observations_opinion_then_the_regi
     pathway.refresh_from_db()
     assert pathway.state == PathwayState.ENDED
     afis = Afis.objects.get(pathway=pathway)
-    assert afis.end == rules.first_day_of_next_month(today) - timedelta(days=1)
+    assert afis.end == dates.first_day_of_next_month(today) - timedelta(days=1)
     assert set(decision.letters.values_list("addressee", flat=True)) == {
         "person",
         "afis_payer",
@@ -120,7 +121,7 @@ def test_observations_none_after_the_time_and_opinion_not_required_by_the_settin
 
 
 def _next_month(day: date) -> date:
-    return rules.first_day_of_next_month(day)
+    return dates.first_day_of_next_month(day)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +156,7 @@ def test_the_afis_stops_from_the_month_after_the_decision_with_act_and_letters(a
         procedure = appeals.decide_procedure(
             actor=signatory, procedure=procedure, day=decided_on, motive=GROUNDS
         )
-    stop = rules.first_day_of_next_month(decided_on)
+    stop = dates.first_day_of_next_month(decided_on)
     afis.refresh_from_db()
     assert afis.status == Afis.Status.STOPPED and afis.end == stop - timedelta(days=1)
     assert stop.day == 1 and stop > decided_on and (stop - decided_on).days <= 31

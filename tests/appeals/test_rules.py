@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parcours.appeals import rules, settings_store
+from parcours.core.dates import add_months
 from parcours.core.models import RuleSetting
-from parcours.pathways.rules import add_months
 
 days = st.dates(min_value=date(2017, 1, 1), max_value=date(2040, 12, 31))
 

@@ -24,6 +24,7 @@ from parcours.approvals.selectors import (
     get_application_or_404,
     has_valid_agrement,
 )
+from parcours.core import dates
 from parcours.core.models import OrganisationKind, RuleSetting
 from parcours.core.roles import Role
 from parcours.directory.selectors import approved_associations as directory_associations
@@ -126,7 +127,7 @@ def test_submission_asks_each_other_departement_with_a_time_limit(w):
     application = w.submitted()
     listed = w.listed(application)
     assert listed.requested_on == today()
-    assert listed.due_on == rules.add_months(today(), rules.OTHER_OPINION_MONTHS)
+    assert listed.due_on == dates.add_months(today(), rules.OTHER_OPINION_MONTHS)
     assert application.events.filter(name="other_opinion_asked").count() == 1
 
 
@@ -137,13 +138,13 @@ def test_the_time_limit_is_a_dated_setting(w):
         value={"months": 1},
         source="Test : délai local",
     )
-    assert w.listed(w.submitted()).due_on == rules.add_months(today(), 1)
+    assert w.listed(w.submitted()).due_on == dates.add_months(today(), 1)
 
 
 @settings(max_examples=40, deadline=None)
 @given(received=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)))
 def test_an_opinion_is_awaited_up_to_its_due_day_included(received):
-    due = rules.add_months(received, rules.OTHER_OPINION_MONTHS)
+    due = dates.add_months(received, rules.OTHER_OPINION_MONTHS)
     row = ListedDepartement(requested_on=received, due_on=due)
     assert row.opinion_pending(received)
     assert row.opinion_pending(due)

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from parcours.core import dates
 from parcours.core.models import OrganisationKind, RuleSetting
 from parcours.core.roles import Role
 from parcours.pathways import rules
@@ -74,7 +75,7 @@ def _record_step(page: Page, label: str, day) -> None:
 
 def test_an_afis_revalued_mid_period_with_the_payers_notices(web, psp_world):
     actors, pathway, afis = _authorised_with_afis(psp_world)
-    next_month = rules.add_months(timezone.localdate().replace(day=1), 1)
+    next_month = dates.add_months(timezone.localdate().replace(day=1), 1)
     RuleSetting.objects.create(
         key=rules.AFIS_SCALE_SETTING,
         effective_from=next_month,

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 from parcours.commission import services as cs
 from parcours.commission.models import Letter, PrefectDecision
+from parcours.core import dates
 from parcours.documents.services import pdf_of
-from parcours.pathways import rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import Afis, EndReason, PathwayState
 from tests.conftest import client_for
@@ -70,7 +70,7 @@ def test_the_secretariat_drafts_the_signatory_signs_and_the_pathway_ends_in_the_
     assert pathway.state == PathwayState.ENDED and pathway.end_reason == EndReason.ENDED_BY_PREFECT
     afis = Afis.objects.get(pathway=pathway)
     assert afis.status == Afis.Status.STOPPED
-    assert afis.end == rules.first_day_of_next_month(today) - timedelta(days=1)  # due for the month
+    assert afis.end == dates.first_day_of_next_month(today) - timedelta(days=1)  # due for the month
     text = pdf_text(pdf_of(signed.document))
     assert f"Décision n° {signed.reference}" in text and "Il est mis fin au parcours" in text
     assert "PROJET" not in text and MOTIVE.split(" depuis")[0] in text

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parcours.deadlines import selectors as board
+from parcours.core import board
 
 # The board loads this many items of a section in these tests (monkeypatched: a few rows prove the limit).
 SMALL_LIMIT = 3

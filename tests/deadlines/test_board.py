@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core import crypto
+from parcours.core.board import BOARD_SECTION_LIMIT, BoardItem, BoardSection
 from parcours.core.models import AuditEvent
 from parcours.core.views_base import PAGE_SIZE
-from parcours.deadlines.selectors import BOARD_SECTION_LIMIT, BoardItem, BoardSection, _one_line_per_case
+from parcours.deadlines.selectors import _one_line_per_case
 from parcours.pathways import services as psp
 from parcours.pathways.models import Request, RequestState, ResidencePermit
 from tests.conftest import client_for, drive_to_decision

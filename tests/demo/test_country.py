@@ -24,6 +24,7 @@ from parcours.commission.models import (
     MeetingState,
     PrefectDecision,
 )
+from parcours.core import dates
 from parcours.core.models import AuditEvent, Departement
 from parcours.demo.country import CountryBuilder
 from parcours.demo.generator import FIRST_NAMES, LAST_NAMES
@@ -102,8 +103,8 @@ def test_no_pathway_is_longer_than_24_months_and_periods_are_of_6_months(country
         for previous, period in zip(run, run[1:], strict=False):
             assert period.start > previous.end  # never overlapping
         for period in run:
-            assert period.start <= period.end <= rules.add_months(period.start, rules.PERIOD_MONTHS)
-        assert run[-1].end <= rules.months_end(run[0].start, rules.MAX_PATHWAY_MONTHS)
+            assert period.start <= period.end <= dates.add_months(period.start, rules.PERIOD_MONTHS)
+        assert run[-1].end <= dates.months_end(run[0].start, rules.MAX_PATHWAY_MONTHS)
     closed = Request.objects.filter(pathway__state__in=[PathwayState.ENDED, PathwayState.REFUSED])
     assert not closed.filter(state__in=OPEN_REQUEST_STATES).exists()
     for pathway in Pathway.objects.filter(state=PathwayState.ENDED):
@@ -140,7 +141,7 @@ def test_afis_follows_the_scale_and_the_age_of_majority(country):
     assert paid.exists()
     for afis in paid:
         person = afis.pathway.person
-        assert rules.age_on(person.birth_date, afis.start) >= rules.AFIS_MIN_AGE
+        assert dates.age_on(person.birth_date, afis.start) >= rules.AFIS_MIN_AGE
         assert afis.monthly_amount == rules.afis_monthly_amount(afis.start, afis.dependent_children)
         assert afis.end >= afis.start
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from parcours.core import dates
 from parcours.core.models import OrganisationKind, RuleSetting
 from parcours.core.roles import Role
 from parcours.pathways import rules
@@ -41,7 +42,7 @@ def _revalued(w):
     if not hasattr(w, "_revalued"):
         RuleSetting.objects.create(
             key=rules.AFIS_SCALE_SETTING,
-            effective_from=rules.add_months(w.today.replace(day=1), 1),
+            effective_from=dates.add_months(w.today.replace(day=1), 1),
             value={"base": "636.00", "per_child": "190.80"},
             source="Revalorisation fictive (test)",
         )
@@ -131,7 +132,7 @@ ROWS: dict[str, Row] = {
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "pathways:afis_suspend": Row(POST, lambda w: (_afis(w), {"month": _M.format(w.today), "motive": "Absence", "confirmation": "oui"}),
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),
-    "pathways:afis_resume": Row(POST, lambda w: (_suspended(w), {"month": _M.format(rules.add_months(w.today.replace(day=1), 1))}),
+    "pathways:afis_resume": Row(POST, lambda w: (_suspended(w), {"month": _M.format(dates.add_months(w.today.replace(day=1), 1))}),
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "pathways:afis_revaluation": Row(POST, lambda w: (_revalued(w), {}),
                                                                         (302, 403, 302, 302, 403, 403, 403, 403, 403), 302),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parcours.core import dates
 from parcours.core.models import RuleSetting
 from parcours.documents.services import pdf_of
 from parcours.pathways import rules
@@ -38,12 +39,12 @@ def _expected(month: date, start: date, children: int) -> Decimal:
 def test_each_month_on_the_scale_and_children_of_that_month(
     start, months, children, change_after, new_children
 ):
-    end = rules.add_months(start, months)
-    change_month = rules.add_months(start.replace(day=1), change_after)
+    end = dates.add_months(start, months)
+    change_month = dates.add_months(start.replace(day=1), change_after)
     lines = rules.afis_schedule(
         start, end, children=children, children_changes=[(change_month, new_children)]
     )
-    assert [line.month for line in lines] == rules.months_between(start, end)
+    assert [line.month for line in lines] == dates.months_between(start, end)
     for line in lines:
         expected_children = new_children if line.month >= change_month else children
         assert line.children == expected_children
@@ -78,8 +79,8 @@ def test_a_dated_setting_revalues_without_code_change(db):
 )
 def test_suspended_months_owe_nothing_and_only_them(suspended_from, length):
     start, end = date(2024, 1, 15), date(2024, 12, 14)
-    first = rules.add_months(date(2024, 1, 1), suspended_from)
-    resumed = rules.add_months(first, length) if length else None
+    first = dates.add_months(date(2024, 1, 1), suspended_from)
+    resumed = dates.add_months(first, length) if length else None
     lines = rules.afis_schedule(start, end, children=0, suspensions=[(first, resumed)])
     for line in lines:
         inside = line.month >= first and (resumed is None or line.month < resumed)
@@ -162,7 +163,7 @@ def test_a_second_grant_is_refused(granted, actors):
 
 
 def test_children_change_amount_follows_and_payer_told(granted, actors):
-    month = rules.add_months(granted.start.replace(day=1), 1)
+    month = dates.add_months(granted.start.replace(day=1), 1)
     psp.change_afis_children(
         actor=actors["association_worker"], afis=granted, month=month, dependent_children=3
     )
@@ -187,10 +188,10 @@ def test_suspension_then_resumption(granted, actors):
     assert granted.status == Afis.Status.SUSPENDED
     with pytest.raises(ValidationError):  # resumption must follow the first suspended month
         psp.resume_afis(actor=actors["secretariat"], afis=granted, month=month)
-    later = rules.add_months(month, 2)
+    later = dates.add_months(month, 2)
     psp.resume_afis(actor=actors["secretariat"], afis=granted, month=later)
     lines = {line.month: line for line in psp.afis_lines(granted)}
-    assert lines[month].amount == 0 and lines[rules.add_months(month, 1)].amount == 0
+    assert lines[month].amount == 0 and lines[dates.add_months(month, 1)].amount == 0
     assert lines[later].amount > 0
     events = list(granted.notices.order_by("number").values_list("event", flat=True))
     assert events == [Notice.Event.GRANT, Notice.Event.SUSPENSION, Notice.Event.RESUMPTION]
@@ -227,7 +228,7 @@ def test_notify_payer_is_callable_by_other_apps(granted, actors):
 def test_revaluation_during_payment_is_notified_once(actors, active_pathway):
     RuleSetting.objects.create(
         key=rules.AFIS_SCALE_SETTING,
-        effective_from=rules.add_months(timezone.localdate().replace(day=1), 1),
+        effective_from=dates.add_months(timezone.localdate().replace(day=1), 1),
         value={"base": "636.00", "per_child": "190.80"},
         source="Test de revalorisation",
     )
@@ -241,7 +242,7 @@ def test_revaluation_during_payment_is_notified_once(actors, active_pathway):
         paying_body="MSA",
         dependent_children=0,
     )
-    month = rules.add_months(timezone.localdate().replace(day=1), 1)
+    month = dates.add_months(timezone.localdate().replace(day=1), 1)
     assert psp.pending_revaluations(afis) == [month]
     [notice] = psp.notify_revaluation(actor=actors["association_worker"], afis=afis)
     assert notice.monthly_amount == Decimal("636.00") and notice.effective_on == month
@@ -344,7 +345,7 @@ def test_the_board_lists_the_afis_to_revalue_until_the_payer_is_told(actors, act
     )
     sec = actors["secretariat"]
     assert list(afis_to_revalue(sec)) == []
-    month = rules.add_months(timezone.localdate().replace(day=1), 1)
+    month = dates.add_months(timezone.localdate().replace(day=1), 1)
     RuleSetting.objects.create(
         key=rules.AFIS_SCALE_SETTING,
         effective_from=month,

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from parcours.approvals.models import Agrement
+from parcours.core import dates
 from parcours.core.models import RuleSetting
 from parcours.pathways import rules
 from parcours.pathways import services as psp
@@ -109,8 +110,8 @@ def test_afis_grant_uses_a_newer_dated_setting(actors, active_pathway):
 
 def test_afis_refused_to_a_minor(actors, association):
     start = today() - timedelta(days=5)
-    minor = make_person(actors, association, birth_date=rules.add_months(start, -12 * 18) + timedelta(days=1))
-    assert rules.age_on(minor.birth_date, start) == 17
+    minor = make_person(actors, association, birth_date=dates.add_months(start, -12 * 18) + timedelta(days=1))
+    assert dates.age_on(minor.birth_date, start) == 17
     pathway = authorise(actors, minor, day=start, rights=[RightKind.AFIS])
     with pytest.raises(ValidationError) as excinfo:
         psp.grant_afis(
@@ -128,7 +129,7 @@ def test_afis_refused_to_a_minor(actors, association):
 
 def test_afis_granted_from_the_eighteenth_birthday(actors, association):
     start = today() - timedelta(days=5)
-    adult = make_person(actors, association, birth_date=rules.add_months(start, -12 * 18))
+    adult = make_person(actors, association, birth_date=dates.add_months(start, -12 * 18))
     pathway = authorise(actors, adult, day=start, rights=[RightKind.AFIS])
     afis = psp.grant_afis(
         actor=actors["secretariat"],

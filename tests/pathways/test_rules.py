@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from parcours.core import dates
+from parcours.core.dates import add_months
 from parcours.core.models import RuleSetting
 from parcours.pathways import rules
-from parcours.pathways.rules import RuleError, add_months, afis_monthly_amount, next_period, period_end
+from parcours.pathways.rules import RuleError, afis_monthly_amount, next_period, period_end
 from parcours.pathways.settings_store import current_afis_amount
 
 
@@ -144,7 +146,7 @@ def test_consecutive_periods_never_overlap_and_never_exceed_24_months(first_deci
     assert rules.months_used(periods) <= rules.MAX_PATHWAY_MONTHS
     if all(b[0] == a[1] + timedelta(days=1) for a, b in zip(periods, periods[1:], strict=False)):
         # Back to back: the whole pathway ends exactly 24 months (date to date) after its start, never later.
-        assert periods[-1][1] == rules.months_end(periods[0][0], 6 * len(periods))
+        assert periods[-1][1] == dates.months_end(periods[0][0], 6 * len(periods))
         assert periods[-1][1] < add_months(periods[0][0], rules.MAX_PATHWAY_MONTHS) or periods[0][0].day > 28
 
 
@@ -179,10 +181,10 @@ def test_afis_with_negative_children_is_refused():
 
 
 def test_age_on_counts_birthdays():
-    assert rules.age_on(date(2006, 5, 10), date(2024, 5, 9)) == 17
-    assert rules.age_on(date(2006, 5, 10), date(2024, 5, 10)) == 18
-    assert rules.age_on(date(2004, 2, 29), date(2022, 2, 28)) == 17
-    assert rules.age_on(date(2004, 2, 29), date(2022, 3, 1)) == 18
+    assert dates.age_on(date(2006, 5, 10), date(2024, 5, 9)) == 17
+    assert dates.age_on(date(2006, 5, 10), date(2024, 5, 10)) == 18
+    assert dates.age_on(date(2004, 2, 29), date(2022, 2, 28)) == 17
+    assert dates.age_on(date(2004, 2, 29), date(2022, 3, 1)) == 18
 
 
 @pytest.mark.django_db

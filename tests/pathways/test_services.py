@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from parcours.approvals.models import Agrement
+from parcours.core import dates
 from parcours.pathways import rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import (
@@ -414,7 +415,7 @@ def test_cap_of_four_periods_blocks_a_fifth_renewal(actors, association, person)
     periods = list(pathway.periods.order_by("number"))
     assert [p.number for p in periods] == [1, 2, 3, 4]
     assert all(b.start == a.end + timedelta(days=1) for a, b in zip(periods, periods[1:], strict=False))
-    assert periods[-1].end < rules.add_months(periods[0].start, rules.MAX_PATHWAY_MONTHS)
+    assert periods[-1].end < dates.add_months(periods[0].start, rules.MAX_PATHWAY_MONTHS)
 
     assert "24 mois" in psp.renewal_blocker(pathway)
     with pytest.raises(ValidationError, match="durée maximale de 24 mois"):
@@ -635,5 +636,5 @@ def test_documents_cannot_be_added_once_submitted(actors, pathway):
 
 def test_person_factory_is_an_adult_non_eu_national(person):
     # Guards the assumptions of the tests above and of test_rights.
-    assert rules.age_on(person.birth_date, today()) >= 18 and person.is_foreign_national
+    assert dates.age_on(person.birth_date, today()) >= 18 and person.is_foreign_national
     assert PersonFactory._meta.model is type(person)

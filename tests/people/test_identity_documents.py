@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from parcours.pathways import rules
+from parcours.core import dates
 from parcours.pathways import services as psp
 from parcours.pathways.models import DocumentKind
+from parcours.people import rules as people_rules
 from parcours.people import services
 from parcours.people.models import IdentityDocument
 from tests.conftest import complete_request
@@ -85,7 +86,7 @@ def test_a_minor_cannot_enter_a_psp_until_eighteen(actors, association):
     from datetime import timedelta
 
     today = timezone.localdate()
-    eighteen_today = rules.add_months(today, -12 * rules.AGE_OF_MAJORITY)
+    eighteen_today = dates.add_months(today, -12 * people_rules.AGE_OF_MAJORITY)
     minor = PersonFactory(
         organisation=association,
         created_by=actors["association_worker"].user,

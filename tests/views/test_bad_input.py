@@ -814,7 +814,7 @@ def test_afis_refused_to_a_minor(clients, actors, association):
     minor = PersonFactory(organisation=association, created_by=actors["association_worker"].user)
     pathway = psp.start_pathway(actor=actors["association_worker"], person=minor)
     drive_to_decision(actors, pathway, day=today - timedelta(days=2))
-    # A minor cannot start a pathway (pathways.rules.AGE_OF_MAJORITY): the birth date corrected afterwards.
+    # A minor cannot start a pathway (people.rules.AGE_OF_MAJORITY): the birth date corrected afterwards.
     minor.birth_date = today.replace(year=today.year - 17)
     minor.save()
     post_refused(

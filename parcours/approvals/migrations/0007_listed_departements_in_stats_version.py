@@ -4,23 +4,18 @@ same trigger function as stats/0002)."""
 
 from django.db import migrations
 
+from parcours.core import data_version
+
 TABLE = "approvals_listeddepartement"
 FUNCTION = "parcours_stats_data_changed"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{TABLE}" '
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-    )
+    data_version.watch(schema_editor, FUNCTION, [TABLE])
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{TABLE}"')
+    data_version.unwatch(schema_editor, FUNCTION, [TABLE])
 
 
 class Migration(migrations.Migration):

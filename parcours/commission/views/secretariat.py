@@ -331,10 +331,9 @@ class WrittenConsultationCreateView(ActorRequiredMixin, FormView):
             intro=(
                 "Entre deux séances, la présidence peut consulter par écrit la formation restreinte sur des "
                 "renouvellements ou des demandes urgentes (ordonnance n° 2014-1329 du 6 novembre 2014, "
-                "décret "
-                "n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace « Mes séances » "
-                "entre "
-                f"l'ouverture et la clôture ({rules.WRITTEN_CONSULTATION_MIN_DAYS} à "
+                "décret n° 2014-1627 du 26 décembre 2014) : les membres votent dans leur espace "
+                "« Mes séances » "
+                f"entre l'ouverture et la clôture ({rules.WRITTEN_CONSULTATION_MIN_DAYS} à "
                 f"{rules.WRITTEN_CONSULTATION_MAX_DAYS} jours) ; l'avis suit ensuite le même chemin qu'en "
                 "séance."
             ),
@@ -560,6 +559,26 @@ class MeetingActionView(ObjectActionView):
     def render_page(self, meeting, form):
         context = meeting_context(self.actor, meeting, failed_item=self.item, **{self.form_name: form})
         return render(self.request, "commission/secretariat_meeting.html", context)
+
+    def convocations(self) -> list:
+        """The meeting's convocations with their members and seats, for a form that picks among them."""
+        return list(self.meeting.convocations.select_related("mandate__member", "mandate__seat"))
+
+
+class MemberActionView(MeetingActionView):
+    """An act about convened members (a proxy, a dissent, a recusal): the form picks among the meeting's
+    convocations, and its fields are the arguments of the service named `service`, which acts on the meeting
+    or, with `on_item`, on the agenda item named in the URL."""
+
+    service = ""
+    on_item = False
+
+    def get_form(self):
+        return self.form_class(self.request.POST, convocations=self.convocations())
+
+    def perform(self, meeting, form):
+        target = {"item": self.item} if self.on_item else {"meeting": self.meeting}
+        getattr(services, self.service)(actor=self.actor, **target, **form.cleaned_data)
 
 
 class AddItemView(MeetingActionView):
@@ -798,7 +817,7 @@ class AttendanceView(MeetingActionView):
     def get_form(self):
         return AttendanceForm(
             self.request.POST,
-            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
+            convocations=self.convocations(),
             offline_seats=seats_without_account(self.meeting),
         )
 
@@ -817,23 +836,13 @@ class AttendanceView(MeetingActionView):
         return (
             f"Présences enregistrées : quorum NON atteint ({status['filled']} sièges sur {status['total']}, "
             f"{status['needed']} requis). La commission ne peut pas rendre d'avis : reconvoquez-la sur le "
-            "même "
-            "ordre du jour, elle délibérera sans condition de quorum."
+            "même ordre du jour, elle délibérera sans condition de quorum."
         )
 
 
-class ProxyView(MeetingActionView):
-    form_name, anchor = "proxy_form", "#presences"
+class ProxyView(MemberActionView):
+    form_class, form_name, anchor, service = ProxyForm, "proxy_form", "#presences", "record_proxy"
     success_message = "Procuration enregistrée : le siège du membre absent compte comme représenté."
-
-    def get_form(self):
-        return ProxyForm(
-            self.request.POST,
-            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
-        )
-
-    def perform(self, meeting, form):
-        services.record_proxy(actor=self.actor, meeting=self.meeting, **form.cleaned_data)
 
 
 class ReconveneView(MeetingActionView):
@@ -856,10 +865,9 @@ class ReconveneView(MeetingActionView):
                 f"Les {waiting} point(s) qui attendent un avis y passent ; aucun point ne pourra y être "
                 "ajouté.",
                 "La convocation dira qu'aucun quorum ne sera exigé : la commission y délibérera "
-                "valablement quel "
-                "que soit le nombre de présents (décret n° 2006-672, art. 11).",
-                "Cela ne peut pas être défait ; les convocations restent à envoyer depuis la nouvelle "
-                "séance.",
+                "valablement quel que soit le nombre de présents (décret n° 2006-672, art. 11).",
+                "Cela ne peut pas être défait ; les convocations restent à envoyer depuis "
+                "la nouvelle séance.",
             ],
             button="Oui, reconvoquer la commission",
             back_url=self.page_url(meeting) + self.anchor,
@@ -886,18 +894,10 @@ class ReconveneView(MeetingActionView):
         )
 
 
-class DissentView(MeetingActionView):
-    form_name, anchor = "dissent_form", "#ordre-du-jour"
+class DissentView(MemberActionView):
+    form_class, form_name, anchor, service = DissentForm, "dissent_form", "#ordre-du-jour", "record_dissent"
+    on_item = True
     success_message = "Désaccord enregistré : il sera mentionné au procès-verbal."
-
-    def get_form(self):
-        return DissentForm(
-            self.request.POST,
-            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
-        )
-
-    def perform(self, meeting, form):
-        services.record_dissent(actor=self.actor, item=self.item, **form.cleaned_data)
 
 
 class WrittenCloseView(MeetingActionView):
@@ -930,23 +930,15 @@ class WrittenCloseView(MeetingActionView):
             )
         return (
             f"Consultation close : quorum NON atteint ({status['filled']} votants sur {status['total']} "
-            "sièges, "
-            f"{status['needed']} requis). Reconvoquez la commission en séance sur le même ordre du jour."
+            f"sièges, {status['needed']} requis). "
+            "Reconvoquez la commission en séance sur le même ordre du jour."
         )
 
 
-class RecusalView(MeetingActionView):
-    form_name, anchor = "recusal_form", "#ordre-du-jour"
+class RecusalView(MemberActionView):
+    form_class, form_name, anchor, service = RecusalForm, "recusal_form", "#ordre-du-jour", "declare_recusal"
+    on_item = True
     success_message = "Déport enregistré : le membre ne voit plus ce point et ne prend pas part à l'avis."
-
-    def get_form(self):
-        return RecusalForm(
-            self.request.POST,
-            convocations=list(self.meeting.convocations.select_related("mandate__member", "mandate__seat")),
-        )
-
-    def perform(self, meeting, form):
-        services.declare_recusal(actor=self.actor, item=self.item, **form.cleaned_data)
 
 
 class OpinionView(MeetingActionView):

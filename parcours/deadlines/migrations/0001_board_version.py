@@ -4,6 +4,8 @@ there."""
 
 from django.db import migrations, models
 
+from parcours.core import data_version
+
 # Frozen copy of parcours.deadlines.cache.SOURCE_TABLES at this migration.
 TABLES = (
     "approvals_agrement",
@@ -45,25 +47,13 @@ FUNCTION = "parcours_board_data_changed"
 
 def create(apps, schema_editor):
     apps.get_model("deadlines", "BoardVersion").objects.create(pk=1, version=0)
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN UPDATE deadlines_boardversion SET version = version + 1 WHERE id = 1; RETURN NULL; END; $$"
-    )
-    for table in TABLES:
-        schema_editor.execute(
-            f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-        )
+    data_version.create_function(schema_editor, FUNCTION, "deadlines_boardversion")
+    data_version.watch(schema_editor, FUNCTION, TABLES)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{table}"')
-    schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+    data_version.unwatch(schema_editor, FUNCTION, TABLES)
+    data_version.drop_function(schema_editor, FUNCTION)
 
 
 class Migration(migrations.Migration):

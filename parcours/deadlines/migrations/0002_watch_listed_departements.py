@@ -3,25 +3,18 @@ raise the board's version too (parcours.deadlines.cache.SOURCE_TABLES)."""
 
 from django.db import migrations
 
+from parcours.core import data_version
+
 TABLES = ("approvals_listeddepartement",)
 FUNCTION = "parcours_board_data_changed"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(
-            f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-        )
+    data_version.watch(schema_editor, FUNCTION, TABLES)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{table}"')
+    data_version.unwatch(schema_editor, FUNCTION, TABLES)
 
 
 class Migration(migrations.Migration):

@@ -4,25 +4,18 @@ the written consultations' ballots (commission 0011): their writes raise the boa
 
 from django.db import migrations
 
+from parcours.core import data_version
+
 TABLES = ("appeals_appeal", "appeals_procedure", "attestations_attestation", "commission_ballot")
 FUNCTION = "parcours_board_data_changed"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(
-            f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-        )
+    data_version.watch(schema_editor, FUNCTION, TABLES)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{table}"')
+    data_version.unwatch(schema_editor, FUNCTION, TABLES)
 
 
 class Migration(migrations.Migration):

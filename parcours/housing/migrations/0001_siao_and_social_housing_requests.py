@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from parcours.core import data_version
+
 
 TABLE = "housing_housingrequest"
 
@@ -15,18 +17,11 @@ TRIGGER_FUNCTION = "parcours_stats_data_changed"
 
 
 def watch(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f'CREATE TRIGGER {TRIGGER_FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{TABLE}" '
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER_FUNCTION}()"
-    )
+    data_version.watch(schema_editor, TRIGGER_FUNCTION, [TABLE])
 
 
 def unwatch(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f'DROP TRIGGER IF EXISTS {TRIGGER_FUNCTION} ON "{TABLE}"')
+    data_version.unwatch(schema_editor, TRIGGER_FUNCTION, [TABLE])
 
 
 class Migration(migrations.Migration):

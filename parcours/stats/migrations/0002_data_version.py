@@ -3,6 +3,8 @@
 
 from django.db import migrations, models
 
+from parcours.core import data_version
+
 # Frozen copy of parcours.stats.cache.SOURCE_TABLES at this migration.
 TABLES = (
     "actions_clientcoursesession",
@@ -31,25 +33,13 @@ FUNCTION = "parcours_stats_data_changed"
 
 def create(apps, schema_editor):
     apps.get_model("stats", "DataVersion").objects.create(pk=1, version=0)
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN UPDATE stats_dataversion SET version = version + 1 WHERE id = 1; RETURN NULL; END; $$"
-    )
-    for table in TABLES:
-        schema_editor.execute(
-            f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-        )
+    data_version.create_function(schema_editor, FUNCTION, "stats_dataversion")
+    data_version.watch(schema_editor, FUNCTION, TABLES)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{table}"')
-    schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
+    data_version.unwatch(schema_editor, FUNCTION, TABLES)
+    data_version.drop_function(schema_editor, FUNCTION)
 
 
 class Migration(migrations.Migration):

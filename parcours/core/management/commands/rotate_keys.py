@@ -29,6 +29,7 @@ from parcours.core.crypto import (
     blind_index,
     field_label,
     rotate_token,
+    search_tokens,
 )
 from parcours.core.maintenance import suspended_triggers
 from parcours.core.storage import EncryptedFileSystemStorage, UnreadableFile, reseal_tree
@@ -216,30 +217,15 @@ class Command(BaseCommand):
         return total + self._reindex_search_tokens()
 
     def _reindex_search_tokens(self) -> int:
-        """The name-prefix tokens of every person (keyed like the blind indexes), recomputed."""
-        from parcours.people.models import Person, PersonSearchToken
-        from parcours.people.services import refresh_search_tokens
-
-        PersonSearchToken.objects.all().delete()
-        count = 0
-        people = Person.objects.filter(merged_into__isnull=True).prefetch_related("aliases").order_by("pk")
-        for person in people.iterator(chunk_size=BATCH_SIZE):
-            refresh_search_tokens(person)
-            count += 1
-        self.stdout.write(f"  {PersonSearchToken._meta.label} : {count} personnes réindexées")
-        return count + self._reindex_detection_tokens()
-
-    def _reindex_detection_tokens(self) -> int:
-        """The name-prefix tokens of every identified detection (their own key: docs/reperage.md)."""
-        from parcours.referrals.models import Detection, DetectionSearchToken
-        from parcours.referrals.services import refresh_search_tokens
-
-        DetectionSearchToken.objects.all().delete()
-        count = 0
-        for detection in (
-            Detection.objects.exclude(last_name_bidx="").order_by("pk").iterator(chunk_size=BATCH_SIZE)
-        ):
-            refresh_search_tokens(detection)
-            count += 1
-        self.stdout.write(f"  {DetectionSearchToken._meta.label} : {count} repérages réindexés")
-        return count
+        """The name-prefix tokens of every app that registered some (people, identified detections),
+        recomputed under the new key."""
+        total = 0
+        for tokens in search_tokens():
+            tokens.token_model.objects.all().delete()
+            count = 0
+            for record in tokens.records().iterator(chunk_size=BATCH_SIZE):
+                tokens.refresh(record)
+                count += 1
+            self.stdout.write(f"  {tokens.token_model._meta.label} : {count} {tokens.done}")
+            total += count
+        return total

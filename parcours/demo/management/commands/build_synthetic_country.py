@@ -17,8 +17,7 @@ def _day(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Construit un pays synthétique (départements réels, personnes fictives, dix ans de parcours, "
-        "séances, "
-        "activité du réseau et journal d'audit) pour mesurer Parcours à l'échelle nationale. "
+        "séances, activité du réseau et journal d'audit) pour mesurer Parcours à l'échelle nationale. "
         "À lancer dans une base à part (PostgreSQL)."
     )
 

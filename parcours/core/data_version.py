@@ -1,0 +1,90 @@
+"""Pages cached until the records they are computed from change: one version number per cache, increased by
+PostgreSQL in the same transaction as any statement that writes a table the pages read.
+
+A one-row table holds the version (a model built on `DataVersionRow`); a PL/pgSQL function increases it and a
+statement-level trigger calls the function after every INSERT, UPDATE, DELETE or TRUNCATE of each watched
+table, whatever wrote (a service, a bulk update, an import, raw SQL). A page cached under a version is valid
+exactly as long as the version has not changed. On the embedded SQLite there are no triggers: nothing is
+cached (`current_version` is None).
+
+Used by the « À traiter » board (parcours.deadlines.cache) and the indicators (parcours.stats.cache). Their
+migrations create the function and the triggers with `create_function`, `watch`, `unwatch` and
+`drop_function`, each a no-op outside PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from django.db import connection, models
+
+
+class DataVersionRow(models.Model):
+    """One row (pk 1): the number the triggers increase."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"version {self.version}"
+
+
+def current_version(model: type[DataVersionRow], seconds: int) -> int | None:
+    """The version (one query); None where nothing is cached: SQLite, or a cache time of 0 seconds."""
+    if connection.vendor != "postgresql" or not seconds:
+        return None
+    return model.objects.values_list("version", flat=True).filter(pk=1).first()
+
+
+def cache_key(prefix: str, version: int, *parts) -> str:
+    """A cache key: the version first, then everything the page depends on, hashed under `prefix`."""
+    digest = hashlib.sha256(repr((version, *parts)).encode()).hexdigest()
+    return f"{prefix}:{digest}"
+
+
+# --- For migrations --------------------------------------------------------------------------------------
+
+
+def _postgresql(schema_editor, *names: str) -> bool:
+    """Whether to run the SQL (PostgreSQL only); the names go into it as identifiers, so they must be plain
+    ones (the migrations' constants)."""
+    for name in names:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return schema_editor.connection.vendor == "postgresql"
+
+
+def create_function(schema_editor, function: str, version_table: str) -> None:
+    """The trigger function that increases the version held in `version_table`."""
+    if _postgresql(schema_editor, function, version_table):
+        body = f"BEGIN UPDATE {version_table} SET version = version + 1 WHERE id = 1; RETURN NULL; END;"  # noqa: S608 (checked identifiers)
+        schema_editor.execute(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
+        )
+
+
+def drop_function(schema_editor, function: str) -> None:
+    if _postgresql(schema_editor, function):
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}()")
+
+
+def watch(schema_editor, function: str, tables: Iterable[str]) -> None:
+    """A write to any of `tables` increases the version (a trigger named after the function on each)."""
+    tables = tuple(tables)
+    if _postgresql(schema_editor, function, *tables):
+        for table in tables:
+            schema_editor.execute(
+                f'CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
+
+
+def unwatch(schema_editor, function: str, tables: Iterable[str]) -> None:
+    tables = tuple(tables)
+    if _postgresql(schema_editor, function, *tables):
+        for table in tables:
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS {function} ON "{table}"')
