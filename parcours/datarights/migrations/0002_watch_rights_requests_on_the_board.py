@@ -1,0 +1,33 @@
+"""The board reads the rights requests (parcours.datarights.board): their writes raise the board's version
+too (parcours.deadlines.cache.SOURCE_TABLES), as deadlines 0001 to 0004 do for the other tables."""
+
+from django.db import migrations
+
+TABLES = ("datarights_rightsrequest",)
+FUNCTION = "parcours_board_data_changed"
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        schema_editor.execute(
+            f'CREATE TRIGGER {FUNCTION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS {FUNCTION} ON "{table}"')
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("datarights", "0001_rights_register_rectifications_notices_exports"),
+        ("deadlines", "0004_watch_afis_notices_and_transfers"),
+    ]
+
+    operations = [migrations.RunPython(create, drop)]
