@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import pyzipper
