@@ -19,7 +19,7 @@ SOURCE_ANSWER = "RGPD (règlement (UE) 2016/679), art. 12.3"
 # The download link of an access export works once, for this long after the archive is built: the actor
 # downloads it at once and hands it over; a forgotten link dies on its own.
 EXPORT_LINK_MINUTES = 30
-# Length of the password generated for an export (letters and digits without look-alikes: about 119 bits).
+# Length of the password generated for an export (57 letters and digits without look-alikes: 140 bits).
 EXPORT_PASSWORD_LENGTH = 24
 EXPORT_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # noqa: S105 (an alphabet)
 
