@@ -43,6 +43,7 @@ urlpatterns = [
     path("personnes/", include("parcours.people.urls")),
     path("parcours/", include("parcours.pathways.urls")),
     path("logement/", include("parcours.housing.urls")),
+    path("droits/", include("parcours.datarights.urls")),
     path("attestations/", include("parcours.attestations.urls")),
     path("commission/", include("parcours.commission.urls")),
     path("agrements/", include("parcours.approvals.urls")),

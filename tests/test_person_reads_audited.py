@@ -71,6 +71,10 @@ PERSON_DATA = {
     "appeals:procedure_start": ONE,
     "appeals:procedure": ONE,
     "appeals:document": ONE,
+    # Issue 15 (5b): a person's rights page, her information notice filled for her, the rights register.
+    "datarights:person": ONE,
+    "datarights:notice": ONE,
+    "datarights:register": LIST,
 }
 
 # GET URLs that show nothing of a person, and why.
@@ -232,6 +236,8 @@ BUILD = {
     "people:merge": _pair,
     "documents:draft": lambda w: ({"pk": cw.drafted_decision(w).document.public_id}, None),
     "documents:download": lambda w: ({"pk": cw.signed_decision(w).document.public_id}, None),
+    # The register lists the people with a recorded rights request.
+    "datarights:register": EXPECTED["datarights:register"].build,
 }
 
 GET_ROWS = sorted(name for name, row in EXPECTED.items() if row.method == GET)

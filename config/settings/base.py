@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "parcours.approvals",
     "parcours.people",
     "parcours.housing",
+    "parcours.datarights",
     "parcours.attestations",
     "parcours.pathways",
     "parcours.deadlines",
@@ -258,6 +259,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# The data protection officer's contact printed on the information notice given to the people followed (RGPD
+# art. 13.1.b; parcours.datarights.notice). Empty: the notice leaves a line to fill by hand.
+PARCOURS_DPO_CONTACT = env.str("PARCOURS_DPO_CONTACT", default="")
 
 # Uploaded supporting documents: size cap and accepted types (checked on content, not on name).
 PARCOURS_UPLOAD_MAX_BYTES = env.int("PARCOURS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

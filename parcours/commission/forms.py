@@ -30,8 +30,9 @@ class ArreteForm(DsfrBaseForm):
         help_text="Vide : la moitié des sièges (décret n° 2006-672, art. 11). 0 : l'arrêté ne fixe pas de "
         "quorum. Les sièges de droit sans compte Parcours comptent.",
         error_messages={
-            "min_value": "Le quorum est une part des sièges, de 0 à 100 %.",
-            "max_value": "Le quorum est une part des sièges, de 0 à 100 %.",
+            # Django formats these two with the limit (`message % params`): a bare « % » is escaped.
+            "min_value": "Le quorum est une part des sièges, de 0 à 100 %%.",
+            "max_value": "Le quorum est une part des sièges, de 0 à 100 %%.",
             "invalid": "Indiquez un nombre entier, de 0 à 100.",
         },
     )

@@ -49,6 +49,7 @@ SOURCE_TABLES = (
     "core_organisation",
     "core_rulesetting",
     "core_user",
+    "datarights_rightsrequest",
     "diagnostic_campaign",
     "diagnostic_participant",
     "documents_generateddocument",

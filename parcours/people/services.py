@@ -117,11 +117,34 @@ def create_person(
 @transaction.atomic
 def update_person(*, actor: Actor, person: Person) -> Person:
     _require_association(actor, person)
+    changed = changed_fields(person)
     person.refresh_indexes()
     person.save()
     refresh_search_tokens(person)
     audit.record(actor, "update", person, detail="identité et situation")
+    for receiver in CORRECTION_RECEIVERS:
+        receiver(actor=actor, person=person, fields=changed)
     return person
+
+
+# Called in update_person's transaction with the names of the fields changed (never their values): the
+# rectification log of parcours.datarights registers itself here at start-up (people does not import it).
+CORRECTION_RECEIVERS: list = []
+
+
+def register_correction_receiver(receiver):
+    if receiver not in CORRECTION_RECEIVERS:
+        CORRECTION_RECEIVERS.append(receiver)
+    return receiver
+
+
+def changed_fields(person: Person) -> list[str]:
+    """The names of the editable fields of `person` whose value differs from the stored one."""
+    names = [f.name for f in Person._meta.concrete_fields if f.editable and f.name not in ("id", "public_id")]
+    stored = Person.objects.filter(pk=person.pk).first()
+    if stored is None:
+        return []
+    return [name for name in names if getattr(stored, name) != getattr(person, name)]
 
 
 @transaction.atomic

@@ -126,6 +126,8 @@ def protection(person: Person) -> str | None:
         Q(pathway__person=person) | Q(new_pathway__person=person), state__in=PENDING_TRANSFER_STATES
     ).exists():
         return "transfert en cours"
+    if person.rights_requests.open().exists():
+        return "demande d'exercice d'un droit en attente de réponse"
     return None
 
 
@@ -212,6 +214,14 @@ def _follow_up_rows(person: Person) -> list:
     person.siao_requests.all().delete()
     person.housing_requests.all().delete()
     person.referrals.update(person=None)
+    # Her rights (datarights): an export not yet taken goes with its file; the notices handed over and the
+    # rectification log go; the register of requests keeps its dates and kinds, not their free text.
+    exports = list(person.access_exports.all())
+    _delete_files_on_commit([e.file for e in exports if e.file])
+    person.access_exports.all().delete()
+    person.notice_deliveries.all().delete()
+    person.rectifications.all().delete()
+    person.rights_requests.update(details="", answer_note="")
     return documents
 
 

@@ -58,6 +58,21 @@ def test_a_new_arrete_gets_three_year_mandates(sec):
     assert arrete.mandate_end == start.replace(year=start.year + 3) - timedelta(days=1)
 
 
+def test_a_quorum_out_of_range_says_why_in_french(sec):
+    """Found by the forms fuzzer: the message of a bound (« 100 % ») was formatted with the limit: a 500."""
+    data = {
+        "reference": "A-1",
+        "signed_on": "2026-01-05",
+        "mandate_start": "2026-01-05",
+        "quorum_percent": "150",
+    }
+    before = db_snapshot()
+    response = sec.post(reverse("commission:arrete_create"), data)
+    assert response.status_code == 200
+    assert "de 0 à 100 %." in response.content.decode()
+    assert_unchanged(before)
+
+
 def test_appointing_twice_the_same_titular_says_why(sec, commission, departement):
     from .conftest import member
 

@@ -127,6 +127,7 @@ def test_the_units_start_what_the_documentation_says():
     assert [command.split("manage.py ")[1] for command in minute] == [
         "deliver_pending_emails",
         "requeue_stale_tasks",
+        "purge_access_exports",
     ]
     seal = units["parcours-audit-seal.service"]
     assert seal["ExecStart"].endswith("manage.py seal_audit") and seal["User"] == "parcours-sceaux"

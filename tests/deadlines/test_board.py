@@ -175,8 +175,8 @@ def test_a_long_section_shows_its_most_urgent_items_its_true_count_and_a_link_to
     # Constant: one or two per section (the agréments' legal clocks: one per kind of clock; the appeal
     # deadlines: the letters and the procedures notified; the attestations asked for; the plenaries held
     # and planned this year; the payer's notices to send, to chase and to follow to the payment, the AFIS a
-    # revaluation reaches, the transfers to accept and to close).
-    with django_assert_max_num_queries(47):
+    # revaluation reaches, the transfers to accept and to close; the rights requests awaiting an answer).
+    with django_assert_max_num_queries(48):
         response = _board(client)
     n = len(many_to_check)
     [to_check] = [s for s in response.context["sections"] if s.key == "to_check"]

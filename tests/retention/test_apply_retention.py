@@ -15,6 +15,7 @@ from django.utils import timezone
 from parcours.commission.models import PrefectDecision
 from parcours.core.crypto import blind_index
 from parcours.core.models import Alert, AuditEvent
+from parcours.datarights.models import RightsRequest
 from parcours.pathways.models import Pathway, RequestDocument
 from parcours.people.models import PERSON_LAST_NAME, Person, PersonSearchToken
 from parcours.referrals.models import Detection
@@ -58,6 +59,29 @@ def test_nothing_past_its_term_remains_and_a_second_run_does_nothing(
         PrefectDecision.objects.create(
             departement=acted.departement, pathway=acted_pathway, origin="outside", outcome="ended"
         )
+        # Her rights: the request answered stays in the register without its text; the export goes.
+        RightsRequest.objects.create(
+            departement=acted.departement,
+            person=acted,
+            organisation=acted.organisation,
+            kind="access",
+            received_on=timezone.localdate(),
+            due_on=timezone.localdate() + timedelta(days=30),
+            details="Zorvalenne-Acte demande copie de son dossier",
+            answered_on=timezone.localdate(),
+            answer="granted",
+            recorded_by=acted.created_by,
+        )
+        asking = PersonFactory(last_name="Zorvalenne-Demande")  # a request still unanswered: kept
+        RightsRequest.objects.create(
+            departement=asking.departement,
+            person=asking,
+            organisation=asking.organisation,
+            kind="erasure",
+            received_on=timezone.localdate(),
+            due_on=timezone.localdate() + timedelta(days=30),
+            recorded_by=asking.created_by,
+        )
         followed = PathwayFactory(state="active").person  # an open pathway: never purged
         minor = DetectionFactory(minor=True, identified=True)
         adult = DetectionFactory(identified=True)
@@ -93,6 +117,10 @@ def test_nothing_past_its_term_remains_and_a_second_run_does_nothing(
         assert not RequestDocument.objects.filter(pk=acted_document.pk).exists()
         assert not storage.exists(acted_document.file.name)
         assert Anonymisation.objects.filter(person=acted).exists()
+        kept = RightsRequest.objects.get(person=acted)
+        assert kept.details == "" and kept.answered_on is not None
+        asking.refresh_from_db()
+        assert asking.last_name == "Zorvalenne-Demande" and asking.last_name_bidx
         # Detections past their terms (minor and adult) are gone.
         assert not Detection.objects.filter(pk__in=[minor.pk, adult.pk]).exists()
         # Within term or protected: untouched.
