@@ -62,3 +62,4 @@ urlpatterns = [
 
 # A database that cannot be reached answers 503 with Retry-After, anything else 500 (parcours/core/errors.py).
 handler500 = "parcours.core.errors.server_error"
+handler400 = "parcours.core.errors.bad_request"

@@ -15,20 +15,41 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.views import defaults
 
 # How long a client should wait before trying again (seconds): a PostgreSQL restart takes a few seconds.
 RETRY_AFTER_SECONDS = 30
 
 
 def database_unavailable(exception: BaseException | None) -> bool:
-    return isinstance(exception, OperationalError | InterfaceError)
+    """The failure, or one it arose from (a session that could not be saved: Django's SessionInterrupted
+    after an UpdateError after the OperationalError), is the database out of reach."""
+    seen = 0
+    while exception is not None and seen < 10:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return True
+        exception, seen = exception.__cause__ or exception.__context__, seen + 1
+    return False
+
+
+def _unavailable() -> HttpResponse:
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def server_error(request):
     if database_unavailable(sys.exc_info()[1]):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    else:
-        response = HttpResponse(loader.get_template("500.html").render(), status=500)
+        return _unavailable()
+    response = HttpResponse(loader.get_template("500.html").render(), status=500)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request, exception):
+    """400, unless the request was refused because its session could not be saved with the database out of
+    reach (Django answers « session interrupted », 400): that is 503, nothing was recorded either."""
+    if database_unavailable(exception):
+        return _unavailable()
+    return defaults.bad_request(request, exception)

@@ -73,3 +73,20 @@ def test_any_other_failure_still_answers_500(worker):
     assert response.status_code == 500
     assert "Retry-After" not in response
     assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_a_session_that_cannot_be_saved_with_the_database_out_of_reach_answers_503_not_400(worker):
+    """Django refuses a request whose session it could not save (« session interrupted », 400): with the
+    database out of reach it is a 503 like any other request."""
+    from django.contrib.sessions.models import Session
+
+    client = client_for(worker)
+    client.raise_request_exception = False
+    with (
+        mock.patch.object(SessionStore, "load", return_value={}),
+        mock.patch.object(Session, "save", side_effect=unreachable),
+        mock.patch.object(SessionStore, "exists", return_value=True),
+    ):
+        response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 503, response.status_code
+    assert response["Retry-After"] == "30"
