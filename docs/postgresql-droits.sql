@@ -22,3 +22,6 @@ BEGIN
     END LOOP;
 END $$;
 REVOKE UPDATE, DELETE ON core_auditlink, core_auditseal, core_auditanchor FROM parcours_app;
+-- The registries of the ids in use (migration core/0009): inserted by the journal's trigger, never removed
+-- but by `purge_audit` (owner role) with their month.
+REVOKE UPDATE, DELETE ON core_auditevent_ids, core_auditlink_ids FROM parcours_app;

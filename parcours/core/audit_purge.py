@@ -147,6 +147,11 @@ def purge(*, cutoff: datetime, today: date, dry_run: bool = False) -> Purge:
             for table in ("core_auditlink", "core_auditevent"):
                 for name, upper in _partitions(cursor, table):
                     if upper <= cutoff:
+                        # Its ids leave the registry of ids in use (core/0009) with the month.
+                        key = PARTITIONED[table][1]
+                        cursor.execute(  # our own table names, from the catalogue
+                            f'DELETE FROM "{table}_ids" WHERE {key} IN (SELECT {key} FROM "{name}")'  # noqa: S608
+                        )
                         cursor.execute(f'ALTER TABLE "{table}" DETACH PARTITION "{name}"')
                         cursor.execute(f'DROP TABLE "{name}"')
                         if table == "core_auditevent":

@@ -69,6 +69,15 @@ def test_a_purge_drops_whole_months_and_the_chain_still_verifies_and_still_finds
             with connection.cursor() as cursor:
                 cursor.execute("SELECT to_regclass(%s)", [partition_name("core_auditevent", month)])
                 assert cursor.fetchone()[0] is None  # the month's partition is gone, dropped whole
+                # The registry of ids in use (core/0009) holds exactly the ids still in the journal.
+                cursor.execute(
+                    "SELECT (SELECT count(*) FROM core_auditevent_ids),"
+                    " (SELECT count(*) FROM core_auditevent),"
+                    " (SELECT count(*) FROM core_auditevent_ids r WHERE NOT EXISTS"
+                    " (SELECT 1 FROM core_auditevent e WHERE e.id = r.id))"
+                )
+                registered, events, stale = cursor.fetchone()
+                assert registered == events and stale == 0
         # The live journal still refuses a DELETE.
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [kept[0].pk])
