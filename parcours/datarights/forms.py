@@ -12,7 +12,7 @@ INTERPRETER_MAX_LENGTH = 200
 
 class RightsRequestForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Droit exercé", choices=RequestKind.choices)
-    received_on = forms.DateField(label="Demande reçue le", widget=DATE_WIDGET)
+    received_on = forms.DateField(label="Demande reçue le", widget=DATE_WIDGET, validators=[not_in_future])
     details = forms.CharField(
         label="Objet de la demande",
         required=False,
@@ -22,15 +22,10 @@ class RightsRequestForm(DsfrBaseForm):
     )
     max_lengths = {"details": DETAILS_MAX_LENGTH}
 
-    def clean_received_on(self):
-        value = self.cleaned_data["received_on"]
-        not_in_future(value)
-        return value
-
 
 class AnswerForm(DsfrBaseForm):
     answer = forms.ChoiceField(label="Réponse donnée", choices=Answer.choices)
-    answered_on = forms.DateField(label="Réponse donnée le", widget=DATE_WIDGET)
+    answered_on = forms.DateField(label="Réponse donnée le", widget=DATE_WIDGET, validators=[not_in_future])
     note = forms.CharField(
         label="Motif ou précisions",
         required=False,
@@ -39,14 +34,9 @@ class AnswerForm(DsfrBaseForm):
     )
     max_lengths = {"note": DETAILS_MAX_LENGTH}
 
-    def clean_answered_on(self):
-        value = self.cleaned_data["answered_on"]
-        not_in_future(value)
-        return value
-
 
 class NoticeDeliveryForm(DsfrBaseForm):
-    given_on = forms.DateField(label="Notice remise le", widget=DATE_WIDGET)
+    given_on = forms.DateField(label="Notice remise le", widget=DATE_WIDGET, validators=[not_in_future])
     language = forms.ChoiceField(
         label="Langue de la notice",
         choices=[c for c in DocumentLanguage.choices if c[0] != DocumentLanguage.OTHER],
@@ -56,11 +46,6 @@ class NoticeDeliveryForm(DsfrBaseForm):
         label="Interprète (nom, service)", required=False, help_text="Facultatif. Enregistré chiffré."
     )
     max_lengths = {"interpreter": INTERPRETER_MAX_LENGTH}
-
-    def clean_given_on(self):
-        value = self.cleaned_data["given_on"]
-        not_in_future(value)
-        return value
 
 
 class ExportForm(DsfrBaseForm):

@@ -9,17 +9,14 @@ NUMBER_MAX_LENGTH = 40
 
 
 class SiaoRequestForm(DsfrBaseForm):
-    requested_on = forms.DateField(label="Demande transmise au SIAO le", widget=DATE_WIDGET)
+    requested_on = forms.DateField(
+        label="Demande transmise au SIAO le", widget=DATE_WIDGET, validators=[not_in_future]
+    )
     orientation = forms.ChoiceField(label="Orientation préconisée", choices=PlaceKind.choices)
     number = forms.CharField(
         label="Numéro de la demande SIAO", required=False, help_text="Facultatif. Enregistré chiffré."
     )
     max_lengths = {"number": NUMBER_MAX_LENGTH}
-
-    def clean_requested_on(self):
-        value = self.cleaned_data["requested_on"]
-        not_in_future(value)
-        return value
 
 
 class SiaoOutcomeForm(DsfrBaseForm):
@@ -30,27 +27,21 @@ class SiaoOutcomeForm(DsfrBaseForm):
     placement = forms.ChoiceField(
         label="Place obtenue", choices=[("", "—"), *PlaceKind.choices], required=False
     )
-    day = forms.DateField(label="Date de l'entrée dans la place ou de la fin", widget=DATE_WIDGET)
-
-    def clean_day(self):
-        value = self.cleaned_data["day"]
-        not_in_future(value)
-        return value
+    day = forms.DateField(
+        label="Date de l'entrée dans la place ou de la fin", widget=DATE_WIDGET, validators=[not_in_future]
+    )
 
 
 class HousingRequestForm(DsfrBaseForm):
-    filed_on = forms.DateField(label="Demande de logement social déposée le", widget=DATE_WIDGET)
+    filed_on = forms.DateField(
+        label="Demande de logement social déposée le", widget=DATE_WIDGET, validators=[not_in_future]
+    )
     registration_number = forms.CharField(
         label="Numéro unique d'enregistrement", required=False, help_text="Facultatif. Enregistré chiffré."
     )
     priority = forms.ChoiceField(label="Priorité d'attribution", choices=Priority.choices)
     prefect_quota = forms.BooleanField(label="Présentée sur le contingent préfectoral", required=False)
     max_lengths = {"registration_number": NUMBER_MAX_LENGTH}
-
-    def clean_filed_on(self):
-        value = self.cleaned_data["filed_on"]
-        not_in_future(value)
-        return value
 
 
 class HousingUpdateForm(DsfrBaseForm):

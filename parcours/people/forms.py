@@ -248,7 +248,7 @@ class ShareForm(DsfrBaseForm):
 
 
 class InterpretingForm(DsfrBaseForm):
-    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    day = forms.DateField(label="Date", widget=DATE_WIDGET, validators=[not_in_future])
     occasion = forms.ChoiceField(label="Moment", choices=InterpretingOccasion.choices)
     consent = forms.ModelChoiceField(
         label="Consentement recueilli en présence de l'interprète",
@@ -276,11 +276,6 @@ class InterpretingForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["consent"].queryset = person.consents.all()
         self.fields["consent"].label_from_instance = lambda c: f"{c} — recueilli le {c.given_on:%d/%m/%Y}"
-
-    def clean_day(self):
-        value = self.cleaned_data["day"]
-        not_in_future(value)
-        return value
 
 
 class IdentityDocumentForm(DsfrBaseForm):
