@@ -110,6 +110,12 @@ EXPECTED: dict[str, Row] = {
                                                                         (403, 403, 302, 302, 403, 403, 403, 403, 403), 302),
     "pathways:detail": Row(GET, lambda w: ({"pk": w.active_pathway.public_id}, None),
                                                                         (200, 200, 200, 200, 403, 403, 403, 403, 403), 302),
+    "pathways:detail_rights": Row(GET, lambda w: ({"pk": w.active_pathway.public_id}, None),
+                                                                        (200, 200, 200, 200, 403, 403, 403, 403, 403), 302),
+    "pathways:detail_decisions": Row(GET, lambda w: ({"pk": w.active_pathway.public_id}, None),
+                                                                        (200, 200, 200, 200, 403, 403, 403, 403, 403), 302),
+    "pathways:detail_history": Row(GET, lambda w: ({"pk": w.active_pathway.public_id}, None),
+                                                                        (200, 200, 200, 200, 403, 403, 403, 403, 403), 302),
     "pathways:request_edit": Row(GET, lambda w: ({"pk": w.draft_pathway.public_id}, None),
                                                                         (403, 403, 200, 200, 403, 403, 403, 403, 403), 302),
     "pathways:objective_add": Row(POST, lambda w: (

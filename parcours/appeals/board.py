@@ -110,7 +110,7 @@ def appeal_deadlines(actor: Actor, today: date) -> list[_DeadlineRow]:
         _DeadlineRow(
             f"Décision n° {x.decision.reference} ({x.decision.get_outcome_display().lower()}) notifiée le "
             f"{x.notified_on:%d/%m/%Y}",
-            reverse("pathways:detail", args=[x.decision.pathway.public_id]) + "#recours",
+            reverse("pathways:detail_decisions", args=[x.decision.pathway.public_id]) + "#recours",
             x.notified_on,
             x.decision.pathway.person,
         )

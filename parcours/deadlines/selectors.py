@@ -164,7 +164,7 @@ def _end_reports(actor: Actor) -> BoardSection:
         qs,
         lambda r: BoardItem(
             label=f"{r.get_reason_display()} au {r.day:%d/%m/%Y} ({r.pathway.association})",
-            url=reverse("pathways:detail", args=[r.pathway.public_id]) + "#fin",
+            url=reverse("pathways:detail_decisions", args=[r.pathway.public_id]) + "#fin",
             due=timezone.localdate(r.created_at),
             due_label="signalée le",
             person=r.pathway.person,

@@ -96,7 +96,7 @@ def pathways_board(actor: Actor, today: date) -> list[BoardSection]:
                 transfers_to_close(actor).order_by("day", "pk"),
                 lambda t: BoardItem(
                     label=f"Suivi repris par le département {t.to_departement}",
-                    url=reverse("pathways:detail", args=[t.pathway.public_id]) + "#transferts",
+                    url=reverse("pathways:detail_decisions", args=[t.pathway.public_id]) + "#transferts",
                     due=t.day,
                     due_label="transfert au",
                     person=t.pathway.person,

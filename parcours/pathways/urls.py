@@ -9,6 +9,13 @@ urlpatterns = [
     path("titres-de-sejour/<uuid:pk>/", views.PermitEditView.as_view(), name="permit_edit"),
     path("personne/<uuid:pk>/commencer/", views.StartPathwayView.as_view(), name="start"),
     path("<uuid:pk>/", views.PathwayDetailView.as_view(), name="detail"),
+    path("<uuid:pk>/droits/", views.PathwayDetailView.as_view(tab="rights"), name="detail_rights"),
+    path(
+        "<uuid:pk>/decisions-et-fin/",
+        views.PathwayDetailView.as_view(tab="decisions"),
+        name="detail_decisions",
+    ),
+    path("<uuid:pk>/historique/", views.PathwayDetailView.as_view(tab="history"), name="detail_history"),
     path("<uuid:pk>/demande/", views.RequestEditView.as_view(), name="request_edit"),
     path("<uuid:pk>/objectifs/", views.ObjectiveAddView.as_view(), name="objective_add"),
     path(

@@ -56,6 +56,7 @@ from .models import (
     Notice,
     PathwayState,
     RequestDocument,
+    ResidencePermit,
     RequestState,
     Transfer,
 )
@@ -138,65 +139,88 @@ def objective_prefix(objective) -> str:
     return f"objectif-{objective.public_id.hex[:8]}"
 
 
-def detail_context(actor, pathway, **forms):
-    prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
-    # Every request once, with its decision in the register, the decision's letters and the agrément it was
-    # filed under (no query per row); the current one is the latest not abandoned.
+# The pathway's file in four pages (tabs), each reading only what it shows: the request under way (the
+# landing page, where the association and the secretariat work), the rights, the decisions with the end and
+# the appeals, and the history. (key, URL name, label)
+TABS = (
+    ("request", "pathways:detail", "Demande en cours"),
+    ("rights", "pathways:detail_rights", "Droits"),
+    ("decisions", "pathways:detail_decisions", "Décisions, fin et recours"),
+    ("history", "pathways:detail_history", "Historique"),
+)
+TAB_URLS = {key: url_name for key, url_name, _ in TABS}
+
+
+def tab_url(tab: str, pathway) -> str:
+    return reverse(TAB_URLS[tab], args=[pathway.public_id])
+
+
+def _all_requests(pathway) -> list:
+    """Every request once, with its decision in the register, the decision's letters and the agrément it
+    was filed under (no query per row)."""
     requests = list(
         pathway.requests.order_by("created_at", "pk")
         .select_related("prefect_decision", "agrement__organisation")
         .prefetch_related("prefect_decision__letters")
     )
     pathway._requests = requests  # the renewal blocker reads them instead of asking again
-    request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
+    return requests
+
+
+def detail_context(actor, pathway, tab: str = "request", **forms):
+    """The context of one tab of the pathway's file: the header (state, person's code) and the tabs, then
+    what that tab shows, and the forms of the acts it offers (`forms` replaces one, bound with its errors)."""
+    prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
     today = timezone.localdate()
-    # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
-    # blocker ask too).
-    pathway._months_used_elsewhere = months_used_by_person(pathway)
-    # The pathway's transfers and the one it continues, in one query.
-    transfers = list(
-        Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
-            "to_departement", "to_association"
-        )
-    )
+    if tab in ("request", "decisions"):
+        requests = _all_requests(pathway)
+        request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
+    else:
+        requests = None
+        request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk").first()
+    if tab == "request":
+        # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
+        # blocker ask too).
+        pathway._months_used_elsewhere = months_used_by_person(pathway)
     can_do = abilities(actor, pathway, request_obj)
     context = {
         "nav": "pathways",
+        "tab": tab,
+        "tabs": [
+            {"key": key, "label": label, "url": reverse(url_name, args=[pathway.public_id]), "current": key == tab}
+            for key, url_name, label in TABS
+        ],
         "pathway": pathway,
         "person": pathway.person,
         "current": request_obj,
-        "requests": requests,
-        "periods": pathway.periods.all(),
-        "events": pathway.events.select_related("user", "organisation"),
         "can": can_do,
         "rules": rules,
+    }
+    builders = {
+        "request": _request_tab,
+        "rights": _rights_tab,
+        "decisions": _decisions_tab,
+        "history": _history_tab,
+    }
+    context.update(builders[tab](actor, pathway, request_obj, requests, can_do, today))
+    context.update(forms)
+    return context
+
+
+def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
+    context = {
+        "periods": pathway.periods.all(),
         "months_used": rules.months_used([(p.start, p.end) for p in pathway.periods.all()]),
         # Months used in the person's earlier pathways (another département, another association): a number,
         # never where.
         "months_carried": pathway._months_used_elsewhere,
-        "transfers": [t for t in transfers if t.pathway_id == pathway.pk],
-        "transferred_from": next((t for t in transfers if t.new_pathway_id == pathway.pk), None),
         "renewal_blocker": services.renewal_blocker(pathway),
-        "afis": getattr(pathway, "afis", None) if hasattr(pathway, "afis") else None,
-        "permit": pathway.residence_permit if hasattr(pathway, "residence_permit") else None,
-        "right_steps": pathway.right_steps.all(),
-        "end_reports": list(pathway.end_reports.select_related("reported_by", "decided_by")),
+        "objective_form": ObjectiveForm() if can_do["edit_request"] else None,
+        "document_form": DocumentForm() if can_do["edit_request"] else None,
+        "incomplete_form": ReturnIncompleteForm() if can_do["check"] else None,
+        "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
+        "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
     }
-    # The prefect's unfavourable decisions (refusal, end; register of the commission app) with their letters
-    # and appeals, once: the end section shows the ends, the appeals block the signed ones' deadlines.
-    context["unfavourable_decisions"] = list(
-        pathway.prefect_decisions.filter(outcome__in=("refused", "ended"))
-        .order_by("-created_at")
-        .prefetch_related("letters", "appeals")
-    )
-    context["end_decisions"] = [d for d in context["unfavourable_decisions"] if d.outcome == "ended"]
-    pending_end = next((r for r in context["end_reports"] if r.state == "pending"), None)
-    context["pending_end"] = pending_end
-    if context["permit"] is not None:
-        context["permit_warnings"] = services.permit_warnings(context["permit"])
-    if context["afis"] is not None:
-        context["afis_warnings"] = services.afis_warnings(context["afis"])
-        context["afis_now"] = services.afis_month(context["afis"], today)
     if request_obj is not None:
         context["objectives"] = request_obj.objectives.all()
         if can_do["edit_request"]:
@@ -213,12 +237,58 @@ def detail_context(actor, pathway, **forms):
             context["missing_now"] = services.missing_for_submission(request_obj)
         if can_do["decide"]:
             context["proposed_period"] = services.proposed_period(request_obj, today)
-    defaults = {
-        "objective_form": ObjectiveForm() if can_do["edit_request"] else None,
-        "document_form": DocumentForm() if can_do["edit_request"] else None,
-        "incomplete_form": ReturnIncompleteForm() if can_do["check"] else None,
-        "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
-        "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
+    return context
+
+
+def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
+    afis = Afis.objects.filter(pathway=pathway).first()
+    permit = ResidencePermit.objects.filter(pathway=pathway).first()
+    context = {
+        "afis": afis,
+        "permit": permit,
+        "right_steps": pathway.right_steps.all(),
+        "afis_form": AfisGrantForm(
+            initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
+        )
+        if can_do["rights"] and afis is not None and afis.status == "requested"
+        else None,
+        "afis_stop_form": AfisStopForm(initial={"day": today})
+        if can_do["rights"] and afis is not None and afis.status == "granted"
+        else None,
+        "step_form": RightStepForm() if can_do["rights"] else None,
+    }
+    if permit is not None:
+        context["permit_warnings"] = services.permit_warnings(permit)
+    if afis is not None:
+        context["afis_warnings"] = services.afis_warnings(afis)
+        context["afis_now"] = services.afis_month(afis, today)
+    return context
+
+
+def _decisions_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
+    # The pathway's transfers and the one it continues, in one query.
+    transfers = list(
+        Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
+            "to_departement", "to_association"
+        )
+    )
+    end_reports = list(pathway.end_reports.select_related("reported_by", "decided_by"))
+    pending_end = next((r for r in end_reports if r.state == "pending"), None)
+    # The prefect's unfavourable decisions (refusal, end; register of the commission app) with their letters
+    # and appeals, once: the end section shows the ends, the appeals block the signed ones' deadlines.
+    unfavourable = list(
+        pathway.prefect_decisions.filter(outcome__in=("refused", "ended"))
+        .order_by("-created_at")
+        .prefetch_related("letters", "appeals")
+    )
+    return {
+        "requests": requests,
+        "transfers": [t for t in transfers if t.pathway_id == pathway.pk],
+        "transferred_from": next((t for t in transfers if t.new_pathway_id == pathway.pk), None),
+        "end_reports": end_reports,
+        "pending_end": pending_end,
+        "unfavourable_decisions": unfavourable,
+        "end_decisions": [d for d in unfavourable if d.outcome == "ended"],
         "end_form": EndForm(initial={"day": today}) if can_do["end"] and pending_end is None else None,
         "close_form": CloseRequestForm(initial={"day": today})
         if can_do["close_request"] and pending_end is None
@@ -227,28 +297,27 @@ def detail_context(actor, pathway, **forms):
         if can_do["report_end"] and pending_end is None
         else None,
         "end_refuse_form": EndReportRefuseForm() if pending_end and can_do["confirm_end"] else None,
-        "afis_form": AfisGrantForm(
-            initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
-        ),
-        "afis_stop_form": AfisStopForm(initial={"day": today}),
         "transfer_form": TransferRequestForm(initial={"day": today}, departement=pathway.departement)
         if can_do["transfer"]
         and not any(t.state in ("pending", "accepted") for t in transfers if t.pathway_id == pathway.pk)
         else None,
-        "step_form": RightStepForm() if can_do["rights"] else None,
     }
-    defaults.update(forms)
-    context.update(defaults)
-    return context
+
+
+def _history_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
+    return {"events": pathway.events.select_related("user", "organisation")}
 
 
 class PathwayDetailView(ActorRequiredMixin, TemplateView):
+    """One tab of a pathway's file (TABS)."""
+
     permission = "pathways.view"
     template_name = "pathways/pathway_detail.html"
+    tab = "request"
 
     def get_context_data(self, **kwargs):
-        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], related=("afis", "residence_permit"))
-        return detail_context(self.actor, pathway)
+        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"])
+        return detail_context(self.actor, pathway, self.tab)
 
 
 class PathwayActionView(ObjectActionView):
@@ -258,11 +327,13 @@ class PathwayActionView(ObjectActionView):
         self.pathway = get_pathway_or_404(self.actor, pk, detail=self.success_message)
         return self.pathway
 
+    tab = "request"  # the tab of the file where the act's form is (TABS)
+
     def page_url(self, pathway) -> str:
-        return reverse("pathways:detail", args=[pathway.public_id])
+        return tab_url(self.tab, pathway)
 
     def render_page(self, pathway, form):
-        context = detail_context(self.actor, pathway, **{self.form_name: form})
+        context = detail_context(self.actor, pathway, self.tab, **{self.form_name: form})
         context["focus_form"] = self.form_name
         return render(self.request, "pathways/pathway_detail.html", context)
 
@@ -454,6 +525,7 @@ class RenewalView(PathwayActionView):
 class EndView(PathwayActionView):
     permission = "pathways.end"
     form_class, form_name, anchor = EndForm, "end_form", "#fin"
+    tab = "decisions"
     success_message = "Fin du parcours enregistrée."
 
     def get_form(self):
@@ -514,6 +586,7 @@ class EndView(PathwayActionView):
 class EndReportView(PathwayActionView):
     permission = "pathways.report_end"
     form_class, form_name, anchor = EndReportForm, "end_report_form", "#fin"
+    tab = "decisions"
     success_message = "Fin du parcours signalée : le secrétariat la confirmera."
 
     def perform(self, pathway, form):
@@ -523,6 +596,7 @@ class EndReportView(PathwayActionView):
 class EndReportConfirmView(PathwayActionView):
     permission = "pathways.confirm_end"
     anchor = "#fin"
+    tab = "decisions"
     success_message = "Fin du parcours confirmée et enregistrée."
 
     def perform(self, pathway, form):
@@ -532,6 +606,7 @@ class EndReportConfirmView(PathwayActionView):
 class EndReportRefuseView(PathwayActionView):
     permission = "pathways.confirm_end"
     form_class, form_name, anchor = EndReportRefuseForm, "end_refuse_form", "#fin"
+    tab = "decisions"
     success_message = "Fin signalée refusée : l'association lit votre motif sur le parcours."
 
     def perform(self, pathway, form):
@@ -546,6 +621,7 @@ class EndReportRefuseView(PathwayActionView):
 class AfisGrantView(PathwayActionView):
     permission = "rights.edit"
     form_class, form_name, anchor = AfisGrantForm, "afis_form", "#droits"
+    tab = "rights"
     success_message = "AFIS accordée : montant calculé selon le barème en vigueur."
 
     def perform(self, pathway, form):
@@ -558,6 +634,7 @@ class AfisGrantView(PathwayActionView):
 class AfisStopView(PathwayActionView):
     permission = "rights.edit"
     form_class, form_name, anchor = AfisStopForm, "afis_stop_form", "#droits"
+    tab = "rights"
     success_message = "Arrêt de l'AFIS enregistré."
 
     def perform(self, pathway, form):
@@ -735,6 +812,7 @@ class NoticeDownloadView(ActorRequiredMixin, StepUpMixin, View):
 class TransferRequestView(PathwayActionView):
     permission = "transfers.request"
     form_class, form_name, anchor = TransferRequestForm, "transfer_form", "#transferts"
+    tab = "decisions"
     success_message = "Transfert demandé : le secrétariat du département d'accueil l'acceptera."
 
     def get_form(self):
@@ -762,6 +840,7 @@ class TransferRequestView(PathwayActionView):
 class TransferCloseView(PathwayActionView):
     permission = "pathways.end"
     anchor = "#transferts"
+    tab = "decisions"
     success_message = "Parcours clos : suivi transféré ; les avis aux organismes sont à transmettre."
 
     def confirmation(self, pathway, form):
@@ -945,6 +1024,7 @@ class HandoverView(ActorRequiredMixin, FormView):
 class RightStepAddView(PathwayActionView):
     permission = "rights.edit"
     form_class, form_name, anchor = RightStepForm, "step_form", "#droits"
+    tab = "rights"
     success_message = "Démarche enregistrée."
 
     def get_form(self):

@@ -197,7 +197,7 @@ def test_a_time_travel_across_the_deadline(actors, notified):
 
     letter = notified.letters.get(addressee=Letter.Addressee.PERSON)
     deadline = letter.appeal_deadline
-    url = f"/parcours/{notified.pathway.public_id}/"
+    url = f"/parcours/{notified.pathway.public_id}/decisions-et-fin/"
     with time_machine.travel(deadline, tick=False):
         page = html.unescape(client_for(actors["secretariat"]).get(url).content.decode())
         shown = f'<strong data-testid="decision-appeal-deadline">{deadline:%d/%m/%Y}</strong>.'

@@ -72,13 +72,13 @@ def test_an_authorisation_cannot_be_appealed_from_its_page(actors, active_pathwa
     page = text(client_for(sec).get(reverse("appeals:create", args=["decision", decision.public_id])))
     assert 'data-testid="appeal-form"' in page  # an end is appealable
     assert "pas encore notifiée" in text(
-        client_for(sec).get(reverse("pathways:detail", args=[pathway.public_id]))
+        client_for(sec).get(reverse("pathways:detail_decisions", args=[pathway.public_id]))
     )
 
 
 def test_the_procedure_page_for_each_role(actors, with_afis):
     sec, worker = actors["secretariat"], actors["association_worker"]
-    pathway_url = reverse("pathways:detail", args=[with_afis.public_id])
+    pathway_url = reverse("pathways:detail_decisions", args=[with_afis.public_id])
     page = text(client_for(sec).get(pathway_url))
     assert (
         "Envisager l'arrêt de l'AFIS (préavis)" in page and "Envisager la fin du parcours (préavis)" in page

@@ -91,7 +91,7 @@ def test_an_afis_revalued_mid_period_with_the_payers_notices(web, psp_world):
     # The revaluation reaches this recipient: the board says so (same case, one line per person).
     expect(sec.get_by_text(f"AFIS revalorisée à compter de {next_month:%m/%Y}")).to_be_visible()
     shoot(sec, "tableau-revalorisation")
-    sec.goto(f"/parcours/{pathway.public_id}/#droits")
+    sec.goto(f"/parcours/{pathway.public_id}/droits/#droits")
     sec.get_by_test_id("afis-page").click()
     expect(sec.get_by_role("heading", level=1)).to_contain_text("AFIS mois par mois")
     check_page(sec)
@@ -159,7 +159,7 @@ def test_a_person_transferred_to_another_departement_with_the_months_carried_ove
 
     asso = web.new_page()
     log_in(asso, names["association"])
-    asso.goto(f"/parcours/{pathway.public_id}/#transferts")
+    asso.goto(f"/parcours/{pathway.public_id}/decisions-et-fin/#transferts")
     form = form_of(asso, "request-transfer")
     form.get_by_label("Association agréée qui reprend le suivi").select_option(
         label="98 — Association Le Phare fictive"

@@ -62,7 +62,7 @@ def test_a_refusal_notified_appealed_annulled_and_reexamined(web, psp_world):
     choose(asso, "Remise en main propre contre récépissé signé")
     asso.get_by_role("button", name="Enregistrer la remise").click()
     expect_message(asso, f"recours possible jusqu'au {deadline:%d/%m/%Y}")
-    asso.goto(f"/parcours/{pathway.public_id}/#recours")
+    asso.goto(f"/parcours/{pathway.public_id}/decisions-et-fin/#recours")
     block = asso.get_by_test_id("appeals-block")
     expect(block.get_by_test_id("decision-appeal-deadline")).to_have_text(f"{deadline:%d/%m/%Y}")
     expect(block.get_by_test_id("record-appeal-link")).to_have_count(0)  # the secretariat records appeals
@@ -71,7 +71,7 @@ def test_a_refusal_notified_appealed_annulled_and_reexamined(web, psp_world):
     # The secretariat records the appeal from the decision.
     sec = web.new_page()
     log_in(sec, names["secretariat"])
-    sec.goto(f"/parcours/{pathway.public_id}/#recours")
+    sec.goto(f"/parcours/{pathway.public_id}/decisions-et-fin/#recours")
     sec.get_by_test_id("record-appeal-link").click()
     expect(sec.get_by_role("heading", level=1)).to_have_text("Enregistrer un recours")
     expect(sec.locator("main")).to_contain_text(f"recours contentieux possible jusqu'au {deadline:%d/%m/%Y}")

@@ -112,6 +112,7 @@ def test_a_reported_end_reaches_the_secretariat_who_confirms_it(web, actors, act
     page = web.new_page()
     log_in(page, worker.user.username)
     page.goto(url)
+    page.get_by_test_id("tab-decisions").click()
     form = page.locator("form").filter(has=page.get_by_test_id("report-end"))
     form.locator("label").filter(has_text="Retrait de la personne").click()
     form.get_by_role("button", name="Signaler la fin").click()

@@ -89,7 +89,7 @@ def test_the_prefect_ends_a_pathway_by_a_numbered_act(web, psp_world):
 
     sec = web.new_page()
     log_in(sec, names["secretariat"])
-    sec.goto(f"/parcours/{pathway.public_id}/#fin")
+    sec.goto(f"/parcours/{pathway.public_id}/decisions-et-fin/#fin")
     sec.get_by_test_id("end-decision-link").click()
     expect(sec.get_by_role("heading", level=1)).to_have_text("Fin du parcours décidée par le préfet")
     expect(sec.get_by_test_id("end-through-procedure")).to_contain_text("procédure contradictoire")
@@ -133,7 +133,7 @@ def test_the_prefect_ends_a_pathway_by_a_numbered_act(web, psp_world):
     asso = web.new_page()
     log_in(asso, names["association"])
     expect(asso.locator("main")).to_contain_text(f"Courrier de la décision n° {number} (fin du parcours)")
-    asso.goto(f"/parcours/{pathway.public_id}/#fin")
+    asso.goto(f"/parcours/{pathway.public_id}/decisions-et-fin/#fin")
     expect(asso.get_by_test_id("end-decision")).to_contain_text(f"n° {number} signée")
     expect(asso.get_by_test_id("end-person-letter")).to_be_visible()
     shoot(asso, "association-courrier")

@@ -36,7 +36,7 @@ def test_end_of_pathway_refused_deep_in_the_page_is_in_view_and_focused(
 ):
     page = web.new_page()
     log_in(page, actors["secretariat"].user.username)
-    page.goto(f"/parcours/{active_pathway.public_id}/")
+    page.goto(f"/parcours/{active_pathway.public_id}/decisions-et-fin/")
     end_block = page.locator("section#fin")
     end_block.scroll_into_view_if_needed()
     end_block.get_by_label("Date de fin").fill("")

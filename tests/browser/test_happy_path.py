@@ -122,6 +122,7 @@ def check_renewal_act(sec: Page, screenshot, number: str, pathway_url: str) -> N
     """The hand-recorded renewal decision has its numbered act (PDF, first page rendered) and its letters."""
     from .test_meeting import pdf_text, render_pages
 
+    sec.get_by_test_id("tab-decisions").click()  # the requests and their decisions, in the register
     register = sec.get_by_test_id("register-number").filter(has_text=number)
     expect(register).to_have_count(1)
     sec.locator("#demandes").get_by_role("link", name="voir au registre").nth(1).click()
@@ -289,7 +290,10 @@ def test_psp_happy_path(web, psp_world, screenshot):
     expect(sec.locator("#periodes")).to_contain_text(f"{rules.PERIOD_MONTHS} mois autorisés")
     screenshot(sec, "secretariat-decision-autorisation")
 
-    # The AFIS asked for in the request can now be granted; its amount comes from the scale.
+    # The AFIS asked for in the request can now be granted (the file's « Droits » tab); its amount comes from
+    # the scale.
+    sec.get_by_test_id("tab-rights").click()
+    expect(sec.get_by_test_id("tab-rights")).to_have_attribute("aria-current", "page")
     expect(sec.get_by_test_id("afis-status")).to_have_text("Demandée")
     form_of(sec, "grant-afis").get_by_test_id("grant-afis").click()
     expect(sec.get_by_test_id("afis-status")).to_have_text("Accordée")
@@ -340,6 +344,8 @@ def test_psp_happy_path(web, psp_world, screenshot):
     check_renewal_act(sec, screenshot, f"{today.year}-0002", pathway_url)
 
     # --- The secretariat ends the pathway: completed, into employment ---------------------------------
+    sec.goto(pathway_url)
+    sec.get_by_test_id("tab-decisions").click()
     end = form_of(sec, "end-pathway")
     choose(end, "Parcours achevé")
     end.get_by_label("Situation à la sortie").select_option(label="Emploi")
@@ -353,6 +359,7 @@ def test_psp_happy_path(web, psp_world, screenshot):
     expect(sec.locator(".fr-callout").filter(has_text="Parcours terminé le")).to_contain_text(
         f"Parcours terminé le {fr_date(today)} : parcours achevé (emploi)."
     )
+    sec.get_by_test_id("tab-history").click()
     timeline = sec.get_by_test_id("timeline")
     for label in [
         "Demande d'engagement commencée",

@@ -172,7 +172,7 @@ def test_no_end_without_the_person_heard(actors, active_pathway):
 
 def test_pages_the_end_is_prepared_through_the_procedure_and_signed_with_confirmation(actors, active_pathway):
     sec, signatory = client_for(actors["secretariat"]), client_for(actors["signatory"])
-    page = sec.get(reverse("pathways:detail", args=[active_pathway.public_id]))
+    page = sec.get(reverse("pathways:detail_decisions", args=[active_pathway.public_id]))
     assert reverse("commission:end_decision", args=[active_pathway.public_id]) in page.content.decode()
     assert 'value="ended_by_prefect"' not in page.content.decode()  # not a fact one records
     url = reverse("commission:end_decision", args=[active_pathway.public_id])

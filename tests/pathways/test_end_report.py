@@ -46,7 +46,7 @@ def test_reported_then_confirmed_by_the_secretariat(actors, active_pathway):
     assert active_pathway.state == PathwayState.ACTIVE  # nothing ends before the secretariat confirms
     report = active_pathway.end_reports.get()
     assert "end_reports" in _board_keys(sec, active_pathway)
-    page = text(client_for(sec).get(reverse("pathways:detail", args=[active_pathway.public_id])))
+    page = text(client_for(sec).get(reverse("pathways:detail_decisions", args=[active_pathway.public_id])))
     assert "Confirmer la fin du parcours" in page
     response = client_for(sec).post(
         reverse("pathways:end_report_confirm", args=[active_pathway.public_id, report.public_id]), follow=True
@@ -81,7 +81,7 @@ def test_refused_with_a_motive_the_association_reads(actors, active_pathway):
     assert report.state == EndReport.State.REFUSED
     active_pathway.refresh_from_db()
     assert active_pathway.state == PathwayState.ACTIVE
-    page = text(client_for(worker).get(reverse("pathways:detail", args=[active_pathway.public_id])))
+    page = text(client_for(worker).get(reverse("pathways:detail_decisions", args=[active_pathway.public_id])))
     assert "La personne est venue au rendez-vous du 3." in page
     # Refused: the association may report again.
     assert "Signaler la fin" in page

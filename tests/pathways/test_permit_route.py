@@ -41,7 +41,7 @@ def test_short_aps_warned_on_the_pathway(clients, active_pathway):
     permit.save()
     warnings = psp.permit_warnings(permit)
     assert any("moins de 6 mois" in w for w in warnings)
-    page = clients["secretariat"].get(f"/parcours/{active_pathway.public_id}/").content.decode()
+    page = clients["secretariat"].get(f"/parcours/{active_pathway.public_id}/droits/").content.decode()
     assert "moins de 6 mois" in page
 
 

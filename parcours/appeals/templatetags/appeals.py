@@ -1,5 +1,6 @@
-"""The appeals block of a pathway's page: the silence rule of its open request, its procedures, the appeals
-against its decisions and the appeal deadlines. One tag, so that the pathways template only includes it."""
+"""The appeals block of a pathway's page (its procedures, the appeals against its decisions and the appeal
+deadlines) and the silence rule of its open request (`request_silence`, shown with the request). Tags, so
+that the pathways template only includes them."""
 
 from __future__ import annotations
 
@@ -32,17 +33,20 @@ def silence_of(request) -> dict | None:
     }
 
 
+@register.inclusion_tag("appeals/includes/request_silence.html")
+def request_silence(request):
+    """The date an implicit decision would arise on a request waiting for the administration (shown with the
+    request under way)."""
+    return {"silence": silence_of(request)}
+
+
 @register.inclusion_tag("appeals/includes/pathway_block.html", takes_context=True)
 def pathway_appeals(context, pathway):
     from parcours.commission.models import PrefectDecision
-    from parcours.pathways.models import OPEN_REQUEST_STATES, Afis, PathwayState
+    from parcours.pathways.models import Afis, PathwayState
 
     actor = context.get("actor")
-    # The dossier page has read the requests and the AFIS already (pathways.views.detail_context): reused.
-    if "requests" in context:
-        current = next((r for r in context["requests"] if r.state in OPEN_REQUEST_STATES), None)
-    else:
-        current = pathway.requests.open().first()
+    # The dossier page may have read the AFIS already (pathways.views.detail_context): reused.
     afis = context["afis"] if "afis" in context else Afis.objects.filter(pathway=pathway).first()
     if "unfavourable_decisions" in context:  # read by the dossier page with their letters and appeals
         decisions = sorted(
@@ -72,7 +76,6 @@ def pathway_appeals(context, pathway):
     return {
         "actor": actor,
         "pathway": pathway,
-        "silence": silence_of(current),
         "decisions": decisions,
         "procedures": procedures,
         "can_record": can(actor, "appeals.record"),

@@ -1,8 +1,30 @@
 from django import template
 from django.contrib import messages
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+# The main menu rendered once per (permissions, section, script prefix) and process: it reads nothing else
+# (includes/main_menu.html is rendered with these two variables only), and a page rendered it at every
+# request (twenty includes, ~40 permission tests). Bounded: a few roles times a few dozen sections.
+_MENUS: dict[tuple, str] = {}
+_MENUS_MAX = 1024
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    allowed, nav = frozenset(context.get("allowed") or ()), context.get("nav") or ""
+    key = (allowed, str(nav), get_script_prefix())
+    html = _MENUS.get(key)
+    if html is None:
+        html = get_template("includes/main_menu.html").render({"allowed": allowed, "nav": nav})
+        if len(_MENUS) >= _MENUS_MAX:
+            _MENUS.clear()
+        _MENUS[key] = html
+    return mark_safe(html)  # noqa: S308 (our own template, rendered from two trusted values)
 
 
 @register.simple_tag(takes_context=True)
