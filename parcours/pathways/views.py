@@ -56,8 +56,8 @@ from .models import (
     Notice,
     PathwayState,
     RequestDocument,
-    ResidencePermit,
     RequestState,
+    ResidencePermit,
     Transfer,
 )
 from .policies import abilities
@@ -177,7 +177,9 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
         request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
     else:
         requests = None
-        request_obj = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk").first()
+        request_obj = (
+            pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk").first()
+        )
     if tab == "request":
         # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
         # blocker ask too).
@@ -187,7 +189,12 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
         "nav": "pathways",
         "tab": tab,
         "tabs": [
-            {"key": key, "label": label, "url": reverse(url_name, args=[pathway.public_id]), "current": key == tab}
+            {
+                "key": key,
+                "label": label,
+                "url": reverse(url_name, args=[pathway.public_id]),
+                "current": key == tab,
+            }
             for key, url_name, label in TABS
         ],
         "pathway": pathway,

@@ -213,7 +213,9 @@ def test_the_delay_to_housing_indicator_is_a_median_with_its_population(worker, 
 
 def test_the_pathway_page_shows_the_housing_block_and_the_attestations_link(worker, active_pathway, actors):
     page = (
-        client_for(worker).get(reverse("pathways:detail_rights", args=[active_pathway.public_id])).content.decode()
+        client_for(worker)
+        .get(reverse("pathways:detail_rights", args=[active_pathway.public_id]))
+        .content.decode()
     )
     assert 'data-testid="housing-block"' in page and 'data-testid="attestations-link"' in page
     signatory = client_for(actors["signatory"]).get(
