@@ -123,7 +123,8 @@ NOT_PERSON_DATA = {
     "tranche d'âge, signes, transmissions, aucune identité ni texte libre du partenaire (un repérage n'est "
     "pas une personne ; lecture journalisée sur la situation, tests/commission/test_coordination_views.py)",
     "approvals:list": "agréments des associations",
-    "approvals:association": "agréments des associations",
+    "approvals:association": "agréments des associations ; après un retrait, les parcours à confier : "
+    + PSEUDONYMS_ONLY,
     "approvals:own": "agréments des associations",
     "approvals:application": "agréments des associations",
     "approvals:document_download": "pièces d'un dossier d'agrément (association)",

@@ -631,13 +631,16 @@ def record_decision_handover(
     procedure.decision_notified_on, procedure.decision_acknowledgement = day, acknowledgement
     procedure.state = ProcedureState.NOTIFIED
     if procedure.kind == ProcedureKind.WITHDRAWAL:
-        procedure.effective_on = day
-        approvals.withdraw_agrement(
+        # No earlier than its notification (approvals.rules.earliest_withdrawal_effect, CRPA L. 221-8): the
+        # same rule as a withdrawal decided outside Parcours.
+        agrement = approvals.withdraw_after_procedure(
             actor=actor,
             agrement=procedure.agrement,
-            day=day,
+            notified_on=day,
+            hearing_notice_on=procedure.notice_notified_on,
             motive=f"Décision n° {procedure.decision_reference} : {procedure.decision_motive}",
         )
+        procedure.effective_on = agrement.withdrawn_on
     else:
         procedure.effective_on = dates.first_day_of_next_month(procedure.decided_on)
     procedure.save()
@@ -675,9 +678,28 @@ def pathways_to_hand_over(procedure: Procedure):
 
     if procedure.kind != ProcedureKind.WITHDRAWAL or procedure.state != ProcedureState.NOTIFIED:
         return Pathway.objects.none()
+    return open_pathways_of(procedure.agrement.organisation)
+
+
+def pathways_after_withdrawal(organisation, agrement, today: date | None = None):
+    """The same list on the association's agrément page once the agrément that speaks for it was withdrawn,
+    whichever way (the procedure above, or a withdrawal decided outside Parcours after a hearing held outside
+    it: approvals.services.withdraw_agrement)."""
+    from parcours.pathways.models import Pathway
+
+    today = today or timezone.localdate()
+    if agrement is None or agrement.withdrawn_on is None or agrement.withdrawn_on > today:
+        return Pathway.objects.none()
+    return open_pathways_of(organisation)
+
+
+def open_pathways_of(organisation):
+    """The association's pathways still open in its département, the oldest first."""
+    from parcours.pathways.models import Pathway
+
     return (
         Pathway.objects.open()
-        .filter(association=procedure.agrement.organisation, departement=procedure.departement)
+        .filter(association=organisation, departement_id=organisation.departement_id)
         .select_related("person")
         .order_by("created_at")
     )

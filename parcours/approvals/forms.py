@@ -127,7 +127,26 @@ class DecisionForm(DsfrBaseForm):
 
 
 class WithdrawForm(DsfrBaseForm):
-    day = forms.DateField(label="Date d'effet du retrait", widget=DATE_WIDGET)
+    """A withdrawal decided outside Parcours after a prior adversarial procedure held outside it: the
+    notice of intent delivered to the association, the decision notified to it, the effect no earlier than the
+    notification (rules.earliest_withdrawal_effect). A withdrawal considered in Parcours goes through the
+    procedure (parcours.appeals), the page's primary link."""
+
+    hearing_notice_on = forms.DateField(
+        label="Préavis de retrait remis à l'association le",
+        widget=DATE_WIDGET,
+        help_text="La procédure contradictoire menée hors Parcours : le jour où l'association a reçu le "
+        "préavis motivé, avant la décision de retrait.",
+    )
+    notified_on = forms.DateField(
+        label="Décision de retrait notifiée à l'association le",
+        widget=DATE_WIDGET,
+        help_text="Le retrait ne prend effet qu'à sa notification (CRPA L. 221-8) ; le délai de recours "
+        "court de ce jour.",
+    )
+    day = forms.DateField(
+        label="Date d'effet du retrait", widget=DATE_WIDGET, help_text="Le jour de la notification, ou après."
+    )
     motive = forms.CharField(
         label="Motif du retrait (conditions qui ne sont plus remplies)",
         max_length=4000,

@@ -36,6 +36,11 @@ class Agrement(BaseModel):
     valid_until = models.DateField("valable jusqu'au")
     withdrawn_on = models.DateField("retiré le", null=True, blank=True)
     withdrawal_motive = models.TextField("motif du retrait", blank=True)
+    # The withdrawal's hearing and notification (rules.earliest_withdrawal_effect): the day the notice of
+    # intent reached the association, and the day the decision was notified to it (the withdrawal takes effect
+    # then at the earliest). Empty for withdrawals recorded before they were asked.
+    hearing_notice_on = models.DateField("préavis de retrait remis le", null=True, blank=True)
+    withdrawal_notified_on = models.DateField("retrait notifié le", null=True, blank=True)
     tacit = models.BooleanField("agrément tacite", default=False)
 
     objects = AgrementQuerySet.as_manager()
@@ -46,6 +51,18 @@ class Agrement(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("valid_from")), name="agrement_dates_ordered"
+            ),
+            # A withdrawal's notice precedes its notification, which precedes (or is) its effect.
+            models.CheckConstraint(
+                condition=(Q(hearing_notice_on__isnull=True) & Q(withdrawal_notified_on__isnull=True))
+                | Q(
+                    withdrawn_on__isnull=False,
+                    hearing_notice_on__isnull=False,
+                    withdrawal_notified_on__isnull=False,
+                    hearing_notice_on__lte=F("withdrawal_notified_on"),
+                    withdrawal_notified_on__lte=F("withdrawn_on"),
+                ),
+                name="agrement_withdrawal_after_notice_and_notification",
             ),
         ]
 

@@ -55,6 +55,23 @@ OTHER_OPINION_SETTING = "approvals.other_departement_opinion_months"
 # At most this many départements in one application (a form's sanity bound, not a legal rule).
 MAX_LISTED_DEPARTEMENTS = 20
 
+# Withdrawal. An agrément is withdrawn when its conditions are no longer met or its mission no longer carried
+# out (art. R. 121-12-3 CASF; arrêté du 4 novembre 2016 for the file whose conditions it checks). It is an
+# individual decision unfavourable to the association: reasoned (art. L. 211-2 CRPA) and taken only after the
+# association, told of the measure and its grounds by a notice of intent, could present its observations
+# (art. L. 121-1 and L. 122-1 CRPA): Parcours's prior adversarial procedure (parcours.appeals), or one held
+# outside Parcours whose notice date is then recorded (`Agrement.hearing_notice_on`). It binds the association
+# only once notified to it (art. L. 221-8 CRPA: an individual decision is opposable to the person it concerns
+# from its notification): it takes effect on the day of its notification at the earliest, never before. One
+# rule for both paths: `earliest_withdrawal_effect`.
+
+
+def earliest_withdrawal_effect(notified_on: date) -> date:
+    """The first day a withdrawal notified to the association on `notified_on` may take effect: that very day
+    (art. L. 221-8 CRPA), never a day before."""
+    return notified_on
+
+
 # Board: warn the association and the secretariat this long before an agrément expires (local practice,
 # leaving time for a renewal to be instructed within the 2 + 4 months of the clocks above).
 EXPIRY_WARNING_MONTHS = 6

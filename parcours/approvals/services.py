@@ -534,18 +534,24 @@ def record_tacit_approval(
     return application
 
 
-@transaction.atomic
-def withdraw_agrement(*, actor: Actor, agrement: Agrement, day: date, motive: str) -> Agrement:
-    """Withdraw an agrément whose conditions are no longer met: from `day`, no PSP request can be sent."""
-    _require(actor, "approvals.withdraw")
-    if agrement.organisation.departement_id != actor.departement.pk:
-        raise PermissionDenied
+WITHDRAWAL_WITHOUT_HEARING = (
+    "Retirer un agrément est une décision défavorable : elle n'est prise qu'après que l'association a reçu "
+    "un préavis motivé et a pu présenter ses observations (CRPA L. 121-1 et L. 122-1). Engagez la procédure "
+    "contradictoire (« Envisager le retrait (préavis) »), ou, si elle a été menée hors Parcours, indiquez "
+    "la date de remise du préavis à l'association."
+)
+
+
+def _check_withdrawable(agrement: Agrement, motive: str) -> str:
     if agrement.withdrawn_on:
         raise ValidationError("Cet agrément a déjà été retiré.")
     motive = (motive or "").strip()
     if not motive:
         raise ValidationError({"motive": "Le motif du retrait est obligatoire."})
-    today = timezone.localdate()
+    return motive
+
+
+def _check_effect(agrement: Agrement, day: date, today: date) -> None:
     _check_day(
         day,
         today,
@@ -555,15 +561,145 @@ def withdraw_agrement(*, actor: Actor, agrement: Agrement, day: date, motive: st
     )
     if day > agrement.valid_until:
         raise ValidationError({"day": "L'agrément avait déjà expiré à cette date."})
+
+
+def check_withdrawal(
+    *,
+    agrement: Agrement,
+    day: date | None,
+    motive: str,
+    hearing_notice_on: date | None,
+    notified_on: date | None,
+) -> str:
+    """Every check of a withdrawal decided outside Parcours after a hearing held outside it, without writing
+    (asked before the confirmation, and again by the service). Returns the motive, stripped.
+
+    The notice of intent reached the association (not in the future, not before the agrément's start) before
+    the decision, hence before its notification; the withdrawal takes effect on its notification at the
+    earliest (rules.earliest_withdrawal_effect, CRPA L. 221-8)."""
+    motive = _check_withdrawable(agrement, motive)
+    today = timezone.localdate()
+    if hearing_notice_on is None:
+        raise ValidationError({"hearing_notice_on": WITHDRAWAL_WITHOUT_HEARING})
+    if hearing_notice_on > today:
+        raise ValidationError(
+            {"hearing_notice_on": "La date de remise du préavis ne peut pas être dans le futur."}
+        )
+    if hearing_notice_on < agrement.valid_from:
+        raise ValidationError(
+            {
+                "hearing_notice_on": "Le préavis ne peut pas précéder le début de l'agrément "
+                f"({agrement.valid_from:%d/%m/%Y})."
+            }
+        )
+    if notified_on is None:
+        raise ValidationError(
+            {"notified_on": "Indiquez la date de notification de la décision de retrait à l'association."}
+        )
+    if notified_on > today:
+        raise ValidationError({"notified_on": "La date de notification ne peut pas être dans le futur."})
+    if hearing_notice_on >= notified_on:
+        raise ValidationError(
+            {
+                "hearing_notice_on": "Le préavis est remis à l'association avant la décision, pour qu'elle "
+                "puisse présenter ses observations : sa date précède celle de la notification du retrait "
+                f"({notified_on:%d/%m/%Y})."
+            }
+        )
+    _check_effect(agrement, day, today)
+    earliest = rules.earliest_withdrawal_effect(notified_on)
+    if day < earliest:
+        raise ValidationError(
+            {
+                "day": "Le retrait ne prend effet qu'à sa notification à l'association (CRPA L. 221-8) : "
+                f"pas avant le {earliest:%d/%m/%Y}."
+            }
+        )
+    return motive
+
+
+def _withdraw(actor, agrement, *, day, motive, hearing_notice_on, notified_on, label) -> Agrement:
     agrement.withdrawn_on, agrement.withdrawal_motive = day, motive
+    agrement.hearing_notice_on, agrement.withdrawal_notified_on = hearing_notice_on, notified_on
     agrement.save()
     application = getattr(agrement, "application", None)
-    label = f"Agrément retiré à compter du {day:%d/%m/%Y}"
     if application is not None and application.state == ApplicationState.GRANTED:
         _transition(actor, application, "withdraw", label, day=day, motive=motive, agrement=agrement)
     else:
         _log(actor, application, "withdraw", label, agrement=agrement, day=day, motive=motive)
     return agrement
+
+
+def _locked_agrement(actor: Actor, agrement: Agrement) -> Agrement:
+    _require(actor, "approvals.withdraw")
+    if agrement.organisation.departement_id != actor.departement.pk:
+        raise PermissionDenied
+    return Agrement.objects.select_for_update().select_related("organisation").get(pk=agrement.pk)
+
+
+@transaction.atomic
+def withdraw_agrement(
+    *,
+    actor: Actor,
+    agrement: Agrement,
+    day: date,
+    motive: str,
+    hearing_notice_on: date | None,
+    notified_on: date | None,
+) -> Agrement:
+    """Record a withdrawal decided outside Parcours after a hearing held outside it (the notice of intent
+    delivered to the association on `hearing_notice_on`, the decision notified to it on `notified_on`): from
+    `day`, never before the notification, no PSP request can be sent. A withdrawal
+    considered in Parcours goes through the prior adversarial procedure (parcours.appeals), which ends in
+    `withdraw_after_procedure`."""
+    agrement = _locked_agrement(actor, agrement)
+    motive = check_withdrawal(
+        agrement=agrement,
+        day=day,
+        motive=motive,
+        hearing_notice_on=hearing_notice_on,
+        notified_on=notified_on,
+    )
+    label = (
+        f"Agrément retiré à compter du {day:%d/%m/%Y} — décision prise hors Parcours après une procédure "
+        f"contradictoire menée hors Parcours (préavis remis le {hearing_notice_on:%d/%m/%Y}), notifiée à "
+        f"l'association le {notified_on:%d/%m/%Y}"
+    )
+    return _withdraw(
+        actor,
+        agrement,
+        day=day,
+        motive=motive,
+        hearing_notice_on=hearing_notice_on,
+        notified_on=notified_on,
+        label=label,
+    )
+
+
+@transaction.atomic
+def withdraw_after_procedure(
+    *, actor: Actor, agrement: Agrement, notified_on: date, hearing_notice_on: date, motive: str
+) -> Agrement:
+    """The withdrawal decided at the end of Parcours's prior adversarial procedure
+    (appeals.services.record_decision_handover, which has checked the hearing and the decision): it takes
+    effect on its notification to the association (rules.earliest_withdrawal_effect)."""
+    agrement = _locked_agrement(actor, agrement)
+    motive = _check_withdrawable(agrement, motive)
+    day = rules.earliest_withdrawal_effect(notified_on)
+    _check_effect(agrement, day, timezone.localdate())
+    label = (
+        f"Agrément retiré à compter du {day:%d/%m/%Y}, jour de la notification de la décision à "
+        f"l'association (procédure contradictoire : préavis remis le {hearing_notice_on:%d/%m/%Y})"
+    )
+    return _withdraw(
+        actor,
+        agrement,
+        day=day,
+        motive=motive,
+        hearing_notice_on=hearing_notice_on,
+        notified_on=notified_on,
+        label=label,
+    )
 
 
 # --- The other départements named in the file ---

@@ -105,10 +105,30 @@ class AssociationDetailView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         org = get_association_or_404(self.actor, self.kwargs["pk"])
-        audit.record(self.actor, "view", org, detail="agréments de l'association")
-        context = organisation_context(org, timezone.localdate())
-        context.update(nav="approvals", withdraw_form=kwargs.get("withdraw_form") or WithdrawForm())
-        return context
+        return association_page_context(self.actor, org)
+
+
+def association_page_context(actor, org, withdraw_form=None):
+    """The association's agrément page: its agréments (the primary way to withdraw one is the prior
+    adversarial procedure; the form records a withdrawal decided and notified outside Parcours), its
+    applications, and after a withdrawal the pathways to hand over (appeals' block)."""
+    audit.record(actor, "view", org, detail="agréments de l'association")
+    today = timezone.localdate()
+    context = organisation_context(org, today)
+    current = context["current_agrement"]
+    withdrawable = (
+        current is not None
+        and current.organisation_id == org.pk
+        and current.withdrawn_on is None
+        and current.valid_from <= today <= current.valid_until
+    )
+    context.update(
+        nav="approvals",
+        withdrawable=current if withdrawable else None,
+        withdraw_form=withdraw_form or WithdrawForm(initial={"day": today, "notified_on": today}),
+        focus_form="withdraw_form" if withdraw_form is not None else "",
+    )
+    return context
 
 
 class OwnAgrementView(ActorRequiredMixin, TemplateView):
@@ -199,7 +219,6 @@ def application_context(actor, application, **forms):
         "incomplete_form": ReturnIncompleteForm() if can_do["return_incomplete"] else None,
         "opinion_form": OpinionForm(initial={"day": today}) if can_do["opinion"] else None,
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
-        "withdraw_form": WithdrawForm(initial={"day": today}) if can_do["withdraw"] else None,
     }
     for name, default in defaults.items():
         context[name] = forms.get(name, default)
@@ -476,10 +495,14 @@ class TacitView(ApplicationActionView):
         services.record_tacit_approval(actor=self.actor, application=application)
 
 
-class WithdrawView(ActorRequiredMixin, View):
-    permission = "approvals.withdraw"
+class WithdrawView(ObjectActionView):
+    """A withdrawal decided outside Parcours after a hearing held outside it, recorded from the association's
+    agrément page (secondary to the prior adversarial procedure): checked, then confirmed, then recorded."""
 
-    def post(self, request, pk):
+    permission = "approvals.withdraw"
+    form_class, form_name, anchor = WithdrawForm, "withdraw_form", "#retrait-hors-parcours"
+
+    def get_object(self, pk, **kwargs):
         key = _parse_uuid(pk)
         agrement = (
             Agrement.objects.filter(public_id=key, organisation__departement=self.actor.departement)
@@ -490,24 +513,37 @@ class WithdrawView(ActorRequiredMixin, View):
         )
         if agrement is None:
             raise Http404
-        url = reverse("approvals:association", args=[agrement.organisation.public_id])
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                services.withdraw_agrement(
-                    actor=self.actor,
-                    agrement=agrement,
-                    day=form.cleaned_data["day"],
-                    motive=form.cleaned_data["motive"],
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, "Agrément retiré.")
-            return redirect(url)
-        errors = [
-            f"{form.fields[f].label if f in form.fields else ''} : {' '.join(e)}"
-            for f, e in form.errors.items()
-        ]
-        messages.error(request, "Retrait non enregistré. " + " ".join(errors))
-        return redirect(url)
+        return agrement
+
+    def page_url(self, agrement) -> str:
+        return reverse("approvals:association", args=[agrement.organisation.public_id])
+
+    def render_page(self, agrement, form):
+        context = association_page_context(self.actor, agrement.organisation, withdraw_form=form)
+        return render(self.request, "approvals/association_detail.html", context)
+
+    def confirmation(self, agrement, form):
+        data = form.cleaned_data
+        services.check_withdrawal(agrement=agrement, **data)
+        return Confirmation(
+            title=f"Enregistrer le retrait de l'agrément {agrement.reference} décidé hors Parcours",
+            consequences=[
+                f"Le préavis a été remis à {agrement.organisation.name} le "
+                f"{data['hearing_notice_on']:%d/%m/%Y} et la décision de retrait lui a été notifiée le "
+                f"{data['notified_on']:%d/%m/%Y}.",
+                f"L'agrément est retiré à compter du {data['day']:%d/%m/%Y}, dans chaque département où il "
+                "valait : l'association ne peut plus transmettre de demande de parcours de sortie.",
+                "Les parcours que l'association accompagne encore s'affichent sur la page de l'agrément, à "
+                "confier à une autre association agréée. Cela ne peut pas être défait.",
+            ],
+            button="Oui, enregistrer le retrait",
+            back_url=self.page_url(agrement) + self.anchor,
+        )
+
+    def perform(self, agrement, form):
+        agrement = services.withdraw_agrement(actor=self.actor, agrement=agrement, **form.cleaned_data)
+        return (
+            f"Retrait de l'agrément {agrement.reference} enregistré : il a pris effet le "
+            f"{agrement.withdrawn_on:%d/%m/%Y}. Les parcours encore ouverts de l'association sont listés "
+            "ci-dessous, à confier à une autre association agréée."
+        )

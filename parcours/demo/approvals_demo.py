@@ -283,6 +283,8 @@ def build(builder) -> None:
         decided_on=start,
         kind=ApplicationKind.FIRST,
     )
+    # Decided on paper before Parcours (a withdrawal considered now goes through the prior adversarial
+    # procedure): the notice of intent received a month before, the decision notified and in effect that day.
     day = today - timedelta(days=500)
     with dated(day):
         approvals.withdraw_agrement(
@@ -290,4 +292,6 @@ def build(builder) -> None:
             agrement=agrement,
             day=day,
             motive="Fermeture du service d'accompagnement : plus aucun personnel qualifié.",
+            hearing_notice_on=day - timedelta(days=30),
+            notified_on=day,
         )

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from parcours.appeals import rules
 from parcours.appeals import services as appeals
 from parcours.appeals.models import Procedure, ProcedureKind, ProcedureState
+from parcours.approvals import rules as approvals_rules
 from parcours.approvals.models import Agrement
 from parcours.commission import services as cs
 from parcours.core import dates
@@ -263,7 +264,13 @@ def test_withdrawal_of_an_agrement_with_a_hearing_then_the_pathways_to_hand_over
         )
     agrement.refresh_from_db()
     assert agrement.withdrawn_on == notified_on == procedure.effective_on
+    assert notified_on == approvals_rules.earliest_withdrawal_effect(notified_on)  # the rule both paths share
+    # The hearing is kept on the agrément, as for a withdrawal decided outside Parcours.
+    assert (agrement.hearing_notice_on, agrement.withdrawal_notified_on) == (received, notified_on)
     assert list(appeals.pathways_to_hand_over(procedure)) == [active_pathway]
+    # The agrément's page offers the same list (appeals' block, whichever way the agrément was withdrawn).
+    assert list(appeals.pathways_after_withdrawal(association, agrement, notified_on)) == [active_pathway]
+    assert not appeals.pathways_after_withdrawal(association, agrement, notified_on - timedelta(days=1))
     with time_machine.travel(notified_on, tick=False):
         appeal = appeals.record_appeal(
             actor=sec,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from parcours.approvals import rules
 from parcours.approvals import services as approvals
 from parcours.approvals.board import approvals_board
-from parcours.approvals.models import ApplicationState, ListedDepartement
+from parcours.approvals.models import Agrement, ApplicationState, ListedDepartement
 from parcours.approvals.selectors import (
     acting_associations,
     agrement_in_force,
@@ -315,8 +315,15 @@ def test_without_an_establishment_the_directory_shows_the_seat_association(w):
 
 def test_a_withdrawn_agrement_is_valid_nowhere(w):
     application = w.granted()
+    # Granted some weeks ago: the notice of intent came after its start, before the notification today.
+    Agrement.objects.filter(pk=application.agrement.pk).update(valid_from=today() - timedelta(days=30))
     approvals.withdraw_agrement(
-        actor=w.secretariat, agrement=application.agrement, day=today(), motive="Test"
+        actor=w.secretariat,
+        agrement=application.agrement,
+        day=today(),
+        motive="Test",
+        hearing_notice_on=today() - timedelta(days=20),
+        notified_on=today(),
     )
     assert not has_valid_agrement(w.association, today())
     assert not has_valid_agrement(w.establishment, today())

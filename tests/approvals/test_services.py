@@ -16,6 +16,7 @@ from parcours.approvals import services as approvals
 from parcours.approvals.models import (
     Agrement,
     AgrementApplication,
+    AgrementEvent,
     ApplicationKind,
     ApplicationState,
 )
@@ -28,7 +29,13 @@ from parcours.core.models import OrganisationKind, RuleSetting
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
 from tests.conftest import complete_request
-from tests.factories import AgrementFactory, OrganisationFactory, PersonFactory, make_actor
+from tests.factories import (
+    AgrementFactory,
+    DepartementFactory,
+    OrganisationFactory,
+    PersonFactory,
+    make_actor,
+)
 
 from . import helpers as h
 
@@ -440,14 +447,22 @@ def test_refusal_after_the_tacit_date_is_refused(newcomer, secretariat, prefect)
 
 
 # --- withdrawal ---
+# The direct withdrawal records one decided outside Parcours after a hearing held outside it: the notice of
+# intent's date (not in the future, not before the agrément's start, before the notification), the decision's
+# notification, the effect no earlier than it (rules.earliest_withdrawal_effect, shared with the procedure).
+
+
+def withdraw(secretariat, agrement, day, motive="Plus de personnel qualifié", notice_days=20, **dates):
+    dates.setdefault("notified_on", day)
+    if "hearing_notice_on" not in dates:
+        dates["hearing_notice_on"] = dates["notified_on"] - timedelta(days=notice_days)
+    return approvals.withdraw_agrement(actor=secretariat, agrement=agrement, day=day, motive=motive, **dates)
 
 
 def test_withdrawal_blocks_psp_submission_from_its_date(association, secretariat, worker, person):
     agrement = association.agrements.get()
     day = today() - timedelta(days=3)
-    approvals.withdraw_agrement(
-        actor=secretariat, agrement=agrement, day=day, motive="Plus de personnel qualifié"
-    )
+    withdraw(secretariat, agrement, day)
     assert has_valid_agrement(association, day - timedelta(days=1))
     assert not has_valid_agrement(association, day)
     pathway = psp.start_pathway(
@@ -461,12 +476,22 @@ def test_withdrawal_blocks_psp_submission_from_its_date(association, secretariat
 def test_withdrawal_of_a_granted_application_is_on_its_timeline(newcomer, secretariat, prefect):
     application = h.reviewed(newcomer, secretariat)
     approvals.decide(actor=prefect, application=application, decision="granted", day=today(), reference="A")
-    approvals.withdraw_agrement(
-        actor=secretariat, agrement=application.agrement, day=today(), motive="Dissolution"
-    )
+    # Granted some days ago: the notice of intent came after its start.
+    Agrement.objects.filter(pk=application.agrement.pk).update(valid_from=today() - timedelta(days=10))
+    withdraw(secretariat, application.agrement, today(), motive="Dissolution", notice_days=4)
     application.refresh_from_db()
     assert application.state == ApplicationState.WITHDRAWN
-    assert application.events.last().motive == "Dissolution"
+    event = application.events.last()
+    assert event.motive == "Dissolution"
+    assert f"préavis remis le {today() - timedelta(days=4):%d/%m/%Y}" in event.label
+    assert "hors Parcours" in event.label and f"notifiée à l'association le {today():%d/%m/%Y}" in event.label
+    agrement = application.agrement
+    agrement.refresh_from_db()
+    assert (agrement.withdrawn_on, agrement.withdrawal_notified_on, agrement.hearing_notice_on) == (
+        today(),
+        today(),
+        today() - timedelta(days=4),
+    )
 
 
 @pytest.mark.parametrize(
@@ -475,19 +500,104 @@ def test_withdrawal_of_a_granted_application_is_on_its_timeline(newcomer, secret
 )
 def test_bad_withdrawals_change_nothing(association, secretariat, delta, motive, message):
     agrement = association.agrements.get()
+    day = today() + timedelta(days=delta)
     with pytest.raises(ValidationError, match=message):
-        approvals.withdraw_agrement(
-            actor=secretariat, agrement=agrement, day=today() + timedelta(days=delta), motive=motive
-        )
+        withdraw(secretariat, agrement, day, motive=motive, notified_on=min(day, today()), notice_days=1)
     agrement.refresh_from_db()
     assert agrement.withdrawn_on is None
 
 
+def test_no_withdrawal_without_a_hearing(association, secretariat):
+    """Without the notice's date, the service refuses and points to the prior adversarial procedure."""
+    agrement = association.agrements.get()
+    with pytest.raises(ValidationError, match="Engagez la procédure contradictoire") as refused:
+        withdraw(secretariat, agrement, today(), hearing_notice_on=None)
+    assert "hearing_notice_on" in refused.value.message_dict
+    agrement.refresh_from_db()
+    assert (agrement.withdrawn_on, agrement.hearing_notice_on) == (None, None)
+    assert not AgrementEvent.objects.filter(name="withdraw").exists()
+
+
+def test_the_notice_precedes_the_notification_of_the_withdrawal(association, secretariat):
+    agrement = association.agrements.get()
+    day = today()
+    for hearing in (day, day + timedelta(days=1)):  # on the withdrawal (and notification) day, or later
+        with pytest.raises(ValidationError) as refused:
+            withdraw(secretariat, agrement, day, hearing_notice_on=hearing)
+        assert "hearing_notice_on" in refused.value.message_dict
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
+    # The day before: accepted.
+    withdraw(secretariat, agrement, day, hearing_notice_on=day - timedelta(days=1))
+    agrement.refresh_from_db()
+    assert (agrement.withdrawn_on, agrement.hearing_notice_on) == (day, day - timedelta(days=1))
+
+
+def test_the_notice_is_not_before_the_agrements_start(association, secretariat):
+    agrement = association.agrements.get()
+    start = agrement.valid_from
+    with pytest.raises(ValidationError, match="précéder le début de l'agrément") as refused:
+        withdraw(secretariat, agrement, today(), hearing_notice_on=start - timedelta(days=1))
+    assert "hearing_notice_on" in refused.value.message_dict
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
+    withdraw(secretariat, agrement, today(), hearing_notice_on=start)  # on the start day: accepted
+    agrement.refresh_from_db()
+    assert agrement.hearing_notice_on == start
+
+
+def test_a_notice_or_notification_in_the_future_is_refused(association, secretariat):
+    agrement = association.agrements.get()
+    with pytest.raises(ValidationError, match="préavis ne peut pas être dans le futur"):
+        withdraw(secretariat, agrement, today(), hearing_notice_on=today() + timedelta(days=1))
+    with pytest.raises(ValidationError, match="notification ne peut pas être dans le futur"):
+        withdraw(secretariat, agrement, today(), notified_on=today() + timedelta(days=1))
+    with pytest.raises(ValidationError, match="date de notification"):
+        withdraw(secretariat, agrement, today(), notified_on=None, hearing_notice_on=today() - timedelta(1))
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
+
+
+def test_the_withdrawal_takes_effect_no_earlier_than_its_notification(association, secretariat):
+    """rules.earliest_withdrawal_effect: on the notification day or after, never before (CRPA L. 221-8)."""
+    agrement = association.agrements.get()
+    notified = today() - timedelta(days=5)
+    assert rules.earliest_withdrawal_effect(notified) == notified
+    with pytest.raises(ValidationError, match="qu'à sa notification") as refused:
+        withdraw(secretariat, agrement, notified - timedelta(days=1), notified_on=notified)
+    assert "day" in refused.value.message_dict
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
+    withdraw(secretariat, agrement, notified + timedelta(days=2), notified_on=notified)  # after: accepted
+    agrement.refresh_from_db()
+    later = notified + timedelta(days=2)
+    assert (agrement.withdrawal_notified_on, agrement.withdrawn_on) == (notified, later)
+
+
+def test_a_withdrawal_on_its_notification_day(association, secretariat):
+    agrement = association.agrements.get()
+    notified = today() - timedelta(days=5)
+    withdraw(secretariat, agrement, notified, notified_on=notified)
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on == agrement.withdrawal_notified_on == notified
+
+
 def test_no_double_withdrawal(association, secretariat):
     agrement = association.agrements.get()
-    approvals.withdraw_agrement(actor=secretariat, agrement=agrement, day=today(), motive="m")
+    withdraw(secretariat, agrement, today(), motive="m")
     with pytest.raises(ValidationError, match="déjà été retiré"):
-        approvals.withdraw_agrement(actor=secretariat, agrement=agrement, day=today(), motive="m")
+        withdraw(secretariat, agrement, today(), motive="m")
+
+
+def test_only_the_secretariat_of_the_agrements_departement_withdraws(association, secretariat, manager):
+    agrement = association.agrements.get()
+    with pytest.raises(PermissionDenied):
+        withdraw(manager, agrement, today())
+    elsewhere = make_actor(Role.SECRETARIAT, departement=DepartementFactory(code="2A", name="Ailleurs"))
+    with pytest.raises(PermissionDenied):
+        withdraw(elsewhere, agrement, today())
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
 
 
 # --- selectors ---

@@ -307,13 +307,87 @@ def test_declaration_in_the_future_is_refused(clients, actors):
     )
 
 
-def test_bad_withdrawal_is_refused_with_a_message(clients, association):
+def _withdrawal(day=None, notified=None, hearing=None, motive="Dissolution", **extra):
+    day = day or today()
+    notified = notified or day
+    hearing = notified - timedelta(days=20) if hearing is None else hearing
+    return {
+        "hearing_notice_on": hearing.isoformat() if hasattr(hearing, "isoformat") else hearing,
+        "notified_on": notified.isoformat(),
+        "day": day.isoformat(),
+        "motive": motive,
+        **extra,
+    }
+
+
+def test_bad_withdrawal_is_refused_with_a_french_message_and_nothing_changes(clients, association):
     agrement = association.agrements.get()
     url = reverse("approvals:withdraw", kwargs={"pk": agrement.public_id})
-    refused(clients[S], url, {"day": (today() + timedelta(days=3)).isoformat(), "motive": "x"}, "futur")
-    refused(clients[S], url, {"day": today().isoformat(), "motive": ""}, "Retrait non enregistré")
-    response = clients[S].post(url, {"day": today().isoformat(), "motive": "Dissolution"}, follow=True)
-    assert "Agrément retiré." in text(response) and "Retiré" in text(response)
+    sec = clients[S]
+    refused(sec, url, _withdrawal(day=today() + timedelta(days=3), notified=today()), "futur")
+    refused(sec, url, _withdrawal(motive=""), "Ce champ est obligatoire")
+    # Without the notice's date: the procedure is named, the form comes back with the error next to the field.
+    refused(sec, url, _withdrawal(hearing=""), "Ce champ est obligatoire")
+    refused(sec, url, _withdrawal(hearing="2026-02-30"), "Saisissez une date valide")
+    refused(sec, url, _withdrawal(hearing=today()), "Le préavis est remis à l'association avant la décision")
+    refused(
+        sec,
+        url,
+        _withdrawal(hearing=agrement.valid_from - timedelta(days=1)),
+        "Le préavis ne peut pas précéder le début de l'agrément",
+    )
+    refused(
+        sec,
+        url,
+        _withdrawal(day=today() - timedelta(days=2), notified=today()),
+        "Le retrait ne prend effet qu'à sa notification",
+    )
+    # Confirmed, the service checks again: a bad date still changes nothing.
+    refused(sec, url, _withdrawal(hearing=today(), confirmation="oui"), "Le préavis est remis")
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
+
+
+def test_the_direct_withdrawal_asks_for_confirmation_then_offers_the_hand_over(
+    clients, association, active_pathway
+):
+    agrement = association.agrements.get()
+    page = reverse("approvals:association", kwargs={"pk": association.public_id})
+    body = text(clients[S].get(page))
+    # The procedure first; the direct form is secondary, for a withdrawal decided outside Parcours.
+    assert "Envisager le retrait (préavis)" in body
+    assert "Retrait décidé hors Parcours après une procédure contradictoire menée hors Parcours" in body
+    assert "Parcours à confier" not in body
+    url = reverse("approvals:withdraw", kwargs={"pk": agrement.public_id})
+    hearing = today() - timedelta(days=20)
+    before = db_snapshot()
+    asked = clients[S].post(url, _withdrawal(hearing=hearing))
+    assert asked.status_code == 200 and "Oui, enregistrer le retrait" in text(asked)
+    assert_unchanged(before)
+    done = clients[S].post(url, _withdrawal(hearing=hearing, confirmation="oui"), follow=True)
+    body = text(done)
+    assert f"Retrait de l'agrément {agrement.reference} enregistré" in body
+    assert f"préavis remis à l'association le {hearing:%d/%m/%Y}" in body
+    # The same block as the procedure's page: the association's open pathways, to hand over.
+    assert "Parcours à confier à une autre association" in body
+    assert active_pathway.person.pseudonym in body
+    assert "Retrait décidé hors Parcours après" not in body  # nothing left to withdraw
+    agrement.refresh_from_db()
+    assert (agrement.withdrawn_on, agrement.hearing_notice_on) == (today(), hearing)
+    # The application's history says it too (an agrément without an application logs on its own).
+    application = AgrementApplication.objects.filter(agrement=agrement).first()
+    if application is not None:
+        history = text(clients[S].get(app_url(application)))
+        assert f"préavis remis le {hearing:%d/%m/%Y}" in history
+
+
+def test_the_granted_applications_page_points_to_the_procedure_first(clients, actors):
+    application = h.reviewed(actors[AM], actors[S])
+    approvals.decide(actor=actors[S], application=application, decision="granted", day=today(), reference="A")
+    body = text(clients[S].get(app_url(application)))
+    assert "Envisager le retrait : préavis et observations de l'association" in body
+    assert "Retrait décidé hors Parcours après une procédure contradictoire menée hors Parcours" in body
+    assert 'data-testid="withdraw"' not in clients[S].get(app_url(application)).content.decode()
 
 
 def test_submit_with_missing_items_lists_them(clients, actors):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from parcours.approvals import rules
 from parcours.approvals import services as approvals
 from parcours.core.models import OrganisationKind
@@ -21,8 +23,15 @@ def _association(w):
 
 
 def _withdraw(w):
+    """A withdrawal decided outside Parcours after a hearing held outside it, confirmed."""
     agrement = w.association.agrements.first()
-    return {"pk": agrement.public_id}, {"day": _date(w.today), "motive": "Plus aucun personnel qualifié"}
+    return {"pk": agrement.public_id}, {
+        "hearing_notice_on": _date(max(agrement.valid_from, w.today - timedelta(days=20))),
+        "notified_on": _date(w.today),
+        "day": _date(w.today),
+        "motive": "Plus aucun personnel qualifié",
+        "confirmation": "oui",
+    }
 
 
 def _submitted(w):

@@ -88,3 +88,15 @@ def pathway_appeals(context, pathway):
         and afis.status == Afis.Status.GRANTED,
         "today": timezone.localdate(),
     }
+
+
+@register.inclusion_tag("appeals/includes/to_hand_over.html", takes_context=True)
+def agrement_hand_over(context, organisation, agrement):
+    """On the association's agrément page, once its agrément was withdrawn (through the procedure or as
+    decided outside Parcours): the pathways to hand over, the same block as on the procedure's page."""
+    from ..services import pathways_after_withdrawal
+
+    return {
+        "to_hand_over": pathways_after_withdrawal(organisation, agrement),
+        "allowed": context.get("allowed", ()),
+    }
