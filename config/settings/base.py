@@ -97,7 +97,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "parcours.core.renderers.WidgetRenderer"  # TemplatesSetting, its hot widgets in Python
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 # The embedded default (SQLite) serves a small team. Every page that shows a person writes its audit

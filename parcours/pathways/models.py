@@ -64,7 +64,12 @@ class Pathway(BaseModel):
         ordering = ["-created_at"]
         verbose_name = "parcours de sortie"
         verbose_name_plural = "parcours de sortie"
-        indexes = [models.Index(fields=["departement", "state"], name="pathway_departement_state")]
+        indexes = [
+            models.Index(fields=["departement", "state"], name="pathway_departement_state"),
+            # The pathway list, most recently updated first (its default order), 25 a page: read in index
+            # order instead of sorting every pathway of the département.
+            models.Index(fields=["departement", "-updated_at"], name="pathway_departement_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],

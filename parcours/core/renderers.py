@@ -1,0 +1,122 @@
+"""The form renderer: Django's TemplatesSetting, with its most used widget templates rendered in Python.
+
+A `<select>` of twenty options is twenty-one template renders (one per option, each including the attributes'
+template) and every text or date field two: on a page of forms (a pathway's file, a dashboard's filters) they
+were a tenth of the request's time. The functions below produce the same bytes as Django's own templates
+(tests/core/test_renderers.py compares them on generated widgets); a template overridden by the project or a
+library (found elsewhere than in Django's forms templates) is rendered by the template, as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django.forms
+from django.forms.renderers import TemplatesSetting
+from django.template.base import render_value_in_context
+from django.template.context import Context
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+DJANGO_WIDGETS = Path(django.forms.__file__).resolve().parent / "templates"
+INPUT = "django/forms/widgets/input.html"
+SELECT = "django/forms/widgets/select.html"
+SELECT_OPTION = "django/forms/widgets/select_option.html"
+ATTRS = "django/forms/widgets/attrs.html"
+# Django's templates that only include input.html (and end with a newline).
+INPUT_WRAPPERS = tuple(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "search",
+        "tel",
+    )
+)
+_CONTEXT = Context(autoescape=True)
+
+
+def _value(value) -> str:
+    """`{{ value }}` in a template: localised, escaped unless safe."""
+    return render_value_in_context(value, _CONTEXT)
+
+
+def _stringformat(value) -> str:
+    """`{{ value|stringformat:'s' }}`: str() of the value (a tuple as a whole), safe if it was, escaped if not."""
+    text = "%s" % (str(value) if isinstance(value, tuple) else value)
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(" " + _value(name))
+        if value is not True:
+            out.append('="' + _stringformat(value) + '"')
+    return "".join(out)
+
+
+def _input(widget: dict) -> str:
+    """django/forms/widgets/input.html."""
+    value = "" if widget["value"] is None else ' value="' + _stringformat(widget["value"]) + '"'
+    return f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{value}{_attrs(widget["attrs"])}>\n'
+
+
+def _select(widget: dict) -> str | None:
+    """django/forms/widgets/select.html with its options (None: an option has a template of its own)."""
+    out = [f'<select name="{_value(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _ in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{_value(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != SELECT_OPTION:
+                return None
+            out.append(
+                f'\n  <option value="{_stringformat(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_value(option['label'])}</option>\n"
+            )
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>\n")
+    return "".join(out)
+
+
+class WidgetRenderer(TemplatesSetting):
+    """FORM_RENDERER: the templates of the project and its libraries first (as TemplatesSetting), and
+    Django's select and input templates in Python when they are the ones in use."""
+
+    def __init__(self):
+        super().__init__()
+        self._own: dict[str, bool] = {}
+
+    def _is_django_template(self, template_name: str) -> bool:
+        """Whether the template in use for this name is Django's own (no override anywhere), once a process."""
+        known = self._own.get(template_name)
+        if known is None:
+            origin = Path(self.get_template(template_name).origin.name).resolve()
+            known = self._own[template_name] = origin.is_relative_to(DJANGO_WIDGETS)
+        return known
+
+    def render(self, template_name, context, request=None):
+        if template_name in INPUT_WRAPPERS or template_name == INPUT:
+            if self._is_django_template(template_name) and self._is_django_template(INPUT) and self._plain():
+                return _input(context["widget"]).strip()  # as BaseRenderer.render
+        elif template_name == SELECT:
+            if self._is_django_template(SELECT) and self._is_django_template(SELECT_OPTION) and self._plain():
+                html = _select(context["widget"])
+                if html is not None:
+                    return html.strip()
+        return super().render(template_name, context, request)
+
+    def _plain(self) -> bool:
+        return self._is_django_template(ATTRS)
