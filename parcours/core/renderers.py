@@ -49,9 +49,10 @@ def _value(value) -> str:
 
 
 def _stringformat(value) -> str:
-    """`{{ value|stringformat:'s' }}`: str() of the value (a tuple as a whole), safe if it was, escaped if not."""
+    """`{{ value|stringformat:'s' }}`: str() of the value (a tuple as a whole), safe if it was (the filter is
+    is_safe), escaped if not."""
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
-    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
 
 
 def _attrs(attrs: dict) -> str:
@@ -69,7 +70,8 @@ def _attrs(attrs: dict) -> str:
 def _input(widget: dict) -> str:
     """django/forms/widgets/input.html."""
     value = "" if widget["value"] is None else ' value="' + _stringformat(widget["value"]) + '"'
-    return f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{value}{_attrs(widget["attrs"])}>\n'
+    kind, name = _value(widget["type"]), _value(widget["name"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>\n'
 
 
 def _select(widget: dict) -> str | None:
@@ -100,7 +102,7 @@ class WidgetRenderer(TemplatesSetting):
         self._own: dict[str, bool] = {}
 
     def _is_django_template(self, template_name: str) -> bool:
-        """Whether the template in use for this name is Django's own (no override anywhere), once a process."""
+        """Whether the template in use under this name is Django's own (no override), once a process."""
         known = self._own.get(template_name)
         if known is None:
             origin = Path(self.get_template(template_name).origin.name).resolve()
