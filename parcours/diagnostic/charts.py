@@ -85,6 +85,9 @@ def _bar_svg(bars: tuple[tuple[str, int | float | None], ...], title: str, serie
         style=STYLE,
         js=(),
         disable_xml_declaration=True,
+        # An image's SVG is a document of its own: its style needs no per-chart id before every selector
+        # (a third of the image's size, every chart of a dashboard inlined as a data: URI).
+        no_prefix=True,
         show_legend=False,
         print_values=True,
         print_zeroes=True,

@@ -93,7 +93,7 @@ def test_ending_is_not_offered_nor_accepted_before_authorisation(actors, pathway
 
     psp.submit_request(actor=asso, request=request)
     client = client_for(actors["secretariat"])
-    detail = reverse("pathways:detail", args=[pathway.public_id])
+    detail = reverse("pathways:detail_decisions", args=[pathway.public_id])
     shown = page(client.get(detail))
     assert "Terminer le parcours" not in shown
     assert "Parcours achevé" not in shown  # the end reasons of an authorised pathway are not offered
@@ -119,5 +119,5 @@ def test_ending_is_not_offered_nor_accepted_before_authorisation(actors, pathway
 def test_an_authorised_pathway_offers_the_end_with_its_confirmation(actors, active_pathway):
     client = client_for(actors["secretariat"])
     assert "Terminer le parcours" in page(
-        client.get(reverse("pathways:detail", args=[active_pathway.public_id]))
+        client.get(reverse("pathways:detail_decisions", args=[active_pathway.public_id]))
     )

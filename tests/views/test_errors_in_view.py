@@ -30,7 +30,7 @@ def summary_of(response) -> str:
 def test_end_of_pathway_without_a_reason_comes_back_in_its_block(actors, active_pathway):
     client = client_for(actors["secretariat"])
     url = reverse("pathways:end", args=[active_pathway.public_id])
-    page = client.get(reverse("pathways:detail", args=[active_pathway.public_id])).content.decode()
+    page = client.get(reverse("pathways:detail_decisions", args=[active_pathway.public_id])).content.decode()
     assert f'action="{url}#id_end_erreurs"' in page  # the browser opens the answer at the summary
     before = db_snapshot()
 

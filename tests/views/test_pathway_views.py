@@ -164,7 +164,8 @@ def test_pathway_workflow_over_http(clients, person):
     assert "Pièce ajoutée." in text(response)
     response = asso.post(reverse("pathways:submit", args=[pathway.public_id]), follow=True)
     assert "Demande transmise au secrétariat de la commission." in text(response)
-    assert "Demande complétée et transmise" in text(response)  # on the timeline
+    history = reverse("pathways:detail_history", args=[pathway.public_id])
+    assert "Demande complétée et transmise" in text(asso.get(history))  # on the timeline
     assert not on_board(asso, "incomplete", person)
 
     # Complete, then the commission's opinion.
@@ -205,7 +206,8 @@ def test_pathway_workflow_over_http(clients, person):
     # Taken outside Parcours, it enters the one register: number, act and letters.
     assert f"Décision enregistrée au registre sous le n° {today.year}-0001" in page
     assert "Autorisé, en cours" in page
-    assert f"Période 1 ouverte du {start:%d/%m/%Y} au {end:%d/%m/%Y}" in page
+    history = text(sec.get(reverse("pathways:detail_history", args=[pathway.public_id])))
+    assert f"Période 1 ouverte du {start:%d/%m/%Y} au {end:%d/%m/%Y}" in history
     assert "6 mois autorisés sur 24" in page
     assert not on_board(sig, "to_decide", person)
 
@@ -268,7 +270,7 @@ def test_decision_page_shows_second_period_after_the_first(clients, actors, acti
     second_start = first.end + timedelta(days=1)
     assert (
         f"Période 2 ouverte du {second_start:%d/%m/%Y} au {rules.period_end(second_start):%d/%m/%Y}"
-        in text(response)
+        in text(sig.get(reverse("pathways:detail_history", args=[active_pathway.public_id])))
     )
     assert "12 mois autorisés sur 24" in text(response)
 
@@ -608,7 +610,7 @@ def test_pathway_detail_reads_each_requests_decision_with_the_requests(
     from tests.factories import RequestFactory
 
     client = clients["secretariat"]
-    url = reverse("pathways:detail", args=[active_pathway.public_id])
+    url = reverse("pathways:detail_decisions", args=[active_pathway.public_id])
     client.get(reverse("home"))
 
     def queries() -> int:
