@@ -21,7 +21,8 @@ with the test settings' keys, as ``bench/bench_indicators.py`` reads it. The scr
    by page, has every client load the page in a loop for ``--seconds``: the health check (``/sante/``, one
    query) requested with the session cookie (the trivial authenticated view: session, account and
    membership loaded by the middleware), the « À traiter » board, the secretariat's dashboard, the pathway
-   list, a pathway's page, and the national view (as the analyst);
+   list, a pathway's page (its landing tab, « Demande en cours », then its three other tabs), and the
+   national view (as the analyst);
 4. prints, per page: requests per second, p50 and p95 latency, errors, the throughput as a ratio of the
    trivial view's, and the SQL queries one request makes (counted by a second run of the same URL through
    Django's test client in this process, DEBUG-free: ``CaptureQueriesContext``).
@@ -241,6 +242,10 @@ def main() -> int:
             ("tableau de bord", secretariat, "/tableaux-de-bord/", ddfe),
             ("liste des parcours", secretariat, "/parcours/", ddfe),
             ("page d'un parcours", secretariat, pathway, ddfe),
+            # The other tabs of the file (pathways.views.TABS): read on demand, measured for the record.
+            ("parcours : droits", secretariat, pathway + "droits/", ddfe),
+            ("parcours : décisions", secretariat, pathway + "decisions-et-fin/", ddfe),
+            ("parcours : historique", secretariat, pathway + "historique/", ddfe),
             ("vue nationale", national, "/national/", analyst),
         ]
         print(
