@@ -563,6 +563,17 @@ def _check_effect(agrement: Agrement, day: date, today: date) -> None:
         raise ValidationError({"day": "L'agrément avait déjà expiré à cette date."})
 
 
+# Checks that apps above this one add before a withdrawal decided outside Parcours (appeals: no prior
+# adversarial procedure under way on the same agrément, whose decision is taken at its end); each raises a
+# ValidationError in French. A registry, since approvals may not import appeals (docs/architecture.md).
+WITHDRAWAL_GUARDS: list = []
+
+
+def register_withdrawal_guard(guard) -> None:
+    if guard not in WITHDRAWAL_GUARDS:
+        WITHDRAWAL_GUARDS.append(guard)
+
+
 def check_withdrawal(
     *,
     agrement: Agrement,
@@ -578,6 +589,8 @@ def check_withdrawal(
     the decision, hence before its notification; the withdrawal takes effect on its notification at the
     earliest (rules.earliest_withdrawal_effect, CRPA L. 221-8)."""
     motive = _check_withdrawable(agrement, motive)
+    for guard in WITHDRAWAL_GUARDS:
+        guard(agrement)
     today = timezone.localdate()
     if hearing_notice_on is None:
         raise ValidationError({"hearing_notice_on": WITHDRAWAL_WITHOUT_HEARING})

@@ -312,3 +312,30 @@ def test_start_refused_without_grounds_or_afis(actors, active_pathway):
             actor=sec, kind=ProcedureKind.AFIS_STOP, pathway=active_pathway, grounds=GROUNDS
         )
     assert not Procedure.objects.exists()
+
+
+def test_no_withdrawal_recorded_outside_parcours_while_its_procedure_is_under_way(actors, association):
+    """The direct form would take the decision out of the procedure Parcours holds: refused in French,
+    nothing withdrawn; once the procedure is abandoned, the withdrawal decided outside can be recorded."""
+    from parcours.approvals import services as approvals
+
+    sec = actors["secretariat"]
+    agrement = Agrement.objects.get(organisation=association)
+    procedure = appeals.start_procedure(
+        actor=sec, kind=ProcedureKind.WITHDRAWAL, agrement=agrement, grounds=GROUNDS
+    )
+    today = timezone.localdate()
+    outside = {
+        "day": today,
+        "motive": "Conditions de l'agrément plus remplies",
+        "hearing_notice_on": max(agrement.valid_from, today - timedelta(days=30)),
+        "notified_on": today,
+    }
+    with pytest.raises(ValidationError, match="procédure contradictoire de retrait est en cours"):
+        approvals.withdraw_agrement(actor=sec, agrement=agrement, **outside)
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on is None
+    appeals.abandon_procedure(actor=sec, procedure=procedure, reason="Mesure abandonnée")
+    approvals.withdraw_agrement(actor=sec, agrement=agrement, **outside)
+    agrement.refresh_from_db()
+    assert agrement.withdrawn_on == today
