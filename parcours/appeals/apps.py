@@ -22,13 +22,15 @@ class AppealsConfig(AppConfig):
 
 def no_withdrawal_procedure_under_way(agrement) -> None:
     """A withdrawal recorded as decided outside Parcours while Parcours holds a procedure under way for the
-    same agrément: refused (the decision is taken at the procedure's end, or the procedure abandoned first)."""
+    same agrément: refused (the decision is taken at the procedure's end, or the procedure is abandoned
+    first)."""
     from django.core.exceptions import ValidationError
 
     from .models import OPEN_PROCEDURE_STATES, Procedure
 
     if Procedure.objects.filter(agrement=agrement, state__in=OPEN_PROCEDURE_STATES).exists():
         raise ValidationError(
-            "Une procédure contradictoire de retrait est en cours pour cet agrément dans Parcours : la décision "
-            "se prend à son terme, depuis la page de la procédure (ou abandonnez d'abord la procédure)."
+            "Une procédure contradictoire de retrait est en cours pour cet agrément dans Parcours : la "
+            "décision se prend à son terme, depuis la page de la procédure (ou abandonnez d'abord la "
+            "procédure)."
         )
