@@ -188,12 +188,37 @@ def tab_url(tab: str, pathway) -> str:
     return reverse(TAB_URLS[tab], args=[pathway.public_id])
 
 
+REQUEST_RELATED_UNUSED = (
+    *(
+        f"prefect_decision__{name}"
+        for name in (
+            "created_at",
+            "updated_at",
+            "item",
+            "motive",
+            "divergence_motive",
+            "return_comment",
+            "hearing_notice_on",
+            "period_start",
+            "document",
+            "signed_by",
+            "drafted_by",
+        )
+    ),
+    *(f"agrement__{name}" for name in ("created_at", "updated_at", "withdrawal_motive", "tacit")),
+    *(f"agrement__organisation__{name}" for name in ("created_at", "updated_at", "address", "email")),
+)
+
+
 def _all_requests(pathway) -> list:
     """Every request once, with its decision in the register, the decision's letters and the agrément it
     was filed under (no query per row)."""
     requests = list(
         pathway.requests.order_by("created_at", "pk")
         .select_related("prefect_decision", "agrement__organisation")
+        # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and
+        # the rest stay in the register's own pages.
+        .defer(*REQUEST_RELATED_UNUSED)
         .prefetch_related("prefect_decision__letters")
     )
     pathway._requests = requests  # the renewal blocker reads them instead of asking again
