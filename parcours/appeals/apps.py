@@ -28,6 +28,8 @@ def no_withdrawal_procedure_under_way(agrement) -> None:
 
     from .models import OPEN_PROCEDURE_STATES, Procedure
 
+    if agrement.pk is None:  # not in the database (the rules checked alone): no procedure can hold it
+        return
     if Procedure.objects.filter(agrement=agrement, state__in=OPEN_PROCEDURE_STATES).exists():
         raise ValidationError(
             "Une procédure contradictoire de retrait est en cours pour cet agrément dans Parcours : la "
