@@ -204,6 +204,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--departement", help="code du département mesuré (défaut : le plus grand)")
+    parser.add_argument(
+        "--only", help="mesurer seulement les pages dont le libellé contient ce texte (et la vue triviale)"
+    )
     parser.add_argument("--log", default=str(Path(tempfile.gettempdir()) / "parcours-bench-gunicorn.log"))
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -248,6 +251,8 @@ def main() -> int:
             ("parcours : historique", secretariat, pathway + "historique/", ddfe),
             ("vue nationale", national, "/national/", analyst),
         ]
+        if args.only:
+            pages = [pages[0]] + [page for page in pages[1:] if args.only in page[0]]
         print(
             f"{found['departements']} départements ; {departement.code} ({found['people']} personnes) ; "
             f"gunicorn {args.workers} workers (sync), réglages de production, PostgreSQL ; "

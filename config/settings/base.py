@@ -108,12 +108,25 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 #   "Transactions behavior" of SQLite, https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior);
 # - the busy timeout makes a writer wait its turn instead of failing; synchronous=NORMAL is the setting
 #   SQLite recommends with WAL (durable across application crashes; the last transactions may be lost on a
-#   power cut). PostgreSQL is left as it is.
+#   power cut).
 SQLITE_BUSY_TIMEOUT_MS = env.int("PARCOURS_SQLITE_BUSY_TIMEOUT_MS", default=20_000)
+# PostgreSQL: parameters are bound by the server (psycopg's server-side binding), so that a statement run
+# PARCOURS_DB_PREPARE_THRESHOLD times on a connection is prepared and planned once for the connection's life
+# (psycopg "prepare_threshold", https://www.psycopg.org/psycopg3/docs/advanced/prepare.html): every page
+# sends the same few statement shapes, re-planned at each request otherwise (on the synthetic country ~0.2 ms
+# a statement, about 2 ms of the server's time on a pathway's page). 0: client-side binding and no
+# preparation (psycopg's and Django's default), needed behind a pooler in transaction mode that does not
+# follow prepared statements (PgBouncer before 1.21, docs/exploitation.md). Raw SQL must then give its
+# parameters a type PostgreSQL can infer, and a utility statement (CREATE, COMMENT...) none at all.
+DB_PREPARE_THRESHOLD = env.int("PARCOURS_DB_PREPARE_THRESHOLD", default=5)
 
 
 def for_a_team(database: dict) -> dict:
-    """`database` (a DATABASES entry) with the options above when it is SQLite; unchanged otherwise."""
+    """`database` (a DATABASES entry) with the options above for its engine (SQLite or PostgreSQL)."""
+    if database.get("ENGINE") == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD:
+        database.setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
+        )
     if database.get("ENGINE") == "django.db.backends.sqlite3":
         database.setdefault("OPTIONS", {}).update(
             {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.utils import timezone
+
 from .access import Actor
 from .models import AuditAction, AuditEvent
 
@@ -29,10 +32,43 @@ def record(actor: Actor | None, action: str, obj=None, *, detail: str = "", depa
     return event
 
 
-def record_many(actor: Actor | None, action: str, objs, *, detail: str = "") -> list[AuditEvent]:
-    """One event per object in a single INSERT: list pages audit every row they show, at constant cost."""
-    events = [_event(actor, action, obj, detail) for obj in objs]
-    return AuditEvent.objects.bulk_create(events) if events else []
+def record_many(actor: Actor, action: str, objs, *, detail: str = "") -> None:
+    """One event per object in a single INSERT: list pages audit every row they show, at constant cost.
+
+    On PostgreSQL the objects travel as two arrays (types, opaque ids) unnested by one statement whose text
+    never changes, prepared once per connection (settings.DB_PREPARE_THRESHOLD): a page of 25 rows writes
+    its 25 events without building 25 model instances. The rows are those `bulk_create` would write (same
+    columns, same defaults, same triggers); elsewhere, `bulk_create` itself."""
+    objs = list(objs)
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create([_event(actor, action, obj, detail) for obj in objs])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_MANY,
+            [
+                timezone.now(),
+                actor.organisation.departement_id,
+                actor.user.pk,
+                actor.role,
+                actor.organisation.pk,
+                AuditAction(action).value,
+                detail[:200],
+                [obj._meta.label_lower for obj in objs],
+                [str(obj.public_id) for obj in objs],
+            ],
+        )
+
+
+# The columns of AuditEvent but its id (a default of the table), in the model's order.
+_INSERT_MANY = (
+    f"INSERT INTO {AuditEvent._meta.db_table} (at, departement_id, user_id, role, organisation_id, action, "  # noqa: S608
+    "detail, object_type, object_id) SELECT %s::timestamptz, %s::bigint, %s::bigint, %s::varchar, "
+    "%s::bigint, %s::varchar, %s::varchar, o.object_type, o.object_id "
+    "FROM unnest(%s::varchar[], %s::varchar[]) AS o(object_type, object_id)"
+)
 
 
 def record_refusal(actor: Actor, *, object_type: str, object_id: str, detail: str) -> AuditEvent:

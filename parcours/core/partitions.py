@@ -33,9 +33,11 @@ def create_partitions(cursor, table: str, first: date, last: date) -> list[str]:
         if not exists and _default_has_rows(cursor, table, key, month):
             exists = True
         if not exists:
+            # DDL takes no parameters (PostgreSQL binds none in a utility statement): the bounds are
+            # written out, two `date`s in ISO form (digits and dashes only).
+            lower, upper = month.isoformat(), add_months(month, 1).isoformat()
             cursor.execute(
-                f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)',
-                [month.isoformat(), add_months(month, 1).isoformat()],
+                f"CREATE TABLE \"{name}\" PARTITION OF \"{table}\" FOR VALUES FROM ('{lower}') TO ('{upper}')"
             )
             created.append(name)
         month = add_months(month, 1)

@@ -196,3 +196,38 @@ def test_the_journal_page_pages_without_counting_the_journal(clients, actors):
     assert client.get(reverse("core:audit"), {"page": "x"}).status_code == 200
     far = client.get(reverse("core:audit"), {"action": "search", "page": 99}).content.decode()
     assert "Aucun événement." in far
+
+
+def test_a_list_page_writes_one_view_event_per_person_it_shows_and_nothing_else(clients, actors):
+    """The people list's rows are audited in one statement (record_many: unnested arrays on PostgreSQL,
+    bulk_create elsewhere): one event per person shown, with the reader's role, organisation and
+    département, the person's opaque id and the list's name, as a single read would write."""
+    from tests.factories import PersonFactory
+
+    secretariat = actors["secretariat"]
+    shown = [
+        PersonFactory(organisation=actors["association_worker"].organisation, created_by=secretariat.user)
+        for _ in range(3)
+    ]
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+
+    response = clients["secretariat"].get("/personnes/")
+
+    assert response.status_code == 200
+    written = AuditEvent.objects.exclude(pk__in=before)
+    views = written.filter(action=AuditAction.VIEW)
+    assert sorted(views.values_list("object_id", flat=True)) == sorted(str(p.public_id) for p in shown)
+    assert {
+        (e.user_id, e.role, e.organisation_id, e.departement_id, e.object_type, e.detail) for e in views
+    } == {
+        (
+            secretariat.user.pk,
+            "secretariat",
+            secretariat.organisation.pk,
+            secretariat.departement.pk,
+            "people.person",
+            "liste des personnes",
+        )
+    }
+    assert audit.record_many(secretariat, "view", []) is None
+    assert written.count() == views.count()

@@ -79,3 +79,24 @@ def test_the_demo_starts_whatever_its_generated_secret_key_begins_with(tmp_path)
         check=False,
     )
     assert result.returncode == 0, result.stderr[-500:]
+
+
+def test_postgresql_binds_on_the_server_and_prepares_the_statements_a_connection_repeats(db, monkeypatch):
+    """On PostgreSQL (the suite in CI, production) a statement sent PARCOURS_DB_PREPARE_THRESHOLD times on
+    a connection is prepared: the pages' few statement shapes are planned once per connection. 0 goes back
+    to Django's default (client-side binding, nothing prepared); SQLite is not concerned."""
+    assert base.for_a_team({"ENGINE": "django.db.backends.postgresql"})["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+    monkeypatch.setattr(base, "DB_PREPARE_THRESHOLD", 0)
+    assert "OPTIONS" not in base.for_a_team({"ENGINE": "django.db.backends.postgresql"})
+    if connection.vendor == "postgresql":
+        from parcours.core.models import Departement
+
+        connection.ensure_connection()
+        assert connection.connection.prepare_threshold == 5
+        for _ in range(6):
+            list(Departement.objects.filter(code="75"))
+        prepared = connection.connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0]
+        assert prepared >= 1

@@ -23,6 +23,7 @@ from datetime import UTC, date
 
 import django.db.models.deletion
 import django.utils.timezone
+from psycopg import sql as psycopg_sql
 from django.db import migrations, models
 
 from parcours.core.partitions import PARTITION_MONTHS_AHEAD, PARTITIONED, add_months, create_partitions
@@ -85,7 +86,9 @@ def _partition(cursor, table: str, key: str, pk: str) -> None:
     for name, definition, comment in catalogue["triggers"]:
         cursor.execute(definition)
         if comment is not None:
-            cursor.execute(f'COMMENT ON TRIGGER "{name}" ON "{table}" IS %s', [comment])
+            # A utility statement binds no parameter (server-side binding): the comment as a quoted literal.
+            literal = psycopg_sql.Literal(comment).as_string(cursor.connection)
+            cursor.execute(f'COMMENT ON TRIGGER "{name}" ON "{table}" IS {literal}')
 
 
 REUSED_ID = """
