@@ -2,7 +2,7 @@ from django import template
 from django.contrib import messages
 from django.template.loader import get_template
 from django.urls import get_script_prefix
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -25,6 +25,21 @@ def main_menu(context):
             _MENUS.clear()
         _MENUS[key] = html
     return mark_safe(html)  # noqa: S308 (our own template, rendered from two trusted values)
+
+
+@register.simple_tag
+def select_options(choices, selected):
+    """The `<option>`s of a filter's `<select>`, `selected` marked: one tag instead of a loop of nodes per
+    option (a list page's three filters were a fifth of its template's time)."""
+    selected = str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == selected else "", label)
+            for value, label in choices
+        ),  # noqa: S308
+    )
 
 
 @register.simple_tag(takes_context=True)
