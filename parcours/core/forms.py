@@ -9,6 +9,20 @@ from .inputs import CleanTextMixin
 from .models import Membership, Organisation, User
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model choice field's options read by one ordinary query, kept for the form's life. Django's own
+    iterator reads them through `QuerySet.iterator()`, which on PostgreSQL opens a server-side cursor
+    (DECLARE, FETCH, CLOSE: four round trips) at each rendering: two thirds of a dashboard's filter form.
+    The choice lists of these forms are short (a département's partners, a person's agréments), all of them
+    written into the page anyway."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # fills the queryset's cache: a second rendering reads no more
+            yield self.choice(obj)
+
+
 class DsfrBaseForm(CleanTextMixin, _DsfrBaseForm):
     """A form rendered with the DSFR field templates, its free text normalised and bounded (core.inputs).
 
@@ -20,6 +34,10 @@ class DsfrBaseForm(CleanTextMixin, _DsfrBaseForm):
         name = type(self).__name__.removesuffix("Form")
         kwargs.setdefault("auto_id", "id_" + re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_%s")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = ListedChoiceIterator
+                field.widget.choices = field.choices  # as ModelChoiceField sets them, with this iterator
 
     @property
     def error_summary_id(self) -> str:
