@@ -104,6 +104,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.ASSOCIATION_WORKER
 
 
+def started_ago(hours: float):
+    """A meeting's start `hours` ago, kept on today's local date. Tests submit their requests « today »
+    (local date): between midnight and `hours` past midnight, `now - hours` would be yesterday, before the
+    submission, and the commission's opinion would precede the request (refused, rightly)."""
+    now = timezone.now()
+    midnight = timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time())
+    )
+    return max(now - timedelta(hours=hours), midnight + (now - midnight) / 2)
+
+
 def make_actor(role: str, organisation: Organisation | None = None, **org_kwargs) -> Actor:
     """An actor with a fresh user and membership; an organisation of the matching kind by default."""
     if organisation is None:

@@ -28,6 +28,7 @@ from parcours.commission import services as cs
 from parcours.commission.models import AgendaItem, Meeting, MeetingKind
 from parcours.pathways.models import RequestState
 from tests.browser.a11y import shoot as shoot_and_check
+from tests.factories import started_ago
 
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, log_in
@@ -77,7 +78,7 @@ def test_reconvened_without_quorum_and_a_tie_broken_by_the_chair(web, psp_world,
     )
     cs.add_request_item(actor=sec_actor, meeting=meeting, request=request)
     cs.convene(actor=sec_actor, meeting=meeting)
-    to_the_past(meeting, starts_at=timezone.now() - timedelta(hours=1))
+    to_the_past(meeting, starts_at=started_ago(1))
 
     # --- The meeting day: only the doctor came. No quorum, no opinion. ---
     sec = web.new_page()
@@ -116,7 +117,7 @@ def test_reconvened_without_quorum_and_a_tie_broken_by_the_chair(web, psp_world,
     sec.get_by_test_id("confirm-submit").click()
     expect_message(sec, "4 membres convoqués.")
     again = Meeting.objects.get(reconvened_from=meeting)
-    to_the_past(again, starts_at=timezone.now() - timedelta(minutes=30))
+    to_the_past(again, starts_at=started_ago(0.5))
     sec.reload()
 
     attendance = form_of(sec, "attendance")
@@ -198,7 +199,7 @@ def test_a_written_consultation_produces_an_opinion(web, psp_world, meeting_worl
     expect_message(sec, "4 membres convoqués.")
     meeting_url = sec.url.split("#")[0]
     meeting = Meeting.objects.get(mode="written")
-    to_the_past(meeting, starts_at=timezone.now() - timedelta(hours=1))
+    to_the_past(meeting, starts_at=started_ago(1))
 
     # --- The doctor votes in the portal; two others vote too. ---
     doctor = web.new_page()

@@ -34,6 +34,7 @@ from parcours.commission.rules import SeatCategory
 from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
 from tests.browser.a11y import shoot as shoot_and_check
+from tests.factories import started_ago
 
 from ..commission.coordination import CONTEXT_CANARY, FEEDBACK_CANARY
 from ..factories import MembershipFactory, OrganisationFactory
@@ -220,7 +221,7 @@ def test_coordination_of_a_minors_pathway(web, psp_world, coordination_world, mi
     # --- 3. The meeting day: attendance, then the coordinated plan --------------------------------------
     # The browser cannot move the server's clock: the meeting is moved to one hour ago in the database.
     meeting = Meeting.objects.get(kind=MeetingKind.COORDINATION)
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     sec.goto(meeting_url)
     attendance = form_of(sec, "attendance")
     for name in ("president", "ase", "crip", "magistrate"):

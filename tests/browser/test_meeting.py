@@ -37,6 +37,7 @@ from parcours.pathways import rules as psp_rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import RightKind
 from tests.browser.a11y import shoot as shoot_and_check
+from tests.factories import started_ago
 
 from ..conftest import complete_request
 from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
@@ -249,7 +250,7 @@ def test_commission_meeting_end_to_end(web, psp_world, meeting_world):
     # The browser cannot move the server's clock: the meeting, convened 8 days ahead, is moved to one hour
     # ago directly in the database, as if those days had passed. Attendance is only recorded once the
     # meeting has started (the page offers it from its day on).
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     sec.goto(meeting_url)
     attendance = form_of(sec, "attendance")
     for name in ("doctor", "police", "magistrate"):

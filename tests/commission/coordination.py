@@ -14,7 +14,13 @@ from parcours.commission.rules import SeatCategory
 from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
 from parcours.referrals.models import DetectionIndicator, ProtectionReport
-from tests.factories import DetectionFactory, OrganisationFactory, ProtectionReportFactory, make_actor
+from tests.factories import (
+    DetectionFactory,
+    OrganisationFactory,
+    ProtectionReportFactory,
+    make_actor,
+    started_ago,
+)
 
 # The child-protection seats of the arrêté, named as the arrêté names them.
 CHILD_PROTECTION_SEATS = [
@@ -87,7 +93,7 @@ def coordination_meeting(sec, *, days=10, detections=()):
 
 def hold_now(sec, meeting):
     """Move a convened meeting to this morning and record every convened member present."""
-    type(meeting).objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    type(meeting).objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     meeting.refresh_from_db()
     cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
     meeting.refresh_from_db()

@@ -14,7 +14,7 @@ from parcours.commission.models import Mandate, MeetingKind, MeetingState, Prefe
 from parcours.commission.rules import SeatCategory
 from parcours.core.roles import Role
 from parcours.pathways import services as psp
-from tests.factories import make_actor
+from tests.factories import make_actor, started_ago
 
 S, CM = Role.SECRETARIAT, Role.COMMISSION_MEMBER
 
@@ -72,7 +72,7 @@ def convened_meeting(w):
 def meeting_of_today(w):
     """A convened meeting moved to this morning: attendance can be recorded."""
     meeting, item = convened_meeting(w)
-    type(meeting).objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    type(meeting).objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     meeting.refresh_from_db()
     return meeting, item
 

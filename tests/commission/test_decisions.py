@@ -17,6 +17,7 @@ from parcours.commission.selectors import decisions_to_prepare, letters_visible_
 from parcours.documents.services import pdf_of, update_draft
 from parcours.pathways.models import RequestState
 from tests.conftest import client_for
+from tests.factories import started_ago
 
 from .conftest import in_days, ready_request
 
@@ -38,7 +39,7 @@ def held(actors, commission, pathway):
     item = cs.add_request_item(actor=sec, meeting=meeting, request=request)
     cs.add_free_item(actor=sec, meeting=meeting, title="Bilan des maraudes")
     cs.convene(actor=sec, meeting=meeting)
-    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=started_ago(2))
     meeting.refresh_from_db()
     cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
     return meeting, item
@@ -128,7 +129,7 @@ def test_numbers_follow_a_yearly_sequence_per_departement(actors, commission, as
         pathway = psp.start_pathway(actor=actors["association_worker"], person=person)
         items.append(cs.add_request_item(actor=sec, meeting=meeting, request=ready_request(actors, pathway)))
     cs.convene(actor=sec, meeting=meeting)
-    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     meeting.refresh_from_db()
     cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
     references = []

@@ -22,7 +22,7 @@ from parcours.documents.services import pdf_of
 from parcours.pathways import services as psp
 from parcours.pathways.models import RequestState
 from tests.conftest import client_for, complete_request, drive_to_decision
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, started_ago
 
 from .conftest import in_days, ready_request
 
@@ -51,7 +51,7 @@ def held_item(actors, commission, pathway):
     meeting = cs.schedule_meeting(actor=sec, kind=MeetingKind.RESTRICTED, starts_at=in_days(6), place="Salle")
     item = cs.add_request_item(actor=sec, meeting=meeting, request=ready_request(actors, pathway))
     cs.convene(actor=sec, meeting=meeting)
-    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=started_ago(2))
     meeting.refresh_from_db()
     cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
     cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive="Projet solide")

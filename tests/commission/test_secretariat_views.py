@@ -14,7 +14,7 @@ from parcours.commission.models import AgendaItem, Arrete, Convocation, Meeting,
 from parcours.pathways import services as psp
 from parcours.pathways.models import Request, RequestState
 from tests.conftest import client_for
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, started_ago
 from tests.views.helpers import assert_unchanged, db_snapshot
 
 from .conftest import ready_request
@@ -250,7 +250,7 @@ def test_the_pathway_page_points_to_the_meeting_and_to_the_decision(sec, actors,
     assert "Inscrite à l'ordre du jour de la formation restreinte" in page
     assert reverse("commission:meeting_detail", args=[meeting.public_id]) in page
     cs.convene(actor=actors["secretariat"], meeting=meeting)
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     meeting.refresh_from_db()
     cs.record_attendance(
         actor=actors["secretariat"], meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()}

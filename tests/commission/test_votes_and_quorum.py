@@ -38,7 +38,7 @@ from parcours.documents.services import pdf_of
 from parcours.outbox.models import OutgoingEmail
 from parcours.pathways.models import RequestState
 from tests.conftest import client_for
-from tests.factories import DepartementFactory, make_actor
+from tests.factories import DepartementFactory, make_actor, started_ago
 
 from .conftest import in_days, ready_request
 
@@ -65,7 +65,7 @@ def convened(actors, commission, pathway):
     )
     item = cs.add_request_item(actor=sec, meeting=meeting, request=request)
     cs.convene(actor=sec, meeting=meeting)
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     meeting.refresh_from_db()
     return meeting, item
 
@@ -201,7 +201,7 @@ def test_without_quorum_the_commission_is_reconvened_and_deliberates(
     )
     assert "sans condition de quorum" in email.body
     # Held with one member present: the opinion is given all the same.
-    Meeting.objects.filter(pk=again.pk).update(starts_at=timezone.now() - timedelta(minutes=30))
+    Meeting.objects.filter(pk=again.pk).update(starts_at=started_ago(0.5))
     again.refresh_from_db()
     status = cs.record_attendance(
         actor=sec, meeting=again, present_ids={conv(again, commission, "police").pk}

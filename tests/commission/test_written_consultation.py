@@ -19,6 +19,7 @@ from parcours.documents.services import pdf_of
 from parcours.outbox.models import OutgoingEmail
 from parcours.pathways.models import RequestState
 from tests.conftest import client_for
+from tests.factories import started_ago
 
 from .conftest import ready_request
 
@@ -51,7 +52,7 @@ def consultation(actors, commission, pathway):
     meeting = schedule(sec)
     item = cs.add_request_item(actor=sec, meeting=meeting, request=ready_request(actors, pathway))
     cs.convene(actor=sec, meeting=meeting)
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=started_ago(1))
     meeting.refresh_from_db()
     return meeting, item
 

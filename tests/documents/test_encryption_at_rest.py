@@ -9,7 +9,7 @@ import io
 import os
 import stat
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -47,7 +47,7 @@ from tests.at_rest import (
 )
 from tests.commission.conftest import commission, in_days, ready_request  # noqa: F401 (fixture)
 from tests.conftest import client_for
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, started_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def everything(actors, association, commission, email_store, django_capture_on_c
     item = cs.add_request_item(actor=sec, meeting=meeting, request=request)
     with django_capture_on_commit_callbacks(execute=True):
         cs.convene(actor=sec, meeting=meeting)  # convocation document, e-mails to the members
-    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    meeting.__class__.objects.filter(pk=meeting.pk).update(starts_at=started_ago(2))
     meeting.refresh_from_db()
     cs.record_attendance(actor=sec, meeting=meeting, present_ids={c.pk for c in meeting.convocations.all()})
     cs.record_item_opinion(actor=sec, item=item, opinion="favourable", motive=f"Projet de Mme {LAST} solide")
