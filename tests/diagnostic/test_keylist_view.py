@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.diagnostic import rules
 from parcours.diagnostic.models import KeyList, LinkageRecord
@@ -146,7 +147,7 @@ def test_posting_keys_stores_the_list_and_the_page_says_so(client, participant):
     assert all(r.online and r.age_band == "25_34" and r.sex == "2" for r in records)
     page = text(client.get(url_of(participant)))
     assert "Liste enregistrée : 2 personnes transmises, 1 doublon écarté. Merci." in page
-    assert f"2 personnes transmises le {key_list.created_at:%d/%m/%Y}" in page
+    assert f"2 personnes transmises le {timezone.localtime(key_list.created_at):%d/%m/%Y}" in page
     assert "1 doublon écarté." in page
     assert "Retirer la liste transmise" in page
 
