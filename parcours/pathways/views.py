@@ -55,12 +55,10 @@ from .models import (
     DocumentKind,
     EndReason,
     Notice,
-    Pathway,
     PathwayState,
     Period,
     RequestDocument,
     RequestState,
-    ResidencePermit,
     Transfer,
 )
 from .policies import abilities
@@ -315,14 +313,15 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
 
 
 def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
-    afis = Afis.objects.filter(pathway=pathway).prefetch_related("children_changes", "suspensions").first()
-    permit = ResidencePermit.objects.filter(pathway=pathway).first()
-    # Both point back at the pathway already loaded, and the pathway at them (None included): the warnings
-    # and the month's line read the person, the periods and the permit without asking again.
-    for obj, name in ((afis, "afis"), (permit, "residence_permit")):
-        getattr(Pathway, name).related.set_cached_value(pathway, obj)
-        if obj is not None:
-            obj.pathway = pathway
+    # Prefetched onto the pathway already loaded (None included), each pointing back at it: the warnings and
+    # the month's line read the person, the periods and the permit without asking again.
+    prefetch_related_objects(
+        [pathway],
+        Prefetch("afis", queryset=Afis.objects.prefetch_related("children_changes", "suspensions")),
+        "residence_permit",
+    )
+    afis = getattr(pathway, "afis", None)
+    permit = getattr(pathway, "residence_permit", None)
     context = {
         "afis": afis,
         "permit": permit,

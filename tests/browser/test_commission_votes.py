@@ -28,8 +28,8 @@ from parcours.commission import services as cs
 from parcours.commission.models import AgendaItem, Meeting, MeetingKind
 from parcours.pathways.models import RequestState
 from tests.browser.a11y import shoot as shoot_and_check
-from tests.factories import started_ago
 
+from ..factories import started_ago
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, log_in
 from .test_meeting import MEMBER_NAMES, PLACE, menu

@@ -34,10 +34,9 @@ from parcours.commission.rules import SeatCategory
 from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
 from tests.browser.a11y import shoot as shoot_and_check
-from tests.factories import started_ago
 
 from ..commission.coordination import CONTEXT_CANARY, FEEDBACK_CANARY
-from ..factories import MembershipFactory, OrganisationFactory
+from ..factories import MembershipFactory, OrganisationFactory, started_ago
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, fr_date, log_in, tick
 from .test_portal import actor_named

@@ -37,10 +37,9 @@ from parcours.pathways import rules as psp_rules
 from parcours.pathways import services as psp
 from parcours.pathways.models import RightKind
 from tests.browser.a11y import shoot as shoot_and_check
-from tests.factories import started_ago
 
 from ..conftest import complete_request
-from ..factories import MembershipFactory, OrganisationFactory, PersonFactory
+from ..factories import MembershipFactory, OrganisationFactory, PersonFactory, started_ago
 from .conftest import SCREENSHOTS
 from .test_happy_path import check_page, choose, expect_message, form_of, fr_date, log_in, tick
 from .test_portal import actor_named
