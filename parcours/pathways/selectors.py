@@ -70,13 +70,21 @@ def listable_pathways(actor: Actor | None):
 
 
 def get_pathway_or_404(
-    actor: Actor, public_id, *, detail: str = "dossier du parcours", related: tuple[str, ...] = ()
+    actor: Actor,
+    public_id,
+    *,
+    detail: str = "dossier du parcours",
+    related: tuple[str, ...] = (),
+    defer: tuple[str, ...] = (),
 ) -> Pathway:
     """The pathway in the actor's scope (404 otherwise), read through the audited accessor; `related`: more
-    relations read in the same query (the dossier page: its AFIS and its residence permit)."""
+    relations read in the same query (the dossier page: its AFIS and its residence permit); `defer`: fields
+    the page does not show, left in the database (an encrypted one is then neither read nor decrypted)."""
     return read_person_data(
         actor,
-        pathways_visible_to(actor).select_related("person__departement", "association", *related),
+        pathways_visible_to(actor)
+        .select_related("person__departement", "association", *related)
+        .defer(*defer),
         public_id,
         person_of=lambda pathway: pathway.person,
         detail=detail,

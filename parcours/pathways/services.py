@@ -517,10 +517,13 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
 
 
 def _has_open_request(pathway: Pathway) -> bool:
-    # The pathway's page has read its requests already (`_requests`): no second query.
+    # The pathway's page has read its requests already (`_requests`), or its current request, the open one
+    # first (`_open_request`, None when none is open): no second query.
     known = getattr(pathway, "_requests", None)
     if known is not None:
         return any(r.state in OPEN_REQUEST_STATES for r in known)
+    if hasattr(pathway, "_open_request"):
+        return pathway._open_request is not None
     return pathway.requests.open().exists()
 
 

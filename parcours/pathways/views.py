@@ -3,7 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,6 +51,7 @@ from .forms import (
     TransferRequestForm,
 )
 from .models import (
+    OPEN_REQUEST_STATES,
     Afis,
     DocumentKind,
     EndReason,
@@ -217,19 +218,36 @@ REQUEST_RELATED_UNUSED = (
 )
 
 
-def _all_requests(pathway) -> list:
-    """Every request once, with its decision in the register, the decision's letters and the agrément it
-    was filed under (no query per row)."""
-    requests = list(
-        pathway.requests.order_by("created_at", "pk")
-        .select_related("prefect_decision", "agrement__organisation")
-        # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and
-        # the rest stay in the register's own pages.
+def _with_decision(requests):
+    """Requests with their decision in the register, the decision's letters and the agrément they were filed
+    under (no query per row)."""
+    return (
+        requests.select_related("prefect_decision", "agrement__organisation")
+        # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and the
+        # rest stay in the register's own pages.
         .defer(*REQUEST_RELATED_UNUSED)
         .prefetch_related("prefect_decision__letters")
     )
+
+
+def _all_requests(pathway) -> list:
+    """Every request once, with its decision and letters (the decisions tab's table)."""
+    requests = list(_with_decision(pathway.requests.order_by("created_at", "pk")))
     pathway._requests = requests  # the renewal blocker reads them instead of asking again
     return requests
+
+
+def _current_request(pathway, *, with_decision: bool = False):
+    """The request the file is about: the open one (at most one per pathway, constraint
+    `one_open_request_per_pathway`), otherwise the latest that was not abandoned; None before any. The
+    answer also tells whether a request is open, which the renewal blocker reads instead of asking again."""
+    first_open = Case(When(state__in=OPEN_REQUEST_STATES, then=Value(0)), default=Value(1))
+    requests = pathway.requests.exclude(state=RequestState.ABANDONED).order_by(
+        first_open, "-created_at", "-pk"
+    )
+    current = (_with_decision(requests) if with_decision else requests).first()
+    pathway._open_request = current if current is not None and current.state in OPEN_REQUEST_STATES else None
+    return current
 
 
 def detail_context(actor, pathway, tab: str = "request", **forms):
@@ -237,14 +255,16 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
     what that tab shows, and the forms of the acts it offers (`forms` replaces one, bound with its errors)."""
     prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
     today = timezone.localdate()
-    if tab in ("request", "decisions"):
+    if tab == "decisions":
         requests = _all_requests(pathway)
-        request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
-    else:
-        requests = None
-        request_obj = (
-            pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk").first()
+        open_request = next((r for r in requests if r.state in OPEN_REQUEST_STATES), None)
+        request_obj = open_request or next(
+            (r for r in reversed(requests) if r.state != RequestState.ABANDONED), None
         )
+    else:
+        # The landing tab shows the current request's decision and letters; the others only its state.
+        requests = None
+        request_obj = _current_request(pathway, with_decision=tab == "request")
     if tab == "request":
         # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
         # blocker ask too).
@@ -279,6 +299,13 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
     return context
 
 
+# Of the account that added a document, its name only (never its password hash, nor the rest).
+UPLOADER_NOT_SHOWN = tuple(
+    f"uploaded_by__{name}"
+    for name in ("password", "last_login", "is_superuser", "email", "is_staff", "is_active", "date_joined")
+)
+
+
 def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     context = {
         "periods": pathway.periods.all(),
@@ -302,7 +329,9 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
         # Sorted in the order of the checklist (identity, situation, agrément...), the latest first in a kind.
         order = {kind: i for i, kind in enumerate(DocumentKind.values)}
         context["documents"] = sorted(
-            request_obj.documents.select_related("uploaded_by").order_by("-created_at"),
+            request_obj.documents.select_related("uploaded_by")
+            .defer(*UPLOADER_NOT_SHOWN)
+            .order_by("-created_at"),
             key=lambda d: order.get(d.kind, len(order)),
         )
         if request_obj.is_editable:
@@ -387,6 +416,13 @@ def _history_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     return {"events": pathway.events.select_related("user", "organisation")}
 
 
+# The person's encrypted fields that no tab of the file shows (its header names the person and her birth
+# date; the rest is on the person's own page): neither read nor decrypted for the file.
+PERSON_NOT_ON_THE_FILE = tuple(
+    f"person__{name}" for name in ("nationality", "languages", "phone", "email", "address", "situation_notes")
+)
+
+
 class PathwayDetailView(ActorRequiredMixin, TemplateView):
     """One tab of a pathway's file (TABS)."""
 
@@ -395,7 +431,7 @@ class PathwayDetailView(ActorRequiredMixin, TemplateView):
     tab = "request"
 
     def get_context_data(self, **kwargs):
-        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"])
+        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], defer=PERSON_NOT_ON_THE_FILE)
         return detail_context(self.actor, pathway, self.tab)
 
 

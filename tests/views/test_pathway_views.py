@@ -286,6 +286,36 @@ def test_ended_pathway_cannot_be_renewed(clients, actors, active_pathway):
     assert active_pathway.requests.count() == 1
 
 
+def test_landing_tab_follows_the_open_request_without_asking_twice(clients, actors, active_pathway):
+    """The association's landing tab: no request open, the renewal is offered; once a renewal is started, the
+    tab shows it (the open request) and tells why no other can start, from the request it read."""
+    client = clients["association_worker"]
+    url = reverse("pathways:detail", args=[active_pathway.public_id])
+    page = text(client.get(url))
+    assert 'data-testid="start-renewal"' in page
+    assert 'Demande d\'engagement — <span data-testid="request-state">Autorisée' in html.unescape(page)
+
+    psp.start_renewal(actor=actors["association_worker"], pathway=active_pathway)
+    with CaptureQueriesContext(connection) as ctx:
+        page = html.unescape(text(client.get(url)))
+    assert 'data-testid="start-renewal"' not in page
+    assert 'Demande de renouvellement — <span data-testid="request-state">En préparation' in page
+    assert "Une demande est déjà en cours pour ce parcours." in page
+    request_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "pathways_request"' in q["sql"]]
+    assert len(request_reads) == 1, request_reads
+
+
+def test_file_leaves_the_contact_details_encrypted(clients, active_pathway):
+    """The file names the person and her birth date; her contact details and notes are neither read nor
+    decrypted for it (they are on the person's own page)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = clients["secretariat"].get(reverse("pathways:detail", args=[active_pathway.public_id]))
+    assert active_pathway.person.last_name.upper() in text(response)
+    person_reads = [q["sql"] for q in ctx.captured_queries if '"people_person"' in q["sql"]]
+    assert person_reads and all('"people_person"."phone"' not in sql for sql in person_reads)
+    assert all('"people_person"."situation_notes"' not in sql for sql in person_reads)
+
+
 def test_document_download_is_audited_and_not_cached(clients, active_pathway):
     document = active_pathway.requests.get().documents.first()
     response = clients["secretariat"].get(
