@@ -99,14 +99,23 @@ class Pathway(BaseModel):
         """Authorised, but the last period has ended (no renewal authorised in time): the pathway is not « en
         cours » any more although it has not been ended."""
         last = self.last_period
-        return self.state == PathwayState.ACTIVE and last is not None and last.end < timezone.localdate()
+        return self._expired_after(last.end if last else None)
+
+    def _expired_after(self, last_end) -> bool:
+        return self.state == PathwayState.ACTIVE and last_end is not None and last_end < timezone.localdate()
 
     @property
     def status_label(self) -> str:
         """The state as a user should read it: « Autorisé, période échue le … » once the last period is
         over."""
-        if self.period_expired:
-            return f"Autorisé, période échue le {self.last_period.end:%d/%m/%Y}"
+        last = self.last_period
+        return self.status_after(last.end if last else None)
+
+    def status_after(self, last_end) -> str:
+        """`status_label` given the end of the last period (None before any): a list that read its rows' last
+        periods at once."""
+        if self._expired_after(last_end):
+            return f"Autorisé, période échue le {last_end:%d/%m/%Y}"
         return self.get_state_display()
 
     @transition(field=state, source=PathwayState.IN_INSTRUCTION, target=PathwayState.ACTIVE)

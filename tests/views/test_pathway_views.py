@@ -18,6 +18,7 @@ from parcours.pathways.models import (
     DocumentKind,
     Pathway,
     PathwayState,
+    Period,
     Request,
     RequestKind,
     RequestState,
@@ -398,6 +399,33 @@ def test_association_lists_only_its_own_pathways(clients, actors, other_associat
         active_pathway.person.pseudonym
     ]
     assert len(pathway_codes(clients["secretariat"].get(reverse("pathways:list")))) == 2
+
+
+def test_pathway_list_shows_each_rows_last_period(clients, active_pathway):
+    """The « Période en cours » column and the state read the pathway's last period (by number), whichever
+    order the periods were written in."""
+    from tests.factories import RequestFactory
+
+    first = active_pathway.periods.get()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    second = Period.objects.create(
+        pathway=active_pathway,
+        request=RequestFactory(pathway=active_pathway, kind="renewal", decided=True),
+        number=2,
+        start=first.end + timedelta(days=1),
+        end=first.end + timedelta(days=183),
+    )
+    first.start, first.end = yesterday - timedelta(days=400), yesterday - timedelta(days=220)
+    first.save()
+    listing = html.unescape(text(clients["secretariat"].get(reverse("pathways:list"))))
+    assert f"2 : {second.start:%d/%m/%Y} – {second.end:%d/%m/%Y}" in listing
+    assert "Autorisé, en cours" in listing and "période échue" not in listing
+
+    second.start, second.end = yesterday - timedelta(days=200), yesterday
+    second.save()
+    listing = html.unescape(text(clients["secretariat"].get(reverse("pathways:list"))))
+    assert f"Autorisé, période échue le {yesterday:%d/%m/%Y}" in listing
+    assert f"2 : {second.start:%d/%m/%Y} – {yesterday:%d/%m/%Y}" in listing
 
 
 def make_pathways(association, actors, n: int) -> None:
