@@ -517,8 +517,8 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
 
 
 def _has_open_request(pathway: Pathway) -> bool:
-    # The pathway's page has read its requests already (`_requests`), or its current request, the open one
-    # first (`_open_request`, None when none is open): no second query.
+    # The pathway's page has read its requests already (`_requests`), or its current request, which is the
+    # open one if one is open (`_open_request`, None when none is): no second query.
     known = getattr(pathway, "_requests", None)
     if known is not None:
         return any(r.state in OPEN_REQUEST_STATES for r in known)

@@ -3,7 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -249,13 +249,11 @@ def _all_requests(pathway) -> list:
 
 
 def _current_request(pathway, *, with_decision: bool = False):
-    """The request the file is about: the open one (at most one per pathway, constraint
-    `one_open_request_per_pathway`), otherwise the latest that was not abandoned; None before any. The
-    answer also tells whether a request is open, which the renewal blocker reads instead of asking again."""
-    first_open = Case(When(state__in=OPEN_REQUEST_STATES, then=Value(0)), default=Value(1))
-    requests = pathway.requests.exclude(state=RequestState.ABANDONED).order_by(
-        first_open, "-created_at", "-pk"
-    )
+    """The request the file is about: the latest that was not abandoned; None before any. It is also the
+    open one when one is open: at most one is (constraint `one_open_request_per_pathway`), and none opens
+    behind it (a renewal starts only when none is open, a re-examination on appeal files a new request). The
+    renewal blocker reads the answer instead of asking again."""
+    requests = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk")
     current = (_with_decision(requests) if with_decision else requests).first()
     pathway._open_request = current if current is not None and current.state in OPEN_REQUEST_STATES else None
     return current
@@ -268,10 +266,7 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
     today = timezone.localdate()
     if tab == "decisions":
         requests = _all_requests(pathway)
-        open_request = next((r for r in requests if r.state in OPEN_REQUEST_STATES), None)
-        request_obj = open_request or next(
-            (r for r in reversed(requests) if r.state != RequestState.ABANDONED), None
-        )
+        request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
     else:
         # The landing tab shows the current request's decision and letters; the others only its state.
         requests = None
