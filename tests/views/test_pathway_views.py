@@ -4,7 +4,7 @@ list filters; the "À traiter" board of each role; query budgets of the list and
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -304,6 +304,36 @@ def test_landing_tab_follows_the_open_request_without_asking_twice(clients, acto
     assert "Une demande est déjà en cours pour ce parcours." in page
     request_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "pathways_request"' in q["sql"]]
     assert len(request_reads) == 1, request_reads
+
+
+def test_history_tab_lists_every_event_with_who_when_and_why(clients, actors, active_pathway):
+    """The timeline: every event with its local date and time, its label, the account and the
+    organisation that acted, and the motive when there is one (escaped: it is typed by a user)."""
+    from parcours.pathways.models import PathwayEvent
+
+    secretariat = actors["secretariat"]
+    at = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # 1 February, 00:30 in Paris
+    PathwayEvent.objects.create(
+        pathway=active_pathway,
+        at=at,
+        name="note",
+        label="Événement de test",
+        user=secretariat.user,
+        role=secretariat.role,
+        organisation=secretariat.organisation,
+        motive="<b>pas de nouvelles</b>",
+    )
+    url = reverse("pathways:detail_history", args=[active_pathway.public_id])
+    page = clients["secretariat"].get(url).content.decode()  # as sent: the motive escaped
+    expected = (
+        '<li><p class="fr-mb-0"><strong>01/02/2026 00:30</strong> — Événement de test</p>\n'
+        f'<p class="fr-text--sm fr-mb-0">par {html.escape(str(secretariat.user))} '
+        f"({html.escape(str(secretariat.organisation))}) — motif : "
+        "&lt;b&gt;pas de nouvelles&lt;/b&gt;</p></li>"
+    )
+    assert expected in page
+    items = page.split('data-testid="timeline"')[1].split("</ol>")[0].count("<li>")
+    assert items == active_pathway.events.count()
 
 
 def test_file_leaves_the_contact_details_encrypted(clients, active_pathway):
