@@ -189,6 +189,10 @@ def build(builder) -> None:
             reference=f"ARR-99-{(submitted_on + timedelta(days=90)).year}-077",
         )
 
+    # The first agrément now ends at its legal term: the requests L'Escale sent after it were sent under the
+    # renewed one (a request carries the agrément in force when it was sent, pathways.models.Request).
+    _attach_agrement_in_force(escale, first)
+
     # Horizons Solidaires: an older agrément, then the current one, expiring within 6 months.
     Agrement.objects.filter(organisation=horizons).delete()
     current_start = today - timedelta(days=1000)
@@ -295,3 +299,16 @@ def build(builder) -> None:
             hearing_notice_on=day - timedelta(days=30),
             notified_on=day,
         )
+
+
+def _attach_agrement_in_force(organisation, shortened) -> None:
+    """Each request filed under `shortened` but sent after its end points at the agrément in force on the day
+    it was sent (started, when not sent yet)."""
+    from parcours.approvals.selectors import agrement_in_force
+    from parcours.pathways.models import Request
+
+    for request in Request.objects.filter(agrement=shortened):
+        sent = request.submitted_on or timezone.localtime(request.created_at).date()
+        if sent > shortened.valid_until:
+            request.agrement = agrement_in_force(organisation, sent)
+            request.save(update_fields=["agrement"])

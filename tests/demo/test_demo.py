@@ -267,3 +267,18 @@ def test_the_payer_answered_old_notices_and_passports_are_held(demo):
         person__departement=demo, available=False, unavailable_motive="held"
     )
     assert held.count() == 2 and held.filter(substitute="police_receipt").exists()
+
+
+def test_every_request_carries_the_agrement_in_force_when_it_was_sent(demo):
+    """The file shows « Agrément n° …, valable du … au … » beside the request: never one that had ended, nor
+    not yet begun, on the day the request was sent (or started, before it is sent)."""
+    from parcours.pathways.models import Request
+
+    requests = Request.objects.filter(departement=demo, agrement__isnull=False).select_related("agrement")
+    assert requests.exists()
+    for request in requests:
+        sent = request.submitted_on or timezone.localtime(request.created_at).date()
+        assert request.agrement.valid_from <= sent <= request.agrement.valid_until, (
+            request.agrement.reference,
+            sent,
+        )
