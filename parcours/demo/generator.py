@@ -190,6 +190,9 @@ class ModelsAt0008:
         return model
 
 
+_LAST_MOMENT: dict[date, datetime] = {}  # the moment given to each simulated day's last block (per build)
+
+
 @contextmanager
 def dated(day: date):
     """Give the timeline events written inside the block the simulated date instead of now.
@@ -201,6 +204,11 @@ def dated(day: date):
     last = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in models}
     yield
     moment = timezone.make_aware(datetime.combine(day, time(10, random.randint(0, 59))))  # noqa: DTZ001
+    # Two blocks of the same day keep their order on the timeline (the page orders events by date).
+    previous = _LAST_MOMENT.get(day)
+    if previous is not None and moment <= previous:
+        moment = previous + timedelta(minutes=1)
+    _LAST_MOMENT[day] = moment
     PathwayEvent.objects.filter(pk__gt=last[PathwayEvent]).update(at=moment)
     Request.objects.filter(pk__gt=last[Request]).update(created_at=moment)
     Pathway.objects.filter(pk__gt=last[Pathway]).update(created_at=moment)
@@ -212,6 +220,7 @@ class DemoBuilder:
         self.today = today
         self.rng = random.Random(seed)
         random.seed(seed)
+        _LAST_MOMENT.clear()
         self.n = 0
         self.identity_pdfs: dict[int, bytes] = {}
 

@@ -282,3 +282,17 @@ def test_every_request_carries_the_agrement_in_force_when_it_was_sent(demo):
             request.agrement.reference,
             sent,
         )
+
+
+def test_each_timeline_starts_with_the_request_being_started(demo):
+    """The demo's dates keep the order of the acts: no request is sent before it was started (the timeline
+    of a file is ordered by date)."""
+    from parcours.pathways.models import PathwayEvent
+
+    started = dict(
+        PathwayEvent.objects.filter(pathway__departement=demo, name="start").values_list("request_id", "at")
+    )
+    sent = PathwayEvent.objects.filter(pathway__departement=demo, name="submit", request_id__in=started)
+    assert sent.exists()
+    for request_id, at in sent.values_list("request_id", "at"):
+        assert started[request_id] <= at
