@@ -24,7 +24,6 @@ from parcours.people.services import has_active_consent, identity_unavailable
 
 from . import rules
 from .models import (
-    OPEN_REQUEST_STATES,
     Afis,
     AfisChildrenChange,
     AfisSuspension,
@@ -517,11 +516,8 @@ def _open_rights(actor: Actor, request: Request, period: Period) -> None:
 
 
 def _has_open_request(pathway: Pathway) -> bool:
-    # The pathway's page has read its requests already (`_requests`), or its current request, which is the
-    # open one if one is open (`_open_request`, None when none is): no second query.
-    known = getattr(pathway, "_requests", None)
-    if known is not None:
-        return any(r.state in OPEN_REQUEST_STATES for r in known)
+    # The pathway's page has read its requests already and noted the open one (`_open_request`, None when
+    # none is): no second query.
     if hasattr(pathway, "_open_request"):
         return pathway._open_request is not None
     return pathway.requests.open().exists()

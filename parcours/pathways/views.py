@@ -23,6 +23,7 @@ from parcours.core.views_base import (
     paginate,
     sort_param,
 )
+from parcours.people.models import IDENTITY_FIELDS, NAME_FIELDS
 from parcours.people.selectors import get_person_or_404, note_list
 
 from . import rules, services
@@ -96,15 +97,14 @@ URL_PLACEHOLDER = uuid.UUID(int=0)
 
 def _last_periods(pathways) -> dict[int, tuple]:
     """The last period of each pathway shown, (number, start, end) by pathway id: four columns of their
-    periods in one query, no model instance (a prefetch built ~40 periods and a related manager per row)."""
-    last: dict[int, tuple] = {}
-    rows = Period.objects.filter(pathway__in=[p.pk for p in pathways]).values_list(
-        "pathway_id", "number", "start", "end"
+    periods in one query, no model instance (a prefetch built ~40 periods and a related manager per row).
+    Read in number order, each pathway's last period is the one kept."""
+    rows = (
+        Period.objects.filter(pathway__in=[p.pk for p in pathways])
+        .order_by("number")
+        .values_list("pathway_id", "number", "start", "end")
     )
-    for pathway_id, *period in rows:
-        if pathway_id not in last or period[0] > last[pathway_id][0]:
-            last[pathway_id] = tuple(period)
-    return last
+    return {pathway_id: tuple(period) for pathway_id, *period in rows}
 
 
 def _period_cell(period) -> str:
@@ -151,11 +151,12 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
                 detail_url.replace(str(URL_PLACEHOLDER), str(pw.public_id)),
                 pw.person.pseudonym,
                 pw.association.name,
-                pw.status_after(last[pw.pk][2] if pw.pk in last else None),
-                _period_cell(last.get(pw.pk)),
+                pw.status_after(period[2] if period else None),
+                _period_cell(period),
                 f"{timezone.localtime(pw.updated_at):%d/%m/%Y}",
             )
             for pw in page
+            for period in [last.get(pw.pk)]
         ]
         return {
             "nav": "pathways",
@@ -244,7 +245,8 @@ def _with_decision(requests):
 def _all_requests(pathway) -> list:
     """Every request once, with its decision and letters (the decisions tab's table)."""
     requests = list(_with_decision(pathway.requests.order_by("created_at", "pk")))
-    pathway._requests = requests  # the renewal blocker reads them instead of asking again
+    # The renewal blocker reads it instead of asking again (at most one request is open).
+    pathway._open_request = next((r for r in requests if r.state in OPEN_REQUEST_STATES), None)
     return requests
 
 
@@ -448,9 +450,10 @@ def _history_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
 
 
 # The person's encrypted fields that no tab of the file shows (its header names the person and her birth
-# date; the rest is on the person's own page): neither read nor decrypted for the file.
+# date; the rest is on the person's own page): neither read nor decrypted for the file, any field added later
+# included.
 PERSON_NOT_ON_THE_FILE = tuple(
-    f"person__{name}" for name in ("nationality", "languages", "phone", "email", "address", "situation_notes")
+    f"person__{name}" for name in IDENTITY_FIELDS if name not in (*NAME_FIELDS, "birth_date")
 )
 
 
