@@ -423,7 +423,11 @@ def issue_token(
         membership = None
     else:
         raise TokenError(f"Type de jeton inconnu : « {kind} ».")
-    key = secrets.token_urlsafe(32)
+    # Never a leading « - »: the key is typed after `--token` on a command line (import_national), where
+    # argparse would take it for an option.
+    key = "-"
+    while key.startswith("-"):
+        key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             kind=kind,

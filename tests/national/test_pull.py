@@ -27,3 +27,13 @@ def test_import_national_pulls_a_departmental_export_with_its_token(live_server,
     assert "rien n'a changé" in capsys.readouterr().out
     with pytest.raises(CommandError, match="401"):
         call_command("import_national", "--url", url, "--token", "faux")
+
+
+def test_issued_keys_never_start_like_a_command_line_option(departement, monkeypatch):
+    """A key is typed after `--token`: one beginning with « - » was refused by the command line (argparse)."""
+    import secrets as secrets_module
+
+    drawn = iter(["-dash-first", "sans-tiret"])
+    monkeypatch.setattr(secrets_module, "token_urlsafe", lambda n: next(drawn))
+    _, key = services.issue_token(kind=TokenKind.EXPORT, name="Instance nationale", departement=departement)
+    assert key == "sans-tiret"
