@@ -181,6 +181,32 @@ def queries_per_page(paths: dict[str, tuple[str, str]]) -> dict[str, int]:
     return counts
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+CPU_GROUPS = ("application", "database", "clients")
+
+
+def cpu_seconds() -> Counter:
+    """CPU time (user + system) used so far by the application's workers, PostgreSQL's processes and this
+    process (the clients), read from /proc (Linux): where a page's time goes, server side or database side."""
+    spent: Counter = Counter()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime (after the command's name and state)
+        if int(stat.parent.name) == os.getpid():
+            spent["clients"] += ticks
+        elif "gunicorn" in command:
+            spent["application"] += ticks
+        elif command.startswith("postgres") or "/bin/postgres " in command:
+            spent["database"] += ticks
+    return Counter({group: ticks / CLOCK_TICKS for group, ticks in spent.items()})
+
+
 def start(port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603 (our own application)
@@ -275,8 +301,13 @@ def main() -> int:
         failed = 0
         for _round in range(args.rounds):
             for label, who, path, _ in pages[1:]:
+                before = cpu_seconds()
                 trivial = measure(port, trivial_who, lambda user: trivial_path, args.seconds)
+                middle = cpu_seconds()
                 result = measure(port, who, lambda user, path=path: path, args.seconds)
+                after = cpu_seconds()
+                for run, spent in ((trivial, middle - before), (result, after - middle)):
+                    run["cpu"] = {group: 1000 * spent[group] / max(run["done"], 1) for group in CPU_GROUPS}
                 result["ratio"] = result["rps"] / trivial["rps"]
                 trivial["ratio"] = 1.0
                 results[trivial_label].append(trivial)
@@ -286,6 +317,7 @@ def main() -> int:
             f"{'page':26} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6} {'requêtes':>9} "
             f"{'erreurs':>8}   (médianes de {args.rounds} passage(s) ; rapports : min–max)"
         )
+        cpu_lines = []
         for label, *_ in pages:
             runs = results[label]
             errors = sum((r["errors"] for r in runs), Counter())
@@ -296,6 +328,15 @@ def main() -> int:
                 f"{sum(r['failed'] for r in runs):8d}   {min(ratios):.2f}–{max(ratios):.2f}"
                 f"{' ' + str(dict(errors)) if errors else ''}"
             )
+            cpu = {group: median(r["cpu"][group] for r in runs) for group in CPU_GROUPS}
+            cpu_lines.append(
+                f"{label:26} {cpu['application']:12.2f} {cpu['database']:12.2f} {cpu['clients']:9.2f}"
+            )
+        print(
+            f"\ntemps processeur par requête, en ms (médianes) :\n{'page':26} {'application':>12} "
+            f"{'PostgreSQL':>12} {'clients':>9}"
+        )
+        print("\n".join(cpu_lines))
         print("aucune erreur" if not failed else f"{failed} requêtes en erreur (objectif : zéro)")
         return 1 if failed else 0
     finally:

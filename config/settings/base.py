@@ -332,6 +332,10 @@ PARCOURS_STATS_CACHE_SECONDS = env.int("PARCOURS_STATS_CACHE_SECONDS", default=3
 # The « À traiter » board likewise (parcours.deadlines.cache): kept at most this long, and only while the
 # records it reads have not changed; 0: never cached.
 PARCOURS_BOARD_CACHE_SECONDS = env.int("PARCOURS_BOARD_CACHE_SECONDS", default=3600)
+# The compiled SQL of the few hot queries marked `fixed_shape` is kept per process (parcours.core.sql_shapes);
+# with VERIFY each reuse is compiled again and compared (the test settings: the suite checks every reuse).
+PARCOURS_SQL_SHAPES = env.bool("PARCOURS_SQL_SHAPES", default=True)
+PARCOURS_SQL_SHAPES_VERIFY = env.bool("PARCOURS_SQL_SHAPES_VERIFY", default=False)
 
 # Background tasks (django-tasks): the database backend, run by `manage.py db_worker` (docs/taches.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .models import Departement, Membership, Organisation, User
 from .roles import ASSOCIATION_ROLES, Role
+from .sql_shapes import fixed_shape
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,10 @@ SESSION_KEY = "parcours_membership"
 
 def actor_for(user: User, membership_public_id: str | None) -> Actor | None:
     """Resolve the membership chosen in the session, or the only one the user has."""
-    memberships = Membership.objects.active().filter(user=user).select_related("organisation__departement")
+    # Read at every request (ActorMiddleware): its compiled SQL kept (parcours.core.sql_shapes).
+    memberships = fixed_shape(
+        Membership.objects.active().filter(user=user).select_related("organisation__departement")
+    )
     if membership_public_id:
         chosen = memberships.filter(public_id=membership_public_id).first()
         if chosen:

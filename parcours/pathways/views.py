@@ -1,6 +1,7 @@
 import io
 import uuid
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
@@ -14,6 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 from parcours.core import dates
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
+from parcours.core.sql_shapes import fixed_shape
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -122,7 +124,9 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # Only the columns the list shows (a person by her code, never an encrypted field; the period's
         # dates) and the audit journal needs: 25 rows of four wide models were most of the page's time.
-        qs = listable_pathways(self.actor).select_related("person", "association").only(*LIST_COLUMNS)
+        qs = fixed_shape(
+            listable_pathways(self.actor).select_related("person", "association").only(*LIST_COLUMNS)
+        )
         to_handle = self.request.GET.get("a_traiter", "")
         if to_handle in TO_HANDLE:  # one kind of item of the « À traiter » board, all of them
             to_handle_qs = pathways_to_handle(self.actor, to_handle, timezone.localdate())
@@ -233,12 +237,18 @@ REQUEST_RELATED_UNUSED = (
 def _with_decision(requests):
     """Requests with their decision in the register, the decision's letters and the agrément they were filed
     under (no query per row)."""
-    return (
+    return fixed_shape(
         requests.select_related("prefect_decision", "agrement__organisation")
         # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and the
         # rest stay in the register's own pages.
         .defer(*REQUEST_RELATED_UNUSED)
-        .prefetch_related("prefect_decision__letters")
+        .prefetch_related(
+            Prefetch(
+                "prefect_decision__letters",
+                # The commission's model, named by the relation (that app is a layer above this one).
+                queryset=fixed_shape(apps.get_model("commission", "Letter").objects.all()),
+            )
+        )
     )
 
 
@@ -256,7 +266,7 @@ def _current_request(pathway, *, with_decision: bool = False):
     behind it (a renewal starts only when none is open, a re-examination on appeal files a new request). The
     renewal blocker reads the answer instead of asking again."""
     requests = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk")
-    current = (_with_decision(requests) if with_decision else requests).first()
+    current = (_with_decision(requests) if with_decision else fixed_shape(requests)).first()
     pathway._open_request = current if current is not None and current.state in OPEN_REQUEST_STATES else None
     return current
 
@@ -264,7 +274,9 @@ def _current_request(pathway, *, with_decision: bool = False):
 def detail_context(actor, pathway, tab: str = "request", **forms):
     """The context of one tab of the pathway's file: the header (state, person's code) and the tabs, then
     what that tab shows, and the forms of the acts it offers (`forms` replaces one, bound with its errors)."""
-    prefetch_related_objects([pathway], "periods")  # the periods table and the status (« période échue »)
+    prefetch_related_objects(
+        [pathway], Prefetch("periods", queryset=fixed_shape(Period.objects.all()))
+    )  # the periods table and the status (« période échue »)
     today = timezone.localdate()
     if tab == "decisions":
         requests = _all_requests(pathway)
@@ -329,7 +341,7 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
     }
     if request_obj is not None:
-        context["objectives"] = request_obj.objectives.all()
+        context["objectives"] = fixed_shape(request_obj.objectives.all())
         if can_do["edit_request"]:
             context["objective_edit_forms"] = [
                 (o, ObjectiveForm(instance=o, prefix=objective_prefix(o))) for o in context["objectives"]
@@ -337,7 +349,7 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
         # Sorted in the order of the checklist (identity, situation, agrément...), the latest first in a kind.
         order = {kind: i for i, kind in enumerate(DocumentKind.values)}
         context["documents"] = sorted(
-            request_obj.documents.select_related("uploaded_by")
+            fixed_shape(request_obj.documents.select_related("uploaded_by"))
             .defer(*UPLOADER_NOT_SHOWN)
             .order_by("-created_at"),
             key=lambda d: order.get(d.kind, len(order)),

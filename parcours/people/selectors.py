@@ -10,6 +10,7 @@ from parcours.core.access import Actor
 from parcours.core.models import Alert
 from parcours.core.roles import Role
 from parcours.core.services import raise_alert
+from parcours.core.sql_shapes import fixed_shape
 
 from .models import Person
 
@@ -101,7 +102,7 @@ def read_person_data(
     one's data and the event names the object), with the reason when the role must give one, and the
     secretariat is alerted if the file is sensitive. Returns the object."""
     try:
-        obj = scope.get(public_id=public_id)
+        obj = fixed_shape(scope).get(public_id=public_id)
     except (scope.model.DoesNotExist, ValueError, ValidationError) as exc:
         raise OutOfScope(scope.model, public_id, detail) from exc
     person = obj if isinstance(obj, Person) else (person_of(obj) if person_of else None)

@@ -1,0 +1,169 @@
+"""The compiled SQL of a few hot queries, kept for the process's life and reused with new parameters.
+
+Django compiles a queryset to SQL at every evaluation; for the wide models of a pathway's file (a request with
+its decision, agrément and organisation: ~190 columns; a pathway with its person) that compilation is most of
+the time the page spends in the ORM (docs/pays-synthetique.md). Django has no cache of compiled SQL, and the
+one library that offered it (django-prepared-queries) stopped at Django 1.x: this module is that cache, kept
+small and strict.
+
+A queryset opts in with `fixed_shape(queryset)`. When it is evaluated for model instances, its compiler looks
+for an entry under a key made of everything that decides the SQL but the parameters' values:
+
+- the query's structure: model, joins made by its filters, select_related, deferred fields, ordering, slice,
+  DISTINCT, the database alias and the compiler's class;
+- the text of its WHERE clause, compiled on each evaluation (the cheap part: a few lookups), whose parameters
+  are the query's only parameters.
+
+A query that is not a plain model query (annotations, extra, values, aggregation, combinators, FOR UPDATE,
+subquery, ordering by expressions) is never cached; nor one whose parameters do not all come from its WHERE
+clause (checked at the first compilation: the parameters must be exactly the WHERE clause's). On a hit the
+compiler takes the kept SQL, the kept column layout (what builds the instances and their related objects) and
+the new WHERE parameters. Under `PARCOURS_SQL_SHAPES_VERIFY` (the test settings) every hit is compiled again
+the normal way and compared, so that the whole suite checks the cache on every query it serves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models.sql.query import Query
+
+# Bounded: a WHERE clause with an IN list makes one shape per list length.
+MAX_SHAPES = 512
+
+_shapes: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_compiler_classes: dict[type, type] = {}
+
+
+class ShapeMismatch(AssertionError):
+    """A kept SQL differs from the normal compilation (verification mode): the cache would have been wrong."""
+
+
+def fixed_shape(queryset):
+    """`queryset`, its compiled SQL kept and reused when it is evaluated for model instances (module's
+    docstring). The shape is what the caller builds; the parameters may differ at every call."""
+    queryset = queryset._chain()
+    if type(queryset.query) is Query:
+        queryset.query.__class__ = FixedShapeQuery
+    return queryset
+
+
+def clear() -> None:
+    with _lock:
+        _shapes.clear()
+
+
+def shapes_kept() -> int:
+    return len(_shapes)
+
+
+class FixedShapeQuery(Query):
+    """A Query whose compiler keeps and reuses its SQL (clones keep the class: `.first()`, `[:1]`...)."""
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        compiler = super().get_compiler(using, connection, elide_empty)
+        base = type(compiler)
+        if base.__name__ != "SQLCompiler":  # an aggregate, insert, update or delete compiler: as is
+            return compiler
+        cls = _compiler_classes.get(base)
+        if cls is None:
+            cls = _compiler_classes[base] = type("FixedShapeCompiler", (FixedShapeCompilerMixin, base), {})
+        compiler.__class__ = cls
+        return compiler
+
+
+def _structure(query, compiler) -> tuple | None:
+    """What decides the SQL of a plain model query besides its WHERE clause; None if not such a query."""
+    if (
+        query.annotations
+        or query.extra
+        or query.extra_tables
+        or query.extra_order_by
+        or query.values_select
+        or query.select
+        or not query.default_cols
+        or query.group_by is not None
+        or query.combinator
+        or query.select_for_update
+        or query.distinct_fields
+        or query.subquery
+        or query._filtered_relations
+        or query.explain_info
+        or not all(isinstance(name, str) for name in query.order_by)
+    ):
+        return None
+    return (
+        type(compiler),
+        compiler.using,
+        compiler.elide_empty,
+        query.model,
+        tuple(
+            (alias, join.table_name, getattr(join, "join_type", None), getattr(join, "parent_alias", None))
+            for alias, join in query.alias_map.items()
+        ),
+        repr(query.select_related),
+        query.max_depth,
+        (tuple(sorted(query.deferred_loading[0])), query.deferred_loading[1]),
+        tuple(query.order_by),
+        query.default_ordering,
+        query.standard_ordering,
+        query.low_mark,
+        query.high_mark,
+        query.distinct,
+    )
+
+
+# What a compilation leaves on the compiler that building the instances reads (ModelIterable, results_iter).
+LAYOUT = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+
+
+class FixedShapeCompilerMixin:
+    # On a reuse, the kept shape's converters of its columns, kept too: the same for every reuse of the same
+    # columns on the same database (they are called with the connection in use).
+    _kept_converters = None
+
+    def get_converters(self, expressions):
+        if self._kept_converters is None:
+            return super().get_converters(expressions)
+        key = (self.connection.alias, tuple(map(id, expressions)))
+        converters = self._kept_converters.get(key)
+        if converters is None:
+            converters = self._kept_converters[key] = super().get_converters(expressions)
+        return converters
+
+    def as_sql(self, with_limits=True, with_col_aliases=False):
+        if not with_limits or with_col_aliases or not settings.PARCOURS_SQL_SHAPES:
+            return super().as_sql(with_limits, with_col_aliases)
+        structure = _structure(self.query, self)
+        if structure is None:
+            return super().as_sql(with_limits, with_col_aliases)
+        try:
+            where_sql, where_params = self.compile(self.query.where)
+        except FullResultSet:
+            where_sql, where_params = "", []
+        except EmptyResultSet:
+            return super().as_sql(with_limits, with_col_aliases)
+        key = (structure, where_sql)
+        kept = _shapes.get(key)
+        if kept is not None:
+            sql, layout, self._kept_converters = kept
+            params = tuple(where_params)
+            if settings.PARCOURS_SQL_SHAPES_VERIFY:
+                expected = super().as_sql(with_limits, with_col_aliases)
+                if (sql, params) != (expected[0], tuple(expected[1])):
+                    raise ShapeMismatch(f"SQL gardé différent : {sql!r} != {expected[0]!r}")
+            for name, value in zip(LAYOUT, layout, strict=True):
+                setattr(self, name, value)
+            return sql, params
+        sql, params = super().as_sql(with_limits, with_col_aliases)
+        # Kept only when the WHERE clause's parameters are all of them and its text is in the SQL as compiled.
+        if tuple(params) == tuple(where_params) and (not where_sql or f" WHERE {where_sql}" in sql):
+            with _lock:
+                _shapes[key] = (sql, tuple(getattr(self, name) for name in LAYOUT), {})
+                while len(_shapes) > MAX_SHAPES:
+                    _shapes.popitem(last=False)
+        return sql, params

@@ -1,0 +1,104 @@
+"""The kept SQL of fixed-shape queries (parcours.core.sql_shapes): reused with new parameters, never for
+another shape, checked against a normal compilation in the test settings."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from parcours.core import sql_shapes
+from parcours.core.sql_shapes import ShapeMismatch, fixed_shape
+from parcours.pathways.models import Pathway, Request
+from tests.factories import RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    sql_shapes.clear()
+    yield
+    sql_shapes.clear()
+
+
+def current(pathway):
+    """A request with its pathway and person, as the file reads it: the latest of the pathway."""
+    return (
+        fixed_shape(Request.objects.filter(pathway=pathway).select_related("pathway__person"))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def test_a_kept_sql_serves_other_parameters_with_their_own_rows_and_related_objects():
+    first, second = RequestFactory(kind="initial"), RequestFactory(kind="renewal", state="draft")
+    assert current(first.pathway) == first
+    assert sql_shapes.shapes_kept() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        found = current(second.pathway)
+    assert sql_shapes.shapes_kept() == 1  # the same shape: reused, not kept twice
+    assert len(ctx.captured_queries) == 1  # the person came with it
+    assert (found, found.kind, found.state) == (second, "renewal", "draft")
+    assert found.pathway == second.pathway
+    assert found.pathway.person.last_name == second.pathway.person.last_name  # decrypted as usual
+    assert str(second.pathway.pk) in ctx.captured_queries[0]["sql"]
+
+
+def test_another_where_clause_is_another_shape():
+    request = RequestFactory()
+    assert list(fixed_shape(Request.objects.filter(pathway=request.pathway))) == [request]
+    assert list(fixed_shape(Request.objects.filter(pathway=request.pathway, kind="renewal"))) == []
+    assert list(fixed_shape(Request.objects.filter(pathway=request.pathway, kind="initial"))) == [request]
+    assert sql_shapes.shapes_kept() == 2  # the third is the second's shape, with its own parameters
+
+
+def test_the_structure_besides_the_where_clause_is_part_of_the_shape():
+    request = RequestFactory()
+    base = fixed_shape(Request.objects.filter(pathway=request.pathway))
+    assert base.get().pathway_id == request.pathway_id
+    # Deferred fields, related objects, ordering and slices change the SQL: each its own shape, each right.
+    assert base.defer("actions_carried_out").get().get_deferred_fields() == {"actions_carried_out"}
+    with CaptureQueriesContext(connection) as ctx:
+        assert base.select_related("pathway").get().pathway.pk == request.pathway_id
+    assert len(ctx.captured_queries) == 1
+    assert list(base.order_by("pk")) == [request]
+    assert list(base[1:2]) == []
+    assert sql_shapes.shapes_kept() == 5
+
+
+def test_queries_that_are_not_plain_model_queries_are_never_kept():
+    request = RequestFactory()
+    queryset = fixed_shape(Request.objects.filter(pathway=request.pathway))
+    assert queryset.count() == 1
+    assert queryset.exists()
+    assert list(queryset.values_list("pk", flat=True)) == [request.pk]
+    assert queryset.annotate(n=Count("documents")).get().n == 0
+    assert list(queryset.order_by(F("created_at").desc())) == [request]
+    assert queryset.aggregate(n=Count("pk")) == {"n": 1}
+    assert sql_shapes.shapes_kept() == 0
+    # Writes through it are as usual.
+    assert queryset.update(rights_requested=["afis"]) == 1
+    assert sql_shapes.shapes_kept() == 0
+
+
+def test_an_empty_in_list_is_answered_without_a_query():
+    with CaptureQueriesContext(connection) as ctx:
+        assert list(fixed_shape(Pathway.objects.filter(pk__in=[]))) == []
+    assert ctx.captured_queries == []
+
+
+def test_a_wrong_reuse_fails_loudly_in_the_test_settings():
+    request = RequestFactory()
+    assert fixed_shape(Request.objects.filter(pathway=request.pathway)).get() == request
+    key = next(iter(sql_shapes._shapes))
+    sql, layout, converters = sql_shapes._shapes[key]
+    sql_shapes._shapes[key] = (sql.replace("SELECT", "SELECT DISTINCT", 1), layout, converters)
+    with pytest.raises(ShapeMismatch):
+        fixed_shape(Request.objects.filter(pathway=request.pathway)).get()
+
+
+def test_switched_off_nothing_is_kept(settings):
+    settings.PARCOURS_SQL_SHAPES = False
+    request = RequestFactory()
+    assert current(request.pathway) == request
+    assert sql_shapes.shapes_kept() == 0
