@@ -1,10 +1,11 @@
 """The form renderer: Django's TemplatesSetting, with its most used widget templates rendered in Python.
 
 A `<select>` of twenty options is twenty-one template renders (one per option, each including the attributes'
-template) and every text or date field two: on a page of forms (a pathway's file, a dashboard's filters) they
-were a tenth of the request's time. The functions below produce the same bytes as Django's own templates
-(tests/core/test_renderers.py compares them on generated widgets); a template overridden by the project or a
-library (found elsewhere than in Django's forms templates) is rendered by the template, as before.
+template) and every text or date field three (its DSFR field group, its widget, the input): on a page of forms
+(a pathway's file, a dashboard's filters) they were a tenth of the request's time. The functions below produce
+the same bytes as Django's and django-dsfr's templates (tests/core/test_renderers.py compares them on
+generated widgets and fields); a template overridden by the project or a library (found elsewhere than in the
+library's own templates) is rendered by the template, as before.
 """
 
 from __future__ import annotations
@@ -12,13 +13,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import django.forms
+import dsfr
 from django.forms.renderers import TemplatesSetting
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
+from dsfr.utils import dsfr_input_class_attr
 
 DJANGO_WIDGETS = Path(django.forms.__file__).resolve().parent / "templates"
+DSFR_TEMPLATES = Path(dsfr.__file__).resolve().parent / "templates"
+# The DSFR field group of most fields (label, hint, widget, errors), django-dsfr's template.
+DSFR_INPUT_GROUP = "dsfr/form_field_snippets/input_snippet.html"
 INPUT = "django/forms/widgets/input.html"
 SELECT = "django/forms/widgets/select.html"
 SELECT_OPTION = "django/forms/widgets/select_option.html"
@@ -93,24 +100,53 @@ def _select(widget: dict) -> str | None:
     return "".join(out)
 
 
+def _input_group(field) -> str:
+    """dsfr/form_field_snippets/input_snippet.html for a bound field, its parts read in the template's order
+    (the input class filter sets the widget's classes after the group's class was read)."""
+    group = _value(getattr(field.field.widget, "group_class", None) or "fr-input-group")
+    classes = group + (f" {group}--error" if field.errors else "")
+    classes += " fr-input-group--disabled" if field.field.disabled else ""
+    label_for = _value(field.id_for_label)
+    out = [
+        f'<div class="{classes}">\n  <label for="{label_for}" class="fr-label">\n    \n    ',
+        _value(field.label),
+        conditional_escape(dsfr_mark_optionnal_fields(field)),
+        "\n    ",
+    ]
+    if field.help_text:
+        out.append(
+            f'\n      <span class="fr-hint-text" id="{label_for}_helptext">{field.help_text}</span>\n    '
+        )
+    out += ["\n    \n  </label>\n  ", _value(dsfr_input_class_attr(field)), "\n  "]
+    if field.errors:
+        error_id = f"{_value(field.auto_id)}-desc-error"
+        out.append(f'\n    <div id="{error_id}">\n      {_value(field.errors)}\n    </div>\n  ')
+    out.append("\n</div>")
+    return "".join(out)
+
+
 class WidgetRenderer(TemplatesSetting):
     """FORM_RENDERER: the templates of the project and its libraries first (as TemplatesSetting), and
-    Django's select and input templates in Python when they are the ones in use."""
+    Django's select and input templates and django-dsfr's field group in Python when they are the ones in
+    use."""
 
     def __init__(self):
         super().__init__()
         self._own: dict[str, bool] = {}
 
-    def _is_django_template(self, template_name: str) -> bool:
-        """Whether the template in use under this name is Django's own (no override), once a process."""
+    def _is_django_template(self, template_name: str, library: Path = DJANGO_WIDGETS) -> bool:
+        """Whether the template in use under this name is the library's own (no override), once a process."""
         known = self._own.get(template_name)
         if known is None:
             origin = Path(self.get_template(template_name).origin.name).resolve()
-            known = self._own[template_name] = origin.is_relative_to(DJANGO_WIDGETS)
+            known = self._own[template_name] = origin.is_relative_to(library)
         return known
 
     def render(self, template_name, context, request=None):
-        if template_name in INPUT_WRAPPERS or template_name == INPUT:
+        if template_name == DSFR_INPUT_GROUP:
+            if self._is_django_template(DSFR_INPUT_GROUP, DSFR_TEMPLATES) and set(context) == {"field"}:
+                return _input_group(context["field"])
+        elif template_name in INPUT_WRAPPERS or template_name == INPUT:
             if self._is_django_template(template_name) and self._is_django_template(INPUT) and self._plain():
                 return _input(context["widget"]).strip()  # as BaseRenderer.render
         elif template_name == SELECT:

@@ -78,3 +78,42 @@ def test_the_forms_of_a_page_are_unchanged():
     fast = form.render(renderer=FAST)
     slow = form.render(renderer=TEMPLATES)
     assert fast == slow and "<input" in fast
+
+
+# The DSFR field group (label, hint, the widget, errors) of django-dsfr's input snippet, in Python too.
+field_kinds = st.sampled_from(
+    [
+        lambda **kw: forms.CharField(**kw),
+        lambda **kw: forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kw),
+        lambda **kw: forms.IntegerField(min_value=0, **kw),
+        lambda **kw: forms.EmailField(**kw),
+        lambda **kw: forms.CharField(widget=forms.Textarea, **kw),
+        lambda **kw: forms.ChoiceField(choices=[("a", "Un"), ("b", "Deux <b>")], **kw),
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=field_kinds,
+    label=st.one_of(text, text.map(mark_safe)),
+    help_text=st.one_of(st.just(""), text, text.map(mark_safe)),
+    required=st.booleans(),
+    disabled=st.booleans(),
+    bound=st.one_of(st.none(), st.dictionaries(st.just("champ"), text)),
+    group_class=st.one_of(st.none(), st.sampled_from(["fr-input-group", "fr-select-group", 'x"<'])),
+)
+def test_a_dsfr_field_group_is_rendered_as_by_its_template(
+    kind, label, help_text, required, disabled, bound, group_class
+):
+    from dsfr.forms import DsfrBaseForm
+
+    def form():
+        field = kind(label=label, help_text=help_text, required=required, disabled=disabled)
+        if group_class is not None:
+            field.widget.group_class = group_class
+        return type("F", (DsfrBaseForm,), {"champ": field})(bound)
+
+    slow = form()["champ"].render(renderer=TEMPLATES)
+    fast = form()["champ"].render(renderer=FAST)
+    assert fast == slow and 'class="fr-label"' in fast
