@@ -17,6 +17,7 @@ import dsfr
 from django.forms.renderers import TemplatesSetting
 from django.template.base import render_value_in_context
 from django.template.context import Context
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
@@ -26,6 +27,8 @@ DJANGO_WIDGETS = Path(django.forms.__file__).resolve().parent / "templates"
 DSFR_TEMPLATES = Path(dsfr.__file__).resolve().parent / "templates"
 # The DSFR field group of most fields (label, hint, widget, errors), django-dsfr's template.
 DSFR_INPUT_GROUP = "dsfr/form_field_snippets/input_snippet.html"
+# A radio button and its label: django-dsfr's version of Django's template.
+RADIO_OPTION = "django/forms/widgets/radio_option.html"
 INPUT = "django/forms/widgets/input.html"
 SELECT = "django/forms/widgets/select.html"
 SELECT_OPTION = "django/forms/widgets/select_option.html"
@@ -125,6 +128,22 @@ def _input_group(field) -> str:
     return "".join(out)
 
 
+def _radio_option(widget: dict) -> str | None:
+    """django-dsfr's django/forms/widgets/radio_option.html (None: a rich label, left to the template)."""
+    label = widget["label"]
+    if not isinstance(label, str | int | Promise):
+        return None
+    out = ['<div class="fr-radio-group">\n  ', _input(widget), "\n  "]
+    if widget["wrap_label"]:
+        label_for = f'for="{_value(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
+        out.append(
+            f'\n    <label class="fr-label"\n           {label_for}>\n      \n        {_value(label)}'
+            "\n      \n    </label>\n  "
+        )
+    out.append("\n</div>\n")
+    return "".join(out)
+
+
 class WidgetRenderer(TemplatesSetting):
     """FORM_RENDERER: the templates of the project and its libraries first (as TemplatesSetting), and
     Django's select and input templates and django-dsfr's field group in Python when they are the ones in
@@ -146,6 +165,11 @@ class WidgetRenderer(TemplatesSetting):
         if template_name == DSFR_INPUT_GROUP:
             if self._is_django_template(DSFR_INPUT_GROUP, DSFR_TEMPLATES) and set(context) == {"field"}:
                 return _input_group(context["field"])
+        elif template_name == RADIO_OPTION:
+            if self._is_django_template(RADIO_OPTION, DSFR_TEMPLATES) and self._is_django_template(INPUT):
+                html = _radio_option(context["widget"]) if self._plain() else None
+                if html is not None:
+                    return html.strip()
         elif template_name in INPUT_WRAPPERS or template_name == INPUT:
             if self._is_django_template(template_name) and self._is_django_template(INPUT) and self._plain():
                 return _input(context["widget"]).strip()  # as BaseRenderer.render

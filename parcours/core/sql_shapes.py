@@ -29,6 +29,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models import Prefetch
 from django.db.models.sql.query import Query
 
 # Bounded: a WHERE clause with an IN list makes one shape per list length.
@@ -50,6 +51,19 @@ def fixed_shape(queryset):
     if type(queryset.query) is Query:
         queryset.query.__class__ = FixedShapeQuery
     return queryset
+
+
+def fixed_prefetches(model, *lookups: str) -> list[Prefetch]:
+    """Prefetches of `model`'s relations (`lookups`, "decision__letters" through a select_related one) whose
+    queries keep their compiled SQL: each lookup's last model read from the relations, not imported (a model
+    of an app of a layer above)."""
+    prefetches = []
+    for lookup in lookups:
+        target = model
+        for name in lookup.split("__"):
+            target = target._meta.get_field(name).related_model
+        prefetches.append(Prefetch(lookup, queryset=fixed_shape(target._default_manager.all())))
+    return prefetches
 
 
 def clear() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from parcours.core.access import Actor
+from parcours.core.sql_shapes import fixed_shape
 from parcours.people.selectors import people_visible_to, read_person_data
 
 from .models import HousingRequest, SiaoRequest
@@ -42,7 +43,8 @@ def housing_summary(person, today: date) -> dict:
     """What the person's page says of housing: the current or last social-housing request, its delay to
     housing (or the days waited so far), and the current SIAO request. The caller has already read the
     person through the audited accessor."""
-    last = person.housing_requests.order_by("-filed_on", "-created_at").first()
-    siao = person.siao_requests.order_by("-requested_on", "-created_at").first()
+    # Read on every person's page and pathway's rights tab: their compiled SQL kept (core.sql_shapes).
+    last = fixed_shape(person.housing_requests.order_by("-filed_on", "-created_at")).first()
+    siao = fixed_shape(person.siao_requests.order_by("-requested_on", "-created_at")).first()
     waited = (today - last.filed_on).days if last is not None and last.is_open else None
     return {"request": last, "siao": siao, "waited_days": waited}

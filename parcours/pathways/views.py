@@ -1,7 +1,6 @@
 import io
 import uuid
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
@@ -15,7 +14,7 @@ from django.views.generic import FormView, TemplateView, View
 from parcours.core import dates
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
-from parcours.core.sql_shapes import fixed_shape
+from parcours.core.sql_shapes import fixed_prefetches, fixed_shape
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -56,6 +55,8 @@ from .forms import (
 from .models import (
     OPEN_REQUEST_STATES,
     Afis,
+    AfisChildrenChange,
+    AfisSuspension,
     DocumentKind,
     EndReason,
     Notice,
@@ -242,13 +243,7 @@ def _with_decision(requests):
         # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and the
         # rest stay in the register's own pages.
         .defer(*REQUEST_RELATED_UNUSED)
-        .prefetch_related(
-            Prefetch(
-                "prefect_decision__letters",
-                # The commission's model, named by the relation (that app is a layer above this one).
-                queryset=fixed_shape(apps.get_model("commission", "Letter").objects.all()),
-            )
-        )
+        .prefetch_related(*fixed_prefetches(requests.model, "prefect_decision__letters"))
     )
 
 
@@ -362,19 +357,20 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
 
 
 def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
-    # Prefetched onto the pathway already loaded (None included), each pointing back at it: the warnings and
-    # the month's line read the person, the periods and the permit without asking again.
-    prefetch_related_objects(
-        [pathway],
-        Prefetch("afis", queryset=Afis.objects.prefetch_related("children_changes", "suspensions")),
-        "residence_permit",
-    )
+    # Read with the pathway (TAB_RELATED), each pointing back at it: the warnings and the month's line read
+    # the person, the periods and the permit without asking again; the AFIS's changes and suspensions after.
     afis = getattr(pathway, "afis", None)
     permit = getattr(pathway, "residence_permit", None)
+    if afis is not None:
+        prefetch_related_objects(
+            [afis],
+            Prefetch("children_changes", queryset=fixed_shape(AfisChildrenChange.objects.all())),
+            Prefetch("suspensions", queryset=fixed_shape(AfisSuspension.objects.all())),
+        )
     context = {
         "afis": afis,
         "permit": permit,
-        "right_steps": pathway.right_steps.all(),
+        "right_steps": fixed_shape(pathway.right_steps.all()),
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         )
@@ -396,18 +392,21 @@ def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
 def _decisions_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     # The pathway's transfers and the one it continues, in one query.
     transfers = list(
-        Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
-            "to_departement", "to_association"
+        fixed_shape(
+            Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
+                "to_departement", "to_association"
+            )
         )
     )
-    end_reports = list(pathway.end_reports.select_related("reported_by", "decided_by"))
+    end_reports = list(fixed_shape(pathway.end_reports.select_related("reported_by", "decided_by")))
     pending_end = next((r for r in end_reports if r.state == "pending"), None)
     # The prefect's unfavourable decisions (refusal, end; register of the commission app) with their letters
     # and appeals, once: the end section shows the ends, the appeals block the signed ones' deadlines.
+    decisions = fixed_shape(pathway.prefect_decisions.filter(outcome__in=("refused", "ended")))
     unfavourable = list(
-        pathway.prefect_decisions.filter(outcome__in=("refused", "ended"))
-        .order_by("-created_at")
-        .prefetch_related("letters", "appeals")
+        decisions.order_by("-created_at").prefetch_related(
+            *fixed_prefetches(decisions.model, "letters", "appeals")
+        )
     )
     return {
         "requests": requests,
@@ -469,6 +468,10 @@ PERSON_NOT_ON_THE_FILE = tuple(
 )
 
 
+# What a tab reads with the pathway, in the same query: the rights tab its AFIS and its residence permit.
+TAB_RELATED = {"rights": ("afis", "residence_permit")}
+
+
 class PathwayDetailView(ActorRequiredMixin, TemplateView):
     """One tab of a pathway's file (TABS)."""
 
@@ -477,7 +480,9 @@ class PathwayDetailView(ActorRequiredMixin, TemplateView):
     tab = "request"
 
     def get_context_data(self, **kwargs):
-        pathway = get_pathway_or_404(self.actor, self.kwargs["pk"], defer=PERSON_NOT_ON_THE_FILE)
+        pathway = get_pathway_or_404(
+            self.actor, self.kwargs["pk"], related=TAB_RELATED.get(self.tab, ()), defer=PERSON_NOT_ON_THE_FILE
+        )
         return detail_context(self.actor, pathway, self.tab)
 
 

@@ -108,12 +108,32 @@ def test_a_dsfr_field_group_is_rendered_as_by_its_template(
 ):
     from dsfr.forms import DsfrBaseForm
 
-    def form():
+    def form(renderer):
         field = kind(label=label, help_text=help_text, required=required, disabled=disabled)
         if group_class is not None:
             field.widget.group_class = group_class
-        return type("F", (DsfrBaseForm,), {"champ": field})(bound)
+        return type("F", (DsfrBaseForm,), {"champ": field})(bound, renderer=renderer)
 
-    slow = form()["champ"].render(renderer=TEMPLATES)
-    fast = form()["champ"].render(renderer=FAST)
+    slow = form(TEMPLATES)["champ"].as_field_group()
+    fast = form(FAST)["champ"].as_field_group()
     assert fast == slow and 'class="fr-label"' in fast
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    choices=st.lists(st.tuples(st.one_of(text, st.integers(0, 3000)), labels), min_size=1, max_size=5),
+    attrs=attrs,
+    value=st.one_of(st.none(), text, st.integers(0, 3000)),
+    label=text,
+)
+def test_radio_buttons_are_rendered_as_by_their_template(choices, attrs, value, label):
+    from dsfr.forms import DsfrBaseForm
+
+    def form(renderer):
+        field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect(attrs=attrs))
+        data = {"choix": value} if value is not None else None
+        return type("F", (DsfrBaseForm,), {"choix": field})(data, renderer=renderer)
+
+    slow = form(TEMPLATES)["choix"].as_field_group()
+    fast = form(FAST)["choix"].as_field_group()
+    assert fast == slow and 'class="fr-radio-group"' in fast

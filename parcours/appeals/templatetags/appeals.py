@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from parcours.core.policies import can
+from parcours.core.sql_shapes import fixed_shape
 
 from .. import rules, settings_store
 from ..models import Procedure, ProcedureKind
@@ -47,7 +48,7 @@ def pathway_appeals(context, pathway):
 
     actor = context.get("actor")
     # The dossier page may have read the AFIS already (pathways.views.detail_context): reused.
-    afis = context["afis"] if "afis" in context else Afis.objects.filter(pathway=pathway).first()
+    afis = context["afis"] if "afis" in context else fixed_shape(Afis.objects.filter(pathway=pathway)).first()
     if "unfavourable_decisions" in context:  # read by the dossier page with their letters and appeals
         decisions = sorted(
             (d for d in context["unfavourable_decisions"] if d.state == PrefectDecision.State.SIGNED),
@@ -69,7 +70,7 @@ def pathway_appeals(context, pathway):
         decision.deadline = (
             rules.appeal_deadline(letter.notified_on) if letter and letter.notified_on else None
         )
-    procedures = list(Procedure.objects.filter(pathway=pathway).order_by("-created_at"))
+    procedures = list(fixed_shape(Procedure.objects.filter(pathway=pathway).order_by("-created_at")))
     manage = can(actor, "procedures.manage")
     active = pathway.state == PathwayState.ACTIVE
     open_kinds = {p.kind for p in procedures if p.state in ("notice", "observations", "opinion", "ready")}
