@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 
+from .sql_shapes import fixed_shape
+
 
 class DataVersionRow(models.Model):
     """One row (pk 1): the number the triggers increase."""
@@ -37,7 +39,7 @@ def current_version(model: type[DataVersionRow], seconds: int) -> int | None:
     """The version (one query); None where nothing is cached: SQLite, or a cache time of 0 seconds."""
     if connection.vendor != "postgresql" or not seconds:
         return None
-    return model.objects.values_list("version", flat=True).filter(pk=1).first()
+    return fixed_shape(model.objects.values_list("version", flat=True).filter(pk=1)).first()
 
 
 def cache_key(prefix: str, version: int, *parts) -> str:

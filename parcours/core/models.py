@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .roles import ASSOCIATION_ROLES, Role
+from .sql_shapes import fixed_shape
 
 
 class BaseModel(models.Model):
@@ -275,7 +276,8 @@ class AuditAnchor(models.Model):
 class RuleSettingQuerySet(models.QuerySet):
     def in_force(self, key: str, day) -> RuleSetting | None:
         """The row of `key` in force on `day` (the latest effective on or before it), or None."""
-        return self.filter(key=key, effective_from__lte=day).order_by("-effective_from").first()
+        # Read by many pages (thresholds, amounts): the compiled SQL kept (core.sql_shapes).
+        return fixed_shape(self.filter(key=key, effective_from__lte=day).order_by("-effective_from")).first()
 
 
 class RuleSetting(models.Model):

@@ -1,20 +1,21 @@
 """The compiled SQL of a few hot queries, kept for the process's life and reused with new parameters.
 
 Django compiles a queryset to SQL at every evaluation; for the wide models of a pathway's file (a request with
-its decision, agrément and organisation: ~190 columns; a pathway with its person) that compilation is most of
-the time the page spends in the ORM (docs/pays-synthetique.md). Django has no cache of compiled SQL, and the
-one library that offered it (django-prepared-queries) stopped at Django 1.x: this module is that cache, kept
-small and strict.
+its decision, agrément and organisation: ~190 columns; a pathway with its person) that compilation was a
+quarter of the page's time (3.6 of 14.3 ms, docs/pays-synthetique.md). Django has no cache of compiled SQL,
+and the one library found that offered it (django-prepared-queries) was last released in January 2019
+(0.3.1), before Django 3.0: this module is that cache, kept small and strict.
 
-A queryset opts in with `fixed_shape(queryset)`. When it is evaluated for model instances, its compiler looks
-for an entry under a key made of everything that decides the SQL but the parameters' values:
+A queryset opts in with `fixed_shape(queryset)`. When it is evaluated (model instances, or `values()` and
+`values_list()` of its columns), its compiler looks for an entry under a key made of everything that decides
+the SQL but the parameters' values:
 
 - the query's structure: model, joins made by its filters, select_related, deferred fields, ordering, slice,
   DISTINCT, the database alias and the compiler's class;
 - the text of its WHERE clause, compiled on each evaluation (the cheap part: a few lookups), whose parameters
   are the query's only parameters.
 
-A query that is not a plain model query (annotations, extra, values, aggregation, combinators, FOR UPDATE,
+A query that is not a plain model query (annotations, extra, aggregation, combinators, FOR UPDATE,
 subquery, ordering by expressions) is never cached; nor one whose parameters do not all come from its WHERE
 clause (checked at the first compilation: the parameters must be exactly the WHERE clause's). On a hit the
 compiler takes the kept SQL, the kept column layout (what builds the instances and their related objects) and
@@ -91,15 +92,15 @@ class FixedShapeQuery(Query):
 
 
 def _structure(query, compiler) -> tuple | None:
-    """What decides the SQL of a plain model query besides its WHERE clause; None if not such a query."""
+    """What decides the SQL of a plain model query (instances, or values of its columns) besides its WHERE
+    clause; None if not such a query."""
     if (
         query.annotations
         or query.extra
         or query.extra_tables
         or query.extra_order_by
-        or query.values_select
-        or query.select
-        or not query.default_cols
+        or (query.select or not query.default_cols)
+        and not query.values_select
         or query.group_by is not None
         or query.combinator
         or query.select_for_update
@@ -115,6 +116,7 @@ def _structure(query, compiler) -> tuple | None:
         compiler.using,
         compiler.elide_empty,
         query.model,
+        query.values_select,  # values() and values_list(): the columns named, in order
         tuple(
             (alias, join.table_name, getattr(join, "join_type", None), getattr(join, "parent_alias", None))
             for alias, join in query.alias_map.items()

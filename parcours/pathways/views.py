@@ -102,7 +102,7 @@ def _last_periods(pathways) -> dict[int, tuple]:
     """The last period of each pathway shown, (number, start, end) by pathway id: four columns of their
     periods in one query, no model instance (a prefetch built ~40 periods and a related manager per row).
     Read in number order, each pathway's last period is the one kept."""
-    rows = (
+    rows = fixed_shape(
         Period.objects.filter(pathway__in=[p.pk for p in pathways])
         .order_by("number")
         .values_list("pathway_id", "number", "start", "end")

@@ -71,7 +71,6 @@ def test_queries_that_are_not_plain_model_queries_are_never_kept():
     queryset = fixed_shape(Request.objects.filter(pathway=request.pathway))
     assert queryset.count() == 1
     assert queryset.exists()
-    assert list(queryset.values_list("pk", flat=True)) == [request.pk]
     assert queryset.annotate(n=Count("documents")).get().n == 0
     assert list(queryset.order_by(F("created_at").desc())) == [request]
     assert queryset.aggregate(n=Count("pk")) == {"n": 1}
@@ -79,6 +78,22 @@ def test_queries_that_are_not_plain_model_queries_are_never_kept():
     # Writes through it are as usual.
     assert queryset.update(rights_requested=["afis"]) == 1
     assert sql_shapes.shapes_kept() == 0
+
+
+def test_values_of_the_columns_are_kept_by_the_columns_named():
+    first, second = RequestFactory(kind="initial"), RequestFactory(kind="renewal")
+
+    def kinds(pathway, *columns, **options):
+        return list(fixed_shape(Request.objects.filter(pathway=pathway)).values_list(*columns, **options))
+
+    assert kinds(first.pathway, "kind") == [("initial",)]
+    assert kinds(second.pathway, "kind") == [("renewal",)]  # reused
+    assert kinds(second.pathway, "pk", "kind") == [(second.pk, "renewal")]  # other columns: another shape
+    assert kinds(first.pathway, "kind", flat=True) == ["initial"]  # the first shape's SQL, flat
+    assert list(fixed_shape(Request.objects.filter(pathway=second.pathway)).values("kind")) == [
+        {"kind": "renewal"}
+    ]
+    assert sql_shapes.shapes_kept() == 2
 
 
 def test_an_empty_in_list_is_answered_without_a_query():
