@@ -10,8 +10,9 @@ A queryset opts in with `fixed_shape(queryset)`. When it is evaluated (model ins
 `values_list()` of its columns), its compiler looks for an entry under a key made of everything that decides
 the SQL but the parameters' values:
 
-- the query's structure: model, joins made by its filters, select_related, deferred fields, ordering, slice,
-  DISTINCT, the database alias and the compiler's class;
+- the query's structure: model, joins made by its filters (each with the relation it follows and its type),
+  select_related, deferred fields, columns named, ordering, slice, DISTINCT, the database alias and the
+  compiler's class;
 - the text of its WHERE clause, compiled on each evaluation (the cheap part: a few lookups), whose parameters
   are the query's only parameters.
 
@@ -117,10 +118,13 @@ def _structure(query, compiler) -> tuple | None:
         compiler.elide_empty,
         query.model,
         query.values_select,  # values() and values_list(): the columns named, in order
+        # Each join by its identity (table, parent alias and the relation it follows: two foreign keys to one
+        # table are two joins with the same alias and WHERE text) and its type (INNER or LEFT OUTER).
         tuple(
-            (alias, join.table_name, getattr(join, "join_type", None), getattr(join, "parent_alias", None))
+            (alias, join.identity, getattr(join, "join_type", None))
             for alias, join in query.alias_map.items()
         ),
+        tuple(query.alias_refcount.items()),  # a join no longer referenced is left out of the FROM clause
         repr(query.select_related),
         query.max_depth,
         (tuple(sorted(query.deferred_loading[0])), query.deferred_loading[1]),

@@ -7,9 +7,10 @@ from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
 from parcours.core import sql_shapes
+from parcours.core.models import Membership
 from parcours.core.sql_shapes import ShapeMismatch, fixed_shape
 from parcours.pathways.models import Pathway, Request
-from tests.factories import RequestFactory
+from tests.factories import MembershipFactory, RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,17 @@ def test_the_structure_besides_the_where_clause_is_part_of_the_shape():
     assert list(base.order_by("pk")) == [request]
     assert list(base[1:2]) == []
     assert sql_shapes.shapes_kept() == 5
+
+
+def test_two_relations_to_one_table_are_two_shapes():
+    """Through `user` or `requested_by`, the join is on the same table with the same alias and the same WHERE
+    text: the relation followed is part of the shape."""
+    membership = MembershipFactory()
+    name = membership.user.username
+    assert list(fixed_shape(Membership.objects.filter(user__username=name))) == [membership]
+    assert list(fixed_shape(Membership.objects.filter(requested_by__username=name))) == []
+    assert list(fixed_shape(Membership.objects.filter(decided_by__username=name))) == []
+    assert sql_shapes.shapes_kept() == 3
 
 
 def test_queries_that_are_not_plain_model_queries_are_never_kept():
