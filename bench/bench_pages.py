@@ -28,7 +28,10 @@ with the test settings' keys, as ``bench/bench_indicators.py`` reads it. The scr
    Django's test client in this process, DEBUG-free: ``CaptureQueriesContext``). A machine shared with
    others drifts by a third within an hour: every page is measured right after the trivial view and its
    ratio taken to that neighbour; each figure is the median of ``--rounds`` passes (3 by default), the
-   ratios' range printed beside it.
+   ratios' range printed beside it;
+5. prints, per page, the CPU time one request costs the application (gunicorn's workers), PostgreSQL (its
+   processes: run the bench alone on the machine) and the clients (this process), read from /proc: where a
+   page's time goes, and what it shares with the trivial view.
 
 Targets (issue 13): every page p95 under 150 ms and at least 30 % of the trivial view's throughput, at 20
 concurrent clients. The clients run on the same machine as the server (they take CPU too): the figures are
