@@ -269,9 +269,8 @@ def _current_request(pathway, *, with_decision: bool = False):
 def detail_context(actor, pathway, tab: str = "request", **forms):
     """The context of one tab of the pathway's file: the header (state, person's code) and the tabs, then
     what that tab shows, and the forms of the acts it offers (`forms` replaces one, bound with its errors)."""
-    prefetch_related_objects(
-        [pathway], Prefetch("periods", queryset=fixed_shape(Period.objects.all()))
-    )  # the periods table and the status (« période échue »)
+    # The periods table and the status (« période échue »).
+    prefetch_related_objects([pathway], Prefetch("periods", queryset=fixed_shape(Period.objects.all())))
     today = timezone.localdate()
     if tab == "decisions":
         requests = _all_requests(pathway)
