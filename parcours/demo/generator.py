@@ -7,6 +7,7 @@ drafts, incomplete, submitted, ready, postponed, reviewed, authorised with renew
 from __future__ import annotations
 
 import random
+from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -222,6 +223,8 @@ class DemoBuilder:
         random.seed(seed)
         _LAST_MOMENT.clear()
         self.n = 0
+        # The prefect's acts signed outside Parcours, numbered in each year (PSP-99-2026-001, -002...).
+        self.acts_in_year: Counter = Counter()
         self.identity_pdfs: dict[int, bytes] = {}
 
     def build(self) -> Departement:
@@ -448,7 +451,10 @@ class DemoBuilder:
         if until == "reviewed":
             return request
         day = min(day + timedelta(days=self.rng.randint(20, 90)), self.today)
-        reference = "" if until == "decided_no_ref" else f"PSP-99-{day.year}-{self.n:03d}"
+        reference = ""
+        if until != "decided_no_ref":
+            self.acts_in_year[day.year] += 1
+            reference = f"PSP-99-{day.year}-{self.acts_in_year[day.year]:03d}"
         with dated(day):
             psp.record_decision(
                 actor=self.prefect, request=request, decision=decision, day=day, reference=reference

@@ -296,3 +296,17 @@ def test_each_timeline_starts_with_the_request_being_started(demo):
     assert sent.exists()
     for request_id, at in sent.values_list("request_id", "at"):
         assert started[request_id] <= at
+
+
+def test_each_act_signed_outside_parcours_has_its_own_number(demo):
+    """The decisions tab shows « acte hors Parcours : PSP-99-2026-… » beside each register number: two
+    decisions never share one (it was the person's rank, the same for each of her renewals in a year)."""
+    from parcours.commission.models import PrefectDecision
+
+    references = list(
+        PrefectDecision.objects.filter(departement=demo)
+        .exclude(external_reference="")
+        .values_list("external_reference", flat=True)
+    )
+    assert len(references) > 10
+    assert len(references) == len(set(references))
