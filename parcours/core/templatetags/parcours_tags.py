@@ -28,7 +28,7 @@ def _dsfr_assets(name: str) -> str:
         else:
             nonce = _NONCE_MARKER if name == "js" else ""
             html = get_template("dsfr/global_js.html").render(dsfr_tags.dsfr_js({}, nonce=nonce))
-        html = _DSFR_ASSETS[key] = html
+        _DSFR_ASSETS[key] = html
     return html
 
 
