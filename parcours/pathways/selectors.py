@@ -253,6 +253,35 @@ def same_person_records(person):
     return Person.objects.filter(same)
 
 
+# The periods of a list of pathways, (pathway, number, start, end): on PostgreSQL one statement whose text
+# never changes (the ids travel as one array), prepared once per connection; the ORM's `IN (%s, %s, …)`
+# differs with the number of rows and was compiled at every display of the pathway list.
+_PERIODS_OF = (
+    f'SELECT pathway_id, number, start, "end" FROM {Period._meta.db_table} '  # noqa: S608 (the model's table)
+    "WHERE pathway_id = ANY(%s::bigint[]) ORDER BY number"
+)
+
+
+def last_periods(pathway_ids: list[int]) -> dict[int, tuple]:
+    """The last period of each of these pathways, (number, start, end) by pathway id (none: absent). Read
+    in number order, each pathway's last period is the one kept."""
+    from django.db import connection
+
+    if not pathway_ids:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PERIODS_OF, [list(pathway_ids)])
+            rows = cursor.fetchall()
+    else:
+        rows = (
+            Period.objects.filter(pathway__in=pathway_ids)
+            .order_by("number")
+            .values_list("pathway_id", "number", "start", "end")
+        )
+    return {pathway_id: tuple(period) for pathway_id, *period in rows}
+
+
 def months_used_by_person(pathway: Pathway) -> int:
     """Months the person already used in other pathways (earlier ones, other départements, other associations)
     that count towards the cap of rules.MAX_PATHWAY_MONTHS: the periods of the person's records

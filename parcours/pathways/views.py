@@ -1,5 +1,6 @@
 import io
 import uuid
+from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import dates
@@ -74,6 +76,7 @@ from .selectors import (
     get_pathway_or_404,
     get_permit_or_404,
     get_request_document_or_404,
+    last_periods,
     listable_pathways,
     months_used_by_person,
     pathways_to_handle,
@@ -100,14 +103,8 @@ URL_PLACEHOLDER = uuid.UUID(int=0)
 
 def _last_periods(pathways) -> dict[int, tuple]:
     """The last period of each pathway shown, (number, start, end) by pathway id: four columns of their
-    periods in one query, no model instance (a prefetch built ~40 periods and a related manager per row).
-    Read in number order, each pathway's last period is the one kept."""
-    rows = fixed_shape(
-        Period.objects.filter(pathway__in=[p.pk for p in pathways])
-        .order_by("number")
-        .values_list("pathway_id", "number", "start", "end")
-    )
-    return {pathway_id: tuple(period) for pathway_id, *period in rows}
+    periods in one query, no model instance (a prefetch built ~40 periods and a related manager per row)."""
+    return last_periods([p.pk for p in pathways])
 
 
 def _period_cell(period) -> str:
@@ -147,18 +144,17 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
         page = paginate(self.request, qs.order_by(order))
         note_list(self.actor, [p.person for p in page], detail="liste des parcours")
         # The rows, printed here (one URL reversed for the page, not one per row; 25 rows of six cells
-        # were most of the template's time): the same cells the template wrote, escaped by format_html.
-        detail_url = reverse("pathways:detail", args=[URL_PLACEHOLDER])
+        # were most of the template's time): the same cells the template wrote, each text escaped as
+        # format_html and Django's `escape` do (html.escape of the text).
+        detail_url = escape(reverse("pathways:detail", args=[URL_PLACEHOLDER]))
         last = _last_periods(page)
+        here = timezone.get_current_timezone()
         rows = [
-            format_html(
-                '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-                detail_url.replace(str(URL_PLACEHOLDER), str(pw.public_id)),
-                pw.person.pseudonym,
-                pw.association.name,
-                pw.status_after(period[2] if period else None),
-                _period_cell(period),
-                f"{timezone.localtime(pw.updated_at):%d/%m/%Y}",
+            mark_safe(  # noqa: S308 (every text below escaped; the URL and the dates are ours)
+                f'<tr><td><a href="{detail_url.replace(str(URL_PLACEHOLDER), str(pw.public_id))}">'
+                f"{escape(pw.person.pseudonym)}</a></td><td>{escape(pw.association.name)}</td>"
+                f"<td>{escape(pw.status_after(period[2] if period else None))}</td>"
+                f"<td>{_period_cell(period)}</td><td>{pw.updated_at.astimezone(here):%d/%m/%Y}</td></tr>"
             )
             for pw in page
             for period in [last.get(pw.pk)]

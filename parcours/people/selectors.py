@@ -59,7 +59,8 @@ def note_access(
     """Audit an access to a person's data and alert the secretariat if the file is sensitive."""
     if reason:
         detail = f"{detail} — motif : {reason}" if detail else f"motif : {reason}"
-    audit.record(actor, action, person, detail=detail)
+    # One event, written as a list page's are (one prepared INSERT, no model instance built and saved).
+    audit.record_many(actor, action, [person], detail=detail)
     _alert_if_sensitive(actor, person, detail or action)
 
 

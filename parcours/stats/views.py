@@ -18,6 +18,7 @@ from django.views.generic import TemplateView, View
 
 from parcours.core.models import Organisation, OrganisationKind
 from parcours.core.policies import can
+from parcours.core.sql_shapes import fixed_shape
 from parcours.core.storage import UnreadableFile
 from parcours.core.views_base import ActorRequiredMixin, altered_file_response, apply_errors
 from parcours.diagnostic.rules import secrecy_threshold
@@ -37,7 +38,13 @@ EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("ods", "ODS"))
 
 
 def partners_of(departement):
-    return Organisation.objects.in_departement(departement).exclude(kind__in=NOT_PARTNERS).order_by("name")
+    """The département's partners, for the secretariat's partner filter: the columns its options and the
+    chosen partner's figures read (not the addresses), their SQL kept (core.sql_shapes)."""
+    partners = Organisation.objects.in_departement(departement).exclude(kind__in=NOT_PARTNERS)
+    return fixed_shape(partners.only(*PARTNER_COLUMNS).order_by("name"))
+
+
+PARTNER_COLUMNS = ("public_id", "name", "kind", "departement")
 
 
 class DashboardView(ActorRequiredMixin, TemplateView):

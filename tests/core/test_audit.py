@@ -76,6 +76,31 @@ def test_model_refuses_to_delete_an_event(event):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
+def test_an_account_organisation_or_departement_named_by_the_journal_cannot_be_deleted(actors, event):
+    """The journal's references are kept by the application (PROTECT), without a key of the database
+    (migration 0010): deleting what an event names is refused and changes nothing."""
+    from django.db.models import ProtectedError
+
+    actor = actors["association_worker"]
+    for obj in (actor.user, actor.organisation, actor.departement):
+        with pytest.raises(ProtectedError) as refused, transaction.atomic():
+            obj.delete()
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+        assert any(isinstance(o, AuditEvent) for o in refused.value.protected_objects)
+    assert AuditEvent.objects.filter(pk=event.pk, user=actor.user).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps its table (migration 0010)")
+def test_the_journal_keys_are_not_database_constraints():
+    """No key check (with its row locks) at each commit of a page that journals its rows; the other
+    tables keep theirs."""
+    with connection.cursor() as cursor:
+        keys = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+        links = connection.introspection.get_constraints(cursor, "core_membership")
+    assert not [name for name, c in keys.items() if c["foreign_key"]]
+    assert [name for name, c in links.items() if c["foreign_key"]]
+
+
 @pytest.mark.parametrize(
     "sql",
     [
