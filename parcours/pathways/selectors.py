@@ -304,17 +304,58 @@ def _periods_of_the_same_person(pathway: Pathway) -> list[tuple]:
     read every period of the country). tests/pathways/test_transfers.py checks it against the cases."""
     from django.db import connection
 
+    sql, params = _periods_counted_with(pathway, ["start", "end"], own=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # SQLite's cursor gives a date column as text, PostgreSQL's as a date.
+    return [tuple(date.fromisoformat(d) if isinstance(d, str) else d for d in row) for row in rows]
+
+
+def read_periods_and_months_elsewhere(pathway: Pathway) -> None:
+    """The pathway's own periods and the months the person used elsewhere (`months_used_by_person`), in one
+    statement instead of two: the page of a pathway's request shows both. The periods become the pathway's
+    `periods` as `prefetch_related("periods")` leaves them (ordered by number, each period's pathway this
+    one); the months, `pathway._months_used_elsewhere`."""
+    from . import rules
+
+    columns = [field.column for field in Period._meta.concrete_fields]
+    sql, params = _periods_counted_with(pathway, columns, own=True)
+    own, elsewhere = [], []
+    for period in Period.objects.raw(sql, params):
+        if period.pathway_id == pathway.pk:
+            period.pathway = pathway
+            own.append(period)
+        else:
+            elsewhere.append((period.start, period.end))
+    own.sort(key=lambda period: period.number)
+    # What prefetch_related_objects stores (django.db.models.query.prefetch_one_level): the related
+    # manager's queryset, its results given.
+    periods = pathway.periods.get_queryset()
+    periods._result_cache, periods._prefetch_done = own, True
+    if not hasattr(pathway, "_prefetched_objects_cache"):
+        pathway._prefetched_objects_cache = {}
+    pathway._prefetched_objects_cache["periods"] = periods
+    pathway._months_used_elsewhere = rules.carried_months(elsewhere)
+
+
+def _periods_counted_with(pathway: Pathway, columns: list[str], *, own: bool) -> tuple[str, list]:
+    """The statement that reads `columns` of the periods of the pathways counted with this one (see
+    `_periods_of_the_same_person`), and this one's own periods too if `own`."""
+    from django.db import connection
+
     from parcours.people.models import Person
 
-    # Only the models' own table names (quoted) are written into the text; every value is a parameter.
+    # Only the models' own table and column names (quoted) are written into the text; every value is a
+    # parameter.
     q = connection.ops.quote_name
     tables = {
         "period": q(Period._meta.db_table),
         "pathway": q(Pathway._meta.db_table),
         "person": q(Person._meta.db_table),
         "transfer": q(Transfer._meta.db_table),
-        "end": q("end"),
     }
+    selected = ", ".join(f"p.{q(column)}" for column in columns)
     person = pathway.person
     parts = ["SELECT w.id FROM {pathway} w WHERE w.person_id = %s"]
     params: list = [person.pk]
@@ -327,16 +368,14 @@ def _periods_of_the_same_person(pathway: Pathway) -> list[tuple]:
         params += [person.last_name_bidx, person.birth_date_bidx, person.departement_id]
     parts.append("SELECT t.pathway_id FROM {transfer} t WHERE t.new_pathway_id = %s AND t.state IN (%s, %s)")
     params += [pathway.pk, Transfer.State.ACCEPTED, Transfer.State.DONE]
+    # Own periods: the pathway is one of the person's (the first part of the UNION); others: not it.
+    where = "" if own else "p.pathway_id <> %s AND "
     sql = (
-        "SELECT p.start, p.{end} FROM {period} p WHERE p.pathway_id <> %s AND p.pathway_id IN ("  # noqa: S608 (the table names above; values are parameters)
+        f"SELECT {selected} FROM {{period}} p WHERE {where}p.pathway_id IN ("  # noqa: S608 (the names above; values are parameters)
         + " UNION ".join(parts)
         + ")"
     ).format(**tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pathway.pk, *params])
-        rows = cursor.fetchall()
-    # SQLite's cursor gives a date column as text, PostgreSQL's as a date.
-    return [tuple(date.fromisoformat(d) if isinstance(d, str) else d for d in row) for row in rows]
+    return sql, ([] if own else [pathway.pk]) + params
 
 
 def notices_awaiting(actor: Actor, today: date):

@@ -18,6 +18,7 @@ from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.sql_shapes import fixed_prefetches, fixed_shape
 from parcours.core.storage import UnreadableFile, read_verified
+from parcours.core.urls_cache import cached_reverse
 from parcours.core.views_base import (
     ActorRequiredMixin,
     Confirmation,
@@ -78,10 +79,10 @@ from .selectors import (
     get_request_document_or_404,
     last_periods,
     listable_pathways,
-    months_used_by_person,
     pathways_to_handle,
     permits_expiring,
     permits_visible_to,
+    read_periods_and_months_elsewhere,
     requests_visible_to,
 )
 
@@ -265,8 +266,12 @@ def _current_request(pathway, *, with_decision: bool = False):
 def detail_context(actor, pathway, tab: str = "request", **forms):
     """The context of one tab of the pathway's file: the header (state, person's code) and the tabs, then
     what that tab shows, and the forms of the acts it offers (`forms` replaces one, bound with its errors)."""
-    # The periods table and the status (« période échue »).
-    prefetch_related_objects([pathway], Prefetch("periods", queryset=fixed_shape(Period.objects.all())))
+    # The periods table and the status (« période échue »); on the request's tab, with the months used in
+    # the person's earlier pathways (abilities and the renewal blocker ask too): one statement for both.
+    if tab == "request":
+        read_periods_and_months_elsewhere(pathway)
+    else:
+        prefetch_related_objects([pathway], Prefetch("periods", queryset=fixed_shape(Period.objects.all())))
     today = timezone.localdate()
     if tab == "decisions":
         requests = _all_requests(pathway)
@@ -275,10 +280,6 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
         # The landing tab shows the current request's decision and letters; the others only its state.
         requests = None
         request_obj = _current_request(pathway, with_decision=tab == "request")
-    if tab == "request":
-        # Months used in the person's earlier pathways: read once for the page (abilities and the renewal
-        # blocker ask too).
-        pathway._months_used_elsewhere = months_used_by_person(pathway)
     can_do = abilities(actor, pathway, request_obj)
     context = {
         "nav": "pathways",
@@ -287,7 +288,7 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
             {
                 "key": key,
                 "label": label,
-                "url": reverse(url_name, args=[pathway.public_id]),
+                "url": cached_reverse(url_name, args=[pathway.public_id]),
                 "current": key == tab,
             }
             for key, url_name, label in TABS

@@ -14,8 +14,12 @@ from parcours.core.models import OrganisationKind
 from parcours.core.roles import Role
 from parcours.pathways import rules
 from parcours.pathways import services as psp
-from parcours.pathways.models import Afis, EndReason, Notice, PathwayState, Transfer
-from parcours.pathways.selectors import months_used_by_person, pathways_visible_to
+from parcours.pathways.models import Afis, EndReason, Notice, Pathway, PathwayState, Transfer
+from parcours.pathways.selectors import (
+    months_used_by_person,
+    pathways_visible_to,
+    read_periods_and_months_elsewhere,
+)
 from parcours.people.selectors import people_visible_to
 from tests.conftest import client_for, drive_to_decision
 from tests.factories import (
@@ -68,6 +72,20 @@ def with_afis_and_permit(actors, active_pathway):
     return active_pathway
 
 
+def _months_both_ways(pathway) -> int:
+    """The months used elsewhere as the services read them (`months_used_by_person`), checked against the
+    one statement of the request's page (`read_periods_and_months_elsewhere`), which also gives the
+    pathway's own periods in number order, each with its pathway."""
+    months = months_used_by_person(Pathway.objects.get(pk=pathway.pk))
+    fresh = Pathway.objects.get(pk=pathway.pk)
+    read_periods_and_months_elsewhere(fresh)
+    assert fresh._months_used_elsewhere == months
+    own = list(fresh.periods.all())
+    assert [p.pk for p in own] == list(pathway.periods.order_by("number").values_list("pk", flat=True))
+    assert all(p.pathway is fresh for p in own)
+    return months
+
+
 def _request(actors, pathway, asso, day=None):
     return psp.request_departement_transfer(
         actor=actors["association_worker"],
@@ -89,7 +107,7 @@ def test_transfer_to_another_departement_carries_the_months(actors, with_afis_an
     assert new.departement == dep and new.association == asso and new.state == PathwayState.IN_INSTRUCTION
     assert new.person.pk != pathway.person.pk and new.person.departement == dep
     assert new.person.last_name == pathway.person.last_name  # the file follows
-    assert months_used_by_person(new) == rules.PERIOD_MONTHS
+    assert _months_both_ways(new) == rules.PERIOD_MONTHS
     # The origin's secretariat closes its pathway: the AFIS payer and the foreigners' service are told.
     transfer.refresh_from_db()
     assert transfer.state == Transfer.State.ACCEPTED
@@ -109,7 +127,7 @@ def test_the_cap_counts_months_used_in_another_departement(actors, active_pathwa
     for _ in range(3):
         request = psp.start_renewal(actor=actors["association_worker"], pathway=active_pathway)
         drive_to_decision(actors, active_pathway, day=timezone.localdate())
-    assert months_used_by_person(active_pathway) == 0
+    assert _months_both_ways(active_pathway) == 0
     transfer = _request(actors, active_pathway, asso)
     assert transfer.months_carried == rules.MAX_PATHWAY_MONTHS
     new = psp.accept_departement_transfer(actor=their[Role.SECRETARIAT], transfer=transfer)
@@ -129,7 +147,7 @@ def test_a_departement_with_no_part_learns_only_a_number(actors, active_pathway,
         birth_date=source.birth_date,
     )
     pathway = psp.start_pathway(actor=their[Role.ASSOCIATION_WORKER], person=again)
-    assert months_used_by_person(pathway) == rules.PERIOD_MONTHS
+    assert _months_both_ways(pathway) == rules.PERIOD_MONTHS
     # Nothing of the other file is in its reach.
     for role in (Role.SECRETARIAT, Role.ASSOCIATION_WORKER):
         assert not pathways_visible_to(their[role]).filter(pk=active_pathway.pk).exists()
@@ -159,7 +177,7 @@ def test_another_person_is_not_counted(actors, active_pathway, bystander):
         birth_date=source.birth_date + timedelta(days=1),
     )  # born another day
     pathway = psp.start_pathway(actor=their[Role.ASSOCIATION_WORKER], person=other)
-    assert months_used_by_person(pathway) == 0
+    assert _months_both_ways(pathway) == 0
 
 
 def test_transfer_requests_are_checked(actors, active_pathway, elsewhere, other_association):

@@ -127,7 +127,8 @@ def _forms_in(context) -> list:
     found, seen = [], set()
     for layer in context.dicts:
         for value in layer.values() if isinstance(layer, dict) else []:
-            if isinstance(value, BaseForm) and value.is_bound and id(value) not in seen:
+            # type(), not isinstance(): a lazy object of the context (the user) would be asked its class.
+            if issubclass(type(value), BaseForm) and value.is_bound and id(value) not in seen:
                 seen.add(id(value))
                 found.append(value)
     return found
