@@ -96,7 +96,7 @@ TEMPLATES = [
             ],
             # `{% url %}` with the URL of UUID arguments built from a pattern kept per process
             # (parcours.core.urls_cache): the same text as Django's tag, ~35 µs less per URL printed.
-            "builtins": ["parcours.core.templatetags.urls"],
+            "builtins": ["parcours.core.templatetags.engine_builtins"],
         },
     },
 ]

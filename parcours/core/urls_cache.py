@@ -10,7 +10,8 @@ once with a placeholder UUID, the placeholder replaced: kept per (configuration,
 argument kinds), the same text as `reverse()`, whatever the object — not a cache of the objects' URLs.
 
 Arguments of any other type (a number, a text) go to `reverse()` every time. The `{% url %}` tag of every
-template is this module's (`parcours.core.templatetags.urls`, a builtin library of the template engine).
+template is this module's (`parcours.core.templatetags.engine_builtins`, a builtin library of the template
+engine).
 """
 
 from __future__ import annotations

@@ -1,9 +1,17 @@
-"""`{% url %}` through `parcours.core.urls_cache.cached_reverse`: the same syntax and the same text as
-Django's tag, a URL whose arguments are UUIDs built from a pattern kept per process. A builtin library of the
-template engine (config/settings/base.py, TEMPLATES « builtins »): it replaces Django's `url` in every
-template, `{% load %}` needed nowhere."""
+"""Two of Django's builtins, the same syntax and the same text, faster: a builtin library of the template
+engine (config/settings/base.py, TEMPLATES « builtins »), it replaces them in every template, `{% load %}`
+needed nowhere.
+
+- `{% url %}` through `parcours.core.urls_cache.cached_reverse`: a URL whose arguments are UUIDs built from
+  a pattern kept per process (~35 µs less per URL);
+- `|date:"d/m/Y"`, the format of nearly every date Parcours prints (~290 places): written directly for a date
+  or a datetime (~15 µs less per date); any other format or value goes to Django's filter.
+"""
+
+import datetime
 
 from django import template
+from django.template.defaultfilters import date as django_date
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch
@@ -43,3 +51,16 @@ def url(parser, token):
     """Django's `{% url %}` (same arguments, `as var` included), its node the cached one."""
     node = django_url(parser, token)
     return CachedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+DAY_MONTH_YEAR = "d/m/Y"
+_DATES = (datetime.date, datetime.datetime)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value, arg=None):
+    """Django's `date` filter; « 01/03/2026 » for "d/m/Y" written directly (the value is already in the
+    current time zone: `expects_localtime`, as Django's)."""
+    if arg == DAY_MONTH_YEAR and type(value) in _DATES:
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return django_date(value, arg)

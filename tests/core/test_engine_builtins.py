@@ -1,10 +1,13 @@
-"""`{% url %}` and `cached_reverse`: the URL of UUID arguments built from a pattern kept per process, the
-same text as Django's `reverse()` for every URL of Parcours (parcours.core.urls_cache)."""
+"""The template engine's builtins of Parcours (parcours.core.templatetags.engine_builtins): `{% url %}` and
+`cached_reverse` (the URL of UUID arguments built from a pattern kept per process) and the `date` filter, each
+the same text as Django's."""
 
+import datetime
 import uuid
+import zoneinfo
 
 import pytest
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Template, TemplateSyntaxError, defaultfilters
 from django.template.defaulttags import URLNode
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse, set_script_prefix
 from django.urls.converters import UUIDConverter
@@ -12,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parcours.core import urls_cache
-from parcours.core.templatetags.urls import CachedURLNode
+from parcours.core.templatetags import engine_builtins
+from parcours.core.templatetags.engine_builtins import CachedURLNode
 from parcours.core.urls_cache import cached_reverse
 
 
@@ -106,3 +110,42 @@ def test_the_url_tag_keeps_django_s_errors():
     assert Template("{% url 'nothing-of-that-name' as link %}[{{ link }}]").render(Context()) == "[]"
     with pytest.raises(TemplateSyntaxError):
         Template("{% url %}")
+
+
+@settings(max_examples=200)
+@given(
+    value=st.one_of(
+        st.dates(),
+        st.datetimes(timezones=st.sampled_from([datetime.UTC, zoneinfo.ZoneInfo("Pacific/Kiritimati")])),
+        st.datetimes(),
+        st.none(),
+        st.just(""),
+        st.text(max_size=5),
+    ),
+    arg=st.sampled_from(["d/m/Y", "d/m/Y à H\\hi", "j F Y", "Y", None]),
+)
+def test_the_date_filter_prints_what_django_s_prints(value, arg):
+    """The builtin `date` filter, "d/m/Y" written directly: the same text as Django's for every value,
+    an aware datetime printed in the current time zone (Europe/Paris) as Django's is."""
+    from django.template import engines
+
+    fmt = "" if arg is None else f':"{arg}"'
+    django_engine = engines["django"].engine
+    plain = Template("{{ value|date" + fmt + " }}", engine=_engine_without_builtins(django_engine))
+    ours = Template("{{ value|date" + fmt + " }}")
+    assert ours.nodelist[0].filter_expression.filters[0][0] is engine_builtins.date
+    assert plain.nodelist[0].filter_expression.filters[0][0] is defaultfilters.date
+    outcomes = []
+    for template in (ours, plain):
+        try:
+            outcomes.append(template.render(Context({"value": value})))
+        except TypeError as exc:  # Django's own refusal (a time format for a date) is kept as it is
+            outcomes.append(type(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+def _engine_without_builtins(engine):
+    """The same engine without Parcours's builtins: Django's own `date` and `url`."""
+    from django.template import Engine
+
+    return Engine(dirs=engine.dirs, app_dirs=engine.app_dirs, libraries=engine.libraries)
