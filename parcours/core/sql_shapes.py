@@ -68,6 +68,25 @@ def fixed_prefetches(model, *lookups: str) -> list[Prefetch]:
     return prefetches
 
 
+def read_prefetched(instance, relation: str) -> list:
+    """`instance.<relation>.all()` (a reverse relation) read now, by one query whose SQL is kept, and left
+    where `prefetch_related(relation)` leaves it: later `instance.<relation>.all()` asks no more, each object
+    pointing back at `instance`. For one instance, without prefetch_related's machinery (~0.2 ms)."""
+    queryset = fixed_shape(getattr(instance, relation).all())
+    return store_prefetched(instance, relation, queryset, list(queryset))
+
+
+def store_prefetched(instance, relation: str, queryset, objects) -> list:
+    """Keep `objects` as `instance.<relation>.all()`, as prefetch_related_objects does
+    (django.db.models.query.prefetch_one_level): the related manager's `queryset`, its results given."""
+    queryset._result_cache, queryset._prefetch_done = list(objects), True
+    cache_name = getattr(instance, relation).field.remote_field.cache_name
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = queryset
+    return queryset._result_cache
+
+
 def clear() -> None:
     with _lock:
         _shapes.clear()

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from parcours.core import dates
 from parcours.core.access import Actor
 from parcours.core.roles import Role
+from parcours.core.sql_shapes import store_prefetched
 from parcours.people.selectors import read_person_data
 
 from .models import (
@@ -329,13 +330,7 @@ def read_periods_and_months_elsewhere(pathway: Pathway) -> None:
         else:
             elsewhere.append((period.start, period.end))
     own.sort(key=lambda period: period.number)
-    # What prefetch_related_objects stores (django.db.models.query.prefetch_one_level): the related
-    # manager's queryset, its results given.
-    periods = pathway.periods.get_queryset()
-    periods._result_cache, periods._prefetch_done = own, True
-    if not hasattr(pathway, "_prefetched_objects_cache"):
-        pathway._prefetched_objects_cache = {}
-    pathway._prefetched_objects_cache["periods"] = periods
+    store_prefetched(pathway, "periods", pathway.periods.get_queryset(), own)
     pathway._months_used_elsewhere = rules.carried_months(elsewhere)
 
 

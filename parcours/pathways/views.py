@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 from parcours.core import dates
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
-from parcours.core.sql_shapes import fixed_prefetches, fixed_shape
+from parcours.core.sql_shapes import fixed_prefetches, fixed_shape, read_prefetched
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.urls_cache import cached_reverse
 from parcours.core.views_base import (
@@ -232,16 +232,18 @@ REQUEST_RELATED_UNUSED = (
 )
 
 
-def _with_decision(requests):
-    """Requests with their decision in the register, the decision's letters and the agrément they were filed
-    under (no query per row)."""
-    return fixed_shape(
+def _with_decision(requests, *, letters: bool = True):
+    """Requests with their decision in the register, the decision's letters (unless `letters` is False) and
+    the agrément they were filed under (no query per row)."""
+    requests = fixed_shape(
         requests.select_related("prefect_decision", "agrement__organisation")
         # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and the
         # rest stay in the register's own pages.
         .defer(*REQUEST_RELATED_UNUSED)
-        .prefetch_related(*fixed_prefetches(requests.model, "prefect_decision__letters"))
     )
+    if letters:
+        requests = requests.prefetch_related(*fixed_prefetches(requests.model, "prefect_decision__letters"))
+    return requests
 
 
 def _all_requests(pathway) -> list:
@@ -258,7 +260,15 @@ def _current_request(pathway, *, with_decision: bool = False):
     behind it (a renewal starts only when none is open, a re-examination on appeal files a new request). The
     renewal blocker reads the answer instead of asking again."""
     requests = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk")
-    current = (_with_decision(requests) if with_decision else fixed_shape(requests)).first()
+    if with_decision:
+        # One request: its decision's letters read directly, not through prefetch_related's machinery.
+        current = _with_decision(requests, letters=False).first()
+        # The decision in the register is the request's reverse one-to-one (read with it): absent, None.
+        decision = getattr(current, "prefect_decision", None)
+        if decision is not None:
+            read_prefetched(decision, "letters")
+    else:
+        current = fixed_shape(requests).first()
     pathway._open_request = current if current is not None and current.state in OPEN_REQUEST_STATES else None
     return current
 

@@ -129,3 +129,21 @@ def test_switched_off_nothing_is_kept(settings):
     request = RequestFactory()
     assert current(request.pathway) == request
     assert sql_shapes.shapes_kept() == 0
+
+
+def test_a_relation_read_for_one_object_is_kept_as_prefetch_related_keeps_it(django_assert_num_queries):
+    """`read_prefetched`: one query, then `.all()` asks no more, each object pointing back at its owner
+    (what `prefetch_related` leaves); another relation of the owner is still read from the database."""
+    from tests.factories import DepartementFactory, OrganisationFactory
+
+    departement = DepartementFactory()
+    made = {OrganisationFactory(departement=departement).pk for _ in range(2)}
+    with django_assert_num_queries(1):
+        read = sql_shapes.read_prefetched(departement, "organisations")
+    assert {o.pk for o in read} == made
+    with django_assert_num_queries(0):
+        again = list(departement.organisations.all())
+        assert [o.pk for o in again] == [o.pk for o in read]
+        assert all(o.departement is departement for o in again)
+    with django_assert_num_queries(1):
+        departement.organisations.filter(pk__in=made).count()
