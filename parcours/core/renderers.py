@@ -153,7 +153,7 @@ class WidgetRenderer(TemplatesSetting):
         super().__init__()
         self._own: dict[str, bool] = {}
 
-    def _is_django_template(self, template_name: str, library: Path = DJANGO_WIDGETS) -> bool:
+    def _unchanged(self, template_name: str, library: Path = DJANGO_WIDGETS) -> bool:
         """Whether the template in use under this name is the library's own (no override), once a process."""
         known = self._own.get(template_name)
         if known is None:
@@ -163,22 +163,22 @@ class WidgetRenderer(TemplatesSetting):
 
     def render(self, template_name, context, request=None):
         if template_name == DSFR_INPUT_GROUP:
-            if self._is_django_template(DSFR_INPUT_GROUP, DSFR_TEMPLATES) and set(context) == {"field"}:
+            if self._unchanged(DSFR_INPUT_GROUP, DSFR_TEMPLATES) and set(context) == {"field"}:
                 return _input_group(context["field"])
         elif template_name == RADIO_OPTION:
-            if self._is_django_template(RADIO_OPTION, DSFR_TEMPLATES) and self._is_django_template(INPUT):
+            if self._unchanged(RADIO_OPTION, DSFR_TEMPLATES) and self._unchanged(INPUT):
                 html = _radio_option(context["widget"]) if self._plain() else None
                 if html is not None:
                     return html.strip()
         elif template_name in INPUT_WRAPPERS or template_name == INPUT:
-            if self._is_django_template(template_name) and self._is_django_template(INPUT) and self._plain():
+            if self._unchanged(template_name) and self._unchanged(INPUT) and self._plain():
                 return _input(context["widget"]).strip()  # as BaseRenderer.render
         elif template_name == SELECT:
-            if self._is_django_template(SELECT) and self._is_django_template(SELECT_OPTION) and self._plain():
+            if self._unchanged(SELECT) and self._unchanged(SELECT_OPTION) and self._plain():
                 html = _select(context["widget"])
                 if html is not None:
                     return html.strip()
         return super().render(template_name, context, request)
 
     def _plain(self) -> bool:
-        return self._is_django_template(ATTRS)
+        return self._unchanged(ATTRS)
