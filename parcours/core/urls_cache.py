@@ -16,6 +16,7 @@ engine).
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -23,44 +24,39 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 # Placeholders: the n-th UUID argument is reversed as UUID(int=n + 1) — a text no URL of Parcours holds
 # otherwise (32 hexadecimal digits, all zeros but the last).
 _PLACEHOLDERS = tuple(uuid.UUID(int=n + 1) for n in range(8))
-_PATTERNS: dict[tuple, tuple[str, ...]] = {}
-_PATTERNS_MAX = 2048  # a few hundred URL names times their namespaces: cleared if ever reached
-
-
-def _kind(value) -> str | None:
-    """'u' for a UUID argument (its URL is a pattern), None for any other (reversed each time)."""
-    return "u" if type(value) is uuid.UUID else None
 
 
 def cached_reverse(viewname: str, args=(), kwargs=None, current_app: str | None = None) -> str:
     """`reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)`, the same text."""
     kwargs = kwargs or {}
     values = list(args) + list(kwargs.values())
-    if len(values) > len(_PLACEHOLDERS) or any(_kind(value) is None for value in values):
+    if len(values) > len(_PLACEHOLDERS) or any(type(value) is not uuid.UUID for value in values):
         return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-    key = (get_urlconf(), get_script_prefix(), viewname, current_app, len(args), tuple(kwargs))
-    pattern = _PATTERNS.get(key)
-    if pattern is None:
-        placeholders = iter(_PLACEHOLDERS)
-        url = reverse(
-            viewname,
-            args=[next(placeholders) for _ in args],
-            kwargs={name: next(placeholders) for name in kwargs},
-            current_app=current_app,
-        )
-        pattern = _split(url, len(values))
-        if pattern is None:  # a placeholder not found once in the URL: never kept, reversed each time
-            return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-        if len(_PATTERNS) >= _PATTERNS_MAX:
-            _PATTERNS.clear()
-        _PATTERNS[key] = pattern
-    if len(pattern) == 1:
-        return pattern[0]
+    pattern = _pattern(get_urlconf(), get_script_prefix(), viewname, current_app, len(args), tuple(kwargs))
+    if pattern is None:  # a placeholder not found once in the URL: reversed each time
+        return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     parts = [pattern[0]]
     for value, text in zip(values, pattern[1:], strict=True):
         parts.append(str(value))
         parts.append(text)
     return "".join(parts)
+
+
+# A few hundred URL names times their namespaces and prefixes; the configuration and the prefix are arguments
+# (Django keeps them per thread), so a test that changes them meets its own patterns.
+@functools.lru_cache(maxsize=2048)
+def _pattern(urlconf, prefix: str, viewname: str, current_app, positional: int, names: tuple):
+    """The texts of the URL around its arguments, reversed once with placeholders; None if they cannot be
+    found back in it. A NoReverseMatch is raised, never kept."""
+    placeholders = iter(_PLACEHOLDERS)
+    url = reverse(
+        viewname,
+        args=[next(placeholders) for _ in range(positional)],
+        kwargs={name: next(placeholders) for name in names},
+        urlconf=urlconf,
+        current_app=current_app,
+    )
+    return _split(url, positional + len(names))
 
 
 def _split(url: str, count: int) -> tuple[str, ...] | None:

@@ -102,12 +102,6 @@ LIST_COLUMNS = (
 URL_PLACEHOLDER = uuid.UUID(int=0)
 
 
-def _last_periods(pathways) -> dict[int, tuple]:
-    """The last period of each pathway shown, (number, start, end) by pathway id: four columns of their
-    periods in one query, no model instance (a prefetch built ~40 periods and a related manager per row)."""
-    return last_periods([p.pk for p in pathways])
-
-
 def _period_cell(period) -> str:
     """« 2 : 01/03/2026 – 31/08/2026 » for (number, start, end), or a dash."""
     if period is None:
@@ -148,7 +142,7 @@ class PathwayListView(ActorRequiredMixin, TemplateView):
         # were most of the template's time): the same cells the template wrote, each text escaped as
         # format_html and Django's `escape` do (html.escape of the text).
         detail_url = escape(reverse("pathways:detail", args=[URL_PLACEHOLDER]))
-        last = _last_periods(page)
+        last = last_periods([pw.pk for pw in page])  # (number, start, end) of each row's last period
         here = timezone.get_current_timezone()
         rows = [
             mark_safe(  # noqa: S308 (every text below escaped; the URL and the dates are ours)
@@ -232,23 +226,24 @@ REQUEST_RELATED_UNUSED = (
 )
 
 
-def _with_decision(requests, *, letters: bool = True):
-    """Requests with their decision in the register, the decision's letters (unless `letters` is False) and
-    the agrément they were filed under (no query per row)."""
-    requests = fixed_shape(
+def _with_decision(requests):
+    """Requests with their decision in the register and the agrément they were filed under (no query per
+    row)."""
+    return fixed_shape(
         requests.select_related("prefect_decision", "agrement__organisation")
         # Of the decision and the agrément, what the file shows (state, numbers, dates): the motives and the
         # rest stay in the register's own pages.
         .defer(*REQUEST_RELATED_UNUSED)
     )
-    if letters:
-        requests = requests.prefetch_related(*fixed_prefetches(requests.model, "prefect_decision__letters"))
-    return requests
 
 
 def _all_requests(pathway) -> list:
     """Every request once, with its decision and letters (the decisions tab's table)."""
-    requests = list(_with_decision(pathway.requests.order_by("created_at", "pk")))
+    requests = list(
+        _with_decision(pathway.requests.order_by("created_at", "pk")).prefetch_related(
+            *fixed_prefetches(pathway.requests.model, "prefect_decision__letters")
+        )
+    )
     # The renewal blocker reads it instead of asking again (at most one request is open).
     pathway._open_request = next((r for r in requests if r.state in OPEN_REQUEST_STATES), None)
     return requests
@@ -262,7 +257,7 @@ def _current_request(pathway, *, with_decision: bool = False):
     requests = pathway.requests.exclude(state=RequestState.ABANDONED).order_by("-created_at", "-pk")
     if with_decision:
         # One request: its decision's letters read directly, not through prefetch_related's machinery.
-        current = _with_decision(requests, letters=False).first()
+        current = _with_decision(requests).first()
         # The decision in the register is the request's reverse one-to-one (read with it): absent, None.
         decision = getattr(current, "prefect_decision", None)
         if decision is not None:

@@ -37,14 +37,14 @@ NOT_PARTNERS = (OrganisationKind.PREFECTURE, OrganisationKind.NATIONAL)
 EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("ods", "ODS"))
 
 
+PARTNER_COLUMNS = ("public_id", "name", "kind", "departement")
+
+
 def partners_of(departement):
     """The département's partners, for the secretariat's partner filter: the columns its options and the
     chosen partner's figures read (not the addresses), their SQL kept (core.sql_shapes)."""
     partners = Organisation.objects.in_departement(departement).exclude(kind__in=NOT_PARTNERS)
     return fixed_shape(partners.only(*PARTNER_COLUMNS).order_by("name"))
-
-
-PARTNER_COLUMNS = ("public_id", "name", "kind", "departement")
 
 
 class DashboardView(ActorRequiredMixin, TemplateView):

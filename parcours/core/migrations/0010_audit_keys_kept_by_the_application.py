@@ -12,23 +12,17 @@ from django.db import migrations, models
 import django.db.models.deletion
 
 FIELDS = {"departement": "core.departement", "user": "core.user", "organisation": "core.organisation"}
-TABLES = {"departement": "core_departement", "user": "core_user", "organisation": "core_organisation"}
-
-
-def _constraints(cursor):
-    cursor.execute(
-        "SELECT conname, a.attname FROM pg_constraint c "
-        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
-        "WHERE c.conrelid = 'core_auditevent'::regclass AND c.contype = 'f' AND c.conparentid = 0"
-    )
-    return cursor.fetchall()
 
 
 def drop_keys(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        for name, _column in _constraints(cursor):
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'core_auditevent'::regclass "
+            "AND contype = 'f' AND conparentid = 0"
+        )
+        for (name,) in cursor.fetchall():
             cursor.execute(f'ALTER TABLE core_auditevent DROP CONSTRAINT "{name}"')
 
 
@@ -36,7 +30,8 @@ def add_keys(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
-        for field, table in TABLES.items():
+        for field, target in FIELDS.items():
+            table = target.replace(".", "_")
             cursor.execute(
                 f'ALTER TABLE core_auditevent ADD CONSTRAINT "core_auditevent_{field}_id_fk_{table}_id" '
                 f'FOREIGN KEY ("{field}_id") REFERENCES "{table}" ("id") DEFERRABLE INITIALLY DEFERRED'

@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.conf import settings
 from django.contrib import messages
@@ -11,25 +13,25 @@ register = template.Library()
 # django-dsfr's style sheets, favicon and scripts, rendered once per process: their static URLs and integrity
 # checksums do not change while it runs, and every page rendered their three templates (~0.35 ms). The
 # scripts' nonce changes at every request: put into the rendered text in place of a marker.
-_DSFR_ASSETS: dict[tuple, str] = {}
 _NONCE_MARKER = "parcours-nonce-marker"
 
 
 def _dsfr_assets(name: str) -> str:
+    return _rendered_dsfr_assets(
+        name, settings.STATIC_URL, getattr(settings, "DSFR_USE_INTEGRITY_CHECKSUMS", True)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _rendered_dsfr_assets(name: str, static_url: str, integrity: bool) -> str:
     from dsfr.templatetags import dsfr_tags
 
-    key = (name, settings.STATIC_URL, getattr(settings, "DSFR_USE_INTEGRITY_CHECKSUMS", True))
-    html = _DSFR_ASSETS.get(key)
-    if html is None:
-        if name == "css":
-            html = get_template("dsfr/global_css.html").render(dsfr_tags.dsfr_css())
-        elif name == "favicon":
-            html = get_template("dsfr/favicon.html").render({})
-        else:
-            nonce = _NONCE_MARKER if name == "js" else ""
-            html = get_template("dsfr/global_js.html").render(dsfr_tags.dsfr_js({}, nonce=nonce))
-        _DSFR_ASSETS[key] = html
-    return html
+    if name == "css":
+        return get_template("dsfr/global_css.html").render(dsfr_tags.dsfr_css())
+    if name == "favicon":
+        return get_template("dsfr/favicon.html").render({})
+    nonce = _NONCE_MARKER if name == "js" else ""
+    return get_template("dsfr/global_js.html").render(dsfr_tags.dsfr_js({}, nonce=nonce))
 
 
 @register.simple_tag
@@ -55,21 +57,17 @@ def dsfr_js_cached(nonce):
 
 # The URLs of the application's own static files, as `{% static %}` prints them, once per process: the
 # storage and its base URL do not change while it runs (base.html prints two on every page, ~50 µs each).
-_STATIC_URLS: dict[tuple, str] = {}
-
-
 @register.simple_tag
 def static_cached(path: str) -> str:
     """`{% static path %}`, the same text (escaped), kept per (path, static URL, storage) and process."""
+    return _static_url(path, settings.STATIC_URL, settings.STORAGES["staticfiles"]["BACKEND"])
+
+
+@functools.lru_cache(maxsize=64)  # a few files of our own, named in templates; never a value from a request
+def _static_url(path: str, static_url: str, backend: str) -> str:
     from django.templatetags.static import StaticNode
 
-    key = (path, settings.STATIC_URL, settings.STORAGES["staticfiles"]["BACKEND"])
-    url = _STATIC_URLS.get(key)
-    if url is None:
-        url = escape(StaticNode.handle_simple(path))
-        if len(_STATIC_URLS) < 256:  # a few files of our own; never a value from a request
-            _STATIC_URLS[key] = url
-    return mark_safe(url)  # noqa: S308 (escaped above)
+    return escape(StaticNode.handle_simple(path))
 
 
 # The main menu rendered once per (permissions, section, script prefix) and process: it reads nothing else
