@@ -13,7 +13,8 @@ with the test settings' keys, as ``bench/bench_indicators.py`` reads it. The scr
    (production requires one) with single-use recovery codes, one per client session, and a production
    password hash; fills the national store (``publish_national``) for the last two full years when it is
    empty (the database is a bench database: nothing else);
-2. serves the application with **gunicorn** (``--workers`` pre-forked sync workers, ``config.wsgi``) and the
+2. serves the application with **gunicorn** as deployed (``deploy/gunicorn.conf.py``: ``--workers``
+   pre-forked sync workers, its access log and hooks; workers not recycled during the measure) and the
    **production settings** (``config.settings.prod``: DEBUG off, second factor mandatory, ATOMIC_REQUESTS,
    whitenoise), on loopback, behind no proxy (``DJANGO_SECURE_SSL_REDIRECT=false``: plain HTTP on
    loopback);
@@ -213,9 +214,14 @@ def cpu_seconds() -> Counter:
 def start(port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603 (our own application)
-        [str(gunicorn), "config.wsgi", "--workers", str(workers), "--bind", f"{HOST}:{port}"],
+        [str(gunicorn), "-c", str(REPO / "deploy" / "gunicorn.conf.py"), "config.wsgi"],
         cwd=REPO,
-        env=env,
+        env={
+            **env,
+            "PARCOURS_WORKERS": str(workers),
+            "PARCOURS_BIND": f"{HOST}:{port}",
+            "PARCOURS_MAX_REQUESTS": "0",  # a worker's restart is not a page's time
+        },
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )

@@ -5,6 +5,7 @@ Pre-forked sync workers share nothing but PostgreSQL: sessions, tasks, locks and
 database, so several of these processes (or hosts) can serve behind one proxy.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -14,9 +15,9 @@ workers = int(os.environ.get("PARCOURS_WORKERS", 2 * multiprocessing.cpu_count()
 worker_class = "sync"
 timeout = 60  # a PDF of the annual report is the longest request (large exports run as background tasks)
 graceful_timeout = 30
-max_requests = (
-    2000  # each worker is replaced after this many requests (jitter below): no slow leak lives long
-)
+# Each worker is replaced after this many requests (jitter below): no slow leak lives long. 0: never (the
+# benchmark, bench/bench_pages.py, so that a worker's start is not counted in a page's time).
+max_requests = int(os.environ.get("PARCOURS_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("PARCOURS_PROXY_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
@@ -51,3 +52,14 @@ logconfig_dict = {
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def post_worker_init(worker):
+    """What the worker loaded to start (Django, the settings, the models, the URL patterns: ~200,000 objects)
+    lives as long as the worker: moved out of the cyclic garbage collector's generations (gc.freeze,
+    https://docs.python.org/3/library/gc.html#gc.freeze), so that a full collection no longer walks it; on a
+    pathway's page such a collection was a pause of ~130 ms every few hundred requests
+    (docs/pays-synthetique.md).
+    Objects created later, by the requests, are collected as before."""
+    gc.collect()
+    gc.freeze()

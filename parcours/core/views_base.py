@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import View
@@ -26,6 +27,22 @@ class ActorRequiredMixin:
         if not can(self.actor, self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class JournaledReadView:
+    """A page that reads, and whose only writes are the audit events of what it shows (one INSERT) and the
+    sensitive-file alert: served outside the request's transaction (ATOMIC_REQUESTS), as the dashboards and
+    the national views already are. Each of those writes is atomic on its own; the transaction added two
+    round trips to the database (BEGIN, COMMIT) to every view of the most opened pages, and on the embedded
+    SQLite it held the write lock (IMMEDIATE) for the whole page. The event is written before the page is
+    rendered, as it was: a page that fails after it leaves the journal saying it was asked for. GET and HEAD
+    only: an act on the same data goes through its own view, in a transaction."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
 
 PAGE_SIZE = 25

@@ -3,12 +3,12 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from parcours.core.policies import can
-from parcours.core.views_base import ActorRequiredMixin
+from parcours.core.views_base import ActorRequiredMixin, JournaledReadView
 
 from .selectors import board_for
 
 
-class BoardView(ActorRequiredMixin, TemplateView):
+class BoardView(JournaledReadView, ActorRequiredMixin, TemplateView):
     permission = "board.view"
     template_name = "deadlines/board.html"
 

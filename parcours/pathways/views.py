@@ -22,6 +22,7 @@ from parcours.core.urls_cache import cached_reverse
 from parcours.core.views_base import (
     ActorRequiredMixin,
     Confirmation,
+    JournaledReadView,
     ObjectActionView,
     altered_file_response,
     paginate,
@@ -110,7 +111,7 @@ def _period_cell(period) -> str:
     return f"{number} : {start:%d/%m/%Y} – {end:%d/%m/%Y}"
 
 
-class PathwayListView(ActorRequiredMixin, TemplateView):
+class PathwayListView(JournaledReadView, ActorRequiredMixin, TemplateView):
     permission = "pathways.list"
     template_name = "pathways/pathway_list.html"
 
@@ -473,7 +474,7 @@ PERSON_NOT_ON_THE_FILE = tuple(
 TAB_RELATED = {"rights": ("afis", "residence_permit")}
 
 
-class PathwayDetailView(ActorRequiredMixin, TemplateView):
+class PathwayDetailView(JournaledReadView, ActorRequiredMixin, TemplateView):
     """One tab of a pathway's file (TABS)."""
 
     permission = "pathways.view"

@@ -13,6 +13,7 @@ from parcours.core.policies import can
 from parcours.core.views_base import (
     ActorRequiredMixin,
     Confirmation,
+    JournaledReadView,
     apply_errors,
     confirmation_page,
     is_confirmed,
@@ -146,7 +147,7 @@ class PersonCreateView(ActorRequiredMixin, FormView):
         )
 
 
-class PersonDetailView(ActorRequiredMixin, TemplateView):
+class PersonDetailView(JournaledReadView, ActorRequiredMixin, TemplateView):
     permission = "people.view"
     template_name = "people/person_detail.html"
 
