@@ -23,6 +23,11 @@ class PathwayState(models.TextChoices):
     ENDED = "ended", "Terminé"
 
 
+# The labels of the states, read by a list's 25 rows (Django's get_state_display rebuilds this dict at each
+# call).
+PATHWAY_STATE_LABELS = dict(PathwayState.choices)
+
+
 class EndReason(models.TextChoices):
     COMPLETED = "completed", "Parcours achevé"
     WITHDRAWN = "withdrawn", "Retrait de la personne"
@@ -116,7 +121,7 @@ class Pathway(BaseModel):
         periods at once."""
         if self._expired_after(last_end):
             return f"Autorisé, période échue le {last_end:%d/%m/%Y}"
-        return self.get_state_display()
+        return PATHWAY_STATE_LABELS.get(self.state, self.state)
 
     @transition(field=state, source=PathwayState.IN_INSTRUCTION, target=PathwayState.ACTIVE)
     def authorise(self):

@@ -23,3 +23,14 @@ def test_a_number_from_the_query_string_selects_its_option():
     assert render([(2025, "2025"), (2026, "2026")], "2026").endswith(
         '<option value="2026" selected>2026</option>'
     )
+
+
+def test_a_label_already_safe_is_not_escaped_twice_and_a_lazy_one_is_escaped():
+    from django.utils.functional import lazy
+    from django.utils.safestring import mark_safe
+
+    lazy_label = lazy(lambda: "Rupture & retour", str)()
+    html = render([("a", mark_safe("<abbr>AFIS</abbr>")), ("b", lazy_label)], "b")
+    assert html == (
+        '<option value="a"><abbr>AFIS</abbr></option><option value="b" selected>Rupture &amp; retour</option>'
+    )

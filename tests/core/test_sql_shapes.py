@@ -81,7 +81,6 @@ def test_two_relations_to_one_table_are_two_shapes():
 def test_queries_that_are_not_plain_model_queries_are_never_kept():
     request = RequestFactory()
     queryset = fixed_shape(Request.objects.filter(pathway=request.pathway))
-    assert queryset.count() == 1
     assert queryset.exists()
     assert queryset.annotate(n=Count("documents")).get().n == 0
     assert list(queryset.order_by(F("created_at").desc())) == [request]
@@ -147,3 +146,39 @@ def test_a_relation_read_for_one_object_is_kept_as_prefetch_related_keeps_it(dja
         assert all(o.departement is departement for o in again)
     with django_assert_num_queries(1):
         departement.organisations.filter(pk__in=made).count()
+
+
+def test_a_count_is_kept_and_counts_each_time_with_its_own_parameters(settings):
+    """A paginator's COUNT(*): its statement captured once, then sent with the new WHERE parameters (one
+    query, the right number each time); not mistaken for the rows' shape."""
+    settings.PARCOURS_SQL_SHAPES_VERIFY = False  # the reuse itself, without the comparison that re-runs it
+    one = RequestFactory(kind="initial", decided=True)
+    RequestFactory(pathway=one.pathway, kind="renewal", state="draft")
+    other = RequestFactory(kind="initial")
+
+    def count(pathway, **filters):
+        return fixed_shape(Request.objects.filter(pathway=pathway, **filters)).order_by("-created_at").count()
+
+    assert count(one.pathway) == 2
+    assert sql_shapes.shapes_kept() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert count(other.pathway) == 1
+        assert count(one.pathway) == 2
+    assert [q["sql"].startswith('SELECT COUNT(*) AS "__count"') for q in ctx.captured_queries] == [True, True]
+    assert sql_shapes.shapes_kept() == 1
+    assert count(one.pathway, kind="renewal") == 1  # another WHERE clause: another shape
+    assert sql_shapes.shapes_kept() == 2
+    # The rows of the same queryset are another entry, right as well.
+    rows = fixed_shape(Request.objects.filter(pathway=other.pathway)).order_by("-created_at")
+    assert list(rows) == [other]
+    assert rows.count() == 1
+
+
+def test_a_wrong_count_reuse_fails_loudly_in_the_test_settings():
+    request = RequestFactory()
+    assert fixed_shape(Request.objects.filter(pathway=request.pathway)).count() == 1
+    key = next(iter(sql_shapes._shapes))
+    sql, layout, converters = sql_shapes._shapes[key]
+    sql_shapes._shapes[key] = (sql.replace("COUNT(*)", "COUNT(DISTINCT id)", 1), layout, converters)
+    with pytest.raises(ShapeMismatch):
+        fixed_shape(Request.objects.filter(pathway=request.pathway)).count()
