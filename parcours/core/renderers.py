@@ -10,6 +10,7 @@ library's own templates) is rendered by the template, as before.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import django.forms
@@ -54,13 +55,18 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _value(value) -> str:
-    """`{{ value }}` in a template: localised, escaped unless safe."""
+    """`{{ value }}` in a template: localised, escaped unless safe. Plain text (most labels and names) is
+    what `render_value_in_context` would escape with `html.escape`, without its lazy-string wrappers."""
+    if type(value) is str:
+        return html.escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
 def _stringformat(value) -> str:
     """`{{ value|stringformat:'s' }}`: str() of the value (a tuple as a whole), safe if it was (the filter is
     is_safe), escaped if not."""
+    if type(value) is str:  # plain text: escaped, as below
+        return html.escape(value)
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
     return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
 
