@@ -104,7 +104,8 @@ FORM_RENDERER = "parcours.core.renderers.WidgetRenderer"  # TemplatesSetting, it
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 # The embedded default (SQLite) serves a small team. Every page that shows a person writes its audit
-# event inside the request's transaction (ATOMIC_REQUESTS), so concurrent page loads are concurrent writers:
+# event (inside the request's transaction, ATOMIC_REQUESTS; in one statement of its own for the most opened
+# pages, core.views_base.JournaledReadView), so concurrent page loads are concurrent writers:
 # - WAL lets readers go on while one request writes (https://www.sqlite.org/wal.html);
 # - IMMEDIATE transactions take the write lock at BEGIN: a transaction that read first and then tried to
 #   write could not wait for the lock and failed at once with "database is locked" (Django 5.2 docs,
