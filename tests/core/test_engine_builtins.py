@@ -147,3 +147,41 @@ def _engine_without_builtins(engine):
     from django.template import Engine
 
     return Engine(dirs=engine.dirs, app_dirs=engine.app_dirs, libraries=engine.libraries)
+
+
+def test_extends_renders_what_django_s_renders_through_three_levels():
+    """`{% extends %}`: the root's blocks kept per compiled template; the same text as Django's tag for a
+    root, a middle and a leaf template (block.super, a block only the root has, one the leaf overrides),
+    rendered twice; the same checks (first tag, only once)."""
+    from django.template import Engine
+
+    from parcours.core.templatetags.engine_builtins import CachedExtendsNode
+
+    sources = {
+        "root.html": "[{% block head %}root-head{% endblock %}|{% block body %}root-body{% endblock %}"
+        "|{% block foot %}root-foot{% endblock %}]",
+        "middle.html": "{% extends 'root.html' %}{% block body %}middle({{ block.super }}){% endblock %}",
+        "leaf.html": "{% extends 'middle.html' %}{% block body %}leaf<{{ block.super }}>{% endblock %}"
+        "{% block foot %}{{ who }}{% endblock %}",
+    }
+
+    def engine(builtins):
+        locmem = ("django.template.loaders.locmem.Loader", sources)
+        return Engine(loaders=[("django.template.loaders.cached.Loader", [locmem])], builtins=builtins)
+
+    ours = engine(["parcours.core.templatetags.engine_builtins"])
+    django_only = engine([])
+    leaf = ours.get_template("leaf.html")
+    assert isinstance(leaf.nodelist[0], CachedExtendsNode)
+    for name in ("leaf.html", "middle.html", "root.html"):
+        for who in ("a", "b"):
+            expected = django_only.get_template(name).render(Context({"who": who}))
+            assert ours.get_template(name).render(Context({"who": who})) == expected
+    assert leaf.render(Context({"who": "x"})) == "[root-head|leaf<middle(root-body)>|x]"
+    not_first, twice = (
+        "{% block a %}{% endblock %}{% extends 'root.html' %}",
+        "{% extends 'a' %}{% extends 'b' %}",
+    )
+    for wrong in (not_first, twice):
+        with pytest.raises(TemplateSyntaxError):
+            ours.from_string(wrong)

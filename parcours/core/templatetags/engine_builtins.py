@@ -1,6 +1,9 @@
-"""Two of Django's builtins, the same syntax and the same text, faster: a builtin library of the template
+"""Three of Django's builtins, the same syntax and the same text, faster: a builtin library of the template
 engine (config/settings/base.py, TEMPLATES « builtins »), it replaces them in every template, `{% load %}`
 needed nowhere.
+
+- `{% extends %}`: the root template's blocks (base.html's) collected once per compiled template, not by a
+  walk of all its nodes at every page;
 
 - `{% url %}` through `parcours.core.urls_cache.cached_reverse`: a URL whose arguments are UUIDs built from
   a pattern kept per process (~35 µs less per URL);
@@ -11,9 +14,11 @@ needed nowhere.
 import datetime
 
 from django import template
+from django.template.base import TextNode
 from django.template.defaultfilters import date as django_date
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext, BlockNode, ExtendsNode, do_extends
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
@@ -51,6 +56,49 @@ def url(parser, token):
     """Django's `{% url %}` (same arguments, `as var` included), its node the cached one."""
     node = django_url(parser, token)
     return CachedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+class CachedExtendsNode(ExtendsNode):
+    """Django's ExtendsNode.render, the root template's blocks read from `_root_blocks`."""
+
+    def render(self, context):
+        compiled_parent = self.get_parent(context)
+        if BLOCK_CONTEXT_KEY not in context.render_context:
+            context.render_context[BLOCK_CONTEXT_KEY] = BlockContext()
+        block_context = context.render_context[BLOCK_CONTEXT_KEY]
+        block_context.add_blocks(self.blocks)
+        root_blocks = _root_blocks(compiled_parent)
+        if root_blocks is not None:  # the parent is the root: its blocks are the last resort
+            block_context.add_blocks(root_blocks)
+        with context.render_context.push_state(compiled_parent, isolated_context=False):
+            return compiled_parent._render(context)
+
+
+def _root_blocks(template) -> dict | None:
+    """The blocks of `template` by name if it extends nothing (Django's test: its first node that is not
+    text is not an `{% extends %}`), else None; kept on the compiled template, which the cached loader
+    keeps for the process (a template compiled again, in development, is a new object). BlockContext only
+    reads the dict."""
+    try:
+        return template._parcours_root_blocks
+    except AttributeError:
+        pass
+    blocks = None
+    for node in template.nodelist:
+        if not isinstance(node, TextNode):
+            if not isinstance(node, ExtendsNode):
+                blocks = {n.name: n for n in template.nodelist.get_nodes_by_type(BlockNode)}
+            break
+    template._parcours_root_blocks = blocks
+    return blocks
+
+
+@register.tag
+def extends(parser, token):
+    """Django's `{% extends %}` (same checks: first tag, once per template), its node the one above."""
+    node = do_extends(parser, token)
+    node.__class__ = CachedExtendsNode
+    return node
 
 
 DAY_MONTH_YEAR = "d/m/Y"
