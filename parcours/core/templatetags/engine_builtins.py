@@ -4,7 +4,6 @@ needed nowhere.
 
 - `{% extends %}`: the root template's blocks (base.html's) collected once per compiled template, not by a
   walk of all its nodes at every page;
-
 - `{% url %}` through `parcours.core.urls_cache.cached_reverse`: a URL whose arguments are UUIDs built from
   a pattern kept per process (~35 µs less per URL);
 - `|date:"d/m/Y"`, the format of nearly every date Parcours prints (~290 places): written directly for a date
