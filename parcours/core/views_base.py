@@ -36,7 +36,7 @@ class JournaledReadView:
     round trips to the database (BEGIN, COMMIT) to every view of the most opened pages, and on the embedded
     SQLite it held the write lock (IMMEDIATE) for the whole page. The event is written before the page is
     rendered, as it was: a page that fails after it leaves the journal saying it was asked for. GET and HEAD
-    only: an act on the same data goes through its own view, in a transaction."""
+    (and OPTIONS) only: an act on the same data goes through its own view, in a transaction."""
 
     http_method_names = ["get", "head", "options"]
 
