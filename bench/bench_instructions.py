@@ -18,7 +18,8 @@ one request, the test client's included (the same for every page). PostgreSQL's 
 process): bench_pages.py reports it.
 
 Paths: ``/sante/`` (the trivial view), ``/`` (the board), ``/tableaux-de-bord/``, ``/parcours/`` and
-``PW`` (the first active pathway of the département, as bench_pages.py measures it) by default. Prints the
+``PW`` (the first active pathway of the département, as bench_pages.py measures it) by default; ``PW/droits/``,
+``PW/decisions-et-fin/``, ``PW/historique/`` for the other tabs of its file. Prints the
 millions of instructions per request and their ratio to the trivial view's: the ratio bench_pages.py
 measures in requests per second is near it, PostgreSQL and gunicorn aside.
 """
@@ -55,9 +56,9 @@ session = client.session
 session[SESSION_STATE] = OK
 session.save()
 path = {path!r}
-if path == "PW":
+if path.startswith("PW"):
     pathway = Pathway.objects.filter(departement__code=code, state="active").order_by("pk").first()
-    path = f"/parcours/{{pathway.public_id}}/"
+    path = f"/parcours/{{pathway.public_id}}/" + path[2:].lstrip("/")
 for _ in range(15):
     assert client.get(path).status_code == 200, path
 gc.collect()

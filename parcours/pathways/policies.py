@@ -30,16 +30,32 @@ def register_permissions() -> None:
     register(PERMISSIONS)
 
 
+class Abilities(dict):
+    """The abilities' dict, but for « renew », worked out when first read: renewal_blocker may ask the database
+    for the pathway's open request and its months, and only the request's tab of the file shows that button
+    (the rights, the decisions and the history tabs, the AFIS pages never read it)."""
+
+    def __init__(self, values: dict[str, bool], *, actor: Actor, pathway: Pathway, own: bool):
+        super().__init__(values)
+        self._renewal = (actor, pathway, own)
+
+    def __missing__(self, key: str) -> bool:
+        if key != "renew":
+            raise KeyError(key)
+        actor, pathway, own = self._renewal
+        self[key] = value = own and can(actor, "requests.edit") and renewal_blocker(pathway) is None
+        return value
+
+
 def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[str, bool]:
     own = actor.is_association and pathway.association_id == actor.organisation.pk
     state = request.state if request else None
-    return {
+    values = {
         "edit_request": own and can(actor, "requests.edit") and bool(request and request.is_editable),
         "submit": own and can(actor, "requests.submit") and bool(request and request.is_editable),
         "check": can(actor, "requests.check") and state == RequestState.SUBMITTED,
         "opinion": can(actor, "requests.opinion") and state in (RequestState.READY, RequestState.POSTPONED),
         "decide": can(actor, "requests.decide") and state == RequestState.REVIEWED,
-        "renew": own and can(actor, "requests.edit") and renewal_blocker(pathway) is None,
         # Only an authorised pathway is ended (services.end_pathway refuses the others).
         "end": can(actor, "pathways.end") and pathway.state == PathwayState.ACTIVE,
         # Before the decision: the request is closed (withdrawal, contact lost); nothing is « terminé ».
@@ -57,3 +73,4 @@ def abilities(actor: Actor, pathway: Pathway, request: Request | None) -> dict[s
         "afis": can(actor, "afis.view") and (own or actor.is_secretariat),
         "transfer": own and can(actor, "transfers.request") and pathway.state == PathwayState.ACTIVE,
     }
+    return Abilities(values, actor=actor, pathway=pathway, own=own)

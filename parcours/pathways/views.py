@@ -5,7 +5,7 @@ from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,13 +60,10 @@ from .forms import (
 from .models import (
     OPEN_REQUEST_STATES,
     Afis,
-    AfisChildrenChange,
-    AfisSuspension,
     DocumentKind,
     EndReason,
     Notice,
     PathwayState,
-    Period,
     Request,
     RequestDocument,
     RequestState,
@@ -287,15 +284,16 @@ def detail_context(actor, pathway, tab: str = "request", **forms):
     if tab == "request":
         read_periods_and_months_elsewhere(pathway)
     else:
-        prefetch_related_objects([pathway], Prefetch("periods", queryset=fixed_shape(Period.objects.all())))
+        read_prefetched(pathway, "periods")
     today = timezone.localdate()
+    requests = request_obj = None
     if tab == "decisions":
         requests = _all_requests(pathway)
         request_obj = next((r for r in reversed(requests) if r.state != RequestState.ABANDONED), None)
-    else:
-        # The landing tab shows the current request's decision and letters; the others only its state.
-        requests = None
-        request_obj = _current_request(pathway, with_decision=tab == "request")
+    elif tab == "request":
+        # The landing tab shows the current request, its decision and letters; the rights and the history
+        # show nothing of a request (their acts do not depend on one: policies.abilities).
+        request_obj = _current_request(pathway, with_decision=True)
     can_do = abilities(actor, pathway, request_obj)
     context = {
         "nav": "pathways",
@@ -382,11 +380,8 @@ def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     afis = getattr(pathway, "afis", None)
     permit = getattr(pathway, "residence_permit", None)
     if afis is not None:
-        prefetch_related_objects(
-            [afis],
-            Prefetch("children_changes", queryset=fixed_shape(AfisChildrenChange.objects.all())),
-            Prefetch("suspensions", queryset=fixed_shape(AfisSuspension.objects.all())),
-        )
+        read_prefetched(afis, "children_changes")
+        read_prefetched(afis, "suspensions")
     context = {
         "afis": afis,
         "permit": permit,

@@ -665,6 +665,19 @@ def test_pathway_detail_query_budget(clients, actors, active_pathway, django_ass
         assert response.status_code == 200, role
 
 
+@pytest.mark.parametrize("tab", ["pathways:detail_rights", "pathways:detail_history"])
+def test_rights_and_history_tabs_read_no_request(tab, clients, actors, active_pathway):
+    """They show nothing of a request: neither the association's (whose renewal button is on the request's
+    tab) nor the secretariat's page reads one."""
+    psp.start_renewal(actor=actors["association_worker"], pathway=active_pathway)
+    for role in ("association_worker", "secretariat"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = clients[role].get(reverse(tab, args=[active_pathway.public_id]))
+        assert response.status_code == 200, role
+        read = [q["sql"] for q in ctx.captured_queries if '"pathways_request"' in q["sql"]]
+        assert read == [], (role, read)
+
+
 def test_permit_list_query_count_does_not_grow_with_rows(clients, actors, association):
     worker = actors["association_worker"]
     counts = []
