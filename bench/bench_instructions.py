@@ -18,8 +18,8 @@ one request, the test client's included (the same for every page). PostgreSQL's 
 process): bench_pages.py reports it.
 
 Paths: ``/sante/`` (the trivial view), ``/`` (the board), ``/tableaux-de-bord/``, ``/parcours/`` and
-``PW`` (the first active pathway of the département, as bench_pages.py measures it) by default; ``PW/droits/``,
-``PW/decisions-et-fin/``, ``PW/historique/`` for the other tabs of its file. Prints the
+``PW`` (the first active pathway of the département, as bench_pages.py measures it) by default;
+``PW/droits/``, ``PW/decisions-et-fin/``, ``PW/historique/`` for the other tabs of its file. Prints the
 millions of instructions per request and their ratio to the trivial view's: the ratio bench_pages.py
 measures in requests per second is near it, PostgreSQL and gunicorn aside.
 """

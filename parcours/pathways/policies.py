@@ -31,9 +31,9 @@ def register_permissions() -> None:
 
 
 class Abilities(dict):
-    """The abilities' dict, but for « renew », worked out when first read: renewal_blocker may ask the database
-    for the pathway's open request and its months, and only the request's tab of the file shows that button
-    (the rights, the decisions and the history tabs, the AFIS pages never read it)."""
+    """The abilities' dict, but for « renew », worked out when first read: renewal_blocker may ask the
+    database for the pathway's open request and its months, and only the request's tab of the file shows that
+    button (the rights, the decisions and the history tabs, the AFIS pages never read it)."""
 
     def __init__(self, values: dict[str, bool], *, actor: Actor, pathway: Pathway, own: bool):
         super().__init__(values)
