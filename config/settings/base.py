@@ -340,6 +340,9 @@ PARCOURS_BOARD_CACHE_SECONDS = env.int("PARCOURS_BOARD_CACHE_SECONDS", default=3
 # with VERIFY each reuse is compiled again and compared (the test settings: the suite checks every reuse).
 PARCOURS_SQL_SHAPES = env.bool("PARCOURS_SQL_SHAPES", default=True)
 PARCOURS_SQL_SHAPES_VERIFY = env.bool("PARCOURS_SQL_SHAPES_VERIFY", default=False)
+# The fields' HTML of the blank forms that opt in is kept per process (parcours.core.form_html); with VERIFY
+# each reuse is rendered again and compared (the test settings).
+PARCOURS_FORM_HTML_VERIFY = env.bool("PARCOURS_FORM_HTML_VERIFY", default=False)
 
 # Background tasks (django-tasks): the database backend, run by `manage.py db_worker` (docs/taches.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

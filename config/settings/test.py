@@ -55,6 +55,7 @@ PARCOURS_BOARD_CACHE_SECONDS = 0
 # Every reuse of a kept SQL (parcours.core.sql_shapes) compiled again and compared: a wrong reuse fails the
 # test that made it.
 PARCOURS_SQL_SHAPES_VERIFY = True
+PARCOURS_FORM_HTML_VERIFY = True
 # WhiteNoise would scan every static file (the whole DSFR, ~0.2 s) each time a test Client builds its
 # middleware; autorefresh looks files up on request instead. Same files served, production unchanged.
 WHITENOISE_AUTOREFRESH = True

@@ -109,6 +109,8 @@ class RequestForm(DsfrModelForm):
 
 
 class ObjectiveForm(DsfrModelForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     class Meta:
         model = PlanObjective
         fields = ["domain", "objective", "actions", "target_date"]
@@ -136,6 +138,8 @@ class DocumentForm(DsfrBaseForm):
 
 
 class ReturnIncompleteForm(DsfrBaseForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     missing = forms.MultipleChoiceField(
         label="Pièces ou informations manquantes",
         widget=forms.CheckboxSelectMultiple,
@@ -167,6 +171,8 @@ class ReturnIncompleteForm(DsfrBaseForm):
 
 
 class OpinionForm(DsfrBaseForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     opinion = forms.ChoiceField(
         label="Avis de la commission", choices=Opinion.choices, widget=forms.RadioSelect
     )
@@ -175,6 +181,8 @@ class OpinionForm(DsfrBaseForm):
 
 
 class DecisionForm(DsfrBaseForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     decision = forms.ChoiceField(
         label="Décision du préfet", choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -206,6 +214,8 @@ class DecisionForm(DsfrBaseForm):
 class EndForm(DsfrBaseForm):
     """An end that is a fact. An end decided by the prefect is a decision of the register (its own page)."""
 
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     reason = forms.ChoiceField(
         label="Motif de fin",
         choices=[c for c in EndReason.choices if c[0] != EndReason.ENDED_BY_PREFECT],
@@ -220,6 +230,8 @@ class EndForm(DsfrBaseForm):
 
 class CloseRequestForm(DsfrBaseForm):
     """Closing a request not yet authorised: the person withdraws or contact is lost."""
+
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
 
     reason = forms.ChoiceField(
         label="Motif",
@@ -241,6 +253,8 @@ class CloseRequestForm(DsfrBaseForm):
 class EndReportForm(DsfrBaseForm):
     """The association reports an end or a withdrawal (an end decided by the prefect is not reported)."""
 
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     reason = forms.ChoiceField(
         label="Motif de fin",
         choices=[c for c in EndReason.choices if c[0] != EndReason.ENDED_BY_PREFECT],
@@ -259,6 +273,8 @@ class EndReportForm(DsfrBaseForm):
 
 
 class EndReportRefuseForm(DsfrBaseForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     motive = forms.CharField(
         label="Motif du refus (lu par l'association)",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -293,6 +309,8 @@ ELIGIBILITY_FIELDS = {
 
 
 class AfisGrantForm(DsfrBaseForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
     start = forms.DateField(label="Début du versement", widget=DATE_WIDGET)
     dependent_children = forms.IntegerField(label="Enfants à charge", min_value=0, max_value=20)
@@ -416,6 +434,8 @@ class AfisStopForm(DsfrBaseForm):
     """The direct stop: at the person's request, at her death, or after a hearing held outside Parcours
     (rules.AFIS_DIRECT_STOP_CAUSES); any other stop goes through the prior adversarial procedure."""
 
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     cause = forms.ChoiceField(
         label="Cause de l'arrêt",
         choices=rules.AFIS_DIRECT_STOP_CAUSES,
@@ -509,6 +529,8 @@ class PermitForm(DsfrModelForm):
 
 
 class RightStepForm(DsfrModelForm):
+    fields_html_kept = True  # a blank form's fields kept per process (core.form_html)
+
     class Meta:
         model = RightStep
         fields = ["domain", "description", "status", "started_on", "due_on", "completed_on"]

@@ -9,6 +9,8 @@ from django.urls import get_script_prefix
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from .. import form_html
+
 register = template.Library()
 
 # django-dsfr's style sheets, favicon and scripts, rendered once per process: their static URLs and integrity
@@ -136,6 +138,13 @@ def sort_header(context, key, label):
         next_key, aria, arrow = key, "none", ""
     href = url_replace(context, tri=next_key, page="")
     return format_html('<th scope="col" aria-sort="{}"><a href="{}">{}{}</a></th>', aria, href, label, arrow)
+
+
+@register.simple_tag
+def form_fields(form):
+    """`{% form_fields form %}`: the fields of `form` as includes/fields.html writes them, a blank form's kept
+    per process when its class opts in (parcours.core.form_html)."""
+    return form_html.fields_html(form)
 
 
 @register.filter
