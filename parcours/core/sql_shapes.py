@@ -88,6 +88,35 @@ def store_prefetched(instance, relation: str, queryset, objects) -> list:
     return queryset._result_cache
 
 
+def related_exist(
+    instance, *relations: str, only: dict[str, dict[str, tuple]] | None = None
+) -> dict[str, bool]:
+    """Whether each reverse relation of `instance` named (`pathway.transfers`...) has any row, in one
+    statement of EXISTS subqueries (~0.1 ms) instead of one query per relation (~0.3 ms of Python each,
+    mostly for an empty list on a pathway's file: its transfers, end reports, procedures). `only` narrows a
+    relation to some values of its fields ({"prefect_decisions": {"outcome": ("refused", "ended")}}). Only
+    the models' table and column names (quoted) are written into the text; every value is a parameter."""
+    connection = connections[instance._state.db or "default"]
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for name in relations:
+        relation = instance._meta.get_field(name)
+        model, key = relation.related_model, relation.field
+        where = [f"{quote(key.column)} = %s"]
+        params.append(getattr(instance, key.target_field.attname))
+        for field_name, values in (only or {}).get(name, {}).items():
+            where.append(
+                f"{quote(model._meta.get_field(field_name).column)} IN ({', '.join(['%s'] * len(values))})"
+            )
+            params.extend(values)
+        table = quote(model._meta.db_table)
+        parts.append(f"EXISTS (SELECT 1 FROM {table} WHERE {' AND '.join(where)})")  # noqa: S608 (as below)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 (names from the models, values bound)
+        row = cursor.fetchone()
+    return {name: bool(value) for name, value in zip(relations, row, strict=True)}
+
+
 def clear() -> None:
     with _lock:
         _shapes.clear()

@@ -17,7 +17,13 @@ from django.views.generic import FormView, TemplateView, View
 from parcours.core import dates
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
-from parcours.core.sql_shapes import fixed_prefetches, fixed_shape, read_prefetched
+from parcours.core.sql_shapes import (
+    fixed_prefetches,
+    fixed_shape,
+    read_prefetched,
+    related_exist,
+    store_prefetched,
+)
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.urls_cache import cached_reverse
 from parcours.core.views_base import (
@@ -380,8 +386,13 @@ def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     afis = getattr(pathway, "afis", None)
     permit = getattr(pathway, "residence_permit", None)
     if afis is not None:
-        read_prefetched(afis, "children_changes")
-        read_prefetched(afis, "suspensions")
+        # Most AFIS have neither (one statement asks); the month's line reads them.
+        present = related_exist(afis, "children_changes", "suspensions")
+        for relation in ("children_changes", "suspensions"):
+            if present[relation]:
+                read_prefetched(afis, relation)
+            else:
+                store_prefetched(afis, relation, getattr(afis, relation).all(), [])
     context = {
         "afis": afis,
         "permit": permit,
@@ -404,26 +415,57 @@ def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     return context
 
 
+# The pathway's relations the decisions tab shows when there are any (sql_shapes.related_exist).
+DECISIONS_TAB_RELATIONS = ("transfers", "transferred_from", "end_reports", "prefect_decisions", "procedures")
+# The prefect's decisions the file lists with their appeals: a refusal, an end.
+UNFAVOURABLE_OUTCOMES = ("refused", "ended")
+
+
 def _decisions_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
+    # What most files have none of (transfers, end reports, unfavourable decisions, procedures), asked in one
+    # statement; only what exists is then read.
+    present = related_exist(
+        pathway,
+        *DECISIONS_TAB_RELATIONS,
+        only={"prefect_decisions": {"outcome": UNFAVOURABLE_OUTCOMES}},
+    )
     # The pathway's transfers and the one it continues, in one query.
-    transfers = list(
-        fixed_shape(
-            Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
-                "to_departement", "to_association"
+    transfers = (
+        list(
+            fixed_shape(
+                Transfer.objects.filter(Q(pathway=pathway) | Q(new_pathway=pathway)).select_related(
+                    "to_departement", "to_association"
+                )
             )
         )
+        if present["transfers"] or present["transferred_from"]
+        else []
     )
-    end_reports = list(fixed_shape(pathway.end_reports.select_related("reported_by", "decided_by")))
+    end_reports = (
+        list(fixed_shape(pathway.end_reports.select_related("reported_by", "decided_by")))
+        if present["end_reports"]
+        else []
+    )
     pending_end = next((r for r in end_reports if r.state == "pending"), None)
     # The prefect's unfavourable decisions (refusal, end; register of the commission app) with their letters
     # and appeals, once: the end section shows the ends, the appeals block the signed ones' deadlines.
-    decisions = fixed_shape(pathway.prefect_decisions.filter(outcome__in=("refused", "ended")))
-    unfavourable = list(
-        decisions.order_by("-created_at").prefetch_related(
-            *fixed_prefetches(decisions.model, "letters", "appeals")
+    unfavourable = []
+    if present["prefect_decisions"]:
+        decisions = fixed_shape(pathway.prefect_decisions.filter(outcome__in=UNFAVOURABLE_OUTCOMES))
+        unfavourable = list(
+            decisions.order_by("-created_at").prefetch_related(
+                *fixed_prefetches(decisions.model, "letters", "appeals")
+            )
         )
-    )
+    context = {
+        # The appeals block (appeals' pathway_appeals tag) reads them from here: the AFIS read with the
+        # pathway (TAB_RELATED), no procedure when there is none.
+        "afis": getattr(pathway, "afis", None),
+    }
+    if not present["procedures"]:
+        context["pathway_procedures"] = []
     return {
+        **context,
         "requests": requests,
         "transfers": [t for t in transfers if t.pathway_id == pathway.pk],
         "transferred_from": next((t for t in transfers if t.new_pathway_id == pathway.pk), None),
@@ -483,8 +525,9 @@ PERSON_NOT_ON_THE_FILE = tuple(
 )
 
 
-# What a tab reads with the pathway, in the same query: the rights tab its AFIS and its residence permit.
-TAB_RELATED = {"rights": ("afis", "residence_permit")}
+# What a tab reads with the pathway, in the same query: the rights tab its AFIS and its residence permit, the
+# decisions tab its AFIS (for the appeals block).
+TAB_RELATED = {"rights": ("afis", "residence_permit"), "decisions": ("afis",)}
 
 
 class PathwayDetailView(JournaledReadView, ActorRequiredMixin, TemplateView):

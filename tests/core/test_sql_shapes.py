@@ -10,7 +10,7 @@ from parcours.core import sql_shapes
 from parcours.core.models import Membership
 from parcours.core.sql_shapes import ShapeMismatch, fixed_shape
 from parcours.pathways.models import Pathway, Request
-from tests.factories import MembershipFactory, RequestFactory
+from tests.factories import MembershipFactory, PeriodFactory, RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +182,24 @@ def test_a_wrong_count_reuse_fails_loudly_in_the_test_settings():
     sql_shapes._shapes[key] = (sql.replace("COUNT(*)", "COUNT(DISTINCT id)", 1), layout, converters)
     with pytest.raises(ShapeMismatch):
         fixed_shape(Request.objects.filter(pathway=request.pathway)).count()
+
+
+def test_related_exist_asks_once_for_each_relation_and_its_values():
+    from parcours.core.sql_shapes import related_exist
+
+    request = RequestFactory(kind="initial", state="draft")
+    pathway = request.pathway
+    with CaptureQueriesContext(connection) as ctx:
+        present = related_exist(pathway, "requests", "periods", "end_reports")
+    assert present == {"requests": True, "periods": False, "end_reports": False}
+    assert len(ctx.captured_queries) == 1
+    assert related_exist(pathway, "requests", only={"requests": {"state": ("authorised", "refused")}}) == {
+        "requests": False
+    }
+    assert related_exist(pathway, "requests", only={"requests": {"state": ("refused", "draft")}}) == {
+        "requests": True
+    }
+    # Another pathway's rows are not this one's.
+    other = PeriodFactory().pathway
+    assert related_exist(other, "periods") == {"periods": True}
+    assert related_exist(pathway, "periods") == {"periods": False}

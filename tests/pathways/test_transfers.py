@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from parcours.core.models import OrganisationKind
@@ -101,6 +102,11 @@ def test_transfer_to_another_departement_carries_the_months(actors, with_afis_an
     pathway = with_afis_and_permit
     transfer = _request(actors, pathway, asso)
     assert transfer.months_carried == rules.PERIOD_MONTHS
+    # On the file's decisions tab, the transfer and its state.
+    tab = client_for(actors["secretariat"]).get(
+        reverse("pathways:detail_decisions", args=[pathway.public_id])
+    )
+    assert 'data-testid="transfer-state"' in tab.content.decode()
     # Before acceptance, the receiving secretariat sees the transfer, not the file.
     assert not pathways_visible_to(their[Role.SECRETARIAT]).filter(pk=pathway.pk).exists()
     new = psp.accept_departement_transfer(actor=their[Role.SECRETARIAT], transfer=transfer)
@@ -108,6 +114,8 @@ def test_transfer_to_another_departement_carries_the_months(actors, with_afis_an
     assert new.person.pk != pathway.person.pk and new.person.departement == dep
     assert new.person.last_name == pathway.person.last_name  # the file follows
     assert _months_both_ways(new) == rules.PERIOD_MONTHS
+    tab = client_for(their[Role.SECRETARIAT]).get(reverse("pathways:detail_decisions", args=[new.public_id]))
+    assert 'data-testid="transferred-from"' in tab.content.decode()
     # The origin's secretariat closes its pathway: the AFIS payer and the foreigners' service are told.
     transfer.refresh_from_db()
     assert transfer.state == Transfer.State.ACCEPTED

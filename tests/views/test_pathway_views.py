@@ -678,6 +678,67 @@ def test_rights_and_history_tabs_read_no_request(tab, clients, actors, active_pa
         assert read == [], (role, read)
 
 
+# What most files have none of, asked once (sql_shapes.related_exist) before being read.
+RARE_ON_THE_DECISIONS_TAB = (
+    "pathways_transfer",
+    "pathways_endreport",
+    "commission_prefectdecision",
+    "appeals_procedure",
+    "pathways_afis",
+)
+
+
+def test_the_decisions_tab_of_a_plain_file_reads_none_of_what_it_has_not(clients, active_pathway):
+    with CaptureQueriesContext(connection) as ctx:
+        page = clients["secretariat"].get(
+            reverse("pathways:detail_decisions", args=[active_pathway.public_id])
+        )
+    text = page.content.decode()
+    assert 'data-testid="appeals-block"' in text and 'data-testid="start-end-procedure"' in text
+    assert 'data-testid="pathway-procedures"' not in text and 'data-testid="transfer-state"' not in text
+    reads = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("SELECT EXISTS")]
+    assert [t for t in RARE_ON_THE_DECISIONS_TAB for sql in reads if f'FROM "{t}"' in sql] == []
+    assert len(reads) < len(ctx.captured_queries)  # asked once whether there are any
+
+
+def test_the_decisions_tab_shows_a_procedure_once_there_is_one(actors, clients, active_pathway):
+    from parcours.appeals import services as appeals
+
+    url = reverse("pathways:detail_decisions", args=[active_pathway.public_id])
+    assert 'data-testid="pathway-procedures"' not in clients["secretariat"].get(url).content.decode()
+    appeals.start_procedure(
+        actor=actors["secretariat"], pathway=active_pathway, kind="end", grounds="Absences répétées"
+    )
+    page = html.unescape(clients["secretariat"].get(url).content.decode())
+    assert 'data-testid="pathway-procedures"' in page and "procédure contradictoire" in page
+
+
+def test_the_rights_tab_follows_the_afis_children_and_suspensions(actors, clients, active_pathway):
+    from parcours.pathways.models import Afis
+
+    secretariat = actors["secretariat"]
+    afis = Afis.objects.get(pathway=active_pathway)
+    start = active_pathway.periods.get().start
+    psp.grant_afis(
+        actor=secretariat, afis=afis, granted_on=start, start=start, paying_body="MSA", dependent_children=0
+    )
+    url = reverse("pathways:detail_rights", args=[active_pathway.public_id])
+
+    def month_line() -> str:
+        page = html.unescape(clients["secretariat"].get(url).content.decode())
+        return page.split('data-testid="afis-amount-now">', 1)[1].split("</p>", 1)[0]
+
+    month = timezone.localdate().replace(day=1)
+    alone = month_line()
+    psp.change_afis_children(actor=secretariat, afis=afis, month=month, dependent_children=2)
+    with_children = month_line()
+    assert alone != with_children
+    amount = str(psp.afis_month(afis, month).amount).replace(".", ",")
+    assert with_children == f"Montant dû ce mois-ci : {amount} €"
+    psp.suspend_afis(actor=secretariat, afis=afis, month=month, motive="Absence de nouvelles")
+    assert month_line() == "Montant dû ce mois-ci : suspendue"
+
+
 def test_permit_list_query_count_does_not_grow_with_rows(clients, actors, association):
     worker = actors["association_worker"]
     counts = []

@@ -70,7 +70,12 @@ def pathway_appeals(context, pathway):
         decision.deadline = (
             rules.appeal_deadline(letter.notified_on) if letter and letter.notified_on else None
         )
-    procedures = list(fixed_shape(Procedure.objects.filter(pathway=pathway).order_by("-created_at")))
+    # The decisions tab of the file has asked whether there are any (none: an empty list given).
+    procedures = (
+        context["pathway_procedures"]
+        if "pathway_procedures" in context
+        else list(fixed_shape(Procedure.objects.filter(pathway=pathway).order_by("-created_at")))
+    )
     manage = can(actor, "procedures.manage")
     active = pathway.state == PathwayState.ACTIVE
     open_kinds = {p.kind for p in procedures if p.state in ("notice", "observations", "opinion", "ready")}
