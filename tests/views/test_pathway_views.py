@@ -627,6 +627,50 @@ def test_secretariat_acknowledges_an_alert(clients, actors, association):
     assert board(clients["secretariat"])["alerts"] == []
 
 
+def test_the_timeline_prints_each_event_escaped_with_who_and_why(clients, actors, active_pathway):
+    from parcours.pathways.models import PathwayEvent
+
+    worker = actors["association_worker"]
+    worker.user.first_name, worker.user.last_name = "Zoé", "<Test> & co"
+    worker.user.save()
+    PathwayEvent.objects.create(
+        pathway=active_pathway,
+        at=datetime(2026, 3, 4, 9, 5, tzinfo=UTC),
+        name="note",
+        label="Étape <b>franchie</b>",
+        user=worker.user,
+        role="association_worker",
+        organisation=worker.organisation,
+        motive="Raison « <script>alert(1)</script> »",
+    )
+    unnamed = actors["secretariat"].user
+    unnamed.first_name = unnamed.last_name = ""
+    unnamed.save()
+    PathwayEvent.objects.create(
+        pathway=active_pathway,
+        at=datetime(2026, 3, 5, 23, 30, tzinfo=UTC),
+        name="note",
+        label="Sans motif",
+        user=unnamed,
+        role="secretariat",
+        organisation=actors["secretariat"].organisation,
+    )
+    page = clients["secretariat"].get(reverse("pathways:detail_history", args=[active_pathway.public_id]))
+    body = page.content.decode()
+    local = timezone.localtime(datetime(2026, 3, 4, 9, 5, tzinfo=UTC))
+    assert (
+        f'<li><p class="fr-mb-0"><strong>{local:%d/%m/%Y %H:%M}</strong> — Étape &lt;b&gt;franchie&lt;/b&gt;</p>\n'
+        '<p class="fr-text--sm fr-mb-0">par Zoé &lt;Test&gt; &amp; co '
+        f"({html.escape(worker.organisation.name)}) — motif : Raison « &lt;script&gt;alert(1)&lt;/script&gt; »"
+        "</p></li>"
+    ) in body
+    assert (
+        f"par {html.escape(unnamed.username)} ({html.escape(actors['secretariat'].organisation.name)})</p>"
+        in body
+    )
+    assert "<script>alert(1)" not in body
+
+
 # --- Query budgets ----------------------------------------------------------------------------------------
 
 PATHWAY_LIST_BUDGET = 13
