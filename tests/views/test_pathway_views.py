@@ -659,10 +659,11 @@ def test_the_timeline_prints_each_event_escaped_with_who_and_why(clients, actors
     body = page.content.decode()
     local = timezone.localtime(datetime(2026, 3, 4, 9, 5, tzinfo=UTC))
     assert (
-        f'<li><p class="fr-mb-0"><strong>{local:%d/%m/%Y %H:%M}</strong> — Étape &lt;b&gt;franchie&lt;/b&gt;</p>\n'
+        f'<li><p class="fr-mb-0"><strong>{local:%d/%m/%Y %H:%M}</strong> — '
+        "Étape &lt;b&gt;franchie&lt;/b&gt;</p>\n"
         '<p class="fr-text--sm fr-mb-0">par Zoé &lt;Test&gt; &amp; co '
-        f"({html.escape(worker.organisation.name)}) — motif : Raison « &lt;script&gt;alert(1)&lt;/script&gt; »"
-        "</p></li>"
+        f"({html.escape(worker.organisation.name)}) — motif : "
+        "Raison « &lt;script&gt;alert(1)&lt;/script&gt; »</p></li>"
     ) in body
     assert (
         f"par {html.escape(unnamed.username)} ({html.escape(actors['secretariat'].organisation.name)})</p>"
