@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 
 from django import forms
@@ -32,14 +30,15 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-# A key per form class and set of proposed values (today's date changes them once a day).
+from .kept import Kept
+
+# A key per form class and set of proposed values (today's date changes them once a day); the oldest leaves.
 MAX_KEPT = 256
 # A proposed text longer than this is not a constant of the code (a label, a default): never kept.
 MAX_TEXT = 200
 PLAIN = (bool, int, Decimal, datetime.date, datetime.time, type(None))
 
-_kept: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_kept = Kept(MAX_KEPT)
 
 
 class FieldsHtmlMismatch(AssertionError):
@@ -63,10 +62,7 @@ def fields_html(form) -> SafeString:
     key = _key(form)
     if key is None:
         return render_fields(form)
-    with _lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
+    html = _kept.get(key)
     if html is not None:
         if settings.PARCOURS_FORM_HTML_VERIFY:
             fresh = render_fields(form)
@@ -74,10 +70,7 @@ def fields_html(form) -> SafeString:
                 raise FieldsHtmlMismatch(f"{type(form).__name__} : le HTML gardé diffère d'un nouveau rendu.")
         return html
     html = render_fields(form)
-    with _lock:
-        _kept[key] = html
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
+    _kept.put(key, html)
     return html
 
 
@@ -141,8 +134,7 @@ def _plain(value):
 
 
 def clear() -> None:
-    with _lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def kept() -> int:

@@ -26,20 +26,18 @@ the normal way and compared, so that the whole suite checks the cache on every q
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import Prefetch
 from django.db.models.sql.query import Query
 
+from .kept import Kept
+
 # Bounded: a WHERE clause with an IN list makes one shape per list length.
 MAX_SHAPES = 512
 
-_shapes: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_shapes = Kept(MAX_SHAPES)
 _compiler_classes: dict[type, type] = {}
 
 
@@ -118,8 +116,7 @@ def related_exist(
 
 
 def clear() -> None:
-    with _lock:
-        _shapes.clear()
+    _shapes.clear()
 
 
 def shapes_kept() -> int:
@@ -174,10 +171,7 @@ class FixedShapeQuery(Query):
             if sent != [(kept[0], where_params)]:
                 raise ShapeMismatch(f"COUNT gardé différent : {kept[0]!r} != {sent!r}")
         elif len(sent) == 1 and sent[0][1] == where_params:  # one statement, the WHERE's parameters only
-            with _lock:
-                _shapes[key] = (sent[0][0], None, None)
-                while len(_shapes) > MAX_SHAPES:
-                    _shapes.popitem(last=False)
+            _shapes.put(key, (sent[0][0], None, None))
         return count
 
 
@@ -271,8 +265,5 @@ class FixedShapeCompilerMixin:
         sql, params = super().as_sql(with_limits, with_col_aliases)
         # Kept only when the WHERE clause's parameters are all of them and its text is in the SQL as compiled.
         if tuple(params) == tuple(where_params) and (not where_sql or f" WHERE {where_sql}" in sql):
-            with _lock:
-                _shapes[key] = (sql, tuple(getattr(self, name) for name in LAYOUT), {})
-                while len(_shapes) > MAX_SHAPES:
-                    _shapes.popitem(last=False)
+            _shapes.put(key, (sql, tuple(getattr(self, name) for name in LAYOUT), {}))
         return sql, params

@@ -117,8 +117,8 @@ def test_a_wrong_reuse_fails_loudly_in_the_test_settings():
     request = RequestFactory()
     assert fixed_shape(Request.objects.filter(pathway=request.pathway)).get() == request
     key = next(iter(sql_shapes._shapes))
-    sql, layout, converters = sql_shapes._shapes[key]
-    sql_shapes._shapes[key] = (sql.replace("SELECT", "SELECT DISTINCT", 1), layout, converters)
+    sql, layout, converters = sql_shapes._shapes.get(key)
+    sql_shapes._shapes.put(key, (sql.replace("SELECT", "SELECT DISTINCT", 1), layout, converters))
     with pytest.raises(ShapeMismatch):
         fixed_shape(Request.objects.filter(pathway=request.pathway)).get()
 
@@ -178,8 +178,8 @@ def test_a_wrong_count_reuse_fails_loudly_in_the_test_settings():
     request = RequestFactory()
     assert fixed_shape(Request.objects.filter(pathway=request.pathway)).count() == 1
     key = next(iter(sql_shapes._shapes))
-    sql, layout, converters = sql_shapes._shapes[key]
-    sql_shapes._shapes[key] = (sql.replace("COUNT(*)", "COUNT(DISTINCT id)", 1), layout, converters)
+    sql, layout, converters = sql_shapes._shapes.get(key)
+    sql_shapes._shapes.put(key, (sql.replace("COUNT(*)", "COUNT(DISTINCT id)", 1), layout, converters))
     with pytest.raises(ShapeMismatch):
         fixed_shape(Request.objects.filter(pathway=request.pathway)).count()
 
