@@ -157,6 +157,10 @@ class RequestState(models.TextChoices):
     ABANDONED = "abandoned", "Abandonnée"
 
 
+# The prefect's decisions on a pathway that the person may appeal and its file lists with their appeals: a
+# refusal, an end (commission.PrefectDecision.outcome; that app sits above this one).
+UNFAVOURABLE_DECISION_OUTCOMES = ("refused", "ended")
+
 OPEN_REQUEST_STATES = (
     RequestState.DRAFT,
     RequestState.SUBMITTED,

@@ -64,6 +64,7 @@ from .forms import (
 )
 from .models import (
     OPEN_REQUEST_STATES,
+    UNFAVOURABLE_DECISION_OUTCOMES,
     Afis,
     DocumentKind,
     EndReason,
@@ -416,8 +417,6 @@ def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
 
 # The pathway's relations the decisions tab shows when there are any (sql_shapes.related_exist).
 DECISIONS_TAB_RELATIONS = ("transfers", "transferred_from", "end_reports", "prefect_decisions", "procedures")
-# The prefect's decisions the file lists with their appeals: a refusal, an end.
-UNFAVOURABLE_OUTCOMES = ("refused", "ended")
 
 
 def _decisions_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
@@ -426,7 +425,7 @@ def _decisions_tab(actor, pathway, request_obj, requests, can_do, today) -> dict
     present = related_exist(
         pathway,
         *DECISIONS_TAB_RELATIONS,
-        only={"prefect_decisions": {"outcome": UNFAVOURABLE_OUTCOMES}},
+        only={"prefect_decisions": {"outcome": UNFAVOURABLE_DECISION_OUTCOMES}},
     )
     # The pathway's transfers and the one it continues, in one query.
     transfers = (
@@ -450,7 +449,7 @@ def _decisions_tab(actor, pathway, request_obj, requests, can_do, today) -> dict
     # and appeals, once: the end section shows the ends, the appeals block the signed ones' deadlines.
     unfavourable = []
     if present["prefect_decisions"]:
-        decisions = fixed_shape(pathway.prefect_decisions.filter(outcome__in=UNFAVOURABLE_OUTCOMES))
+        decisions = fixed_shape(pathway.prefect_decisions.filter(outcome__in=UNFAVOURABLE_DECISION_OUTCOMES))
         unfavourable = list(
             decisions.order_by("-created_at").prefetch_related(
                 *fixed_prefetches(decisions.model, "letters", "appeals")

@@ -15,8 +15,6 @@ from ..models import Procedure, ProcedureKind
 
 register = template.Library()
 
-# The decisions against which the pathway's page shows the appeal deadlines.
-UNFAVOURABLE_OUTCOMES = ("refused", "ended")
 # The states in which a request waits for the administration (the silence clock runs from its receipt).
 WAITING_STATES = ("submitted", "ready", "postponed", "reviewed")
 
@@ -44,7 +42,7 @@ def request_silence(request):
 @register.inclusion_tag("appeals/includes/pathway_block.html", takes_context=True)
 def pathway_appeals(context, pathway):
     from parcours.commission.models import PrefectDecision
-    from parcours.pathways.models import Afis, PathwayState
+    from parcours.pathways.models import UNFAVOURABLE_DECISION_OUTCOMES, Afis, PathwayState
 
     actor = context.get("actor")
     # The dossier page may have read the AFIS already (pathways.views.detail_context): reused.
@@ -59,7 +57,7 @@ def pathway_appeals(context, pathway):
             PrefectDecision.objects.filter(
                 pathway=pathway,
                 state=PrefectDecision.State.SIGNED,
-                outcome__in=UNFAVOURABLE_OUTCOMES,
+                outcome__in=UNFAVOURABLE_DECISION_OUTCOMES,
             )
             .prefetch_related("letters", "appeals")
             .order_by("signed_on")
