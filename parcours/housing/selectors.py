@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from parcours.core.access import Actor
-from parcours.core.sql_shapes import fixed_shape
+from parcours.core.sql_shapes import fixed_shape, known_empty
 from parcours.people.selectors import people_visible_to, read_person_data
 
 from .models import HousingRequest, SiaoRequest
@@ -44,7 +44,12 @@ def housing_summary(person, today: date) -> dict:
     housing (or the days waited so far), and the current SIAO request. The caller has already read the
     person through the audited accessor."""
     # Read on every person's page and pathway's rights tab: their compiled SQL kept (core.sql_shapes).
-    last = fixed_shape(person.housing_requests.order_by("-filed_on", "-created_at")).first()
-    siao = fixed_shape(person.siao_requests.order_by("-requested_on", "-created_at")).first()
+    # A relation the page already knows empty (sql_shapes.related_exist, the pathway's rights tab) is not
+    # asked again.
+    last = siao = None
+    if not known_empty(person, "housing_requests"):
+        last = fixed_shape(person.housing_requests.order_by("-filed_on", "-created_at")).first()
+    if not known_empty(person, "siao_requests"):
+        siao = fixed_shape(person.siao_requests.order_by("-requested_on", "-created_at")).first()
     waited = (today - last.filed_on).days if last is not None and last.is_open else None
     return {"request": last, "siao": siao, "waited_days": waited}

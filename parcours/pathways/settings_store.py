@@ -6,19 +6,20 @@ from datetime import date
 from decimal import Decimal
 
 from parcours.core.models import RuleSetting
+from parcours.core.sql_shapes import fixed_shape
 
 from .rules import AFIS_SCALE_SETTING, AfisScale, afis_monthly_amount
 
 
 def afis_overrides() -> list[AfisScale]:
+    """The AFIS scales recorded in the database (core.RuleSetting), read on every rights tab: as values, the
+    compiled SQL kept (core.sql_shapes)."""
+    rows = fixed_shape(RuleSetting.objects.filter(key=AFIS_SCALE_SETTING)).values_list(
+        "effective_from", "value", "source"
+    )
     return [
-        AfisScale(
-            row.effective_from,
-            Decimal(str(row.value["base"])),
-            Decimal(str(row.value["per_child"])),
-            row.source,
-        )
-        for row in RuleSetting.objects.filter(key=AFIS_SCALE_SETTING)
+        AfisScale(effective_from, Decimal(str(value["base"])), Decimal(str(value["per_child"])), source)
+        for effective_from, value, source in rows
     ]
 
 

@@ -20,8 +20,8 @@ from parcours.core.sql_shapes import (
     fixed_prefetches,
     fixed_shape,
     read_prefetched,
+    none_related,
     related_exist,
-    store_prefetched,
 )
 from parcours.core.storage import UnreadableFile, read_verified
 from parcours.core.urls_cache import cached_reverse
@@ -380,19 +380,27 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     return context
 
 
+# Asked on the rights tab (related_exist): the AFIS's rare relations, the person's housing ones.
+AFIS_RELATIONS = ("children_changes", "suspensions")
+PERSON_HOUSING_RELATIONS = ("housing_requests", "siao_requests")
+
+
 def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     # Read with the pathway (TAB_RELATED), each pointing back at it: the warnings and the month's line read
     # the person, the periods and the permit without asking again; the AFIS's changes and suspensions after.
     afis = getattr(pathway, "afis", None)
     permit = getattr(pathway, "residence_permit", None)
-    if afis is not None:
-        # Most AFIS have neither (one statement asks); the month's line reads them.
-        present = related_exist(afis, "children_changes", "suspensions")
-        for relation in ("children_changes", "suspensions"):
-            if present[relation]:
+    # One statement asks whether the AFIS has changes of children and suspensions (most have neither; the
+    # month's line reads them) and whether the person has housing and SIAO requests (the housing block,
+    # housing_tags, asks no more of what has none).
+    person = pathway.person
+    present = related_exist(person, *PERSON_HOUSING_RELATIONS, also=[(afis, AFIS_RELATIONS)])
+    for owner, relations in ((afis, AFIS_RELATIONS), (person, PERSON_HOUSING_RELATIONS)):
+        for relation in relations if owner is not None else ():
+            if not present[relation]:
+                none_related(owner, relation)
+            elif owner is afis:
                 read_prefetched(afis, relation)
-            else:
-                store_prefetched(afis, relation, getattr(afis, relation).all(), [])
     context = {
         "afis": afis,
         "permit": permit,

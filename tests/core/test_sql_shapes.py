@@ -203,3 +203,23 @@ def test_related_exist_asks_once_for_each_relation_and_its_values():
     other = PeriodFactory().pathway
     assert related_exist(other, "periods") == {"periods": True}
     assert related_exist(pathway, "periods") == {"periods": False}
+
+
+def test_related_exist_asks_of_other_instances_in_the_same_statement():
+    from parcours.core.sql_shapes import known_empty, none_related, related_exist
+
+    request = RequestFactory(kind="initial", state="draft")
+    pathway = request.pathway
+    with CaptureQueriesContext(connection) as ctx:
+        present = related_exist(pathway, "periods", also=[(request, ("documents",)), (None, ("letters",))])
+    assert present == {"periods": False, "documents": False}
+    assert len(ctx.captured_queries) == 1
+    with pytest.raises(ValueError):
+        related_exist(pathway, "periods", also=[(pathway, ("periods",))])
+    # Known empty: no query for `.all()`; a relation not recorded is not known empty.
+    assert not known_empty(pathway, "periods")
+    none_related(pathway, "periods")
+    with CaptureQueriesContext(connection) as ctx:
+        assert known_empty(pathway, "periods") and list(pathway.periods.all()) == []
+    assert ctx.captured_queries == []
+    assert not known_empty(pathway, "requests")

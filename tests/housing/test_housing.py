@@ -248,3 +248,29 @@ def test_a_merge_moves_the_housing_route_and_the_interpreting_to_the_kept_record
     merge.merge_people(actor=actors["secretariat"], kept=person, other=other)
     assert person.housing_requests.count() == 2 and person.housing_requests.open().count() == 1
     assert person.siao_requests.count() == 1 and person.interpreting_sessions.count() == 1
+
+
+def test_the_rights_tab_shows_the_housing_route_once_there_is_one_and_asks_nothing_before(
+    worker, active_pathway
+):
+    """The rights tab asks once (with the AFIS's rare relations) whether the person has housing and SIAO
+    requests: none, no query of their tables; one of each, both shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(worker)
+    url = reverse("pathways:detail_rights", args=[active_pathway.public_id])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert page.count("Aucune demande") == 2
+    reads = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("SELECT EXISTS")]
+    assert [sql for sql in reads if '"housing_housingrequest"' in sql or '"housing_siaorequest"' in sql] == []
+
+    person = active_pathway.person
+    _request(worker, person, TODAY - timedelta(days=45))
+    services.record_siao_request(
+        actor=worker, person=person, requested_on=TODAY - timedelta(days=3), orientation="chrs"
+    )
+    page = client.get(url).content.decode()
+    assert "en cours depuis <strong>45 jours</strong>" in page
+    assert "(orientation : " in page and "Aucune demande" not in page
