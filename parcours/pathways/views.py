@@ -19,8 +19,8 @@ from parcours.core.second_factor import StepUpMixin
 from parcours.core.sql_shapes import (
     fixed_prefetches,
     fixed_shape,
-    read_prefetched,
     none_related,
+    read_prefetched,
     related_exist,
 )
 from parcours.core.storage import UnreadableFile, read_verified
