@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView, View
 
 from parcours.core import dates
+from parcours.core.crypto import EncryptedFieldMixin
 from parcours.core.policies import can
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.sql_shapes import (
@@ -243,11 +244,20 @@ def _with_decision(requests):
     )
 
 
+# Of a request, what the decisions tab's table does not show: its encrypted texts (the association's opinion,
+# the actions carried out, the secretariat's comment, the commission's motive: any added later included),
+# neither read nor decrypted there (four per request); nor the agrément it was filed under.
+REQUEST_TEXTS = tuple(f.name for f in Request._meta.concrete_fields if isinstance(f, EncryptedFieldMixin))
+
+
 def _all_requests(pathway) -> list:
     """Every request once, with its decision and letters (the decisions tab's table)."""
     requests = list(
-        _with_decision(pathway.requests.order_by("created_at", "pk")).prefetch_related(
-            *fixed_prefetches(pathway.requests.model, "prefect_decision__letters")
+        fixed_shape(
+            pathway.requests.order_by("created_at", "pk")
+            .select_related("prefect_decision")
+            .defer(*REQUEST_TEXTS, *(name for name in REQUEST_RELATED_UNUSED if name.startswith("prefect_")))
+            .prefetch_related(*fixed_prefetches(pathway.requests.model, "prefect_decision__letters"))
         )
     )
     # The renewal blocker reads it instead of asking again (at most one request is open).

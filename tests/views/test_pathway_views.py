@@ -746,6 +746,27 @@ def test_the_decisions_tab_of_a_plain_file_reads_none_of_what_it_has_not(clients
     assert len(reads) < len(ctx.captured_queries)  # asked once whether there are any
 
 
+def test_the_decisions_tab_reads_none_of_the_requests_encrypted_texts(clients, active_pathway):
+    """Its table shows a request's kind, state, opinion and decision: the association's opinion, the actions,
+    the secretariat's comment and the motive (encrypted) are neither read nor decrypted for it."""
+    from parcours.pathways.views import REQUEST_TEXTS
+
+    assert set(REQUEST_TEXTS) >= {
+        "association_opinion",
+        "actions_carried_out",
+        "check_comment",
+        "opinion_motive",
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        page = clients["secretariat"].get(
+            reverse("pathways:detail_decisions", args=[active_pathway.public_id])
+        )
+    assert 'data-testid="register-number"' in page.content.decode()
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "pathways_request"' in q["sql"]]
+    assert len(reads) == 1
+    assert [name for name in REQUEST_TEXTS if f'"pathways_request"."{name}"' in reads[0]] == []
+
+
 def test_the_decisions_tab_shows_a_procedure_once_there_is_one(actors, clients, active_pathway):
     from parcours.appeals import services as appeals
 
