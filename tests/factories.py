@@ -412,6 +412,17 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
 
 
+class PlanObjectiveFactory(factory.django.DjangoModelFactory):
+    """An objective of a request's accompaniment plan (synthetic text)."""
+
+    class Meta:
+        model = "pathways.PlanObjective"
+
+    request = factory.SubFactory("tests.factories.RequestFactory")
+    domain = "health"
+    objective = factory.Sequence(lambda n: f"Objectif du plan fictif {n}")
+
+
 class StrategyActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "conventions.StrategyAction"

@@ -370,7 +370,7 @@ def _request_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
         "decision_form": DecisionForm(initial={"day": today}) if can_do["decide"] else None,
     }
     if request_obj is not None:
-        context["objectives"] = fixed_shape(request_obj.objectives.all())
+        context["objectives"] = read_prefetched(request_obj, "objectives")
         if can_do["edit_request"]:
             context["objective_edit_forms"] = [
                 (o, ObjectiveForm(instance=o, prefix=objective_prefix(o))) for o in context["objectives"]
@@ -414,7 +414,7 @@ def _rights_tab(actor, pathway, request_obj, requests, can_do, today) -> dict:
     context = {
         "afis": afis,
         "permit": permit,
-        "right_steps": fixed_shape(pathway.right_steps.all()),
+        "right_steps": read_prefetched(pathway, "right_steps"),
         "afis_form": AfisGrantForm(
             initial={"granted_on": today, "start": today, "dependent_children": pathway.person.children}
         )

@@ -223,3 +223,64 @@ def test_related_exist_asks_of_other_instances_in_the_same_statement():
         assert known_empty(pathway, "periods") and list(pathway.periods.all()) == []
     assert ctx.captured_queries == []
     assert not known_empty(pathway, "requests")
+
+
+def test_a_relation_read_again_sends_the_kept_statement_and_reads_fresh_rows(settings):
+    """The second read of a relation (another owner) builds the objects from the kept statement: the same
+    fields as the ORM's, its encrypted texts decrypted, each pointing back at its owner, rows added since
+    included; the owner's `.all()` and a filter on it stay right."""
+    from parcours.pathways.models import PlanObjective
+    from tests.factories import PlanObjectiveFactory
+
+    first, second = RequestFactory(), RequestFactory()
+    PlanObjectiveFactory(request=first)
+    sql_shapes.read_prefetched(first, "objectives")  # the ORM's read, kept
+    settings.PARCOURS_SQL_SHAPES_VERIFY = False  # the direct read itself
+    made = [PlanObjectiveFactory(request=second, objective=f"Objectif <{n}> & co") for n in range(2)]
+    with CaptureQueriesContext(connection) as ctx:
+        read = sql_shapes.read_prefetched(second, "objectives")
+        assert list(second.objectives.all()) == read and all(o.request is second for o in read)
+    assert len(ctx.captured_queries) == 1
+    orm = list(PlanObjective.objects.filter(request=second).order_by("domain", "created_at"))
+    assert sql_shapes._fields(read) == sql_shapes._fields(orm)
+    assert sorted(o.objective for o in read) == ["Objectif <0> & co", "Objectif <1> & co"]
+    PlanObjectiveFactory(request=second)
+    assert (
+        len(sql_shapes.read_prefetched(RequestFactory._meta.model.objects.get(pk=second.pk), "objectives"))
+        == 3
+    )
+    assert second.objectives.filter(pk=made[0].pk).count() == 1  # a filter still reads this owner's rows
+
+
+def test_a_wrong_relation_read_fails_loudly_in_the_test_settings():
+    first, second = RequestFactory(), RequestFactory()
+    sql_shapes.read_prefetched(first, "objectives")
+    key = (Request, "objectives", "default")
+    sql, *rest = sql_shapes._relation_reads.get(key)
+    sql_shapes._relation_reads.put(key, (sql.replace(" = %s", " <> %s", 1), *rest))
+    from tests.factories import PlanObjectiveFactory
+
+    PlanObjectiveFactory(request=first)
+    with pytest.raises(ShapeMismatch):
+        sql_shapes.read_prefetched(second, "objectives")
+
+
+def test_a_relation_read_ordered_through_a_join_reads_each_owners_rows(settings):
+    """A membership's default ordering follows its organisation (a join in the statement): the direct read
+    gives each account its own memberships, in that order."""
+    settings.PARCOURS_SQL_SHAPES_VERIFY = False
+    first = MembershipFactory()
+    second = MembershipFactory()
+    MembershipFactory(user=second.user)
+    assert [m.pk for m in sql_shapes.read_prefetched(first.user, "memberships")] == [first.pk]
+    assert sql_shapes._relation_reads.get((type(first.user), "memberships", "default")) is not None
+    read = sql_shapes.read_prefetched(second.user, "memberships")
+    assert [m.pk for m in read] == [m.pk for m in Membership.objects.filter(user=second.user)]
+    assert len(read) == 2 and all(m.user is second.user for m in read)
+
+
+def test_switched_off_no_relation_read_is_kept(settings):
+    settings.PARCOURS_SQL_SHAPES = False
+    pathway = RequestFactory().pathway
+    assert len(sql_shapes.read_prefetched(pathway, "requests")) == 1
+    assert sql_shapes._relation_reads.get((Pathway, "requests", "default")) is None
