@@ -29,7 +29,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Field, Prefetch
 from django.db.models.sql.query import Query
 
 from .kept import Kept
@@ -82,11 +82,11 @@ def read_prefetched(instance, relation: str) -> list:
     key = (type(instance), relation, queryset.db)
     kept = _relation_reads.get(key) if settings.PARCOURS_SQL_SHAPES else None
     if kept is not None and not settings.PARCOURS_SQL_SHAPES_VERIFY:
-        return store_prefetched(instance, relation, queryset, _read_kept(kept, instance))
+        return store_prefetched(instance, relation, queryset, _read_kept(kept, instance, queryset.db))
     fixed = fixed_shape(queryset)
     objects = list(fixed)
     if kept is not None:  # verification mode: the direct read gives the same objects
-        direct = _read_kept(kept, instance)
+        direct = _read_kept(kept, instance, queryset.db)
         if _fields(direct) != _fields(objects):
             raise ShapeMismatch(
                 f"{type(instance).__name__}.{relation} : la lecture directe diffère de l'ORM."
@@ -123,17 +123,20 @@ def _capture_relation_read(compiler, instance, relation: str) -> tuple | None:
     ):
         return None
     selected = compiler.select
-    fields = klass_info["select_fields"]
-    if fields != list(range(len(selected))):
+    if klass_info["select_fields"] != list(range(len(selected))) or not all(
+        isinstance(getattr(column[0], "target", None), Field) for column in selected
+    ):
         return None
     attnames = [column[0].target.attname for column in selected]
     converters = compiler.get_converters([column[0] for column in selected])
     return sql, klass_info["model"], attnames, tuple(converters.items()), foreign_key
 
 
-def _read_kept(kept: tuple, instance) -> list:
+def _read_kept(kept: tuple, instance, using: str) -> list:
+    """The objects of the kept read for `instance` (its key the statement's parameter), built as Django's
+    ModelIterable builds them: each column through its converters, `Model.from_db`, the owner set."""
     sql, model, attnames, converters, foreign_key = kept
-    connection = connections[instance._state.db or "default"]
+    connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute(sql, (getattr(instance, foreign_key.target_field.attname),))
         rows = cursor.fetchall()
@@ -153,6 +156,7 @@ def _read_kept(kept: tuple, instance) -> list:
 
 
 def _fields(objects: list) -> list:
+    """Each object's model, key and field values, in order: what two reads of a relation must agree on."""
     return [
         (type(obj), obj.pk, [getattr(obj, f.attname) for f in obj._meta.concrete_fields]) for obj in objects
     ]
