@@ -76,30 +76,33 @@ def read_prefetched(instance, relation: str) -> list:
     sent: the statement, whose only parameter must be the instance's key, and how its columns become the
     related model's fields (their converters, the attribute names). Later reads send that statement and build
     the instances directly (`Model.from_db`, as Django's ModelIterable does): ~0.2 ms less than a queryset's
-    evaluation, even with its SQL kept. Under `PARCOURS_SQL_SHAPES_VERIFY` every such read is made both ways
-    and compared."""
+    evaluation, even with its SQL kept. Under `PARCOURS_SQL_SHAPES_VERIFY` (the test settings) each direct
+    read first compiles the relation's query the normal way and checks that the statement is the kept one
+    (no second query: the suite's query counts stay those of production); tests/core/test_sql_shapes.py
+    compares the objects built with the ORM's, field by field."""
     queryset = getattr(instance, relation).all()
     key = (type(instance), relation, queryset.db)
     kept = _relation_reads.get(key) if settings.PARCOURS_SQL_SHAPES else None
-    if kept is not None and not settings.PARCOURS_SQL_SHAPES_VERIFY:
+    if kept is not None:
+        if settings.PARCOURS_SQL_SHAPES_VERIFY:  # the statement Django would send now is the kept one
+            fresh = _capture_relation_read(_plain_compiler(queryset), instance, relation)
+            if fresh is None or fresh[0] != kept[0]:
+                raise ShapeMismatch(f"{type(instance).__name__}.{relation} : instruction gardée différente.")
         return store_prefetched(instance, relation, queryset, _read_kept(kept, instance, queryset.db))
     fixed = fixed_shape(queryset)
     objects = list(fixed)
-    if kept is not None:  # verification mode: the direct read gives the same objects
-        direct = _read_kept(kept, instance, queryset.db)
-        if _fields(direct) != _fields(objects):
-            raise ShapeMismatch(
-                f"{type(instance).__name__}.{relation} : la lecture directe diffère de l'ORM."
-            )
-    elif settings.PARCOURS_SQL_SHAPES:
-        # Compiled once more the normal way (not from the kept SQL): its columns and parameters as Django
-        # makes them.
-        plain = fixed.query.clone()
-        plain.__class__ = Query
-        captured = _capture_relation_read(plain.get_compiler(using=queryset.db), instance, relation)
+    if settings.PARCOURS_SQL_SHAPES:
+        captured = _capture_relation_read(_plain_compiler(queryset), instance, relation)
         if captured is not None:
             _relation_reads.put(key, captured)
     return store_prefetched(instance, relation, fixed, objects)
+
+
+def _plain_compiler(queryset):
+    """A compiler of `queryset` that compiles the normal way (not from a kept SQL)."""
+    query = queryset.query.clone()
+    query.__class__ = Query
+    return query.get_compiler(using=queryset.db)
 
 
 # The direct reads of one instance's reverse relation (read_prefetched), by model, relation and database.

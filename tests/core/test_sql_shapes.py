@@ -284,3 +284,15 @@ def test_switched_off_no_relation_read_is_kept(settings):
     pathway = RequestFactory().pathway
     assert len(sql_shapes.read_prefetched(pathway, "requests")) == 1
     assert sql_shapes._relation_reads.get((Pathway, "requests", "default")) is None
+
+
+def test_a_direct_read_checked_in_the_test_settings_still_sends_one_query():
+    """The verification compiles, it does not read twice: a page's query count is as in production."""
+    from tests.factories import PlanObjectiveFactory
+
+    first, second = RequestFactory(), RequestFactory()
+    sql_shapes.read_prefetched(first, "objectives")
+    PlanObjectiveFactory(request=second)
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(sql_shapes.read_prefetched(second, "objectives")) == 1
+    assert len(ctx.captured_queries) == 1
