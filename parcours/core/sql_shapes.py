@@ -158,13 +158,6 @@ def _read_kept(kept: tuple, instance, using: str) -> list:
     return objects
 
 
-def _fields(objects: list) -> list:
-    """Each object's model, key and field values, in order: what two reads of a relation must agree on."""
-    return [
-        (type(obj), obj.pk, [getattr(obj, f.attname) for f in obj._meta.concrete_fields]) for obj in objects
-    ]
-
-
 def store_prefetched(instance, relation: str, queryset, objects) -> list:
     """Keep `objects` as `instance.<relation>.all()`, as prefetch_related_objects does
     (django.db.models.query.prefetch_one_level): the related manager's `queryset`, its results given."""
