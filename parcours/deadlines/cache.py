@@ -8,7 +8,8 @@ SQL). The cache is Django's (each process its own by default); the version is re
 
 What is cached is the sections and their items, people named by their code only: an association's worker
 reads the names of its own people, and that read is journaled, at every request (never from the cache). On
-the embedded SQLite (no triggers) nothing is cached: `board_version()` is None.
+the embedded SQLite, row-level triggers created after each `migrate` keep the same version
+(parcours.core.data_version.watch_on_sqlite, from SOURCE_TABLES).
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ SOURCE_TABLES = (
 
 
 def board_version() -> int | None:
-    """The version of the board's data (one query); None where the board is not cached (SQLite, or
-    PARCOURS_BOARD_CACHE_SECONDS = 0)."""
+    """The version of the board's data (one query); None where the board is not cached
+    (PARCOURS_BOARD_CACHE_SECONDS = 0)."""
     return data_version.current_version(BoardVersion, settings.PARCOURS_BOARD_CACHE_SECONDS)
 
 

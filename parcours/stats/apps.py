@@ -1,5 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
+
+
+def _watch_on_sqlite(sender, using, **kwargs) -> None:
+    """The indicators' data version kept by SQLite triggers too (parcours.core.data_version)."""
+    from django.db import connections
+
+    from parcours.core import data_version
+
+    from .cache import SOURCE_TABLES
+    from .models import DataVersion
+
+    data_version.watch_on_sqlite(connections[using], DataVersion, SOURCE_TABLES)
 
 
 class StatsConfig(AppConfig):
@@ -13,3 +26,4 @@ class StatsConfig(AppConfig):
         register_permissions()
         # Each app declares its measures in its own `measures.py` (see parcours.stats.registry).
         autodiscover_modules("measures")
+        post_migrate.connect(_watch_on_sqlite, sender=self, dispatch_uid="parcours.stats.watch_on_sqlite")

@@ -7,8 +7,9 @@ as long as the version has not changed, whatever wrote (a service, a bulk update
 cache is Django's (each process its own by default; a shared one behind several processes works the same,
 the version being read from the database).
 
-Only pages of counts and statistics are cached, never a name or a pseudonym. On the embedded SQLite (no such
-triggers) nothing is cached: `data_version()` is None.
+Only pages of counts and statistics are cached, never a name or a pseudonym. On the embedded SQLite, row-level
+triggers created after each `migrate` keep the same version (parcours.core.data_version.watch_on_sqlite, from
+SOURCE_TABLES).
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ SOURCE_TABLES = (
 
 
 def data_version() -> int | None:
-    """The version of the indicators' data (one query); None where pages are not cached (SQLite, or
-    PARCOURS_STATS_CACHE_SECONDS = 0)."""
+    """The version of the indicators' data (one query); None where pages are not cached
+    (PARCOURS_STATS_CACHE_SECONDS = 0)."""
     return versions.current_version(DataVersion, settings.PARCOURS_STATS_CACHE_SECONDS)
 
 
