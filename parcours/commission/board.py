@@ -43,7 +43,7 @@ def _decision_item(prefix: str):
 
 @register_board_provider
 def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
-    if actor.role == "secretariat":
+    if actor.role == Role.SECRETARIAT:
         dep = actor.departement
         meetings = Meeting.objects.filter(departement=dep)
         return [
@@ -118,7 +118,7 @@ def commission_sections(actor: Actor, today: date) -> list[BoardSection]:
                 more_url=reverse("commission:home") + "#mandats-finissant",
             ),
         ]
-    if actor.role == "signatory":
+    if actor.role == Role.SIGNATORY:
         drafts = (
             PrefectDecision.objects.filter(departement=actor.departement, state=PrefectDecision.State.DRAFT)
             .select_related("request", "pathway__person", "item__meeting")

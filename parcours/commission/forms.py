@@ -7,6 +7,7 @@ from django.utils import timezone
 from parcours.core.forms import DsfrBaseForm
 from parcours.core.inputs import DATE_WIDGET
 from parcours.core.models import Organisation, User
+from parcours.core.roles import Role
 
 from .models import AgendaItem, Convocation, Letter, Mandate, MeetingKind, PlanAction
 from .rules import SeatCategory
@@ -80,7 +81,7 @@ class AppointForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = (
             User.objects.filter(
-                memberships__role="commission_member",
+                memberships__role=Role.COMMISSION_MEMBER,
                 memberships__active=True,
                 memberships__organisation__departement=departement,
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from parcours.core.access import Actor
 from parcours.core.models import RuleSetting
+from parcours.core.roles import Role
 from parcours.pathways.models import Request, RequestState
 
 from . import rules
@@ -272,7 +273,7 @@ def portal_window(meeting: Meeting) -> tuple:
 def member_convocations(actor: Actor, now=None):
     """The convocations of the signed-in member whose meetings are within the portal window."""
     now = now or timezone.now()
-    if actor is None or actor.role != "commission_member":
+    if actor is None or actor.role != Role.COMMISSION_MEMBER:
         return Convocation.objects.none()
     return (
         Convocation.objects.filter(
@@ -356,13 +357,13 @@ def letters_visible_to(actor: Actor):
     base = Letter.objects.filter(decision__departement=actor.departement).select_related(
         "decision", "document"
     )
-    if actor.role in ("secretariat", "signatory"):
+    if actor.role in (Role.SECRETARIAT, Role.SIGNATORY):
         return base
     if actor.is_association:
         return base.filter(
             addressee=Letter.Addressee.PERSON, decision__pathway__association=actor.organisation
         )
-    if actor.role == "immigration":
+    if actor.role == Role.IMMIGRATION:
         return base.filter(addressee=Letter.Addressee.IMMIGRATION)
     return base.none()
 
@@ -553,7 +554,7 @@ def member_minutes(actor: Actor):
     minutes go to every member of the formation). Nobody else (404)."""
     from .models import Minutes
 
-    if actor is None or actor.role != "commission_member":
+    if actor is None or actor.role != Role.COMMISSION_MEMBER:
         return Minutes.objects.none()
     day = OuterRef("meeting__held_on")
     mandates = Mandate.objects.filter(

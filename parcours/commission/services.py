@@ -13,6 +13,7 @@ from django.utils import timezone
 from parcours.core import audit, dates
 from parcours.core.access import Actor
 from parcours.core.policies import can
+from parcours.core.roles import Role
 from parcours.documents import services as documents
 from parcours.outbox import services as outbox
 from parcours.pathways import rules as psp_rules
@@ -165,7 +166,7 @@ def appoint(
     if end <= start:
         raise ValidationError({"end": "La fin du mandat doit suivre son début."})
     if not member.memberships.filter(
-        active=True, role="commission_member", organisation__departement=actor.departement
+        active=True, role=Role.COMMISSION_MEMBER, organisation__departement=actor.departement
     ).exists():
         raise ValidationError(
             {"member": "Ce compte n'a pas de rattachement « membre de la commission » dans le département."}

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 from parcours.core import dates
 from parcours.core.crypto import EncryptedFieldMixin
 from parcours.core.policies import can
+from parcours.core.roles import Role
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.sql_shapes import (
     fixed_prefetches,
@@ -1355,7 +1356,7 @@ class PermitEditView(ActorRequiredMixin, FormView):
         permit = self.get_permit()
         back = (
             reverse("pathways:permits")
-            if self.actor.role == "immigration"
+            if self.actor.role == Role.IMMIGRATION
             else reverse("pathways:detail", args=[permit.pathway.public_id])
         )
         return super().get_context_data(

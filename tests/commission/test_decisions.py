@@ -277,3 +277,22 @@ def test_the_association_finds_the_letter_on_its_board(actors, held):
     page_url = reverse("pathways:detail", args=[decision.request.pathway.public_id])
     assert entry.url in client_for(actors["association_worker"]).get(page_url).content.decode()
     assert entry.url not in client_for(actors["secretariat"]).get(page_url).content.decode()
+
+
+def test_the_decision_page_links_the_meeting_only_for_those_who_can_open_it(actors, held):
+    """The signatory reads the meeting's date; the link to the meeting's page (the secretariat's) is not
+    shown to it, since that page would answer 403."""
+    item = favourable(actors, held)
+    decision = cs.draft_decision(actor=actors["secretariat"], item=item, outcome="authorised")
+    meeting_url = reverse("commission:meeting_detail", args=[item.meeting.public_id])
+    day = timezone.localtime(item.meeting.starts_at).strftime("%d/%m/%Y")
+    pages = {}
+    for role in ("secretariat", "signatory"):
+        client = client_for(actors[role])
+        response = client.get(reverse("commission:decision_detail", args=[decision.public_id]))
+        assert response.status_code == 200
+        pages[role] = response.content.decode()
+        assert f"séance du {day}" in pages[role]
+    assert meeting_url in pages["secretariat"]
+    assert meeting_url not in pages["signatory"]
+    assert client_for(actors["signatory"]).get(meeting_url).status_code == 403

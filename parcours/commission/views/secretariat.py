@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView, View
 from parcours.core import audit
 from parcours.core.models import Organisation
 from parcours.core.policies import can
+from parcours.core.roles import Role
 from parcours.core.second_factor import StepUpMixin
 from parcours.core.views_base import (
     ActorRequiredMixin,
@@ -1077,7 +1078,10 @@ def decision_page_context(actor, decision, **forms):
         "can_issue": can(actor, "commission.decide")
         and decision.state == PrefectDecision.State.SIGNED
         and not decision.letters.exists(),
-        "can_edit": actor.role == "secretariat" and decision.document and not decision.document.is_frozen,
+        "can_edit": actor.role == Role.SECRETARIAT and decision.document and not decision.document.is_frozen,
+        # The meeting's page is the secretariat's (commission.manage): others read its date, not a link that
+        # would answer 403.
+        "can_open_meeting": can(actor, "commission.manage"),
         "against_opinion": not ended and services.goes_against_opinion(decision.request, decision.outcome),
     }
     context.update(forms)
