@@ -11,20 +11,19 @@ from django.db import connection
 from parcours.core import data_version
 
 
-def watched_tables(version_model, pg_function: str) -> set[str]:
+def watched_tables(function: str) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s",
-                [pg_function],
+                [function],
             )
             return {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
         rows = cursor.fetchall()
-    version_table = version_model._meta.db_table
     events = defaultdict(set)
     for table, name in rows:
         for event in data_version.SQLITE_EVENTS:
-            if name == data_version.sqlite_trigger_name(version_table, table, event):
+            if name == data_version.sqlite_trigger_name(function, table, event):
                 events[table].add(event)
     return {table for table, seen in events.items() if seen == set(data_version.SQLITE_EVENTS)}

@@ -10,10 +10,11 @@ Used by the « À traiter » board (parcours.deadlines.cache) and the indicators
 migrations create the function and the triggers with `create_function`, `watch`, `unwatch` and
 `drop_function`, each a no-op outside PostgreSQL.
 
-On the embedded SQLite, row-level triggers do the same (`watch_on_sqlite`: one trigger per watched table and
-per INSERT, UPDATE and DELETE, each increasing the version in the writer's transaction). Django rebuilds a
-SQLite table to alter it (a new table copied then renamed: its triggers are lost), so they are not created by
-a migration but after every `migrate` (the `post_migrate` signal, each cache's app), where missing.
+On the embedded SQLite, row-level triggers do the same: one per watched table and per INSERT, UPDATE and
+DELETE, named after the function, each increasing the version in the writer's transaction; `watch`,
+`unwatch` and `drop_function` create and drop them in the migrations as on PostgreSQL. Django rebuilds a
+SQLite table to alter it (a new table copied then renamed: its triggers are lost), so each cache's app also
+puts back the missing ones after every `migrate` (`watch_on_sqlite`, on the `post_migrate` signal).
 """
 
 from __future__ import annotations
@@ -55,18 +56,35 @@ def cache_key(prefix: str, version: int, *parts) -> str:
 
 # --- For migrations --------------------------------------------------------------------------------------
 
+# The version table each trigger function increases (the migrations' FUNCTION constants). SQLite has no
+# trigger functions: its triggers are named after the function and write this table themselves.
+VERSION_TABLES = {
+    "parcours_board_data_changed": "deadlines_boardversion",
+    "parcours_stats_data_changed": "stats_dataversion",
+}
+SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
 
-def _postgresql(schema_editor, *names: str) -> bool:
-    """Whether to run the SQL (PostgreSQL only); the names go into it as identifiers, so they must be plain
-    ones (the migrations' constants)."""
+
+def _checked(*names: str) -> None:
+    """The names go into the SQL as identifiers, so they must be plain ones (the migrations' constants)."""
     for name in names:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             raise ValueError(f"not a plain SQL identifier: {name!r}")
+
+
+def _postgresql(schema_editor, *names: str) -> bool:
+    """Whether to run the PostgreSQL SQL."""
+    _checked(*names)
     return schema_editor.connection.vendor == "postgresql"
 
 
+def _sqlite(schema_editor, *names: str) -> bool:
+    _checked(*names)
+    return schema_editor.connection.vendor == "sqlite"
+
+
 def create_function(schema_editor, function: str, version_table: str) -> None:
-    """The trigger function that increases the version held in `version_table`."""
+    """The trigger function that increases the version held in `version_table` (PostgreSQL)."""
     if _postgresql(schema_editor, function, version_table):
         body = f"BEGIN UPDATE {version_table} SET version = version + 1 WHERE id = 1; RETURN NULL; END;"  # noqa: S608 (checked identifiers)
         schema_editor.execute(
@@ -75,8 +93,15 @@ def create_function(schema_editor, function: str, version_table: str) -> None:
 
 
 def drop_function(schema_editor, function: str) -> None:
+    """The function and, on SQLite, every trigger named after it (none may outlive its version table)."""
     if _postgresql(schema_editor, function):
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}()")
+    elif _sqlite(schema_editor, function):
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            names = [row[0] for row in cursor.fetchall() if row[0].startswith(f"{function}__")]
+        for name in names:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def watch(schema_editor, function: str, tables: Iterable[str]) -> None:
@@ -88,6 +113,9 @@ def watch(schema_editor, function: str, tables: Iterable[str]) -> None:
                 f'CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" '
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
+    elif _sqlite(schema_editor, function, *tables):
+        for sql in _sqlite_watch_sql(schema_editor.connection, function, tables):
+            schema_editor.execute(sql)
 
 
 def unwatch(schema_editor, function: str, tables: Iterable[str]) -> None:
@@ -95,35 +123,41 @@ def unwatch(schema_editor, function: str, tables: Iterable[str]) -> None:
     if _postgresql(schema_editor, function, *tables):
         for table in tables:
             schema_editor.execute(f'DROP TRIGGER IF EXISTS {function} ON "{table}"')
+    elif _sqlite(schema_editor, function, *tables):
+        for table in tables:
+            for event in SQLITE_EVENTS:
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {sqlite_trigger_name(function, table, event)}")
 
 
-SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
+def sqlite_trigger_name(function: str, table: str, event: str) -> str:
+    return f"{function}__{table}__{event.lower()}"
 
 
-def sqlite_trigger_name(version_table: str, table: str, event: str) -> str:
-    return f"parcours_v__{version_table}__{table}__{event.lower()}"
-
-
-def watch_on_sqlite(conn, version_model: type[DataVersionRow], tables: Iterable[str]) -> None:
-    """On SQLite, the triggers that increase `version_model`'s version at every write to `tables`, created
-    where missing (idempotent; tables not created yet are skipped). A no-op on other databases."""
-    if conn.vendor != "sqlite":
-        return
-    version_table = version_model._meta.db_table
+def _sqlite_watch_sql(conn, function: str, tables: tuple[str, ...]) -> list[str]:
+    """SQLite's row-level triggers for `function` on `tables`, where missing: one per INSERT, UPDATE and
+    DELETE, each increasing the version in the writer's transaction. Tables not created yet are skipped;
+    nothing without the version table."""
+    version_table = VERSION_TABLES[function]
+    _checked(function, version_table, *tables)
     existing = set(conn.introspection.table_names())
     if version_table not in existing:
+        return []
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {sqlite_trigger_name(function, table, event)} "  # noqa: S608 (checked identifiers)
+        f'AFTER {event} ON "{table}" '
+        f'BEGIN UPDATE "{version_table}" SET version = version + 1 WHERE id = 1; END'
+        for table in tables
+        if table in existing
+        for event in SQLITE_EVENTS
+    ]
+
+
+def watch_on_sqlite(conn, function: str, tables: Iterable[str]) -> None:
+    """After `migrate` (post_migrate): the SQLite triggers of `function` on `tables`, where missing. Django
+    alters a SQLite table by copying it into a new one, which loses its triggers: this puts them back. A
+    no-op on other databases."""
+    if conn.vendor != "sqlite":
         return
-    names = (version_table, *tables)
-    for name in names:
-        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-            raise ValueError(f"not a plain SQL identifier: {name!r}")
     with conn.cursor() as cursor:
-        for table in tables:
-            if table not in existing:
-                continue
-            for event in SQLITE_EVENTS:
-                cursor.execute(
-                    f"CREATE TRIGGER IF NOT EXISTS {sqlite_trigger_name(version_table, table, event)} "  # noqa: S608 (checked identifiers)
-                    f'AFTER {event} ON "{table}" BEGIN '
-                    f'UPDATE "{version_table}" SET version = version + 1 WHERE id = 1; END'
-                )
+        for sql in _sqlite_watch_sql(conn, function, tuple(tables)):
+            cursor.execute(sql)

@@ -8,10 +8,9 @@ def _watch_on_sqlite(sender, using, **kwargs) -> None:
 
     from parcours.core import data_version
 
-    from .cache import SOURCE_TABLES
-    from .models import BoardVersion
+    from .cache import SOURCE_TABLES, TRIGGER_FUNCTION
 
-    data_version.watch_on_sqlite(connections[using], BoardVersion, SOURCE_TABLES)
+    data_version.watch_on_sqlite(connections[using], TRIGGER_FUNCTION, SOURCE_TABLES)
 
 
 class DeadlinesConfig(AppConfig):

@@ -9,10 +9,9 @@ def _watch_on_sqlite(sender, using, **kwargs) -> None:
 
     from parcours.core import data_version
 
-    from .cache import SOURCE_TABLES
-    from .models import DataVersion
+    from .cache import SOURCE_TABLES, TRIGGER_FUNCTION
 
-    data_version.watch_on_sqlite(connections[using], DataVersion, SOURCE_TABLES)
+    data_version.watch_on_sqlite(connections[using], TRIGGER_FUNCTION, SOURCE_TABLES)
 
 
 class StatsConfig(AppConfig):

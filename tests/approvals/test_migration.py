@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -51,6 +52,8 @@ def test_existing_agrements_become_granted_applications():
         assert sorted(events.values_list("name", flat=True)) == ["grant", "grant", "withdraw"]
     finally:
         MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+        # What `migrate` does after its migrations: SQLite's triggers lost with a rebuilt table put back.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
         from parcours.approvals.models import AgrementApplication, AgrementEvent
 
         AgrementEvent.objects.filter(organisation__departement__code="97").delete()

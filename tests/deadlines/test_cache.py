@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from parcours.core.data_version import sqlite_trigger_name
 from parcours.core.models import AuditEvent
-from parcours.deadlines.cache import SOURCE_TABLES, board_version
-from parcours.deadlines.models import BoardVersion
+from parcours.deadlines.cache import SOURCE_TABLES, TRIGGER_FUNCTION, board_version
 from parcours.deadlines.selectors import board_for
 from parcours.pathways import services as psp
 from parcours.pathways.models import Request, RequestState
@@ -41,7 +40,7 @@ def test_every_table_the_board_reads_is_watched(actors):
 
 
 def test_each_watched_table_has_its_trigger():
-    assert watched_tables(BoardVersion, "parcours_board_data_changed") == set(SOURCE_TABLES)
+    assert watched_tables(TRIGGER_FUNCTION) == set(SOURCE_TABLES)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to alter it")
@@ -50,11 +49,11 @@ def test_triggers_lost_with_a_rebuilt_table_come_back_after_migrate():
     `migrate`, which puts back every missing one (post_migrate)."""
     table = SOURCE_TABLES[0]
     with connection.cursor() as cursor:
-        name = sqlite_trigger_name(BoardVersion._meta.db_table, table, "UPDATE")
+        name = sqlite_trigger_name(TRIGGER_FUNCTION, table, "UPDATE")
         cursor.execute(f"DROP TRIGGER {name}")
-    assert table not in watched_tables(BoardVersion, "parcours_board_data_changed")
+    assert table not in watched_tables(TRIGGER_FUNCTION)
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
-    assert watched_tables(BoardVersion, "parcours_board_data_changed") == set(SOURCE_TABLES)
+    assert watched_tables(TRIGGER_FUNCTION) == set(SOURCE_TABLES)
 
 
 def test_any_write_to_a_watched_table_changes_the_version(settings, actors, association):

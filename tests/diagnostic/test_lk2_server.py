@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -288,6 +289,8 @@ def test_the_upgrade_freezes_closed_campaigns_and_drops_the_lk1_lists_of_the_oth
         ]
     finally:
         MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+        # What `migrate` does after its migrations: SQLite's triggers lost with a rebuilt table put back.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
         from parcours.core.models import Departement
         from parcours.diagnostic.models import Campaign as CampaignNow
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -132,6 +133,8 @@ def test_the_migration_copies_each_pathways_departement_to_its_requests():
         assert sorted(rows.values_list("departement__code", flat=True)) == ["96", "97"]
     finally:
         MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+        # What `migrate` does after its migrations: SQLite's triggers lost with a rebuilt table put back.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
         from parcours.core.models import Departement, Organisation, User
         from parcours.pathways.models import Pathway
         from parcours.people.models import Person

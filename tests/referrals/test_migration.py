@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -53,6 +54,8 @@ def test_a_recorded_reason_marks_the_absence_of_transmission_justified():
         assert flags == {justified.pk: True, waiting.pk: False}
     finally:
         MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+        # What `migrate` does after its migrations: SQLite's triggers lost with a rebuilt table put back.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
         from parcours.referrals.models import Detection
 
         Detection.objects.filter(departement__code="97").delete()

@@ -18,8 +18,7 @@ from parcours.core.data_version import sqlite_trigger_name
 from parcours.core.roles import Role
 from parcours.referrals.models import AgeBand, Detection
 from parcours.stats import kit
-from parcours.stats.cache import SOURCE_TABLES, data_version
-from parcours.stats.models import DataVersion
+from parcours.stats.cache import SOURCE_TABLES, TRIGGER_FUNCTION, data_version
 from parcours.stats.publication import Audience, measures_for
 from parcours.stats.registry import Scope
 from tests.conftest import client_for
@@ -47,7 +46,7 @@ def test_every_table_the_indicators_read_is_watched(actors):
 
 
 def test_each_watched_table_has_its_trigger():
-    assert watched_tables(DataVersion, "parcours_stats_data_changed") == set(SOURCE_TABLES)
+    assert watched_tables(TRIGGER_FUNCTION) == set(SOURCE_TABLES)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to alter it")
@@ -56,11 +55,11 @@ def test_triggers_lost_with_a_rebuilt_table_come_back_after_migrate():
     `migrate`, which puts back every missing one (post_migrate)."""
     table = SOURCE_TABLES[0]
     with connection.cursor() as cursor:
-        name = sqlite_trigger_name(DataVersion._meta.db_table, table, "UPDATE")
+        name = sqlite_trigger_name(TRIGGER_FUNCTION, table, "UPDATE")
         cursor.execute(f"DROP TRIGGER {name}")
-    assert table not in watched_tables(DataVersion, "parcours_stats_data_changed")
+    assert table not in watched_tables(TRIGGER_FUNCTION)
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
-    assert watched_tables(DataVersion, "parcours_stats_data_changed") == set(SOURCE_TABLES)
+    assert watched_tables(TRIGGER_FUNCTION) == set(SOURCE_TABLES)
 
 
 def test_any_write_to_a_watched_table_changes_the_version(settings, actors):

@@ -1,6 +1,6 @@
 """The version of the « À traiter » board's data, increased by PostgreSQL at every write to the tables it
-reads (parcours.deadlines.cache). On SQLite the version is kept by row-level triggers set after each
-`migrate` (parcours.core.data_version)."""
+reads (parcours.deadlines.cache). On SQLite, row-level triggers do the same
+(parcours.core.data_version)."""
 
 from django.db import migrations, models
 

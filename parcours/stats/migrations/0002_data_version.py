@@ -1,5 +1,5 @@
 """The version of the indicators' data, increased by PostgreSQL at every write to the tables they read
-(parcours.stats.cache). On SQLite the version is kept by row-level triggers set after each `migrate` (parcours.core.data_version)."""
+(parcours.stats.cache). On SQLite, row-level triggers do the same (parcours.core.data_version)."""
 
 from django.db import migrations, models
 
