@@ -8,8 +8,8 @@ SQL). The cache is Django's (each process its own by default); the version is re
 
 What is cached is the sections and their items, people named by their code only: an association's worker
 reads the names of its own people, and that read is journaled, at every request (never from the cache). On
-the embedded SQLite, row-level triggers created after each `migrate` keep the same version
-(parcours.core.data_version.watch_on_sqlite, from SOURCE_TABLES).
+the embedded SQLite, row-level triggers keep the same version (parcours.core.data_version: created by the
+same migrations, the missing ones put back after each `migrate` from SOURCE_TABLES).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ cache is Django's (each process its own by default; a shared one behind several 
 the version being read from the database).
 
 Only pages of counts and statistics are cached, never a name or a pseudonym. On the embedded SQLite, row-level
-triggers created after each `migrate` keep the same version (parcours.core.data_version.watch_on_sqlite, from
-SOURCE_TABLES).
+triggers keep the same version (parcours.core.data_version: created by the same migrations, the missing ones
+put back after each `migrate` from SOURCE_TABLES).
 """
 
 from __future__ import annotations
