@@ -14,7 +14,7 @@ On the embedded SQLite, row-level triggers do the same: one per watched table an
 DELETE, named after the function, each increasing the version in the writer's transaction; `watch`,
 `unwatch` and `drop_function` create and drop them in the migrations as on PostgreSQL. Django rebuilds a
 SQLite table to alter it (a new table copied then renamed: its triggers are lost), so each cache's app also
-puts back the missing ones after every `migrate` (`watch_on_sqlite`, on the `post_migrate` signal).
+puts back the missing ones after every `migrate` (`watch_after_migrate`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.signals import post_migrate
 
 from .sql_shapes import fixed_shape
 
@@ -153,11 +154,20 @@ def _sqlite_watch_sql(conn, function: str, tables: tuple[str, ...]) -> list[str]
 
 
 def watch_on_sqlite(conn, function: str, tables: Iterable[str]) -> None:
-    """After `migrate` (post_migrate): the SQLite triggers of `function` on `tables`, where missing. Django
-    alters a SQLite table by copying it into a new one, which loses its triggers: this puts them back. A
-    no-op on other databases."""
+    """The SQLite triggers of `function` on `tables`, where missing. Django alters a SQLite table by copying
+    it into a new one, which loses its triggers: this puts them back. A no-op on other databases."""
     if conn.vendor != "sqlite":
         return
     with conn.cursor() as cursor:
         for sql in _sqlite_watch_sql(conn, function, tuple(tables)):
             cursor.execute(sql)
+
+
+def watch_after_migrate(app_config, function: str, tables: Iterable[str]) -> None:
+    """From the cache's app `ready()`: after every `migrate`, `watch_on_sqlite` on the migrated database."""
+    tables = tuple(tables)
+
+    def receiver(sender, using, **kwargs) -> None:
+        watch_on_sqlite(connections[using], function, tables)
+
+    post_migrate.connect(receiver, sender=app_config, weak=False, dispatch_uid=f"{function}.watch_on_sqlite")

@@ -1,16 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def _watch_on_sqlite(sender, using, **kwargs) -> None:
-    """The board's version kept by SQLite triggers too (parcours.core.data_version)."""
-    from django.db import connections
-
-    from parcours.core import data_version
-
-    from .cache import SOURCE_TABLES, TRIGGER_FUNCTION
-
-    data_version.watch_on_sqlite(connections[using], TRIGGER_FUNCTION, SOURCE_TABLES)
 
 
 class DeadlinesConfig(AppConfig):
@@ -19,4 +7,9 @@ class DeadlinesConfig(AppConfig):
     verbose_name = "À traiter"
 
     def ready(self) -> None:
-        post_migrate.connect(_watch_on_sqlite, sender=self, dispatch_uid="parcours.deadlines.watch_on_sqlite")
+        from parcours.core import data_version
+
+        from .cache import SOURCE_TABLES, TRIGGER_FUNCTION
+
+        # The board's version kept by SQLite's triggers too: those a rebuilt table lost, put back.
+        data_version.watch_after_migrate(self, TRIGGER_FUNCTION, SOURCE_TABLES)

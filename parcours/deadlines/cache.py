@@ -20,11 +20,12 @@ from parcours.core import data_version
 
 from .models import BoardVersion
 
+# The trigger function of its migrations (parcours.core.data_version.VERSION_TABLES).
+TRIGGER_FUNCTION = "parcours_board_data_changed"
+
 # The tables the board reads, for every role and every provider, found by running each role's board under
 # a query log: tests/deadlines/test_cache.py fails if the board reads a table that is not here (then add its
 # trigger in a migration, as 0001 to 0004 do).
-# The trigger function of its migrations (parcours.core.data_version.VERSION_TABLES).
-TRIGGER_FUNCTION = "parcours_board_data_changed"
 SOURCE_TABLES = (
     "appeals_appeal",
     "appeals_procedure",

@@ -20,11 +20,12 @@ from parcours.core import data_version as versions
 
 from .models import DataVersion
 
+# The trigger function of its migrations (parcours.core.data_version.VERSION_TABLES).
+TRIGGER_FUNCTION = "parcours_stats_data_changed"
+
 # The tables the indicators read (the registry's measures), found by running every measure under a query log:
 # tests/stats/test_cache.py fails if a measure reads a table that is not here (then add its trigger in a
 # migration, as 0002 does).
-# The trigger function of its migrations (parcours.core.data_version.VERSION_TABLES).
-TRIGGER_FUNCTION = "parcours_stats_data_changed"
 SOURCE_TABLES = (
     "actions_clientcoursesession",
     "actions_establishment",
